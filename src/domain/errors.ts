@@ -1,0 +1,37 @@
+/**
+ * The refusals a person can meet. `code` is the kind a caller branches on; `message` is written for the
+ * person who acted and says what to do.
+ */
+export type ErrorCode =
+  | 'not_found'
+  | 'not_allowed'
+  | 'already_decided'
+  | 'invalid_input'
+  | 'invalid_state'
+  | 'conflict';
+
+/** Finer reasons for `not_allowed`, so a UI can explain without parsing messages. */
+export type NotAllowedReason =
+  | 'self_approval'
+  | 'not_an_approver'
+  | 'already_approved'
+  | 'not_a_requester'
+  | 'not_the_requester'
+  | 'not_an_admin';
+
+export interface WorkflowError {
+  code: ErrorCode;
+  reason?: NotAllowedReason;
+  message: string;
+}
+
+export function failure(code: ErrorCode, message: string, reason?: NotAllowedReason): WorkflowError {
+  return reason ? { code, reason, message } : { code, message };
+}
+
+export class WorkflowFailure extends Error {
+  constructor(readonly error: WorkflowError) {
+    super(error.message);
+    this.name = 'WorkflowFailure';
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The policy model: what can be requested, by whom, and who must approve it. Loaded and validated by
+ * `config/`; evaluated here without I/O. Membership of dynamic sets (a Slack user group, the requester's
+ * manager) is resolved by the caller at decision time and passed in as facts.
+ */
+
+export const REQUEST_KINDS = ['group.add', 'group.remove', 'key.rotate', 'mfa.reset'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** A named set of people. A person is in it when any of its rules matches. */
+export interface PeopleSet {
+  name: string;
+  users: readonly string[];
+  usergroups: readonly string[];
+  /** The requester's manager belongs to the set. */
+  manager: boolean;
+}
+
+export interface Stage {
+  set: string;
+  quorum: number;
+}
+
+export interface CatalogItem {
+  id: string;
+  title: string;
+  provider: string;
+  kind: RequestKind;
+  /** Provider group for `group.add` / `group.remove`. */
+  group?: string;
+  /** Service principal whose key is rotated; absent means the requester's own key. */
+  principal?: string;
+  stages: readonly Stage[];
+  /** Cap on a `group.add` duration, in ms. Absent: no duration may exceed the policy-wide cap. */
+  maxDurationMs?: number;
+  requireReason: boolean;
+  /** Names of sets allowed to request; absent means everyone. */
+  requesters?: readonly string[];
+  /** Channel where approval messages go instead of DMs. */
+  channel?: string;
+}
+
+export interface RequestSettings {
+  /** How long a request may stay pending before it expires. */
+  pendingTtlMs: number;
+  /** Longest free text a person may enter (reasons, notes). */
+  maxReasonLength: number;
+}
+
+export interface Policy {
+  /** Provider instance id → provider type (`jcs`, `cloudflare`, `scaleway`, `outscale`). */
+  providers: Readonly<Record<string, string>>;
+  sets: Readonly<Record<string, PeopleSet>>;
+  /** Name of the set whose members may retry failed requests and cancel any request. */
+  admins?: string;
+  catalog: readonly CatalogItem[];
+  requests: RequestSettings;
+  audit: { channel?: string };
+}
+
+export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
+  pendingTtlMs: 24 * 3_600_000,
+  maxReasonLength: 1_000,
+};
+
+/** Facts about one person relative to one request, resolved by the caller at the moment of the decision. */
+export interface MembershipFacts {
+  /** The requester's manager, if known. */
+  managerOfRequester?: string;
+  /** Slack user groups the person belongs to. */
+  usergroupsOfPerson: readonly string[];
+}
+
+export function isInSet(set: PeopleSet, person: string, facts: MembershipFacts): boolean {
+  if (set.users.includes(person)) return true;
+  if (set.manager && facts.managerOfRequester === person) return true;
+  return set.usergroups.some((g) => facts.usergroupsOfPerson.includes(g));
+}
+
+export function findItem(policy: Policy, id: string): CatalogItem | undefined {
+  return policy.catalog.find((item) => item.id === id);
+}

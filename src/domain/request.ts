@@ -1,0 +1,111 @@
+/** A request and its states (DESIGN.md §2). Times are epoch milliseconds. */
+import type { RequestKind } from './policy.ts';
+
+export type Operation =
+  | { kind: 'group.add'; group: string; durationMs?: number }
+  | { kind: 'group.remove'; group: string }
+  | { kind: 'key.rotate'; principal?: string }
+  | { kind: 'mfa.reset' };
+
+/** The provider error kinds a failure can carry (see providers/). */
+export type ProviderErrorKind =
+  | 'not_found'
+  | 'already_member'
+  | 'not_member'
+  | 'limit_exceeded'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'invalid_request'
+  | 'unsupported'
+  | 'internal';
+
+export interface FailureInfo {
+  kind: ProviderErrorKind;
+  message: string;
+  providerRequestId?: string;
+}
+
+/** What a provider operation left behind, without secrets. */
+export interface Outcome {
+  summary: string;
+  providerRequestId?: string;
+  /** Key rotation: the id of the new key (never its secret). */
+  newKeyId?: string;
+}
+
+export type Status =
+  | { state: 'pending'; stage: number; expiresAt: number }
+  | { state: 'approved'; at: number }
+  | { state: 'executing'; at: number; attempt: number }
+  | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number }
+  | { state: 'revoking'; at: number; trigger: RevokeTrigger; attempt: number }
+  | { state: 'revoked'; at: number; outcome: Outcome }
+  | { state: 'failed'; at: number; step: 'execute' | 'revoke'; error: FailureInfo }
+  | { state: 'denied'; at: number; by: string; reason: string }
+  | { state: 'cancelled'; at: number; by: string }
+  | { state: 'expired'; at: number };
+
+export type State = Status['state'];
+export type RevokeTrigger = 'expired' | 'released';
+
+export const STATES: readonly State[] = [
+  'pending',
+  'approved',
+  'executing',
+  'completed',
+  'revoking',
+  'revoked',
+  'failed',
+  'denied',
+  'cancelled',
+  'expired',
+];
+
+export interface Approval {
+  stage: number;
+  by: string;
+  at: number;
+}
+
+export interface Request {
+  id: string;
+  number: number;
+  ref: string;
+  /** Incremented on every stored change; the store's compare-and-set key. */
+  version: number;
+  itemId: string;
+  provider: string;
+  operation: Operation;
+  requester: string;
+  reason: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Approval stages, copied from the catalog item at submission. */
+  stages: readonly { set: string; quorum: number }[];
+  approvals: readonly Approval[];
+  status: Status;
+}
+
+export function kindOf(request: Request): RequestKind {
+  return request.operation.kind;
+}
+
+/**
+ * Closed requests never change again, so the store may archive them. A completed timed grant is still
+ * open: it has a revoke ahead of it.
+ */
+export function isClosed(request: Request): boolean {
+  switch (request.status.state) {
+    case 'denied':
+    case 'cancelled':
+    case 'expired':
+    case 'revoked':
+      return true;
+    case 'completed':
+      return request.status.grantExpiresAt === undefined;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Every change to a request is a pure function of (request, event, now): it returns the next request
+ * (version + 1) or a typed refusal, and never performs I/O. Facts that need I/O — is this person in the
+ * stage's set right now, is this person an admin — are resolved by the caller and passed in the event.
+ */
+import { failure, type WorkflowError } from './errors.ts';
+import { formatRef } from './ids.ts';
+import type { CatalogItem, RequestSettings } from './policy.ts';
+import type { FailureInfo, Operation, Outcome, Request, RevokeTrigger, State, Status } from './request.ts';
+import { err, ok, type Result } from './result.ts';
+import { formatDuration } from './duration.ts';
+
+export type RequestEvent =
+  | { type: 'approve'; actor: string; eligible: boolean }
+  | { type: 'deny'; actor: string; eligible: boolean; reason: string }
+  | { type: 'cancel'; actor: string; isAdmin: boolean }
+  | { type: 'expire' }
+  | { type: 'start' }
+  | { type: 'succeed'; outcome: Outcome }
+  | { type: 'fail'; error: FailureInfo }
+  | { type: 'retry'; actor: string; isAdmin: boolean }
+  | { type: 'revoke'; trigger: RevokeTrigger };
+
+export type EventType = RequestEvent['type'];
+
+export interface SubmitInput {
+  id: string;
+  number: number;
+  item: CatalogItem;
+  requester: string;
+  /** Whether the requester is allowed to request this item (resolved by the caller). */
+  requesterAllowed: boolean;
+  reason: string;
+  durationMs?: number;
+  now: number;
+  settings: RequestSettings;
+}
+
+export function submit(input: SubmitInput): Result<Request, WorkflowError> {
+  const { item, now } = input;
+  const reason = input.reason.trim();
+  if (!input.requesterAllowed) {
+    return err(failure('not_allowed', `You may not request ${item.title}.`, 'not_a_requester'));
+  }
+  if (item.requireReason && reason === '') {
+    return err(failure('invalid_input', `${item.title} needs a reason.`));
+  }
+  if (reason.length > input.settings.maxReasonLength) {
+    return err(failure('invalid_input', `The reason is longer than ${input.settings.maxReasonLength} characters.`));
+  }
+  const operation = operationFor(item, input.durationMs);
+  if (!operation.ok) return operation;
+  return ok({
+    id: input.id,
+    number: input.number,
+    ref: formatRef(input.number),
+    version: 1,
+    itemId: item.id,
+    provider: item.provider,
+    operation: operation.value,
+    requester: input.requester,
+    reason,
+    createdAt: now,
+    updatedAt: now,
+    stages: item.stages.map((s) => ({ set: s.set, quorum: s.quorum })),
+    approvals: [],
+    status: { state: 'pending', stage: 0, expiresAt: now + input.settings.pendingTtlMs },
+  });
+}
+
+function operationFor(item: CatalogItem, durationMs: number | undefined): Result<Operation, WorkflowError> {
+  if (durationMs !== undefined && item.kind !== 'group.add') {
+    return err(failure('invalid_input', `A duration only applies to group access, not to ${item.kind}.`));
+  }
+  switch (item.kind) {
+    case 'group.add': {
+      if (durationMs !== undefined && (!Number.isSafeInteger(durationMs) || durationMs <= 0)) {
+        return err(failure('invalid_input', 'The duration must be positive.'));
+      }
+      if (item.maxDurationMs !== undefined) {
+        if (durationMs === undefined) {
+          return err(failure('invalid_input', `${item.title} is time-bound: choose a duration up to ${formatDuration(item.maxDurationMs)}.`));
+        }
+        if (durationMs > item.maxDurationMs) {
+          return err(
+            failure('invalid_input', `${formatDuration(durationMs)} is longer than the ${formatDuration(item.maxDurationMs)} allowed for ${item.title}.`),
+          );
+        }
+      }
+      return ok(durationMs === undefined ? { kind: 'group.add', group: groupOf(item) } : { kind: 'group.add', group: groupOf(item), durationMs });
+    }
+    case 'group.remove':
+      return ok({ kind: 'group.remove', group: groupOf(item) });
+    case 'key.rotate':
+      return ok(item.principal === undefined ? { kind: 'key.rotate' } : { kind: 'key.rotate', principal: item.principal });
+    case 'mfa.reset':
+      return ok({ kind: 'mfa.reset' });
+  }
+}
+
+function groupOf(item: CatalogItem): string {
+  // The policy loader guarantees group items name a group.
+  return item.group ?? '';
+}
+
+/** Apply one event. Refusals leave the request untouched. */
+export function transition(request: Request, event: RequestEvent, now: number): Result<Request, WorkflowError> {
+  const next = nextStatus(request, event, now);
+  if (!next.ok) return next;
+  const { status, approvals = request.approvals } = next.value;
+  return ok({ ...request, status, approvals, version: request.version + 1, updatedAt: now });
+}
+
+type Change = { status: Status; approvals?: Request['approvals'] };
+
+function nextStatus(request: Request, event: RequestEvent, now: number): Result<Change, WorkflowError> {
+  const s = request.status;
+  switch (event.type) {
+    case 'approve':
+      if (s.state !== 'pending') return err(alreadyDecided(request));
+      return approve(request, s, event, now);
+    case 'deny':
+      if (s.state !== 'pending') return err(alreadyDecided(request));
+      if (event.actor === request.requester) {
+        return err(failure('not_allowed', 'You cannot decide on your own request; cancel it instead.', 'self_approval'));
+      }
+      if (!event.eligible) return err(notAnApprover(request, s.stage));
+      if (event.reason.trim() === '') return err(failure('invalid_input', 'A denial needs a reason.'));
+      return ok({ status: { state: 'denied', at: now, by: event.actor, reason: event.reason.trim() } });
+    case 'cancel':
+      if (s.state !== 'pending') return err(alreadyDecided(request));
+      if (event.actor !== request.requester && !event.isAdmin) {
+        return err(failure('not_allowed', `Only the requester or an admin can cancel ${request.ref}.`, 'not_the_requester'));
+      }
+      return ok({ status: { state: 'cancelled', at: now, by: event.actor } });
+    case 'expire':
+      if (s.state !== 'pending') return err(invalidState(request, 'expire'));
+      if (now < s.expiresAt) return err(failure('invalid_state', `${request.ref} is not due to expire yet.`));
+      return ok({ status: { state: 'expired', at: now } });
+    case 'start':
+      if (s.state === 'approved') return ok({ status: { state: 'executing', at: now, attempt: 1 } });
+      // Re-entering an interrupted execution (after a restart) counts another attempt.
+      if (s.state === 'executing') return ok({ status: { state: 'executing', at: now, attempt: s.attempt + 1 } });
+      return err(invalidState(request, 'start'));
+    case 'succeed':
+      if (s.state === 'executing') return ok({ status: completed(request, event.outcome, now) });
+      if (s.state === 'revoking') return ok({ status: { state: 'revoked', at: now, outcome: event.outcome } });
+      return err(invalidState(request, 'succeed'));
+    case 'fail':
+      if (s.state === 'executing') return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error } });
+      if (s.state === 'revoking') return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });
+      return err(invalidState(request, 'fail'));
+    case 'retry':
+      if (s.state !== 'failed') return err(invalidState(request, 'retry'));
+      if (!event.isAdmin) return err(failure('not_allowed', `Only an admin can retry ${request.ref}.`, 'not_an_admin'));
+      return ok({
+        status: s.step === 'execute' ? { state: 'approved', at: now } : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
+      });
+    case 'revoke':
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'revoke'));
+      if (event.trigger === 'expired' && now < s.grantExpiresAt) {
+        return err(failure('invalid_state', `${request.ref}'s access does not end yet.`));
+      }
+      return ok({ status: { state: 'revoking', at: now, trigger: event.trigger, attempt: 1 } });
+  }
+}
+
+function approve(
+  request: Request,
+  s: Extract<Status, { state: 'pending' }>,
+  event: Extract<RequestEvent, { type: 'approve' }>,
+  now: number,
+): Result<Change, WorkflowError> {
+  if (event.actor === request.requester) {
+    return err(failure('not_allowed', 'You cannot approve your own request.', 'self_approval'));
+  }
+  if (!event.eligible) return err(notAnApprover(request, s.stage));
+  const inStage = request.approvals.filter((a) => a.stage === s.stage);
+  if (inStage.some((a) => a.by === event.actor)) {
+    return err(failure('not_allowed', `You already approved ${request.ref}; it needs another approver.`, 'already_approved'));
+  }
+  const approvals = [...request.approvals, { stage: s.stage, by: event.actor, at: now }];
+  const stage = request.stages[s.stage];
+  const quorum = stage?.quorum ?? 1;
+  if (inStage.length + 1 < quorum) return ok({ status: s, approvals });
+  const nextStage = s.stage + 1;
+  if (nextStage < request.stages.length) return ok({ status: { ...s, stage: nextStage }, approvals });
+  return ok({ status: { state: 'approved', at: now }, approvals });
+}
+
+function completed(request: Request, outcome: Outcome, now: number): Status {
+  const op = request.operation;
+  if (op.kind === 'group.add' && op.durationMs !== undefined) {
+    return { state: 'completed', at: now, outcome, grantExpiresAt: now + op.durationMs };
+  }
+  return { state: 'completed', at: now, outcome };
+}
+
+const PAST: Record<State, string> = {
+  pending: 'pending',
+  approved: 'already approved',
+  executing: 'being carried out',
+  completed: 'already completed',
+  revoking: 'being revoked',
+  revoked: 'already revoked',
+  failed: 'failed',
+  denied: 'already denied',
+  cancelled: 'already cancelled',
+  expired: 'expired',
+};
+
+function alreadyDecided(request: Request): WorkflowError {
+  return failure('already_decided', `${request.ref} is ${PAST[request.status.state]}; there is nothing left to decide.`);
+}
+
+function invalidState(request: Request, action: EventType): WorkflowError {
+  return failure('invalid_state', `${request.ref} is ${PAST[request.status.state]}, so it cannot ${action}.`);
+}
+
+function notAnApprover(request: Request, stage: number): WorkflowError {
+  const set = request.stages[stage]?.set ?? 'the approvers';
+  return failure('not_allowed', `You are not in ${set}, who must approve ${request.ref} now.`, 'not_an_approver');
+}

@@ -55,6 +55,11 @@ export interface Policy {
   admins?: string;
   catalog: readonly CatalogItem[];
   requests: RequestSettings;
+  identity: IdentityPolicy;
+  /** Slack user id → their manager's Slack user id, when the policy keeps the directory itself. */
+  managers: Readonly<Record<string, string>>;
+  /** Slack profile field id holding the manager, when the directory lives in Slack profiles. */
+  managerField?: string;
   audit: { channel?: string };
 }
 
@@ -79,4 +84,29 @@ export function isInSet(set: PeopleSet, person: string, facts: MembershipFacts):
 
 export function findItem(policy: Policy, id: string): CatalogItem | undefined {
   return policy.catalog.find((item) => item.id === id);
+}
+
+/** How a Slack user is named on a provider. */
+export type IdentityRule = 'email' | 'email-local-part' | 'map';
+
+export interface IdentityPolicy {
+  default: IdentityRule;
+  /** Provider instance id → rule, overriding the default. */
+  providers: Readonly<Record<string, IdentityRule>>;
+  /** Slack user id → provider instance id → provider principal. Consulted first under every rule. */
+  map: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+export type PrincipalResult = { ok: true; principal: string } | { ok: false; message: string };
+
+/** The provider principal of a Slack user, from the policy's identity rules and the user's profile email. */
+export function principalFor(identity: IdentityPolicy, provider: string, slackUser: string, email: string | undefined): PrincipalResult {
+  const mapped = identity.map[slackUser]?.[provider];
+  if (mapped) return { ok: true, principal: mapped };
+  const rule = identity.providers[provider] ?? identity.default;
+  if (rule === 'map') return { ok: false, message: `No ${provider} account is mapped to you in the policy's identity map.` };
+  if (!email) return { ok: false, message: `Your Slack profile has no email, so your ${provider} account cannot be found.` };
+  if (rule === 'email') return { ok: true, principal: email };
+  const local = email.split('@')[0] ?? '';
+  return local ? { ok: true, principal: local } : { ok: false, message: `Your email ${email} has no local part.` };
 }

@@ -1,0 +1,30 @@
+/**
+ * A secret value (a credential, a new access key, an MFA seed). It cannot leak by accident: JSON,
+ * string conversion and util.inspect all print `[redacted]`; only `reveal()` gives the value, and a
+ * caller that reveals owns the consequences.
+ */
+const REDACTED = '[redacted]';
+
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return REDACTED;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Closed requests, append-only. They never change again, so keeping them out of the live document keeps
+ * the cost of every write independent of history. An in-memory index (id, number, requester, state)
+ * serves look-ups; the record itself is read from disk on demand.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Request, State } from '../domain/request.ts';
+import { appendLines, openJsonl, readAt, readJsonlLines } from './jsonl-file.ts';
+import { StoreOpenError } from './port.ts';
+
+export interface ArchiveEntry {
+  id: string;
+  number: number;
+  version: number;
+  requester: string;
+  state: State;
+  offset: number;
+  length: number;
+}
+
+export class Archive {
+  readonly #byId = new Map<string, ArchiveEntry>();
+  readonly #byNumber = new Map<number, ArchiveEntry>();
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private size: number,
+  ) {}
+
+  static async open(file: string): Promise<Archive> {
+    const { handle, size } = await openJsonl(file);
+    const archive = new Archive(handle, size);
+    try {
+      for await (const line of readJsonlLines(file, size)) {
+        archive.#index(parseRecord(file, line.line, line.text), line.offset, line.length);
+      }
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return archive;
+  }
+
+  entry(id: string): ArchiveEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  entryByNumber(number: number): ArchiveEntry | undefined {
+    return this.#byNumber.get(number);
+  }
+
+  entries(): IterableIterator<ArchiveEntry> {
+    return this.#byId.values();
+  }
+
+  get maxNumber(): number {
+    let max = 0;
+    for (const n of this.#byNumber.keys()) max = Math.max(max, n);
+    return max;
+  }
+
+  async append(request: Request): Promise<void> {
+    const text = JSON.stringify(request);
+    const offset = this.size;
+    this.size += await appendLines(this.handle, [text]);
+    this.#index(request, offset, Buffer.byteLength(text));
+  }
+
+  async read(entry: ArchiveEntry): Promise<Request> {
+    return JSON.parse(await readAt(this.handle, entry.offset, entry.length)) as Request;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+
+  #index(request: Request, offset: number, length: number): void {
+    const entry: ArchiveEntry = {
+      id: request.id,
+      number: request.number,
+      version: request.version,
+      requester: request.requester,
+      state: request.status.state,
+      offset,
+      length,
+    };
+    this.#byId.set(entry.id, entry);
+    this.#byNumber.set(entry.number, entry);
+  }
+}
+
+function parseRecord(file: string, line: number, text: string): Request {
+  try {
+    const value = JSON.parse(text) as Partial<Request>;
+    if (typeof value.id === 'string' && typeof value.number === 'number' && typeof value.version === 'number' && value.status) {
+      return value as Request;
+    }
+  } catch {
+    // reported below
+  }
+  throw new StoreOpenError(`${file}:${line}: not a request record. The archive is damaged; iam-bot will not change it: restore it from a backup.`);
+}

@@ -1,0 +1,145 @@
+/**
+ * The embedded Store: lowdb holds the live document (open requests, audit outbox, counters) in
+ * `state.json`, written atomically; closed requests move to the append-only `archive.jsonl`. A write
+ * therefore costs O(open requests), whatever the history.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import { isClosed, type Request } from '../domain/request.ts';
+import { Archive } from './archive.ts';
+import { DurableJsonFile } from './durable-json-file.ts';
+import { lockDirectory, type DirectoryLock } from './lock.ts';
+import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
+import { Serial } from './serial.ts';
+import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
+
+export interface LowdbStoreOptions {
+  dataDir: string;
+  /** Called once at open with the audit log's last entry, so the outbox can drop what was already written. */
+  auditLogHead?: AuditHead;
+}
+
+export class LowdbStore implements Store {
+  readonly #open = new Map<string, Request>();
+  readonly #serial = new Serial();
+  #nextNumber: number;
+  #outbox: AuditRecord[];
+  #auditHead: AuditHead | undefined;
+
+  private constructor(
+    private readonly db: Low<StateDocument>,
+    private readonly archive: Archive,
+    private readonly lock: DirectoryLock,
+    doc: StateDocument,
+  ) {
+    this.#nextNumber = Math.max(doc.nextNumber, archive.maxNumber + 1);
+    this.#outbox = doc.outbox;
+    this.#auditHead = doc.auditHead;
+    for (const request of doc.open) {
+      // A crash between archiving a request and rewriting the live document leaves it in both.
+      const archived = archive.entry(request.id);
+      if (!archived || archived.version < request.version) this.#open.set(request.id, request);
+    }
+  }
+
+  static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    const lock = await lockDirectory(options.dataDir);
+    try {
+      const file = join(options.dataDir, 'state.json');
+      const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
+      await db.read();
+      const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
+      const store = new LowdbStore(db, archive, lock, db.data);
+      if (options.auditLogHead) store.auditWritten(options.auditLogHead);
+      return store;
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  reserveNumber(): number {
+    return this.#nextNumber++;
+  }
+
+  commit(change: Commit): Promise<void> {
+    return this.#serial.run(async () => {
+      const { request } = change;
+      const actual = this.#open.get(request.id)?.version ?? this.archive.entry(request.id)?.version ?? null;
+      if (actual !== change.expectedVersion) {
+        throw new StoreConflictError(request.id, change.expectedVersion, actual);
+      }
+      const closing = isClosed(request);
+      if (closing) await this.archive.append(request);
+      const open = new Map(this.#open);
+      if (closing) open.delete(request.id);
+      else open.set(request.id, request);
+      const outbox = [...this.#outbox, ...change.audit];
+      await this.#write(open, outbox);
+      this.#open.clear();
+      for (const [id, r] of open) this.#open.set(id, r);
+      this.#outbox = outbox;
+    });
+  }
+
+  async get(id: string): Promise<Request | undefined> {
+    const open = this.#open.get(id);
+    if (open) return open;
+    const entry = this.archive.entry(id);
+    return entry ? this.archive.read(entry) : undefined;
+  }
+
+  async getByNumber(number: number): Promise<Request | undefined> {
+    for (const request of this.#open.values()) if (request.number === number) return request;
+    const entry = this.archive.entryByNumber(number);
+    return entry ? this.archive.read(entry) : undefined;
+  }
+
+  openRequests(): readonly Request[] {
+    return [...this.#open.values()].sort((a, b) => a.number - b.number);
+  }
+
+  async list(filter: ListFilter = {}): Promise<Request[]> {
+    const matches = (r: { requester: string; state: Request['status']['state'] }) =>
+      (!filter.requester || r.requester === filter.requester) && (!filter.states || filter.states.includes(r.state));
+    const closed: Request[] = [];
+    for (const entry of this.archive.entries()) {
+      if (!this.#open.has(entry.id) && matches(entry)) closed.push(await this.archive.read(entry));
+    }
+    const open = this.openRequests().filter((r) => matches({ requester: r.requester, state: r.status.state }));
+    return [...closed, ...open].sort((a, b) => a.number - b.number);
+  }
+
+  pendingAudit(): readonly AuditRecord[] {
+    return this.#outbox;
+  }
+
+  auditWritten(head: AuditHead): void {
+    const at = this.#outbox.findIndex((e) => e.eventId === head.eventId);
+    // The outbox is in commit order and the log is appended in that order: all up to `head` are written.
+    if (at >= 0) this.#outbox = this.#outbox.slice(at + 1);
+    this.#auditHead = head;
+  }
+
+  auditHead(): AuditHead | undefined {
+    return this.#auditHead;
+  }
+
+  async close(): Promise<void> {
+    await this.#serial.run(async () => {
+      await this.#write(this.#open, this.#outbox);
+      await this.archive.close();
+      await this.lock.release();
+    });
+  }
+
+  async #write(open: ReadonlyMap<string, Request>, outbox: AuditRecord[]): Promise<void> {
+    const doc: StateDocument = { ...emptyDocument(), nextNumber: this.#nextNumber, open: [...open.values()], outbox };
+    if (this.#auditHead) doc.auditHead = this.#auditHead;
+    this.db.data = doc;
+    await this.db.write();
+  }
+}

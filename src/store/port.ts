@@ -1,0 +1,54 @@
+/**
+ * The Store port. One transition is one `commit`: the new request version and the audit events it
+ * caused are written together, so an event is never lost nor written for a change that did not happen.
+ */
+import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { Request, State } from '../domain/request.ts';
+
+export interface Commit {
+  request: Request;
+  /** The version the change was computed from; `null` for a new request. */
+  expectedVersion: number | null;
+  audit: readonly AuditRecord[];
+}
+
+export interface ListFilter {
+  states?: readonly State[];
+  requester?: string;
+}
+
+export interface Store {
+  /** A fresh request number; persisted with the next commit. */
+  reserveNumber(): number;
+  /** Throws `StoreConflictError` when the stored version is not `expectedVersion`. */
+  commit(change: Commit): Promise<void>;
+  get(id: string): Promise<Request | undefined>;
+  getByNumber(number: number): Promise<Request | undefined>;
+  /** Requests still in play (not closed), oldest first; served from memory. */
+  openRequests(): readonly Request[];
+  /** Every request matching the filter, open and closed, oldest first. */
+  list(filter?: ListFilter): Promise<Request[]>;
+  /** Audit events committed but not yet known to be in the audit log, in commit order. */
+  pendingAudit(): readonly AuditRecord[];
+  /** Record that the audit log now ends at `head`; the events up to it leave the outbox. */
+  auditWritten(head: AuditHead): void;
+  /** The audit head as last persisted or reported. */
+  auditHead(): AuditHead | undefined;
+  close(): Promise<void>;
+}
+
+export class StoreConflictError extends Error {
+  constructor(
+    readonly requestId: string,
+    readonly expected: number | null,
+    readonly actual: number | null,
+  ) {
+    super(`request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** The data directory cannot be used as it is; start-up stops with this message. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}

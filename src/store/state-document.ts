@@ -1,0 +1,57 @@
+/** The live document (`state.json`): open requests, the audit outbox and counters. Small by design. */
+import { z } from 'zod';
+import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { Request } from '../domain/request.ts';
+import { StoreOpenError } from './port.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export interface StateDocument {
+  schema: typeof SCHEMA_VERSION;
+  nextNumber: number;
+  open: Request[];
+  outbox: AuditRecord[];
+  auditHead?: AuditHead;
+}
+
+// The envelope is checked strictly; request bodies are the store's own output and are checked for the
+// fields the store relies on.
+const requestShape = z.looseObject({
+  id: z.string().min(1),
+  number: z.number().int().positive(),
+  version: z.number().int().positive(),
+  requester: z.string(),
+  status: z.looseObject({ state: z.string() }),
+});
+
+const documentShape = z.object({
+  schema: z.literal(SCHEMA_VERSION),
+  nextNumber: z.number().int().positive(),
+  open: z.array(requestShape),
+  outbox: z.array(z.looseObject({ eventId: z.string(), event: z.string() })),
+  auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
+});
+
+export function emptyDocument(): StateDocument {
+  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [] };
+}
+
+export function parseStateDocument(file: string) {
+  return (value: unknown): StateDocument => {
+    const schema = (value as { schema?: unknown } | null)?.schema;
+    if (typeof schema === 'number' && schema > SCHEMA_VERSION) {
+      throw new StoreOpenError(
+        `${file} was written by a newer iam-bot (schema ${schema}); this one reads schema ${SCHEMA_VERSION}. Upgrade iam-bot; the file was left untouched.`,
+      );
+    }
+    const parsed = documentShape.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.join('.') || 'the document';
+      throw new StoreOpenError(
+        `${file} is not an iam-bot state document (${where}: ${issue?.message ?? 'invalid'}). iam-bot will not overwrite it: restore it from a backup or move it aside.`,
+      );
+    }
+    return parsed.data as unknown as StateDocument;
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The Provider port: what the workflow needs from a cloud IAM API. Adapters translate their wire
+ * protocol to these calls and their errors to `ProviderError` kinds. Secrets come back wrapped in `Secret`.
+ */
+import type { ProviderErrorKind } from '../domain/request.ts';
+import type { Secret } from '../domain/secret.ts';
+
+export interface Capabilities {
+  groupMembership: boolean;
+  keyRotation: boolean;
+  mfaReset: boolean;
+}
+
+export interface GroupRef {
+  id: string;
+  name: string;
+}
+
+/** A provider user (or service principal) as the provider names it. */
+export interface PrincipalRef {
+  id: string;
+  name: string;
+}
+
+export interface KeyInfo {
+  id: string;
+  status: 'active' | 'inactive';
+  createdAt?: string;
+}
+
+/** What a provider said, for the audit trail. */
+export interface CallResult {
+  providerRequestId?: string;
+}
+
+export interface CreatedKey extends CallResult {
+  key: KeyInfo;
+  secret: Secret;
+}
+
+export interface Provider {
+  readonly id: string;
+  readonly type: string;
+  readonly capabilities: Capabilities;
+  /** Groups whose name matches `search` (all when empty), for pickers. */
+  listGroups(search?: string): Promise<GroupRef[]>;
+  /** The provider user named by an identity (an email, a user name, an id). */
+  resolvePrincipal(identity: string): Promise<PrincipalRef>;
+  isMember(group: string, principal: PrincipalRef): Promise<boolean>;
+  /** Adding an existing member succeeds. */
+  addMember(group: string, principal: PrincipalRef): Promise<CallResult>;
+  /** Removing a non-member succeeds. */
+  removeMember(group: string, principal: PrincipalRef): Promise<CallResult>;
+  listKeys(principal: PrincipalRef): Promise<KeyInfo[]>;
+  createKey(principal: PrincipalRef): Promise<CreatedKey>;
+  deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
+  deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
+  resetMfa(principal: PrincipalRef): Promise<CallResult>;
+}
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly providerRequestId?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export type ProviderRegistry = ReadonlyMap<string, Provider>;

@@ -1,0 +1,47 @@
+/** Builds the workflow from its ports. */
+import type { Policy } from '../domain/policy.ts';
+import type { ProviderRegistry } from '../providers/port.ts';
+import type { Store } from '../store/port.ts';
+import type { Logger } from '../log.ts';
+import { Executor } from './executor.ts';
+import { People } from './people.ts';
+import type { AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
+import { Recorder } from './recorder.ts';
+import { WorkflowService } from './service.ts';
+
+export interface WorkflowDeps {
+  policy: Policy;
+  store: Store;
+  audit: AuditSink;
+  notifier: Notifier;
+  directory: Directory;
+  providers: ProviderRegistry;
+  vault: SecretVault;
+  clock: Clock;
+  newId: () => string;
+  log: Logger;
+  /** How long a new secret waits to be revealed; default 15 minutes. */
+  secretTtlMs?: number;
+}
+
+export interface Workflow {
+  service: WorkflowService;
+  executor: Executor;
+  recorder: Recorder;
+  people: People;
+}
+
+export function createWorkflow(deps: WorkflowDeps): Workflow {
+  const people = new People(deps.policy, deps.directory);
+  const recorder = new Recorder(deps.store, deps.audit, deps.notifier, deps.clock, deps.newId, deps.log);
+  const executor = new Executor(
+    deps.store,
+    recorder,
+    deps.providers,
+    { policy: deps.policy, directory: deps.directory, notifier: deps.notifier, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
+    deps.clock,
+    deps.log,
+  );
+  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId);
+  return { service, executor, recorder, people };
+}

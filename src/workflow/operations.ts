@@ -1,0 +1,68 @@
+/**
+ * The provider side of each request kind. Every step is safe to run again after a crash: membership is
+ * read back before it is changed, and an existing member or an absent one counts as done.
+ */
+import { principalFor, type Policy } from '../domain/policy.ts';
+import type { Outcome, Request } from '../domain/request.ts';
+import type { PrincipalRef, Provider } from '../providers/port.ts';
+import { ProviderError } from '../providers/port.ts';
+import type { Directory, Notifier, SecretVault } from './ports.ts';
+
+export interface OperationContext {
+  policy: Policy;
+  directory: Directory;
+  notifier: Notifier;
+  vault: SecretVault;
+  /** How long a new secret waits to be revealed. */
+  secretTtlMs: number;
+}
+
+/** The provider user a request acts on: a named service principal, or the requester's own account. */
+async function targetOf(request: Request, provider: Provider, ctx: OperationContext): Promise<PrincipalRef> {
+  if (request.operation.kind === 'key.rotate' && request.operation.principal) {
+    return provider.resolvePrincipal(request.operation.principal);
+  }
+  const identity = principalFor(ctx.policy.identity, request.provider, request.requester, await ctx.directory.emailOf(request.requester));
+  if (!identity.ok) throw new ProviderError('not_found', identity.message);
+  return provider.resolvePrincipal(identity.principal);
+}
+
+export async function execute(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
+  const op = request.operation;
+  const who = await targetOf(request, provider, ctx);
+  switch (op.kind) {
+    case 'group.add': {
+      if (await provider.isMember(op.group, who)) return { summary: `${who.name} was already in ${op.group}` };
+      const result = await provider.addMember(op.group, who);
+      return withRequestId({ summary: `added ${who.name} to ${op.group}` }, result.providerRequestId);
+    }
+    case 'group.remove':
+      return removeFrom(op.group, who, provider);
+    case 'key.rotate': {
+      const created = await provider.createKey(who);
+      const handle = ctx.vault.put(request.requester, created.secret, ctx.secretTtlMs);
+      await ctx.notifier.secretReady(request, request.requester, handle);
+      return withRequestId({ summary: `created key ${created.key.id} for ${who.name}`, newKeyId: created.key.id }, created.providerRequestId);
+    }
+    case 'mfa.reset': {
+      const result = await provider.resetMfa(who);
+      return withRequestId({ summary: `reset MFA of ${who.name}` }, result.providerRequestId);
+    }
+  }
+}
+
+/** Ends a timed grant. */
+export async function revoke(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
+  if (request.operation.kind !== 'group.add') throw new ProviderError('invalid_request', `${request.ref} is not a group grant`);
+  return removeFrom(request.operation.group, await targetOf(request, provider, ctx), provider);
+}
+
+async function removeFrom(group: string, who: PrincipalRef, provider: Provider): Promise<Outcome> {
+  if (!(await provider.isMember(group, who))) return { summary: `${who.name} was not in ${group}` };
+  const result = await provider.removeMember(group, who);
+  return withRequestId({ summary: `removed ${who.name} from ${group}` }, result.providerRequestId);
+}
+
+function withRequestId(outcome: Outcome, providerRequestId: string | undefined): Outcome {
+  return providerRequestId ? { ...outcome, providerRequestId } : outcome;
+}

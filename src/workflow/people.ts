@@ -1,0 +1,66 @@
+/**
+ * Who may do what, decided at the moment of the action from the policy and fresh directory facts —
+ * never from anything a client sent.
+ */
+import { isInSet, type CatalogItem, type MembershipFacts, type PeopleSet, type Policy } from '../domain/policy.ts';
+import type { Request } from '../domain/request.ts';
+import type { Directory } from './ports.ts';
+
+export class People {
+  constructor(
+    private readonly policy: Policy,
+    private readonly directory: Directory,
+  ) {}
+
+  async managerOf(user: string): Promise<string | undefined> {
+    return this.policy.managers[user] ?? (await this.directory.managerOf(user));
+  }
+
+  /** Whether `person` belongs to `set`, where a `manager` rule means the manager of `requester`. */
+  async inSet(set: PeopleSet | undefined, person: string, requester: string): Promise<boolean> {
+    if (!set) return false;
+    const facts: MembershipFacts = {
+      usergroupsOfPerson: set.usergroups.length > 0 ? await this.directory.usergroupsOf(person) : [],
+    };
+    if (set.manager) {
+      const manager = await this.managerOf(requester);
+      if (manager) facts.managerOfRequester = manager;
+    }
+    return isInSet(set, person, facts);
+  }
+
+  async mayRequest(item: CatalogItem, person: string): Promise<boolean> {
+    if (!item.requesters) return true;
+    for (const name of item.requesters) {
+      // A requester set's `manager` rule has no requester to be relative to; only its people count.
+      const set = this.policy.sets[name];
+      if (set && (await this.inSet({ ...set, manager: false }, person, person))) return true;
+    }
+    return false;
+  }
+
+  async mayApproveStage(request: Request, stage: number, person: string): Promise<boolean> {
+    const name = request.stages[stage]?.set;
+    return name !== undefined && this.inSet(this.policy.sets[name], person, request.requester);
+  }
+
+  async isAdmin(person: string): Promise<boolean> {
+    return this.policy.admins !== undefined && this.inSet(this.policy.sets[this.policy.admins], person, person);
+  }
+
+  /** Everyone who may decide the current stage, the requester excluded. */
+  async approversOf(request: Request, stage: number): Promise<string[]> {
+    const set = this.policy.sets[request.stages[stage]?.set ?? ''];
+    if (!set) return [];
+    const people = new Set(set.users);
+    if (set.manager) {
+      const manager = await this.managerOf(request.requester);
+      if (manager) people.add(manager);
+    }
+    for (const group of set.usergroups) {
+      for (const member of await this.directory.usergroupMembers(group)) people.add(member);
+    }
+    people.delete(request.requester);
+    return [...people].sort();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Commits one transition: the new version, its audit events (through the store's outbox, so they are
+ * written with the change) and the notices to the people involved. The audit log is then brought up to
+ * date from the outbox; a crash in between is repaired at the next start.
+ */
+import type { AuditRecord } from '../domain/audit-event.ts';
+import type { Request } from '../domain/request.ts';
+import type { Store } from '../store/port.ts';
+import { Serial } from '../store/serial.ts';
+import type { Logger } from '../log.ts';
+import type { AuditEventName, AuditSink, Clock, Notice, Notifier } from './ports.ts';
+
+export interface Recorded {
+  event: AuditEventName;
+  actor: string;
+  details?: Record<string, unknown>;
+  approvers?: readonly string[];
+}
+
+export class Recorder {
+  readonly #flushes = new Serial();
+
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditSink,
+    private readonly notifier: Notifier,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Throws `StoreConflictError` when `previous` is stale; nothing is written then. */
+  async commit(previous: Request | null, next: Request, events: readonly Recorded[]): Promise<void> {
+    const time = this.clock.now();
+    const records: AuditRecord[] = events.map((e) => ({
+      eventId: this.newId(),
+      time,
+      requestId: next.id,
+      requestRef: next.ref,
+      actor: e.actor,
+      event: e.event,
+      details: e.details ?? {},
+    }));
+    await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records });
+    await this.flushAudit();
+    for (const e of events) {
+      const notice: Notice = { event: e.event, request: next, actor: e.actor };
+      if (e.approvers) notice.approvers = e.approvers;
+      await this.notify(notice);
+    }
+  }
+
+  /** Writes the outbox to the audit log. Safe to call at any time; calls run one at a time. */
+  flushAudit(): Promise<void> {
+    return this.#flushes.run(async () => {
+      const pending = this.store.pendingAudit();
+      if (pending.length === 0) return;
+      try {
+        const head = await this.audit.append(pending);
+        if (head) this.store.auditWritten(head);
+      } catch (error) {
+        // The events stay in the outbox and go out with the next flush.
+        this.log.error({ err: error }, 'audit log append failed; will retry');
+      }
+    });
+  }
+
+  private async notify(notice: Notice): Promise<void> {
+    try {
+      await this.notifier.notify(notice);
+    } catch (error) {
+      this.log.warn({ err: error, event: notice.event, request: notice.request.ref }, 'notification failed');
+    }
+  }
+}

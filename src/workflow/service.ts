@@ -1,0 +1,227 @@
+/**
+ * The workflow service: what people do to requests (submit, approve, deny, cancel, retry), what time
+ * does to them (tick), and what they may see. Each command re-reads the request, decides with fresh
+ * facts, and commits with compare-and-set; a lost race is retried from the new version, so two
+ * simultaneous clicks give one transition.
+ */
+import type { WorkflowError } from '../domain/errors.ts';
+import { failure, WorkflowFailure } from '../domain/errors.ts';
+import { parseDuration } from '../domain/duration.ts';
+import { parseRef } from '../domain/ids.ts';
+import { findItem, type Policy } from '../domain/policy.ts';
+import type { Request } from '../domain/request.ts';
+import { submit, transition, type RequestEvent } from '../domain/transitions.ts';
+import type { ProviderRegistry } from '../providers/port.ts';
+import type { Store } from '../store/port.ts';
+import { StoreConflictError } from '../store/port.ts';
+import type { Executor } from './executor.ts';
+import type { People } from './people.ts';
+import type { Clock } from './ports.ts';
+import type { Recorded, Recorder } from './recorder.ts';
+
+export interface SubmitCommand {
+  requester: string;
+  itemId: string;
+  reason: string;
+  /** As typed: `30m`, `8h`, `2d`. */
+  duration?: string;
+}
+
+const MAX_RACE_RETRIES = 5;
+
+export class WorkflowService {
+  constructor(
+    private readonly policy: Policy,
+    private readonly store: Store,
+    private readonly providers: ProviderRegistry,
+    private readonly people: People,
+    private readonly recorder: Recorder,
+    private readonly executor: Executor,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  async submit(command: SubmitCommand): Promise<Request> {
+    const item = findItem(this.policy, command.itemId);
+    if (!item) throw new WorkflowFailure(failure('not_found', `There is no catalog item "${command.itemId}".`));
+    const provider = this.providers.get(item.provider);
+    if (provider && !supports(provider.capabilities, item.kind)) {
+      throw new WorkflowFailure(failure('invalid_input', `${item.title}: ${item.provider} does not support ${item.kind}.`));
+    }
+    let durationMs: number | undefined;
+    if (command.duration !== undefined && command.duration.trim() !== '') {
+      durationMs = parseDuration(command.duration);
+      if (durationMs === undefined) {
+        throw new WorkflowFailure(failure('invalid_input', `"${command.duration}" is not a duration; write it like 30m, 8h or 2d.`));
+      }
+    }
+    const input = {
+      id: this.newId(),
+      number: this.store.reserveNumber(),
+      item,
+      requester: command.requester,
+      requesterAllowed: await this.people.mayRequest(item, command.requester),
+      reason: command.reason,
+      now: this.clock.now(),
+      settings: this.policy.requests,
+    };
+    const created = submit(durationMs === undefined ? input : { ...input, durationMs });
+    if (!created.ok) throw new WorkflowFailure(created.error);
+    const request = created.value;
+    const details: Record<string, unknown> = { item: item.id, kind: item.kind, provider: item.provider, reason: request.reason };
+    if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove') details.group = request.operation.group;
+    if (durationMs !== undefined) details.durationMs = durationMs;
+    await this.recorder.commit(null, request, [
+      { event: 'request.submitted', actor: command.requester, details, approvers: await this.people.approversOf(request, 0) },
+    ]);
+    return request;
+  }
+
+  approve(actor: string, ref: string): Promise<Request> {
+    return this.#decide(ref, async (request) => {
+      if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false };
+      return { type: 'approve', actor, eligible: await this.people.mayApproveStage(request, request.status.stage, actor) };
+    });
+  }
+
+  deny(actor: string, ref: string, reason: string): Promise<Request> {
+    this.#checkLength(reason);
+    return this.#decide(ref, async (request) => ({
+      type: 'deny',
+      actor,
+      reason,
+      eligible: request.status.state === 'pending' && (await this.people.mayApproveStage(request, request.status.stage, actor)),
+    }));
+  }
+
+  cancel(actor: string, ref: string): Promise<Request> {
+    return this.#decide(ref, async () => ({ type: 'cancel', actor, isAdmin: await this.people.isAdmin(actor) }));
+  }
+
+  retry(actor: string, ref: string): Promise<Request> {
+    return this.#decide(ref, async () => ({ type: 'retry', actor, isAdmin: await this.people.isAdmin(actor) }));
+  }
+
+  /** Expires pending requests past their TTL and starts the revoke of grants past their end. */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    for (const request of this.store.openRequests()) {
+      const s = request.status;
+      if (s.state === 'pending' && now >= s.expiresAt) {
+        await this.#applyQuietly(request, { type: 'expire' });
+      } else if (s.state === 'completed' && s.grantExpiresAt !== undefined && now >= s.grantExpiresAt) {
+        await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
+      }
+    }
+    this.executor.kick();
+  }
+
+  async find(ref: string): Promise<Request> {
+    const number = parseRef(ref);
+    const request = number !== undefined ? await this.store.getByNumber(number) : await this.store.get(ref);
+    if (!request) throw new WorkflowFailure(failure('not_found', `There is no request ${ref}.`));
+    return request;
+  }
+
+  /** Pending requests whose current stage `person` may decide. */
+  async pendingFor(person: string): Promise<Request[]> {
+    const mine: Request[] = [];
+    for (const request of this.store.openRequests()) {
+      const s = request.status;
+      if (s.state !== 'pending' || request.requester === person) continue;
+      const decided = request.approvals.some((a) => a.stage === s.stage && a.by === person);
+      if (!decided && (await this.people.mayApproveStage(request, s.stage, person))) mine.push(request);
+    }
+    return mine;
+  }
+
+  history(requester: string): Promise<Request[]> {
+    return this.store.list({ requester });
+  }
+
+  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>): Promise<Request> {
+    for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
+      let request = await this.find(ref);
+      request = await this.#expireIfDue(request);
+      const event = await eventFor(request);
+      const next = transition(request, event, this.clock.now());
+      if (!next.ok) throw new WorkflowFailure(next.error);
+      const recorded = recordedFor(request, next.value, event);
+      const after = next.value.status;
+      if (after.state === 'pending' && recorded[0]?.event === 'request.stage_passed') {
+        recorded[0] = { ...recorded[0], approvers: await this.people.approversOf(next.value, after.stage) };
+      }
+      try {
+        await this.recorder.commit(request, next.value, recorded);
+      } catch (error) {
+        if (error instanceof StoreConflictError) continue;
+        throw error;
+      }
+      if (after.state === 'approved') this.executor.kick();
+      return next.value;
+    }
+    throw new WorkflowFailure(conflict(ref));
+  }
+
+  /** A click after the TTL meets an expired request, not a live one. */
+  async #expireIfDue(request: Request): Promise<Request> {
+    if (request.status.state !== 'pending' || this.clock.now() < request.status.expiresAt) return request;
+    await this.#applyQuietly(request, { type: 'expire' });
+    return this.find(request.id);
+  }
+
+  async #applyQuietly(request: Request, event: RequestEvent): Promise<void> {
+    const next = transition(request, event, this.clock.now());
+    if (!next.ok) return;
+    try {
+      await this.recorder.commit(request, next.value, recordedFor(request, next.value, event));
+    } catch (error) {
+      // Someone else moved it first; the next tick sees the new state.
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+  }
+
+  #checkLength(text: string): void {
+    if (text.length > this.policy.requests.maxReasonLength) {
+      throw new WorkflowFailure(failure('invalid_input', `The text is longer than ${this.policy.requests.maxReasonLength} characters.`));
+    }
+  }
+}
+
+function supports(capabilities: { groupMembership: boolean; keyRotation: boolean; mfaReset: boolean }, kind: Request['operation']['kind']): boolean {
+  if (kind === 'key.rotate') return capabilities.keyRotation;
+  if (kind === 'mfa.reset') return capabilities.mfaReset;
+  return capabilities.groupMembership;
+}
+
+function conflict(ref: string): WorkflowError {
+  return failure('conflict', `${ref} kept changing while you acted; look at it again and retry.`);
+}
+
+/** The audit events one transition produces. */
+function recordedFor(before: Request, after: Request, event: RequestEvent): Recorded[] {
+  const actor = 'actor' in event ? event.actor : 'system';
+  switch (event.type) {
+    case 'approve': {
+      const stage = before.status.state === 'pending' ? before.status.stage : 0;
+      const details = { stage: stage + 1, set: before.stages[stage]?.set };
+      if (after.status.state === 'approved') return [{ event: 'request.approved', actor, details }];
+      if (after.status.state === 'pending' && after.status.stage !== stage) {
+        return [{ event: 'request.stage_passed', actor, details }];
+      }
+      return [{ event: 'request.approval_recorded', actor, details }];
+    }
+    case 'deny':
+      return [{ event: 'request.denied', actor, details: { reason: event.reason.trim() } }];
+    case 'cancel':
+      return [{ event: 'request.cancelled', actor }];
+    case 'expire':
+      return [{ event: 'request.expired', actor }];
+    case 'retry':
+      return [{ event: 'request.retried', actor }];
+    case 'revoke':
+      return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
+    default:
+      return [];
+  }
+}

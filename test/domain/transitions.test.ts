@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { STATES, type Request, type State, type Status } from '../../src/domain/request.ts';
+import { transition, type EventType, type RequestEvent } from '../../src/domain/transitions.ts';
+import { T0, makeRequest } from '../support/fixtures.ts';
+
+const NOW = T0 + 10 * 86_400_000; // past every TTL and grant end below
+
+const statusIn: Record<State, Status> = {
+  pending: { state: 'pending', stage: 0, expiresAt: NOW + 1 },
+  approved: { state: 'approved', at: T0 },
+  executing: { state: 'executing', at: T0, attempt: 1 },
+  completed: { state: 'completed', at: T0, outcome: { summary: 'added' }, grantExpiresAt: NOW - 1 },
+  revoking: { state: 'revoking', at: T0, trigger: 'expired', attempt: 1 },
+  revoked: { state: 'revoked', at: T0, outcome: { summary: 'removed' } },
+  failed: { state: 'failed', at: T0, step: 'execute', error: { kind: 'unavailable', message: 'down' } },
+  denied: { state: 'denied', at: T0, by: 'U_BOB', reason: 'no' },
+  cancelled: { state: 'cancelled', at: T0, by: 'U_ALICE' },
+  expired: { state: 'expired', at: T0 },
+};
+
+const events: Record<EventType, RequestEvent> = {
+  approve: { type: 'approve', actor: 'U_BOB', eligible: true },
+  deny: { type: 'deny', actor: 'U_BOB', eligible: true, reason: 'not needed' },
+  cancel: { type: 'cancel', actor: 'U_ALICE', isAdmin: false },
+  expire: { type: 'expire' },
+  start: { type: 'start' },
+  succeed: { type: 'succeed', outcome: { summary: 'done', providerRequestId: 'r-1' } },
+  fail: { type: 'fail', error: { kind: 'forbidden', message: 'no' } },
+  retry: { type: 'retry', actor: 'U_ADMIN', isAdmin: true },
+  revoke: { type: 'revoke', trigger: 'expired' },
+};
+
+// state → event → the state it leads to, or the error code of the refusal.
+const table: Record<State, Record<EventType, State | `!${string}`>> = {
+  pending: { approve: 'approved', deny: 'denied', cancel: 'cancelled', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  approved: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  executing: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: 'completed', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state' },
+  completed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: 'revoking' },
+  revoking: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: 'revoked', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state' },
+  revoked: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  failed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: 'approved', revoke: '!invalid_state' },
+  denied: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  cancelled: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  expired: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+};
+
+function inState(state: State): Request {
+  return { ...makeRequest(1), status: statusIn[state] };
+}
+
+describe('transition: every state × event', () => {
+  for (const state of STATES) {
+    for (const [type, expected] of Object.entries(table[state]) as [EventType, string][]) {
+      it(`${state} + ${type} → ${expected}`, () => {
+        const before = inState(state);
+        const result = transition(before, events[type], NOW);
+        if (expected.startsWith('!')) {
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.error.code).toBe(expected.slice(1));
+        } else {
+          expect(result.ok).toBe(true);
+          if (result.ok) {
+            expect(result.value.status.state).toBe(expected);
+            expect(result.value.version).toBe(before.version + 1);
+            expect(result.value.updatedAt).toBe(NOW);
+          }
+        }
+      });
+    }
+  }
+});
+
+describe('transition rules', () => {
+  const pending = makeRequest(1);
+  const twoOfTwo = { ...pending, stages: [{ set: 'leads', quorum: 2 }] };
+
+  it('refuses self-approval and self-denial', () => {
+    for (const event of [
+      { type: 'approve', actor: 'U_ALICE', eligible: true },
+      { type: 'deny', actor: 'U_ALICE', eligible: true, reason: 'x' },
+    ] as RequestEvent[]) {
+      const result = transition(pending, event, T0);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.reason).toBe('self_approval');
+    }
+  });
+
+  it('refuses an approver outside the stage', () => {
+    const result = transition(pending, { type: 'approve', actor: 'U_EVE', eligible: false }, T0);
+    expect(!result.ok && result.error.reason).toBe('not_an_approver');
+  });
+
+  it('with quorum 2, the same approver twice stays pending; a second approver completes it', () => {
+    const once = transition(twoOfTwo, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    expect(once.ok && once.value.status.state).toBe('pending');
+    if (!once.ok) return;
+    const twice = transition(once.value, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    expect(!twice.ok && twice.error.reason).toBe('already_approved');
+    const other = transition(once.value, { type: 'approve', actor: 'U_CAROL', eligible: true }, T0);
+    expect(other.ok && other.value.status.state).toBe('approved');
+    expect(other.ok && other.value.approvals.map((a) => a.by)).toEqual(['U_BOB', 'U_CAROL']);
+  });
+
+  it('moves through stages in order, one click counting for one stage only', () => {
+    const staged = { ...pending, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] };
+    const first = transition(staged, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    expect(first.ok && first.value.status).toMatchObject({ state: 'pending', stage: 1 });
+    if (!first.ok) return;
+    const second = transition(first.value, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    expect(second.ok && second.value.status.state).toBe('approved');
+  });
+
+  it('refuses a denial without a reason', () => {
+    const result = transition(pending, { type: 'deny', actor: 'U_BOB', eligible: true, reason: '   ' }, T0);
+    expect(!result.ok && result.error.code).toBe('invalid_input');
+  });
+
+  it('lets only the requester or an admin cancel', () => {
+    expect(transition(pending, { type: 'cancel', actor: 'U_BOB', isAdmin: false }, T0).ok).toBe(false);
+    expect(transition(pending, { type: 'cancel', actor: 'U_BOB', isAdmin: true }, T0).ok).toBe(true);
+  });
+
+  it('expires a pending request only once its TTL has passed', () => {
+    if (pending.status.state !== 'pending') throw new Error('fixture');
+    const { expiresAt } = pending.status;
+    expect(transition(pending, { type: 'expire' }, expiresAt - 1).ok).toBe(false);
+    expect(transition(pending, { type: 'expire' }, expiresAt).ok).toBe(true);
+  });
+
+  it('starts a timed grant clock when the grant completes, and revokes only when it ends', () => {
+    const executing = { ...pending, status: { state: 'executing', at: T0, attempt: 1 } as Status };
+    const done = transition(executing, { type: 'succeed', outcome: { summary: 'added' } }, T0 + 5_000);
+    expect(done.ok && done.value.status).toMatchObject({ state: 'completed', grantExpiresAt: T0 + 5_000 + 3_600_000 });
+    if (!done.ok) return;
+    expect(transition(done.value, { type: 'revoke', trigger: 'expired' }, T0 + 3_600_000).ok).toBe(false);
+    expect(transition(done.value, { type: 'revoke', trigger: 'expired' }, T0 + 5_000 + 3_600_000).ok).toBe(true);
+  });
+
+  it('lets only an admin retry, and a failed revoke retries the revoke', () => {
+    const failedRevoke = { ...pending, status: { state: 'failed', at: T0, step: 'revoke', error: { kind: 'unavailable', message: 'x' } } as Status };
+    expect(transition(failedRevoke, { type: 'retry', actor: 'U_BOB', isAdmin: false }, T0).ok).toBe(false);
+    const retried = transition(failedRevoke, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0);
+    expect(retried.ok && retried.value.status.state).toBe('revoking');
+  });
+
+  it('leaves the request untouched when it refuses', () => {
+    const copy = structuredClone(pending);
+    transition(pending, { type: 'approve', actor: 'U_ALICE', eligible: true }, T0);
+    expect(pending).toEqual(copy);
+  });
+});

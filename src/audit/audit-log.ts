@@ -157,6 +157,8 @@ function prepare(input: AuditEventInput): Prepared {
   if (typeof details !== 'object' || details === null || Array.isArray(details)) {
     throw new AuditLogError(`event ${input.eventId}: details must be a JSON object`);
   }
+  // Again on the JSON form: a value's toJSON() can bring out keys the raw object did not show.
+  assertNoSecrets(details as Record<string, unknown>);
   return {
     time: time.toISOString(),
     eventId: input.eventId,

@@ -74,9 +74,14 @@ export function parseLine(line: string): AuditEntry | string {
   }
   // The schema only validates: the parsed object itself is kept so `details` stays exactly as read.
   const entry = raw as AuditEntry;
-  if (formatLine(entry) !== line) return 'not in canonical form (edited)';
   const { hash, ...body } = entry;
-  if (hashEntry(body) !== hash) return 'hash does not match its content (edited)';
+  try {
+    if (formatLine(entry) !== line) return 'not in canonical form (edited)';
+    if (hashEntry(body) !== hash) return 'hash does not match its content (edited)';
+  } catch (err) {
+    // canonicalize refuses what JSON.parse accepts, such as an escaped lone surrogate.
+    return `not canonical JSON (${(err as Error).message})`;
+  }
   return entry;
 }
 

@@ -157,6 +157,7 @@ describe('AuditLog', () => {
     ['nested key', { result: { keys: [{ secret_key: 'x' }] } }],
     ['Secret value', { note: new Secret('s3cr3t') }],
     ['nested Secret value', { list: [1, { any: new Secret('s3cr3t') }] }],
+    ['key revealed by toJSON', { response: { toJSON: () => ({ SecretAccessKey: 'x' }) } }],
   ])('refuses details holding a %s and writes nothing', async (_name, details) => {
     const file = await logWith(1);
     const before = await readFile(file);

@@ -39,6 +39,12 @@ describe('verifyAuditLog', () => {
     expect(await verifyAuditLog(file)).toMatchObject({ ok: false, seq: 2 });
   });
 
+  it('reports JSON that canonical JSON refuses (a lone surrogate) instead of throwing', async () => {
+    const file = await logWith(3);
+    await tamper(file, (lines) => lines.map((l, i) => (i === 1 ? l.replace('"reason 2"', '"reason \\ud800"') : l)));
+    expect(await verifyAuditLog(file)).toMatchObject({ ok: false, seq: 2, problem: expect.stringMatching(/canonical/) });
+  });
+
   it('reports an unparseable line at the seq it should have had', async () => {
     const file = await logWith(4);
     await tamper(file, (lines) => lines.map((l, i) => (i === 1 ? l.slice(0, -3) : l)));

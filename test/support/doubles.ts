@@ -1,0 +1,145 @@
+/** In-memory implementations of the workflow's ports, for tests that do not need a provider simulator. */
+import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
+import { Secret } from '../../src/domain/secret.ts';
+import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
+import { ProviderError } from '../../src/providers/port.ts';
+import type { AuditSink, Clock, Directory, Notice, Notifier } from '../../src/workflow/ports.ts';
+import type { Request } from '../../src/domain/request.ts';
+
+export class FakeClock implements Clock {
+  constructor(public time: number) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export class MemoryDirectory implements Directory {
+  emails = new Map<string, string>();
+  managers = new Map<string, string>();
+  usergroups = new Map<string, Set<string>>();
+
+  async managerOf(user: string) {
+    return this.managers.get(user);
+  }
+  async emailOf(user: string) {
+    return this.emails.get(user);
+  }
+  async usergroupsOf(user: string) {
+    return [...this.usergroups].filter(([, members]) => members.has(user)).map(([g]) => g);
+  }
+  async usergroupMembers(usergroup: string) {
+    return [...(this.usergroups.get(usergroup) ?? [])];
+  }
+}
+
+export class RecordingNotifier implements Notifier {
+  notices: Notice[] = [];
+  secrets: { request: Request; owner: string; handle: string }[] = [];
+  async notify(notice: Notice) {
+    this.notices.push(notice);
+  }
+  async secretReady(request: Request, owner: string, handle: string) {
+    this.secrets.push({ request, owner, handle });
+  }
+  events(ref?: string): string[] {
+    return this.notices.filter((n) => !ref || n.request.ref === ref).map((n) => n.event);
+  }
+}
+
+export class MemoryAuditSink implements AuditSink {
+  records: AuditRecord[] = [];
+  async append(records: readonly AuditRecord[]): Promise<AuditHead | undefined> {
+    this.records.push(...records);
+    const last = records.at(-1);
+    return last && { seq: this.records.length, hash: `h${this.records.length}`, eventId: last.eventId };
+  }
+}
+
+/** A provider in memory: users by email, groups with members, keys; calls counted; faults on demand. */
+export class MemoryProvider implements Provider {
+  readonly type = 'memory';
+  capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  members = new Map<string, Set<string>>();
+  users = new Map<string, PrincipalRef>();
+  keys = new Map<string, KeyInfo[]>();
+  mfaResets: string[] = [];
+  calls: string[] = [];
+  /** The next calls of these names throw this error. */
+  faults = new Map<string, ProviderError>();
+  /** Resolves when a call may proceed; lets tests hold a call in flight. */
+  gate: Promise<void> = Promise.resolve();
+  #keySeq = 0;
+
+  constructor(readonly id: string) {}
+
+  addUser(email: string, id = `user-${email}`): PrincipalRef {
+    const user = { id, name: email };
+    this.users.set(email, user);
+    return user;
+  }
+
+  async #call(name: string): Promise<void> {
+    this.calls.push(name);
+    await this.gate;
+    const fault = this.faults.get(name);
+    if (fault) {
+      this.faults.delete(name);
+      throw fault;
+    }
+  }
+
+  async listGroups(search = ''): Promise<GroupRef[]> {
+    await this.#call('listGroups');
+    return [...this.members.keys()].filter((g) => g.includes(search)).map((g) => ({ id: g, name: g }));
+  }
+  async resolvePrincipal(identity: string): Promise<PrincipalRef> {
+    await this.#call('resolvePrincipal');
+    const user = this.users.get(identity);
+    if (!user) throw new ProviderError('not_found', `No ${this.id} user ${identity}.`);
+    return user;
+  }
+  async isMember(group: string, principal: PrincipalRef): Promise<boolean> {
+    await this.#call('isMember');
+    return this.members.get(group)?.has(principal.id) ?? false;
+  }
+  async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    await this.#call('addMember');
+    const set = this.members.get(group) ?? new Set<string>();
+    set.add(principal.id);
+    this.members.set(group, set);
+    return { providerRequestId: `req-add-${this.calls.length}` };
+  }
+  async removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    await this.#call('removeMember');
+    this.members.get(group)?.delete(principal.id);
+    return { providerRequestId: `req-rm-${this.calls.length}` };
+  }
+  async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
+    await this.#call('listKeys');
+    return this.keys.get(principal.id) ?? [];
+  }
+  async createKey(principal: PrincipalRef): Promise<CreatedKey> {
+    await this.#call('createKey');
+    const key: KeyInfo = { id: `key-${++this.#keySeq}`, status: 'active' };
+    this.keys.set(principal.id, [...(this.keys.get(principal.id) ?? []), key]);
+    return { key, secret: new Secret(`SECRET-${principal.id}-${key.id}-do-not-leak`) };
+  }
+  async deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    await this.#call('deactivateKey');
+    for (const key of this.keys.get(principal.id) ?? []) if (key.id === keyId) key.status = 'inactive';
+    return {};
+  }
+  async deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    await this.#call('deleteKey');
+    this.keys.set(principal.id, (this.keys.get(principal.id) ?? []).filter((k) => k.id !== keyId));
+    return {};
+  }
+  async resetMfa(principal: PrincipalRef): Promise<CallResult> {
+    await this.#call('resetMfa');
+    this.mfaResets.push(principal.id);
+    return { providerRequestId: 'req-mfa' };
+  }
+}

@@ -1,0 +1,79 @@
+/** A workflow wired to a real store in a temp dir and in-memory ports. */
+import { randomUUID } from 'node:crypto';
+import type { Policy } from '../../src/domain/policy.ts';
+import { createLogger } from '../../src/log.ts';
+import { LowdbStore } from '../../src/store/lowdb-store.ts';
+import { createWorkflow, type Workflow } from '../../src/workflow/index.ts';
+import { MemorySecretVault } from '../../src/workflow/secret-vault.ts';
+import { FakeClock, MemoryAuditSink, MemoryDirectory, MemoryProvider, RecordingNotifier } from './doubles.ts';
+import { T0, basePolicy, tempDir } from './fixtures.ts';
+
+export interface Harness extends Workflow {
+  store: LowdbStore;
+  audit: MemoryAuditSink;
+  notifier: RecordingNotifier;
+  directory: MemoryDirectory;
+  provider: MemoryProvider;
+  clock: FakeClock;
+  vault: MemorySecretVault;
+  dataDir: string;
+  /** Closes the store and builds a fresh workflow on the same data, as a restart would. */
+  restart(): Promise<Harness>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(policy: Policy = basePolicy): Promise<Harness> {
+  const dir = await tempDir();
+  const provider = new MemoryProvider('cf');
+  provider.addUser('alice@example.com');
+  const directory = new MemoryDirectory();
+  directory.emails.set('U_ALICE', 'alice@example.com');
+  return build(policy, dir, provider, directory, new FakeClock(T0), new MemoryAuditSink());
+}
+
+async function build(
+  policy: Policy,
+  dir: { path: string; remove(): Promise<void> },
+  provider: MemoryProvider,
+  directory: MemoryDirectory,
+  clock: FakeClock,
+  audit: MemoryAuditSink,
+): Promise<Harness> {
+  const store = await LowdbStore.open({ dataDir: dir.path });
+  const notifier = new RecordingNotifier();
+  const vault = new MemorySecretVault(clock);
+  const workflow = createWorkflow({
+    policy,
+    store,
+    audit,
+    notifier,
+    directory,
+    providers: new Map([[provider.id, provider]]),
+    vault,
+    clock,
+    newId: randomUUID,
+    log: createLogger({ level: 'silent' }),
+  });
+  const harness: Harness = {
+    ...workflow,
+    store,
+    audit,
+    notifier,
+    directory,
+    provider,
+    clock,
+    vault,
+    dataDir: dir.path,
+    async restart() {
+      await workflow.executor.settle();
+      await store.close();
+      return build(policy, dir, provider, directory, clock, audit);
+    },
+    async close() {
+      await workflow.executor.settle();
+      await store.close();
+      await dir.remove();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkflowFailure } from '../../src/domain/errors.ts';
+import type { CatalogItem, Policy } from '../../src/domain/policy.ts';
+import { ProviderError } from '../../src/providers/port.ts';
+import { apply, basePolicy, groupItem } from '../support/fixtures.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
+afterEach(() => h?.close());
+
+const submitGroup = (over: { duration?: string; requester?: string } = {}) =>
+  h.service.submit({ requester: over.requester ?? 'U_ALICE', itemId: 'cf-admins', reason: 'incident 42', duration: over.duration ?? '1h' });
+
+async function refusal(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected a refusal').toBeInstanceOf(WorkflowFailure);
+  return (error as WorkflowFailure).error;
+}
+
+describe('workflow', () => {
+  it('runs a group grant from submission to membership, auditing and notifying every step', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    expect(h.notifier.notices[0]).toMatchObject({ event: 'request.submitted', approvers: ['U_BOB', 'U_CAROL'] });
+    await h.service.approve('U_BOB', request.ref);
+    await h.executor.settle();
+    const done = await h.service.find(request.ref);
+    expect(done.status).toMatchObject({ state: 'completed', grantExpiresAt: h.clock.now() + 3_600_000 });
+    expect(h.provider.members.get('admins')?.has('user-alice@example.com')).toBe(true);
+    const events = ['request.submitted', 'request.approved', 'execution.started', 'execution.completed'];
+    expect(h.audit.records.map((r) => r.event)).toEqual(events);
+    expect(h.notifier.events(request.ref)).toEqual(events);
+    expect(h.audit.records[3]?.details).toMatchObject({ providerRequestId: expect.stringMatching(/^req-add-/) });
+    expect(h.store.pendingAudit()).toEqual([]);
+  });
+
+  it('refuses self-approval', async () => {
+    const policy: Policy = { ...basePolicy, sets: { ...basePolicy.sets, leads: { ...basePolicy.sets.leads!, users: ['U_ALICE', 'U_BOB'] } } };
+    h = await createHarness(policy);
+    const request = await submitGroup();
+    expect(await refusal(h.service.approve('U_ALICE', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'self_approval' });
+    expect((await h.service.find(request.ref)).status.state).toBe('pending');
+  });
+
+  it('with quorum 2, the same approver clicking twice leaves it pending', async () => {
+    const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, stages: [{ set: 'leads', quorum: 2 }] }] };
+    h = await createHarness(policy);
+    const request = await submitGroup();
+    await h.service.approve('U_BOB', request.ref);
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ reason: 'already_approved' });
+    expect((await h.service.find(request.ref)).status.state).toBe('pending');
+    await h.service.approve('U_CAROL', request.ref);
+    expect((await h.service.find(request.ref)).status.state).not.toBe('pending');
+  });
+
+  it('re-checks membership at the click: an approver removed from the set is refused', async () => {
+    const policy: Policy = {
+      ...basePolicy,
+      sets: { ...basePolicy.sets, leads: { name: 'leads', users: [], usergroups: ['S_PLATFORM'], manager: false } },
+    };
+    h = await createHarness(policy);
+    h.directory.usergroups.set('S_PLATFORM', new Set(['U_BOB']));
+    const request = await submitGroup();
+    expect(h.notifier.notices[0]?.approvers).toEqual(['U_BOB']);
+    h.directory.usergroups.get('S_PLATFORM')?.delete('U_BOB');
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'not_an_approver' });
+  });
+
+  it("asks the requester's manager, then the next stage", async () => {
+    const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] }] };
+    h = await createHarness(policy);
+    const request = await submitGroup();
+    expect(h.notifier.notices[0]?.approvers).toEqual(['U_MANAGER']);
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ reason: 'not_an_approver' });
+    await h.service.approve('U_MANAGER', request.ref);
+    expect(h.notifier.notices.at(-1)).toMatchObject({ event: 'request.stage_passed', approvers: ['U_BOB', 'U_CAROL'] });
+    await h.service.approve('U_CAROL', request.ref);
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status.state).toBe('completed');
+  });
+
+  it('refuses a denial without a reason and records one with it', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    expect(await refusal(h.service.deny('U_BOB', request.ref, ' '))).toMatchObject({ code: 'invalid_input' });
+    await h.service.deny('U_BOB', request.ref, 'use the read-only group');
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'denied', by: 'U_BOB', reason: 'use the read-only group' });
+    expect(await refusal(h.service.approve('U_CAROL', request.ref))).toMatchObject({ code: 'already_decided' });
+  });
+
+  it('refuses a duration above maxDuration and an unparseable one', async () => {
+    h = await createHarness();
+    expect(await refusal(submitGroup({ duration: '9h' }))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('8h') });
+    expect(await refusal(submitGroup({ duration: 'a while' }))).toMatchObject({ code: 'invalid_input' });
+    expect(await h.store.list()).toEqual([]);
+  });
+
+  it('expires a pending request on tick after its TTL, and refuses clicks after that', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    h.clock.advance(basePolicy.requests.pendingTtlMs - 1);
+    await h.service.tick();
+    expect((await h.service.find(request.ref)).status.state).toBe('pending');
+    h.clock.advance(1);
+    await h.service.tick();
+    expect((await h.service.find(request.ref)).status.state).toBe('expired');
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ code: 'already_decided' });
+    expect(h.audit.records.map((r) => r.event)).toContain('request.expired');
+  });
+
+  it('gives one transition and one execution for two approvals at once', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    const results = await Promise.allSettled([h.service.approve('U_BOB', request.ref), h.service.approve('U_CAROL', request.ref)]);
+    await h.executor.settle();
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect((rejected as PromiseRejectedResult).reason.error.code).toBe('already_decided');
+    expect(h.provider.calls.filter((c) => c === 'addMember')).toHaveLength(1);
+    expect(h.audit.records.filter((r) => r.event === 'request.approved')).toHaveLength(1);
+    expect(h.audit.records.filter((r) => r.event === 'execution.started')).toHaveLength(1);
+  });
+
+  it('fails with the provider error kind, and only an admin may retry', async () => {
+    h = await createHarness();
+    h.provider.faults.set('addMember', new ProviderError('forbidden', 'token lacks IAM write', 'cf-ray-1'));
+    const request = await submitGroup();
+    await h.service.approve('U_BOB', request.ref);
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status).toMatchObject({
+      state: 'failed',
+      step: 'execute',
+      error: { kind: 'forbidden', message: 'token lacks IAM write', providerRequestId: 'cf-ray-1' },
+    });
+    expect(await refusal(h.service.retry('U_BOB', request.ref))).toMatchObject({ reason: 'not_an_admin' });
+    await h.service.retry('U_ADMIN', request.ref);
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status.state).toBe('completed');
+    expect(h.audit.records.filter((r) => r.event === 'request.retried')).toHaveLength(1);
+  });
+
+  it('fails clearly when the requester has no account on the provider', async () => {
+    h = await createHarness();
+    h.directory.emails.set('U_DAVE', 'dave@example.com');
+    const request = await submitGroup({ requester: 'U_DAVE' });
+    await h.service.approve('U_BOB', request.ref);
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'not_found' } });
+  });
+
+  it('revokes a timed grant when it ends, not before', async () => {
+    h = await createHarness();
+    const request = await submitGroup({ duration: '1h' });
+    await h.service.approve('U_BOB', request.ref);
+    await h.executor.settle();
+    h.clock.advance(3_600_000 - 1);
+    await h.service.tick();
+    await h.executor.settle();
+    expect(h.provider.members.get('admins')?.size).toBe(1);
+    h.clock.advance(1);
+    await h.service.tick();
+    await h.executor.settle();
+    expect(h.provider.members.get('admins')?.size).toBe(0);
+    expect((await h.service.find(request.ref)).status.state).toBe('revoked');
+    expect(h.store.openRequests()).toEqual([]);
+  });
+
+  it('resumes an execution a crash interrupted, without doing it twice', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    // On disk after a crash mid-step: approved and started, the provider call's fate unknown.
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    const executing = apply(approved, { type: 'start' });
+    await h.store.commit({ request: approved, expectedVersion: request.version, audit: [] });
+    await h.store.commit({ request: executing, expectedVersion: approved.version, audit: [] });
+    // The lost attempt did reach the provider.
+    h.provider.members.set('admins', new Set(['user-alice@example.com']));
+    h = await h.restart();
+    h.executor.recover();
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { summary: expect.stringContaining('already in') } });
+    expect(h.provider.calls).not.toContain('addMember');
+    expect(h.audit.records.find((r) => r.event === 'execution.started')?.details).toEqual({ resumed: true });
+  });
+
+  it('does not re-create a key after a crash interrupted a rotation', async () => {
+    h = await createHarness({ ...basePolicy, catalog: [keyItem] });
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    await h.store.commit({ request: approved, expectedVersion: request.version, audit: [] });
+    await h.store.commit({ request: apply(approved, { type: 'start' }), expectedVersion: approved.version, audit: [] });
+    h = await h.restart();
+    h.executor.recover();
+    await h.executor.settle();
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'internal' } });
+    expect(h.provider.calls).not.toContain('createKey');
+  });
+
+  it('cancels only for the requester or an admin', async () => {
+    h = await createHarness();
+    const request = await submitGroup();
+    expect(await refusal(h.service.cancel('U_BOB', request.ref))).toMatchObject({ reason: 'not_the_requester' });
+    await h.service.cancel('U_ALICE', request.ref);
+    expect((await h.service.find(request.ref)).status.state).toBe('cancelled');
+  });
+
+  it('lists what waits for an approver and what a requester asked', async () => {
+    h = await createHarness();
+    const a = await submitGroup();
+    const b = await submitGroup();
+    await h.service.approve('U_BOB', b.ref);
+    await h.executor.settle();
+    expect((await h.service.pendingFor('U_CAROL')).map((r) => r.ref)).toEqual([a.ref]);
+    expect(await h.service.pendingFor('U_ALICE')).toEqual([]);
+    expect((await h.service.history('U_ALICE')).map((r) => r.ref)).toEqual([a.ref, b.ref]);
+    expect(await refusal(h.service.find('REQ-9999'))).toMatchObject({ code: 'not_found' });
+  });
+
+  it('hands a rotated key to the vault, never to the store or the audit log', async () => {
+    h = await createHarness({ ...basePolicy, catalog: [keyItem] });
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
+    await h.service.approve('U_BOB', request.ref);
+    await h.executor.settle();
+    const ready = h.notifier.secrets[0];
+    expect(ready?.owner).toBe('U_ALICE');
+    const revealed = h.vault.reveal(ready!.handle, 'U_ALICE');
+    expect(revealed.ok && revealed.secret.reveal()).toMatch(/^SECRET-/);
+    expect(h.vault.reveal(ready!.handle, 'U_ALICE')).toEqual({ ok: false, reason: 'already_revealed' });
+    const written = JSON.stringify([await h.store.list(), h.audit.records, h.notifier.notices]);
+    expect(written).not.toContain('do-not-leak');
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A validated policy file → the domain `Policy`: stages with their effective quorum, titles defaulted,
+ * optional fields omitted rather than set to undefined.
+ */
+import type { CatalogItem, PeopleSet, Policy, Stage } from '../domain/policy.ts';
+import type { CatalogItemConfig, PolicyFile } from './policy-schema.ts';
+
+export function buildPolicy(file: PolicyFile): Policy {
+  const policy: Policy = {
+    providers: Object.fromEntries(Object.entries(file.providers).map(([id, provider]) => [id, provider.type])),
+    sets: Object.fromEntries(
+      Object.entries(file.approvers).map(([name, set]): [string, PeopleSet] => [name, { name, users: set.users, usergroups: set.usergroups, manager: set.manager }]),
+    ),
+    catalog: file.catalog.map(buildItem),
+    requests: { pendingTtlMs: file.requests.ttl, maxReasonLength: file.requests.maxReasonLength },
+    identity: { default: file.identity.default, providers: file.identity.providers, map: file.identity.map },
+    managers: file.directory.managers,
+    audit: file.audit.channel !== undefined ? { channel: file.audit.channel } : {},
+  };
+  if (file.admins !== undefined) policy.admins = file.admins;
+  if (file.directory.managerField !== undefined) policy.managerField = file.directory.managerField;
+  return policy;
+}
+
+function buildItem(config: CatalogItemConfig): CatalogItem {
+  // An item-level quorum is the default for stages that do not set their own.
+  const stages = config.approvers.map(
+    (stage): Stage => (typeof stage === 'string' ? { set: stage, quorum: config.quorum ?? 1 } : { set: stage.set, quorum: stage.quorum ?? config.quorum ?? 1 }),
+  );
+  const item: CatalogItem = {
+    id: config.id,
+    title: config.title ?? config.id,
+    provider: config.provider,
+    kind: config.kind,
+    stages,
+    requireReason: config.requireReason,
+  };
+  if (config.group !== undefined) item.group = config.group;
+  if (config.principal !== undefined) item.principal = config.principal;
+  if (config.maxDuration !== undefined) item.maxDurationMs = config.maxDuration;
+  if (config.requesters !== undefined) item.requesters = config.requesters;
+  if (config.channel !== undefined) item.channel = config.channel;
+  return item;
+}

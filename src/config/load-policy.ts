@@ -1,0 +1,67 @@
+/**
+ * Policy file → validated domain `Policy` and provider settings, or a `PolicyError` listing every
+ * problem with its file:line:col.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Policy } from '../domain/policy.ts';
+import { buildPolicy } from './build-policy.ts';
+import { checkReferences } from './policy-checks.ts';
+import { partsOf, salvageParts } from './policy-parts.ts';
+import { policyFileSchema } from './policy-schema.ts';
+import { PolicyError, formatPath, type Finding, type PolicyProblem } from './problems.ts';
+import { resolveProviders, type ProviderSettings } from './provider-settings.ts';
+import { parseYaml, positionOf, type YamlSource } from './yaml-source.ts';
+import { findingsFromZod, issueMessage } from './zod-issues.ts';
+
+export interface LoadedConfig {
+  /** The file as the caller named it. */
+  file: string;
+  policy: Policy;
+  /** Provider id → connection settings, secrets resolved from the environment. */
+  providers: Record<string, ProviderSettings>;
+}
+
+export async function loadPolicy(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new PolicyError([{ file, line: 0, col: 0, path: '', message: `cannot read the policy file: ${osReason(error)}` }]);
+  }
+  return parsePolicy(text, file, env);
+}
+
+/** Pure apart from reading `env`: the same text and environment give the same result. */
+export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const yaml = parseYaml(text);
+  if (!yaml.ok) {
+    // Past a syntax error the tree is a guess; its schema problems would mostly be noise.
+    throw new PolicyError(yaml.errors.map(({ line, col, message }) => ({ file, line, col, path: '', message })));
+  }
+
+  const parsed = policyFileSchema.safeParse(yaml.data, { error: issueMessage });
+  const findings: Finding[] = parsed.success ? [] : findingsFromZod(parsed.error.issues);
+  const parts = parsed.success ? partsOf(parsed.data) : salvageParts(yaml.data);
+  const providers = resolveProviders(parts.providers, env);
+  // A field the schema already rejected looks absent to the checks (`group: ""` → "required"): say it once.
+  const reported = new Set(findings.map((finding) => formatPath(finding.path)));
+  findings.push(...[...checkReferences(parts), ...providers.findings].filter((finding) => !reported.has(formatPath(finding.path))));
+
+  if (!parsed.success || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
+  return { file, policy: buildPolicy(parsed.data), providers: providers.settings };
+}
+
+/** Findings → problems in file order, which is the order a person fixes them in. */
+function locate(findings: readonly Finding[], source: YamlSource, file: string): PolicyProblem[] {
+  return findings
+    .map((finding) => ({ file, ...positionOf(source, finding.path, finding.at), path: formatPath(finding.path), message: finding.message }))
+    .sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** `ENOENT: no such file or directory, open 'x'` → `no such file or directory (ENOENT)`. */
+function osReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const match = /^[A-Z]+: ([^,]+)/.exec(error.message);
+  return code && match?.[1] ? `${match[1]} (${code})` : error.message;
+}

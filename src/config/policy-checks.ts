@@ -1,0 +1,99 @@
+/**
+ * Rules that span entries of the policy file and that a per-field schema cannot see: names that must
+ * refer to something, fields that only make sense for some kinds, quorums no set could ever meet.
+ * Each finding points at the node to fix.
+ */
+import type { RequestKind } from '../domain/policy.ts';
+import type { LooseCatalogItem, PolicyParts } from './policy-parts.ts';
+import type { ApproverSetConfig } from './policy-schema.ts';
+import type { Finding, PathSegment } from './problems.ts';
+
+export function checkReferences(parts: PolicyParts): Finding[] {
+  const providerIds = Object.keys(parts.providers);
+  const setNames = Object.keys(parts.sets);
+  const findings: Finding[] = [];
+  const unknownSet = (name: string, path: PathSegment[]) => {
+    if (!setNames.includes(name)) findings.push({ path, message: `no approver set named "${name}"${known('sets', setNames)}` });
+  };
+
+  if (parts.admins !== undefined) unknownSet(parts.admins, ['admins']);
+
+  const firstIndexOfId = new Map<string, number>();
+  parts.catalog.forEach((item, index) => {
+    if (!item) return;
+    const at = (...rest: PathSegment[]): PathSegment[] => ['catalog', index, ...rest];
+
+    if (item.id !== undefined) {
+      const first = firstIndexOfId.get(item.id);
+      if (first === undefined) firstIndexOfId.set(item.id, index);
+      else findings.push({ path: at('id'), message: `duplicate id; catalog[${first}] already uses "${item.id}"` });
+    }
+
+    if (item.provider !== undefined && !providerIds.includes(item.provider)) {
+      findings.push({ path: at('provider'), message: `no provider named "${item.provider}"${known('providers', providerIds)}` });
+    }
+    findings.push(...kindFindings(item, at));
+
+    item.approvers?.forEach((stage, s) => {
+      if (stage === undefined) return;
+      const name = typeof stage === 'string' ? stage : stage.set;
+      unknownSet(name, typeof stage === 'string' ? at('approvers', s) : at('approvers', s, 'set'));
+      const ownQuorum = typeof stage === 'string' ? undefined : stage.quorum;
+      const quorum = ownQuorum ?? item.quorum ?? 1;
+      const problem = quorumProblem(name, parts.sets[name], quorum);
+      if (problem) findings.push({ path: ownQuorum !== undefined ? at('approvers', s, 'quorum') : at('quorum'), message: problem });
+    });
+
+    item.requesters?.forEach((name, r) => unknownSet(name, at('requesters', r)));
+  });
+
+  for (const provider of Object.keys(parts.identity?.providers ?? {})) {
+    if (!providerIds.includes(provider)) {
+      findings.push({ path: ['identity', 'providers', provider], message: `no provider named "${provider}"${known('providers', providerIds)}`, at: 'key' });
+    }
+  }
+  for (const [user, principals] of Object.entries(parts.identity?.map ?? {})) {
+    for (const provider of Object.keys(principals)) {
+      if (!providerIds.includes(provider)) {
+        findings.push({ path: ['identity', 'map', user, provider], message: `no provider named "${provider}"${known('providers', providerIds)}`, at: 'key' });
+      }
+    }
+  }
+  return findings;
+}
+
+const GROUP_KINDS: readonly RequestKind[] = ['group.add', 'group.remove'];
+
+/** Fields that belong to some kinds only: a stray one means the item is not what its author thinks. */
+function kindFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => PathSegment[]): Finding[] {
+  const findings: Finding[] = [];
+  if (item.kind === undefined) return findings;
+  if (GROUP_KINDS.includes(item.kind)) {
+    if (item.group === undefined) findings.push({ path: at('group'), message: `required for ${item.kind}` });
+  } else if (item.group !== undefined) {
+    findings.push({ path: at('group'), message: 'only allowed for group.add and group.remove' });
+  }
+  if (item.maxDuration !== undefined && item.kind !== 'group.add') {
+    findings.push({ path: at('maxDuration'), message: 'only allowed for group.add' });
+  }
+  if (item.principal !== undefined && item.kind !== 'key.rotate') {
+    findings.push({ path: at('principal'), message: 'only allowed for key.rotate' });
+  }
+  return findings;
+}
+
+/**
+ * A set with no user group has a fixed number of possible approvers; a larger quorum would leave every
+ * request pending until it expires. Sets with user groups can grow, so they are not judged here.
+ */
+function quorumProblem(name: string, set: ApproverSetConfig | undefined, quorum: number): string | undefined {
+  if (!set || set.usergroups.length > 0) return undefined;
+  const capacity = set.users.length + (set.manager ? 1 : 0);
+  if (quorum <= capacity) return undefined;
+  if (set.users.length === 0) return `set "${name}" is only the requester's manager, so quorum cannot be more than 1`;
+  return `quorum ${quorum} is more than the ${capacity} approver(s) set "${name}" can ever have`;
+}
+
+function known(what: string, names: readonly string[]): string {
+  return names.length > 0 ? ` (${what}: ${names.join(', ')})` : ` (no ${what} are defined)`;
+}

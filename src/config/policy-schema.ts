@@ -1,0 +1,199 @@
+/**
+ * The shape of the policy file (DESIGN.md §3) as zod schemas. The output stays close to what was
+ * written (a stage is still a name or `{ set, quorum }`) so later checks can point at the exact node;
+ * `build-policy.ts` turns it into the domain `Policy`. Every object is strict: an unknown key is most
+ * often a typo, and a silently ignored `quorom: 2` would weaken an approval.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration.ts';
+import { DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
+import { secretRefSchema } from './secret-ref.ts';
+
+export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export const DEFAULT_CLOUDFLARE_BASE_URL = 'https://api.cloudflare.com/client/v4';
+export const DEFAULT_SCALEWAY_BASE_URL = 'https://api.scaleway.com';
+export const DEFAULT_OUTSCALE_REGION = 'eu-west-2';
+export const DEFAULT_OUTSCALE_SERVICE = 'eim';
+/** `{region}` is replaced by the provider's region. */
+export const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
+export const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
+/** Every provider call has a timeout and bounded retries (DESIGN.md §5), even when the file says nothing. */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
+export const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
+/** Slack's plain-text inputs cannot take more. */
+export const MAX_REASON_LENGTH_LIMIT = 3_000;
+
+export const DURATION_MESSAGE = 'expected a duration like 8h';
+
+// ---- small field schemas --------------------------------------------------------------------------
+
+const text = z.string().trim().min(1, 'must not be empty');
+
+/** Names people reference elsewhere in the file (providers, sets, catalog ids). */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const nameSchema = (what: string) =>
+  z.string().regex(NAME, `expected a ${what} made of letters, digits, '.', '_' and '-'`);
+
+// Slack ids rather than names or emails: ids never change, and a handle in the wrong place is a typo.
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id like U0123ABCD');
+const slackUsergroupId = z.string().regex(/^S[A-Z0-9]+$/, 'expected a Slack user group id like S0123ABCD');
+// chat.update (the audit thread, stale buttons) only takes channel ids, not names.
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
+
+export const durationSchema = z.string({ error: DURATION_MESSAGE }).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms !== undefined) return ms;
+  ctx.issues.push({ code: 'custom', input: value, message: DURATION_MESSAGE });
+  return z.NEVER;
+});
+
+// A trailing slash would double up when paths are appended.
+const urlSchema = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const quorumSchema = z.int().min(1, 'must be at least 1');
+
+// ---- providers ------------------------------------------------------------------------------------
+
+const common = {
+  timeout: durationSchema.default(DEFAULT_PROVIDER_TIMEOUT_MS),
+  maxAttempts: z.int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(DEFAULT_PROVIDER_MAX_ATTEMPTS),
+};
+
+const cloudflareSchema = z.strictObject({
+  type: z.literal('cloudflare'),
+  accountId: text,
+  token: secretRefSchema,
+  baseUrl: urlSchema.default(DEFAULT_CLOUDFLARE_BASE_URL),
+  ...common,
+});
+
+const scalewaySchema = z.strictObject({
+  type: z.literal('scaleway'),
+  organizationId: text,
+  secretKey: secretRefSchema,
+  /** The access key id is an identifier, not a credential: it may be written in the file. */
+  accessKey: text.optional(),
+  baseUrl: urlSchema.default(DEFAULT_SCALEWAY_BASE_URL),
+  ...common,
+});
+
+const outscaleSchema = z.strictObject({
+  type: z.literal('outscale'),
+  // The region becomes part of a host name.
+  region: z.string().regex(/^[a-z0-9-]+$/, 'expected a region like eu-west-2').default(DEFAULT_OUTSCALE_REGION),
+  accessKey: secretRefSchema,
+  secretKey: secretRefSchema,
+  service: text.default(DEFAULT_OUTSCALE_SERVICE),
+  /** Absent: derived from the region. */
+  endpoint: urlSchema.optional(),
+  ...common,
+});
+
+const jcsSchema = z.strictObject({
+  type: z.literal('jcs'),
+  endpoint: urlSchema.default(DEFAULT_JCS_ENDPOINT),
+  accessKey: secretRefSchema,
+  secretKey: secretRefSchema,
+  ...common,
+});
+
+export const providerSchema = z.discriminatedUnion('type', [jcsSchema, cloudflareSchema, scalewaySchema, outscaleSchema]);
+
+// ---- identity and directory -----------------------------------------------------------------------
+
+export const identityRuleSchema = z.enum(['email', 'email-local-part', 'map']);
+
+export const identitySchema = z.strictObject({
+  default: identityRuleSchema.default('email'),
+  /** Provider id → rule; the ids are checked against `providers` later. */
+  providers: z.record(z.string(), identityRuleSchema).default({}),
+  /** Slack user → provider id → principal. */
+  map: z.record(slackUserId, z.record(z.string(), text)).default({}),
+});
+
+export const directorySchema = z.strictObject({
+  /** Slack user → their manager. */
+  managers: z.record(slackUserId, slackUserId).default({}),
+  /** Slack profile field id holding the manager. */
+  managerField: text.optional(),
+});
+
+// ---- approver sets --------------------------------------------------------------------------------
+
+export const approverSetSchema = z
+  .strictObject({
+    users: z.array(slackUserId).optional(),
+    usergroup: slackUsergroupId.optional(),
+    usergroups: z.array(slackUsergroupId).optional(),
+    manager: z.boolean().optional(),
+  })
+  .refine((set) => (set.users?.length ?? 0) + (set.usergroups?.length ?? 0) > 0 || !!set.usergroup || set.manager === true, {
+    message: 'needs at least one rule: users, usergroup(s) or manager: true',
+    // Only judge a set that is otherwise well formed: `user: [U1]` is already reported as an unknown key.
+    when: (payload) => payload.issues.length === 0,
+  })
+  .transform((set) => ({
+    users: [...new Set(set.users ?? [])],
+    usergroups: [...new Set([...(set.usergroup ? [set.usergroup] : []), ...(set.usergroups ?? [])])],
+    manager: set.manager ?? false,
+  }));
+
+// ---- catalog --------------------------------------------------------------------------------------
+
+const setNameSchema = nameSchema('set name');
+
+export const stageSchema = z.union([setNameSchema, z.strictObject({ set: setNameSchema, quorum: quorumSchema.optional() })], {
+  error: 'expected a set name or { set: <name>, quorum: <n> }',
+});
+
+export const catalogItemSchema = z.strictObject({
+  id: nameSchema('catalog id'),
+  title: text.optional(),
+  provider: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  group: text.optional(),
+  principal: text.optional(),
+  /** Stages, in order; all must pass. */
+  approvers: z.array(stageSchema).min(1, 'needs at least one approver stage'),
+  /** Quorum of the stages that do not set their own. */
+  quorum: quorumSchema.optional(),
+  maxDuration: durationSchema.optional(),
+  requireReason: z.boolean().default(false),
+  requesters: z.array(setNameSchema).min(1, 'needs at least one set; leave requesters out to let everyone request').optional(),
+  channel: slackChannelId.optional(),
+});
+
+// ---- the file -------------------------------------------------------------------------------------
+
+const requestsSchema = z.strictObject({
+  ttl: durationSchema.default(DEFAULT_REQUEST_SETTINGS.pendingTtlMs),
+  maxReasonLength: z
+    .int()
+    .min(1, 'must be at least 1')
+    .max(MAX_REASON_LENGTH_LIMIT, `must be at most ${MAX_REASON_LENGTH_LIMIT} (Slack's input limit)`)
+    .default(DEFAULT_REQUEST_SETTINGS.maxReasonLength),
+});
+
+const auditSchema = z.strictObject({ channel: slackChannelId.optional() });
+
+export const policyFileSchema = z.strictObject({
+  providers: z.record(nameSchema('provider id'), providerSchema),
+  identity: identitySchema.prefault({}),
+  directory: directorySchema.prefault({}),
+  approvers: z.record(setNameSchema, approverSetSchema),
+  admins: setNameSchema.optional(),
+  catalog: z.array(catalogItemSchema).min(1, 'needs at least one item'),
+  requests: requestsSchema.prefault({}),
+  audit: auditSchema.prefault({}),
+});
+
+export type PolicyFile = z.output<typeof policyFileSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type IdentityConfig = z.output<typeof identitySchema>;
+export type ApproverSetConfig = z.output<typeof approverSetSchema>;
+export type StageConfig = z.output<typeof stageSchema>;
+export type CatalogItemConfig = z.output<typeof catalogItemSchema>;

@@ -8,21 +8,14 @@ import canonicalize from 'canonicalize';
 import { type AuditEntry, type AuditHead, GENESIS_HASH, formatLine, hashEntry, headOf, parseLine } from './entry.ts';
 import { AuditLogError } from './errors.ts';
 import { assertNoSecrets } from './secrets.ts';
-import { readTail } from './tail.ts';
+import { readTail } from '../files/tail.ts';
+import type { AuditRecord } from '../domain/audit-event.ts';
 
 export type { AuditEntry, AuditHead } from './entry.ts';
 export { AuditLogError } from './errors.ts';
 
-export interface AuditEventInput {
-  eventId: string;
-  /** Epoch milliseconds. */
-  time: number;
-  requestId?: string;
-  requestRef?: string;
-  actor: string;
-  event: string;
-  details: Record<string, unknown>;
-}
+/** What a caller hands in; the log adds seq, prevHash and hash. */
+export type AuditEventInput = AuditRecord;
 
 type Prepared = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 

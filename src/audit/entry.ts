@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import type { AuditHead } from '../domain/audit-event.ts';
 
 export interface AuditEntry {
   seq: number;
@@ -20,11 +21,7 @@ export interface AuditEntry {
   hash: string;
 }
 
-export interface AuditHead {
-  seq: number;
-  hash: string;
-  eventId: string;
-}
+export type { AuditHead } from '../domain/audit-event.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

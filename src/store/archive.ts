@@ -5,7 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Request, State } from '../domain/request.ts';
-import { appendLines, openJsonl, readAt, readJsonlLines } from './jsonl-file.ts';
+import { appendLines, openJsonl, readAt, readJsonlLines } from '../files/jsonl-file.ts';
 import { StoreOpenError } from './port.ts';
 
 export interface ArchiveEntry {

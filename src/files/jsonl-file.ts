@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { readTail } from './tail.ts';
 
 export interface JsonlLine {
   /** 1-based line number. */
@@ -19,26 +20,12 @@ export interface JsonlLine {
 export async function openJsonl(file: string): Promise<{ handle: FileHandle; size: number }> {
   const handle = await open(file, 'a+', 0o600);
   const { size } = await handle.stat();
-  const end = await lastNewlineEnd(handle, size);
-  if (end < size) {
-    await handle.truncate(end);
+  const { completeEnd } = await readTail(handle, size);
+  if (completeEnd < size) {
+    await handle.truncate(completeEnd);
     await handle.sync();
   }
-  return { handle, size: end };
-}
-
-/** The offset just past the last newline (0 if none): where complete lines end. */
-async function lastNewlineEnd(handle: FileHandle, size: number): Promise<number> {
-  const chunk = Buffer.alloc(64 * 1024);
-  let pos = size;
-  while (pos > 0) {
-    const start = Math.max(0, pos - chunk.length);
-    const { bytesRead } = await handle.read(chunk, 0, pos - start, start);
-    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (at >= 0) return start + at + 1;
-    pos = start;
-  }
-  return 0;
+  return { handle, size: completeEnd };
 }
 
 /** Every complete line up to `end`, with its byte offset. */

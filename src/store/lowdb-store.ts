@@ -17,8 +17,6 @@ import { emptyDocument, parseStateDocument, type StateDocument } from './state-d
 
 export interface LowdbStoreOptions {
   dataDir: string;
-  /** Called once at open with the audit log's last entry, so the outbox can drop what was already written. */
-  auditLogHead?: AuditHead;
 }
 
 export class LowdbStore implements Store {
@@ -52,9 +50,7 @@ export class LowdbStore implements Store {
       const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
       await db.read();
       const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
-      const store = new LowdbStore(db, archive, lock, db.data);
-      if (options.auditLogHead) store.auditWritten(options.auditLogHead);
-      return store;
+      return new LowdbStore(db, archive, lock, db.data);
     } catch (error) {
       await lock.release();
       throw error;

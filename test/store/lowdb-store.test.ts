@@ -89,8 +89,9 @@ describe('LowdbStore', () => {
     expect(s.pendingAudit().map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
     await s.close();
     // The log got e1 and e2 before a crash; the store learns it at open.
-    const reopened = await LowdbStore.open({ dataDir: dir.path, auditLogHead: { seq: 2, hash: 'h2', eventId: 'e2' } });
-    store = reopened;
+    const reopened = await openStore();
+    expect(reopened.pendingAudit()).toHaveLength(3);
+    reopened.auditWritten({ seq: 2, hash: 'h2', eventId: 'e2' });
     expect(reopened.pendingAudit().map((e) => e.eventId)).toEqual(['e3']);
     expect(reopened.auditHead()).toEqual({ seq: 2, hash: 'h2', eventId: 'e2' });
   });

@@ -1,0 +1,26 @@
+/** Where a command writes and what it reads from its environment; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Raw stream for bulk output (exports). */
+  stdout: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  stdout: process.stdout,
+  env: process.env,
+};
+
+/** A mistake in how the command was called: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function dataDirOf(values: { data?: string | undefined }, env: NodeJS.ProcessEnv): string {
+  return values.data ?? env.IAM_BOT_DATA_DIR ?? './data';
+}

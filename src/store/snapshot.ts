@@ -1,0 +1,65 @@
+/**
+ * A read-only view of a data directory for the command line, safe while the bot runs: the live document
+ * is replaced atomically and the archive only grows, so reading takes no lock and writes nothing.
+ */
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditHead } from '../domain/audit-event.ts';
+import type { Request } from '../domain/request.ts';
+import { readJsonlLines } from '../files/jsonl-file.ts';
+import { readTail } from '../files/tail.ts';
+import { isCode } from './lock.ts';
+import { StoreOpenError } from './port.ts';
+import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
+
+export interface Snapshot {
+  requests: Request[];
+  auditHead?: AuditHead;
+}
+
+export async function readSnapshot(dataDir: string): Promise<Snapshot> {
+  const doc = await readState(join(dataDir, 'state.json'));
+  const byId = new Map<string, Request>();
+  const archive = join(dataDir, 'archive.jsonl');
+  for await (const line of readJsonlLines(archive, await completeSize(archive))) {
+    try {
+      const request = JSON.parse(line.text) as Request;
+      byId.set(request.id, request);
+    } catch {
+      throw new StoreOpenError(`${archive}:${line.line}: not a request record.`);
+    }
+  }
+  for (const request of doc.open) {
+    const archived = byId.get(request.id);
+    if (!archived || archived.version < request.version) byId.set(request.id, request);
+  }
+  const snapshot: Snapshot = { requests: [...byId.values()].sort((a, b) => a.number - b.number) };
+  if (doc.auditHead) snapshot.auditHead = doc.auditHead;
+  return snapshot;
+}
+
+async function readState(file: string): Promise<StateDocument> {
+  try {
+    return parseStateDocument(file)(JSON.parse(await readFile(file, 'utf8')));
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return emptyDocument();
+    if (error instanceof SyntaxError) throw new StoreOpenError(`${file} is not valid JSON (${error.message}).`);
+    throw error;
+  }
+}
+
+/** Bytes of complete lines: a torn line being appended right now is not read. */
+async function completeSize(file: string): Promise<number> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return 0;
+    throw error;
+  }
+  try {
+    return (await readTail(handle, (await handle.stat()).size)).completeEnd;
+  } finally {
+    await handle.close();
+  }
+}

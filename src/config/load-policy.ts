@@ -13,6 +13,10 @@ import { resolveProviders, type ProviderSettings } from './provider-settings.ts'
 import { parseYaml, positionOf, type YamlSource } from './yaml-source.ts';
 import { findingsFromZod, issueMessage } from './zod-issues.ts';
 
+// Callers (`check`, the composition root) need only this module.
+export { PolicyError, formatProblem, type PolicyProblem } from './problems.ts';
+export type { CloudflareSettings, JcsSettings, OutscaleSettings, ProviderSettings, ScalewaySettings } from './provider-settings.ts';
+
 export interface LoadedConfig {
   /** The file as the caller named it. */
   file: string;

@@ -46,8 +46,11 @@ export function issueMessage(issue: RawIssue): string | undefined {
       const allowed = shapeKeys(issue.inst);
       return allowed.length > 0 ? `unknown key; expected one of: ${allowed.join(', ')}` : 'unknown key';
     }
-    case 'invalid_value':
-      return issue.values.length === 1 ? `expected ${String(issue.values[0])}` : `expected one of: ${issue.values.map(String).join(', ')}`;
+    case 'invalid_value': {
+      const values = issue.values.map(String).join(', ');
+      if (issue.input === undefined) return issue.values.length === 1 ? 'required' : `required, one of: ${values}`;
+      return issue.values.length === 1 ? `expected ${values}` : `expected one of: ${values}`;
+    }
     case 'invalid_union': {
       if (!('discriminator' in issue) || !issue.discriminator) return undefined;
       const options = ((issue.options ?? []) as unknown[]).map(String).join(', ');

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src/config/load-policy.ts';
+import { PolicyError } from '../../src/config/problems.ts';
+
+/**
+ * A small valid policy, one line per entry so positions are easy to read off:
+ * line N of the file is BASE[N - 1].
+ */
+const BASE = [
+  'providers:', //                      1
+  '  cf:', //                           2
+  '    type: cloudflare', //            3
+  '    accountId: acc-1', //            4
+  '    token: env:CF_TOKEN', //         5
+  'approvers:', //                      6
+  '  leads:', //                        7
+  '    users: [U0BOB, U0CAROL]', //     8
+  '  boss:', //                         9
+  '    manager: true', //              10
+  'catalog:', //                       11
+  '  - id: cf-admins', //              12
+  '    provider: cf', //               13
+  '    kind: group.add', //            14
+  '    group: admins', //              15
+  '    approvers: [leads]', //         16
+  '    maxDuration: 8h', //            17
+];
+const ENV = { CF_TOKEN: 'token-value' };
+
+/** BASE with lines replaced (1-based line → new text), plus extra lines. null blanks a line, so the other lines keep their numbers. */
+function policy(changes: Record<number, string | null> = {}, extra: string[] = []): string {
+  const lines = BASE.map((line, i) => {
+    const change = changes[i + 1];
+    return change === undefined ? line : (change ?? '');
+  });
+  return [...lines, ...extra].join('\n') + '\n';
+}
+
+function problems(text: string, env: NodeJS.ProcessEnv = ENV): string[] {
+  try {
+    parsePolicy(text, 'policy.yml', env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PolicyError);
+    return (error as PolicyError).message.split('\n');
+  }
+  throw new Error('expected the policy to be rejected');
+}
+
+describe('policy problems: exact file:line:col: path: message', () => {
+  it('accepts the base policy', () => {
+    expect(parsePolicy(policy(), 'policy.yml', ENV).policy.catalog).toHaveLength(1);
+  });
+
+  it('a bad duration', () => {
+    expect(problems(policy({ 17: '    maxDuration: 8 hours' }))).toEqual(['policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h']);
+  });
+
+  it('an unknown approver set, in a list and in a { set } stage', () => {
+    expect(problems(policy({ 16: '    approvers: [leads, laeds, { set: bos }]' }))).toEqual([
+      'policy.yml:16:24: catalog[0].approvers[1]: no approver set named "laeds" (sets: leads, boss)',
+      'policy.yml:16:38: catalog[0].approvers[2].set: no approver set named "bos" (sets: leads, boss)',
+    ]);
+  });
+
+  it('an unknown provider', () => {
+    expect(problems(policy({ 13: '    provider: cfx' }))).toEqual(['policy.yml:13:15: catalog[0].provider: no provider named "cfx" (providers: cf)']);
+  });
+
+  it('a missing environment variable, at the reference', () => {
+    expect(problems(policy(), {})).toEqual(['policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is not set']);
+    expect(problems(policy(), { CF_TOKEN: '' })).toEqual(['policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is empty']);
+  });
+
+  it('a literal secret, without repeating it', () => {
+    const lines = problems(policy({ 5: '    token: abc123-literal-token' }));
+    expect(lines).toEqual(['policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself']);
+    expect(lines.join('\n')).not.toContain('abc123');
+    expect(problems(policy({ 5: '    token: 1234567' }))).toEqual(['policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself']);
+    expect(problems(policy({ 5: '    token: env:CF-TOKEN' }))).toEqual(['policy.yml:5:12: providers.cf.token: expected env:NAME where NAME is made of letters, digits and _']);
+  });
+
+  it('an unknown key, at the key, listing the keys that exist', () => {
+    expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel',
+    ]);
+    expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
+      'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel',
+    ]);
+  });
+
+  it('a misspelt key: the unknown key and the missing one', () => {
+    expect(problems(policy({ 4: '    acountId: acc-1' }))).toEqual([
+      'policy.yml:3:5: providers.cf.accountId: required',
+      'policy.yml:4:5: providers.cf.acountId: unknown key; expected one of: type, accountId, token, baseUrl, timeout, maxAttempts',
+    ]);
+  });
+
+  it('a missing required key points at the map that lacks it', () => {
+    expect(problems(policy({ 14: null }))).toEqual(['policy.yml:12:5: catalog[0].kind: required, one of: group.add, group.remove, key.rotate, mfa.reset']);
+    expect(problems(policy({ 1: null, 2: null, 3: null, 4: null, 5: null }))).toEqual([
+      'policy.yml:6:1: providers: required',
+      'policy.yml:13:15: catalog[0].provider: no provider named "cf" (no providers are defined)',
+    ]);
+  });
+
+  it('YAML syntax errors, at the positions yaml gives', () => {
+    expect(problems(policy({ 4: '    accountId: acc: 1' }))).toEqual(['policy.yml:4:16: Nested mappings are not allowed in compact mappings']);
+    expect(problems(policy({ 4: '    type: jcs' }))).toEqual(['policy.yml:4:5: Map keys must be unique']);
+    expect(problems(policy({ 16: '    approvers: [leads, *nobody]' }))).toEqual(['policy.yml:16:24: unknown anchor *nobody']);
+  });
+
+  it('an empty file', () => {
+    expect(problems('')).toEqual(['policy.yml:1:1: expected a mapping, got nothing']);
+  });
+
+  it('an unknown provider type', () => {
+    expect(problems(policy({ 3: '    type: cloudfare' }))).toEqual(['policy.yml:3:11: providers.cf.type: expected one of: jcs, cloudflare, scaleway, outscale']);
+    expect(problems(policy({ 3: null }))).toEqual(['policy.yml:4:5: providers.cf.type: required, one of: jcs, cloudflare, scaleway, outscale']);
+  });
+
+  it('a number where an id string belongs', () => {
+    expect(problems(policy({ 4: '    accountId: 0123' }))).toEqual(['policy.yml:4:16: providers.cf.accountId: expected a string, got a number (put it in quotes)']);
+  });
+});
+
+describe('policy problems: cross-references', () => {
+  it('group is required for group.add and not allowed for other kinds', () => {
+    expect(problems(policy({ 15: null }))).toEqual(['policy.yml:12:5: catalog[0].group: required for group.add']);
+    expect(problems(policy({ 14: '    kind: mfa.reset', 15: '    group: admins', 17: null }))).toEqual([
+      'policy.yml:15:12: catalog[0].group: only allowed for group.add and group.remove',
+    ]);
+  });
+
+  it('maxDuration only for group.add; principal only for key.rotate', () => {
+    expect(problems(policy({ 14: '    kind: group.remove' }))).toEqual(['policy.yml:17:18: catalog[0].maxDuration: only allowed for group.add']);
+    expect(problems(policy({ 15: '    principal: ci-bot' }))).toEqual([
+      'policy.yml:12:5: catalog[0].group: required for group.add',
+      'policy.yml:15:16: catalog[0].principal: only allowed for key.rotate',
+    ]);
+    expect(() => parsePolicy(policy({ 14: '    kind: key.rotate', 15: '    principal: ci-bot', 17: null }), 'policy.yml', ENV)).not.toThrow();
+  });
+
+  it('duplicate catalog ids', () => {
+    expect(problems(policy({}, ['  - { id: cf-admins, provider: cf, kind: mfa.reset, approvers: [leads] }']))).toEqual([
+      'policy.yml:18:11: catalog[1].id: duplicate id; catalog[0] already uses "cf-admins"',
+    ]);
+  });
+
+  it('quorum: at least 1, at most what a fixed set can provide', () => {
+    expect(problems(policy({}, ['    quorum: 0']))).toEqual(['policy.yml:18:13: catalog[0].quorum: must be at least 1']);
+    expect(problems(policy({}, ['    quorum: 3']))).toEqual(['policy.yml:18:13: catalog[0].quorum: quorum 3 is more than the 2 approver(s) set "leads" can ever have']);
+    expect(problems(policy({ 16: '    approvers: [{ set: boss, quorum: 2 }]' }))).toEqual([
+      `policy.yml:16:38: catalog[0].approvers[0].quorum: set "boss" is only the requester's manager, so quorum cannot be more than 1`,
+    ]);
+    // A stage's own quorum wins over the item's, so only the stage without one is judged by the item's.
+    expect(problems(policy({ 16: '    approvers: [{ set: leads, quorum: 2 }, boss]' }, ['    quorum: 2']))).toEqual([
+      `policy.yml:18:13: catalog[0].quorum: set "boss" is only the requester's manager, so quorum cannot be more than 1`,
+    ]);
+    // A set with a user group can grow: any quorum is accepted.
+    expect(() => parsePolicy(policy({ 8: '    users: [U0BOB]', 9: '    usergroup: S0LEADS', 10: null }, ['    quorum: 5']), 'p.yml', ENV)).not.toThrow();
+  });
+
+  it('requesters and admins must name sets', () => {
+    expect(problems(policy({}, ['    requesters: [leads, everyone]', 'admins: admins']))).toEqual([
+      'policy.yml:18:25: catalog[0].requesters[1]: no approver set named "everyone" (sets: leads, boss)',
+      'policy.yml:19:9: admins: no approver set named "admins" (sets: leads, boss)',
+    ]);
+  });
+
+  it('identity keys must name providers', () => {
+    expect(problems(policy({}, ['identity:', '  providers: { cf: map, scw: email }', '  map: { U0BOB: { cf: bob, osc: bob } }']))).toEqual([
+      'policy.yml:19:25: identity.providers.scw: no provider named "scw" (providers: cf)',
+      'policy.yml:20:28: identity.map.U0BOB.osc: no provider named "osc" (providers: cf)',
+    ]);
+  });
+
+  it('an approver set needs a rule; the catalog needs an item', () => {
+    expect(problems(policy({ 10: '    manager: false' }))).toEqual(['policy.yml:10:5: approvers.boss: needs at least one rule: users, usergroup(s) or manager: true']);
+    expect(problems(policy({ 12: '  []', 13: null, 14: null, 15: null, 16: null, 17: null }))).toEqual(['policy.yml:12:3: catalog: needs at least one item']);
+  });
+
+  it('Slack ids are checked', () => {
+    expect(problems(policy({ 8: '    users: [U0BOB, carol@example.com]' }))).toEqual(['policy.yml:8:20: approvers.leads.users[1]: expected a Slack user id like U0123ABCD']);
+  });
+});
+
+describe('policy problems: all of them at once', () => {
+  it('reports every problem, in file order, with structured fields', () => {
+    const text = policy(
+      {
+        3: '    type: cloudflare',
+        5: '    token: env:MISSING_TOKEN',
+        16: '    approvers: [laeds]',
+        17: '    maxDuration: forever',
+      },
+      ['requests: { ttl: 1 day, maxReasonLength: 1000 }', 'extra: true'],
+    );
+    let caught: unknown;
+    try {
+      parsePolicy(text, 'policy.yml', {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(PolicyError);
+    const error = caught as PolicyError;
+    expect(error.message.split('\n')).toEqual([
+      'policy.yml:5:12: providers.cf.token: environment variable MISSING_TOKEN is not set',
+      'policy.yml:16:17: catalog[0].approvers[0]: no approver set named "laeds" (sets: leads, boss)',
+      'policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h',
+      'policy.yml:18:18: requests.ttl: expected a duration like 8h',
+      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, audit',
+    ]);
+    expect(error.problems[2]).toEqual({ file: 'policy.yml', line: 17, col: 18, path: 'catalog[0].maxDuration', message: 'expected a duration like 8h' });
+  });
+
+  it('does not report a rejected field a second time as missing', () => {
+    expect(problems(policy({ 15: '    group: ""' }))).toEqual(['policy.yml:15:12: catalog[0].group: must not be empty']);
+  });
+});

@@ -73,11 +73,11 @@ export class LowdbStore implements Store {
       const open = new Map(this.#open);
       if (closing) open.delete(request.id);
       else open.set(request.id, request);
-      const outbox = [...this.#outbox, ...change.audit];
-      await this.#write(open, outbox);
+      await this.#write(open, [...this.#outbox, ...change.audit]);
       this.#open.clear();
       for (const [id, r] of open) this.#open.set(id, r);
-      this.#outbox = outbox;
+      // Read the outbox again: the audit log may have reported entries written while this write ran.
+      this.#outbox = [...this.#outbox, ...change.audit];
     });
   }
 

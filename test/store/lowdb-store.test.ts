@@ -96,6 +96,19 @@ describe('LowdbStore', () => {
     expect(reopened.auditHead()).toEqual({ seq: 2, hash: 'h2', eventId: 'e2' });
   });
 
+  it('does not bring back audit events reported written while a commit was being written', async () => {
+    const s = await openStore();
+    const request = makeRequest(s.reserveNumber());
+    const event = (id: string) => ({ eventId: id, time: 1, actor: 'U_ALICE', event: 'request.submitted', details: {} });
+    await s.commit({ request, expectedVersion: null, audit: [event('e1')] });
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    const writing = s.commit({ request: approved, expectedVersion: 1, audit: [event('e2')] });
+    await new Promise((resolve) => setImmediate(resolve)); // the commit is now inside its file write
+    s.auditWritten({ seq: 1, hash: 'h1', eventId: 'e1' });
+    await writing;
+    expect(s.pendingAudit().map((e) => e.eventId)).toEqual(['e2']);
+  });
+
   it('refuses a second process on the same data directory, naming the first', async () => {
     await openStore();
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/open-store.ts'), dir.path], {

@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataFiles } from '../../src/app.ts';
+import { tempDir } from '../support/fixtures.ts';
+import { cli } from '../support/cli.ts';
+import { world } from '../support/services.ts';
+
+const root = join(import.meta.dirname, '../..');
+const examplePolicy = join(root, 'examples/policy.yml');
+const exampleEnv = {
+  CLOUDFLARE_API_TOKEN: 'cf-token-value-123',
+  SCW_SECRET_KEY: '11111111-2222-3333-4444-555555555555',
+  OSC_ACCESS_KEY: 'OSC-ACCESS-VALUE',
+  OSC_SECRET_KEY: 'osc-secret-value-xyz',
+  JCS_ACCESS_KEY: '0123456789abcdef0123456789abcdef',
+  JCS_SECRET_KEY: 'jcs-secret-value-abc',
+};
+
+let dir: { path: string; remove(): Promise<void> };
+let refs: string[];
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const w = world(dir.path);
+  const services = await w.open();
+  const granted = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident, "urgent"', duration: '2h' });
+  await services.service.approve('U_BOB', granted.ref);
+  const denied = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'curious', duration: '1h' });
+  await services.service.deny('U_CAROL', denied.ref, 'no ticket');
+  w.clock.advance(60_000);
+  const pending = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'later', duration: '30m' });
+  refs = [granted.ref, denied.ref, pending.ref];
+  await services.close();
+});
+afterAll(() => dir.remove());
+
+const data = () => ['--data', dir.path];
+
+describe('iam-bot requests list', () => {
+  it('lists every request with its state, and filters by state', async () => {
+    const all = await cli(['requests', 'list', ...data()]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(new RegExp(`${refs[0]}\\tcompleted\\tgroup.add 2h\\tcf-admins\\tU_ALICE`));
+    expect(all.stdout).toContain(`${refs[1]}\tdenied`);
+    expect(all.stdout).toContain('3 requests');
+    const denied = await cli(['requests', 'list', '--state', 'denied', '--json', ...data()]);
+    expect(denied.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual([refs[1]]);
+  });
+
+  it('rejects an unknown state with the list of states, exit 2', async () => {
+    const result = await cli(['requests', 'list', '--state', 'done', ...data()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--state must be one of pending, approved');
+  });
+});
+
+describe('iam-bot audit', () => {
+  it('verifies an intact log', async () => {
+    const result = await cli(['audit', 'verify', ...data()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/intact, 7 entries/);
+  });
+
+  it('exports JSON lines and CSV, with --since', async () => {
+    const jsonl = await cli(['audit', 'export', ...data()]);
+    expect(jsonl.stdout.trim().split('\n')).toHaveLength(7);
+    const csv = await cli(['audit', 'export', '--format', 'csv', ...data()]);
+    expect(csv.stdout.split('\n')[0]).toBe('seq,time,eventId,requestId,requestRef,actor,event,details,prevHash,hash');
+    expect(csv.stdout).toContain('incident, \\""urgent\\""');
+    const since = await cli(['audit', 'export', '--since', new Date(Date.UTC(2026, 10, 21, 9, 0, 30)).toISOString(), ...data()]);
+    expect(since.stdout.trim().split('\n')).toHaveLength(1);
+    const bad = await cli(['audit', 'export', '--since', 'yesterday', ...data()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since expects an ISO 8601 date');
+  });
+
+  describe('catches tampering', () => {
+    let original: string;
+    const file = () => dataFiles(dir.path).audit;
+    beforeAll(async () => {
+      original = await readFile(file(), 'utf8');
+    });
+    const withLines = async (edit: (lines: string[]) => string[]) => {
+      const lines = original.trim().split('\n');
+      await writeFile(file(), `${edit(lines).join('\n')}\n`);
+      const result = await cli(['audit', 'verify', ...data()]);
+      await writeFile(file(), original);
+      return result;
+    };
+
+    it('an edited byte', async () => {
+      const result = await withLines((lines) => lines.map((l, i) => (i === 1 ? l.replace('U_BOB', 'U_BOX') : l)));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/broken at seq 2:/);
+    });
+
+    it('a deleted line', async () => {
+      const result = await withLines((lines) => lines.filter((_, i) => i !== 4));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/broken at seq [45]:/);
+    });
+
+    it('two swapped lines', async () => {
+      const result = await withLines((lines) => [lines[0]!, lines[2]!, lines[1]!, ...lines.slice(3)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/broken at seq [23]:/);
+    });
+
+    it('a cut-off tail, against the head the store remembers', async () => {
+      const result = await withLines((lines) => lines.slice(0, -2));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/broken at seq 6:/);
+    });
+  });
+});
+
+describe('iam-bot check', () => {
+  it('accepts the example policy and prints a summary without secrets', async () => {
+    const result = await cli(['check', '--config', examplePolicy], exampleEnv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('OK');
+    for (const value of Object.values(exampleEnv)) expect(result.stdout + result.stderr).not.toContain(value);
+  });
+
+  it('rejects a broken copy with file:line:col', async () => {
+    const broken = join(dir.path, 'broken.yml');
+    const text = await readFile(examplePolicy, 'utf8');
+    await writeFile(broken, text.replace(/maxDuration: \S+/, 'maxDuration: forever'));
+    const result = await cli(['check', '--config', broken], exampleEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: catalog\\[\\d+\\]\\.maxDuration: expected a duration like 8h`));
+  });
+});
+
+describe('iam-bot start', () => {
+  it('names every missing setting and exits non-zero', async () => {
+    const result = await cli(['start', '--config', join(dir.path, 'missing.yml')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN is not set');
+    expect(result.stderr).toContain('SLACK_SIGNING_SECRET');
+    expect(result.stderr).toContain('missing.yml does not exist');
+  });
+});
+
+describe('the iam-bot executable', () => {
+  it('runs as a process: help, unknown command, exit codes', async () => {
+    const bin = join(root, 'bin/iam-bot.js');
+    const help = spawnSync(process.execPath, [bin, 'audit', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: iam-bot audit verify');
+    const unknown = spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const policy = join(dir.path, 'copy.yml');
+    await copyFile(examplePolicy, policy);
+    const checked = spawnSync(process.execPath, [bin, 'check', '--config', policy], { encoding: 'utf8', env: { PATH: process.env.PATH, ...exampleEnv } });
+    expect(checked.status).toBe(0);
+  });
+});

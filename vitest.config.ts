@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    reporters: ['dot'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

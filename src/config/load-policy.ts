@@ -23,20 +23,30 @@ export interface LoadedConfig {
   policy: Policy;
   /** Provider id → connection settings, secrets resolved from the environment. */
   providers: Record<string, ProviderSettings>;
+  /** Missing environment variables, when the caller chose to be told rather than refused. */
+  warnings: PolicyProblem[];
 }
 
-export async function loadPolicy(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+export interface LoadOptions {
+  /**
+   * `error` (default, for start-up): a missing env variable is a problem. `warn` (for `check` where the
+   * production secrets are absent, as in CI): it is reported and that provider is left out.
+   */
+  missingEnv?: 'error' | 'warn';
+}
+
+export async function loadPolicy(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new PolicyError([{ file, line: 0, col: 0, path: '', message: `cannot read the policy file: ${osReason(error)}` }]);
   }
-  return parsePolicy(text, file, env);
+  return parsePolicy(text, file, env, options);
 }
 
 /** Pure apart from reading `env`: the same text and environment give the same result. */
-export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LoadedConfig {
   const yaml = parseYaml(text);
   if (!yaml.ok) {
     // Past a syntax error the tree is a guess; its schema problems would mostly be noise.
@@ -49,10 +59,14 @@ export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv =
   const providers = resolveProviders(parts.providers, env);
   // A field the schema already rejected looks absent to the checks (`group: ""` → "required"): say it once.
   const reported = new Set(findings.map((finding) => formatPath(finding.path)));
-  findings.push(...[...checkReferences(parts), ...providers.findings].filter((finding) => !reported.has(formatPath(finding.path))));
+  const warnOnly = options.missingEnv === 'warn';
+  const envFindings = providers.findings.filter((finding) => !reported.has(formatPath(finding.path)));
+  findings.push(...checkReferences(parts).filter((finding) => !reported.has(formatPath(finding.path))));
+  if (!warnOnly) findings.push(...envFindings);
 
   if (!parsed.success || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
-  return { file, policy: buildPolicy(parsed.data), providers: providers.settings };
+  const warnings = warnOnly ? locate(envFindings, yaml.source, file) : [];
+  return { file, policy: buildPolicy(parsed.data), providers: providers.settings, warnings };
 }
 
 /** Findings → problems in file order, which is the order a person fixes them in. */

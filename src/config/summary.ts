@@ -9,13 +9,18 @@ import type { ProviderSettings } from './provider-settings.ts';
 
 export function summarize(config: LoadedConfig): string {
   const { policy } = config;
-  const providers = Object.values(config.providers);
+  const providers = Object.entries(policy.providers);
   const sets = Object.values(policy.sets);
   const lines = [
     `Policy ${config.file}`,
     '',
     `Providers (${providers.length})`,
-    ...table(providers.map((p) => [p.id, p.type, providerDetails(p)])),
+    ...table(
+      providers.map(([id, type]) => {
+        const settings = config.providers[id];
+        return [id, type, settings ? providerDetails(settings) : 'credentials not set in this environment'];
+      }),
+    ),
     '',
     `Approver sets (${sets.length})`,
     ...table(sets.map((set) => [set.name, setRules(set)])),

@@ -124,6 +124,16 @@ describe('iam-bot check', () => {
     for (const value of Object.values(exampleEnv)) expect(result.stdout + result.stderr).not.toContain(value);
   });
 
+  it('without the production secrets, warns per missing variable and still passes; --require-env refuses', async () => {
+    const relaxed = await cli(['check', '--config', examplePolicy], {});
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.stderr).toMatch(/^warning: .*policy\.yml:\d+:\d+: providers\.cf-prod\.token: environment variable CLOUDFLARE_API_TOKEN is not set$/m);
+    expect(relaxed.stdout).toContain('cf-prod  cloudflare  credentials not set in this environment');
+    const strict = await cli(['check', '--require-env', '--config', examplePolicy], {});
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('environment variable CLOUDFLARE_API_TOKEN is not set');
+  });
+
   it('rejects a broken copy with file:line:col', async () => {
     const broken = join(dir.path, 'broken.yml');
     const text = await readFile(examplePolicy, 'utf8');

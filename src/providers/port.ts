@@ -58,15 +58,28 @@ export interface Provider {
   resetMfa(principal: PrincipalRef): Promise<CallResult>;
 }
 
+export interface ProviderErrorDetails {
+  providerRequestId?: string;
+  retryAfterMs?: number;
+  /** The call may or may not have taken effect (a timeout on a request that is not idempotent). */
+  uncertain?: boolean;
+}
+
 export class ProviderError extends Error {
+  readonly providerRequestId: string | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly uncertain: boolean;
+
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly providerRequestId?: string,
-    readonly retryAfterMs?: number,
+    details: ProviderErrorDetails = {},
   ) {
     super(message);
     this.name = 'ProviderError';
+    this.providerRequestId = details.providerRequestId;
+    this.retryAfterMs = details.retryAfterMs;
+    this.uncertain = details.uncertain ?? false;
   }
 }
 

@@ -127,7 +127,7 @@ describe('workflow', () => {
 
   it('fails with the provider error kind, and only an admin may retry', async () => {
     h = await createHarness();
-    h.provider.faults.set('addMember', new ProviderError('forbidden', 'token lacks IAM write', 'cf-ray-1'));
+    h.provider.faults.set('addMember', new ProviderError('forbidden', 'token lacks IAM write', { providerRequestId: 'cf-ray-1' }));
     const request = await submitGroup();
     await h.service.approve('U_BOB', request.ref);
     await h.executor.settle();

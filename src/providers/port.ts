@@ -44,8 +44,12 @@ export interface Provider {
   readonly capabilities: Capabilities;
   /** Groups whose name matches `search` (all when empty), for pickers. */
   listGroups(search?: string): Promise<GroupRef[]>;
-  /** The provider user named by an identity (an email, a user name, an id). */
-  resolvePrincipal(identity: string): Promise<PrincipalRef>;
+  /**
+   * The provider principal named by an identity. `user` (default): a person, by the email or name the
+   * policy's identity rules give. `service`: the service principal a catalog item names for key
+   * rotation (a Scaleway application, an Outscale/JCS user used by CI, a Cloudflare account token).
+   */
+  resolvePrincipal(identity: string, as?: PrincipalKind): Promise<PrincipalRef>;
   isMember(group: string, principal: PrincipalRef): Promise<boolean>;
   /** Adding an existing member succeeds. */
   addMember(group: string, principal: PrincipalRef): Promise<CallResult>;
@@ -56,7 +60,13 @@ export interface Provider {
   deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
   deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
   resetMfa(principal: PrincipalRef): Promise<CallResult>;
+  /** One cheap read-only call that proves the endpoint answers and the credentials are accepted. */
+  probe(): Promise<CallResult>;
+  /** Releases the connection pool. */
+  close(): Promise<void>;
 }
+
+export type PrincipalKind = 'user' | 'service';
 
 export interface ProviderErrorDetails {
   providerRequestId?: string;

@@ -20,7 +20,7 @@ export interface OperationContext {
 /** The provider user a request acts on: a named service principal, or the requester's own account. */
 async function targetOf(request: Request, provider: Provider, ctx: OperationContext): Promise<PrincipalRef> {
   if (request.operation.kind === 'key.rotate' && request.operation.principal) {
-    return provider.resolvePrincipal(request.operation.principal);
+    return provider.resolvePrincipal(request.operation.principal, 'service');
   }
   const identity = principalFor(ctx.policy.identity, request.provider, request.requester, await ctx.directory.emailOf(request.requester));
   if (!identity.ok) throw new ProviderError('not_found', identity.message);

@@ -95,6 +95,11 @@ export class MemoryProvider implements Provider {
     await this.#call('listGroups');
     return [...this.members.keys()].filter((g) => g.includes(search)).map((g) => ({ id: g, name: g }));
   }
+  async probe(): Promise<CallResult> {
+    await this.#call('probe');
+    return {};
+  }
+  async close(): Promise<void> {}
   async resolvePrincipal(identity: string): Promise<PrincipalRef> {
     await this.#call('resolvePrincipal');
     const user = this.users.get(identity);

@@ -21,8 +21,11 @@ export type ProviderErrorKind =
   | 'unsupported'
   | 'internal';
 
+/** Why a request failed: a provider error, or a new secret nobody revealed in time. */
+export type FailureKind = ProviderErrorKind | 'secret_expired';
+
 export interface FailureInfo {
-  kind: ProviderErrorKind;
+  kind: FailureKind;
   message: string;
   providerRequestId?: string;
 }
@@ -38,7 +41,7 @@ export interface Outcome {
 export type Status =
   | { state: 'pending'; stage: number; expiresAt: number }
   | { state: 'approved'; at: number }
-  | { state: 'executing'; at: number; attempt: number }
+  | { state: 'executing'; at: number; attempt: number; rotation?: Rotation }
   | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number }
   | { state: 'revoking'; at: number; trigger: RevokeTrigger; attempt: number }
   | { state: 'revoked'; at: number; outcome: Outcome }
@@ -48,6 +51,22 @@ export type Status =
   | { state: 'expired'; at: number };
 
 export type State = Status['state'];
+
+/**
+ * A key rotation's progress while executing. Each step is persisted before the provider call it leads
+ * to, so a restart knows exactly what may have happened:
+ *  - `create`: the keys that existed before are recorded; a key outside them after a crash is an orphan.
+ *  - `reveal`: the new key exists; its secret waits in memory for the owner until `revealBy`.
+ *  - `confirm`: revealed; waiting for the owner to say their systems use the new key.
+ *  - `retire`: deactivating or deleting the old keys.
+ *  - `rollback`: never revealed in time (or lost in a restart): deleting the new key, keeping the old.
+ */
+export type Rotation =
+  | { step: 'create'; oldKeyIds: readonly string[] }
+  | { step: 'reveal'; oldKeyIds: readonly string[]; newKeyId: string; revealBy: number }
+  | { step: 'confirm'; oldKeyIds: readonly string[]; newKeyId: string }
+  | { step: 'retire'; oldKeyIds: readonly string[]; newKeyId: string }
+  | { step: 'rollback'; oldKeyIds: readonly string[]; newKeyId: string; reason: 'expired' | 'lost' };
 export type RevokeTrigger = 'expired' | 'released';
 
 export const STATES: readonly State[] = [

@@ -6,7 +6,7 @@
 import { failure, type WorkflowError } from './errors.ts';
 import { formatRef } from './ids.ts';
 import type { CatalogItem, RequestSettings } from './policy.ts';
-import type { FailureInfo, Operation, Outcome, Request, RevokeTrigger, State, Status } from './request.ts';
+import type { FailureInfo, Operation, Outcome, Request, RevokeTrigger, Rotation, State, Status } from './request.ts';
 import { err, ok, type Result } from './result.ts';
 import { formatDuration } from './duration.ts';
 
@@ -19,7 +19,15 @@ export type RequestEvent =
   | { type: 'succeed'; outcome: Outcome }
   | { type: 'fail'; error: FailureInfo }
   | { type: 'retry'; actor: string; isAdmin: boolean }
-  | { type: 'revoke'; trigger: RevokeTrigger };
+  | { type: 'revoke'; trigger: RevokeTrigger }
+  /** The executor records a key rotation step (create → reveal, retire, rollback). */
+  | { type: 'progress'; rotation: Rotation }
+  /** The key owner revealed the new secret. */
+  | { type: 'reveal'; actor: string }
+  /** The key owner says their systems use the new key: the old one may go. */
+  | { type: 'confirm'; actor: string }
+  /** The new secret was not revealed in time, or was lost in a restart. */
+  | { type: 'abandon'; reason: 'expired' | 'lost' };
 
 export type EventType = RequestEvent['type'];
 
@@ -140,8 +148,20 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'start':
       if (s.state === 'approved') return ok({ status: { state: 'executing', at: now, attempt: 1 } });
       // Re-entering an interrupted execution (after a restart) counts another attempt.
-      if (s.state === 'executing') return ok({ status: { state: 'executing', at: now, attempt: s.attempt + 1 } });
+      if (s.state === 'executing') return ok({ status: { ...s, at: now, attempt: s.attempt + 1 } });
       return err(invalidState(request, 'start'));
+    case 'progress':
+      if (s.state !== 'executing' || request.operation.kind !== 'key.rotate') return err(invalidState(request, 'progress'));
+      return ok({ status: { ...s, at: now, rotation: event.rotation } });
+    case 'reveal':
+    case 'confirm':
+      return ownerStep(request, event, now);
+    case 'abandon': {
+      const r = s.state === 'executing' ? s.rotation : undefined;
+      if (s.state !== 'executing' || r?.step !== 'reveal') return err(invalidState(request, 'abandon'));
+      if (event.reason === 'expired' && now < r.revealBy) return err(failure('invalid_state', `${request.ref}'s new key may still be revealed.`));
+      return ok({ status: { ...s, at: now, rotation: { step: 'rollback', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, reason: event.reason } } });
+    }
     case 'succeed':
       if (s.state === 'executing') return ok({ status: completed(request, event.outcome, now) });
       if (s.state === 'revoking') return ok({ status: { state: 'revoked', at: now, outcome: event.outcome } });
@@ -163,6 +183,24 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       }
       return ok({ status: { state: 'revoking', at: now, trigger: event.trigger, attempt: 1 } });
   }
+}
+
+/** Reveal moves `reveal` → `confirm`; confirm moves `confirm` → `retire`. Only the requester, who owns the key. */
+function ownerStep(request: Request, event: Extract<RequestEvent, { type: 'reveal' | 'confirm' }>, now: number): Result<Change, WorkflowError> {
+  const s = request.status;
+  const from = event.type === 'reveal' ? 'reveal' : 'confirm';
+  if (s.state !== 'executing' || s.rotation?.step !== from) {
+    return err(failure('invalid_state', `${request.ref} is not waiting for you to ${event.type === 'reveal' ? 'reveal its new key' : 'confirm the new key is in use'}.`));
+  }
+  if (event.actor !== request.requester) {
+    return err(failure('not_allowed', `Only the requester, who owns the new key, can do this for ${request.ref}.`, 'not_the_requester'));
+  }
+  if (s.rotation.step === 'reveal' && now >= s.rotation.revealBy) {
+    return err(failure('invalid_state', `${request.ref}'s new key was not revealed in time; it is being deleted and your old key kept.`));
+  }
+  const { oldKeyIds, newKeyId } = s.rotation;
+  const rotation: Rotation = from === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId } : { step: 'retire', oldKeyIds, newKeyId };
+  return ok({ status: { ...s, at: now, rotation } });
 }
 
 function approve(

@@ -1,20 +1,24 @@
 /**
- * Carries out approved requests and due revokes. The `start` transition is a compare-and-set, so of two
- * executors (two clicks, a restart racing a retry) only one ever calls the provider for a given step.
+ * Carries out approved requests, due revokes and the provider steps of key rotations. The `start`
+ * transition is a compare-and-set, so of two executors (two clicks, a restart racing a retry) only one
+ * ever calls the provider for a given step.
  */
-import type { FailureInfo, Request } from '../domain/request.ts';
-import type { RequestEvent } from '../domain/transitions.ts';
-import { transition } from '../domain/transitions.ts';
+import type { FailureInfo, Outcome, Request } from '../domain/request.ts';
+import { transition, type RequestEvent } from '../domain/transitions.ts';
+import type { Logger } from '../log.ts';
 import { ProviderError, type Provider, type ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
-import type { Logger } from '../log.ts';
+import { advanceRotation, type RotationDeps } from './key-rotation.ts';
 import { execute, revoke, type OperationContext } from './operations.ts';
 import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 
+type Step = 'execute' | 'revoke';
+
 export class Executor {
   readonly #running = new Map<string, Promise<void>>();
+  readonly #rotation: RotationDeps;
 
   constructor(
     private readonly store: Store,
@@ -23,19 +27,33 @@ export class Executor {
     private readonly ctx: OperationContext,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#rotation = {
+      ctx,
+      clock,
+      log,
+      apply: (request, event, recorded) => this.#apply(request, event, recorded),
+      finish: async (request, result) => {
+        if ('outcome' in result) await this.#succeed(request, 'execute', result.outcome);
+        else await this.#fail(request, 'execute', result.failure);
+      },
+    };
+  }
 
-  /** Starts whatever is ready: approved requests and grants being revoked. Returns at once. */
+  /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
   kick(): void {
     for (const request of this.store.openRequests()) {
-      const { state } = request.status;
-      if (state === 'approved' || state === 'revoking') this.#launch(request.id, false);
+      const s = request.status;
+      const rotationStep = s.state === 'executing' ? s.rotation?.step : undefined;
+      if (s.state === 'approved' || s.state === 'revoking' || rotationStep === 'retire' || rotationStep === 'rollback') {
+        this.#launch(request.id, false);
+      }
     }
   }
 
   /**
-   * At start-up: steps that were under way when the process died are run again (they are idempotent or
-   * refuse to guess), then everything ready is started.
+   * At start-up: steps under way when the process died are run again (each is idempotent or
+   * reconciled against the provider), then everything ready is started.
    */
   recover(): void {
     for (const request of this.store.openRequests()) {
@@ -62,49 +80,65 @@ export class Executor {
   async #run(id: string, resuming: boolean): Promise<void> {
     const request = await this.store.get(id);
     if (!request) return;
-    const provider = this.providers.get(request.provider);
-    const state = request.status.state;
-    if (state === 'revoking') {
-      await this.#step(request, 'revoke', provider);
-      return;
+    const s = request.status;
+    if (s.state === 'revoking') return this.#guarded(request, 'revoke', (provider) => revoke(request, provider, this.ctx));
+    if (s.state === 'approved') return this.#begin(request, false);
+    if (s.state !== 'executing') return;
+    if (s.rotation?.step === 'retire' || s.rotation?.step === 'rollback') return this.#rotate(request);
+    if (resuming && s.rotation?.step === 'reveal') {
+      // The secret lived in the memory of the process that died: nobody can ever reveal it.
+      const abandoned = await this.#apply(request, { type: 'abandon', reason: 'lost' }, [
+        { event: 'rotation.abandoned', actor: 'system', details: { reason: 'lost' } },
+      ]);
+      return this.#rotate(abandoned);
     }
-    if (state !== 'approved' && !(resuming && state === 'executing')) return;
+    if (resuming && s.rotation?.step !== 'confirm') return this.#begin(request, true);
+  }
+
+  async #begin(request: Request, resuming: boolean): Promise<void> {
     const started = await this.#apply(request, { type: 'start' }, [
       { event: 'execution.started', actor: 'system', details: resuming ? { resumed: true } : {} },
     ]);
-    if (resuming && started.operation.kind === 'key.rotate') {
-      // A key may or may not have been created before the crash; creating another could exceed the
-      // provider's key limit or leave an unknown key behind. An admin decides.
-      await this.#fail(started, 'execute', {
-        kind: 'internal',
-        message: 'Key rotation was interrupted after it started; check the keys of the target before retrying.',
-      });
-      return;
-    }
-    await this.#step(started, 'execute', provider);
+    if (started.operation.kind === 'key.rotate') return this.#rotate(started);
+    return this.#guarded(started, 'execute', (provider) => execute(started, provider, this.ctx));
   }
 
-  async #step(request: Request, step: 'execute' | 'revoke', provider: Provider | undefined): Promise<void> {
+  #rotate(request: Request): Promise<void> {
+    return this.#guarded(request, 'execute', (provider) => advanceRotation(request, provider, this.#rotation));
+  }
+
+  /**
+   * Runs a provider step and records its outcome, if it returns one (a rotation records its own
+   * progress). A provider error fails the request with its kind; anything else too, and is logged.
+   */
+  async #guarded(request: Request, step: Step, body: (provider: Provider) => Promise<Outcome | void>): Promise<void> {
+    const provider = this.providers.get(request.provider);
     if (!provider) {
       await this.#fail(request, step, { kind: 'invalid_request', message: `Provider ${request.provider} is not configured.` });
       return;
     }
     try {
-      const outcome = step === 'execute' ? await execute(request, provider, this.ctx) : await revoke(request, provider, this.ctx);
-      const details: Record<string, unknown> = { summary: outcome.summary };
-      if (outcome.providerRequestId) details.providerRequestId = outcome.providerRequestId;
-      if (outcome.newKeyId) details.newKeyId = outcome.newKeyId;
-      await this.#apply(request, { type: 'succeed', outcome }, [
-        { event: step === 'execute' ? 'execution.completed' : 'revoke.completed', actor: 'system', details },
-      ]);
+      const outcome = await body(provider);
+      if (outcome) await this.#succeed(request, step, outcome);
     } catch (error) {
       if (error instanceof StoreConflictError) throw error;
-      await this.#fail(request, step, failureOf(error));
       if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
+      // The latest version: a rotation may have moved on before the failing call.
+      const latest = (await this.store.get(request.id)) ?? request;
+      await this.#fail(latest, step, failureOf(error));
     }
   }
 
-  async #fail(request: Request, step: 'execute' | 'revoke', error: FailureInfo): Promise<void> {
+  async #succeed(request: Request, step: Step, outcome: Outcome): Promise<void> {
+    const details: Record<string, unknown> = { summary: outcome.summary };
+    if (outcome.providerRequestId) details.providerRequestId = outcome.providerRequestId;
+    if (outcome.newKeyId) details.newKeyId = outcome.newKeyId;
+    await this.#apply(request, { type: 'succeed', outcome }, [
+      { event: step === 'execute' ? 'execution.completed' : 'revoke.completed', actor: 'system', details },
+    ]);
+  }
+
+  async #fail(request: Request, step: Step, error: FailureInfo): Promise<void> {
     const details: Record<string, unknown> = { kind: error.kind, message: error.message };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
     await this.#apply(request, { type: 'fail', error }, [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }]);

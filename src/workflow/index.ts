@@ -42,6 +42,6 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     deps.clock,
     deps.log,
   );
-  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId);
+  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
   return { service, executor, recorder, people };
 }

@@ -1,6 +1,7 @@
 /**
- * The provider side of each request kind. Every step is safe to run again after a crash: membership is
- * read back before it is changed, and an existing member or an absent one counts as done.
+ * The provider side of the one-shot request kinds (group access, MFA reset; key rotation has its own
+ * steps in key-rotation.ts). Every step is safe to run again after a crash: membership is read back
+ * before it is changed, and an existing member or an absent one counts as done.
  */
 import { principalFor, type Policy } from '../domain/policy.ts';
 import type { Outcome, Request } from '../domain/request.ts';
@@ -18,7 +19,7 @@ export interface OperationContext {
 }
 
 /** The provider user a request acts on: a named service principal, or the requester's own account. */
-async function targetOf(request: Request, provider: Provider, ctx: OperationContext): Promise<PrincipalRef> {
+export async function targetOf(request: Request, provider: Provider, ctx: OperationContext): Promise<PrincipalRef> {
   if (request.operation.kind === 'key.rotate' && request.operation.principal) {
     return provider.resolvePrincipal(request.operation.principal, 'service');
   }
@@ -29,6 +30,7 @@ async function targetOf(request: Request, provider: Provider, ctx: OperationCont
 
 export async function execute(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
   const op = request.operation;
+  if (op.kind === 'key.rotate') throw new Error('key rotation runs in steps, not through execute()');
   const who = await targetOf(request, provider, ctx);
   switch (op.kind) {
     case 'group.add': {
@@ -38,12 +40,6 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
     }
     case 'group.remove':
       return removeFrom(op.group, who, provider);
-    case 'key.rotate': {
-      const created = await provider.createKey(who);
-      const handle = ctx.vault.put(request.requester, created.secret, ctx.secretTtlMs);
-      await ctx.notifier.secretReady(request, request.requester, handle);
-      return withRequestId({ summary: `created key ${created.key.id} for ${who.name}`, newKeyId: created.key.id }, created.providerRequestId);
-    }
     case 'mfa.reset': {
       const result = await provider.resetMfa(who);
       return withRequestId({ summary: `reset MFA of ${who.name}` }, result.providerRequestId);
@@ -63,6 +59,6 @@ async function removeFrom(group: string, who: PrincipalRef, provider: Provider):
   return withRequestId({ summary: `removed ${who.name} from ${group}` }, result.providerRequestId);
 }
 
-function withRequestId(outcome: Outcome, providerRequestId: string | undefined): Outcome {
+export function withRequestId(outcome: Outcome, providerRequestId: string | undefined): Outcome {
   return providerRequestId ? { ...outcome, providerRequestId } : outcome;
 }

@@ -31,7 +31,11 @@ export type AuditEventName =
   | 'execution.failed'
   | 'revoke.started'
   | 'revoke.completed'
-  | 'revoke.failed';
+  | 'revoke.failed'
+  | 'rotation.key_created'
+  | 'rotation.revealed'
+  | 'rotation.confirmed'
+  | 'rotation.abandoned';
 
 /** One thing that happened to a request, for the people involved. */
 export interface Notice {
@@ -44,8 +48,8 @@ export interface Notice {
 
 export interface Notifier {
   notify(notice: Notice): Promise<void>;
-  /** A new secret is waiting for its owner to reveal it once. */
-  secretReady(request: Request, owner: string, handle: string): Promise<void>;
+  /** A new secret is waiting for the requester to reveal it once (`request.status.rotation.step` is `reveal`). */
+  secretReady(request: Request): Promise<void>;
 }
 
 export interface AuditSink {
@@ -53,7 +57,13 @@ export interface AuditSink {
   append(records: readonly AuditRecord[]): Promise<AuditHead | undefined>;
 }
 
-/** Holds new secrets in memory until their owner reveals them once, or they expire. */
+/** Holds new secrets in memory, by request id, until their owner takes them once, or they expire. */
 export interface SecretVault {
-  put(owner: string, secret: Secret, ttlMs: number): string;
+  put(requestId: string, owner: string, secret: Secret, ttlMs: number): void;
+  take(requestId: string, person: string): RevealResult;
+  discard(requestId: string): void;
 }
+
+export type RevealResult =
+  | { ok: true; secret: Secret }
+  | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'expired' };

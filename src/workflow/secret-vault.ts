@@ -1,14 +1,9 @@
 /**
- * New secrets live only here, in memory, until their owner reveals them once or they expire. Nothing is
- * persisted: after a restart an unrevealed secret is gone, which is the safe failure.
+ * New secrets live only here, in memory, until their owner takes them once or they expire. Nothing is
+ * persisted: after a restart an unrevealed secret is gone, and the rotation rolls back — the safe failure.
  */
-import { randomBytes } from 'node:crypto';
 import type { Secret } from '../domain/secret.ts';
-import type { Clock, SecretVault } from './ports.ts';
-
-export type RevealResult =
-  | { ok: true; secret: Secret }
-  | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'expired' };
+import type { Clock, RevealResult, SecretVault } from './ports.ts';
 
 interface Slot {
   owner: string;
@@ -21,15 +16,13 @@ export class MemorySecretVault implements SecretVault {
 
   constructor(private readonly clock: Clock) {}
 
-  put(owner: string, secret: Secret, ttlMs: number): string {
-    const handle = randomBytes(16).toString('hex');
-    this.#slots.set(handle, { owner, secret, expiresAt: this.clock.now() + ttlMs });
-    return handle;
+  put(requestId: string, owner: string, secret: Secret, ttlMs: number): void {
+    this.#slots.set(requestId, { owner, secret, expiresAt: this.clock.now() + ttlMs });
   }
 
   /** Gives the secret to its owner once; afterwards only the fact that it was revealed remains. */
-  reveal(handle: string, person: string): RevealResult {
-    const slot = this.#slots.get(handle);
+  take(requestId: string, person: string): RevealResult {
+    const slot = this.#slots.get(requestId);
     if (!slot) return { ok: false, reason: 'unknown' };
     if (slot.owner !== person) return { ok: false, reason: 'not_owner' };
     if (!slot.secret) return { ok: false, reason: 'already_revealed' };
@@ -40,5 +33,9 @@ export class MemorySecretVault implements SecretVault {
     const { secret } = slot;
     slot.secret = undefined;
     return { ok: true, secret };
+  }
+
+  discard(requestId: string): void {
+    this.#slots.delete(requestId);
   }
 }

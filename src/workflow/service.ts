@@ -16,7 +16,8 @@ import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, SecretVault } from './ports.ts';
+import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 
 export interface SubmitCommand {
@@ -39,6 +40,7 @@ export class WorkflowService {
     private readonly executor: Executor,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    private readonly vault: SecretVault,
   ) {}
 
   async submit(command: SubmitCommand): Promise<Request> {
@@ -102,7 +104,26 @@ export class WorkflowService {
     return this.#decide(ref, async () => ({ type: 'retry', actor, isAdmin: await this.people.isAdmin(actor) }));
   }
 
-  /** Expires pending requests past their TTL and starts the revoke of grants past their end. */
+  /**
+   * The owner reveals a rotated key's new secret: recorded first (so a second click is refused), then
+   * taken from the vault, once.
+   */
+  async revealSecret(actor: string, ref: string): Promise<{ request: Request; secret: Secret }> {
+    const request = await this.#decide(ref, async () => ({ type: 'reveal', actor }));
+    const taken = this.vault.take(request.id, actor);
+    if (!taken.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${taken.reason.replace('_', ' ')}).`));
+    return { request, secret: taken.secret };
+  }
+
+  /** The owner says their systems use the new key: the old keys are retired. */
+  confirmRotation(actor: string, ref: string): Promise<Request> {
+    return this.#decide(ref, async () => ({ type: 'confirm', actor }));
+  }
+
+  /**
+   * What time does: pending requests past their TTL expire, grants past their end are revoked, new
+   * secrets not revealed in time are abandoned (the new key deleted, the old kept).
+   */
   async tick(): Promise<void> {
     const now = this.clock.now();
     for (const request of this.store.openRequests()) {
@@ -111,6 +132,8 @@ export class WorkflowService {
         await this.#applyQuietly(request, { type: 'expire' });
       } else if (s.state === 'completed' && s.grantExpiresAt !== undefined && now >= s.grantExpiresAt) {
         await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
+      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy) {
+        await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
       }
     }
     this.executor.kick();
@@ -157,7 +180,7 @@ export class WorkflowService {
         if (error instanceof StoreConflictError) continue;
         throw error;
       }
-      if (after.state === 'approved') this.executor.kick();
+      if (after.state === 'approved' || (after.state === 'executing' && after.rotation?.step === 'retire')) this.executor.kick();
       return next.value;
     }
     throw new WorkflowFailure(conflict(ref));
@@ -221,6 +244,12 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
       return [{ event: 'request.retried', actor }];
     case 'revoke':
       return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
+    case 'reveal':
+      return [{ event: 'rotation.revealed', actor }];
+    case 'confirm':
+      return [{ event: 'rotation.confirmed', actor }];
+    case 'abandon':
+      return [{ event: 'rotation.abandoned', actor, details: { reason: event.reason } }];
     default:
       return [];
   }

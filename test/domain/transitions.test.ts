@@ -28,20 +28,27 @@ const events: Record<EventType, RequestEvent> = {
   fail: { type: 'fail', error: { kind: 'forbidden', message: 'no' } },
   retry: { type: 'retry', actor: 'U_ADMIN', isAdmin: true },
   revoke: { type: 'revoke', trigger: 'expired' },
+  progress: { type: 'progress', rotation: { step: 'create', oldKeyIds: [] } },
+  reveal: { type: 'reveal', actor: 'U_ALICE' },
+  confirm: { type: 'confirm', actor: 'U_ALICE' },
+  abandon: { type: 'abandon', reason: 'expired' },
 };
+
+// Key rotation events never apply to a group request, whatever its state; rotation has its own tests.
+const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state' } as const;
 
 // state → event → the state it leads to, or the error code of the refusal.
 const table: Record<State, Record<EventType, State | `!${string}`>> = {
-  pending: { approve: 'approved', deny: 'denied', cancel: 'cancelled', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
-  approved: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
-  executing: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: 'completed', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state' },
-  completed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: 'revoking' },
-  revoking: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: 'revoked', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state' },
-  revoked: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
-  failed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: 'approved', revoke: '!invalid_state' },
-  denied: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
-  cancelled: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
-  expired: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state' },
+  pending: { approve: 'approved', deny: 'denied', cancel: 'cancelled', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  approved: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  executing: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: 'completed', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  completed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: 'revoking', ...rotationOnly },
+  revoking: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: 'revoked', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  revoked: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  failed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: 'approved', revoke: '!invalid_state', ...rotationOnly },
+  denied: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  cancelled: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  expired: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
 };
 
 function inState(state: State): Request {
@@ -147,5 +154,38 @@ describe('transition rules', () => {
     const copy = structuredClone(pending);
     transition(pending, { type: 'approve', actor: 'U_ALICE', eligible: true }, T0);
     expect(pending).toEqual(copy);
+  });
+});
+
+describe('key rotation steps', () => {
+  const keyItem = { ...makeRequest(1), operation: { kind: 'key.rotate' } as const };
+  const executing = (rotation?: Extract<Status, { state: 'executing' }>['rotation']): Request => ({
+    ...keyItem,
+    status: rotation ? { state: 'executing', at: T0, attempt: 1, rotation } : { state: 'executing', at: T0, attempt: 1 },
+  });
+  const reveal = { step: 'reveal', oldKeyIds: ['k0'], newKeyId: 'k1', revealBy: T0 + 1_000 } as const;
+  const step = (result: ReturnType<typeof transition>) => (result.ok && result.value.status.state === 'executing' ? result.value.status.rotation?.step : undefined);
+
+  it('records progress only on an executing key rotation', () => {
+    expect(step(transition(executing(), { type: 'progress', rotation: reveal }, T0))).toBe('reveal');
+    expect(transition({ ...executing(), operation: { kind: 'mfa.reset' } }, { type: 'progress', rotation: reveal }, T0).ok).toBe(false);
+  });
+
+  it('lets only the requester reveal, and only before the deadline', () => {
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB' }, T0).ok).toBe(false);
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 1_000).ok).toBe(false);
+    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 999))).toBe('confirm');
+  });
+
+  it('confirms only after the reveal', () => {
+    expect(transition(executing(reveal), { type: 'confirm', actor: 'U_ALICE' }, T0).ok).toBe(false);
+    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1' } as const;
+    expect(step(transition(executing(confirm), { type: 'confirm', actor: 'U_ALICE' }, T0))).toBe('retire');
+  });
+
+  it('abandons an unrevealed key at its deadline, or at once when the secret was lost', () => {
+    expect(transition(executing(reveal), { type: 'abandon', reason: 'expired' }, T0 + 999).ok).toBe(false);
+    expect(step(transition(executing(reveal), { type: 'abandon', reason: 'expired' }, T0 + 1_000))).toBe('rollback');
+    expect(step(transition(executing(reveal), { type: 'abandon', reason: 'lost' }, T0))).toBe('rollback');
   });
 });

@@ -37,12 +37,12 @@ export class MemoryDirectory implements Directory {
 
 export class RecordingNotifier implements Notifier {
   notices: Notice[] = [];
-  secrets: { request: Request; owner: string; handle: string }[] = [];
+  secretsReady: Request[] = [];
   async notify(notice: Notice) {
     this.notices.push(notice);
   }
-  async secretReady(request: Request, owner: string, handle: string) {
-    this.secrets.push({ request, owner, handle });
+  async secretReady(request: Request) {
+    this.secretsReady.push(request);
   }
   events(ref?: string): string[] {
     return this.notices.filter((n) => !ref || n.request.ref === ref).map((n) => n.event);

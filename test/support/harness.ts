@@ -17,8 +17,10 @@ export interface Harness extends Workflow {
   clock: FakeClock;
   vault: MemorySecretVault;
   dataDir: string;
-  /** Closes the store and builds a fresh workflow on the same data, as a restart would. */
+  /** Lets running steps finish, then closes the store and builds a fresh workflow on the same data. */
   restart(): Promise<Harness>;
+  /** Closes the store and builds a fresh workflow on the same data without waiting: a crash mid-step. */
+  reopen(): Promise<Harness>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,9 @@ async function build(
     dataDir: dir.path,
     async restart() {
       await workflow.executor.settle();
+      return harness.reopen();
+    },
+    async reopen() {
       await store.close();
       return build(policy, dir, provider, directory, clock, audit);
     },

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowFailure } from '../../src/domain/errors.ts';
-import type { CatalogItem, Policy } from '../../src/domain/policy.ts';
+import type { Policy } from '../../src/domain/policy.ts';
 import { ProviderError } from '../../src/providers/port.ts';
 import { apply, basePolicy, groupItem } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
-const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
 afterEach(() => h?.close());
 
 const submitGroup = (over: { duration?: string; requester?: string } = {}) =>
@@ -187,19 +186,6 @@ describe('workflow', () => {
     expect(h.audit.records.find((r) => r.event === 'execution.started')?.details).toEqual({ resumed: true });
   });
 
-  it('does not re-create a key after a crash interrupted a rotation', async () => {
-    h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
-    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
-    await h.store.commit({ request: approved, expectedVersion: request.version, audit: [] });
-    await h.store.commit({ request: apply(approved, { type: 'start' }), expectedVersion: approved.version, audit: [] });
-    h = await h.restart();
-    h.executor.recover();
-    await h.executor.settle();
-    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'internal' } });
-    expect(h.provider.calls).not.toContain('createKey');
-  });
-
   it('cancels only for the requester or an admin', async () => {
     h = await createHarness();
     const request = await submitGroup();
@@ -220,17 +206,4 @@ describe('workflow', () => {
     expect(await refusal(h.service.find('REQ-9999'))).toMatchObject({ code: 'not_found' });
   });
 
-  it('hands a rotated key to the vault, never to the store or the audit log', async () => {
-    h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
-    await h.service.approve('U_BOB', request.ref);
-    await h.executor.settle();
-    const ready = h.notifier.secrets[0];
-    expect(ready?.owner).toBe('U_ALICE');
-    const revealed = h.vault.reveal(ready!.handle, 'U_ALICE');
-    expect(revealed.ok && revealed.secret.reveal()).toMatch(/^SECRET-/);
-    expect(h.vault.reveal(ready!.handle, 'U_ALICE')).toEqual({ ok: false, reason: 'already_revealed' });
-    const written = JSON.stringify([await h.store.list(), h.audit.records, h.notifier.notices]);
-    expect(written).not.toContain('do-not-leak');
-  });
 });

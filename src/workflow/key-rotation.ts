@@ -1,0 +1,126 @@
+/**
+ * Key rotation, one persisted step at a time (see `Rotation` in domain/request.ts):
+ * record the old keys → create the new key → the owner reveals it once → the owner confirms →
+ * deactivate (or, where the provider cannot, delete) the old keys. A new key nobody revealed in time,
+ * or whose secret died with a restart, is deleted and the old keys stay.
+ */
+import type { Outcome, Request, Rotation } from '../domain/request.ts';
+import type { RequestEvent } from '../domain/transitions.ts';
+import type { Logger } from '../log.ts';
+import { ProviderError, type PrincipalRef, type Provider } from '../providers/port.ts';
+import { targetOf, withRequestId, type OperationContext } from './operations.ts';
+import type { Clock } from './ports.ts';
+import type { Recorded } from './recorder.ts';
+
+/** Commits one transition with its audit events and returns the new version. */
+export type Apply = (request: Request, event: RequestEvent, recorded: readonly Recorded[]) => Promise<Request>;
+
+export interface RotationDeps {
+  ctx: OperationContext;
+  clock: Clock;
+  log: Logger;
+  apply: Apply;
+  /** Completes the request (retire done) or fails it (rollback done). */
+  finish: (request: Request, result: { outcome: Outcome } | { failure: { kind: 'secret_expired'; message: string } }) => Promise<void>;
+}
+
+/** Runs the rotation from wherever it stands until it must wait for a person, or ends. */
+export async function advanceRotation(request: Request, provider: Provider, deps: RotationDeps): Promise<void> {
+  const status = request.status;
+  if (status.state !== 'executing') return;
+  const who = await targetOf(request, provider, deps.ctx);
+  const rotation = status.rotation;
+  if (!rotation || rotation.step === 'create') {
+    await create(request, rotation, who, provider, deps);
+    return;
+  }
+  switch (rotation.step) {
+    case 'reveal':
+    case 'confirm':
+      return; // waiting for the owner
+    case 'retire':
+      return retire(request, rotation, who, provider, deps);
+    case 'rollback':
+      return rollback(request, rotation, who, provider, deps);
+  }
+}
+
+async function create(
+  request: Request,
+  rotation: Extract<Rotation, { step: 'create' }> | undefined,
+  who: PrincipalRef,
+  provider: Provider,
+  deps: RotationDeps,
+): Promise<void> {
+  let current = request;
+  let oldKeyIds: readonly string[];
+  if (rotation) {
+    // A crash came between recording the old keys and learning the new one: anything else is an orphan
+    // of that lost attempt, whose secret nobody can ever see. Remove it before creating again.
+    oldKeyIds = rotation.oldKeyIds;
+    for (const key of await provider.listKeys(who)) {
+      if (!oldKeyIds.includes(key.id)) {
+        deps.log.warn({ request: request.ref, keyId: key.id }, 'deleting a key left by an interrupted rotation');
+        await provider.deleteKey(who, key.id);
+      }
+    }
+  } else {
+    oldKeyIds = (await provider.listKeys(who)).map((k) => k.id);
+    current = await deps.apply(current, { type: 'progress', rotation: { step: 'create', oldKeyIds } }, []);
+  }
+  const created = await provider.createKey(who);
+  const ttl = deps.ctx.secretTtlMs;
+  deps.ctx.vault.put(current.id, current.requester, created.secret, ttl);
+  const revealBy = deps.clock.now() + ttl;
+  const details: Record<string, unknown> = { newKeyId: created.key.id, principal: who.name, revealBy: new Date(revealBy).toISOString() };
+  if (created.providerRequestId) details.providerRequestId = created.providerRequestId;
+  current = await deps.apply(current, { type: 'progress', rotation: { step: 'reveal', oldKeyIds, newKeyId: created.key.id, revealBy } }, [
+    { event: 'rotation.key_created', actor: 'system', details },
+  ]);
+  await deps.ctx.notifier.secretReady(current);
+}
+
+async function retire(request: Request, rotation: Extract<Rotation, { step: 'retire' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {
+  const retired: string[] = [];
+  let providerRequestId: string | undefined;
+  for (const keyId of rotation.oldKeyIds) {
+    if (keyId === rotation.newKeyId) continue; // a roll keeps the key id: nothing old to retire
+    providerRequestId = (await deactivateOrDelete(provider, who, keyId)) ?? providerRequestId;
+    retired.push(keyId);
+  }
+  const summary = retired.length > 0 ? `new key ${rotation.newKeyId} in use; retired ${retired.join(', ')}` : `new key ${rotation.newKeyId} in use`;
+  await deps.finish(request, { outcome: withRequestId({ summary, newKeyId: rotation.newKeyId }, providerRequestId) });
+}
+
+/** Deactivation keeps a way back where the provider has it; elsewhere the old key is deleted. */
+async function deactivateOrDelete(provider: Provider, who: PrincipalRef, keyId: string): Promise<string | undefined> {
+  try {
+    return (await provider.deactivateKey(who, keyId)).providerRequestId;
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'not_found') return undefined;
+    if (!(error instanceof ProviderError) || error.kind !== 'unsupported') throw error;
+  }
+  try {
+    return (await provider.deleteKey(who, keyId)).providerRequestId;
+  } catch (error) {
+    if (error instanceof ProviderError && error.kind === 'not_found') return undefined;
+    throw error;
+  }
+}
+
+async function rollback(request: Request, rotation: Extract<Rotation, { step: 'rollback' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {
+  deps.ctx.vault.discard(request.id);
+  const why = rotation.reason === 'expired' ? 'was not revealed in time' : 'was lost when the bot restarted before it was revealed';
+  if (rotation.oldKeyIds.includes(rotation.newKeyId)) {
+    // A rolled token keeps its id and its old value died with the roll: there is nothing to keep.
+    const message = `The rolled value of ${rotation.newKeyId} ${why}, and the old value stopped working at the roll: request a new rotation.`;
+    await deps.finish(request, { failure: { kind: 'secret_expired', message } });
+    return;
+  }
+  try {
+    await provider.deleteKey(who, rotation.newKeyId);
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
+  }
+  await deps.finish(request, { failure: { kind: 'secret_expired', message: `The new key ${why}; it was deleted and the old key kept.` } });
+}

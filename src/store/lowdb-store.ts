@@ -9,7 +9,7 @@ import { Low } from 'lowdb';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { Archive } from './archive.ts';
-import { DurableJsonFile } from './durable-json-file.ts';
+import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { lockDirectory, type DirectoryLock } from './lock.ts';
 import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
 import { Serial } from './serial.ts';

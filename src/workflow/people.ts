@@ -16,12 +16,14 @@ export class People {
     return this.policy.managers[user] ?? (await this.directory.managerOf(user));
   }
 
-  /** Whether `person` belongs to `set`, where a `manager` rule means the manager of `requester`. */
+  /** Whether `person` belongs to `set` now, where a `manager` rule means the manager of `requester`. */
   async inSet(set: PeopleSet | undefined, person: string, requester: string): Promise<boolean> {
     if (!set) return false;
-    const facts: MembershipFacts = {
-      usergroupsOfPerson: set.usergroups.length > 0 ? await this.directory.usergroupsOf(person) : [],
-    };
+    const usergroupsOfPerson: string[] = [];
+    for (const group of set.usergroups) {
+      if ((await this.directory.usergroupMembers(group, { fresh: true })).includes(person)) usergroupsOfPerson.push(group);
+    }
+    const facts: MembershipFacts = { usergroupsOfPerson };
     if (set.manager) {
       const manager = await this.managerOf(requester);
       if (manager) facts.managerOfRequester = manager;

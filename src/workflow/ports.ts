@@ -13,8 +13,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface Directory {
   managerOf(user: string): Promise<string | undefined>;
   emailOf(user: string): Promise<string | undefined>;
-  usergroupsOf(user: string): Promise<readonly string[]>;
-  usergroupMembers(usergroup: string): Promise<readonly string[]>;
+  /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
+  usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
 }
 
 export type AuditEventName =

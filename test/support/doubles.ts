@@ -27,9 +27,6 @@ export class MemoryDirectory implements Directory {
   async emailOf(user: string) {
     return this.emails.get(user);
   }
-  async usergroupsOf(user: string) {
-    return [...this.usergroups].filter(([, members]) => members.has(user)).map(([g]) => g);
-  }
   async usergroupMembers(usergroup: string) {
     return [...(this.usergroups.get(usergroup) ?? [])];
   }

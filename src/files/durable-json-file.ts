@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import writeFileAtomic from 'write-file-atomic';
-import { isCode } from './lock.ts';
-import { StoreOpenError } from './port.ts';
+import { isCode } from '../store/lock.ts';
+import { StoreOpenError } from '../store/port.ts';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   constructor(

@@ -1,0 +1,61 @@
+/**
+ * Who is calling, as Cloudflare decides it: an `Authorization: Bearer <token>` header whose token is
+ * active in the account, within the per-user request budget.
+ */
+import type { SimRequest, SimResponse } from '../shared/sim-server.ts';
+import { CODES, fail, rateLimited } from './envelope.ts';
+import type { CloudflareState, SimToken } from './state.ts';
+
+// Cloudflare rejects a header that is not `Bearer` + a token of its alphabet before looking the token up.
+const BEARER = /^Bearer ([A-Za-z0-9_-]{40})$/;
+
+export type Authentication = { token: SimToken } | { refusal: SimResponse };
+
+export function authenticate(request: SimRequest, state: CloudflareState): Authentication {
+  const header = request.headers.authorization;
+  if (header === undefined) {
+    return { refusal: fail(400, { code: CODES.missingCredentials, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }) };
+  }
+  const match = BEARER.exec(Array.isArray(header) ? (header[0] ?? '') : header);
+  if (!match?.[1]) {
+    return {
+      refusal: fail(400, {
+        code: CODES.invalidHeaders,
+        message: 'Invalid request headers',
+        error_chain: [{ code: CODES.malformedAuthorization, message: 'Invalid format for Authorization header' }],
+      }),
+    };
+  }
+  const token = state.tokenByValue(match[1]);
+  if (!token || token.status !== 'active') return { refusal: authenticationError(401) };
+  return { token };
+}
+
+/** 401 for a token Cloudflare does not know, 403 for one that may not do this. */
+export function authenticationError(status: 401 | 403): SimResponse {
+  return fail(status, { code: CODES.authentication, message: 'Authentication error' });
+}
+
+/** Cloudflare: 1200 requests per 5 minutes per user; past it, 429 until the window ends. */
+export class RateLimiter {
+  readonly #windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly limit: { requests: number; windowMs: number },
+    private readonly now: () => number,
+  ) {}
+
+  /** Counts one request; a refusal with `retry-after` when over the budget. */
+  take(key: string): SimResponse | undefined {
+    const now = this.now();
+    let window = this.#windows.get(key);
+    if (!window || now - window.start >= this.limit.windowMs) {
+      window = { start: now, count: 0 };
+      this.#windows.set(key, window);
+    }
+    window.count++;
+    if (window.count <= this.limit.requests) return undefined;
+    const retryAfter = Math.max(1, Math.ceil((window.start + this.limit.windowMs - now) / 1000));
+    return rateLimited(retryAfter);
+  }
+}

@@ -96,17 +96,14 @@ export class CloudflareProvider implements Provider {
   }
 
   async createKey(principal: PrincipalRef): Promise<CreatedKey> {
-    let answer: Answer<string>;
-    try {
-      answer = await this.#roll(principal);
-    } catch (error) {
-      if (!(error instanceof ProviderError && error.uncertain)) return this.#notAToken(principal, error);
+    const answer = await this.#roll(principal).catch((error: unknown) => {
+      if (!(error instanceof ProviderError && error.uncertain)) return this.#rollFailed(principal, error);
       // The roll may have happened, and then the old value is already dead and the new one was in the
       // lost answer. Listing cannot recover it (values are shown only once), and no key was added that
       // could be orphaned: rolling again is the only way to a value someone holds.
       this.#log.warn({ provider: this.id, tokenId: principal.id, tokenName: principal.name }, 'Cloudflare token roll answer was lost; rolling the token again');
-      answer = await this.#roll(principal);
-    }
+      return this.#roll(principal).catch((again: unknown) => this.#rollFailed(principal, again));
+    });
     const created: CreatedKey = { key: { id: principal.id, status: 'active' }, secret: new Secret(answer.result) };
     if (answer.requestId) created.providerRequestId = answer.requestId;
     return created;
@@ -152,6 +149,24 @@ export class CloudflareProvider implements Provider {
   /** Not idempotent in effect (each roll kills the value before it), hence never resent blindly. */
   #roll(principal: PrincipalRef): Promise<Answer<string>> {
     return this.#api.call({ method: 'PUT', path: this.#api.path('tokens', principal.id, 'value'), idempotent: false, action: `roll API token ${principal.name}` }, rolledValueSchema);
+  }
+
+  /**
+   * A refusal (4xx) means Cloudflare did not roll. A server error or an unreadable success did not say
+   * so: the roll may have happened and killed the old value, which the people involved must know.
+   * Not rolled again here: an answered request is not resent blindly.
+   */
+  async #rollFailed(principal: PrincipalRef, error: unknown): Promise<never> {
+    if (isKind(error, 'not_found')) return this.#notAToken(principal, error);
+    if ((isKind(error, 'unavailable') || isKind(error, 'internal')) && !error.uncertain) {
+      const details = error.providerRequestId ? { providerRequestId: error.providerRequestId, uncertain: true } : { uncertain: true };
+      throw new ProviderError(
+        error.kind,
+        `${error.message}. The roll may have happened anyway, and then the old value of ${principal.name} no longer works: roll it again before relying on it.`,
+        details,
+      );
+    }
+    throw error;
   }
 
   /** An account member (email or membership id) or, failing that, not_found. */

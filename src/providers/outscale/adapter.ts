@@ -1,0 +1,179 @@
+/**
+ * Outscale EIM behind the Provider port. Principals are EIM users, found by name; groups are named.
+ * Membership changes are made idempotent by reading back; key creation, which EIM cannot make
+ * idempotent, is reconciled: after an answer that may hide a new key, the keys that were not there
+ * before are deleted (their secrets are lost with the answer).
+ */
+import { Secret } from '../../domain/secret.ts';
+import type { Logger } from '../../log.ts';
+import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import type { Answer, EimClient } from './eim-client.ts';
+import type { EimKey } from './schemas.ts';
+
+/** EIM's access key quota per user (documented by Outscale, the same as AWS). */
+export const EIM_ACCESS_KEYS_PER_USER = 2;
+
+export class OutscaleProvider implements Provider {
+  readonly type = 'outscale';
+  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+
+  constructor(
+    readonly id: string,
+    private readonly eim: EimClient,
+    private readonly log: Logger,
+  ) {}
+
+  async listGroups(search = ''): Promise<GroupRef[]> {
+    const needle = search.trim().toLowerCase();
+    const groups: GroupRef[] = [];
+    for await (const group of this.eim.listGroups()) {
+      // EIM calls take group names, so the name is also the id a catalog item stores.
+      if (group.GroupName.toLowerCase().includes(needle)) groups.push({ id: group.GroupName, name: group.GroupName });
+    }
+    return groups;
+  }
+
+  async resolvePrincipal(identity: string, as: PrincipalKind = 'user'): Promise<PrincipalRef> {
+    // EIM has no lookup by anything but the exact name, and names are unique regardless of case: prefer
+    // the exact name, accept a case-only difference.
+    const lower = identity.toLowerCase();
+    let caseless: PrincipalRef | undefined;
+    for await (const user of this.eim.listUsers()) {
+      if (user.UserName === identity) return { id: user.UserId, name: user.UserName };
+      if (user.UserName.toLowerCase() === lower) caseless ??= { id: user.UserId, name: user.UserName };
+    }
+    if (caseless) return caseless;
+    const what = as === 'service' ? 'service user' : 'user';
+    const hint = identity.includes('@')
+      ? ' EIM users have names, not email addresses: map the Slack user to an EIM user name in the policy identity map, or use the email-local-part rule.'
+      : '';
+    throw new ProviderError('not_found', `${this.id}: Outscale EIM has no ${what} named "${identity}".${hint}`);
+  }
+
+  async isMember(group: string, principal: PrincipalRef): Promise<boolean> {
+    // The user's groups are usually one short page; a group's members may be many pages.
+    for await (const joined of this.eim.groupsForUser(principal.name)) {
+      if (joined.GroupName === group) return true;
+    }
+    return false;
+  }
+
+  async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    try {
+      return callResult(await this.eim.addUserToGroup(group, principal.name));
+    } catch (error) {
+      // EIM answers success for an existing member, as AWS does; should it say EntityAlreadyExists, that is the same.
+      if (error instanceof ProviderError && error.kind === 'already_member') return requestIdOf(error);
+      throw error;
+    }
+  }
+
+  async removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    try {
+      return callResult(await this.eim.removeUserFromGroup(group, principal.name));
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
+      // NoSuchEntity names a missing user, a missing group, or a user who is not (or no longer, after a
+      // resent call) in the group. Only the last is done; the first two throw not_found while reading back.
+      if (await this.isMember(group, principal)) throw error;
+      await this.eim.getGroup(group);
+      return requestIdOf(error);
+    }
+  }
+
+  async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
+    const keys: KeyInfo[] = [];
+    for await (const key of this.eim.listAccessKeys(principal.name)) keys.push(keyInfo(key));
+    return keys;
+  }
+
+  async createKey(principal: PrincipalRef): Promise<CreatedKey> {
+    const before = new Set((await this.listKeys(principal)).map((key) => key.id));
+    return this.#createReconciled(principal, before, true);
+  }
+
+  async deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    return callResult(await this.eim.updateAccessKey(principal.name, keyId, 'Inactive'));
+  }
+
+  async deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    try {
+      return callResult(await this.eim.deleteAccessKey(principal.name, keyId));
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
+      // The key may be gone already (an earlier attempt whose answer was lost): done, if the user exists.
+      if ((await this.listKeys(principal)).some((key) => key.id === keyId)) throw error;
+      return requestIdOf(error);
+    }
+  }
+
+  async resetMfa(): Promise<CallResult> {
+    throw new ProviderError('unsupported', `${this.id}: Outscale EIM has no API for MFA devices, so the bot cannot reset MFA on Outscale.`);
+  }
+
+  async probe(): Promise<CallResult> {
+    return callResult(await this.eim.probe());
+  }
+
+  close(): Promise<void> {
+    return this.eim.close();
+  }
+
+  /**
+   * Creates a key; when the answer may hide a created key (lost, or a server error), deletes the keys
+   * that were not there `before`, and — for a lost answer only, once — creates again.
+   */
+  async #createReconciled(principal: PrincipalRef, before: ReadonlySet<string>, mayRetry: boolean): Promise<CreatedKey> {
+    try {
+      return await this.#create(principal);
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.kind !== 'unavailable') throw error;
+      await this.#deleteOrphans(principal, before);
+      if (!error.uncertain || !mayRetry) throw error;
+      this.log.warn({ provider: this.id, user: principal.name }, 'access key creation lost its answer: creating the key once more');
+      return this.#createReconciled(principal, before, false);
+    }
+  }
+
+  async #create(principal: PrincipalRef): Promise<CreatedKey> {
+    try {
+      const { result, requestId } = await this.eim.createAccessKey(principal.name);
+      const created: CreatedKey = { key: keyInfo(result), secret: new Secret(result.SecretAccessKey) };
+      return requestId === undefined ? created : { ...created, providerRequestId: requestId };
+    } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'limit_exceeded') {
+        throw new ProviderError(
+          'limit_exceeded',
+          `${this.id}: ${principal.name} already has ${EIM_ACCESS_KEYS_PER_USER} access keys, the most Outscale EIM allows per user (AccessKeysPerUser quota): delete one before creating another.`,
+          requestIdOf(error),
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #deleteOrphans(principal: PrincipalRef, before: ReadonlySet<string>): Promise<void> {
+    for (const key of await this.listKeys(principal)) {
+      if (before.has(key.id)) continue;
+      await this.eim.deleteAccessKey(principal.name, key.id);
+      this.log.warn(
+        { provider: this.id, user: principal.name, keyId: key.id },
+        'deleted an access key created by a call whose answer never arrived: nobody can ever see its secret',
+      );
+    }
+  }
+}
+
+function keyInfo(key: EimKey): KeyInfo {
+  const info: KeyInfo = { id: key.AccessKeyId, status: key.Status === 'Active' ? 'active' : 'inactive' };
+  if (key.CreateDate) info.createdAt = key.CreateDate;
+  return info;
+}
+
+function callResult(answer: Answer<unknown>): CallResult {
+  return answer.requestId === undefined ? {} : { providerRequestId: answer.requestId };
+}
+
+function requestIdOf(error: ProviderError): CallResult {
+  return error.providerRequestId === undefined ? {} : { providerRequestId: error.providerRequestId };
+}

@@ -1,0 +1,79 @@
+/** An Outscale adapter wired to a fresh simulator, with captured logs and recorded retry waits. */
+import { Writable } from 'node:stream';
+import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
+import { Secret } from '../../../src/domain/secret.ts';
+import { createLogger } from '../../../src/log.ts';
+import type { PrincipalRef, Provider } from '../../../src/providers/port.ts';
+import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
+import { startOutscaleSimulator, type OutscaleSimulator, type OutscaleSimulatorOptions } from '../../../src/simulators/outscale/index.ts';
+
+export interface Rig {
+  sim: OutscaleSimulator;
+  provider: Provider;
+  settings: OutscaleSettings;
+  /** Everything logged, as text. */
+  logs: () => string;
+  /** Delays the HTTP layer waited before retries. */
+  waits: number[];
+  /** Another adapter on the same simulator, e.g. with other credentials. */
+  connect: (overrides: Partial<OutscaleSettings>) => Provider;
+  /** The EIM actions the simulator received, in order. */
+  actions: () => string[];
+  close: () => Promise<void>;
+}
+
+export async function startRig(options: { sim?: OutscaleSimulatorOptions; settings?: Partial<OutscaleSettings> } = {}): Promise<Rig> {
+  const sim = await startOutscaleSimulator(options.sim);
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString();
+      callback();
+    },
+  });
+  const log = createLogger({ level: 'debug', destination });
+  const waits: number[] = [];
+  const settings: OutscaleSettings = {
+    type: 'outscale',
+    id: 'osc-test',
+    region: sim.region,
+    accessKey: new Secret(sim.credentials.accessKeyId),
+    secretKey: new Secret(sim.credentials.secretAccessKey),
+    service: 'eim',
+    endpoint: sim.url,
+    timeoutMs: 1_000,
+    maxAttempts: 3,
+    ...options.settings,
+  };
+  const opened: Provider[] = [];
+  const connect = (overrides: Partial<OutscaleSettings>): Provider => {
+    const provider = createOutscaleProvider({ ...settings, ...overrides }, {
+      log,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    opened.push(provider);
+    return provider;
+  };
+  const provider = connect({});
+  return {
+    sim,
+    provider,
+    settings,
+    logs: () => text,
+    waits,
+    connect,
+    actions: () => sim.server.requests.map((request) => new URLSearchParams(request.body).get('Action') ?? '?'),
+    close: async () => {
+      for (const p of opened) await p.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Seeds a user and returns it as the adapter names principals. */
+export function seedUser(sim: OutscaleSimulator, name: string, options?: { allow?: readonly string[] }): PrincipalRef {
+  const user = sim.state.addUser(name, options);
+  return { id: user.id, name: user.name };
+}

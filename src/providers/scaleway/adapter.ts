@@ -1,0 +1,134 @@
+/**
+ * Scaleway IAM v1alpha1 behind the Provider port. Group membership, API key rotation (keys of users or
+ * applications) and MFA reset. Membership changes are idempotent: adding a member twice and removing a
+ * non-member both succeed.
+ */
+import type { Logger } from '../../log.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type Capabilities,
+  type CreatedKey,
+  type GroupRef,
+  type KeyInfo,
+  type PrincipalKind,
+  type PrincipalRef,
+  type Provider,
+} from '../port.ts';
+import { Directory } from './directory.ts';
+import { toProviderError, type ScalewayFailure } from './errors.ts';
+import { ApiKeys, keyInfo, type Bearer } from './keys.ts';
+import { groupPageSchema, groupSchema, noContentSchema, userSchema } from './schemas.ts';
+import { callResult, segment, type ScalewayWire } from './wire.ts';
+
+export class ScalewayProvider implements Provider {
+  readonly type = 'scaleway';
+  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly #directory: Directory;
+  readonly #keys: ApiKeys;
+
+  constructor(
+    readonly id: string,
+    private readonly wire: ScalewayWire,
+    private readonly log: Logger,
+  ) {
+    this.#directory = new Directory(wire);
+    this.#keys = new ApiKeys(wire, log);
+  }
+
+  async listGroups(search = ''): Promise<GroupRef[]> {
+    // Filtered here rather than with Scaleway's `name` parameter, so a picker finds any part of a name.
+    const wanted = search.trim().toLowerCase();
+    const groups = await this.#directory.allGroups();
+    return groups.filter((g) => g.name.toLowerCase().includes(wanted)).map((g) => ({ id: g.id, name: g.name }));
+  }
+
+  resolvePrincipal(identity: string, as: PrincipalKind = 'user'): Promise<PrincipalRef> {
+    return as === 'service' ? this.#directory.application(identity) : this.#directory.user(identity);
+  }
+
+  async isMember(group: string, principal: PrincipalRef): Promise<boolean> {
+    const { userIds, applicationIds } = await this.#directory.group(group);
+    return userIds.includes(principal.id) || applicationIds.includes(principal.id);
+  }
+
+  addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    // A second add of the same member answers 409 `already_exists`: the member is there, which is the goal.
+    return this.#editGroup('add-member', group, principal, (f) => f.status === 409 && f.error?.type === 'already_exists');
+  }
+
+  removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    // Removing a non-member answers 404 with an empty `resource` (a missing group or user names itself).
+    return this.#editGroup('remove-member', group, principal, (f) => f.error?.type === 'not_found' && f.error.resource === '');
+  }
+
+  async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
+    const keys = await this.#keys.list(await this.#bearer(principal));
+    return keys.map((key) => keyInfo(key));
+  }
+
+  async createKey(principal: PrincipalRef): Promise<CreatedKey> {
+    return this.#keys.create(await this.#bearer(principal));
+  }
+
+  deactivateKey(_principal: PrincipalRef, _keyId: string): Promise<CallResult> {
+    return Promise.reject(
+      new ProviderError('unsupported', 'Scaleway API keys cannot be disabled, only deleted; the old key is deleted once the new one is confirmed.'),
+    );
+  }
+
+  deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    return this.#keys.delete(principal, keyId);
+  }
+
+  /** Deletes the user's MFA OTP, so they enrol again at next login. A user without MFA is left as is. */
+  async resetMfa(principal: PrincipalRef): Promise<CallResult> {
+    if ((await this.#directory.kindOf(principal)) === 'application') {
+      throw new ProviderError('invalid_request', `${principal.name} is a Scaleway application: applications have no MFA`);
+    }
+    const path = `/users/${segment(principal.id)}`;
+    const user = await this.wire.call({ method: 'GET', path }, userSchema, `reading Scaleway user ${principal.name}`);
+    if (!user.value.mfa) {
+      this.log.info({ principal: principal.id }, 'MFA reset skipped: the user has no MFA enrolled');
+      return callResult(user.requestId);
+    }
+    const what = `resetting the MFA of ${principal.name}`;
+    const reset = await this.wire.attempt({ method: 'DELETE', path: `${path}/mfa-otp`, body: {} }, noContentSchema);
+    if (reset.ok) return callResult(reset.requestId);
+    // Someone reset it between the read and the delete: the OTP is gone, as wanted. A missing user names itself.
+    if (reset.failure.error?.type === 'not_found' && reset.failure.error.resource !== 'user') return callResult(reset.failure.requestId);
+    throw toProviderError(reset.failure, what);
+  }
+
+  async probe(): Promise<CallResult> {
+    const query = { organization_id: this.wire.organizationId, page: 1, page_size: 1 };
+    const { requestId } = await this.wire.call({ method: 'GET', path: '/groups', query }, groupPageSchema, 'probing Scaleway IAM');
+    return callResult(requestId);
+  }
+
+  close(): Promise<void> {
+    return this.wire.close();
+  }
+
+  async #bearer(principal: PrincipalRef): Promise<Bearer> {
+    return { kind: await this.#directory.kindOf(principal), principal };
+  }
+
+  async #editGroup(
+    action: 'add-member' | 'remove-member',
+    group: string,
+    principal: PrincipalRef,
+    alreadyDone: (failure: ScalewayFailure) => boolean,
+  ): Promise<CallResult> {
+    const kind = await this.#directory.kindOf(principal);
+    const groupId = await this.#directory.groupId(group);
+    const body = { [kind === 'user' ? 'user_id' : 'application_id']: principal.id };
+    // Safe to resend: a repeated add or remove ends in the same membership, and is recognised as done.
+    const call = { method: 'POST' as const, path: `/groups/${segment(groupId)}/${action}`, body, idempotent: true };
+    const answer = await this.wire.attempt(call, groupSchema);
+    if (answer.ok) return callResult(answer.requestId);
+    if (alreadyDone(answer.failure)) return callResult(answer.failure.requestId);
+    const verb = action === 'add-member' ? `adding ${principal.name} to` : `removing ${principal.name} from`;
+    throw toProviderError(answer.failure, `${verb} Scaleway group ${group}`);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Group membership. JCS names users and groups in its API, so a group is always passed by name. Adding an
+ * existing member (409) and removing a non-member (404) succeed: the wanted state holds.
+ */
+import type { CallResult, PrincipalRef } from '../port.ts';
+import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './limits.ts';
+import { getUserSchema, listUserInGroupSchema } from './schemas.ts';
+import { resultOf, type JcsClient } from './wire-client.ts';
+
+/** CheckUserInGroup: 204 when a member, 404 when not (or when the group does not exist). */
+export async function isMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<boolean> {
+  const answer = await jcs.act('CheckUserInGroup', { UserName: principal.name, GroupName: group }, { done: [404] });
+  return answer.data.status !== 404;
+}
+
+export async function addMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
+  const answer = await limitOrForbidden(
+    () => jcs.act('AssignUserToGroup', { UserName: principal.name, GroupName: group }, { done: [409] }),
+    () => groupLimitReached(jcs, group, principal),
+  );
+  return resultOf(answer);
+}
+
+export async function removeMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
+  return resultOf(await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }));
+}
+
+async function groupLimitReached(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<string | undefined> {
+  const groups = (await jcs.read('GetUser', { Name: principal.name }, getUserSchema)).data.user.group_count ?? 0;
+  if (groups >= MAX_GROUPS_PER_USER) {
+    return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
+  }
+  const members = (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).data.users.length;
+  if (members >= MAX_USERS_PER_GROUP) return `JCS allows at most ${MAX_USERS_PER_GROUP} users in a group, and ${group} already has ${members}.`;
+  return undefined;
+}

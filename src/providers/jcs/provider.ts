@@ -1,0 +1,75 @@
+/** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
+import type { Logger } from '../../log.ts';
+import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import { createKey, deleteKey, listKeys } from './keys.ts';
+import { addMember, isMember, removeMember } from './membership.ts';
+import { resetMfa } from './mfa.ts';
+import { resolvePrincipal } from './principals.ts';
+import { listGroupsSchema } from './schemas.ts';
+import { resultOf, type JcsClient } from './wire-client.ts';
+
+export class JcsProvider implements Provider {
+  readonly type = 'jcs';
+  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+
+  constructor(
+    readonly id: string,
+    private readonly jcs: JcsClient,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * ListGroups returns every group (no pagination, no name filter), matched here case-insensitively. JCS
+   * addresses groups by name, so a group's `id` is its name: the value membership calls take.
+   */
+  async listGroups(search = ''): Promise<GroupRef[]> {
+    const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).data;
+    const wanted = search.toLowerCase();
+    return groups.filter((group) => group.name.toLowerCase().includes(wanted)).map((group) => ({ id: group.name, name: group.name }));
+  }
+
+  resolvePrincipal(identity: string, as?: PrincipalKind): Promise<PrincipalRef> {
+    return resolvePrincipal(this.jcs, identity, as);
+  }
+
+  isMember(group: string, principal: PrincipalRef): Promise<boolean> {
+    return isMember(this.jcs, group, principal);
+  }
+
+  addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    return addMember(this.jcs, group, principal);
+  }
+
+  removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
+    return removeMember(this.jcs, group, principal);
+  }
+
+  listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
+    return listKeys(this.jcs, principal);
+  }
+
+  createKey(principal: PrincipalRef): Promise<CreatedKey> {
+    return createKey(this.jcs, this.log.child({ provider: this.id }), principal);
+  }
+
+  async deactivateKey(): Promise<CallResult> {
+    throw new ProviderError('unsupported', 'JCS access keys cannot be deactivated, only deleted: JCS has no key status.');
+  }
+
+  deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    return deleteKey(this.jcs, principal, keyId);
+  }
+
+  resetMfa(principal: PrincipalRef): Promise<CallResult> {
+    return resetMfa(this.jcs, principal);
+  }
+
+  /** ListGroups: read-only, signed, and usually the smallest list the account has. */
+  async probe(): Promise<CallResult> {
+    return resultOf(await this.jcs.read('ListGroups', {}, listGroupsSchema));
+  }
+
+  close(): Promise<void> {
+    return this.jcs.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The JCS wire: signs each action into the query string, sends it through the shared HttpClient, parses
+ * answers with zod and turns failed answers into ProviderErrors carrying the provider's request id.
+ */
+import type { z } from 'zod';
+import type { JcsSettings } from '../../config/provider-settings.ts';
+import type { ProviderDeps } from '../deps.ts';
+import { errorFromResponse, jsonBody } from '../http/errors.ts';
+import { HttpClient, type HttpResponse } from '../http/http-client.ts';
+import { ProviderError, type CallResult } from '../port.ts';
+import { errorSchema } from './schemas.ts';
+import { signedQuery, type JcsParams } from './signing.ts';
+
+/** [guess] JCS documents no request id; its Keystone lineage sends `x-openstack-request-id`. */
+const REQUEST_ID_HEADERS = ['x-openstack-request-id', 'x-request-id'];
+
+/**
+ * Answers a gateway or the server gives when it lost track of a request it may have carried out (503
+ * means it was turned away). For a request that is not idempotent they leave the outcome uncertain.
+ */
+const AMBIGUOUS_STATUS = new Set([500, 502, 504]);
+
+export interface Answer<T> {
+  data: T;
+  requestId: string | undefined;
+}
+
+export interface ActOptions {
+  /** Creating a key must not be sent twice blindly; everything else JCS does is safe to repeat. */
+  idempotent?: boolean;
+  /** Error statuses that mean the wanted state already holds (409 "already a member" when adding). */
+  done?: readonly number[];
+}
+
+export class JcsClient {
+  readonly #http: HttpClient;
+  readonly #credentials: () => { accessKey: string; secretKey: string };
+
+  constructor(settings: JcsSettings, deps: ProviderDeps) {
+    this.#http = new HttpClient({
+      provider: settings.id,
+      baseUrl: settings.endpoint,
+      timeoutMs: settings.timeoutMs,
+      maxAttempts: settings.maxAttempts,
+      // HttpClient names the request path in its retry warnings; a JCS path carries the access key id and a
+      // signature that can be replayed for 5 minutes.
+      log: deps.log.child({}, { serializers: { reason: (reason: string) => reason.replace(/\?[^\s:]*/g, '') } }),
+      // JCS documents no throttling codes of its own: HTTP 429 and 5xx, as HttpClient classifies by default.
+      ...(deps.sleep && { sleep: deps.sleep }),
+      ...(deps.backoff && { backoff: deps.backoff }),
+    });
+    // Revealed per request, never stored as plain strings on the instance.
+    this.#credentials = () => ({ accessKey: settings.accessKey.reveal(), secretKey: settings.secretKey.reveal() });
+  }
+
+  /** A read: the answer parsed by `schema`; any error status throws. */
+  async read<S extends z.ZodType>(action: string, params: JcsParams, schema: S, options: ActOptions = {}): Promise<Answer<z.output<S>>> {
+    const idempotent = options.idempotent ?? true;
+    const response = await this.#send(action, params, idempotent);
+    if (!ok(response)) throw failure(action, response, idempotent);
+    const parsed = schema.safeParse(jsonBody(response));
+    if (!parsed.success) {
+      // Paths only: zod issues can quote the input, and a credential answer holds a secret.
+      const where = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)'))].join(', ');
+      throw new ProviderError('internal', `JCS answered ${action} in a form this bot does not understand (at ${where}).`, requestIdDetails(response));
+    }
+    return { data: parsed.data, requestId: requestIdOf(response) };
+  }
+
+  /** An action answered by a status (204 for JCS's void actions); `done` statuses count as success. */
+  async act(action: string, params: JcsParams, options: ActOptions = {}): Promise<Answer<{ status: number }>> {
+    const idempotent = options.idempotent ?? true;
+    const response = await this.#send(action, params, idempotent);
+    if (!ok(response) && !options.done?.includes(response.status)) throw failure(action, response, idempotent);
+    return { data: { status: response.status }, requestId: requestIdOf(response) };
+  }
+
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
+  async #send(action: string, params: JcsParams, idempotent: boolean): Promise<HttpResponse> {
+    const once = () =>
+      this.#http.send({ method: 'GET', path: `/?${signedQuery(action, params, this.#credentials(), this.#http.host, new Date())}`, idempotent });
+    const response = await once();
+    // The signature lives in the query, which HttpClient cannot re-sign per attempt. When retries outlived
+    // it (the server refuses a Timestamp older than 300 s with 403), sign afresh and send once more. A 403
+    // proves the server did not act, so this is safe even for a request that is not idempotent.
+    return response.status === 403 && response.attempts > 1 ? once() : response;
+  }
+}
+
+function ok(response: HttpResponse): boolean {
+  return response.status >= 200 && response.status < 300;
+}
+
+/** What a void action's answer leaves for the audit trail. */
+export function resultOf(answer: Answer<unknown>): CallResult {
+  return answer.requestId ? { providerRequestId: answer.requestId } : {};
+}
+
+/** A failed answer: JCS's own message when the body has one, the kind from the status. */
+function failure(action: string, response: HttpResponse, idempotent: boolean): ProviderError {
+  const parsed = errorSchema.safeParse(jsonBody(response));
+  const detail = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}`, { providerRequestId: requestIdOf(response) });
+  if (idempotent || !AMBIGUOUS_STATUS.has(response.status)) return error;
+  return new ProviderError(error.kind, `${error.message} (it may have been carried out)`, { ...requestIdDetails(response), uncertain: true });
+}
+
+function requestIdOf(response: HttpResponse): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = response.headers[name];
+    const id = Array.isArray(value) ? value[0] : value;
+    if (id) return id;
+  }
+  return undefined;
+}
+
+function requestIdDetails(response: HttpResponse): { providerRequestId?: string } {
+  const providerRequestId = requestIdOf(response);
+  return providerRequestId ? { providerRequestId } : {};
+}

@@ -12,7 +12,7 @@ import { Archive } from './archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { lockDirectory, type DirectoryLock } from './lock.ts';
 import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
-import { Serial } from './serial.ts';
+import { Serial } from '../shared/serial.ts';
 import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
 
 export interface LowdbStoreOptions {

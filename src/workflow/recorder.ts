@@ -6,7 +6,7 @@
 import type { AuditRecord } from '../domain/audit-event.ts';
 import type { Request } from '../domain/request.ts';
 import type { Store } from '../store/port.ts';
-import { Serial } from '../store/serial.ts';
+import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
 import type { AuditEventName, AuditSink, Clock, Notice, Notifier } from './ports.ts';
 

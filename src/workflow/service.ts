@@ -8,7 +8,7 @@ import type { WorkflowError } from '../domain/errors.ts';
 import { failure, WorkflowFailure } from '../domain/errors.ts';
 import { parseDuration } from '../domain/duration.ts';
 import { parseRef } from '../domain/ids.ts';
-import { findItem, type Policy } from '../domain/policy.ts';
+import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import { submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
@@ -156,6 +156,16 @@ export class WorkflowService {
       if (!decided && (await this.people.mayApproveStage(request, s.stage, person))) mine.push(request);
     }
     return mine;
+  }
+
+  /** Catalog items this person may request and whose provider supports the kind: what /iam offers. */
+  async requestableItems(person: string): Promise<CatalogItem[]> {
+    const items: CatalogItem[] = [];
+    for (const item of this.policy.catalog) {
+      const provider = this.providers.get(item.provider);
+      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person))) items.push(item);
+    }
+    return items;
   }
 
   history(requester: string): Promise<Request[]> {

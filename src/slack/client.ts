@@ -1,0 +1,34 @@
+/** The Slack Web API client type the bot uses (Bolt's), and a DM helper every part shares. */
+import type { webApi } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { MessageRef } from './message-refs.ts';
+
+export type SlackClient = webApi.WebClient;
+
+
+/** Opens (once per person) and remembers DM channels. */
+export class DmChannels {
+  readonly #channels = new Map<string, string>();
+
+  constructor(private readonly client: SlackClient) {}
+
+  async of(user: string): Promise<string> {
+    const known = this.#channels.get(user);
+    if (known) return known;
+    const opened = await this.client.conversations.open({ users: user });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
+    this.#channels.set(user, channel);
+    return channel;
+  }
+
+  async post(user: string, message: { text: string; blocks: KnownBlock[] }): Promise<MessageRef> {
+    return post(this.client, await this.of(user), message);
+  }
+}
+
+export async function post(client: SlackClient, channel: string, message: { text: string; blocks?: KnownBlock[] }, threadTs?: string): Promise<MessageRef> {
+  const posted = await client.chat.postMessage({ channel, ...message, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  if (!posted.ts || !posted.channel) throw new Error(`chat.postMessage to ${channel} gave no ts`);
+  return { channel: posted.channel, ts: posted.ts };
+}

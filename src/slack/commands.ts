@@ -1,0 +1,71 @@
+/** `/iam` and its sub-commands. Every answer is ephemeral; anything unknown gets the help. */
+import type { App } from '@slack/bolt';
+import { formatRef } from '../domain/ids.ts';
+import type { RequestKind } from '../domain/policy.ts';
+import type { Request } from '../domain/request.ts';
+import { explain, itemOf, type BotContext } from './context.ts';
+import { headline, stateLabel } from './views/format.ts';
+import { helpText } from './views/help.ts';
+import { requestModal } from './views/modals.ts';
+
+const MAX_LINES = 15;
+
+export function registerCommands(app: App, ctx: BotContext): void {
+  app.command('/iam', async ({ command, ack, respond }) => {
+    await ack();
+    const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const user = command.user_id;
+    const reply = (text: string) => respond({ response_type: 'ephemeral', text });
+    ctx.tasks.run('/iam', async () => {
+      try {
+        switch (sub.toLowerCase()) {
+          case '':
+            return await openRequestModal(ctx, user, command.trigger_id, reply);
+          case 'help':
+            return await reply(helpText());
+          case 'status':
+            return await reply(await status(ctx, user, args[0]));
+          case 'history':
+            return await reply(list('Your requests', (await ctx.service.history(user)).reverse(), ctx));
+          case 'pending':
+            return await reply(list('Waiting for your approval', await ctx.service.pendingFor(user), ctx));
+          case 'cancel':
+            if (!args[0]) return await reply('Which request? `/iam cancel REQ-0042`');
+            return await reply(`${(await ctx.service.cancel(user, args[0])).ref} is cancelled.`);
+          case 'retry':
+            if (!args[0]) return await reply('Which request? `/iam retry REQ-0042`');
+            return await reply(`${(await ctx.service.retry(user, args[0])).ref} will be tried again.`);
+          default:
+            return await reply(helpText(command.text.trim().slice(0, 100)));
+        }
+      } catch (error) {
+        await reply(explain(ctx, error, `run /iam ${sub}`));
+      }
+    });
+  });
+}
+
+async function openRequestModal(ctx: BotContext, user: string, triggerId: string, reply: (text: string) => Promise<unknown>): Promise<void> {
+  const items = await ctx.service.requestableItems(user);
+  const kinds = [...new Set(items.map((i) => i.kind))] as RequestKind[];
+  if (kinds.length === 0) {
+    await reply('There is nothing in the catalog you may request. Ask your IAM admins if you think there should be.');
+    return;
+  }
+  await ctx.client.views.open({ trigger_id: triggerId, view: requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength }) });
+}
+
+async function status(ctx: BotContext, user: string, ref: string | undefined): Promise<string> {
+  if (!ref) return list('Your recent requests', (await ctx.service.history(user)).reverse().slice(0, 5), ctx);
+  const request = await ctx.service.find(ref);
+  const lines = [headline(request, itemOf(ctx, request.itemId)), stateLabel(request)];
+  if (request.approvals.length > 0) lines.push(`Approvals: ${request.approvals.map((a) => `<@${a.by}>`).join(', ')}`);
+  return lines.join('\n');
+}
+
+function list(title: string, requests: readonly Request[], ctx: BotContext): string {
+  if (requests.length === 0) return `${title}: none.`;
+  const lines = requests.slice(0, MAX_LINES).map((r) => `• ${headline(r, itemOf(ctx, r.itemId))} — ${stateLabel(r)}`);
+  if (requests.length > MAX_LINES) lines.push(`…and ${requests.length - MAX_LINES} more (oldest: ${formatRef(requests.at(-1)?.number ?? 0)}).`);
+  return `${title}:\n${lines.join('\n')}`;
+}

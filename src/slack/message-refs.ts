@@ -1,0 +1,62 @@
+/**
+ * Where the bot's messages about each request live in Slack, so later events can update them (and no
+ * stale Approve button survives a restart). Kept in `slack.json` beside the store, written atomically;
+ * a request's entry is dropped once it is closed and its last updates are out, so the file holds only
+ * open requests.
+ */
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { z } from 'zod';
+import { DurableJsonFile } from '../files/durable-json-file.ts';
+import { StoreOpenError } from '../store/port.ts';
+import { Serial } from '../shared/serial.ts';
+
+const ref = z.object({ channel: z.string(), ts: z.string() });
+const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean() });
+const requestRefs = z.object({ audit: ref.optional(), approvals: z.array(approvalRef), secretDm: ref.optional() });
+const documentSchema = z.object({ schema: z.literal(1), requests: z.record(z.string(), requestRefs) });
+
+export type MessageRef = z.infer<typeof ref>;
+export type ApprovalRef = z.infer<typeof approvalRef>;
+export type RequestRefs = z.infer<typeof requestRefs>;
+type RefsDocument = z.infer<typeof documentSchema>;
+
+export class MessageRefs {
+  readonly #serial = new Serial();
+
+  private constructor(private readonly db: Low<RefsDocument>) {}
+
+  static async open(dataDir: string): Promise<MessageRefs> {
+    const file = join(dataDir, 'slack.json');
+    const db = new Low(
+      new DurableJsonFile(file, (value) => {
+        const parsed = documentSchema.safeParse(value);
+        if (!parsed.success) throw new StoreOpenError(`${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`);
+        return parsed.data;
+      }),
+      { schema: 1, requests: {} },
+    );
+    await db.read();
+    return new MessageRefs(db);
+  }
+
+  get(requestId: string): RequestRefs {
+    return this.db.data.requests[requestId] ?? { approvals: [] };
+  }
+
+  /** Changes one request's entry and persists it. */
+  update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void> {
+    return this.#serial.run(async () => {
+      this.db.data.requests[requestId] = change(this.get(requestId));
+      await this.db.write();
+    });
+  }
+
+  forget(requestId: string): Promise<void> {
+    return this.#serial.run(async () => {
+      if (!(requestId in this.db.data.requests)) return;
+      delete this.db.data.requests[requestId];
+      await this.db.write();
+    });
+  }
+}

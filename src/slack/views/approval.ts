@@ -1,0 +1,57 @@
+/** The message approvers act on, and what it becomes once their decision is no longer needed. */
+import type { KnownBlock } from '@slack/types';
+import type { CatalogItem } from '../../domain/policy.ts';
+import type { Request } from '../../domain/request.ts';
+import { mention, outcomeLine, requestSummary, stateLabel } from './format.ts';
+import { ACTION } from './ids.ts';
+
+export interface Message {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** The live message for one stage: the request, the approvals so far, and Approve / Deny. */
+export function approvalMessage(request: Request, item: CatalogItem | undefined, stage: number): Message {
+  const stageInfo = request.stages[stage];
+  const approvals = request.approvals.filter((a) => a.stage === stage);
+  const progress = stageInfo && stageInfo.quorum > 1 ? ` — ${approvals.length} of ${stageInfo.quorum} approvals` : '';
+  const context = [`Stage ${stage + 1} of ${request.stages.length}: *${stageInfo?.set ?? '?'}*${progress}`];
+  if (approvals.length > 0) context.push(`approved by ${approvals.map((a) => mention(a.by)).join(', ')}`);
+  if (request.operation.kind === 'mfa.reset') context.push(':warning: verify the requester’s identity out of band before approving');
+  return {
+    text: `${request.ref}: ${mentionless(request)} needs your approval`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+      {
+        type: 'actions',
+        block_id: 'decision',
+        elements: [
+          { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: request.id },
+          { type: 'button', action_id: ACTION.deny, text: { type: 'plain_text', text: 'Deny' }, style: 'danger', value: request.id },
+        ],
+      },
+    ],
+  };
+}
+
+/** The same message once the stage is decided or the request left `pending`: no live button remains. */
+export function settledApprovalMessage(request: Request, item: CatalogItem | undefined, stage: number): Message {
+  const passed = request.status.state !== 'pending' || request.status.stage > stage;
+  const byThisStage = request.approvals.filter((a) => a.stage === stage).map((a) => mention(a.by));
+  const lines = [stateLabel(request)];
+  if (passed && byThisStage.length > 0) lines.push(`Stage ${stage + 1} approved by ${byThisStage.join(', ')}`);
+  const outcome = outcomeLine(request);
+  if (outcome) lines.push(outcome);
+  return {
+    text: `${request.ref}: ${stateLabel(request)}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: lines.join(' · ') }] },
+    ],
+  };
+}
+
+function mentionless(request: Request): string {
+  return `a ${request.operation.kind} request`;
+}

@@ -1,0 +1,66 @@
+/** The audit channel: one root message per request kept current, and one threaded reply per event. */
+import type { CatalogItem } from '../../domain/policy.ts';
+import type { Request } from '../../domain/request.ts';
+import type { Notice } from '../../workflow/ports.ts';
+import type { Message } from './approval.ts';
+import { escape, mention, outcomeLine, requestSummary, stateLabel } from './format.ts';
+
+export function auditRoot(request: Request, item: CatalogItem | undefined): Message {
+  const outcome = outcomeLine(request);
+  return {
+    text: `${request.ref}: ${stateLabel(request)}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: [stateLabel(request), outcome].filter(Boolean).join(' · ') }] },
+    ],
+  };
+}
+
+/** One line per event, naming who acted and, for provider results, the provider's request id. */
+export function auditReply(notice: Notice): string {
+  const { request, actor } = notice;
+  const who = actor === 'system' ? 'iam-bot' : mention(actor);
+  const s = request.status;
+  switch (notice.event) {
+    case 'request.submitted':
+      return `:inbox_tray: Submitted by ${who}. Waiting for *${request.stages[0]?.set ?? '?'}*${approversLine(notice)}.`;
+    case 'request.approval_recorded':
+      return `:ballot_box_with_check: Approved by ${who}; more approvals needed.`;
+    case 'request.stage_passed':
+      return `:ballot_box_with_check: Approved by ${who}. Now waiting for *${s.state === 'pending' ? request.stages[s.stage]?.set : '?'}*${approversLine(notice)}.`;
+    case 'request.approved':
+      return `:white_check_mark: Approved by ${who}. Carrying it out.`;
+    case 'request.denied':
+      return `:no_entry: Denied by ${who}: ${s.state === 'denied' ? escape(s.reason) : ''}`;
+    case 'request.cancelled':
+      return `:heavy_multiplication_x: Cancelled by ${who}.`;
+    case 'request.expired':
+      return ':clock3: Expired: nobody decided in time.';
+    case 'request.retried':
+      return `:repeat: Retried by ${who}.`;
+    case 'execution.started':
+      return `:gear: Calling ${escape(request.provider)}.`;
+    case 'execution.completed':
+    case 'revoke.completed':
+      return `:white_check_mark: ${outcomeLine(request) ?? 'Done.'}`;
+    case 'execution.failed':
+    case 'revoke.failed':
+      return `:x: ${outcomeLine(request) ?? 'Failed.'}`;
+    case 'revoke.started':
+      return ':lock: Access period over: removing the membership.';
+    case 'rotation.key_created':
+      return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
+    case 'rotation.revealed':
+      return `:eyes: The new key was revealed to ${who}.`;
+    case 'rotation.confirmed':
+      return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
+    case 'rotation.abandoned':
+      return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
+  }
+}
+
+function approversLine(notice: Notice): string {
+  const people = notice.approvers ?? [];
+  if (people.length === 0) return ' (nobody can approve it: check the policy)';
+  return ` (${people.slice(0, 20).map(mention).join(', ')}${people.length > 20 ? ', …' : ''})`;
+}

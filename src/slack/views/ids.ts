@@ -1,0 +1,22 @@
+/** Every action_id and callback_id the bot handles, in one place so builders and handlers agree. */
+export const ACTION = {
+  approve: 'iam_approve',
+  deny: 'iam_deny',
+  reveal: 'iam_reveal',
+  rotationDone: 'iam_rotation_done',
+  kind: 'iam_kind',
+  item: 'iam_item',
+  duration: 'iam_duration',
+  reason: 'iam_reason',
+  verified: 'iam_verified',
+} as const;
+
+export const VIEW = {
+  request: 'iam_request',
+  deny: 'iam_deny_reason',
+  mfaConfirm: 'iam_mfa_confirm',
+  reveal: 'iam_reveal_secret',
+} as const;
+
+/** block_id of each input in the request modal (action_id is the ACTION of the same name). */
+export const BLOCK = { kind: 'kind', item: 'item', duration: 'duration', reason: 'reason', verified: 'verified' } as const;

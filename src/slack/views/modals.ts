@@ -1,0 +1,126 @@
+/** The modals: make a request, give a denial reason, confirm an MFA approver checked identity. */
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { RequestKind } from '../../domain/policy.ts';
+import type { Request } from '../../domain/request.ts';
+import { LIMITS, requestSummary, truncate } from './format.ts';
+import type { CatalogItem } from '../../domain/policy.ts';
+import { ACTION, BLOCK, VIEW } from './ids.ts';
+
+export const KIND_LABEL: Record<RequestKind, string> = {
+  'group.add': 'Access to a group',
+  'group.remove': 'Leave a group',
+  'key.rotate': 'Rotate an access key',
+  'mfa.reset': 'Reset MFA',
+};
+
+const kindOption = (kind: RequestKind): PlainTextOption => ({ text: { type: 'plain_text', text: KIND_LABEL[kind] }, value: kind });
+
+export interface RequestModalInput {
+  /** Kinds this person can request at all (an unsupported kind is never offered). */
+  kinds: readonly RequestKind[];
+  kind?: RequestKind;
+  maxReasonLength: number;
+}
+
+/** The request modal. Choosing a kind updates it (dispatch_action); items load by search (external_select). */
+export function requestModal(input: RequestModalInput): ModalView {
+  const kind = input.kind ?? (input.kinds.length === 1 ? input.kinds[0] : undefined);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: BLOCK.kind,
+      dispatch_action: true,
+      label: { type: 'plain_text', text: 'What do you need?' },
+      element: {
+        type: 'static_select',
+        action_id: ACTION.kind,
+        options: input.kinds.map(kindOption),
+        ...(kind ? { initial_option: kindOption(kind) } : {}),
+      },
+    },
+  ];
+  if (kind) {
+    blocks.push({
+      type: 'input',
+      block_id: BLOCK.item,
+      label: { type: 'plain_text', text: kind === 'group.add' || kind === 'group.remove' ? 'Group' : 'Account' },
+      element: { type: 'external_select', action_id: ACTION.item, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Search the catalog' } },
+    });
+    if (kind === 'group.add') {
+      blocks.push({
+        type: 'input',
+        block_id: BLOCK.duration,
+        optional: true,
+        label: { type: 'plain_text', text: 'For how long?' },
+        hint: { type: 'plain_text', text: 'Like 30m, 8h or 2d. Time-bound groups require it; leave empty for permanent access where allowed.' },
+        element: { type: 'plain_text_input', action_id: ACTION.duration, max_length: 16 },
+      });
+    }
+    blocks.push({
+      type: 'input',
+      block_id: BLOCK.reason,
+      optional: true,
+      label: { type: 'plain_text', text: 'Why?' },
+      element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: input.maxReasonLength },
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: VIEW.request,
+    title: { type: 'plain_text', text: 'Request access' },
+    ...(kind ? { submit: { type: 'plain_text', text: 'Submit' } } : {}),
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: JSON.stringify({ kind: kind ?? null }),
+    blocks,
+  };
+}
+
+export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.deny,
+    title: { type: 'plain_text', text: truncate(`Deny ${request.ref}`, LIMITS.modalTitle) },
+    submit: { type: 'plain_text', text: 'Deny' },
+    close: { type: 'plain_text', text: 'Back' },
+    private_metadata: request.id,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      {
+        type: 'input',
+        block_id: BLOCK.reason,
+        label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
+        element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
+      },
+    ],
+  };
+}
+
+/** MFA resets hand an account to whoever holds the requester's password: the approver attests first. */
+export function mfaConfirmModal(request: Request, item: CatalogItem | undefined): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.mfaConfirm,
+    title: { type: 'plain_text', text: truncate(`Approve ${request.ref}`, LIMITS.modalTitle) },
+    submit: { type: 'plain_text', text: 'Approve' },
+    close: { type: 'plain_text', text: 'Back' },
+    private_metadata: request.id,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      {
+        type: 'input',
+        block_id: BLOCK.verified,
+        label: { type: 'plain_text', text: 'Identity check' },
+        element: {
+          type: 'checkboxes',
+          action_id: ACTION.verified,
+          options: [
+            {
+              text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band* (a call or a face-to-face check, not Slack).' },
+              value: 'verified',
+            },
+          ],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,36 @@
+/** What the requester hears by DM about their own request. */
+import type { CatalogItem } from '../../domain/policy.ts';
+import type { Notice } from '../../workflow/ports.ts';
+import type { Message } from './approval.ts';
+import { headline, mention, outcomeLine, stateLabel } from './format.ts';
+
+/** The DM for an event, or undefined for events the requester need not hear about. */
+export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
+  const { request } = notice;
+  const line = (text: string): Message => ({
+    text: `${request.ref}: ${text.replace(/[*_]/g, '')}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }],
+  });
+  switch (notice.event) {
+    case 'request.submitted':
+      return line(`Submitted. Waiting for *${request.stages[0]?.set ?? '?'}* to approve.`);
+    case 'request.stage_passed':
+      return line(`${mention(notice.actor)} approved. Now waiting for the next stage.`);
+    case 'request.approved':
+      return line(`Approved by ${mention(notice.actor)}. Carrying it out now.`);
+    case 'request.denied':
+    case 'execution.failed':
+    case 'revoke.failed':
+    case 'execution.completed':
+    case 'revoke.completed':
+      return line(`${stateLabel(request)}\n${outcomeLine(request) ?? ''}`);
+    case 'request.cancelled':
+      return notice.actor === request.requester ? undefined : line(`${stateLabel(request)}\n${outcomeLine(request) ?? ''}`);
+    case 'request.expired':
+      return line('Expired: nobody decided in time. Ask again if you still need it.');
+    case 'rotation.abandoned':
+      return line('The new key was not revealed in time: it is being deleted and your old key kept.');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,53 @@
+/** The key owner's side of a rotation: the Reveal DM, the one-time secret modal, the confirmation. */
+import type { ModalView } from '@slack/types';
+import type { CatalogItem } from '../../domain/policy.ts';
+import type { Request } from '../../domain/request.ts';
+import type { Secret } from '../../domain/secret.ts';
+import type { Message } from './approval.ts';
+import { headline } from './format.ts';
+import { ACTION, VIEW } from './ids.ts';
+
+export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
+  const by = `<!date^${Math.floor(revealBy / 1000)}^{time}|${new Date(revealBy).toISOString()}>`;
+  return {
+    text: `${request.ref}: your new key is ready; reveal it before ${new Date(revealBy).toISOString()}`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${by}; after that it is deleted and your old key kept.` },
+      },
+      { type: 'actions', block_id: 'reveal', elements: [{ type: 'button', action_id: ACTION.reveal, style: 'primary', text: { type: 'plain_text', text: 'Reveal the new key' }, value: request.id }] },
+    ],
+  };
+}
+
+export function revealedMessage(request: Request, item: CatalogItem | undefined): Message {
+  return {
+    text: `${request.ref}: key revealed; confirm once your systems use it`,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.` },
+      },
+      { type: 'actions', block_id: 'rotation', elements: [{ type: 'button', action_id: ACTION.rotationDone, style: 'primary', text: { type: 'plain_text', text: 'I have updated my systems' }, value: request.id }] },
+    ],
+  };
+}
+
+export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
+  return { text: `${request.ref}: ${text}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }] };
+}
+
+/** The only place a secret is ever shown: a modal opened for its owner, once. */
+export function revealModal(request: Request, keyId: string, secret: Secret): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.reveal,
+    title: { type: 'plain_text', text: 'Your new key' },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${keyId}\`. Copy the secret now: it will not be shown again.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${secret.reveal()}\`\`\`` } },
+    ],
+  };
+}

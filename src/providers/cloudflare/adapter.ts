@@ -98,11 +98,12 @@ export class CloudflareProvider implements Provider {
   async createKey(principal: PrincipalRef): Promise<CreatedKey> {
     const answer = await this.#roll(principal).catch((error: unknown) => {
       if (!(error instanceof ProviderError && error.uncertain)) return this.#rollFailed(principal, error);
-      // The roll may have happened, and then the old value is already dead and the new one was in the
-      // lost answer. Listing cannot recover it (values are shown only once), and no key was added that
-      // could be orphaned: rolling again is the only way to a value someone holds.
+      // A roll is not idempotent in effect, yet rolling again is the recovery: if the lost roll happened,
+      // the old value is already dead and the new one was in the lost answer, which no listing can show
+      // again (values appear once); no extra key exists that could be left orphaned. If it did not
+      // happen, this roll is simply the first.
       this.#log.warn({ provider: this.id, tokenId: principal.id, tokenName: principal.name }, 'Cloudflare token roll answer was lost; rolling the token again');
-      return this.#roll(principal).catch((again: unknown) => this.#rollFailed(principal, again));
+      return this.#roll(principal).catch((again: unknown) => this.#rollFailed(principal, again, true));
     });
     const created: CreatedKey = { key: { id: principal.id, status: 'active' }, secret: new Secret(answer.result) };
     if (answer.requestId) created.providerRequestId = answer.requestId;
@@ -153,18 +154,19 @@ export class CloudflareProvider implements Provider {
 
   /**
    * A refusal (4xx) means Cloudflare did not roll. A server error or an unreadable success did not say
-   * so: the roll may have happened and killed the old value, which the people involved must know.
-   * Not rolled again here: an answered request is not resent blindly.
+   * so: the roll may have happened and killed the old value, which the people involved must know, as
+   * after a failed second roll that followed a lost answer. Not rolled again here: an answered request
+   * is not resent blindly.
    */
-  async #rollFailed(principal: PrincipalRef, error: unknown): Promise<never> {
-    if (isKind(error, 'not_found')) return this.#notAToken(principal, error);
-    if ((isKind(error, 'unavailable') || isKind(error, 'internal')) && !error.uncertain) {
-      const details = error.providerRequestId ? { providerRequestId: error.providerRequestId, uncertain: true } : { uncertain: true };
-      throw new ProviderError(
-        error.kind,
-        `${error.message}. The roll may have happened anyway, and then the old value of ${principal.name} no longer works: roll it again before relying on it.`,
-        details,
-      );
+  async #rollFailed(principal: PrincipalRef, error: unknown, afterLostAnswer = false): Promise<never> {
+    if (isKind(error, 'not_found') && !afterLostAnswer) return this.#notAToken(principal, error);
+    const mayHaveRolled = afterLostAnswer || isKind(error, 'unavailable') || isKind(error, 'internal');
+    if (error instanceof ProviderError && mayHaveRolled) {
+      throw new ProviderError(error.kind, `${error.message}. The token may have been rolled, and then the old value of ${principal.name} no longer works: roll it again before relying on it.`, {
+        providerRequestId: error.providerRequestId,
+        retryAfterMs: error.retryAfterMs,
+        uncertain: true,
+      });
     }
     throw error;
   }

@@ -70,8 +70,16 @@ describe('Cloudflare token rotation', () => {
   it('reports a second lost answer as uncertain instead of rolling forever', async () => {
     r.sim.server.inject({ type: 'drop', when: 'after' }, 2);
     const error = await r.provider.createKey(principal()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true });
+    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true, message: expect.stringContaining('the old value of ci-deploy no longer works') });
     expect(ci.rolls).toBe(2);
+  });
+
+  it('warns that the old value may be dead when the roll after a lost answer is refused', async () => {
+    r.sim.server.inject({ type: 'drop', when: 'after' });
+    r.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 1 }, 3);
+    const error = await r.provider.createKey(principal()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'rate_limited', uncertain: true, retryAfterMs: 1_000, message: expect.stringContaining('roll it again before relying on it') });
+    expect(ci.rolls).toBe(1);
   });
 
   it('leaves the token alone when asked to deactivate or delete the old key', async () => {

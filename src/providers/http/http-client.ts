@@ -76,6 +76,7 @@ export class HttpClient {
   readonly #basePath: string;
   readonly #host: string;
   readonly #sleep: (ms: number) => Promise<void>;
+  #closing: Promise<void> | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     const url = new URL(options.baseUrl);
@@ -112,19 +113,21 @@ export class HttpClient {
           throw new ProviderError('unavailable', `${failure} (not retried: the request may have been carried out)`, { uncertain: true });
         }
         if (attempt >= maxAttempts) throw new ProviderError('unavailable', `${failure} after ${attempt} attempts`);
-        await this.#wait(attempt, undefined, `${request.method} ${request.path}: ${failure}`);
+        await this.#wait(attempt, undefined, `${request.method} ${pathOnly(request.path)}: ${failure}`);
         continue;
       }
       const verdict = (this.options.classify ?? defaultVerdict)(response);
       if (!verdict.retry) return response;
       if ((!request.idempotent && !verdict.unprocessed) || attempt >= maxAttempts) return response;
       if (verdict.afterMs !== undefined && verdict.afterMs > (this.options.maxRetryAfterMs ?? 60_000)) return response;
-      await this.#wait(attempt, verdict.afterMs, `${request.method} ${request.path}: ${verdict.reason}`);
+      await this.#wait(attempt, verdict.afterMs, `${request.method} ${pathOnly(request.path)}: ${verdict.reason}`);
     }
   }
 
+  /** Safe to call more than once. */
   close(): Promise<void> {
-    return this.#pool.close();
+    this.#closing ??= this.#pool.close();
+    return this.#closing;
   }
 
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
@@ -154,4 +157,10 @@ export class HttpClient {
     const code = (error as { code?: string } | null)?.code;
     return `${this.options.provider} connection failed (${code ?? (error as Error).message})`;
   }
+}
+
+/** A path for logs: query strings can carry credentials and signatures (JCS signs in the query). */
+function pathOnly(path: string): string {
+  const at = path.indexOf('?');
+  return at < 0 ? path : path.slice(0, at);
 }

@@ -1,0 +1,58 @@
+/**
+ * The Bolt app: HTTP mode (signing secret, one endpoint `/slack/events` for commands, interactivity and
+ * option loads) or Socket Mode (app-level token). Handlers ack at once and continue in the background.
+ */
+import { App, type webApi } from '@slack/bolt';
+import type { RuntimeSettings } from '../config/runtime.ts';
+import type { Logger } from '../log.ts';
+import { registerAppHome } from './app-home.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerCommands } from './commands.ts';
+import type { BotContext } from './context.ts';
+import { registerInteractions } from './interactions.ts';
+
+export interface SlackAppOptions {
+  slack: RuntimeSettings['slack'];
+  log: Logger;
+  /** Web API retry policy; Bolt's default retries for about half an hour. */
+  retryConfig?: webApi.RetryOptions;
+}
+
+export function createSlackApp(options: SlackAppOptions): App {
+  const { slack } = options;
+  const clientOptions: webApi.WebClientOptions = {};
+  if (slack.apiUrl) clientOptions.slackApiUrl = slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`;
+  if (options.retryConfig) clientOptions.retryConfig = options.retryConfig;
+  const common = {
+    token: slack.botToken.reveal(),
+    clientOptions,
+    logger: boltLogger(options.log),
+    // auth.test runs in app.init(), so an unreachable Slack is a clear start-up error, not an unhandled rejection.
+    deferInitialization: true,
+  };
+  if (slack.mode.type === 'socket') return new App({ ...common, socketMode: true, appToken: slack.mode.appToken.reveal() });
+  return new App({
+    ...common,
+    signingSecret: slack.mode.signingSecret.reveal(),
+    processBeforeResponse: true,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('ok');
+        },
+      },
+    ],
+  });
+}
+
+export function registerHandlers(app: App, ctx: BotContext): void {
+  registerCommands(app, ctx);
+  registerInteractions(app, ctx);
+  registerAppHome(app, ctx);
+  app.error(async (error) => {
+    ctx.log.error({ err: error }, 'Slack listener error');
+  });
+}

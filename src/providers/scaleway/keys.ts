@@ -17,7 +17,7 @@ export interface Bearer {
 }
 
 /** What iam-bot writes in the description of the keys it creates; a fresh marker follows it. */
-export const KEY_DESCRIPTION_PREFIX = 'iam-bot rotation';
+const KEY_DESCRIPTION_PREFIX = 'iam-bot rotation';
 
 export class ApiKeys {
   constructor(
@@ -45,7 +45,7 @@ export class ApiKeys {
         return await this.#createOnce(bearer, description);
       } catch (error) {
         if (!(error instanceof ProviderError) || !error.uncertain) throw error;
-        const removed = await this.#deleteOrphans(bearer, description);
+        const removed = await this.#deleteOrphans(bearer, description, error);
         if (attempt >= 2) {
           throw new ProviderError('unavailable', `creating an API key for ${bearer.principal.name}: the answer was lost twice (${removed} unusable key(s) deleted); try again later`);
         }
@@ -78,13 +78,21 @@ export class ApiKeys {
     throw new ProviderError('forbidden', `${error.message} (${hint})`, callResult(error.providerRequestId));
   }
 
-  async #deleteOrphans(bearer: Bearer, description: string): Promise<number> {
-    const orphans = (await this.list(bearer)).filter((key) => key.description === description);
-    for (const orphan of orphans) {
-      await this.#deleteById(orphan.accessKey, bearer.principal);
-      this.log.warn({ principal: bearer.principal.id, keyId: orphan.accessKey }, 'deleted an API key whose creation answer was lost (its secret is unknown)');
+  /** Deletes the keys carrying this call's marker; if that fails, the caller learns a key may remain. */
+  async #deleteOrphans(bearer: Bearer, description: string, lost: ProviderError): Promise<number> {
+    try {
+      const orphans = (await this.list(bearer)).filter((key) => key.description === description);
+      for (const orphan of orphans) {
+        await this.#deleteById(orphan.accessKey, bearer.principal);
+        this.log.warn({ principal: bearer.principal.id, keyId: orphan.accessKey }, 'deleted an API key whose creation answer was lost (its secret is unknown)');
+      }
+      return orphans.length;
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ProviderError('unavailable', `${lost.message}; checking for a key it may have created failed too (${why}): look for a key described "${description}"`, {
+        uncertain: true,
+      });
     }
-    return orphans.length;
   }
 
   /** Deletes a key of this principal; a key already gone counts as deleted. */

@@ -9,8 +9,7 @@ import { ScalewayApi } from './api.ts';
 import { faultResponse } from './errors.ts';
 import { ScalewayState } from './state.ts';
 
-export { ScalewayState } from './state.ts';
-export type { Access, BearerKind, SimApiKey, SimApplication, SimGroup, SimUser } from './state.ts';
+export type { Access, BearerKind, ScalewayState, SimApiKey, SimApplication, SimGroup, SimUser } from './state.ts';
 
 /** Scaleway's IAM FAQ: "Each Organization can have up to 100 API keys." */
 export const DOCUMENTED_API_KEY_QUOTA = 100;

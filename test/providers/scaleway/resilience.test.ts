@@ -115,6 +115,18 @@ describe('Scaleway adapter: key creation is never sent twice blindly', () => {
     expect(rig.sim.state.keysOf(id)).toEqual([]);
   });
 
+  it('reports the creation as uncertain when the clean-up cannot look', async () => {
+    const { id, principal } = await application('ci');
+    rig.sim.server.inject({ type: 'drop', when: 'after' }, 1);
+    rig.sim.server.inject({ type: 'status', status: 503 }, 3);
+
+    const error = await failure(rig.provider.createKey(principal));
+    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true, message: expect.stringContaining('iam-bot rotation') });
+    const [left] = rig.sim.state.keysOf(id);
+    expect((error as Error).message).toContain(left?.description);
+    expect(requestsTo(rig.sim, 'POST', '/api-keys')).toHaveLength(1);
+  });
+
   it('retries a throttled creation: a 429 proves nothing was made', async () => {
     const { id, principal } = await application('ci');
     rig.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 1 }, 1);

@@ -11,7 +11,7 @@ const STATUS = {
   InvalidAction: 400,
   MissingAction: 400,
   IncompleteSignature: 400,
-  // AWS query APIs throttle with 400; an injected 429 keeps its own status (see `throttle`).
+  // AWS query APIs throttle with 400; an injected 429 keeps its own status (see `injected` in index.ts).
   Throttling: 400,
   RequestLimitExceeded: 400,
   MissingAuthenticationToken: 403,

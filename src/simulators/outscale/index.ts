@@ -56,7 +56,7 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
       const action = ACTIONS[name];
       const version = params.get('Version');
       if (!action || version !== EIM_VERSION) throw new EimFault('InvalidAction', `Could not find operation ${name} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
-      if (!caller.may(name)) throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: eim:${name}`);
+      if (!caller.may(name)) throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${name}`);
       return renderResult(name, action({ state, caller, params }));
     } catch (error) {
       return renderError(error instanceof EimFault ? error : new EimFault('InternalFailure', 'An internal error occurred.'));

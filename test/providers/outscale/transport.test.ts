@@ -143,7 +143,7 @@ describe('Outscale authentication and authorization', () => {
     await expect(reader.listGroups()).resolves.toEqual([]);
     const error = await failure(reader.probe());
     expect(error).toMatchObject({ kind: 'forbidden', providerRequestId: expect.stringMatching(REQUEST_ID) });
-    expect(error.message).toContain('not authorized to perform: eim:ListUsers');
+    expect(error.message).toContain('not authorized to perform: iam:ListUsers');
   });
 });
 

@@ -31,9 +31,10 @@ export class ScalewayProvider implements Provider {
     readonly id: string,
     private readonly wire: ScalewayWire,
     private readonly log: Logger,
+    ownAccessKey?: string,
   ) {
     this.#directory = new Directory(wire);
-    this.#keys = new ApiKeys(wire, log);
+    this.#keys = new ApiKeys(wire, log, ownAccessKey);
   }
 
   async listGroups(search = ''): Promise<GroupRef[]> {

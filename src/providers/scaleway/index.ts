@@ -7,5 +7,5 @@ import { ScalewayWire } from './wire.ts';
 
 export function createScalewayProvider(settings: ScalewaySettings, deps: ProviderDeps): Provider {
   const log = deps.log.child({ provider: settings.id });
-  return new ScalewayProvider(settings.id, new ScalewayWire(settings, { ...deps, log }), log);
+  return new ScalewayProvider(settings.id, new ScalewayWire(settings, { ...deps, log }), log, settings.accessKey);
 }

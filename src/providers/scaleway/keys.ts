@@ -23,6 +23,8 @@ export class ApiKeys {
   constructor(
     private readonly wire: ScalewayWire,
     private readonly log: Logger,
+    /** The access key iam-bot authenticates with, when configured. */
+    private readonly ownAccessKey: string | undefined,
   ) {}
 
   async list({ kind, principal }: Bearer): Promise<ScalewayApiKey[]> {
@@ -97,6 +99,9 @@ export class ApiKeys {
 
   /** Deletes a key of this principal; a key already gone counts as deleted. */
   async delete(principal: PrincipalRef, keyId: string): Promise<CallResult> {
+    if (keyId === this.ownAccessKey) {
+      throw new ProviderError('invalid_request', `API key ${keyId} is the one iam-bot authenticates with: deleting it would lock the bot out`);
+    }
     const found = await this.wire.attempt({ method: 'GET', path: `/api-keys/${segment(keyId)}` }, apiKeySchema);
     if (!found.ok) {
       if (found.failure.error?.type === 'not_found') return callResult(found.failure.requestId);

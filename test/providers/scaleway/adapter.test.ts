@@ -234,6 +234,13 @@ describe('Scaleway adapter: API keys', () => {
     expect(await failure(rig.provider.deleteKey(ci, foreign.accessKey))).toMatchObject({ kind: 'invalid_request' });
     expect(rig.sim.state.apiKey(foreign.accessKey)).toBeDefined();
   });
+
+  it('never deletes the key it authenticates with', async () => {
+    const bot = await rig.provider.resolvePrincipal('iam-bot', 'service');
+    const error = await failure(rig.provider.deleteKey(bot, rig.sim.credentials.accessKey));
+    expect(error).toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('lock the bot out') });
+    expect(rig.sim.state.apiKey(rig.sim.credentials.accessKey)).toBeDefined();
+  });
 });
 
 describe('Scaleway adapter: MFA reset', () => {

@@ -128,7 +128,7 @@ export class OutscaleProvider implements Provider {
       return await this.#create(principal);
     } catch (error) {
       if (!(error instanceof ProviderError) || error.kind !== 'unavailable') throw error;
-      await this.#deleteOrphans(principal, before);
+      await this.#deleteOrphans(principal, before, error);
       if (!error.uncertain || !mayRetry) throw error;
       this.log.warn({ provider: this.id, user: principal.name }, 'access key creation lost its answer: creating the key once more');
       return this.#createReconciled(principal, before, false);
@@ -152,14 +152,26 @@ export class OutscaleProvider implements Provider {
     }
   }
 
-  async #deleteOrphans(principal: PrincipalRef, before: ReadonlySet<string>): Promise<void> {
-    for (const key of await this.listKeys(principal)) {
-      if (before.has(key.id)) continue;
-      await this.eim.deleteAccessKey(principal.name, key.id);
-      this.log.warn(
-        { provider: this.id, user: principal.name, keyId: key.id },
-        'deleted an access key created by a call whose answer never arrived: nobody can ever see its secret',
-      );
+  /**
+   * Deletes the keys that were not there `before`. When that cannot be done, whether the failed `cause`
+   * left a key behind is unknown: the failure says so (`uncertain`) for the caller to reconcile.
+   */
+  async #deleteOrphans(principal: PrincipalRef, before: ReadonlySet<string>, cause: ProviderError): Promise<void> {
+    try {
+      for (const key of await this.listKeys(principal)) {
+        if (before.has(key.id)) continue;
+        await this.eim.deleteAccessKey(principal.name, key.id);
+        this.log.warn(
+          { provider: this.id, user: principal.name, keyId: key.id },
+          'deleted an access key left by a creation call that did not return it: nobody can ever see its secret',
+        );
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ProviderError('unavailable', `${cause.message}; whether it left a new key behind is unknown, checking failed: ${reason}`, {
+        ...requestIdOf(cause),
+        uncertain: true,
+      });
     }
   }
 }

@@ -187,6 +187,18 @@ describe('Outscale key creation is never blindly resent', () => {
     expect(rig.sim.state.keysOf('ci')).toEqual([]);
   });
 
+  it('when the clean-up itself fails, the creation is reported as uncertain for the caller to reconcile', async () => {
+    await start();
+    const down = { type: 'status', status: 503 } as const;
+    afterListing(lose, down, down, down);
+
+    const error = await failure(rig.provider.createKey(ci));
+    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true });
+    expect(error.message).toContain('whether it left a new key behind is unknown');
+    expect(rig.actions().filter((a) => a === 'CreateAccessKey')).toHaveLength(1);
+    expect(rig.sim.state.keysOf('ci')).toHaveLength(1);
+  });
+
   it('throttling proves EIM did not act, so a throttled create is retried, honouring Retry-After', async () => {
     await start();
     afterListing({ type: 'status', status: 429, retryAfterSeconds: 3 });

@@ -4,7 +4,19 @@
  * already reached it; then anything left in the outbox is written before new work starts.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { App } from '@slack/bolt';
+import type { LoadedConfig } from './config/load-policy.ts';
+import type { RuntimeSettings } from './config/runtime.ts';
+import { closeProviders, createProviders } from './providers/registry.ts';
+import { Tasks } from './shared/tasks.ts';
+import { createSlackApp, registerHandlers, type SlackAppOptions } from './slack/bot.ts';
+import { DmChannels } from './slack/client.ts';
+import { SlackDirectory } from './slack/directory.ts';
+import { MessageRefs } from './slack/message-refs.ts';
+import { SlackNotifier } from './slack/notifier.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import type { Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
@@ -80,6 +92,82 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
       await workflow.recorder.flushAudit();
       await auditLog.close();
       await store.close();
+    },
+  };
+}
+
+export interface BotOptions {
+  slack: RuntimeSettings['slack'];
+  config: LoadedConfig;
+  dataDir: string;
+  log: Logger;
+  clock?: Clock;
+  /** Adapters to use instead of the ones the policy configures (the sandbox and tests pass simulators'). */
+  providers?: ProviderRegistry;
+  /** How often time-driven transitions run (expiry, revokes, reveal deadlines); 0 turns the timer off. */
+  tickMs?: number;
+  retryConfig?: SlackAppOptions['retryConfig'];
+}
+
+export interface RunningBot {
+  app: App;
+  services: Services;
+  /** The HTTP port in HTTP mode. */
+  port?: number;
+  /** Resolves when no Slack task, provider step or delivery is left in flight. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Everything, wired: Slack → workflow → store, audit log and providers. */
+export async function startBot(options: BotOptions): Promise<RunningBot> {
+  const { config, log } = options;
+  const policy = config.policy;
+  const clock = options.clock ?? systemClock;
+  const providers = options.providers ?? createProviders(config.providers, { log });
+  const app = createSlackApp({ slack: options.slack, log, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) });
+  const refs = await MessageRefs.open(options.dataDir);
+  const notifier = new SlackNotifier(app.client, policy, refs, log);
+  const directory = new SlackDirectory(app.client, clock, policy.managerField);
+  const services = await openServices({ policy, dataDir: options.dataDir, providers, notifier, directory, log, clock });
+  const tasks = new Tasks(log);
+  registerHandlers(app, { service: services.service, policy, client: app.client, dms: new DmChannels(app.client), tasks, log });
+  let port: number | undefined;
+  try {
+    await app.init();
+    const mode = options.slack.mode;
+    if (mode.type === 'http') {
+      const server = (await app.start(mode.port)) as Server;
+      port = (server.address() as AddressInfo | null)?.port ?? mode.port;
+    } else {
+      await app.start();
+    }
+  } catch (error) {
+    await services.close();
+    await closeProviders(providers);
+    throw error;
+  }
+  const tickMs = options.tickMs ?? 30_000;
+  const timer = tickMs > 0 ? setInterval(() => tasks.run('tick', () => services.service.tick()), tickMs) : undefined;
+  timer?.unref();
+  const idle = async () => {
+    while (tasks.busy || services.executor.busy || notifier.busy) {
+      await tasks.settle();
+      await services.executor.settle();
+      await notifier.settle();
+    }
+  };
+  return {
+    app,
+    services,
+    ...(port !== undefined ? { port } : {}),
+    idle,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await app.stop();
+      await idle();
+      await services.close();
+      await closeProviders(providers);
     },
   };
 }

@@ -17,6 +17,10 @@ export class Tasks {
     this.#running.add(task);
   }
 
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
+
   async settle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running);
   }

@@ -45,6 +45,10 @@ export class SlackNotifier implements Notifier {
     return Promise.resolve();
   }
 
+  get busy(): boolean {
+    return this.#pending.size > 0;
+  }
+
   /** Resolves when everything queued so far has been delivered (or has failed and been logged). */
   async settle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all(this.#pending);

@@ -62,6 +62,10 @@ export class Executor {
     this.kick();
   }
 
+  get busy(): boolean {
+    return this.#running.size > 0;
+  }
+
   /** Resolves when every step started so far has finished. */
   async settle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all(this.#running.values());

@@ -1,0 +1,104 @@
+/** chat.postMessage, chat.update and chat.postEphemeral. */
+import { checkMessageBlocks, describe, LIMITS, withGeneratedIds } from '../../block-kit.ts';
+import type { SimContext } from '../../context.ts';
+import type { SimChannel } from '../../directory.ts';
+import type { JsonObject } from '../../json.ts';
+import type { Author, MessageContent } from '../../messages.ts';
+import { invalidArguments, invalidBlocks, SlackApiError } from '../errors.ts';
+import type { MethodCall, MethodHandler } from '../method.ts';
+import { str } from '../params.ts';
+
+const TS_PATTERN = /^\d+\.\d+$/;
+
+export const postMessage: MethodHandler = (call, ctx) => {
+  const channel = postTarget(call.params, ctx);
+  const content = readContent(call, ctx, LIMITS.messageText);
+  const threadTs = threadRoot(call, ctx, channel);
+  const message = ctx.workspace.messages.post(channel.id, botAuthor(ctx), content, threadTs);
+  return { channel: channel.id, ts: message.ts, message: ctx.workspace.messages.toApi(message) };
+};
+
+export const update: MethodHandler = (call, ctx) => {
+  // chat.update needs the conversation id (a D… for DMs), never a user id.
+  const channel = ctx.workspace.directory.channel(str(call.params, 'channel') ?? '');
+  if (!channel) throw new SlackApiError('channel_not_found');
+  const ts = str(call.params, 'ts');
+  if (ts === undefined) throw invalidArguments('missing required field: ts');
+  const message = ctx.workspace.messages.find(channel.id, ts);
+  if (!message) throw new SlackApiError('message_not_found');
+  if (message.bot_id !== ctx.identity.botId) throw new SlackApiError('cant_update_message');
+  const replacement = readContent(call, ctx, LIMITS.updateText);
+  // Omitted fields keep their previous value; an empty blocks/attachments array removes them.
+  const next: MessageContent = { text: str(call.params, 'text') === undefined ? message.text : replacement.text };
+  const blocks = call.params.blocks === undefined ? message.blocks : replacement.blocks;
+  if (blocks !== undefined && blocks.length > 0) next.blocks = blocks;
+  const attachments = call.params.attachments === undefined ? message.attachments : replacement.attachments;
+  if (attachments !== undefined && attachments.length > 0) next.attachments = attachments;
+  ctx.workspace.messages.update(message, next, ctx.clock());
+  const api = ctx.workspace.messages.toApi(message);
+  return { channel: channel.id, ts: message.ts, text: message.text, message: api };
+};
+
+export const postEphemeral: MethodHandler = (call, ctx) => {
+  const channel = postTarget(call.params, ctx);
+  const userId = str(call.params, 'user');
+  if (userId === undefined) throw invalidArguments('missing required field: user');
+  if (!ctx.workspace.directory.user(userId)) throw new SlackApiError('user_not_found');
+  if (!ctx.workspace.directory.isMember(channel, userId)) throw new SlackApiError('user_not_in_channel');
+  const content = readContent(call, ctx, LIMITS.messageText);
+  const threadTs = str(call.params, 'thread_ts');
+  const message = ctx.workspace.messages.postEphemeral(channel.id, userId, content, threadTs);
+  return { message_ts: message.ts };
+};
+
+/** A channel by id or name, or a user id: posting to a user id posts in the bot's DM with them. */
+function postTarget(params: JsonObject, ctx: SimContext): SimChannel {
+  const target = str(params, 'channel');
+  if (target === undefined || target === '') throw new SlackApiError('channel_not_found');
+  const { directory } = ctx.workspace;
+  if (/^[UW]/.test(target) && directory.user(target)) return directory.openConversation([target]).channel;
+  const channel = directory.channel(target);
+  if (!channel) throw new SlackApiError('channel_not_found');
+  return channel;
+}
+
+/** text/blocks/attachments, checked against Slack's limits; blocks get their block_ids filled. */
+function readContent(call: MethodCall, ctx: SimContext, maxText: number): MessageContent {
+  const { params } = call;
+  const text = str(params, 'text');
+  const { blocks, attachments } = params;
+  if ((text === undefined || text === '') && blocks === undefined && attachments === undefined) throw new SlackApiError('no_text');
+  if (text !== undefined && text.length > maxText) throw new SlackApiError('msg_too_long');
+  const content: MessageContent = { text: text ?? '' };
+  if (blocks !== undefined) {
+    if (!Array.isArray(blocks)) throw new SlackApiError('invalid_blocks_format');
+    const check = checkMessageBlocks(blocks);
+    if (check.errors.length > 0) throw invalidBlocks(check.errors);
+    for (const warning of check.warnings) call.warn(describe(warning));
+    content.blocks = withGeneratedIds(blocks as JsonObject[], ctx.ids);
+  }
+  if (attachments !== undefined) {
+    if (!Array.isArray(attachments)) throw new SlackApiError('invalid_attachments');
+    if (attachments.length > 100) throw new SlackApiError('too_many_attachments');
+    content.attachments = attachments as JsonObject[];
+  }
+  return content;
+}
+
+/**
+ * The thread a reply goes to. A malformed thread_ts is refused; one naming a reply is moved to its
+ * root (Slack threads are one level deep); one naming no message is accepted, as Slack does, but the
+ * reply is invisible there — worth a warning.
+ */
+function threadRoot(call: MethodCall, ctx: SimContext, channel: SimChannel): string | undefined {
+  const threadTs = str(call.params, 'thread_ts');
+  if (threadTs === undefined || threadTs === '') return undefined;
+  if (!TS_PATTERN.test(threadTs)) throw new SlackApiError('invalid_thread_ts', { response_metadata: { messages: [`[ERROR] ${threadTs} is not a valid thread_ts`] } });
+  const parent = ctx.workspace.messages.find(channel.id, threadTs);
+  if (!parent) call.warn(`thread_ts ${threadTs} names no message in ${channel.id}: Slack accepts the reply but nobody sees it`);
+  return parent?.thread_ts ?? threadTs;
+}
+
+function botAuthor(ctx: SimContext): Author {
+  return { user: ctx.identity.botUserId, bot_id: ctx.identity.botId, app_id: ctx.identity.appId };
+}

@@ -1,0 +1,27 @@
+/** The Web API methods the simulator answers, with the token type and scope each requires. */
+import * as auth from './methods/auth.ts';
+import * as chat from './methods/chat.ts';
+import * as conversations from './methods/conversations.ts';
+import * as users from './methods/users.ts';
+import * as views from './methods/views.ts';
+import type { MethodSpec } from './method.ts';
+
+export const METHODS: Readonly<Record<string, MethodSpec>> = {
+  'auth.test': { handler: auth.test, token: 'bot' },
+  'apps.connections.open': { handler: auth.connectionsOpen, token: 'app', scope: 'connections:write' },
+  'chat.postMessage': { handler: chat.postMessage, token: 'bot', scope: 'chat:write', rateKey: 'channel' },
+  'chat.update': { handler: chat.update, token: 'bot', scope: 'chat:write' },
+  'chat.postEphemeral': { handler: chat.postEphemeral, token: 'bot', scope: 'chat:write' },
+  'conversations.open': { handler: conversations.open, token: 'bot', scope: 'im:write' },
+  'views.open': { handler: views.open, token: 'bot' },
+  'views.push': { handler: views.push, token: 'bot' },
+  'views.update': { handler: views.update, token: 'bot' },
+  'views.publish': { handler: views.publish, token: 'bot' },
+  'users.info': { handler: users.info, token: 'bot', scope: 'users:read' },
+  'users.lookupByEmail': { handler: users.lookupByEmail, token: 'bot', scope: 'users:read.email' },
+  'users.profile.get': { handler: users.profileGet, token: 'bot', scope: 'users.profile:read' },
+  'usergroups.users.list': { handler: users.usergroupMembers, token: 'bot', scope: 'usergroups:read' },
+};
+
+/** What a bot token holds unless the simulator is told otherwise: every scope the methods above need. */
+export const DEFAULT_BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'users.profile:read', 'usergroups:read'];

@@ -53,7 +53,8 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
       const params = parameters(request);
       const name = params.get('Action');
       if (!name) throw new EimFault('MissingAction', 'Missing Action');
-      const action = ACTIONS[name];
+      // Own keys only: `Action=constructor` must not reach Object's.
+      const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       const version = params.get('Version');
       if (!action || version !== EIM_VERSION) throw new EimFault('InvalidAction', `Could not find operation ${name} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
       if (!caller.may(name)) throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${name}`);

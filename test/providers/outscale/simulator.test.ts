@@ -154,7 +154,7 @@ describe('Outscale simulator answers', () => {
   });
 
   it('answers unknown actions and versions with InvalidAction', async () => {
-    expect(errorOf(await call('DescribeEverything')).Code).toBe('InvalidAction');
+    for (const action of ['DescribeEverything', 'constructor', 'toString']) expect(errorOf(await call(action)).Code).toBe('InvalidAction');
     const wrongVersion = await call('ListUsers', { params: { Version: '2009-01-01' } });
     expect(wrongVersion.status).toBe(400);
     expect(errorOf(wrongVersion).Code).toBe('InvalidAction');

@@ -54,7 +54,8 @@ export class ScalewayProvider implements Provider {
   }
 
   addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
-    // A second add of the same member answers 409 `already_exists`: the member is there, which is the goal.
+    // [guess] No recording shows a second add of the same member; a 409 `already_exists`, the likely
+    // answer, means the member is there, which is the goal (a 200 is success anyway).
     return this.#editGroup('add-member', group, principal, (f) => f.status === 409 && f.error?.type === 'already_exists');
   }
 

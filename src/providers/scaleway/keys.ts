@@ -68,10 +68,7 @@ export class ApiKeys {
     const { failure } = result;
     if (failure.status >= 500) {
       // A gateway error can come after the key was made: as uncertain as a lost answer.
-      throw new ProviderError('unavailable', `${what}: Scaleway answered HTTP ${failure.status}`, {
-        uncertain: true,
-        ...(failure.requestId && { providerRequestId: failure.requestId }),
-      });
+      throw new ProviderError('unavailable', `${what}: Scaleway answered HTTP ${failure.status}`, { uncertain: true, ...callResult(failure.requestId) });
     }
     const error = toProviderError(failure, what);
     if (error.kind !== 'forbidden' || kind !== 'user') throw error;

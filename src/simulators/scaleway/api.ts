@@ -36,7 +36,7 @@ interface Caller {
 interface Route {
   method: string;
   pattern: RegExp;
-  /** Names the resource in a `permissions_denied` answer. */
+  /** Names the resource in a `permissions_denied` answer ([guess]: Scaleway's own names are not recorded). */
   resource: string;
   write: boolean;
   run: (api: ScalewayApi, call: Call) => SimResponse;

@@ -1,0 +1,19 @@
+/**
+ * The bot scope each Web API method the bot calls needs (Slack's method documentation). Tests check
+ * that every method the app was seen calling is here, and that manifest.yml grants its scope.
+ */
+export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'auth.test': [],
+  'apps.connections.open': [], // the app-level token's connections:write, not a bot scope
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'conversations.open': ['im:write'],
+  'views.open': [],
+  'views.update': [],
+  'views.publish': [],
+  // The profile email in the answer needs users:read.email on top of users:read.
+  'users.info': ['users:read', 'users:read.email'],
+  'users.profile.get': ['users.profile:read'],
+  'usergroups.users.list': ['usergroups:read'],
+};

@@ -68,7 +68,8 @@ export function requestModal(input: RequestModalInput): ModalView {
     type: 'modal',
     callback_id: VIEW.request,
     title: { type: 'plain_text', text: 'Request access' },
-    ...(kind ? { submit: { type: 'plain_text', text: 'Submit' } } : {}),
+    // Slack requires a submit button on any modal with inputs; submitting before choosing is refused per field.
+    submit: { type: 'plain_text', text: 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: JSON.stringify({ kind: kind ?? null }),
     blocks,

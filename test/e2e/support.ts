@@ -1,0 +1,118 @@
+/** The real bot (Bolt, workflow, store, adapters) against the simulated world, driven as Slack would. */
+import { Writable } from 'node:stream';
+import { startBot, type RunningBot } from '../../src/app.ts';
+import { parsePolicy } from '../../src/config/load-policy.ts';
+import { Secret } from '../../src/domain/secret.ts';
+import { createLogger } from '../../src/log.ts';
+import { PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
+import type { SlackAppClient } from '../../src/simulators/slack/index.ts';
+import type { Clock } from '../../src/workflow/ports.ts';
+import { tempDir } from '../support/fixtures.ts';
+
+export { PEOPLE };
+export const SIGNING_SECRET = 'e2e-signing-secret-0123456789';
+
+export interface E2E {
+  world: World;
+  bot: RunningBot;
+  client: SlackAppClient;
+  dataDir: string;
+  logs(): string;
+  close(): Promise<void>;
+}
+
+export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Clock } = {}): Promise<E2E> {
+  const mode = options.mode ?? 'http';
+  const world = await startWorld();
+  const dir = await tempDir();
+  let logText = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logText += chunk.toString();
+      callback();
+    },
+  });
+  const config = parsePolicy(world.policy, 'sandbox-policy.yml', world.env);
+  const bot = await startBot({
+    slack: {
+      botToken: new Secret(world.slack.botToken),
+      apiUrl: world.slack.apiUrl,
+      mode: mode === 'http' ? { type: 'http', signingSecret: new Secret(SIGNING_SECRET), port: 0 } : { type: 'socket', appToken: new Secret(world.slack.appToken) },
+    },
+    config,
+    dataDir: dir.path,
+    log: createLogger({ level: 'debug', destination }),
+    tickMs: 0,
+    retryConfig: { retries: 0 },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const client =
+    mode === 'http'
+      ? world.slack.client({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET })
+      : world.slack.client({ mode: 'socket' });
+  return {
+    world,
+    bot,
+    client,
+    dataDir: dir.path,
+    logs: () => logText,
+    async close() {
+      await bot.stop();
+      await world.close();
+      await dir.remove();
+    },
+  };
+}
+
+/** Opens /iam, picks the kind and the catalog item through the external select, fills and submits. */
+export async function requestThroughModal(
+  e: E2E,
+  user: string,
+  input: { kind: string; itemId: string; duration?: string; reason?: string },
+): Promise<{ outcome: string; errors?: Record<string, string> }> {
+  const command = await e.client.slashCommand({ user, text: '' });
+  if (command.status !== 200) throw new Error(`/iam answered ${command.status}`);
+  await e.bot.idle();
+  const opened = e.world.slack.workspace.openView(user);
+  if (!opened) throw new Error(`/iam opened no modal: ${JSON.stringify(e.world.slack.calls.map((c) => [c.method, c.error]))} ${e.logs().slice(-3000)}`);
+  const viewId = String(opened.view.id);
+  await e.client.blockAction({
+    user,
+    view: viewId,
+    actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: { text: { type: 'plain_text', text: input.kind }, value: input.kind } }],
+  });
+  await e.bot.idle();
+  const suggestion = await e.client.blockSuggestion({ user, view: viewId, actionId: 'iam_item', value: '' });
+  const option = suggestion.options.find((o) => o.value === input.itemId);
+  if (!option) throw new Error(`the catalog search did not offer ${input.itemId}: ${JSON.stringify(suggestion.options)}`);
+  const values: Record<string, string | { text: string; value: string }> = {
+    item: { text: String((option.text as { text: string }).text), value: input.itemId },
+  };
+  if (input.duration !== undefined) values.duration = input.duration;
+  if (input.reason !== undefined) values.reason = input.reason;
+  const submitted = await e.client.submitView({ user, viewId, values });
+  await e.bot.idle();
+  return { outcome: submitted.outcome, ...(submitted.errors ? { errors: submitted.errors } : {}) };
+}
+
+/** The newest message in a DM with a button of this action id. */
+export function dmWithButton(e: E2E, user: string, actionId: string): { channel: string; ts: string } {
+  const messages = e.world.slack.workspace.dmWith(user).filter((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
+  const last = messages.at(-1);
+  if (!last) throw new Error(`no DM to ${user} has a ${actionId} button`);
+  return { channel: last.channel, ts: last.ts };
+}
+
+export async function click(e: E2E, user: string, message: { channel: string; ts: string }, actionId: string): Promise<void> {
+  const result = await e.client.clickButton({ user, message, actionId });
+  if (result.status !== 200) throw new Error(`click ${actionId} answered ${result.status}`);
+  await e.bot.idle();
+}
+
+/** The audit thread of a request: its root message's text and every reply's text. */
+export function auditThread(e: E2E, ref: string): { root: string; replies: string[] } {
+  const root = e.world.slack.workspace.messagesIn('C0AUDIT').find((m) => !m.thread_ts && JSON.stringify(m).includes(ref));
+  if (!root) throw new Error(`no audit thread for ${ref}`);
+  const replies = e.world.slack.workspace.threadOf(root.channel, root.ts).filter((m) => m.ts !== root.ts);
+  return { root: JSON.stringify(root.blocks ?? root.text), replies: replies.map((m) => m.text ?? '') };
+}

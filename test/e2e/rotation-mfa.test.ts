@@ -1,0 +1,113 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+
+let e: E2E;
+afterEach(() => e?.close());
+
+const { alice, bob, carol } = PEOPLE;
+
+/** The secret shown in the reveal modal (the one place it may appear). */
+function revealedSecret(e: E2E, user: string): string {
+  const view = e.world.slack.workspace.openView(user);
+  const text = JSON.stringify(view?.view.blocks ?? []);
+  const match = /```([^`]+)```/.exec(text);
+  if (!match?.[1]) throw new Error(`no secret in ${user}'s open modal`);
+  return match[1];
+}
+
+/** Everything the bot wrote outside the reveal modal: Slack calls, the data directory, the logs. */
+async function everythingWritten(e: E2E): Promise<string> {
+  const calls = e.world.slack.calls.filter((c) => !(c.method === 'views.open' && JSON.stringify(c.params).includes('iam_reveal_secret')));
+  const files = await readdir(e.dataDir);
+  const contents = await Promise.all(files.map((f) => readFile(join(e.dataDir, f), 'utf8').catch(() => '')));
+  return [JSON.stringify(calls), ...contents, e.logs()].join('\n');
+}
+
+describe('key rotation through Slack', () => {
+  it('Outscale: reveal once, confirm, the old key goes inactive; the secret is nowhere else', async () => {
+    e = await startE2E();
+    const oldKey = e.world.outscale.state.keysOf('alice')[0]?.id;
+    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'osc-my-key', reason: 'quarterly rotation' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    const reveal = dmWithButton(e, alice.id, 'iam_reveal');
+    await click(e, alice.id, reveal, 'iam_reveal');
+    const secret = revealedSecret(e, alice.id);
+    const keys = e.world.outscale.state.keysOf('alice');
+    const newKey = keys.find((k) => k.id !== oldKey);
+    expect(newKey?.secret).toBe(secret);
+    // The Reveal button is gone; a second click that raced the update is refused.
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).not.toContain('iam_reveal"');
+    const requestId = (await e.bot.services.service.find('REQ-0001')).id;
+    await e.client.blockAction({ user: alice.id, message: reveal, actions: [{ type: 'button', action_id: 'iam_reveal', block_id: 'reveal', value: requestId }] });
+    await e.bot.idle();
+    expect(e.world.slack.workspace.ephemeralFor(alice.id).at(-1)?.text).toMatch(/not waiting for you to reveal/);
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
+    expect(e.world.outscale.state.keysOf('alice').map((k) => [k.id, k.status])).toEqual([
+      [oldKey, 'Inactive'],
+      [newKey?.id, 'Active'],
+    ]);
+    expect(await everythingWritten(e)).not.toContain(secret);
+  });
+
+  it('JCS: the old key is deleted once the owner confirms', async () => {
+    e = await startE2E();
+    const oldKey = e.world.jcs.state.keysOf('alice')[0]?.access;
+    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'jcs-my-key', reason: 'rotation' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_reveal'), 'iam_reveal');
+    const secret = revealedSecret(e, alice.id);
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
+    const keys = e.world.jcs.state.keysOf('alice');
+    expect(keys).toHaveLength(1);
+    expect(keys[0]?.access).not.toBe(oldKey);
+    expect(await everythingWritten(e)).not.toContain(secret);
+  });
+
+  it('Scaleway: a CI application key, rotated on approval by a platform lead', async () => {
+    e = await startE2E();
+    const app = e.world.ids.scalewayApplication;
+    const before = e.world.scaleway.state.keysOf(app).map((k) => k.accessKey);
+    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'scw-ci-key', reason: 'CI secret leaked in a log' });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_reveal'), 'iam_reveal');
+    const secret = revealedSecret(e, alice.id);
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
+    const after = e.world.scaleway.state.keysOf(app);
+    expect(after.map((k) => k.secretKey)).toEqual([secret]);
+    for (const key of before) expect(after.map((k) => k.accessKey)).not.toContain(key);
+    expect(await everythingWritten(e)).not.toContain(secret);
+  });
+
+  it('Cloudflare: the CI token is rolled and its new value revealed once', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'cf-ci-token', reason: 'rotation' });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    const reveal = dmWithButton(e, alice.id, 'iam_reveal');
+    await click(e, alice.id, reveal, 'iam_reveal');
+    const secret = revealedSecret(e, alice.id);
+    expect(e.world.cloudflare.state.tokenByValue(secret)?.id).toBe(e.world.ids.cloudflareToken);
+    await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('Rotation complete');
+    expect(await everythingWritten(e)).not.toContain(secret);
+  });
+});
+
+describe('MFA reset through Slack', () => {
+  it('JCS: the approver must attest the identity check; then the device is removed', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    const modal = e.world.slack.workspace.openView(carol.id);
+    expect(JSON.stringify(modal?.view)).toContain('verified the requester');
+    const unchecked = await e.client.submitView({ user: carol.id, values: { verified: [] } }).catch((error: unknown) => error);
+    // Slack's client refuses to submit a required checkbox left empty.
+    expect(unchecked).toBeInstanceOf(Error);
+    expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeDefined();
+    const submitted = await e.client.submitView({ user: carol.id, values: { verified: ['verified'] } });
+    expect(submitted.outcome).toBe('closed');
+    await e.bot.idle();
+    expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeUndefined();
+  });
+});

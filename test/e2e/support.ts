@@ -21,7 +21,7 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Clock } = {}): Promise<E2E> {
+export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Clock; policy?: (text: string) => string } = {}): Promise<E2E> {
   const mode = options.mode ?? 'http';
   const world = await startWorld();
   const dir = await tempDir();
@@ -32,7 +32,7 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
       callback();
     },
   });
-  const config = parsePolicy(world.policy, 'sandbox-policy.yml', world.env);
+  const config = parsePolicy(options.policy ? options.policy(world.policy) : world.policy, 'sandbox-policy.yml', world.env);
   const bot = await startBot({
     slack: {
       botToken: new Secret(world.slack.botToken),

@@ -1,0 +1,119 @@
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
+import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+
+let e: E2E;
+afterEach(() => e?.close());
+
+const { alice, bob, carol, dave } = PEOPLE;
+const stateOf = async (ref: string) => (await e.bot.services.service.find(ref)).status.state;
+
+describe('decisions', () => {
+  it('a denial needs a reason in the modal, and the requester hears it', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'curious' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_deny'), 'iam_deny');
+    const blank = await e.client.submitView({ user: bob.id, values: { reason: '   ' } });
+    expect(blank.outcome).toBe('errors');
+    expect(blank.errors?.reason).toMatch(/needs a reason/);
+    expect(await stateOf('REQ-0001')).toBe('pending');
+    const denied = await e.client.submitView({ user: bob.id, values: { reason: 'use the read-only group' } });
+    expect(denied.outcome).toBe('closed');
+    await e.bot.idle();
+    expect(await stateOf('REQ-0001')).toBe('denied');
+    expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text).join('\n')).toContain('use the read-only group');
+    expect(e.world.jcs.state.members('devs')).toEqual([]);
+  });
+
+  it('refuses self-approval, even through a crafted click', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, bob.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'me too' });
+    const requestId = (await e.bot.services.service.find('REQ-0001')).id;
+    const dm = e.world.slack.workspace.dmChannel(bob.id) ?? '';
+    await e.client.blockAction({ user: bob.id, message: { channel: dm, ts: e.world.slack.workspace.dmWith(bob.id)[0]?.ts ?? '' }, actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }] });
+    await e.bot.idle();
+    expect(await stateOf('REQ-0001')).toBe('pending');
+    expect(e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text).toMatch(/not in managers|own request/);
+  });
+
+  it('two approvers clicking at once give one transition and one execution', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'scw-mfa', reason: 'new phone' });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    await click(e, dave.id, dmWithButton(e, dave.id, 'iam_approve'), 'iam_approve');
+    const [a, b] = await Promise.all([
+      e.client.submitView({ user: carol.id, values: { verified: ['verified'] } }),
+      e.client.submitView({ user: dave.id, values: { verified: ['verified'] } }),
+    ]);
+    await e.bot.idle();
+    expect([a.outcome, b.outcome].sort()).toEqual(['closed', 'errors']);
+    const resets = e.world.scaleway.server.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/mfa-otp'));
+    expect(resets).toHaveLength(1);
+    expect(await stateOf('REQ-0001')).toBe('completed');
+  });
+
+  it('never offers a kind the provider does not support', async () => {
+    e = await startE2E({ policy: (text) => text.replace('catalog:\n', 'catalog:\n  - { id: osc-mfa, title: Outscale MFA, provider: osc, kind: mfa.reset, approvers: [managers] }\n') });
+    await e.client.slashCommand({ user: alice.id, text: '' });
+    await e.bot.idle();
+    const view = e.world.slack.workspace.openView(alice.id);
+    await e.client.blockAction({
+      user: alice.id,
+      view: String(view?.view.id),
+      actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'mfa.reset' } }],
+    });
+    await e.bot.idle();
+    const offered = await e.client.blockSuggestion({ user: alice.id, view: String(view?.view.id), actionId: 'iam_item', value: '' });
+    expect(offered.options.map((o) => o.value)).toEqual(['jcs-mfa', 'scw-mfa']);
+  });
+});
+
+describe('what Slack sends that the bot must refuse', () => {
+  it('a bad signature or a stale timestamp gets 401 and changes nothing', async () => {
+    e = await startE2E();
+    const bad = await e.client.slashCommand({ user: alice.id, text: 'cancel REQ-0001' }, { badSignature: true });
+    const stale = await e.client.slashCommand({ user: alice.id, text: '' }, { staleSeconds: 301 });
+    expect([bad.status, stale.status]).toEqual([401, 401]);
+    await e.bot.idle();
+    expect(e.world.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+  });
+
+  it('malformed and unknown payloads neither crash the bot nor change anything', async () => {
+    e = await startE2E();
+    const url = `http://127.0.0.1:${e.bot.port}/slack/events`;
+    for (const body of ['payload=not-json', 'payload=%7B%22type%22%3A%22block_actions%22%7D', 'garbage', '']) {
+      const response = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await response.body.dump();
+      expect(response.statusCode).toBeLessThan(500);
+    }
+    const unknown = await e.client.blockAction({ user: alice.id, view: 'V0NOPE', actions: [{ type: 'button', action_id: 'iam_approve', value: 'no-such-request' }] }).catch(() => undefined);
+    expect(unknown === undefined || unknown.status < 500).toBe(true);
+    await e.bot.idle();
+    expect(await e.bot.services.store.list()).toEqual([]);
+    const health = await request(`http://127.0.0.1:${e.bot.port}/healthz`);
+    expect(health.statusCode).toBe(200);
+    await health.body.dump();
+  });
+
+  it('answers an unknown sub-command with the help, privately', async () => {
+    e = await startE2E();
+    await e.client.slashCommand({ user: alice.id, text: 'frobnicate now' });
+    await e.bot.idle();
+    const answer = e.world.slack.workspace.responsePosts().at(-1);
+    expect(JSON.stringify(answer)).toContain('I don');
+    expect(JSON.stringify(answer)).toContain('/iam status');
+    expect(JSON.stringify(answer)).toContain('ephemeral');
+  });
+
+  it('calls only Web API methods whose scopes the manifest grants', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'x' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    await e.client.appHomeOpened({ user: bob.id });
+    await e.client.slashCommand({ user: alice.id, text: 'status REQ-0001' });
+    await e.bot.idle();
+    const methods = new Set(e.world.slack.calls.map((c) => c.method));
+    for (const method of methods) expect(Object.keys(METHOD_SCOPES), `${method} has no scope entry`).toContain(method);
+  });
+});

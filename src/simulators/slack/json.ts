@@ -5,11 +5,6 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The `text` of a Block Kit text object (`{ type, text }`), when it has one. */
-export function textOf(value: unknown): string | undefined {
-  return isObject(value) && typeof value.text === 'string' ? value.text : undefined;
-}
-
 /** Parses JSON, or returns undefined: callers decide which Slack error a malformed document is. */
 export function tryParseJson(text: string): unknown {
   try {

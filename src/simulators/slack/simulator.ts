@@ -62,21 +62,27 @@ const DEFAULT_IDENTITY: SlackIdentity = {
 };
 
 export class SlackSimulator {
+  /** http://127.0.0.1:port */
+  readonly url: string;
+  /** What Bolt's `clientOptions.slackApiUrl` takes. */
   readonly apiUrl: string;
+  readonly identity: SlackIdentity;
+  /** Seed it; read what the app did. */
+  readonly workspace: Workspace;
 
   private constructor(
-    readonly url: string,
+    private readonly ctx: SimContext,
     readonly botToken: string,
     readonly appToken: string,
-    readonly identity: SlackIdentity,
-    readonly workspace: Workspace,
     readonly socketMode: SocketModeServer,
-    private readonly ctx: SimContext,
     private readonly webApi: WebApi,
     private readonly faults: FaultInjector,
     private readonly server: Server,
   ) {
-    this.apiUrl = `${url}/api/`;
+    this.url = ctx.baseUrl;
+    this.apiUrl = `${ctx.baseUrl}/api/`;
+    this.identity = ctx.identity;
+    this.workspace = ctx.workspace;
   }
 
   static async start(options: SlackSimulatorOptions = {}): Promise<SlackSimulator> {
@@ -118,7 +124,7 @@ export class SlackSimulator {
       faults,
       ...(rateLimits ? { rateLimiter: new RateLimiter(clock, rateLimits) } : {}),
     });
-    const sim = new SlackSimulator(url, botToken, appToken, identity, workspace, socketMode, ctx, webApi, faults, server);
+    const sim = new SlackSimulator(ctx, botToken, appToken, socketMode, webApi, faults, server);
     server.on('request', (req, res) => void sim.#route(req, res));
     server.on('upgrade', (req, socket, head: Buffer) => {
       if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();

@@ -9,12 +9,6 @@ export function str(params: JsonObject, key: string): string | undefined {
   return undefined;
 }
 
-/** A boolean argument: true, "true" or "1". */
-export function flag(params: JsonObject, key: string): boolean {
-  const value = params[key];
-  return value === true || value === 'true' || value === '1';
-}
-
 /** A comma-separated list argument (conversations.open users). */
 export function list(params: JsonObject, key: string): string[] {
   return (str(params, key) ?? '')

@@ -3,22 +3,17 @@
  * requests in the store. Goal: p50 at 100,000 ≤ 2 × p50 at 0.
  *   npm run bench:store [-- --samples 400]
  */
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
-import { apply, denied, makeRequest } from '../test/support/fixtures.ts';
+import { apply, makeRequest } from '../test/support/fixtures.ts';
+import { seedClosedRequests } from './seed.ts';
 
 const { values } = parseArgs({ options: { samples: { type: 'string', default: '300' } } });
 const samples = Number(values.samples);
 const OPEN_REQUESTS = 50;
-
-async function seedArchive(dir: string, closed: number): Promise<void> {
-  const lines: string[] = [];
-  for (let n = 1; n <= closed; n++) lines.push(JSON.stringify(denied(makeRequest(n, { requester: `U${n % 500}` }))));
-  await writeFile(join(dir, 'archive.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -27,7 +22,7 @@ function percentile(sorted: number[], p: number): number {
 async function measure(closed: number): Promise<{ p50: number; p99: number; openMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'iam-bot-bench-'));
   try {
-    await seedArchive(dir, closed);
+    await seedClosedRequests(dir, closed);
     const started = performance.now();
     const store = await LowdbStore.open({ dataDir: dir });
     const openMs = performance.now() - started;

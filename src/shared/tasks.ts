@@ -9,8 +9,10 @@ export class Tasks {
 
   constructor(private readonly log: Logger) {}
 
+  /** Starts `work` on the next turn of the event loop, so the caller's answer to Slack leaves first. */
   run(name: string, work: () => Promise<unknown>): void {
-    const task = work()
+    const task = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(work)
       .then(() => undefined)
       .catch((error: unknown) => this.log.error({ err: error, task: name }, 'background task failed'))
       .finally(() => this.#running.delete(task));

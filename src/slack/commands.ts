@@ -12,8 +12,14 @@ const MAX_LINES = 15;
 
 export function registerCommands(app: App, ctx: BotContext): void {
   app.command('/iam', async ({ command, ack, respond }) => {
-    await ack();
     const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const known = ['', 'status', 'history', 'pending', 'cancel', 'retry'];
+    // Help needs no work: it goes back in the acknowledgement itself, with no second round-trip.
+    if (!known.includes(sub.toLowerCase())) {
+      await ack({ response_type: 'ephemeral', text: sub.toLowerCase() === 'help' ? helpText() : helpText(command.text.trim().slice(0, 100)) });
+      return;
+    }
+    await ack();
     const user = command.user_id;
     const reply = (text: string) => respond({ response_type: 'ephemeral', text });
     ctx.tasks.run('/iam', async () => {
@@ -21,8 +27,6 @@ export function registerCommands(app: App, ctx: BotContext): void {
         switch (sub.toLowerCase()) {
           case '':
             return await openRequestModal(ctx, user, command.trigger_id, reply);
-          case 'help':
-            return await reply(helpText());
           case 'status':
             return await reply(await status(ctx, user, args[0]));
           case 'history':
@@ -35,8 +39,6 @@ export function registerCommands(app: App, ctx: BotContext): void {
           case 'retry':
             if (!args[0]) return await reply('Which request? `/iam retry REQ-0042`');
             return await reply(`${(await ctx.service.retry(user, args[0])).ref} will be tried again.`);
-          default:
-            return await reply(helpText(command.text.trim().slice(0, 100)));
         }
       } catch (error) {
         await reply(explain(ctx, error, `run /iam ${sub}`));

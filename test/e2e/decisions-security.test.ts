@@ -98,12 +98,9 @@ describe('what Slack sends that the bot must refuse', () => {
 
   it('answers an unknown sub-command with the help, privately', async () => {
     e = await startE2E();
-    await e.client.slashCommand({ user: alice.id, text: 'frobnicate now' });
-    await e.bot.idle();
-    const answer = e.world.slack.workspace.responsePosts().at(-1);
-    expect(JSON.stringify(answer)).toContain('I don');
-    expect(JSON.stringify(answer)).toContain('/iam status');
-    expect(JSON.stringify(answer)).toContain('ephemeral');
+    const answer = await e.client.slashCommand({ user: alice.id, text: 'frobnicate now' });
+    expect(answer.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("I don't know `/iam frobnicate now`") });
+    expect(JSON.stringify(answer.json)).toContain('/iam status');
   });
 
   it('calls only Web API methods whose scopes the manifest grants', async () => {

@@ -63,3 +63,5 @@ process.stdout.write(
     closed: CLOSED,
   })}\n`,
 );
+// A clean exit on SIGTERM lets node flags such as --cpu-prof write their output.
+process.once('SIGTERM', () => process.exit(0));

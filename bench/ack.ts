@@ -33,12 +33,13 @@ interface Servers {
  */
 const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-function start(script: string, stdin: 'ignore' | 'pipe', cpu: number): { child: ChildProcess; line: Promise<string> } {
-  const command = [process.execPath, '--import', 'tsx', new URL(script, import.meta.url).pathname];
+function start(script: string, stdin: 'ignore' | 'pipe', cpu: number, flags?: string[]): { child: ChildProcess; line: Promise<string> } {
+  const command = [process.execPath, ...(flags ?? []), '--import', 'tsx', new URL(script, import.meta.url).pathname];
   const [file, ...args] = pin ? ['taskset', '-c', String(cpu), ...command] : command;
   const child = spawn(file!, args, { stdio: [stdin, 'pipe', 'inherit'] });
   const line = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    // The first JSON line: node flags such as --trace-gc may print before it.
+    createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('{') && resolve(line));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { child, line };
@@ -47,7 +48,7 @@ function start(script: string, stdin: 'ignore' | 'pipe', cpu: number): { child: 
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)]);
 const world = start('./ack-world.ts', 'ignore', 1);
 const worldInfo = await world.line;
-const server = start('./ack-servers.ts', 'pipe', 0);
+const server = start('./ack-servers.ts', 'pipe', 0, process.env.BENCH_SERVER_NODE_FLAGS?.split(' '));
 server.child.stdin!.write(`${worldInfo}\n`);
 const servers = JSON.parse(await server.line) as Servers;
 
@@ -90,12 +91,12 @@ function clickBody(): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-async function fire(port: number): Promise<autocannon.Result> {
+async function fire(port: number, seconds = Number(values.seconds)): Promise<autocannon.Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}/slack/events`,
     method: 'POST',
     connections: Number(values.connections),
-    duration: Number(values.seconds),
+    duration: seconds,
     overallRate: Number(values.rate),
     requests: [
       {
@@ -114,8 +115,14 @@ function line(name: string, r: autocannon.Result): string {
 }
 
 try {
-  await fire(servers.bare); // warm-up of the machine, not measured
+  // Warm-up, not measured: the first requests load modules and compile code on both apps. The apps
+  // share a process, so each measurement starts after the other's background work has drained.
+  const quiet = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+  await fire(servers.bot, 2);
+  await fire(servers.bare, 2);
+  await quiet();
   const bare = await fire(servers.bare);
+  await quiet();
   const bot = await fire(servers.bot);
   console.log(
     `ack latency at ${values.rate} req/s over ${values.connections} connections, ${values.seconds} s each; iam-bot's store holds ${servers.closed.toLocaleString('en')} closed requests; servers ${pin ? 'pinned to core 0, Slack simulator and load on core 1' : 'not pinned'}`,
@@ -125,6 +132,6 @@ try {
   const ratio = bot.latency.p99 / Math.max(bare.latency.p99, 0.001);
   console.log(`p99 ratio iam-bot / bare = ${ratio.toFixed(2)}  (goal ≤ 1.50: ${ratio <= 1.5 ? 'met' : 'NOT met'}); slowest iam-bot ack ${bot.latency.max} ms (Slack allows 3000)`);
 } finally {
-  server.child.kill('SIGKILL');
+  server.child.kill('SIGTERM');
   world.child.kill('SIGKILL');
 }

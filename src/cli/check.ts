@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { loadPolicy } from '../config/load-policy.ts';
 import { PolicyError, formatProblem } from '../config/problems.ts';
 import { summarize } from '../config/summary.ts';
+import { createLogger } from '../log.ts';
 import { EXIT, type Io } from './io.ts';
+import { probeProviders } from './probe.ts';
 
 export const checkHelp = `Usage: iam-bot check --config FILE
 
@@ -11,13 +13,17 @@ and exits 0, or prints each problem as file:line:col and exits 1. An env: refere
 not set here is a warning (a CI job checking the policy has no production secrets), unless
 --require-env makes it a problem, as it is for \`start\`.
 
+Then it reaches every provider whose credentials are set with one read-only call, and reports
+reachability, latency and authentication errors; an unreachable provider makes the exit code 1.
+
 Options:
   --config FILE   the policy file (default: $IAM_BOT_POLICY, then ./policy.yml)
   --require-env   every env: reference must be set
+  --offline       validate only; do not contact the providers
   --help          this text`;
 
 export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, 'require-env': { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, 'require-env': { type: 'boolean' }, offline: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
     io.out(checkHelp);
     return EXIT.ok;
@@ -29,7 +35,11 @@ export async function check(args: string[], io: Io): Promise<number> {
     for (const warning of config.warnings) io.err(`warning: ${formatProblem(warning)}`);
     const note = config.warnings.length > 0 ? ` (${config.warnings.length} environment variable${config.warnings.length === 1 ? '' : 's'} not set here: start will refuse until they are)` : '';
     io.out(`${file}: OK${note}`);
-    return EXIT.ok;
+    if (values.offline || Object.keys(config.providers).length === 0) return EXIT.ok;
+    io.out('\nProviders (one read-only call each):');
+    const results = await probeProviders(config, createLogger({ level: 'silent' }));
+    for (const r of results) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.provider.padEnd(14)} ${String(r.ms).padStart(5)} ms  ${r.detail}`);
+    return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     io.err(error.message);

@@ -6,6 +6,7 @@ import { dataFiles } from '../../src/app.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { cli } from '../support/cli.ts';
 import { world } from '../support/services.ts';
+import { startWorld } from '../../src/sandbox/world.ts';
 
 const root = join(import.meta.dirname, '../..');
 const examplePolicy = join(root, 'examples/policy.yml');
@@ -118,7 +119,7 @@ describe('iam-bot audit', () => {
 
 describe('iam-bot check', () => {
   it('accepts the example policy and prints a summary without secrets', async () => {
-    const result = await cli(['check', '--config', examplePolicy], exampleEnv);
+    const result = await cli(['check', '--offline', '--config', examplePolicy], exampleEnv);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('OK');
     for (const value of Object.values(exampleEnv)) expect(result.stdout + result.stderr).not.toContain(value);
@@ -132,6 +133,25 @@ describe('iam-bot check', () => {
     const strict = await cli(['check', '--require-env', '--config', examplePolicy], {});
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('environment variable CLOUDFLARE_API_TOKEN is not set');
+  });
+
+  it('reaches every provider read-only and reports each one, failing on a rejected credential', async () => {
+    const world = await startWorld();
+    try {
+      const file = join(dir.path, 'world.yml');
+      await writeFile(file, world.policy);
+      const good = await cli(['check', '--config', file], world.env);
+      expect(good.code).toBe(0);
+      for (const provider of ['cf', 'scw', 'osc', 'jcs']) expect(good.stdout).toMatch(new RegExp(`ok +${provider} +\\d+ ms +reachable, credentials accepted`));
+      const writes = [world.cloudflare, world.scaleway, world.outscale, world.jcs].flatMap((sim) => sim.server.requests).filter((r) => r.method !== 'GET' && !/Action=(List|Get)/.test(r.body));
+      expect(writes).toEqual([]);
+      const bad = await cli(['check', '--config', file], { ...world.env, CLOUDFLARE_API_TOKEN: 'wrong-token-value-0000000000000000000000' });
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/FAIL cf +\d+ ms +unauthorized/);
+      expect(bad.stdout + bad.stderr).not.toContain('wrong-token-value');
+    } finally {
+      await world.close();
+    }
   });
 
   it('rejects a broken copy with file:line:col', async () => {
@@ -165,7 +185,7 @@ describe('the iam-bot executable', () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
     const policy = join(dir.path, 'copy.yml');
     await copyFile(examplePolicy, policy);
-    const checked = spawnSync(process.execPath, [bin, 'check', '--config', policy], { encoding: 'utf8', env: { PATH: process.env.PATH, ...exampleEnv } });
+    const checked = spawnSync(process.execPath, [bin, 'check', '--offline', '--config', policy], { encoding: 'utf8', env: { PATH: process.env.PATH, ...exampleEnv } });
     expect(checked.status).toBe(0);
   });
 });

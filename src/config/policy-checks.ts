@@ -33,6 +33,11 @@ export function checkReferences(parts: PolicyParts): Finding[] {
       findings.push({ path: at('provider'), message: `no provider named "${item.provider}"${known('providers', providerIds)}` });
     }
     findings.push(...kindFindings(item, at));
+    const providerType = item.provider === undefined ? undefined : parts.providers[item.provider]?.type;
+    if (providerType === 'cloudflare' && item.kind === 'key.rotate' && item.principal === undefined) {
+      // Cloudflare rolls account-owned tokens; a person's own user tokens need that person's credentials.
+      findings.push({ path: at('kind'), message: 'key.rotate on Cloudflare needs a principal: the id or name of the account API token to roll' });
+    }
 
     item.approvers?.forEach((stage, s) => {
       if (stage === undefined) return;

@@ -217,3 +217,17 @@ describe('policy problems: all of them at once', () => {
     expect(problems(policy({ 15: '    group: ""' }))).toEqual(['policy.yml:15:12: catalog[0].group: must not be empty']);
   });
 });
+
+describe('provider-specific catalog rules', () => {
+  it('requires a principal for a Cloudflare key rotation', async () => {
+    const text = [
+      'providers:',
+      '  cf: { type: cloudflare, accountId: "a1", token: env:CF_TOKEN }',
+      'approvers:',
+      '  leads: { users: [U0BOB] }',
+      'catalog:',
+      '  - { id: cf-key, provider: cf, kind: key.rotate, approvers: [leads] }',
+    ].join('\n');
+    expect(() => parsePolicy(text, 'p.yml', { CF_TOKEN: 'x' })).toThrow(/^p\.yml:6:\d+: catalog\[0\]\.kind: key\.rotate on Cloudflare needs a principal/m);
+  });
+});

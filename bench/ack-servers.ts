@@ -4,7 +4,7 @@
  * bare Bolt app that only acks. Reads the world's description (bench/ack-world.ts) as one JSON line on
  * stdin; prints one JSON line with the ports, then serves until killed.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ const bare = new App({
 bare.command('/iam', async ({ ack }) => ack());
 bare.action(/.*/, async ({ ack }) => ack());
 await bare.init();
-const bareServer = (await bare.start(0)) as import('node:http').Server;
+const bareServer = (await bare.start(0)) as Server;
 // Where response_url answers go: accepted and dropped.
 const sink = createServer((req, res) => req.resume().on('end', () => res.end('ok')));
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));

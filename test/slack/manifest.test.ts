@@ -14,7 +14,7 @@ async function manifest(): Promise<Record<string, unknown>> {
 
 describe('manifest.yml', () => {
   it("validates against Slack's official app manifest schema", async () => {
-    const schema = JSON.parse(await readFile(join(root, '../shared/reference/slack/manifest.schema.json'), 'utf8')) as object;
+    const schema = JSON.parse(await readFile(join(root, 'test/fixtures/manifest.schema.json'), 'utf8')) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);

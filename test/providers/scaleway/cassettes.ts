@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SimServer, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
 
-export const CASSETTE_DIR = '/work/shared/reference/scaleway-recorded';
+export const CASSETTE_DIR = join(import.meta.dirname, '../../fixtures/scaleway-recorded');
 
 export interface Interaction {
   cassette: string;

@@ -77,51 +77,42 @@ export function requestModal(input: RequestModalInput): ModalView {
 }
 
 export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW.deny,
-    title: { type: 'plain_text', text: truncate(`Deny ${request.ref}`, LIMITS.modalTitle) },
-    submit: { type: 'plain_text', text: 'Deny' },
-    close: { type: 'plain_text', text: 'Back' },
-    private_metadata: request.id,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
-      {
-        type: 'input',
-        block_id: BLOCK.reason,
-        label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
-        element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
-      },
-    ],
-  };
+  return decisionModal(request, item, VIEW.deny, { title: `Deny ${request.ref}`, submit: 'Deny' }, {
+    type: 'input',
+    block_id: BLOCK.reason,
+    label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
+    element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
+  });
 }
 
 /** MFA resets hand an account to whoever holds the requester's password: the approver attests first. */
 export function mfaConfirmModal(request: Request, item: CatalogItem | undefined): ModalView {
+  return decisionModal(request, item, VIEW.mfaConfirm, { title: `Approve ${request.ref}`, submit: 'Approve' }, {
+    type: 'input',
+    block_id: BLOCK.verified,
+    label: { type: 'plain_text', text: 'Identity check' },
+    element: {
+      type: 'checkboxes',
+      action_id: ACTION.verified,
+      options: [
+        {
+          text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band* (a call or a face-to-face check, not Slack).' },
+          value: 'verified',
+        },
+      ],
+    },
+  });
+}
+
+/** A modal deciding one request (its id in private_metadata): the request, then the one input it needs. */
+function decisionModal(request: Request, item: CatalogItem | undefined, callbackId: string, labels: { title: string; submit: string }, input: KnownBlock): ModalView {
   return {
     type: 'modal',
-    callback_id: VIEW.mfaConfirm,
-    title: { type: 'plain_text', text: truncate(`Approve ${request.ref}`, LIMITS.modalTitle) },
-    submit: { type: 'plain_text', text: 'Approve' },
+    callback_id: callbackId,
+    title: { type: 'plain_text', text: truncate(labels.title, LIMITS.modalTitle) },
+    submit: { type: 'plain_text', text: labels.submit },
     close: { type: 'plain_text', text: 'Back' },
     private_metadata: request.id,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
-      {
-        type: 'input',
-        block_id: BLOCK.verified,
-        label: { type: 'plain_text', text: 'Identity check' },
-        element: {
-          type: 'checkboxes',
-          action_id: ACTION.verified,
-          options: [
-            {
-              text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band* (a call or a face-to-face check, not Slack).' },
-              value: 'verified',
-            },
-          ],
-        },
-      },
-    ],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } }, input],
   };
 }

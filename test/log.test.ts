@@ -1,22 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../src/domain/secret.ts';
 import { createLogger } from '../src/log.ts';
-
-function capture() {
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  return { destination, text: () => text };
-}
+import { captureOutput } from './support/capture-log.ts';
 
 describe('logs', () => {
   it('drop secret-named fields by configuration and print Secret values as [redacted]', () => {
-    const out = capture();
+    const out = captureOutput();
     const log = createLogger({ level: 'info', destination: out.destination });
     log.info(
       {

@@ -1,20 +1,15 @@
 import { appendFile } from 'node:fs/promises';
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { exportAudit } from '../../src/audit/export.ts';
+import { captureOutput } from '../support/capture-log.ts';
 import { T0, event, logWith, readLines, tempLogPath } from './support.ts';
 
 /** A writable that keeps what it is given, so tests can check the export and that it was left open. */
 function sink(): Writable & { text: () => string } {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return Object.assign(out, { text: () => text });
+  const { destination, text } = captureOutput();
+  return Object.assign(destination, { text });
 }
 
 /** RFC 4180 parsing, enough to read the export back: quoted fields, doubled quotes, CRLF or LF rows. */

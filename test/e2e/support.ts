@@ -1,12 +1,11 @@
 /** The real bot (Bolt, workflow, store, adapters) against the simulated world, driven as Slack would. */
-import { Writable } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/app.ts';
 import { parsePolicy } from '../../src/config/load-policy.ts';
 import { Secret } from '../../src/domain/secret.ts';
-import { createLogger } from '../../src/log.ts';
 import { PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
 import type { SlackAppClient } from '../../src/simulators/slack/index.ts';
 import type { Clock } from '../../src/workflow/ports.ts';
+import { captureLog } from '../support/capture-log.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 export { PEOPLE };
@@ -25,13 +24,7 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
   const mode = options.mode ?? 'http';
   const world = await startWorld();
   const dir = await tempDir();
-  let logText = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      logText += chunk.toString();
-      callback();
-    },
-  });
+  const { log, text: logText } = captureLog();
   const config = parsePolicy(options.policy ? options.policy(world.policy) : world.policy, 'sandbox-policy.yml', world.env);
   const bot = await startBot({
     slack: {
@@ -41,7 +34,7 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
     },
     config,
     dataDir: dir.path,
-    log: createLogger({ level: 'debug', destination }),
+    log,
     tickMs: 0,
     retryConfig: { retries: 0 },
     ...(options.clock ? { clock: options.clock } : {}),
@@ -55,7 +48,7 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
     bot,
     client,
     dataDir: dir.path,
-    logs: () => logText,
+    logs: logText,
     async close() {
       await bot.stop();
       await world.close();

@@ -1,12 +1,11 @@
 /** A Cloudflare simulator and an adapter pointed at it, with captured logs and recorded retry waits. */
-import { Writable } from 'node:stream';
 import type { CloudflareSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createLogger } from '../../../src/log.ts';
 import { createCloudflareProvider } from '../../../src/providers/cloudflare/index.ts';
 import type { Provider } from '../../../src/providers/port.ts';
 import type { SimRequest } from '../../../src/simulators/shared/sim-server.ts';
 import { startCloudflareSimulator, type CloudflareSimulator, type CloudflareSimulatorOptions } from '../../../src/simulators/cloudflare/index.ts';
+import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
   sim: CloudflareSimulator;
@@ -22,14 +21,7 @@ export interface Rig {
 
 export async function rig(options: CloudflareSimulatorOptions = {}): Promise<Rig> {
   const sim = await startCloudflareSimulator(options);
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  const log = createLogger({ level: 'debug', destination });
+  const { log, text } = captureLog();
   const waits: number[] = [];
   const providers: Provider[] = [];
   const providerWith = (overrides: Partial<CloudflareSettings>): Provider => {
@@ -55,7 +47,7 @@ export async function rig(options: CloudflareSimulatorOptions = {}): Promise<Rig
   return {
     sim,
     provider: providerWith({}),
-    logs: () => text,
+    logs: text,
     waits,
     providerWith,
     close: async () => {

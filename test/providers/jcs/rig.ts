@@ -1,12 +1,11 @@
 /** A JCS simulator and an adapter pointed at it, with captured logs and recorded (not slept) retry waits. */
-import { Writable } from 'node:stream';
 import type { JcsSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createLogger } from '../../../src/log.ts';
 import { createJcsProvider } from '../../../src/providers/jcs/index.ts';
 import type { Provider } from '../../../src/providers/port.ts';
 import { startJcsSimulator, type JcsSimulator, type JcsSimulatorOptions } from '../../../src/simulators/jcs/index.ts';
 import type { Fault, SimServer } from '../../../src/simulators/shared/sim-server.ts';
+import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
   sim: JcsSimulator;
@@ -21,13 +20,7 @@ export interface Rig {
 
 export async function rig(options: { sim?: JcsSimulatorOptions; settings?: Partial<JcsSettings> } = {}): Promise<Rig> {
   const sim = await startJcsSimulator(options.sim);
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
+  const { log, text } = captureLog();
   const waits: number[] = [];
   const settings: JcsSettings = {
     type: 'jcs',
@@ -40,7 +33,7 @@ export async function rig(options: { sim?: JcsSimulatorOptions; settings?: Parti
     ...options.settings,
   };
   const provider = createJcsProvider(settings, {
-    log: createLogger({ level: 'debug', destination }),
+    log,
     sleep: async (ms) => {
       waits.push(ms);
     },
@@ -50,7 +43,7 @@ export async function rig(options: { sim?: JcsSimulatorOptions; settings?: Parti
     provider,
     settings,
     waits,
-    logs: () => text,
+    logs: text,
     async close() {
       await provider.close();
       await sim.close();

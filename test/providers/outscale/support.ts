@@ -1,11 +1,10 @@
 /** An Outscale adapter wired to a fresh simulator, with captured logs and recorded retry waits. */
-import { Writable } from 'node:stream';
 import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createLogger } from '../../../src/log.ts';
 import type { PrincipalRef, Provider } from '../../../src/providers/port.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
 import { startOutscaleSimulator, type OutscaleSimulator, type OutscaleSimulatorOptions } from '../../../src/simulators/outscale/index.ts';
+import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
   sim: OutscaleSimulator;
@@ -24,14 +23,7 @@ export interface Rig {
 
 export async function startRig(options: { sim?: OutscaleSimulatorOptions; settings?: Partial<OutscaleSettings> } = {}): Promise<Rig> {
   const sim = await startOutscaleSimulator(options.sim);
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  const log = createLogger({ level: 'debug', destination });
+  const { log, text } = captureLog();
   const waits: number[] = [];
   const settings: OutscaleSettings = {
     type: 'outscale',
@@ -61,7 +53,7 @@ export async function startRig(options: { sim?: OutscaleSimulatorOptions; settin
     sim,
     provider,
     settings,
-    logs: () => text,
+    logs: text,
     waits,
     connect,
     actions: () => sim.server.requests.map((request) => new URLSearchParams(request.body).get('Action') ?? '?'),

@@ -1,8 +1,6 @@
 /** A Scaleway simulator and an adapter pointed at it, with captured logs and recorded retry waits. */
-import { Writable } from 'node:stream';
 import type { ScalewaySettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createLogger } from '../../../src/log.ts';
 import type { Provider } from '../../../src/providers/port.ts';
 import { createScalewayProvider } from '../../../src/providers/scaleway/index.ts';
 import {
@@ -11,6 +9,7 @@ import {
   type ScalewaySimulator,
   type ScalewaySimulatorOptions,
 } from '../../../src/simulators/scaleway/index.ts';
+import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
   sim: ScalewaySimulator;
@@ -28,14 +27,7 @@ export interface Rig {
 export async function startRig(options: { simulator?: ScalewaySimulatorOptions; settings?: Partial<ScalewaySettings> } = {}): Promise<Rig> {
   const sim = await startScalewaySimulator(options.simulator);
   const waits: number[] = [];
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  const log = createLogger({ level: 'debug', destination });
+  const { log, text } = captureLog();
   const providers: Provider[] = [];
   const settingsFor = (credentials: ScalewayCredentials, overrides: Partial<ScalewaySettings> = {}): ScalewaySettings => ({
     type: 'scaleway',
@@ -65,7 +57,7 @@ export async function startRig(options: { simulator?: ScalewaySimulatorOptions; 
     provider,
     settings: settingsFor(sim.credentials),
     waits,
-    logs: () => text,
+    logs: text,
     connect,
     close: async () => {
       await Promise.all(providers.map((p) => p.close()));

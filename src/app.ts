@@ -82,6 +82,8 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();
+  // Notices committed before a stop or a crash go out now, in their order.
+  workflow.dispatcher.kick();
   return {
     ...workflow,
     store,
@@ -89,6 +91,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     vault,
     async close() {
       await workflow.executor.settle();
+      await workflow.dispatcher.stop();
       await workflow.recorder.flushAudit();
       await auditLog.close();
       await store.close();
@@ -106,6 +109,8 @@ export interface BotOptions {
   providers?: ProviderRegistry;
   /** How often time-driven transitions run (expiry, revokes, reveal deadlines); 0 turns the timer off. */
   tickMs?: number;
+  /** How long `stop()` lets steps in flight finish before closing anyway (they resume at the next start). */
+  graceMs?: number;
   retryConfig?: SlackAppOptions['retryConfig'];
 }
 
@@ -151,10 +156,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const timer = tickMs > 0 ? setInterval(() => tasks.run('tick', () => services.service.tick()), tickMs) : undefined;
   timer?.unref();
   const idle = async () => {
-    while (tasks.busy || services.executor.busy || notifier.busy) {
+    while (tasks.busy || services.executor.busy || services.dispatcher.busy) {
       await tasks.settle();
       await services.executor.settle();
-      await notifier.settle();
+      await services.dispatcher.settle();
     }
   };
   return {
@@ -165,7 +170,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     async stop() {
       if (timer) clearInterval(timer);
       await app.stop();
-      await idle();
+      const grace = options.graceMs ?? 10_000;
+      let timeout: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        idle().then(() => true),
+        new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), grace))),
+      ]);
+      clearTimeout(timeout);
+      if (!finished) {
+        // The process is about to exit: what was in flight is persisted as under way and resumes at the next start.
+        log.warn({ graceMs: grace }, 'stopping with steps still in flight; they resume at the next start');
+        return;
+      }
       await services.close();
       await closeProviders(providers);
     },

@@ -12,9 +12,14 @@ import { StoreOpenError } from '../store/port.ts';
 import { Serial } from '../shared/serial.ts';
 
 const ref = z.object({ channel: z.string(), ts: z.string() });
-const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean() });
+const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean(), user: z.string().optional() });
 const requestRefs = z.object({ audit: ref.optional(), approvals: z.array(approvalRef), secretDm: ref.optional() });
-const documentSchema = z.object({ schema: z.literal(1), requests: z.record(z.string(), requestRefs) });
+const documentSchema = z.object({
+  schema: z.literal(1),
+  requests: z.record(z.string(), requestRefs),
+  /** Notice id → the parts of its delivery already done, so a retried delivery does not repeat them. */
+  deliveries: z.record(z.string(), z.array(z.string())).default({}),
+});
 
 export type MessageRef = z.infer<typeof ref>;
 export type ApprovalRef = z.infer<typeof approvalRef>;
@@ -34,7 +39,7 @@ export class MessageRefs {
         if (!parsed.success) throw new StoreOpenError(`${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`);
         return parsed.data;
       }),
-      { schema: 1, requests: {} },
+      { schema: 1, requests: {}, deliveries: {} },
     );
     await db.read();
     return new MessageRefs(db);
@@ -48,6 +53,26 @@ export class MessageRefs {
   update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void> {
     return this.#serial.run(async () => {
       this.db.data.requests[requestId] = change(this.get(requestId));
+      await this.db.write();
+    });
+  }
+
+  partsDone(noticeId: string): readonly string[] {
+    return this.db.data.deliveries[noticeId] ?? [];
+  }
+
+  markPart(noticeId: string, part: string): Promise<void> {
+    return this.#serial.run(async () => {
+      this.db.data.deliveries[noticeId] = [...this.partsDone(noticeId), part];
+      await this.db.write();
+    });
+  }
+
+  /** The notice is delivered: its progress is no longer needed. */
+  delivered(noticeId: string): Promise<void> {
+    return this.#serial.run(async () => {
+      if (!(noticeId in this.db.data.deliveries)) return;
+      delete this.db.data.deliveries[noticeId];
       await this.db.write();
     });
   }

@@ -1,24 +1,36 @@
 /**
  * Tells people in Slack: the audit thread (root kept current, one reply per event), the approval
  * messages of each stage (updated as approvals come in, settled with no live button once decided), the
- * requester's DMs, and the key owner's Reveal message. Deliveries run in order, after the workflow has
- * committed, so a slow Slack never delays a decision and audit replies keep their order.
+ * requester's DMs, and the key owner's Reveal message. Each notice is delivered in parts whose progress
+ * is persisted, so a delivery retried after a failure (Slack 429/5xx, a restart) does not repeat the
+ * parts already done.
  */
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
+import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { Serial } from '../shared/serial.ts';
-import type { Notice, Notifier } from '../workflow/ports.ts';
+import { DeliveryError, type Notifier } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import type { ApprovalRef, MessageRefs } from './message-refs.ts';
-import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
+import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot } from './views/audit-thread.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 
+/** Slack errors that a retry may cure; any other platform error means the message can never be sent. */
+const TRANSIENT_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+]);
+
 export class SlackNotifier implements Notifier {
-  readonly #queue = new Serial();
-  readonly #pending = new Set<Promise<void>>();
   readonly #dms: DmChannels;
 
   constructor(
@@ -30,99 +42,95 @@ export class SlackNotifier implements Notifier {
     this.#dms = new DmChannels(client);
   }
 
-  notify(notice: Notice): Promise<void> {
-    this.#enqueue(`${notice.request.ref} ${notice.event}`, () => this.#deliver(notice));
-    return Promise.resolve();
-  }
-
-  secretReady(request: Request): Promise<void> {
-    this.#enqueue(`${request.ref} secret ready`, async () => {
-      const s = request.status;
-      if (s.state !== 'executing' || s.rotation?.step !== 'reveal') return;
-      const ref = await this.#dms.post(request.requester, secretReadyMessage(request, this.#item(request), s.rotation.revealBy));
-      await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
-    });
-    return Promise.resolve();
-  }
-
-  get busy(): boolean {
-    return this.#pending.size > 0;
-  }
-
-  /** Resolves when everything queued so far has been delivered (or has failed and been logged). */
-  async settle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
-  }
-
-  #enqueue(what: string, delivery: () => Promise<void>): void {
-    const run = this.#queue
-      .run(delivery)
-      .catch((error: unknown) => this.log.warn({ err: error, delivery: what }, 'Slack delivery failed'))
-      .finally(() => this.#pending.delete(run));
-    this.#pending.add(run);
-  }
-
-  async #deliver(notice: Notice): Promise<void> {
+  async deliver(notice: Notice): Promise<void> {
     const { request } = notice;
-    const item = this.#item(request);
-    await this.#auditThread(notice, item);
-    await this.#approvals(notice, item);
-    const dm = requesterUpdate(notice, item);
-    if (dm) await this.#dms.post(request.requester, dm);
-    await this.#settleRotationDm(notice, item);
+    const item = findItem(this.policy, request.itemId);
+    try {
+      await this.#part(notice, 'audit-reply', () => this.#auditReply(notice, item));
+      await this.#part(notice, 'audit-root', () => this.#auditRoot(notice, item));
+      await this.#approvals(notice, item);
+      const dm = requesterUpdate(notice, item);
+      if (dm) await this.#part(notice, 'requester', () => this.#dms.post(request.requester, dm));
+      if (notice.event === 'rotation.key_created') await this.#part(notice, 'reveal', () => this.#secretReady(request, item));
+      await this.#part(notice, 'rotation', () => this.#settleRotationDm(notice, item));
+    } catch (error) {
+      throw deliveryError(error);
+    }
+    await this.refs.delivered(notice.id);
     if (isClosed(request)) await this.refs.forget(request.id);
   }
 
-  async #auditThread(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #part(notice: Notice, part: string, work: () => Promise<unknown>): Promise<void> {
+    if (this.refs.partsDone(notice.id).includes(part)) return;
+    await work();
+    await this.refs.markPart(notice.id, part);
+  }
+
+  /** The event's reply in the request's audit thread, opening the thread on the first event. */
+  async #auditReply(notice: Notice, item: CatalogItem | undefined): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;
     const { request } = notice;
     let root = this.refs.get(request.id).audit;
-    const rootMessage = auditRoot(request, item);
-    if (root) {
-      await this.client.chat.update({ channel: root.channel, ts: root.ts, ...rootMessage });
-    } else {
-      root = await post(this.client, channel, rootMessage);
+    if (!root) {
+      root = await post(this.client, channel, auditRoot(request, item));
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
     await post(this.client, root.channel, { text: auditReply(notice) }, root.ts);
   }
 
+  /** The thread's root shows the request's current state. */
+  async #auditRoot(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+    const root = this.refs.get(notice.request.id).audit;
+    if (root) await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(notice.request, item) });
+  }
+
+  /** Settles or refreshes the earlier approval messages, then asks the stage's approvers if it is their turn. */
   async #approvals(notice: Notice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     const s = request.status;
-    const refs = this.refs.get(request.id).approvals;
-    const updated: ApprovalRef[] = [];
-    for (const ref of refs) {
-      if (ref.settled) {
-        updated.push(ref);
-        continue;
-      }
+    for (const ref of this.refs.get(request.id).approvals) {
+      if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
       const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage);
       await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
-      updated.push({ ...ref, settled: decided });
+      if (decided) await this.#saveApproval(request.id, { ...ref, settled: true });
     }
     const asking = (notice.event === 'request.submitted' || notice.event === 'request.stage_passed') && s.state === 'pending';
-    if (asking) updated.push(...(await this.#ask(request, item, s.stage, notice.approvers ?? [])));
-    if (refs.length > 0 || asking) await this.refs.update(request.id, (r) => ({ ...r, approvals: updated }));
+    if (asking) await this.#ask(request, item, s.stage, notice.approvers ?? []);
   }
 
-  /** Posts the stage's approval message: once in the item's channel, or to each approver by DM. */
-  async #ask(request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[]): Promise<ApprovalRef[]> {
-    const message: Message = approvalMessage(request, item, stage);
-    if (item?.channel) return [{ ...(await post(this.client, item.channel, message)), stage, settled: false }];
-    const posted: ApprovalRef[] = [];
+  /** The stage's approval message: once in the item's channel, or to each approver by DM (each once). */
+  async #ask(request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[]): Promise<void> {
+    const message = approvalMessage(request, item, stage);
+    const asked = this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
+    if (item?.channel) {
+      if (asked.length === 0) await this.#saveApproval(request.id, { ...(await post(this.client, item.channel, message)), stage, settled: false });
+      return;
+    }
     for (const approver of approvers) {
+      if (asked.some((r) => r.user === approver)) continue;
       try {
-        posted.push({ ...(await this.#dms.post(approver, message)), stage, settled: false });
+        await this.#saveApproval(request.id, { ...(await this.#dms.post(approver, message)), stage, settled: false, user: approver });
       } catch (error) {
-        // One unreachable approver must not keep the others from being asked.
+        if (!isPermanent(error)) throw error;
+        // One approver who cannot be reached (deactivated, a bot) must not keep the others from being asked.
         this.log.warn({ err: error, request: request.ref, approver }, 'could not DM an approver');
       }
     }
-    return posted;
+  }
+
+  /** Records an approval message, replacing the entry of the same message. */
+  #saveApproval(requestId: string, ref: ApprovalRef): Promise<void> {
+    return this.refs.update(requestId, (r) => ({ ...r, approvals: [...r.approvals.filter((a) => a.channel !== ref.channel || a.ts !== ref.ts), ref] }));
+  }
+
+  async #secretReady(request: Request, item: CatalogItem | undefined): Promise<void> {
+    const s = request.status;
+    if (s.state !== 'executing' || s.rotation?.step !== 'reveal') return;
+    const ref = await this.#dms.post(request.requester, secretReadyMessage(request, item, s.rotation.revealBy));
+    await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
 
   async #settleRotationDm(notice: Notice, item: CatalogItem | undefined): Promise<void> {
@@ -133,8 +141,23 @@ export class SlackNotifier implements Notifier {
     const text = request.status.state === 'completed' ? 'Rotation complete: your old key is retired.' : 'This rotation ended without a new key; see the message above.';
     await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, text) });
   }
+}
 
-  #item(request: Request): CatalogItem | undefined {
-    return findItem(this.policy, request.itemId);
-  }
+function slackErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: string; data?: { error?: string } } | null;
+  return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
+}
+
+function isPermanent(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code !== undefined && !TRANSIENT_SLACK_ERRORS.has(code);
+}
+
+/** Slack's errors as the dispatcher understands them: retry (after how long), or give up for good. */
+function deliveryError(error: unknown): DeliveryError {
+  const e = error as { code?: string; retryAfter?: number; message?: string } | null;
+  if (e?.code === 'slack_webapi_rate_limited_error') return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
+  const code = slackErrorCode(error);
+  if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, isPermanent(error));
+  return new DeliveryError(e?.message ?? String(error), false);
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { Archive } from './archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
@@ -24,6 +25,7 @@ export class LowdbStore implements Store {
   readonly #serial = new Serial();
   #nextNumber: number;
   #outbox: AuditRecord[];
+  #notices: Notice[];
   #auditHead: AuditHead | undefined;
 
   private constructor(
@@ -34,6 +36,7 @@ export class LowdbStore implements Store {
   ) {
     this.#nextNumber = Math.max(doc.nextNumber, archive.maxNumber + 1);
     this.#outbox = doc.outbox;
+    this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
     for (const request of doc.open) {
       // A crash between archiving a request and rewriting the live document leaves it in both.
@@ -73,11 +76,13 @@ export class LowdbStore implements Store {
       const open = new Map(this.#open);
       if (closing) open.delete(request.id);
       else open.set(request.id, request);
-      await this.#write(open, [...this.#outbox, ...change.audit]);
+      const notices = change.notices ?? [];
+      await this.#write(open, [...this.#outbox, ...change.audit], [...this.#notices, ...notices]);
       this.#open.clear();
       for (const [id, r] of open) this.#open.set(id, r);
-      // Read the outbox again: the audit log may have reported entries written while this write ran.
+      // Read the outboxes again: entries may have been reported written or delivered during this write.
       this.#outbox = [...this.#outbox, ...change.audit];
+      this.#notices = [...this.#notices, ...notices];
     });
   }
 
@@ -124,16 +129,29 @@ export class LowdbStore implements Store {
     return this.#auditHead;
   }
 
+  pendingNotices(): readonly Notice[] {
+    return this.#notices;
+  }
+
+  noticeDone(id: string): Promise<void> {
+    return this.#serial.run(async () => {
+      const notices = this.#notices.filter((n) => n.id !== id);
+      if (notices.length === this.#notices.length) return;
+      await this.#write(this.#open, this.#outbox, notices);
+      this.#notices = this.#notices.filter((n) => n.id !== id);
+    });
+  }
+
   async close(): Promise<void> {
     await this.#serial.run(async () => {
-      await this.#write(this.#open, this.#outbox);
+      await this.#write(this.#open, this.#outbox, this.#notices);
       await this.archive.close();
       await this.lock.release();
     });
   }
 
-  async #write(open: ReadonlyMap<string, Request>, outbox: AuditRecord[]): Promise<void> {
-    const doc: StateDocument = { ...emptyDocument(), nextNumber: this.#nextNumber, open: [...open.values()], outbox };
+  async #write(open: ReadonlyMap<string, Request>, outbox: AuditRecord[], notices: Notice[]): Promise<void> {
+    const doc: StateDocument = { ...emptyDocument(), nextNumber: this.#nextNumber, open: [...open.values()], outbox, notices };
     if (this.#auditHead) doc.auditHead = this.#auditHead;
     this.db.data = doc;
     await this.db.write();

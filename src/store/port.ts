@@ -1,8 +1,10 @@
 /**
- * The Store port. One transition is one `commit`: the new request version and the audit events it
- * caused are written together, so an event is never lost nor written for a change that did not happen.
+ * The Store port. One transition is one `commit`: the new request version, the audit events it caused
+ * and the notices for the people involved are written together, so none is ever lost nor written for a
+ * change that did not happen.
  */
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { Notice } from '../domain/notice.ts';
 import type { Request, State } from '../domain/request.ts';
 
 export interface Commit {
@@ -10,6 +12,7 @@ export interface Commit {
   /** The version the change was computed from; `null` for a new request. */
   expectedVersion: number | null;
   audit: readonly AuditRecord[];
+  notices?: readonly Notice[];
 }
 
 export interface ListFilter {
@@ -34,6 +37,10 @@ export interface Store {
   auditWritten(head: AuditHead): void;
   /** The audit head as last persisted or reported. */
   auditHead(): AuditHead | undefined;
+  /** Notices committed but not yet delivered, in commit order. */
+  pendingNotices(): readonly Notice[];
+  /** A notice was delivered (or dropped for good): it leaves the outbox, durably. */
+  noticeDone(id: string): Promise<void>;
   close(): Promise<void>;
 }
 

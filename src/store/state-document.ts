@@ -1,6 +1,7 @@
 /** The live document (`state.json`): open requests, the audit outbox and counters. Small by design. */
 import { z } from 'zod';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { Notice } from '../domain/notice.ts';
 import type { Request } from '../domain/request.ts';
 import { StoreOpenError } from './port.ts';
 
@@ -11,6 +12,7 @@ export interface StateDocument {
   nextNumber: number;
   open: Request[];
   outbox: AuditRecord[];
+  notices: Notice[];
   auditHead?: AuditHead;
 }
 
@@ -29,11 +31,12 @@ const documentShape = z.object({
   nextNumber: z.number().int().positive(),
   open: z.array(requestShape),
   outbox: z.array(z.looseObject({ eventId: z.string(), event: z.string() })),
+  notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape })).default([]),
   auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
 });
 
 export function emptyDocument(): StateDocument {
-  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [] };
+  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [], notices: [] };
 }
 
 export function parseStateDocument(file: string) {

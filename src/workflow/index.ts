@@ -3,6 +3,7 @@ import type { Policy } from '../domain/policy.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import type { Logger } from '../log.ts';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { Executor } from './executor.ts';
 import { People } from './people.ts';
 import type { AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
@@ -22,26 +23,29 @@ export interface WorkflowDeps {
   log: Logger;
   /** How long a new secret waits to be revealed; default 15 minutes. */
   secretTtlMs?: number;
+  delivery?: DispatcherOptions;
 }
 
 export interface Workflow {
   service: WorkflowService;
   executor: Executor;
   recorder: Recorder;
+  dispatcher: Dispatcher;
   people: People;
 }
 
 export function createWorkflow(deps: WorkflowDeps): Workflow {
   const people = new People(deps.policy, deps.directory);
-  const recorder = new Recorder(deps.store, deps.audit, deps.notifier, deps.clock, deps.newId, deps.log);
+  const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, deps.delivery);
+  const recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
   const executor = new Executor(
     deps.store,
     recorder,
     deps.providers,
-    { policy: deps.policy, directory: deps.directory, notifier: deps.notifier, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
+    { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
     deps.clock,
     deps.log,
   );
   const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
-  return { service, executor, recorder, people };
+  return { service, executor, recorder, dispatcher, people };
 }

@@ -74,10 +74,10 @@ async function create(
   const revealBy = deps.clock.now() + ttl;
   const details: Record<string, unknown> = { newKeyId: created.key.id, principal: who.name, revealBy: new Date(revealBy).toISOString() };
   if (created.providerRequestId) details.providerRequestId = created.providerRequestId;
-  current = await deps.apply(current, { type: 'progress', rotation: { step: 'reveal', oldKeyIds, newKeyId: created.key.id, revealBy } }, [
+  // The notice of this event is what tells the owner to reveal the key.
+  await deps.apply(current, { type: 'progress', rotation: { step: 'reveal', oldKeyIds, newKeyId: created.key.id, revealBy } }, [
     { event: 'rotation.key_created', actor: 'system', details },
   ]);
-  await deps.ctx.notifier.secretReady(current);
 }
 
 async function retire(request: Request, rotation: Extract<Rotation, { step: 'retire' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {

@@ -7,12 +7,11 @@ import { principalFor, type Policy } from '../domain/policy.ts';
 import type { Outcome, Request } from '../domain/request.ts';
 import type { PrincipalRef, Provider } from '../providers/port.ts';
 import { ProviderError } from '../providers/port.ts';
-import type { Directory, Notifier, SecretVault } from './ports.ts';
+import type { Directory, SecretVault } from './ports.ts';
 
 export interface OperationContext {
   policy: Policy;
   directory: Directory;
-  notifier: Notifier;
   vault: SecretVault;
   /** How long a new secret waits to be revealed. */
   secretTtlMs: number;

@@ -1,6 +1,6 @@
 /** What the workflow needs from the outside world. Slack, the audit file and the clock plug in here. */
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Request } from '../domain/request.ts';
+import type { Notice } from '../domain/notice.ts';
 import type { Secret } from '../domain/secret.ts';
 
 export interface Clock {
@@ -17,39 +17,26 @@ export interface Directory {
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
 }
 
-export type AuditEventName =
-  | 'request.submitted'
-  | 'request.approval_recorded'
-  | 'request.stage_passed'
-  | 'request.approved'
-  | 'request.denied'
-  | 'request.cancelled'
-  | 'request.expired'
-  | 'request.retried'
-  | 'execution.started'
-  | 'execution.completed'
-  | 'execution.failed'
-  | 'revoke.started'
-  | 'revoke.completed'
-  | 'revoke.failed'
-  | 'rotation.key_created'
-  | 'rotation.revealed'
-  | 'rotation.confirmed'
-  | 'rotation.abandoned';
+export type { EventName as AuditEventName, Notice } from '../domain/notice.ts';
 
-/** One thing that happened to a request, for the people involved. */
-export interface Notice {
-  event: AuditEventName;
-  request: Request;
-  actor: string;
-  /** For `request.submitted` and `request.stage_passed`: who must decide now. */
-  approvers?: readonly string[];
+/**
+ * Delivers notices to people (Slack). Notices wait in the store's outbox and are delivered in order,
+ * retried until delivered; `deliver` may be called again for a notice it partly delivered before.
+ */
+export interface Notifier {
+  deliver(notice: Notice): Promise<void>;
 }
 
-export interface Notifier {
-  notify(notice: Notice): Promise<void>;
-  /** A new secret is waiting for the requester to reveal it once (`request.status.rotation.step` is `reveal`). */
-  secretReady(request: Request): Promise<void>;
+/** A delivery that failed. `permanent`: it can never succeed as it is (a deleted channel), so it is dropped. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
 }
 
 export interface AuditSink {

@@ -1,14 +1,16 @@
 /**
- * Commits one transition: the new version, its audit events (through the store's outbox, so they are
- * written with the change) and the notices to the people involved. The audit log is then brought up to
- * date from the outbox; a crash in between is repaired at the next start.
+ * Commits one transition: the new version, its audit events and a notice per event for the people
+ * involved, all in one store write. The audit log is then brought up to date from the outbox and the
+ * notices are handed to the dispatcher; a crash in between is repaired at the next start.
  */
 import type { AuditRecord } from '../domain/audit-event.ts';
 import type { Request } from '../domain/request.ts';
 import type { Store } from '../store/port.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
-import type { AuditEventName, AuditSink, Clock, Notice, Notifier } from './ports.ts';
+import type { Notice } from '../domain/notice.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { AuditEventName, AuditSink, Clock } from './ports.ts';
 
 export interface Recorded {
   event: AuditEventName;
@@ -23,7 +25,7 @@ export class Recorder {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditSink,
-    private readonly notifier: Notifier,
+    private readonly dispatcher: Dispatcher,
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly log: Logger,
@@ -32,22 +34,16 @@ export class Recorder {
   /** Throws `StoreConflictError` when `previous` is stale; nothing is written then. */
   async commit(previous: Request | null, next: Request, events: readonly Recorded[]): Promise<void> {
     const time = this.clock.now();
-    const records: AuditRecord[] = events.map((e) => ({
-      eventId: this.newId(),
-      time,
-      requestId: next.id,
-      requestRef: next.ref,
-      actor: e.actor,
-      event: e.event,
-      details: e.details ?? {},
-    }));
-    await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records });
-    await this.flushAudit();
+    const records: AuditRecord[] = [];
+    const notices: Notice[] = [];
     for (const e of events) {
-      const notice: Notice = { event: e.event, request: next, actor: e.actor };
-      if (e.approvers) notice.approvers = e.approvers;
-      await this.notify(notice);
+      const eventId = this.newId();
+      records.push({ eventId, time, requestId: next.id, requestRef: next.ref, actor: e.actor, event: e.event, details: e.details ?? {} });
+      notices.push({ id: eventId, event: e.event, request: next, actor: e.actor, ...(e.approvers ? { approvers: e.approvers } : {}) });
     }
+    await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });
+    await this.flushAudit();
+    this.dispatcher.kick();
   }
 
   /** Writes the outbox to the audit log. Safe to call at any time; calls run one at a time. */
@@ -63,13 +59,5 @@ export class Recorder {
         this.log.error({ err: error }, 'audit log append failed; will retry');
       }
     });
-  }
-
-  private async notify(notice: Notice): Promise<void> {
-    try {
-      await this.notifier.notify(notice);
-    } catch (error) {
-      this.log.warn({ err: error, event: notice.event, request: notice.request.ref }, 'notification failed');
-    }
   }
 }

@@ -34,12 +34,16 @@ export class MemoryDirectory implements Directory {
 
 export class RecordingNotifier implements Notifier {
   notices: Notice[] = [];
-  secretsReady: Request[] = [];
-  async notify(notice: Notice) {
+  /** The next deliveries throw these errors, in order. */
+  failures: Error[] = [];
+  async deliver(notice: Notice) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
     this.notices.push(notice);
   }
-  async secretReady(request: Request) {
-    this.secretsReady.push(request);
+  /** Requests whose new key waits to be revealed, as their owners were told. */
+  get secretsReady(): Request[] {
+    return this.notices.filter((n) => n.event === 'rotation.key_created').map((n) => n.request);
   }
   events(ref?: string): string[] {
     return this.notices.filter((n) => !ref || n.request.ref === ref).map((n) => n.event);

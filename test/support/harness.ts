@@ -17,6 +17,12 @@ export interface Harness extends Workflow {
   clock: FakeClock;
   vault: MemorySecretVault;
   dataDir: string;
+  /** Waits the notice dispatcher asked for (they do not really wait). */
+  sleeps: number[];
+  /** After this many retry waits the dispatcher stops, as a stopping process would. */
+  stopDeliveriesAfter(waits: number): void;
+  /** Resolves when provider steps and notice deliveries in flight are done. */
+  settle(): Promise<void>;
   /** Lets running steps finish, then closes the store and builds a fresh workflow on the same data. */
   restart(): Promise<Harness>;
   /** Closes the store and builds a fresh workflow on the same data without waiting: a crash mid-step. */
@@ -44,6 +50,8 @@ async function build(
   const store = await LowdbStore.open({ dataDir: dir.path });
   const notifier = new RecordingNotifier();
   const vault = new MemorySecretVault(clock);
+  const sleeps: number[] = [];
+  let stopAfter = Infinity;
   const workflow = createWorkflow({
     policy,
     store,
@@ -55,6 +63,12 @@ async function build(
     clock,
     newId: randomUUID,
     log: createLogger({ level: 'silent' }),
+    delivery: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length >= stopAfter) void workflow.dispatcher.stop();
+      },
+    },
   });
   const harness: Harness = {
     ...workflow,
@@ -66,8 +80,18 @@ async function build(
     clock,
     vault,
     dataDir: dir.path,
+    sleeps,
+    stopDeliveriesAfter(waits) {
+      stopAfter = waits;
+    },
+    async settle() {
+      while (workflow.executor.busy || workflow.dispatcher.busy) {
+        await workflow.executor.settle();
+        await workflow.dispatcher.settle();
+      }
+    },
     async restart() {
-      await workflow.executor.settle();
+      await harness.settle();
       return harness.reopen();
     },
     async reopen() {
@@ -75,7 +99,7 @@ async function build(
       return build(policy, dir, provider, directory, clock, audit);
     },
     async close() {
-      await workflow.executor.settle();
+      await harness.settle();
       await store.close();
       await dir.remove();
     },

@@ -17,7 +17,7 @@ async function approvedRotation(): Promise<string> {
   h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
   const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
   await h.service.approve('U_BOB', request.ref);
-  await h.executor.settle();
+  await h.settle();
   return request.ref;
 }
 
@@ -44,7 +44,7 @@ describe('key rotation', () => {
     expect(await refusal(h.service.revealSecret('U_ALICE', ref))).toMatchObject({ code: 'invalid_state' });
     expect(keyIds()).toEqual(['old-key:active', 'key-1:active']);
     await h.service.confirmRotation('U_ALICE', ref);
-    await h.executor.settle();
+    await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'completed', outcome: { newKeyId: 'key-1' } });
     expect(keyIds()).toEqual(['old-key:inactive', 'key-1:active']);
     expect(h.audit.records.map((r) => r.event)).toEqual([
@@ -65,7 +65,7 @@ describe('key rotation', () => {
     h.provider.faults.set('deactivateKey', new ProviderError('unsupported', 'keys cannot be disabled here'));
     await h.service.revealSecret('U_ALICE', ref);
     await h.service.confirmRotation('U_ALICE', ref);
-    await h.executor.settle();
+    await h.settle();
     expect(keyIds()).toEqual(['key-1:active']);
     expect((await stateOf(ref)).state).toBe('completed');
   });
@@ -77,7 +77,7 @@ describe('key rotation', () => {
     expect((await stateOf(ref)).state).toBe('executing');
     h.clock.advance(1);
     await h.service.tick();
-    await h.executor.settle();
+    await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'secret_expired' } });
     expect(keyIds()).toEqual(['old-key:active']);
     expect(await refusal(h.service.revealSecret('U_ALICE', ref))).toMatchObject({ code: 'invalid_state' });
@@ -106,7 +106,7 @@ describe('key rotation', () => {
     h.provider.keys.get(ALICE)?.push({ id: 'orphan', status: 'active' }); // created, answer lost
     h = await h.restart();
     h.executor.recover();
-    await h.executor.settle();
+    await h.settle();
     expect(keyIds()).toEqual(['old-key:active', 'key-1:active']);
     expect(await stateOf(request.ref)).toMatchObject({ state: 'executing', rotation: { step: 'reveal', newKeyId: 'key-1' } });
   });
@@ -115,7 +115,7 @@ describe('key rotation', () => {
     const ref = await approvedRotation();
     h = await h.restart();
     h.executor.recover();
-    await h.executor.settle();
+    await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'secret_expired', message: expect.stringContaining('restarted') } });
     expect(keyIds()).toEqual(['old-key:active']);
   });
@@ -129,7 +129,7 @@ describe('key rotation', () => {
     h.provider.gate = Promise.resolve();
     h = await h.reopen();
     h.executor.recover();
-    await h.executor.settle();
+    await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'completed' });
     expect(keyIds()).toEqual(['old-key:inactive', 'key-1:active']);
   });

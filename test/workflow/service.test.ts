@@ -26,7 +26,7 @@ describe('workflow', () => {
     const request = await submitGroup();
     expect(h.notifier.notices[0]).toMatchObject({ event: 'request.submitted', approvers: ['U_BOB', 'U_CAROL'] });
     await h.service.approve('U_BOB', request.ref);
-    await h.executor.settle();
+    await h.settle();
     const done = await h.service.find(request.ref);
     expect(done.status).toMatchObject({ state: 'completed', grantExpiresAt: h.clock.now() + 3_600_000 });
     expect(h.provider.members.get('admins')?.has('user-alice@example.com')).toBe(true);
@@ -78,7 +78,7 @@ describe('workflow', () => {
     await h.service.approve('U_MANAGER', request.ref);
     expect(h.notifier.notices.at(-1)).toMatchObject({ event: 'request.stage_passed', approvers: ['U_BOB', 'U_CAROL'] });
     await h.service.approve('U_CAROL', request.ref);
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.find(request.ref)).status.state).toBe('completed');
   });
 
@@ -115,7 +115,7 @@ describe('workflow', () => {
     h = await createHarness();
     const request = await submitGroup();
     const results = await Promise.allSettled([h.service.approve('U_BOB', request.ref), h.service.approve('U_CAROL', request.ref)]);
-    await h.executor.settle();
+    await h.settle();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected');
     expect((rejected as PromiseRejectedResult).reason.error.code).toBe('already_decided');
@@ -129,7 +129,7 @@ describe('workflow', () => {
     h.provider.faults.set('addMember', new ProviderError('forbidden', 'token lacks IAM write', { providerRequestId: 'cf-ray-1' }));
     const request = await submitGroup();
     await h.service.approve('U_BOB', request.ref);
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.find(request.ref)).status).toMatchObject({
       state: 'failed',
       step: 'execute',
@@ -137,7 +137,7 @@ describe('workflow', () => {
     });
     expect(await refusal(h.service.retry('U_BOB', request.ref))).toMatchObject({ reason: 'not_an_admin' });
     await h.service.retry('U_ADMIN', request.ref);
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.find(request.ref)).status.state).toBe('completed');
     expect(h.audit.records.filter((r) => r.event === 'request.retried')).toHaveLength(1);
   });
@@ -147,7 +147,7 @@ describe('workflow', () => {
     h.directory.emails.set('U_DAVE', 'dave@example.com');
     const request = await submitGroup({ requester: 'U_DAVE' });
     await h.service.approve('U_BOB', request.ref);
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'not_found' } });
   });
 
@@ -155,14 +155,14 @@ describe('workflow', () => {
     h = await createHarness();
     const request = await submitGroup({ duration: '1h' });
     await h.service.approve('U_BOB', request.ref);
-    await h.executor.settle();
+    await h.settle();
     h.clock.advance(3_600_000 - 1);
     await h.service.tick();
-    await h.executor.settle();
+    await h.settle();
     expect(h.provider.members.get('admins')?.size).toBe(1);
     h.clock.advance(1);
     await h.service.tick();
-    await h.executor.settle();
+    await h.settle();
     expect(h.provider.members.get('admins')?.size).toBe(0);
     expect((await h.service.find(request.ref)).status.state).toBe('revoked');
     expect(h.store.openRequests()).toEqual([]);
@@ -180,7 +180,7 @@ describe('workflow', () => {
     h.provider.members.set('admins', new Set(['user-alice@example.com']));
     h = await h.restart();
     h.executor.recover();
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { summary: expect.stringContaining('already in') } });
     expect(h.provider.calls).not.toContain('addMember');
     expect(h.audit.records.find((r) => r.event === 'execution.started')?.details).toEqual({ resumed: true });
@@ -199,7 +199,7 @@ describe('workflow', () => {
     const a = await submitGroup();
     const b = await submitGroup();
     await h.service.approve('U_BOB', b.ref);
-    await h.executor.settle();
+    await h.settle();
     expect((await h.service.pendingFor('U_CAROL')).map((r) => r.ref)).toEqual([a.ref]);
     expect(await h.service.pendingFor('U_ALICE')).toEqual([]);
     expect((await h.service.history('U_ALICE')).map((r) => r.ref)).toEqual([a.ref, b.ref]);

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
-import { ProviderError, type Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/providers/port.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
+import { failure } from './support.ts';
 
 const ACCESS_KEY = 'AKCANNED000000000001';
 const SECRET_KEY = 'canned-secret-key-0000000000000000000000';
@@ -42,15 +43,6 @@ async function answering(answers: Record<string, SimResponse>): Promise<void> {
 }
 
 const xml = (status: number, body: string): SimResponse => ({ status, headers: { 'content-type': 'text/xml' }, body });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('Outscale answers', () => {
   it('reads a list with a single <member> as a list of one', async () => {

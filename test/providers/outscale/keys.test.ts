@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
-import { ProviderError, type PrincipalRef } from '../../../src/providers/port.ts';
+import type { PrincipalRef } from '../../../src/providers/port.ts';
 import type { Fault } from '../../../src/simulators/shared/sim-server.ts';
-import { seedUser, startRig, type Rig } from './support.ts';
+import { failure, seedUser, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
 let ci: PrincipalRef;
@@ -23,15 +23,6 @@ const lose = { type: 'drop', when: 'after' } as const;
 /** Queues faults for the requests that follow createKey's first listing of existing keys. */
 function afterListing(...faults: Fault[]): void {
   for (const fault of [pass, ...faults]) rig.sim.server.inject(fault);
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
 }
 
 describe('Outscale access keys', () => {

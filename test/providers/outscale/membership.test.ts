@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/port.ts';
-import { seedUser, startRig, type Rig } from './support.ts';
+import { failure, seedUser, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
 afterEach(async () => {
   await rig.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('Outscale groups and principals', () => {
   it('declares group membership and key rotation, not MFA reset', async () => {

@@ -1,7 +1,8 @@
 /** An Outscale adapter wired to a fresh simulator, with captured logs and recorded retry waits. */
+import { expect } from 'vitest';
 import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import type { PrincipalRef, Provider } from '../../../src/providers/port.ts';
+import { ProviderError, type PrincipalRef, type Provider } from '../../../src/providers/port.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
 import { startOutscaleSimulator, type OutscaleSimulator, type OutscaleSimulatorOptions } from '../../../src/simulators/outscale/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
@@ -68,4 +69,14 @@ export async function startRig(options: { sim?: OutscaleSimulatorOptions; settin
 export function seedUser(sim: OutscaleSimulator, name: string, options?: { allow?: readonly string[] }): PrincipalRef {
   const user = sim.state.addUser(name, options);
   return { id: user.id, name: user.name };
+}
+
+/** The ProviderError a call fails with; the test fails if it succeeds or fails otherwise. */
+export async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
 }

@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
-import { ProviderError } from '../../../src/providers/port.ts';
-import { seedUser, startRig, type Rig } from './support.ts';
+import { failure, seedUser, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
 afterEach(async () => {
   await rig.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,0 +1,33 @@
+/** What happened to a request, for the people involved: one notice per audit event, delivered in order. */
+import type { Request } from './request.ts';
+
+export type EventName =
+  | 'request.submitted'
+  | 'request.approval_recorded'
+  | 'request.stage_passed'
+  | 'request.approved'
+  | 'request.denied'
+  | 'request.cancelled'
+  | 'request.expired'
+  | 'request.retried'
+  | 'execution.started'
+  | 'execution.completed'
+  | 'execution.failed'
+  | 'revoke.started'
+  | 'revoke.completed'
+  | 'revoke.failed'
+  | 'rotation.key_created'
+  | 'rotation.revealed'
+  | 'rotation.confirmed'
+  | 'rotation.abandoned';
+
+export interface Notice {
+  /** The id of the audit event it reports: stable across redeliveries. */
+  id: string;
+  event: EventName;
+  /** The request as the event left it. */
+  request: Request;
+  actor: string;
+  /** For `request.submitted` and `request.stage_passed`: who must decide now. */
+  approvers?: readonly string[];
+}

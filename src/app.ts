@@ -25,6 +25,7 @@ import { LowdbStore } from './store/lowdb-store.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
 import { systemClock, type Clock, type Directory, type Notifier } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
+import type { DispatcherOptions } from './workflow/dispatcher.ts';
 
 export interface ServicesOptions {
   policy: Policy;
@@ -34,6 +35,7 @@ export interface ServicesOptions {
   directory: Directory;
   log: Logger;
   clock?: Clock;
+  delivery?: DispatcherOptions;
 }
 
 export interface Services extends Workflow {
@@ -79,6 +81,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     clock,
     newId: randomUUID,
     log: options.log,
+    ...(options.delivery ? { delivery: options.delivery } : {}),
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();
@@ -112,6 +115,7 @@ export interface BotOptions {
   /** How long `stop()` lets steps in flight finish before closing anyway (they resume at the next start). */
   graceMs?: number;
   retryConfig?: SlackAppOptions['retryConfig'];
+  delivery?: DispatcherOptions;
 }
 
 export interface RunningBot {
@@ -134,7 +138,16 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const refs = await MessageRefs.open(options.dataDir);
   const notifier = new SlackNotifier(app.client, policy, refs, log);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
-  const services = await openServices({ policy, dataDir: options.dataDir, providers, notifier, directory, log, clock });
+  const services = await openServices({
+    policy,
+    dataDir: options.dataDir,
+    providers,
+    notifier,
+    directory,
+    log,
+    clock,
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+  });
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;

@@ -12,7 +12,11 @@ export function buildPolicy(file: PolicyFile): Policy {
       Object.entries(file.approvers).map(([name, set]): [string, PeopleSet] => [name, { name, users: set.users, usergroups: set.usergroups, manager: set.manager }]),
     ),
     catalog: file.catalog.map(buildItem),
-    requests: { pendingTtlMs: file.requests.ttl, maxReasonLength: file.requests.maxReasonLength },
+    requests: {
+      pendingTtlMs: file.requests.ttl,
+      maxReasonLength: file.requests.maxReasonLength,
+      submissionLimit: { count: file.requests.rateLimit.submissions, windowMs: file.requests.rateLimit.per },
+    },
     identity: { default: file.identity.default, providers: file.identity.providers, map: file.identity.map },
     managers: file.directory.managers,
     audit: file.audit.channel !== undefined ? { channel: file.audit.channel } : {},

@@ -176,6 +176,13 @@ const requestsSchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(MAX_REASON_LENGTH_LIMIT, `must be at most ${MAX_REASON_LENGTH_LIMIT} (Slack's input limit)`)
     .default(DEFAULT_REQUEST_SETTINGS.maxReasonLength),
+  /** Submissions one person may make per window: a runaway script or a bored person cannot flood approvers. */
+  rateLimit: z
+    .strictObject({
+      submissions: z.int().min(1, 'must be at least 1'),
+      per: durationSchema,
+    })
+    .default({ submissions: DEFAULT_REQUEST_SETTINGS.submissionLimit.count, per: DEFAULT_REQUEST_SETTINGS.submissionLimit.windowMs }),
 });
 
 const auditSchema = z.strictObject({ channel: slackChannelId.optional() });

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'already_decided'
   | 'invalid_input'
   | 'invalid_state'
-  | 'conflict';
+  | 'conflict'
+  | 'rate_limited';
 
 /** Finer reasons for `not_allowed`, so a UI can explain without parsing messages. */
 export type NotAllowedReason =

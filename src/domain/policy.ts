@@ -45,6 +45,8 @@ export interface RequestSettings {
   pendingTtlMs: number;
   /** Longest free text a person may enter (reasons, notes). */
   maxReasonLength: number;
+  /** At most `count` submissions per person in any `windowMs`. */
+  submissionLimit: { count: number; windowMs: number };
 }
 
 export interface Policy {
@@ -66,6 +68,7 @@ export interface Policy {
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
   pendingTtlMs: 24 * 3_600_000,
   maxReasonLength: 1_000,
+  submissionLimit: { count: 10, windowMs: 60_000 },
 };
 
 /** Facts about one person relative to one request, resolved by the caller at the moment of the decision. */

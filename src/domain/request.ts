@@ -99,6 +99,8 @@ export interface Request {
   operation: Operation;
   requester: string;
   reason: string;
+  /** Identifies the form it was submitted from (a Slack view id), so a double submission creates one request. */
+  submissionKey?: string;
   createdAt: number;
   updatedAt: number;
   /** Approval stages, copied from the catalog item at submission. */

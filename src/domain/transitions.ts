@@ -40,6 +40,7 @@ export interface SubmitInput {
   requesterAllowed: boolean;
   reason: string;
   durationMs?: number;
+  submissionKey?: string;
   now: number;
   settings: RequestSettings;
 }
@@ -68,6 +69,7 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
     operation: operation.value,
     requester: input.requester,
     reason,
+    ...(input.submissionKey ? { submissionKey: input.submissionKey } : {}),
     createdAt: now,
     updatedAt: now,
     stages: item.stages.map((s) => ({ set: s.set, quorum: s.quorum })),

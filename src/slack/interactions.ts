@@ -92,6 +92,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
         requester: form.user.id,
         itemId,
         reason: inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '',
+        submissionKey: form.view.id,
         ...(duration ? { duration } : {}),
       });
       await ack();

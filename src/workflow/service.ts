@@ -6,7 +6,9 @@
  */
 import type { WorkflowError } from '../domain/errors.ts';
 import { failure, WorkflowFailure } from '../domain/errors.ts';
-import { parseDuration } from '../domain/duration.ts';
+import { formatDuration, parseDuration } from '../domain/duration.ts';
+import { SubmissionLimit } from './submission-limit.ts';
+import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
@@ -26,11 +28,16 @@ export interface SubmitCommand {
   reason: string;
   /** As typed: `30m`, `8h`, `2d`. */
   duration?: string;
+  /** The form it came from: submitting the same form twice returns the first request. */
+  submissionKey?: string;
 }
 
 const MAX_RACE_RETRIES = 5;
 
 export class WorkflowService {
+  readonly #limit: SubmissionLimit;
+  readonly #submissions = new Serial();
+
   constructor(
     private readonly policy: Policy,
     private readonly store: Store,
@@ -41,9 +48,25 @@ export class WorkflowService {
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly vault: SecretVault,
-  ) {}
+  ) {
+    this.#limit = new SubmissionLimit(policy.requests.submissionLimit);
+  }
 
-  async submit(command: SubmitCommand): Promise<Request> {
+  /** Submissions run one at a time: the double-submission and rate checks must see each other's results. */
+  submit(command: SubmitCommand): Promise<Request> {
+    return this.#submissions.run(() => this.#submit(command));
+  }
+
+  async #submit(command: SubmitCommand): Promise<Request> {
+    if (command.submissionKey) {
+      const earlier = this.store.openRequests().find((r) => r.requester === command.requester && r.submissionKey === command.submissionKey);
+      if (earlier) return earlier;
+    }
+    const now = this.clock.now();
+    if (!this.#limit.allows(command.requester, now)) {
+      const { count, windowMs } = this.policy.requests.submissionLimit;
+      throw new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
+    }
     const item = findItem(this.policy, command.itemId);
     if (!item) throw new WorkflowFailure(failure('not_found', `There is no catalog item "${command.itemId}".`));
     const provider = this.providers.get(item.provider);
@@ -64,12 +87,17 @@ export class WorkflowService {
       requester: command.requester,
       requesterAllowed: await this.people.mayRequest(item, command.requester),
       reason: command.reason,
-      now: this.clock.now(),
+      now,
       settings: this.policy.requests,
     };
-    const created = submit(durationMs === undefined ? input : { ...input, durationMs });
+    const created = submit({
+      ...input,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
+    });
     if (!created.ok) throw new WorkflowFailure(created.error);
     const request = created.value;
+    this.#limit.record(command.requester, now);
     const details: Record<string, unknown> = { item: item.id, kind: item.kind, provider: item.provider, reason: request.reason };
     if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove') details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;

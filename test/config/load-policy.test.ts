@@ -105,7 +105,7 @@ describe('parsePolicy: a valid file', () => {
         },
         { id: 'scw-leave', title: 'scw-leave', provider: 'scw', kind: 'group.remove', group: 'grp-2', stages: [{ set: 'managers', quorum: 1 }], requireReason: false },
       ],
-      requests: { pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300 },
+      requests: { pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300, submissionLimit: { count: 10, windowMs: 60_000 } },
       identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } } },
       managers: { U0ALICE: 'U0BOB' },
       managerField: 'Xf0MGR',
@@ -148,7 +148,7 @@ approvers:
   leads:`,
     );
     const { policy, providers } = parsePolicy(text, 'p.yml', ENV);
-    expect(policy.requests).toEqual({ pendingTtlMs: 24 * 3_600_000, maxReasonLength: 1_000 });
+    expect(policy.requests).toEqual({ pendingTtlMs: 24 * 3_600_000, maxReasonLength: 1_000, submissionLimit: { count: 10, windowMs: 60_000 } });
     expect(policy.identity).toEqual({ default: 'email', providers: {}, map: {} });
     expect(policy.managers).toEqual({});
     expect(policy.audit).toEqual({});

@@ -186,6 +186,28 @@ describe('workflow', () => {
     expect(h.audit.records.find((r) => r.event === 'execution.started')?.details).toEqual({ resumed: true });
   });
 
+  it('limits how many requests one person may submit per window', async () => {
+    const policy: Policy = { ...basePolicy, requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } } };
+    h = await createHarness(policy);
+    await submitGroup();
+    await submitGroup();
+    expect(await refusal(submitGroup())).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('2 requests in the last 1m') });
+    expect((await h.store.list()).length).toBe(2);
+    await h.service.submit({ requester: 'U_DAVE', itemId: 'cf-admins', reason: 'other person', duration: '1h' });
+    h.clock.advance(60_000);
+    await expect(submitGroup()).resolves.toMatchObject({ status: { state: 'pending' } });
+  });
+
+  it('turns a double submission of one form into one request', async () => {
+    h = await createHarness();
+    const command = { requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h', submissionKey: 'V0FORM' };
+    const [a, b] = await Promise.all([h.service.submit(command), h.service.submit(command)]);
+    expect(a.ref).toBe('REQ-0001');
+    expect(b.ref).toBe('REQ-0001');
+    expect((await h.store.list()).length).toBe(1);
+    expect(h.audit.records.filter((r) => r.event === 'request.submitted')).toHaveLength(1);
+  });
+
   it('cancels only for the requester or an admin', async () => {
     h = await createHarness();
     const request = await submitGroup();

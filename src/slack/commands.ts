@@ -9,14 +9,17 @@ import { helpText } from './views/help.ts';
 import { requestModal } from './views/modals.ts';
 
 const MAX_LINES = 15;
+const MAX_COMMAND_TEXT = 200;
 
 export function registerCommands(app: App, ctx: BotContext): void {
   app.command('/iam', async ({ command, ack, respond }) => {
-    const [sub = '', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    // Nothing /iam understands is long; a long text is answered with the help, unread.
+    const text = command.text.length <= MAX_COMMAND_TEXT ? command.text.trim() : 'help';
+    const [sub = '', ...args] = text.split(/\s+/).filter(Boolean);
     const known = ['', 'status', 'history', 'pending', 'cancel', 'retry'];
     // Help needs no work: it goes back in the acknowledgement itself, with no second round-trip.
     if (!known.includes(sub.toLowerCase())) {
-      await ack({ response_type: 'ephemeral', text: sub.toLowerCase() === 'help' ? helpText() : helpText(command.text.trim().slice(0, 100)) });
+      await ack({ response_type: 'ephemeral', text: sub.toLowerCase() === 'help' ? helpText() : helpText(text.slice(0, 100)) });
       return;
     }
     await ack();

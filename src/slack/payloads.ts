@@ -42,8 +42,8 @@ export const viewSubmissionBody = z
     user,
     view: z
       .object({
-        id: z.string(),
-        private_metadata: z.string().default(''),
+        id: z.string().max(64),
+        private_metadata: z.string().max(3000).default(''),
         state: z.object({ values: z.record(z.string(), z.record(z.string(), inputValue)) }).loose(),
       })
       .loose(),

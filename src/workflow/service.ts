@@ -33,6 +33,7 @@ export interface SubmitCommand {
 }
 
 const MAX_RACE_RETRIES = 5;
+const MAX_DURATION_TEXT = 32;
 
 export class WorkflowService {
   readonly #limit: SubmissionLimit;
@@ -75,9 +76,9 @@ export class WorkflowService {
     }
     let durationMs: number | undefined;
     if (command.duration !== undefined && command.duration.trim() !== '') {
-      durationMs = parseDuration(command.duration);
+      durationMs = command.duration.length <= MAX_DURATION_TEXT ? parseDuration(command.duration) : undefined;
       if (durationMs === undefined) {
-        throw new WorkflowFailure(failure('invalid_input', `"${command.duration}" is not a duration; write it like 30m, 8h or 2d.`));
+        throw new WorkflowFailure(failure('invalid_input', `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`));
       }
     }
     const input = {

@@ -115,6 +115,7 @@ export interface BotOptions {
   /** How long `stop()` lets steps in flight finish before closing anyway (they resume at the next start). */
   graceMs?: number;
   retryConfig?: SlackAppOptions['retryConfig'];
+  unhandledRequestTimeoutMs?: number;
   delivery?: DispatcherOptions;
 }
 
@@ -134,7 +135,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const policy = config.policy;
   const clock = options.clock ?? systemClock;
   const providers = options.providers ?? createProviders(config.providers, { log });
-  const app = createSlackApp({ slack: options.slack, log, ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}) });
+  const app = createSlackApp({
+    slack: options.slack,
+    log,
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMs: options.unhandledRequestTimeoutMs } : {}),
+  });
   const refs = await MessageRefs.open(options.dataDir);
   const notifier = new SlackNotifier(app.client, policy, refs, log);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);

@@ -2,7 +2,7 @@
  * The Bolt app: HTTP mode (signing secret, one endpoint `/slack/events` for commands, interactivity and
  * option loads) or Socket Mode (app-level token). Handlers ack at once and continue in the background.
  */
-import { App, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { RuntimeSettings } from '../config/runtime.ts';
 import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
@@ -16,6 +16,8 @@ export interface SlackAppOptions {
   log: Logger;
   /** Web API retry policy; Bolt's default retries for about half an hour. */
   retryConfig?: webApi.RetryOptions;
+  /** How long an HTTP request nobody acknowledges is held before it is answered 404 (Bolt's default 3001 ms). */
+  unhandledRequestTimeoutMs?: number;
 }
 
 export function createSlackApp(options: SlackAppOptions): App {
@@ -31,10 +33,12 @@ export function createSlackApp(options: SlackAppOptions): App {
     deferInitialization: true,
   };
   if (slack.mode.type === 'socket') return new App({ ...common, socketMode: true, appToken: slack.mode.appToken.reveal() });
-  return new App({
-    ...common,
+  const receiver = new HTTPReceiver({
     signingSecret: slack.mode.signingSecret.reveal(),
+    endpoints: '/slack/events',
     processBeforeResponse: true,
+    ...(options.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs } : {}),
+    logger: common.logger,
     customRoutes: [
       {
         path: '/healthz',
@@ -45,7 +49,17 @@ export function createSlackApp(options: SlackAppOptions): App {
         },
       },
     ],
+    // A signed request Bolt cannot process is a malformed one: 400, not Bolt's default 500.
+    processEventErrorHandler: async ({ error, response }) => {
+      options.log.warn({ err: error }, 'Slack request could not be processed');
+      if (!response.headersSent) {
+        response.writeHead(400);
+        response.end();
+      }
+      return true;
+    },
   });
+  return new App({ ...common, receiver });
 }
 
 export function registerHandlers(app: App, ctx: BotContext): void {

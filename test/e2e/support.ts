@@ -37,6 +37,8 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
     log,
     tickMs: 0,
     retryConfig: { retries: 0 },
+    // A request no listener acknowledges is given up on sooner than Slack's 3 s, so refusals test quickly.
+    unhandledRequestTimeoutMs: 300,
     // Notice retries wait briefly here; Retry-After from the simulator is still honoured.
     delivery: { backoff: { baseMs: 20, capMs: 200 } },
     ...(options.clock ? { clock: options.clock } : {}),

@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'src/main.ts', 'src/cli/**', 'test/support/summary-reporter.ts'],
+    files: ['bench/**', 'src/main.ts', 'src/cli/**', 'test/support/summary-reporter.ts', 'test/crash/main.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -87,7 +87,7 @@ export async function startWorld(): Promise<World> {
 }
 
 function policyText(w: { cloudflare: CloudflareSimulator; scaleway: ScalewaySimulator; outscale: OutscaleSimulator; jcs: JcsSimulator; ids: World['ids'] }): string {
-  const { alice, bob, erin } = PEOPLE;
+  const { alice, bob, carol, dave, erin } = PEOPLE;
   return `# The sandbox policy: every provider is a local simulator.
 providers:
   cf:
@@ -119,6 +119,10 @@ identity:
 directory:
   managers:
     ${alice.id}: ${bob.id}
+    ${bob.id}: ${carol.id}
+    ${carol.id}: ${dave.id}
+    ${dave.id}: ${erin.id}
+    ${erin.id}: ${bob.id}
 approvers:
   managers:
     manager: true
@@ -155,6 +159,30 @@ catalog:
     title: JCS developers
     provider: jcs
     kind: group.add
+    group: devs
+    approvers: [managers]
+  - id: cf-prod-admins-leave
+    title: Leave Cloudflare production admins
+    provider: cf
+    kind: group.remove
+    group: "${w.ids.cloudflareGroup}"
+    approvers: [managers]
+  - id: scw-developers-leave
+    title: Leave Scaleway developers
+    provider: scw
+    kind: group.remove
+    group: "${w.ids.scalewayGroup}"
+    approvers: [managers]
+  - id: osc-ops-leave
+    title: Leave Outscale ops
+    provider: osc
+    kind: group.remove
+    group: ops
+    approvers: [managers]
+  - id: jcs-devs-leave
+    title: Leave JCS developers
+    provider: jcs
+    kind: group.remove
     group: devs
     approvers: [managers]
   - id: osc-my-key

@@ -1,0 +1,180 @@
+/**
+ * The crash test: the bot process runs the plan against the provider simulators and is killed with
+ * SIGKILL at random moments, then restarted on the same data, again and again; the last life runs to the
+ * end. Then everything is checked against what the plan should have produced without any crash.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { dataFiles } from '../../src/app.ts';
+import { verifyAuditLog } from '../../src/audit/index.ts';
+import { PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
+import { readSnapshot } from '../../src/store/snapshot.ts';
+import { makePlan, type PlanItem } from './plan.ts';
+
+export interface CrashOptions {
+  requests: number;
+  kills: number;
+  /** Seeds the kill timing, so a failing run can be replayed. */
+  seed: number;
+  /** Longest time a killed life runs after it is ready. */
+  maxLifeMs?: number;
+  /** The last, unkilled life must finish within this. */
+  finishMs?: number;
+}
+
+export interface CrashReport {
+  kills: number;
+  requests: number;
+  problems: string[];
+}
+
+const WORKER = join(import.meta.dirname, 'worker.ts');
+
+export async function runCrashTest(options: CrashOptions): Promise<CrashReport> {
+  const world = await startWorld();
+  const dir = await mkdtemp(join(tmpdir(), 'iam-bot-crash-'));
+  try {
+    seed(world);
+    const plan = makePlan(options.requests);
+    const policyFile = join(dir, 'policy.yml');
+    await writeFile(policyFile, world.policy.replace('requests:\n  ttl: 1d', 'requests:\n  ttl: 1d\n  rateLimit: { submissions: 10000, per: 1m }'));
+    const planFile = join(dir, 'plan.json');
+    await writeFile(planFile, JSON.stringify(plan));
+    const dataDir = join(dir, 'data');
+    const random = mulberry32(options.seed);
+    let kills = 0;
+    while (kills < options.kills) {
+      const life = startLife(dataDir, policyFile, planFile, world.env);
+      const ready = await life.ready;
+      if (!ready) throw new Error(`a life of the bot failed to start:\n${life.stderr()}`);
+      const lifetime = 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
+      const finished = await Promise.race([life.done, sleep(lifetime).then(() => false)]);
+      if (finished) break; // the plan is done: nothing left to kill
+      life.child.kill('SIGKILL');
+      await life.exited;
+      kills++;
+    }
+    const last = startLife(dataDir, policyFile, planFile, world.env);
+    const done = await Promise.race([last.done, sleep(options.finishMs ?? 120_000).then(() => false)]);
+    if (!done) {
+      last.child.kill('SIGKILL');
+      return { kills, requests: plan.length, problems: [`the last life did not finish the plan:\n${last.stderr()}`] };
+    }
+    await last.exited;
+    return { kills, requests: plan.length, problems: await check(world, dataDir, plan) };
+  } finally {
+    await world.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the worker's people need: a JCS key and MFA device, and an Outscale key each. */
+function seed(world: World): void {
+  for (const p of Object.values(PEOPLE)) {
+    if (p.id !== PEOPLE.alice.id) {
+      world.jcs.state.addKey(p.name);
+      world.jcs.state.addMfaDevice(`${p.name}-phone`, p.name);
+      world.outscale.state.createKey(p.name);
+    }
+  }
+}
+
+interface Life {
+  child: ChildProcess;
+  ready: Promise<boolean>;
+  done: Promise<boolean>;
+  exited: Promise<void>;
+  stderr(): string;
+}
+
+function startLife(dataDir: string, policyFile: string, planFile: string, env: Record<string, string>): Life {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir, policyFile, planFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout! });
+  const seen = (word: string) =>
+    new Promise<boolean>((resolve) => {
+      lines.on('line', (line) => line === word && resolve(true));
+      void exited.then(() => resolve(false));
+    });
+  return { child, ready: seen('ready'), done: seen('done'), exited, stderr: () => stderr.slice(-4000) };
+}
+
+/** Everything the plan should have left behind, exactly once, and nothing it should not. */
+async function check(world: World, dataDir: string, plan: readonly PlanItem[]): Promise<string[]> {
+  const problems: string[] = [];
+  const { requests } = await readSnapshot(dataDir);
+  const byMarker = new Map(requests.map((r) => [r.reason, r]));
+  if (requests.length !== plan.length) problems.push(`${requests.length} requests stored for a plan of ${plan.length}: one was lost or made twice`);
+  for (const item of plan) {
+    const r = byMarker.get(`plan #${item.n}`);
+    if (r?.status.state !== 'completed') problems.push(`plan #${item.n} (${item.itemId} for ${item.requester}) is ${r?.status.state ?? 'missing'}, not completed`);
+  }
+  // Memberships: the last operation of each lane decides.
+  const last = new Map<string, PlanItem>();
+  for (const item of plan) last.set(item.lane, item);
+  const cfMember = (email: string) => [...world.cloudflare.state.members.values()].find((m) => m.email === email)?.id ?? '';
+  const scwUser = (email: string) => world.scaleway.state.users.find((u) => u.email === email)?.id ?? '';
+  for (const p of Object.values(PEOPLE)) {
+    const expect = (itemId: string, member: boolean) => {
+      const item = last.get(`${itemId}:${p.name}`);
+      if (!item) return;
+      const should = !item.itemId.endsWith('-leave');
+      if (member !== should) problems.push(`${p.name} is ${member ? '' : 'not '}in ${itemId}, but the last request of that lane was ${item.itemId}`);
+    };
+    expect('cf-prod-admins', world.cloudflare.state.groupMembers(world.ids.cloudflareGroup).includes(cfMember(p.email)));
+    expect('scw-developers', world.scaleway.state.group(world.ids.scalewayGroup)?.userIds.includes(scwUser(p.email)) ?? false);
+    expect('osc-ops', world.outscale.state.membersOf('ops').includes(p.name));
+    expect('jcs-devs', world.jcs.state.members('devs').includes(p.name));
+    // Keys: a JCS rotation deletes the old key; an Outscale rotation leaves it inactive beside the new one.
+    const jcsKeys = world.jcs.state.keysOf(p.name).length;
+    if (jcsKeys !== 1) problems.push(`${p.name} has ${jcsKeys} JCS keys, not 1: a rotation was duplicated or left an orphan`);
+    const osc = world.outscale.state.keysOf(p.name).map((k) => k.status);
+    if (osc.filter((s) => s === 'Active').length !== 1 || osc.length !== 2) problems.push(`${p.name} has Outscale keys ${JSON.stringify(osc)}, not one inactive and one active`);
+    if (world.jcs.state.mfaDeviceOf(p.name)) problems.push(`${p.name} still has a JCS MFA device`);
+  }
+  const appKeys = world.scaleway.state.keysOf(world.ids.scalewayApplication).length;
+  if (appKeys !== 1) problems.push(`the Scaleway CI application has ${appKeys} API keys, not 1`);
+  // Each request was carried out once: one completion each in the audit log, whose chain is intact.
+  const verified = await verifyAuditLog(dataFiles(dataDir).audit);
+  if (!verified.ok) problems.push(`the audit log is broken at seq ${verified.seq}: ${verified.problem}`);
+  const audit = (await readFile(dataFiles(dataDir).audit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { requestId: string; event: string });
+  const completions = new Map<string, number>();
+  for (const e of audit) if (e.event === 'execution.completed') completions.set(e.requestId, (completions.get(e.requestId) ?? 0) + 1);
+  for (const r of requests) if ((completions.get(r.id) ?? 0) !== 1) problems.push(`${r.ref} was completed ${completions.get(r.id) ?? 0} times in the audit log`);
+  // No secret on disk: every key secret and token value the providers hold now.
+  const secrets = [
+    ...Object.values(PEOPLE).flatMap((p) => [...world.jcs.state.keysOf(p.name).map((k) => k.secret), ...world.outscale.state.keysOf(p.name).map((k) => k.secret)]),
+    ...world.scaleway.state.keysOf(world.ids.scalewayApplication).map((k) => k.secretKey),
+    ...[...world.cloudflare.state.tokens.values()].map((t) => t.value),
+  ].filter((s) => s && s.length >= 8);
+  for (const file of await readdir(dataDir)) {
+    const text = await readFile(join(dataDir, file), 'utf8');
+    for (const secret of secrets) if (text.includes(secret)) problems.push(`a secret is on disk in ${file}`);
+  }
+  return problems;
+}
+
+/** A wait that does not keep the process alive on its own. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** A small seeded PRNG: the kill schedule of a run can be replayed from its seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

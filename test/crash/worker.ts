@@ -1,0 +1,102 @@
+/**
+ * One life of the crash test's bot process: opens the data directory with the real store, audit log and
+ * provider adapters, and drives the plan forward from whatever state it finds — as the people involved
+ * would: submitting, approving, revealing and confirming rotated keys, and (as an admin) retrying what
+ * failed. It can be killed at any instant. Prints `ready` once open and `done` when every request is final.
+ *   node --import tsx test/crash/worker.ts <dataDir> <policyFile> <planFile>
+ */
+import { readFile } from 'node:fs/promises';
+import { openServices, type Services } from '../../src/app.ts';
+import { parsePolicy } from '../../src/config/load-policy.ts';
+import { WorkflowFailure } from '../../src/domain/errors.ts';
+import type { Request } from '../../src/domain/request.ts';
+import { createLogger } from '../../src/log.ts';
+import { createProviders } from '../../src/providers/registry.ts';
+import { PEOPLE, PLATFORM_GROUP } from '../../src/sandbox/world.ts';
+import type { Directory, Notifier } from '../../src/workflow/ports.ts';
+import { LEADS, MANAGERS, type PlanItem } from './plan.ts';
+
+const [dataDir = '', policyFile = '', planFile = ''] = process.argv.slice(2);
+const config = parsePolicy(await readFile(policyFile, 'utf8'), policyFile, process.env);
+const plan = JSON.parse(await readFile(planFile, 'utf8')) as PlanItem[];
+const log = createLogger({ level: process.env.CRASH_LOG_LEVEL ?? 'silent' });
+
+const directory: Directory = {
+  managerOf: async (user) => MANAGERS[user],
+  emailOf: async (user) => Object.values(PEOPLE).find((p) => p.id === user)?.email,
+  usergroupMembers: async (group) => (group === PLATFORM_GROUP ? LEADS : []),
+};
+// Notices are the dispatcher's business; here they are delivered nowhere.
+const notifier: Notifier = { deliver: async () => undefined };
+
+const services = await openServices({
+  policy: config.policy,
+  dataDir,
+  providers: createProviders(config.providers, { log, sleep: async () => undefined }),
+  notifier,
+  directory,
+  log,
+});
+process.stdout.write('ready\n');
+
+const marker = (item: PlanItem) => `plan #${item.n}`;
+const byMarker = new Map<string, Request>();
+for (const request of await services.store.list()) byMarker.set(request.reason, request);
+
+const FINAL = new Set(['completed', 'denied', 'cancelled', 'expired', 'revoked']);
+
+for (;;) {
+  let open = 0;
+  const lanes = new Map<string, PlanItem>();
+  for (const item of plan) {
+    const request = byMarker.get(marker(item));
+    if (request && FINAL.has(request.status.state)) continue;
+    if (!lanes.has(item.lane)) lanes.set(item.lane, item);
+  }
+  for (const item of lanes.values()) {
+    open++;
+    const known = byMarker.get(marker(item));
+    const current = known ? await services.store.get(known.id) : undefined;
+    const next = await act(services, item, current);
+    if (next) byMarker.set(marker(item), next);
+  }
+  if (open === 0) break;
+  await services.executor.settle();
+}
+await services.executor.settle();
+await services.close();
+process.stdout.write('done\n');
+
+/** One step of one request, as whoever must act on it now. */
+async function act(s: Services, item: PlanItem, request: Request | undefined): Promise<Request | undefined> {
+  try {
+    if (!request) {
+      return await s.service.submit({ requester: item.requester, itemId: item.itemId, reason: marker(item), ...(item.duration ? { duration: item.duration } : {}) });
+    }
+    const st = request.status;
+    switch (st.state) {
+      case 'pending': {
+        const stage = request.stages[st.stage];
+        const done = request.approvals.filter((a) => a.stage === st.stage).map((a) => a.by);
+        const candidates = stage?.set === 'managers' ? [MANAGERS[request.requester] ?? ''] : LEADS;
+        const approver = candidates.find((c) => c !== request.requester && !done.includes(c));
+        return approver ? await s.service.approve(approver, request.id) : request;
+      }
+      case 'executing':
+        if (st.rotation?.step === 'reveal') {
+          await s.service.revealSecret(request.requester, request.id);
+          return await s.service.confirmRotation(request.requester, request.id);
+        }
+        if (st.rotation?.step === 'confirm') return await s.service.confirmRotation(request.requester, request.id);
+        return request;
+      case 'failed':
+        return await s.service.retry(PEOPLE.erin.id, request.id);
+      default:
+        return (await s.store.get(request.id)) ?? request;
+    }
+  } catch (error) {
+    // Someone else (the executor, a lost race) moved the request on; the next pass sees where it is.
+    if (error instanceof WorkflowFailure) return (await s.store.get(request?.id ?? '')) ?? request;
+    throw error;
+  }
+}

@@ -36,6 +36,8 @@ export interface ServicesOptions {
   log: Logger;
   clock?: Clock;
   delivery?: DispatcherOptions;
+  /** False: record decisions only (the CLI); the bot carries them out and sends the notices. */
+  active?: boolean;
 }
 
 export interface Services extends Workflow {
@@ -82,6 +84,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     newId: randomUUID,
     log: options.log,
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.active === false ? { active: false } : {}),
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();

@@ -6,6 +6,7 @@ import { requests, requestsHelp } from './cli/requests.ts';
 import { start, startHelp } from './cli/start.ts';
 import { StoreOpenError } from './store/port.ts';
 import { AuditLogError } from './audit/audit-log.ts';
+import { PolicyError } from './config/problems.ts';
 
 const commands: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string }> = {
   start: { run: start, help: startHelp },
@@ -44,7 +45,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       io.err(`iam-bot ${name}: ${(error as Error).message}\n\n${command.help}`);
       return EXIT.usage;
     }
-    if (error instanceof StoreOpenError || error instanceof AuditLogError) {
+    if (error instanceof StoreOpenError || error instanceof AuditLogError || error instanceof PolicyError) {
       io.err(`iam-bot ${name}: ${error.message}`);
       return EXIT.failed;
     }

@@ -10,6 +10,8 @@ import type { Store } from '../store/port.ts';
 import { DeliveryError, type Notifier } from './ports.ts';
 
 export interface DispatcherOptions {
+  /** False for a process that only records decisions (the CLI): notices wait for the running bot. */
+  active?: boolean;
   backoff?: BackoffPolicy;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -36,7 +38,7 @@ export class Dispatcher {
 
   /** Starts draining the outbox if it is not already being drained. */
   kick(): void {
-    if (this.#running || this.#stopping) return;
+    if (this.#running || this.#stopping || this.options.active === false) return;
     this.#running = this.#drain().finally(() => {
       this.#running = undefined;
       // A notice committed while the last one was being finished.

@@ -27,6 +27,8 @@ export class Executor {
     private readonly ctx: OperationContext,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** False for a process that only records decisions (the CLI): the running bot carries them out. */
+    private readonly active = true,
   ) {
     this.#rotation = {
       ctx,
@@ -42,6 +44,7 @@ export class Executor {
 
   /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
   kick(): void {
+    if (!this.active) return;
     for (const request of this.store.openRequests()) {
       const s = request.status;
       const rotationStep = s.state === 'executing' ? s.rotation?.step : undefined;
@@ -56,6 +59,7 @@ export class Executor {
    * reconciled against the provider), then everything ready is started.
    */
   recover(): void {
+    if (!this.active) return;
     for (const request of this.store.openRequests()) {
       if (request.status.state === 'executing') this.#launch(request.id, true);
     }

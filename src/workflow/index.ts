@@ -24,6 +24,8 @@ export interface WorkflowDeps {
   /** How long a new secret waits to be revealed; default 15 minutes. */
   secretTtlMs?: number;
   delivery?: DispatcherOptions;
+  /** False: record decisions only; provider steps and notices wait for a process that runs them. */
+  active?: boolean;
 }
 
 export interface Workflow {
@@ -36,7 +38,8 @@ export interface Workflow {
 
 export function createWorkflow(deps: WorkflowDeps): Workflow {
   const people = new People(deps.policy, deps.directory);
-  const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, deps.delivery);
+  const active = deps.active ?? true;
+  const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, { ...deps.delivery, active });
   const recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
   const executor = new Executor(
     deps.store,
@@ -45,6 +48,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
     deps.clock,
     deps.log,
+    active,
   );
   const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
   return { service, executor, recorder, dispatcher, people };

@@ -7,6 +7,7 @@ import { tempDir } from '../support/fixtures.ts';
 import { cli } from '../support/cli.ts';
 import { world } from '../support/services.ts';
 import { startWorld } from '../../src/sandbox/world.ts';
+import { ProviderError } from '../../src/providers/port.ts';
 
 const root = join(import.meta.dirname, '../..');
 const examplePolicy = join(root, 'examples/policy.yml');
@@ -54,6 +55,53 @@ describe('iam-bot requests list', () => {
     const result = await cli(['requests', 'list', '--state', 'done', ...data()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--state must be one of pending, approved');
+  });
+});
+
+describe('iam-bot requests retry', () => {
+  it('lets an admin send a failed request back, audited; the bot carries it out at its next start', async () => {
+    const data = await tempDir();
+    try {
+      const w = world(data.path);
+      const services = await w.open();
+      w.provider.faults.set('addMember', new ProviderError('unavailable', 'provider down'));
+      const request = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h' });
+      await services.service.approve('U_BOB', request.ref);
+      await services.executor.settle();
+      expect((await services.service.find(request.ref)).status.state).toBe('failed');
+      const policy = join(data.path, 'admins.yml');
+      await writeFile(
+        policy,
+        [
+          'providers:',
+          '  cf: { type: cloudflare, accountId: a1, token: env:CF_TOKEN }',
+          'approvers:',
+          '  admins: { users: [U0ADMIN] }',
+          'admins: admins',
+          'catalog:',
+          '  - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [admins] }',
+        ].join('\n'),
+      );
+      const args = ['requests', 'retry', request.ref, '--config', policy, '--data', data.path];
+      const whileRunning = await cli([...args, '--actor', 'U0ADMIN']);
+      expect(whileRunning.code).toBe(1);
+      expect(whileRunning.stderr).toContain(`retry from Slack: /iam retry ${request.ref}`);
+      await services.close();
+      const notAdmin = await cli([...args, '--actor', 'U_BOB']);
+      expect(notAdmin.code).toBe(1);
+      expect(notAdmin.stderr).toContain('Only an admin can retry');
+      const retried = await cli([...args, '--actor', 'U0ADMIN']);
+      expect(retried.code).toBe(0);
+      expect(retried.stdout).toContain(`${request.ref} is approved`);
+      const restarted = await w.open();
+      await restarted.executor.settle();
+      expect((await restarted.service.find(request.ref)).status.state).toBe('completed');
+      await restarted.close();
+      const audit = await readFile(dataFiles(data.path).audit, 'utf8');
+      expect(audit).toMatch(/"actor":"U0ADMIN","event":"request.retried"/);
+    } finally {
+      await data.remove();
+    }
   });
 });
 

@@ -103,6 +103,16 @@ describe('what Slack sends that the bot must refuse', () => {
     expect(JSON.stringify(answer.json)).toContain('/iam status');
   });
 
+  it('publishes the App Home once, even when Slack redelivers the event', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'home' });
+    await e.client.appHomeOpened({ user: bob.id });
+    await e.client.appHomeOpened({ user: bob.id }, { retry: { num: 1, reason: 'http_timeout' } });
+    await e.bot.idle();
+    expect(e.world.slack.calls.filter((c) => c.method === 'views.publish')).toHaveLength(1);
+    expect(JSON.stringify(e.world.slack.workspace.home(bob.id)?.view)).toContain('REQ-0001');
+  });
+
   it('calls only Web API methods whose scopes the manifest grants', async () => {
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'x' });

@@ -6,6 +6,7 @@ import { App, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { RuntimeSettings } from '../config/runtime.ts';
 import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
+import { guardRequests } from './request-guard.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
@@ -59,6 +60,7 @@ export function createSlackApp(options: SlackAppOptions): App {
       return true;
     },
   });
+  receiver.requestListener = guardRequests(receiver.requestListener, options.log);
   return new App({ ...common, receiver });
 }
 

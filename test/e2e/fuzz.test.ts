@@ -42,6 +42,20 @@ const body = fc.oneof(
 );
 
 describe('fuzzing the Slack endpoint', () => {
+  it('answers 400 to signed bodies that are not objects (Bolt would throw outside its error handling)', async () => {
+    const url = `http://127.0.0.1:${e.bot.port}/slack/events`;
+    for (const [text, type] of [
+      ['payload=null', 'application/x-www-form-urlencoded'],
+      ['payload=%5B1%5D', 'application/x-www-form-urlencoded'],
+      ['null', 'application/json'],
+      ['"text"', 'application/json'],
+    ] as const) {
+      const response = await request(url, { method: 'POST', body: text, headers: headersFor(text, 'valid', type) });
+      await response.body.dump();
+      expect(response.statusCode, text).toBe(400);
+    }
+  });
+
   it('never answers 5xx, never crashes, never changes state', { timeout: 180_000 }, async () => {
     const url = `http://127.0.0.1:${e.bot.port}/slack/events`;
     await fc.assert(

@@ -77,11 +77,17 @@ export class Executor {
 
   #launch(id: string, resuming: boolean): void {
     if (this.#running.has(id)) return;
+    let conflicted = false;
     const run = this.#run(id, resuming)
       .catch((error: unknown) => {
-        if (!(error instanceof StoreConflictError)) this.log.error({ err: error, requestId: id }, 'execution step crashed');
+        if (error instanceof StoreConflictError) conflicted = true;
+        else this.log.error({ err: error, requestId: id }, 'execution step crashed');
       })
-      .finally(() => this.#running.delete(id));
+      .finally(() => {
+        this.#running.delete(id);
+        // The request changed under this step: it ended, so carry on from the request as it now is.
+        if (conflicted) this.#launch(id, true);
+      });
     this.#running.set(id, run);
   }
 

@@ -61,7 +61,12 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     const done = await Promise.race([last.done, sleep(options.finishMs ?? 120_000).then(() => false)]);
     if (!done) {
       last.child.kill('SIGKILL');
-      return { kills, requests: plan.length, problems: [`the last life did not finish the plan:\n${last.stderr()}`] };
+      await last.exited;
+      const stuck = (await readSnapshot(dataDir)).requests
+        .filter((r) => r.status.state !== 'completed')
+        .slice(0, 10)
+        .map((r) => `${r.ref} ${r.reason} ${r.itemId}: ${JSON.stringify(r.status)}`);
+      return { kills, requests: plan.length, problems: [`the last life did not finish the plan; not completed:\n${stuck.join('\n')}\n${last.stderr()}`] };
     }
     await last.exited;
     return { kills, requests: plan.length, problems: await check(world, dataDir, plan) };

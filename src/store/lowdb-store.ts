@@ -39,9 +39,18 @@ export class LowdbStore implements Store {
     this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
     for (const request of doc.open) {
-      // A crash between archiving a request and rewriting the live document leaves it in both.
+      // A closed request still here was committed, then the process stopped before (or after) archiving it.
       const archived = archive.entry(request.id);
       if (!archived || archived.version < request.version) this.#open.set(request.id, request);
+    }
+  }
+
+  /** Moves the closed requests a crash left in the live document to the archive. */
+  async #archiveLeftovers(): Promise<void> {
+    for (const request of [...this.#open.values()]) {
+      if (!isClosed(request)) continue;
+      await this.archive.append(request);
+      this.#open.delete(request.id);
     }
   }
 
@@ -53,7 +62,9 @@ export class LowdbStore implements Store {
       const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
       await db.read();
       const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
-      return new LowdbStore(db, archive, lock, db.data);
+      const store = new LowdbStore(db, archive, lock, db.data);
+      await store.#archiveLeftovers();
+      return store;
     } catch (error) {
       await lock.release();
       throw error;
@@ -71,18 +82,20 @@ export class LowdbStore implements Store {
       if (actual !== change.expectedVersion) {
         throw new StoreConflictError(request.id, change.expectedVersion, actual);
       }
-      const closing = isClosed(request);
-      if (closing) await this.archive.append(request);
-      const open = new Map(this.#open);
-      if (closing) open.delete(request.id);
-      else open.set(request.id, request);
+      // The change and its audit events and notices become durable together, in the live document —
+      // a closing request too. Only then does a closed request move to the archive; it leaves the live
+      // document with the next write (or, after a crash, when the store is opened).
+      const open = new Map(this.#open).set(request.id, request);
       const notices = change.notices ?? [];
       await this.#write(open, [...this.#outbox, ...change.audit], [...this.#notices, ...notices]);
-      this.#open.clear();
-      for (const [id, r] of open) this.#open.set(id, r);
+      this.#open.set(request.id, request);
       // Read the outboxes again: entries may have been reported written or delivered during this write.
       this.#outbox = [...this.#outbox, ...change.audit];
       this.#notices = [...this.#notices, ...notices];
+      if (isClosed(request)) {
+        await this.archive.append(request);
+        this.#open.delete(request.id);
+      }
     });
   }
 

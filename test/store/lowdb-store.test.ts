@@ -68,16 +68,37 @@ describe('LowdbStore', () => {
     await s.commit({ request: open, expectedVersion: null, audit: [] });
     await s.commit({ request: closed, expectedVersion: null, audit: [] });
     await s.commit({ request: denied(closed), expectedVersion: 1, audit: [] });
+    // It leaves the live document with the next write.
+    await s.commit({ request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true }), expectedVersion: 1, audit: [] });
     const live = JSON.parse(await readFile(join(dir.path, 'state.json'), 'utf8')) as { open: { id: string }[] };
     expect(live.open.map((r) => r.id)).toEqual([open.id]);
     expect(s.openRequests().map((r) => r.id)).toEqual([open.id]);
     expect((await s.get(closed.id))?.status.state).toBe('denied');
     expect((await s.list({ states: ['denied'] })).map((r) => r.id)).toEqual([closed.id]);
     expect((await s.list()).map((r) => r.number)).toEqual([open.number, closed.number]);
+    expect((await s.list({ states: ['approved'] })).map((r) => r.id)).toEqual([open.id]);
     await s.close();
     const reopened = await openStore();
     expect((await reopened.getByNumber(closed.number))?.status.state).toBe('denied');
     expect(reopened.reserveNumber()).toBe(3);
+  });
+
+  it('loses neither a closing change nor its audit event when the process dies before archiving it', async () => {
+    const s = await openStore();
+    const request = makeRequest(s.reserveNumber());
+    await s.commit({ request, expectedVersion: null, audit: [] });
+    const event = { eventId: 'closing', time: 1, actor: 'U_BOB', event: 'request.denied', details: {} };
+    await s.commit({ request: denied(request), expectedVersion: 1, audit: [event] });
+    const liveAfterCommit = await readFile(join(dir.path, 'state.json'), 'utf8');
+    await s.close();
+    // As if the process had died between the live document's write and the archive append.
+    await writeFile(join(dir.path, 'state.json'), liveAfterCommit);
+    await writeFile(join(dir.path, 'archive.jsonl'), '');
+    const reopened = await openStore();
+    expect((await reopened.get(request.id))?.status.state).toBe('denied');
+    expect(reopened.openRequests()).toEqual([]);
+    expect(reopened.pendingAudit().map((e) => e.eventId)).toEqual(['closing']);
+    expect((await readFile(join(dir.path, 'archive.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('keeps audit events in an outbox until the log reports them written', async () => {

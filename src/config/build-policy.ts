@@ -16,7 +16,10 @@ export function buildPolicy(file: PolicyFile): Policy {
       pendingTtlMs: file.requests.ttl,
       maxReasonLength: file.requests.maxReasonLength,
       submissionLimit: { count: file.requests.rateLimit.submissions, windowMs: file.requests.rateLimit.per },
+      remindAfterMs: file.requests.remindAfter,
+      escalateAfterMs: file.requests.escalateAfter,
     },
+    grants: { warnBeforeMs: file.grants.warnBefore, sweepEveryMs: file.grants.sweepEvery, removeUnexplained: file.grants.removeUnexplained },
     identity: { default: file.identity.default, providers: file.identity.providers, map: file.identity.map },
     managers: file.directory.managers,
     audit: file.audit.channel !== undefined ? { channel: file.audit.channel } : {},
@@ -42,6 +45,7 @@ function buildItem(config: CatalogItemConfig): CatalogItem {
   if (config.group !== undefined) item.group = config.group;
   if (config.principal !== undefined) item.principal = config.principal;
   if (config.maxDuration !== undefined) item.maxDurationMs = config.maxDuration;
+  if (config.escalateTo !== undefined) item.escalateTo = config.escalateTo;
   if (config.requesters !== undefined) item.requesters = config.requesters;
   if (config.channel !== undefined) item.channel = config.channel;
   return item;

@@ -50,6 +50,7 @@ export function checkReferences(parts: PolicyParts): Finding[] {
     });
 
     item.requesters?.forEach((name, r) => unknownSet(name, at('requesters', r)));
+    if (item.escalateTo !== undefined) unknownSet(item.escalateTo, at('escalateTo'));
   });
 
   for (const provider of Object.keys(parts.identity?.providers ?? {})) {

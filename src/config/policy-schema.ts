@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
-import { DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
+import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
 import { secretRefSchema } from './secret-ref.ts';
 
 export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
@@ -165,6 +165,8 @@ export const catalogItemSchema = z.strictObject({
   requireReason: z.boolean().default(false),
   requesters: z.array(setNameSchema).min(1, 'needs at least one set; leave requesters out to let everyone request').optional(),
   channel: slackChannelId.optional(),
+  /** Who may also decide once a stage waited `requests.escalateAfter` (default: the admins set). */
+  escalateTo: setNameSchema.optional(),
 });
 
 // ---- the file -------------------------------------------------------------------------------------
@@ -183,6 +185,20 @@ const requestsSchema = z.strictObject({
       per: durationSchema,
     })
     .default({ submissions: DEFAULT_REQUEST_SETTINGS.submissionLimit.count, per: DEFAULT_REQUEST_SETTINGS.submissionLimit.windowMs }),
+  /** A stage's approvers are reminded after this long, and the escalation set asked after `escalateAfter`. */
+  remindAfter: durationSchema.default(DEFAULT_REQUEST_SETTINGS.remindAfterMs),
+  escalateAfter: durationSchema.default(DEFAULT_REQUEST_SETTINGS.escalateAfterMs),
+});
+
+const grantsSchema = z.strictObject({
+  /** How long before a timed grant ends its holder is warned (with an Extend button). */
+  warnBefore: durationSchema.default(DEFAULT_GRANT_SETTINGS.warnBeforeMs),
+  /**
+   * The reconciliation sweep of groups with timed grants: how often, and whether a member no grant
+   * explains is removed (default: only reported to the audit channel).
+   */
+  sweepEvery: durationSchema.default(DEFAULT_GRANT_SETTINGS.sweepEveryMs),
+  removeUnexplained: z.boolean().default(false),
 });
 
 const auditSchema = z.strictObject({ channel: slackChannelId.optional() });
@@ -195,6 +211,7 @@ export const policyFileSchema = z.strictObject({
   admins: setNameSchema.optional(),
   catalog: z.array(catalogItemSchema).min(1, 'needs at least one item'),
   requests: requestsSchema.prefault({}),
+  grants: grantsSchema.prefault({}),
   audit: auditSchema.prefault({}),
 });
 

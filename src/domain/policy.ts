@@ -38,6 +38,8 @@ export interface CatalogItem {
   requesters?: readonly string[];
   /** Channel where approval messages go instead of DMs. */
   channel?: string;
+  /** The set that may also decide a stage nobody decided in time; absent: the policy's admins. */
+  escalateTo?: string;
 }
 
 export interface RequestSettings {
@@ -47,6 +49,19 @@ export interface RequestSettings {
   maxReasonLength: number;
   /** At most `count` submissions per person in any `windowMs`. */
   submissionLimit: { count: number; windowMs: number };
+  /** A waiting stage's approvers are reminded after this long… */
+  remindAfterMs: number;
+  /** …and the escalation set is asked too after this long. */
+  escalateAfterMs: number;
+}
+
+export interface GrantSettings {
+  /** How long before a timed grant ends its holder is warned. */
+  warnBeforeMs: number;
+  /** How often groups with timed grants are reconciled against the provider. */
+  sweepEveryMs: number;
+  /** Whether the sweep removes members no grant explains (otherwise it reports them). */
+  removeUnexplained: boolean;
 }
 
 export interface Policy {
@@ -57,6 +72,7 @@ export interface Policy {
   admins?: string;
   catalog: readonly CatalogItem[];
   requests: RequestSettings;
+  grants: GrantSettings;
   identity: IdentityPolicy;
   /** Slack user id → their manager's Slack user id, when the policy keeps the directory itself. */
   managers: Readonly<Record<string, string>>;
@@ -69,6 +85,14 @@ export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
   pendingTtlMs: 24 * 3_600_000,
   maxReasonLength: 1_000,
   submissionLimit: { count: 10, windowMs: 60_000 },
+  remindAfterMs: 4 * 3_600_000,
+  escalateAfterMs: 12 * 3_600_000,
+};
+
+export const DEFAULT_GRANT_SETTINGS: GrantSettings = {
+  warnBeforeMs: 15 * 60_000,
+  sweepEveryMs: 3_600_000,
+  removeUnexplained: false,
 };
 
 /** Facts about one person relative to one request, resolved by the caller at the moment of the decision. */

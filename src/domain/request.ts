@@ -2,7 +2,8 @@
 import type { RequestKind } from './policy.ts';
 
 export type Operation =
-  | { kind: 'group.add'; group: string; durationMs?: number }
+  /** `extends`: the id of an active grant whose end this request moves later, instead of a grant of its own. */
+  | { kind: 'group.add'; group: string; durationMs?: number; extends?: string }
   | { kind: 'group.remove'; group: string }
   | { kind: 'key.rotate'; principal?: string }
   | { kind: 'mfa.reset' };
@@ -36,14 +37,38 @@ export interface Outcome {
   providerRequestId?: string;
   /** Key rotation: the id of the new key (never its secret). */
   newKeyId?: string;
+  /**
+   * Group access: whether the membership is the bot's doing (added by this grant, or by an overlapping
+   * grant it continues). A membership the person already had is left as found when the grant ends.
+   */
+  membershipAdded?: boolean;
 }
 
 export type Status =
-  | { state: 'pending'; stage: number; expiresAt: number }
+  | {
+      state: 'pending';
+      stage: number;
+      expiresAt: number;
+      /** When the current stage began waiting (reminders and escalation count from here). */
+      stageSince?: number;
+      remindedAt?: number;
+      /** The set asked on top of the stage's own, once nobody decided in time. */
+      escalatedTo?: string;
+    }
   | { state: 'approved'; at: number }
   | { state: 'executing'; at: number; attempt: number; rotation?: Rotation }
-  | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number }
-  | { state: 'revoking'; at: number; trigger: RevokeTrigger; attempt: number }
+  | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number; warnedAt?: number; extendedBy?: readonly string[] }
+  | {
+      state: 'revoking';
+      at: number;
+      trigger: RevokeTrigger;
+      attempt: number;
+      /** After a failed attempt: when to try again. */
+      retryAt?: number;
+      lastError?: FailureInfo;
+      /** The policy's admins were told the revoke keeps failing. */
+      escalated?: boolean;
+    }
   | { state: 'revoked'; at: number; outcome: Outcome }
   | { state: 'failed'; at: number; step: 'execute' | 'revoke'; error: FailureInfo }
   | { state: 'denied'; at: number; by: string; reason: string }

@@ -27,7 +27,19 @@ export type RequestEvent =
   /** The key owner says their systems use the new key: the old one may go. */
   | { type: 'confirm'; actor: string }
   /** The new secret was not revealed in time, or was lost in a restart. */
-  | { type: 'abandon'; reason: 'expired' | 'lost' };
+  | { type: 'abandon'; reason: 'expired' | 'lost' }
+  /** The requester is told their access ends soon. */
+  | { type: 'warn' }
+  /** The approvers of the current stage are reminded. */
+  | { type: 'remind' }
+  /** Nobody decided in time: `set` may now decide the current stage too. */
+  | { type: 'escalate'; set: string }
+  /** A revoke attempt failed: try again at `retryAt`; `escalate` once it has failed too often. */
+  | { type: 'revokeFailed'; error: FailureInfo; retryAt: number; escalate: boolean }
+  /** The requester (or an admin) ends a grant early. */
+  | { type: 'release'; actor: string; isAdmin: boolean }
+  /** An approved extension moves the grant's end. */
+  | { type: 'extend'; by: string; until: number };
 
 export type EventType = RequestEvent['type'];
 
@@ -74,7 +86,7 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
     updatedAt: now,
     stages: item.stages.map((s) => ({ set: s.set, quorum: s.quorum })),
     approvals: [],
-    status: { state: 'pending', stage: 0, expiresAt: now + input.settings.pendingTtlMs },
+    status: { state: 'pending', stage: 0, expiresAt: now + input.settings.pendingTtlMs, stageSince: now },
   });
 }
 
@@ -178,6 +190,34 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       return ok({
         status: s.step === 'execute' ? { state: 'approved', at: now } : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
       });
+    case 'warn':
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined || s.warnedAt !== undefined) return err(invalidState(request, 'warn'));
+      return ok({ status: { ...s, warnedAt: now } });
+    case 'remind':
+      if (s.state !== 'pending' || s.remindedAt !== undefined) return err(invalidState(request, 'remind'));
+      return ok({ status: { ...s, remindedAt: now } });
+    case 'escalate':
+      if (s.state !== 'pending' || s.escalatedTo !== undefined) return err(invalidState(request, 'escalate'));
+      return ok({ status: { ...s, escalatedTo: event.set } });
+    case 'revokeFailed':
+      if (s.state !== 'revoking') return err(invalidState(request, 'revokeFailed'));
+      return ok({
+        status: { ...s, at: now, attempt: s.attempt + 1, retryAt: event.retryAt, lastError: event.error, escalated: s.escalated === true || event.escalate },
+      });
+    case 'release':
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'release'));
+      if (event.actor !== request.requester && !event.isAdmin) {
+        return err(failure('not_allowed', `Only the requester or an admin can end ${request.ref}'s access.`, 'not_the_requester'));
+      }
+      return ok({ status: { state: 'revoking', at: now, trigger: 'released', attempt: 1 } });
+    case 'extend': {
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'extend'));
+      const extendedBy = s.extendedBy ?? [];
+      // The same extension applied twice (a resumed step) changes nothing.
+      if (extendedBy.includes(event.by)) return ok({ status: s });
+      const { warnedAt: _warned, ...rest } = s;
+      return ok({ status: { ...rest, grantExpiresAt: Math.max(s.grantExpiresAt, event.until), extendedBy: [...extendedBy, event.by] } });
+    }
     case 'revoke':
       if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'revoke'));
       if (event.trigger === 'expired' && now < s.grantExpiresAt) {
@@ -224,13 +264,17 @@ function approve(
   const quorum = stage?.quorum ?? 1;
   if (inStage.length + 1 < quorum) return ok({ status: s, approvals });
   const nextStage = s.stage + 1;
-  if (nextStage < request.stages.length) return ok({ status: { ...s, stage: nextStage }, approvals });
+  if (nextStage < request.stages.length) {
+    // A new stage starts its own reminder and escalation clock.
+    const { remindedAt: _r, escalatedTo: _e, ...rest } = s;
+    return ok({ status: { ...rest, stage: nextStage, stageSince: now }, approvals });
+  }
   return ok({ status: { state: 'approved', at: now }, approvals });
 }
 
 function completed(request: Request, outcome: Outcome, now: number): Status {
   const op = request.operation;
-  if (op.kind === 'group.add' && op.durationMs !== undefined) {
+  if (op.kind === 'group.add' && op.durationMs !== undefined && op.extends === undefined) {
     return { state: 'completed', at: now, outcome, grantExpiresAt: now + op.durationMs };
   }
   return { state: 'completed', at: now, outcome };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPolicy, parsePolicy } from '../../src/config/load-policy.ts';
 import { PolicyError } from '../../src/config/problems.ts';
-import type { Policy } from '../../src/domain/policy.ts';
+import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, type Policy } from '../../src/domain/policy.ts';
 import { Secret } from '../../src/domain/secret.ts';
 
 const ENV = { CF_TOKEN: 'cf-token-value', SCW_KEY: 'scw-secret', OSC_AK: 'osc-ak', OSC_SK: 'osc-sk', JCS_AK: 'jcs-ak', JCS_SK: 'jcs-sk' };
@@ -105,7 +105,8 @@ describe('parsePolicy: a valid file', () => {
         },
         { id: 'scw-leave', title: 'scw-leave', provider: 'scw', kind: 'group.remove', group: 'grp-2', stages: [{ set: 'managers', quorum: 1 }], requireReason: false },
       ],
-      requests: { pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300, submissionLimit: { count: 10, windowMs: 60_000 } },
+      requests: { ...DEFAULT_REQUEST_SETTINGS, pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300 },
+      grants: DEFAULT_GRANT_SETTINGS,
       identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } } },
       managers: { U0ALICE: 'U0BOB' },
       managerField: 'Xf0MGR',
@@ -148,7 +149,14 @@ approvers:
   leads:`,
     );
     const { policy, providers } = parsePolicy(text, 'p.yml', ENV);
-    expect(policy.requests).toEqual({ pendingTtlMs: 24 * 3_600_000, maxReasonLength: 1_000, submissionLimit: { count: 10, windowMs: 60_000 } });
+    expect(policy.requests).toEqual({
+      pendingTtlMs: 24 * 3_600_000,
+      maxReasonLength: 1_000,
+      submissionLimit: { count: 10, windowMs: 60_000 },
+      remindAfterMs: 4 * 3_600_000,
+      escalateAfterMs: 12 * 3_600_000,
+    });
+    expect(policy.grants).toEqual({ warnBeforeMs: 15 * 60_000, sweepEveryMs: 3_600_000, removeUnexplained: false });
     expect(policy.identity).toEqual({ default: 'email', providers: {}, map: {} });
     expect(policy.managers).toEqual({});
     expect(policy.audit).toEqual({});

@@ -81,7 +81,7 @@ describe('policy problems: exact file:line:col: path: message', () => {
 
   it('an unknown key, at the key, listing the keys that exist', () => {
     expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
-      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel',
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel, escalateTo',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
       'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel',
@@ -208,7 +208,7 @@ describe('policy problems: all of them at once', () => {
       'policy.yml:16:17: catalog[0].approvers[0]: no approver set named "laeds" (sets: leads, boss)',
       'policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h',
       'policy.yml:18:18: requests.ttl: expected a duration like 8h',
-      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, audit',
+      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit',
     ]);
     expect(error.problems[2]).toEqual({ file: 'policy.yml', line: 17, col: 18, path: 'catalog[0].maxDuration', message: 'expected a duration like 8h' });
   });

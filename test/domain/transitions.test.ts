@@ -32,10 +32,24 @@ const events: Record<EventType, RequestEvent> = {
   reveal: { type: 'reveal', actor: 'U_ALICE' },
   confirm: { type: 'confirm', actor: 'U_ALICE' },
   abandon: { type: 'abandon', reason: 'expired' },
+  warn: { type: 'warn' },
+  remind: { type: 'remind' },
+  escalate: { type: 'escalate', set: 'admins' },
+  revokeFailed: { type: 'revokeFailed', error: { kind: 'unavailable', message: 'down' }, retryAt: NOW + 60_000, escalate: false },
+  release: { type: 'release', actor: 'U_ALICE', isAdmin: false },
+  extend: { type: 'extend', by: 'ext-1', until: NOW + 3_600_000 },
+};
+
+// The lifecycle events apply in one state each (where they lead is in `lifecycleIn`); elsewhere they are refused.
+const lifecycleRefused = { warn: '!invalid_state', remind: '!invalid_state', escalate: '!invalid_state', revokeFailed: '!invalid_state', release: '!invalid_state', extend: '!invalid_state' } as const;
+const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
+  pending: { remind: 'pending', escalate: 'pending' },
+  completed: { warn: 'completed', release: 'revoking', extend: 'completed' },
+  revoking: { revokeFailed: 'revoking' },
 };
 
 // Key rotation events never apply to a group request, whatever its state; rotation has its own tests.
-const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state' } as const;
+const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', ...lifecycleRefused } as const;
 
 // state → event → the state it leads to, or the error code of the refusal.
 const table: Record<State, Record<EventType, State | `!${string}`>> = {
@@ -57,7 +71,7 @@ function inState(state: State): Request {
 
 describe('transition: every state × event', () => {
   for (const state of STATES) {
-    for (const [type, expected] of Object.entries(table[state]) as [EventType, string][]) {
+    for (const [type, expected] of Object.entries({ ...table[state], ...lifecycleIn[state] }) as [EventType, string][]) {
       it(`${state} + ${type} → ${expected}`, () => {
         const before = inState(state);
         const result = transition(before, events[type], NOW);

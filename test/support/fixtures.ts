@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_REQUEST_SETTINGS, type CatalogItem, type Policy } from '../../src/domain/policy.ts';
+import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, type CatalogItem, type Policy } from '../../src/domain/policy.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { submit, transition, type RequestEvent } from '../../src/domain/transitions.ts';
 
@@ -60,6 +60,7 @@ export const basePolicy: Policy = {
   admins: 'admins',
   catalog: [groupItem],
   requests: DEFAULT_REQUEST_SETTINGS,
+  grants: DEFAULT_GRANT_SETTINGS,
   identity: { default: 'email', providers: {}, map: {} },
   managers: { U_ALICE: 'U_MANAGER' },
   audit: {},

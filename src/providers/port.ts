@@ -51,6 +51,12 @@ export interface Provider {
    */
   resolvePrincipal(identity: string, as?: PrincipalKind): Promise<PrincipalRef>;
   isMember(group: string, principal: PrincipalRef): Promise<boolean>;
+  /**
+   * Every member of a group (paging through the whole list), for reconciliation sweeps. Each member's
+   * `id` and `name` are what `resolvePrincipal` returns for the same principal, so a sweep compares by
+   * `id`. An unknown group is `not_found`.
+   */
+  listMembers(group: string): Promise<PrincipalRef[]>;
   /** Adding an existing member succeeds. */
   addMember(group: string, principal: PrincipalRef): Promise<CallResult>;
   /** Removing a non-member succeeds. */

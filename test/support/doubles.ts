@@ -111,6 +111,18 @@ export class MemoryProvider implements Provider {
     await this.#call('isMember');
     return this.members.get(group)?.has(principal.id) ?? false;
   }
+  /**
+   * Every group exists here (as for isMember and addMember): one never seeded has no members. A test wanting
+   * the port's not_found for an unknown group sets `faults.set('listMembers', new ProviderError('not_found', …))`.
+   */
+  async listMembers(group: string): Promise<PrincipalRef[]> {
+    await this.#call('listMembers');
+    const known = [...this.users.values()];
+    return [...(this.members.get(group) ?? [])].map((id) => {
+      const user = known.find((u) => u.id === id);
+      return user ? { id: user.id, name: user.name } : { id, name: id };
+    });
+  }
   async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
     await this.#call('addMember');
     const set = this.members.get(group) ?? new Set<string>();

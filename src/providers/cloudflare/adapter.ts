@@ -25,7 +25,7 @@ import {
   type Provider,
 } from '../port.ts';
 import { CloudflareApi, type Answer } from './client.ts';
-import { accountMemberSchema, groupMemberSchema, rolledValueSchema, tokenSchema, userGroupSchema, type TokenInfo } from './wire.ts';
+import { accountMemberSchema, groupMemberRefSchema, groupMemberSchema, rolledValueSchema, tokenSchema, userGroupSchema, type TokenInfo } from './wire.ts';
 
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
@@ -55,9 +55,15 @@ export class CloudflareProvider implements Provider {
   }
 
   async isMember(group: string, principal: PrincipalRef): Promise<boolean> {
-    const members = this.#api.list(this.#membersPath(group), {}, groupMemberSchema, `list the members of user group ${group}`);
-    for await (const member of members) if (member.id === principal.id) return true;
+    for await (const member of this.#groupMembers(group)) if (member.id === principal.id) return true;
     return false;
+  }
+
+  /** Every page of the user group's members; an unknown group answers 404 (not_found). */
+  async listMembers(group: string): Promise<PrincipalRef[]> {
+    const members: PrincipalRef[] = [];
+    for await (const member of this.#groupMembers(group)) members.push(member);
+    return members;
   }
 
   async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
@@ -141,6 +147,11 @@ export class CloudflareProvider implements Provider {
 
   #membersPath(group: string): string {
     return this.#api.path('iam', 'user_groups', group, 'members');
+  }
+
+  /** The members of a user group as `#resolveMember` names people (membership id, email), read page by page. */
+  #groupMembers(group: string): AsyncGenerator<PrincipalRef> {
+    return this.#api.list(this.#membersPath(group), {}, groupMemberRefSchema, `list the members of user group ${group}`);
   }
 
   #readToken(id: string, action: string): Promise<Answer<TokenInfo>> {

@@ -43,6 +43,14 @@ export const userGroupSchema = z.object({ id: z.string(), name: z.string() }).tr
 /** A member as a user group lists it: `id` is the account membership id. */
 export const groupMemberSchema = z.object({ id: z.string() });
 
+/**
+ * A listed group member as the port names a person: the membership id and, as `resolvePrincipal` does,
+ * the email (optional in Cloudflare's schema; the id stands in when it is missing).
+ */
+export const groupMemberRefSchema = groupMemberSchema
+  .extend({ email: z.string().optional() })
+  .transform((m): PrincipalRef => ({ id: m.id, name: m.email ?? m.id }));
+
 /** An account membership (`/accounts/{a}/members`): a person is matched by `user.email`. */
 export const accountMemberSchema = z
   .object({ id: z.string(), user: z.object({ email: z.string() }) })

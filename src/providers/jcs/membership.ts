@@ -4,13 +4,22 @@
  */
 import type { CallResult, PrincipalRef } from '../port.ts';
 import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './limits.ts';
-import { getUserSchema, listUserInGroupSchema } from './schemas.ts';
+import { refOf } from './principals.ts';
+import { getUserSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';
 import { resultOf, type JcsClient } from './wire-client.ts';
 
 /** CheckUserInGroup: 204 when a member, 404 when not (or when the group does not exist). */
 export async function isMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<boolean> {
   const answer = await jcs.act('CheckUserInGroup', { UserName: principal.name, GroupName: group }, { done: [404] });
   return answer.data.status !== 404;
+}
+
+/**
+ * ListUserInGroup `Name`: every member at once (JCS has no pagination; a group holds at most 100 users),
+ * each as `resolvePrincipal` names a user. An unknown group answers 404: not_found.
+ */
+export async function listMembers(jcs: JcsClient, group: string): Promise<PrincipalRef[]> {
+  return (await membersOf(jcs, group)).map(refOf);
 }
 
 export async function addMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
@@ -30,7 +39,11 @@ async function groupLimitReached(jcs: JcsClient, group: string, principal: Princ
   if (groups >= MAX_GROUPS_PER_USER) {
     return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
   }
-  const members = (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).data.users.length;
+  const members = (await membersOf(jcs, group)).length;
   if (members >= MAX_USERS_PER_GROUP) return `JCS allows at most ${MAX_USERS_PER_GROUP} users in a group, and ${group} already has ${members}.`;
   return undefined;
+}
+
+async function membersOf(jcs: JcsClient, group: string): Promise<JcsUser[]> {
+  return (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).data.users;
 }

@@ -24,6 +24,7 @@ export async function resolvePrincipal(jcs: JcsClient, identity: string, as: Pri
   return refOf(first);
 }
 
-function refOf(user: JcsUser): PrincipalRef {
+/** A JCS user as the port names it: membership listings use the same form. */
+export function refOf(user: JcsUser): PrincipalRef {
   return { id: user.id, name: user.name };
 }

@@ -2,7 +2,7 @@
 import type { Logger } from '../../log.ts';
 import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
-import { addMember, isMember, removeMember } from './membership.ts';
+import { addMember, isMember, listMembers, removeMember } from './membership.ts';
 import { resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
@@ -34,6 +34,10 @@ export class JcsProvider implements Provider {
 
   isMember(group: string, principal: PrincipalRef): Promise<boolean> {
     return isMember(this.jcs, group, principal);
+  }
+
+  listMembers(group: string): Promise<PrincipalRef[]> {
+    return listMembers(this.jcs, group);
   }
 
   addMember(group: string, principal: PrincipalRef): Promise<CallResult> {

@@ -36,7 +36,7 @@ export type JcsUser = z.output<typeof user>;
 export const listUsersSchema = z.object({ users: z.array(user) });
 export const getUserSchema = z.object({ user });
 /** [guess] ListUserInGroup answers like ListUsers. */
-export const listUserInGroupSchema = z.object({ users: z.array(z.object({ name: z.string() })) });
+export const listUserInGroupSchema = z.object({ users: z.array(user) });
 
 export const listGroupsSchema = z.object({ groups: z.array(z.object({ id: z.string(), name: z.string() })) });
 

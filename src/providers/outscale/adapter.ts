@@ -8,7 +8,7 @@ import { Secret } from '../../domain/secret.ts';
 import type { Logger } from '../../log.ts';
 import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
 import type { Answer, EimClient } from './eim-client.ts';
-import type { EimKey } from './schemas.ts';
+import type { EimKey, EimUser } from './schemas.ts';
 
 /** EIM's access key quota per user (documented by Outscale, the same as AWS). */
 export const EIM_ACCESS_KEYS_PER_USER = 2;
@@ -39,8 +39,8 @@ export class OutscaleProvider implements Provider {
     const lower = identity.toLowerCase();
     let caseless: PrincipalRef | undefined;
     for await (const user of this.eim.listUsers()) {
-      if (user.UserName === identity) return { id: user.UserId, name: user.UserName };
-      if (user.UserName.toLowerCase() === lower) caseless ??= { id: user.UserId, name: user.UserName };
+      if (user.UserName === identity) return principalOf(user);
+      if (user.UserName.toLowerCase() === lower) caseless ??= principalOf(user);
     }
     if (caseless) return caseless;
     const what = as === 'service' ? 'service user' : 'user';
@@ -56,6 +56,13 @@ export class OutscaleProvider implements Provider {
       if (joined.GroupName === group) return true;
     }
     return false;
+  }
+
+  /** GetGroup's pages of members, each named as `resolvePrincipal` names a user (EIM user id, user name). */
+  async listMembers(group: string): Promise<PrincipalRef[]> {
+    const members: PrincipalRef[] = [];
+    for await (const user of this.eim.groupMembers(group)) members.push(principalOf(user));
+    return members;
   }
 
   async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
@@ -174,6 +181,10 @@ export class OutscaleProvider implements Provider {
       });
     }
   }
+}
+
+function principalOf(user: EimUser): PrincipalRef {
+  return { id: user.UserId, name: user.UserName };
 }
 
 function keyInfo(key: EimKey): KeyInfo {

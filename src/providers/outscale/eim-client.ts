@@ -66,6 +66,11 @@ export class EimClient {
     return this.#list('ListGroupsForUser', { UserName: userName }, groupsPage, (page) => page.Groups);
   }
 
+  /** GetGroup's member pages, followed through `Marker`: fails with not_found when the group does not exist. */
+  groupMembers(groupName: string): AsyncGenerator<EimUser> {
+    return this.#list('GetGroup', { GroupName: groupName }, groupMembersPage, (page) => page.Users);
+  }
+
   /** The group, read with a single member at most: fails with not_found when it does not exist. */
   async getGroup(groupName: string): Promise<Answer<EimGroup>> {
     const { result, requestId } = await this.#call('GetGroup', { GroupName: groupName, MaxItems: '1' }, groupMembersPage);

@@ -53,6 +53,10 @@ export class ScalewayProvider implements Provider {
     return userIds.includes(principal.id) || applicationIds.includes(principal.id);
   }
 
+  listMembers(group: string): Promise<PrincipalRef[]> {
+    return this.#directory.members(group);
+  }
+
   addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
     // [guess] No recording shows a second add of the same member; a 409 `already_exists`, the likely
     // answer, means the member is there, which is the goal (a 200 is success anyway).

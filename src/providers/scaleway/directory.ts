@@ -14,7 +14,7 @@ import {
   userSchema,
   type ScalewayGroup,
 } from './schemas.ts';
-import { callResult, segment, type ScalewayWire } from './wire.ts';
+import { PAGE_SIZE, callResult, segment, type ScalewayWire } from './wire.ts';
 
 export type BearerKind = 'user' | 'application';
 
@@ -87,6 +87,29 @@ export class Directory {
     return this.#remember('application', only.id, only.name);
   }
 
+  /**
+   * Every member of a group, named as `user` and `application` name them (a user by email, an
+   * application by name). The group read gives the member ids whole; their names come from the user and
+   * application listings filtered by id, at most a page of ids per request (the ids travel in the URL).
+   * An id neither listing returns (deleted meanwhile) keeps its id as name.
+   */
+  async members(ref: string): Promise<PrincipalRef[]> {
+    const group = await this.group(ref);
+    const found = new Map<string, PrincipalRef>();
+    for (const ids of chunks(group.userIds, PAGE_SIZE)) {
+      for await (const user of this.wire.list('/users', { user_ids: ids }, userPageSchema, `reading the users of Scaleway group ${ref}`)) {
+        found.set(user.id, this.#remember('user', user.id, user.email));
+      }
+    }
+    for (const ids of chunks(group.applicationIds, PAGE_SIZE)) {
+      const what = `reading the applications of Scaleway group ${ref}`;
+      for await (const app of this.wire.list('/applications', { application_ids: ids }, applicationPageSchema, what)) {
+        found.set(app.id, this.#remember('application', app.id, app.name));
+      }
+    }
+    return [...group.userIds, ...group.applicationIds].map((id) => found.get(id) ?? { id, name: id });
+  }
+
   /** Whether a principal is a user or an application: remembered from resolution, else looked up. */
   async kindOf(principal: PrincipalRef): Promise<BearerKind> {
     const kind = this.#kinds.get(principal.id) ?? (await this.#lookUpKind(principal));
@@ -110,4 +133,10 @@ export class Directory {
     this.#kinds.set(id, kind);
     return { id, name };
   }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

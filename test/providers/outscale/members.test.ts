@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { failure, startRig, type Rig } from './support.ts';
+
+let rig: Rig;
+afterEach(async () => {
+  await rig.close();
+});
+
+describe('Outscale listMembers', () => {
+  it('follows GetGroup through Marker until IsTruncated is false', async () => {
+    rig = await startRig();
+    rig.sim.state.addGroup('everyone');
+    for (let i = 0; i < 250; i++) {
+      const name = `user-${String(i).padStart(3, '0')}`;
+      rig.sim.state.addUser(name);
+      rig.sim.state.addMember('everyone', name);
+    }
+    rig.sim.state.addUser('outsider');
+
+    const members = await rig.provider.listMembers('everyone');
+    expect(members).toHaveLength(250);
+    expect(new Set(members.map((m) => m.name))).toEqual(new Set(rig.sim.state.membersOf('everyone')));
+    expect(rig.actions()).toEqual(['GetGroup', 'GetGroup', 'GetGroup']);
+    const sent = rig.sim.server.requests.map((q) => new URLSearchParams(q.body));
+    expect(sent.map((p) => p.get('GroupName'))).toEqual(['everyone', 'everyone', 'everyone']);
+    expect(sent.map((p) => p.has('Marker'))).toEqual([false, true, true]);
+  });
+
+  it('names each member as resolvePrincipal does: EIM user id and user name', async () => {
+    rig = await startRig();
+    rig.sim.state.addGroup('devs');
+    for (const name of ['alice', 'bob', 'ci-deployer']) rig.sim.state.addUser(name);
+    rig.sim.state.addMember('devs', 'alice');
+    rig.sim.state.addMember('devs', 'ci-deployer');
+
+    const members = await rig.provider.listMembers('devs');
+    expect(members).toEqual([await rig.provider.resolvePrincipal('alice'), await rig.provider.resolvePrincipal('ci-deployer', 'service')]);
+    expect(members.map((m) => m.id)).not.toContain((await rig.provider.resolvePrincipal('bob')).id);
+  });
+
+  it('answers an empty group with no members', async () => {
+    rig = await startRig();
+    rig.sim.state.addGroup('empty');
+    expect(await rig.provider.listMembers('empty')).toEqual([]);
+  });
+
+  it('reports an unknown group as not_found, with the request id', async () => {
+    rig = await startRig();
+    const error = await failure(rig.provider.listMembers('ghosts'));
+    expect(error).toMatchObject({ kind: 'not_found', providerRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(error.message).toContain('The group with name ghosts cannot be found.');
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * "What if this person asked for this item?": who may request it, who would approve each stage, and
+ * what the provider would be asked to do — resolved from the policy and the directory, executing
+ * nothing. The sandbox's policy-author view shows it; nothing here knows Slack or a provider's wire.
+ */
+import { findItem, principalFor, type CatalogItem, type PrincipalResult, type Policy, type RequestKind } from '../domain/policy.ts';
+import type { People } from './people.ts';
+import type { Directory } from './ports.ts';
+
+export interface ApproverExplained {
+  person: string;
+  /** Why they are in the stage's set: listed by id, the requester's manager, or a member of a user group. */
+  via: string;
+}
+
+export interface StageExplained {
+  set: string;
+  quorum: number;
+  approvers: ApproverExplained[];
+  /** Set when nobody could decide this stage: the request would wait until it expires. */
+  problem?: string;
+}
+
+/** What the provider adapter is asked to do, in the words a policy author recognises. */
+export interface CallInput {
+  providerId: string;
+  providerType: string;
+  kind: RequestKind;
+  principal: string;
+  group?: string;
+}
+
+export type DescribeCall = (input: CallInput) => string[];
+
+export interface WhatIf {
+  person: string;
+  item: CatalogItem;
+  mayRequest: boolean;
+  /** Why the person may or may not request the item. */
+  requestRule: string;
+  principal: PrincipalResult;
+  stages: StageExplained[];
+  /** The provider calls an approval would make; empty when the principal cannot be resolved. */
+  calls: string[];
+}
+
+export async function explainRequest(
+  deps: { policy: Policy; people: People; directory: Directory; describeCall: DescribeCall },
+  person: string,
+  itemId: string,
+): Promise<WhatIf | undefined> {
+  const { policy, people, directory } = deps;
+  const item = findItem(policy, itemId);
+  if (!item) return undefined;
+  const mayRequest = await people.mayRequest(item, person);
+  const requestRule = !item.requesters
+    ? 'Anyone in the workspace may request this item.'
+    : `Only members of ${item.requesters.join(', ')} may request it; ${person} ${mayRequest ? 'is' : 'is not'} one.`;
+  const principal: PrincipalResult = item.principal
+    ? { ok: true, principal: item.principal }
+    : principalFor(policy.identity, item.provider, person, await directory.emailOf(person));
+  const stages: StageExplained[] = [];
+  for (const stage of item.stages) stages.push(await explainStage(deps, stage.set, stage.quorum, person));
+  const providerType = policy.providers[item.provider] ?? 'unknown';
+  const calls = principal.ok
+    ? deps.describeCall({ providerId: item.provider, providerType, kind: item.kind, principal: principal.principal, ...(item.group ? { group: item.group } : {}) })
+    : [];
+  return { person, item, mayRequest, requestRule, principal, stages, calls };
+}
+
+async function explainStage(deps: { policy: Policy; people: People; directory: Directory }, setName: string, quorum: number, requester: string): Promise<StageExplained> {
+  const set = deps.policy.sets[setName];
+  if (!set) return { set: setName, quorum, approvers: [], problem: `The approver set ${setName} is not defined.` };
+  const found = new Map<string, string>();
+  for (const user of set.users) found.set(user, 'listed in the set');
+  if (set.manager) {
+    const manager = await deps.people.managerOf(requester);
+    if (manager && !found.has(manager)) found.set(manager, "the requester's manager");
+  }
+  for (const group of set.usergroups) {
+    for (const member of await deps.directory.usergroupMembers(group)) if (!found.has(member)) found.set(member, `member of user group ${group}`);
+  }
+  // Nobody approves their own request, whatever the set says.
+  found.delete(requester);
+  const approvers = [...found].map(([person, via]) => ({ person, via })).sort((a, b) => a.person.localeCompare(b.person));
+  const problem =
+    approvers.length === 0
+      ? 'Nobody but the requester could approve this stage: the request would wait until it expires.'
+      : approvers.length < quorum
+        ? `The stage needs ${quorum} approvals but only ${approvers.length} people could give one.`
+        : undefined;
+  return { set: setName, quorum, approvers, ...(problem ? { problem } : {}) };
+}

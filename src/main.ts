@@ -3,6 +3,7 @@ import { audit, auditHelp } from './cli/audit.ts';
 import { check, checkHelp } from './cli/check.ts';
 import { EXIT, UsageError, processIo, type Io } from './cli/io.ts';
 import { requests, requestsHelp } from './cli/requests.ts';
+import { sandbox, sandboxHelp } from './cli/sandbox.ts';
 import { start, startHelp } from './cli/start.ts';
 import { StoreOpenError } from './store/port.ts';
 import { AuditLogError } from './audit/audit-log.ts';
@@ -13,6 +14,7 @@ const commands: Record<string, { run: (args: string[], io: Io) => Promise<number
   check: { run: check, help: checkHelp },
   audit: { run: audit, help: auditHelp },
   requests: { run: requests, help: requestsHelp },
+  sandbox: { run: sandbox, help: sandboxHelp },
 };
 
 export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
@@ -20,7 +22,8 @@ export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried ou
 Usage: iam-bot <command> [options]
 
 Commands:
-  start                 run the bot
+  start                 run the bot (the sandbox when no Slack settings are set)
+  sandbox               try the bot against local simulators, from a web page
   check --config FILE   validate a policy file
   audit verify|export   check or export the tamper-evident audit log
   requests list         list requests

@@ -1,0 +1,88 @@
+/**
+ * The sandbox: the simulated world, the real bot wired to it (Bolt in HTTP mode with a fresh signing
+ * secret, the real adapters, a data directory), and the page's server. Nothing leaves 127.0.0.1.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBot } from '../app.ts';
+import { parsePolicy } from '../config/load-policy.ts';
+import { Secret } from '../domain/secret.ts';
+import type { Logger } from '../log.ts';
+import { SlackDirectory } from '../slack/directory.ts';
+import { People } from '../workflow/people.ts';
+import { systemClock } from '../workflow/ports.ts';
+import { explainRequest } from '../workflow/what-if.ts';
+import type { ApiContext } from './api.ts';
+import { loadPageAssets } from './page-assets.ts';
+import { DEMO_PERSONAS, type Persona } from './personas.ts';
+import { adoptPolicy } from './policy-world.ts';
+import { providerCallDescriber } from './provider-calls.ts';
+import { startPageServer } from './server.ts';
+import { startWorld, type World } from './world.ts';
+
+export interface SandboxOptions {
+  log: Logger;
+  /** The page's port; 0 picks a free one. */
+  port: number;
+  /** Where the bot keeps its data; default a temporary directory removed at close. */
+  dataDir?: string;
+  /** A policy file to run instead of the demo policy, mapped onto the simulators. */
+  policy?: { file: string; text: string };
+  /** How often time-driven transitions run (expiries, revokes). */
+  tickMs?: number;
+}
+
+export interface Sandbox {
+  /** http://localhost:PORT */
+  url: string;
+  port: number;
+  world: World;
+  api: ApiContext;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const world = await startWorld();
+  const cleanups: (() => Promise<void>)[] = [() => world.close()];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const setup = options.policy
+      ? adoptPolicy(world, options.policy.file, options.policy.text)
+      : { text: world.policy, file: 'sandbox-policy.yml', env: world.env, personas: DEMO_PERSONAS as readonly Persona[], notes: [] as string[] };
+    const config = parsePolicy(setup.text, setup.file, setup.env);
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'iam-bot-sandbox-')));
+    if (!options.dataDir) cleanups.unshift(() => rm(dataDir, { recursive: true, force: true }));
+    // A fresh secret per run: the simulator signs every request with it, exactly as Slack would.
+    const signingSecret = randomBytes(24).toString('hex');
+    const bot = await startBot({
+      slack: { botToken: new Secret(world.slack.botToken), apiUrl: world.slack.apiUrl, mode: { type: 'http', signingSecret: new Secret(signingSecret), port: 0 } },
+      config,
+      dataDir,
+      log: options.log,
+      tickMs: options.tickMs ?? 5_000,
+    });
+    cleanups.push(() => bot.stop());
+    const client = world.slack.client({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret });
+    const directory = new SlackDirectory(bot.app.client, systemClock, config.policy.managerField);
+    const whatIfDeps = { policy: config.policy, people: new People(config.policy, directory), directory, describeCall: providerCallDescriber(config.providers) };
+    const api: ApiContext = {
+      world,
+      bot,
+      client,
+      policy: config.policy,
+      personas: setup.personas,
+      notes: setup.notes,
+      whatIf: (person, itemId) => explainRequest(whatIfDeps, person, itemId),
+    };
+    const server = await startPageServer(api, await loadPageAssets(), options.port);
+    cleanups.push(() => server.close());
+    return { url: `http://localhost:${server.port}`, port: server.port, world, api, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -42,7 +42,7 @@ const inputValue = z.union([z.string(), z.array(z.string()), option]);
 
 const schemas = {
   command: z.object({ user, text: z.string().max(4000) }),
-  click: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().optional() }), surface),
+  click: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), text: z.string(), value: z.string().optional(), style: z.string().optional() }), surface),
   select: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), type: z.enum(['static_select', 'external_select']), option }), surface),
   check: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), options: z.array(option) }), surface),
   submit: z.object({ user, viewId: z.string().min(1), values: z.record(z.string(), inputValue) }),
@@ -88,7 +88,9 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
       }
       case 'click': {
         const input = parse('click', schemas.click, body);
-        const answer = await ctx.client.clickButton({ user: known(input.user), actionId: input.actionId, ...(input.blockId ? { blockId: input.blockId } : {}), ...on(input) });
+        // The button as the page showed it, like Slack's client: a click on a message the bot has since updated still arrives, and the bot must refuse it.
+        const button = { type: 'button', action_id: input.actionId, block_id: input.blockId, text: plain(input.text), ...(input.value === undefined ? {} : { value: input.value }), ...(input.style ? { style: input.style } : {}) };
+        const answer = await ctx.client.blockAction({ user: known(input.user), actions: [button], ...on(input) });
         return settled(ctx, { status: answer.status });
       }
       case 'select': {

@@ -76,7 +76,7 @@ function renderElement(element: Element, blockId: string, surface: Surface, disp
   const actionId = element.action_id ?? '';
   switch (element.type) {
     case 'button':
-      return h('button', { class: `btn ${String(element.style ?? '')}`, 'data-action': actionId, type: 'button', onclick: () => surface.action('click', blockId, element) }, (element.text as Text).text ?? '');
+      return h('button', { class: `btn ${String(element.style ?? '')}`, 'data-action': actionId, type: 'button', onclick: () => surface.action('click', blockId, element, { text: (element.text as Text).text ?? '', ...(typeof element.value === 'string' ? { value: element.value } : {}), ...(typeof element.style === 'string' ? { style: element.style } : {}) }) }, (element.text as Text).text ?? '');
     case 'plain_text_input': {
       const current = surface.values?.get(blockId);
       const attrs = { 'data-action': actionId, oninput: (event: Event) => surface.values?.set(blockId, (event.target as HTMLInputElement).value) };

@@ -19,7 +19,12 @@ export type EventName =
   | 'rotation.key_created'
   | 'rotation.revealed'
   | 'rotation.confirmed'
-  | 'rotation.abandoned';
+  | 'rotation.abandoned'
+  | 'request.reminded'
+  | 'request.escalated'
+  | 'grant.expiring'
+  | 'grant.extended'
+  | 'revoke.escalated';
 
 export interface Notice {
   /** The id of the audit event it reports: stable across redeliveries. */
@@ -28,6 +33,6 @@ export interface Notice {
   /** The request as the event left it. */
   request: Request;
   actor: string;
-  /** For `request.submitted` and `request.stage_passed`: who must decide now. */
+  /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated` and `revoke.escalated`: who must act now. */
   approvers?: readonly string[];
 }

@@ -56,7 +56,14 @@ export type Status =
       escalatedTo?: string;
     }
   | { state: 'approved'; at: number }
-  | { state: 'executing'; at: number; attempt: number; rotation?: Rotation }
+  | {
+      state: 'executing';
+      at: number;
+      attempt: number;
+      rotation?: Rotation;
+      /** Group access: whether the person was a member before the bot acted, read once before adding. */
+      memberBefore?: boolean;
+    }
   | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number; warnedAt?: number; extendedBy?: readonly string[] }
   | {
       state: 'revoking';
@@ -68,6 +75,8 @@ export type Status =
       lastError?: FailureInfo;
       /** The policy's admins were told the revoke keeps failing. */
       escalated?: boolean;
+      /** The membership was there before the grant: ending the grant leaves it as found. */
+      leaveAsFound?: boolean;
     }
   | { state: 'revoked'; at: number; outcome: Outcome }
   | { state: 'failed'; at: number; step: 'execute' | 'revoke'; error: FailureInfo }

@@ -22,6 +22,8 @@ export type RequestEvent =
   | { type: 'revoke'; trigger: RevokeTrigger }
   /** The executor records a key rotation step (create → reveal, retire, rollback). */
   | { type: 'progress'; rotation: Rotation }
+  /** The executor recorded whether the person was a member before it added them. */
+  | { type: 'observe'; memberBefore: boolean }
   /** The key owner revealed the new secret. */
   | { type: 'reveal'; actor: string }
   /** The key owner says their systems use the new key: the old one may go. */
@@ -45,6 +47,8 @@ export type EventType = RequestEvent['type'];
 
 export interface SubmitInput {
   id: string;
+  /** For an extension: the grant whose end it moves. */
+  extends?: string;
   number: number;
   item: CatalogItem;
   requester: string;
@@ -71,6 +75,12 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
   }
   const operation = operationFor(item, input.durationMs);
   if (!operation.ok) return operation;
+  if (input.extends !== undefined) {
+    if (operation.value.kind !== 'group.add' || operation.value.durationMs === undefined) {
+      return err(failure('invalid_input', 'An extension is of timed group access, and needs a duration.'));
+    }
+    operation.value = { ...operation.value, extends: input.extends };
+  }
   return ok({
     id: input.id,
     number: input.number,
@@ -167,6 +177,9 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'progress':
       if (s.state !== 'executing' || request.operation.kind !== 'key.rotate') return err(invalidState(request, 'progress'));
       return ok({ status: { ...s, at: now, rotation: event.rotation } });
+    case 'observe':
+      if (s.state !== 'executing' || request.operation.kind !== 'group.add') return err(invalidState(request, 'observe'));
+      return ok({ status: { ...s, memberBefore: event.memberBefore } });
     case 'reveal':
     case 'confirm':
       return ownerStep(request, event, now);
@@ -209,7 +222,7 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (event.actor !== request.requester && !event.isAdmin) {
         return err(failure('not_allowed', `Only the requester or an admin can end ${request.ref}'s access.`, 'not_the_requester'));
       }
-      return ok({ status: { state: 'revoking', at: now, trigger: 'released', attempt: 1 } });
+      return ok({ status: revoking(s, 'released', now) });
     case 'extend': {
       if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'extend'));
       const extendedBy = s.extendedBy ?? [];
@@ -223,7 +236,7 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (event.trigger === 'expired' && now < s.grantExpiresAt) {
         return err(failure('invalid_state', `${request.ref}'s access does not end yet.`));
       }
-      return ok({ status: { state: 'revoking', at: now, trigger: event.trigger, attempt: 1 } });
+      return ok({ status: revoking(s, event.trigger, now) });
   }
 }
 
@@ -270,6 +283,11 @@ function approve(
     return ok({ status: { ...rest, stage: nextStage, stageSince: now }, approvals });
   }
   return ok({ status: { state: 'approved', at: now }, approvals });
+}
+
+function revoking(grant: Extract<Status, { state: 'completed' }>, trigger: RevokeTrigger, now: number): Status {
+  const status: Status = { state: 'revoking', at: now, trigger, attempt: 1 };
+  return grant.outcome.membershipAdded === false ? { ...status, leaveAsFound: true } : status;
 }
 
 function completed(request: Request, outcome: Outcome, now: number): Status {

@@ -16,6 +16,8 @@ import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot } from './views/audit-thread.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
+import { expiringMessage } from './views/grant.ts';
+import { headline } from './views/format.ts';
 
 /** Slack errors that a retry may cure; any other platform error means the message can never be sent. */
 const TRANSIENT_SLACK_ERRORS = new Set([
@@ -52,6 +54,8 @@ export class SlackNotifier implements Notifier {
       const dm = requesterUpdate(notice, item);
       if (dm) await this.#part(notice, 'requester', () => this.#dms.post(request.requester, dm));
       if (notice.event === 'rotation.key_created') await this.#part(notice, 'reveal', () => this.#secretReady(request, item));
+      if (notice.event === 'grant.expiring') await this.#part(notice, 'expiring', () => this.#expiring(request, item));
+      if (notice.event === 'revoke.escalated') await this.#part(notice, 'admins', () => this.#tellAdmins(notice, item));
       await this.#part(notice, 'rotation', () => this.#settleRotationDm(notice, item));
     } catch (error) {
       throw deliveryError(error);
@@ -97,14 +101,19 @@ export class SlackNotifier implements Notifier {
       await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
       if (decided) await this.#saveApproval(request.id, { ...ref, settled: true });
     }
-    const asking = (notice.event === 'request.submitted' || notice.event === 'request.stage_passed') && s.state === 'pending';
-    if (asking) await this.#ask(request, item, s.stage, notice.approvers ?? []);
+    if (s.state !== 'pending') return;
+    if (notice.event === 'request.submitted' || notice.event === 'request.stage_passed' || notice.event === 'request.escalated') {
+      await this.#ask(request, item, s.stage, notice.approvers ?? []);
+    } else if (notice.event === 'request.reminded') {
+      // A fresh message at the bottom of each approver's DMs; the earlier one stays tracked too.
+      await this.#ask(request, item, s.stage, notice.approvers ?? [], true);
+    }
   }
 
   /** The stage's approval message: once in the item's channel, or to each approver by DM (each once). */
-  async #ask(request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[]): Promise<void> {
+  async #ask(request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage);
-    const asked = this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
+    const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
     if (item?.channel) {
       if (asked.length === 0) await this.#saveApproval(request.id, { ...(await post(this.client, item.channel, message)), stage, settled: false });
       return;
@@ -124,6 +133,19 @@ export class SlackNotifier implements Notifier {
   /** Records an approval message, replacing the entry of the same message. */
   #saveApproval(requestId: string, ref: ApprovalRef): Promise<void> {
     return this.refs.update(requestId, (r) => ({ ...r, approvals: [...r.approvals.filter((a) => a.channel !== ref.channel || a.ts !== ref.ts), ref] }));
+  }
+
+  async #expiring(request: Request, item: CatalogItem | undefined): Promise<void> {
+    const s = request.status;
+    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#dms.post(request.requester, expiringMessage(request, item, s.grantExpiresAt));
+  }
+
+  /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
+  async #tellAdmins(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+    const { request } = notice;
+    const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
+    const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${error.message})` : ''}. The bot keeps retrying; please check the provider.`;
+    for (const admin of notice.approvers ?? []) await this.#dms.post(admin, { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
   }
 
   async #secretReady(request: Request, item: CatalogItem | undefined): Promise<void> {

@@ -10,7 +10,8 @@ import { ProviderError, type Provider, type ProviderRegistry } from '../provider
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
-import { execute, revoke, type OperationContext } from './operations.ts';
+import { backoffDelay } from '../providers/http/backoff.ts';
+import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
 import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 
@@ -27,6 +28,8 @@ export class Executor {
     private readonly ctx: OperationContext,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** The policy's admins, told when a revoke keeps failing. */
+    private readonly admins: () => Promise<readonly string[]>,
     /** False for a process that only records decisions (the CLI): the running bot carries them out. */
     private readonly active = true,
   ) {
@@ -45,10 +48,12 @@ export class Executor {
   /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
   kick(): void {
     if (!this.active) return;
+    const now = this.clock.now();
     for (const request of this.store.openRequests()) {
       const s = request.status;
       const rotationStep = s.state === 'executing' ? s.rotation?.step : undefined;
-      if (s.state === 'approved' || s.state === 'revoking' || rotationStep === 'retire' || rotationStep === 'rollback') {
+      const revokeDue = s.state === 'revoking' && (s.retryAt === undefined || s.retryAt <= now);
+      if (s.state === 'approved' || revokeDue || rotationStep === 'retire' || rotationStep === 'rollback') {
         this.#launch(request.id, false);
       }
     }
@@ -95,7 +100,7 @@ export class Executor {
     const request = await this.store.get(id);
     if (!request) return;
     const s = request.status;
-    if (s.state === 'revoking') return this.#guarded(request, 'revoke', (provider) => revoke(request, provider, this.ctx));
+    if (s.state === 'revoking') return this.#revoke(request);
     if (s.state === 'approved') return this.#begin(request, false);
     if (s.state !== 'executing') return;
     if (s.rotation?.step === 'retire' || s.rotation?.step === 'rollback') return this.#rotate(request);
@@ -114,7 +119,64 @@ export class Executor {
       { event: 'execution.started', actor: 'system', details: resuming ? { resumed: true } : {} },
     ]);
     if (started.operation.kind === 'key.rotate') return this.#rotate(started);
-    return this.#guarded(started, 'execute', (provider) => execute(started, provider, this.ctx));
+    return this.#guarded(started, 'execute', async (provider) => {
+      const op = started.operation;
+      if (op.kind === 'group.add' && op.extends !== undefined) return this.#extend(started, op.extends, provider);
+      const hooks: ExecuteHooks = {
+        recordMemberBefore: async (memberBefore) => {
+          await this.#apply(started, { type: 'observe', memberBefore }, []);
+        },
+      };
+      if (started.status.state === 'executing' && started.status.memberBefore !== undefined) hooks.memberBefore = started.status.memberBefore;
+      const outcome = await execute(started, provider, this.ctx, hooks);
+      // Joining a group an overlapping grant of the bot's already gave: the membership is still the bot's doing.
+      if (outcome.membershipAdded === false && this.#overlapping(started).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
+      return outcome;
+    });
+  }
+
+  /**
+   * Ends a grant. The membership stays while another grant of the same group to the same person is
+   * active, and a membership the person had before the bot's grants is left as found.
+   */
+  #revoke(request: Request): Promise<void> {
+    return this.#guarded(request, 'revoke', async (provider) => {
+      const other = this.#overlapping(request).find((g) => g.status.state === 'completed');
+      if (other && other.status.state === 'completed') {
+        const until = other.status.grantExpiresAt === undefined ? 'with no end' : `until ${new Date(other.status.grantExpiresAt).toISOString()}`;
+        return { summary: `membership kept: ${other.ref} still grants it ${until}` };
+      }
+      if (request.status.state === 'revoking' && request.status.leaveAsFound) return { summary: 'membership left as found: it was there before this grant' };
+      return revoke(request, provider, this.ctx);
+    });
+  }
+
+  /** An approved extension: the member is (still) in the group, and the grant's end moves. */
+  async #extend(extension: Request, grantId: string, provider: Provider): Promise<Outcome> {
+    const grant = await this.store.get(grantId);
+    const op = extension.operation;
+    const gs = grant?.status;
+    if (!grant || gs?.state !== 'completed' || gs.grantExpiresAt === undefined || op.kind !== 'group.add' || op.durationMs === undefined) {
+      throw new ProviderError('invalid_request', `The grant this extends has already ended: request access anew.`);
+    }
+    await execute({ ...extension, operation: { kind: 'group.add', group: op.group } }, provider, this.ctx);
+    const until = Math.max(gs.grantExpiresAt, this.clock.now()) + op.durationMs;
+    const extended = await this.#apply(grant, { type: 'extend', by: extension.id, until }, [
+      { event: 'grant.extended', actor: extension.requester, details: { by: extension.ref, until: new Date(until).toISOString() } },
+    ]);
+    const end = extended.status.state === 'completed' ? extended.status.grantExpiresAt : until;
+    return { summary: `extended ${grant.ref} until ${new Date(end ?? until).toISOString()}` };
+  }
+
+  /** Other active grants of the same group to the same person. */
+  #overlapping(request: Request): Request[] {
+    const op = request.operation;
+    if (op.kind !== 'group.add') return [];
+    return this.store.openRequests().filter((r) => {
+      const o = r.operation;
+      const s = r.status;
+      return r.id !== request.id && r.requester === request.requester && r.provider === request.provider && o.kind === 'group.add' && o.group === op.group && s.state === 'completed' && s.grantExpiresAt !== undefined;
+    });
   }
 
   #rotate(request: Request): Promise<void> {
@@ -133,13 +195,15 @@ export class Executor {
     }
     try {
       const outcome = await body(provider);
-      if (outcome) await this.#succeed(request, step, outcome);
+      // Recorded against the latest version: the step may have recorded progress of its own.
+      if (outcome) await this.#succeed((await this.store.get(request.id)) ?? request, step, outcome);
     } catch (error) {
       if (error instanceof StoreConflictError) throw error;
       if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
       // The latest version: a rotation may have moved on before the failing call.
       const latest = (await this.store.get(request.id)) ?? request;
-      await this.#fail(latest, step, failureOf(error));
+      if (step === 'revoke') await this.#revokeFailed(latest, failureOf(error));
+      else await this.#fail(latest, step, failureOf(error));
     }
   }
 
@@ -150,6 +214,22 @@ export class Executor {
     await this.#apply(request, { type: 'succeed', outcome }, [
       { event: step === 'execute' ? 'execution.completed' : 'revoke.completed', actor: 'system', details },
     ]);
+  }
+
+  /**
+   * Access that should end is never given up on: the revoke is retried with growing waits, and after
+   * REVOKE_ESCALATION failures the policy's admins are told, once.
+   */
+  async #revokeFailed(request: Request, error: FailureInfo): Promise<void> {
+    if (request.status.state !== 'revoking') return;
+    const { attempt, escalated } = request.status;
+    const retryAt = this.clock.now() + backoffDelay(attempt, REVOKE_BACKOFF, () => 1);
+    const escalate = attempt >= REVOKE_ESCALATION && escalated !== true;
+    const details: Record<string, unknown> = { kind: error.kind, message: error.message, attempt, retryAt: new Date(retryAt).toISOString() };
+    if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
+    const recorded: Recorded[] = [{ event: 'revoke.failed', actor: 'system', details }];
+    if (escalate) recorded.push({ event: 'revoke.escalated', actor: 'system', details: { attempts: attempt }, approvers: await this.admins() });
+    await this.#apply(request, { type: 'revokeFailed', error, retryAt, escalate }, recorded);
   }
 
   async #fail(request: Request, step: Step, error: FailureInfo): Promise<void> {
@@ -164,6 +244,14 @@ export class Executor {
     await this.recorder.commit(request, next.value, recorded);
     return next.value;
   }
+}
+
+const REVOKE_ESCALATION = 5;
+const REVOKE_BACKOFF = { baseMs: 60_000, capMs: 3_600_000 };
+
+/** Whether an active grant's membership is the bot's doing. */
+function managed(grant: Request): boolean {
+  return grant.status.state === 'completed' && grant.status.outcome.membershipAdded !== false;
 }
 
 function failureOf(error: unknown): FailureInfo {

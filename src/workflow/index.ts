@@ -48,6 +48,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
     deps.clock,
     deps.log,
+    () => people.adminsList(),
     active,
   );
   const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);

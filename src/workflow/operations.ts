@@ -27,15 +27,31 @@ export async function targetOf(request: Request, provider: Provider, ctx: Operat
   return provider.resolvePrincipal(identity.principal);
 }
 
-export async function execute(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
+/**
+ * Group access records whether the person was already a member before anything is added (persisted by
+ * `recordMemberBefore`), so a step resumed after a crash tells "added by the lost attempt" from "there
+ * before": only the first is the bot's to remove when the grant ends.
+ */
+export interface ExecuteHooks {
+  memberBefore?: boolean;
+  recordMemberBefore?: (before: boolean) => Promise<void>;
+}
+
+export async function execute(request: Request, provider: Provider, ctx: OperationContext, hooks: ExecuteHooks = {}): Promise<Outcome> {
   const op = request.operation;
   if (op.kind === 'key.rotate') throw new Error('key rotation runs in steps, not through execute()');
   const who = await targetOf(request, provider, ctx);
   switch (op.kind) {
     case 'group.add': {
-      if (await provider.isMember(op.group, who)) return { summary: `${who.name} was already in ${op.group}` };
+      let before = hooks.memberBefore;
+      if (before === undefined) {
+        before = await provider.isMember(op.group, who);
+        await hooks.recordMemberBefore?.(before);
+      }
+      if (before) return { summary: `${who.name} was already in ${op.group}`, membershipAdded: false };
+      // Adding an existing member succeeds: a resumed step whose lost attempt did add them ends here too.
       const result = await provider.addMember(op.group, who);
-      return withRequestId({ summary: `added ${who.name} to ${op.group}` }, result.providerRequestId);
+      return withRequestId({ summary: `added ${who.name} to ${op.group}`, membershipAdded: true }, result.providerRequestId);
     }
     case 'group.remove':
       return removeFrom(op.group, who, provider);

@@ -41,18 +41,35 @@ export class People {
     return false;
   }
 
+  /** In the stage's set — or, once the stage was escalated, in the escalation set. */
   async mayApproveStage(request: Request, stage: number, person: string): Promise<boolean> {
     const name = request.stages[stage]?.set;
-    return name !== undefined && this.inSet(this.policy.sets[name], person, request.requester);
+    if (name !== undefined && (await this.inSet(this.policy.sets[name], person, request.requester))) return true;
+    const s = request.status;
+    return s.state === 'pending' && s.stage === stage && s.escalatedTo !== undefined && this.inSet(this.policy.sets[s.escalatedTo], person, request.requester);
   }
 
   async isAdmin(person: string): Promise<boolean> {
     return this.policy.admins !== undefined && this.inSet(this.policy.sets[this.policy.admins], person, person);
   }
 
+  /** The members of the policy's admins set (static users and user groups; a `manager` rule has no one to be relative to). */
+  async adminsList(): Promise<string[]> {
+    const set = this.policy.admins === undefined ? undefined : this.policy.sets[this.policy.admins];
+    if (!set) return [];
+    const people = new Set(set.users);
+    for (const group of set.usergroups) for (const member of await this.directory.usergroupMembers(group)) people.add(member);
+    return [...people].sort();
+  }
+
   /** Everyone who may decide the current stage, the requester excluded. */
-  async approversOf(request: Request, stage: number): Promise<string[]> {
-    const set = this.policy.sets[request.stages[stage]?.set ?? ''];
+  approversOf(request: Request, stage: number): Promise<string[]> {
+    return this.membersOf(request.stages[stage]?.set ?? '', request);
+  }
+
+  /** The people of a set, relative to a request (its requester's manager; the requester excluded). */
+  async membersOf(setName: string, request: Request): Promise<string[]> {
+    const set = this.policy.sets[setName];
     if (!set) return [];
     const people = new Set(set.users);
     if (set.manager) {

@@ -30,6 +30,8 @@ export interface SubmitCommand {
   duration?: string;
   /** The form it came from: submitting the same form twice returns the first request. */
   submissionKey?: string;
+  /** An extension: the id of the active grant whose end it moves. */
+  extends?: string;
 }
 
 const MAX_RACE_RETRIES = 5;
@@ -95,6 +97,7 @@ export class WorkflowService {
       ...input,
       ...(durationMs !== undefined ? { durationMs } : {}),
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
+      ...(command.extends ? { extends: command.extends } : {}),
     });
     if (!created.ok) throw new WorkflowFailure(created.error);
     const request = created.value;
@@ -102,6 +105,7 @@ export class WorkflowService {
     const details: Record<string, unknown> = { item: item.id, kind: item.kind, provider: item.provider, reason: request.reason };
     if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove') details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;
+    if (command.extends) details.extends = command.extends;
     await this.recorder.commit(null, request, [
       { event: 'request.submitted', actor: command.requester, details, approvers: await this.people.approversOf(request, 0) },
     ]);
@@ -144,6 +148,25 @@ export class WorkflowService {
     return { request, secret: taken.secret };
   }
 
+  /** Ends a grant now (the requester's "I'm done", or an admin). */
+  release(actor: string, ref: string): Promise<Request> {
+    return this.#decide(ref, async () => ({ type: 'release', actor, isAdmin: await this.people.isAdmin(actor) }));
+  }
+
+  /**
+   * Asks for more time on an active grant: a new request, approved like the first one and capped by the
+   * item's maxDuration; once carried out it moves the grant's end.
+   */
+  async extend(actor: string, ref: string, duration: string, reason: string): Promise<Request> {
+    const grant = await this.find(ref);
+    const s = grant.status;
+    if (grant.requester !== actor) throw new WorkflowFailure(failure('not_allowed', `Only the requester can extend ${grant.ref}.`, 'not_the_requester'));
+    if (s.state !== 'completed' || s.grantExpiresAt === undefined) {
+      throw new WorkflowFailure(failure('invalid_state', `${grant.ref} is not active, timed access: there is nothing to extend.`));
+    }
+    return this.submit({ requester: actor, itemId: grant.itemId, reason: reason.trim() || `extend ${grant.ref}`, duration, extends: grant.id });
+  }
+
   /** The owner says their systems use the new key: the old keys are retired. */
   confirmRotation(actor: string, ref: string): Promise<Request> {
     return this.#decide(ref, async () => ({ type: 'confirm', actor }));
@@ -155,17 +178,29 @@ export class WorkflowService {
    */
   async tick(): Promise<void> {
     const now = this.clock.now();
+    const { remindAfterMs, escalateAfterMs } = this.policy.requests;
     for (const request of this.store.openRequests()) {
       const s = request.status;
-      if (s.state === 'pending' && now >= s.expiresAt) {
-        await this.#applyQuietly(request, { type: 'expire' });
-      } else if (s.state === 'completed' && s.grantExpiresAt !== undefined && now >= s.grantExpiresAt) {
-        await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
+      if (s.state === 'pending') {
+        const waiting = now - (s.stageSince ?? request.createdAt);
+        if (now >= s.expiresAt) await this.#applyQuietly(request, { type: 'expire' });
+        else if (waiting >= escalateAfterMs && s.escalatedTo === undefined && this.#escalationSet(request)) {
+          await this.#applyQuietly(request, { type: 'escalate', set: this.#escalationSet(request) ?? '' });
+        } else if (waiting >= remindAfterMs && s.remindedAt === undefined) await this.#applyQuietly(request, { type: 'remind' });
+      } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
+        if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
+        else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined) await this.#applyQuietly(request, { type: 'warn' });
       } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy) {
         await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
       }
     }
     this.executor.kick();
+  }
+
+  /** Who is asked once a stage waited too long: the item's escalation set, else the admins. */
+  #escalationSet(request: Request): string | undefined {
+    const name = findItem(this.policy, request.itemId)?.escalateTo ?? this.policy.admins;
+    return name !== undefined && this.policy.sets[name] ? name : undefined;
   }
 
   async find(ref: string): Promise<Request> {
@@ -219,7 +254,7 @@ export class WorkflowService {
         if (error instanceof StoreConflictError) continue;
         throw error;
       }
-      if (after.state === 'approved' || (after.state === 'executing' && after.rotation?.step === 'retire')) this.executor.kick();
+      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && after.rotation?.step === 'retire')) this.executor.kick();
       return next.value;
     }
     throw new WorkflowFailure(conflict(ref));
@@ -235,8 +270,14 @@ export class WorkflowService {
   async #applyQuietly(request: Request, event: RequestEvent): Promise<void> {
     const next = transition(request, event, this.clock.now());
     if (!next.ok) return;
+    const recorded = recordedFor(request, next.value, event);
+    const s = next.value.status;
+    if (s.state === 'pending' && recorded[0] && (event.type === 'remind' || event.type === 'escalate')) {
+      const people = event.type === 'escalate' ? await this.people.membersOf(event.set, next.value) : await this.people.approversOf(next.value, s.stage);
+      recorded[0] = { ...recorded[0], approvers: people };
+    }
     try {
-      await this.recorder.commit(request, next.value, recordedFor(request, next.value, event));
+      await this.recorder.commit(request, next.value, recorded);
     } catch (error) {
       // Someone else moved it first; the next tick sees the new state.
       if (!(error instanceof StoreConflictError)) throw error;
@@ -289,6 +330,14 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
       return [{ event: 'rotation.confirmed', actor }];
     case 'abandon':
       return [{ event: 'rotation.abandoned', actor, details: { reason: event.reason } }];
+    case 'warn':
+      return [{ event: 'grant.expiring', actor }];
+    case 'remind':
+      return [{ event: 'request.reminded', actor }];
+    case 'escalate':
+      return [{ event: 'request.escalated', actor, details: { set: event.set } }];
+    case 'release':
+      return [{ event: 'revoke.started', actor, details: { trigger: 'released' } }];
     default:
       return [];
   }

@@ -32,6 +32,7 @@ const events: Record<EventType, RequestEvent> = {
   reveal: { type: 'reveal', actor: 'U_ALICE' },
   confirm: { type: 'confirm', actor: 'U_ALICE' },
   abandon: { type: 'abandon', reason: 'expired' },
+  observe: { type: 'observe', memberBefore: false },
   warn: { type: 'warn' },
   remind: { type: 'remind' },
   escalate: { type: 'escalate', set: 'admins' },
@@ -41,11 +42,12 @@ const events: Record<EventType, RequestEvent> = {
 };
 
 // The lifecycle events apply in one state each (where they lead is in `lifecycleIn`); elsewhere they are refused.
-const lifecycleRefused = { warn: '!invalid_state', remind: '!invalid_state', escalate: '!invalid_state', revokeFailed: '!invalid_state', release: '!invalid_state', extend: '!invalid_state' } as const;
+const lifecycleRefused = { observe: '!invalid_state', warn: '!invalid_state', remind: '!invalid_state', escalate: '!invalid_state', revokeFailed: '!invalid_state', release: '!invalid_state', extend: '!invalid_state' } as const;
 const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
   pending: { remind: 'pending', escalate: 'pending' },
   completed: { warn: 'completed', release: 'revoking', extend: 'completed' },
   revoking: { revokeFailed: 'revoking' },
+  executing: { observe: 'executing' },
 };
 
 // Key rotation events never apply to a group request, whatever its state; rotation has its own tests.

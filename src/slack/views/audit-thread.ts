@@ -56,7 +56,21 @@ export function auditReply(notice: Notice): string {
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
       return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
+    case 'request.reminded':
+      return `:alarm_clock: Still waiting: reminded${approversLine(notice)}.`;
+    case 'request.escalated':
+      return `:rotating_light: Nobody decided in time: escalated to *${s.state === 'pending' ? (s.escalatedTo ?? '?') : '?'}*${approversLine(notice)}.`;
+    case 'grant.expiring':
+      return `:hourglass: Access ends ${s.state === 'completed' && s.grantExpiresAt !== undefined ? timeOf(s.grantExpiresAt) : 'soon'}; ${mention(request.requester)} was warned.`;
+    case 'grant.extended':
+      return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? timeOf(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
+    case 'revoke.escalated':
+      return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
   }
+}
+
+function timeOf(ms: number): string {
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
 }
 
 function approversLine(notice: Notice): string {

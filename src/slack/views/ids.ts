@@ -9,6 +9,8 @@ export const ACTION = {
   duration: 'iam_duration',
   reason: 'iam_reason',
   verified: 'iam_verified',
+  extend: 'iam_extend',
+  release: 'iam_release',
 } as const;
 
 export const VIEW = {
@@ -16,6 +18,7 @@ export const VIEW = {
   deny: 'iam_deny_reason',
   mfaConfirm: 'iam_mfa_confirm',
   reveal: 'iam_reveal_secret',
+  extend: 'iam_extend_grant',
 } as const;
 
 /** block_id of each input in the request modal (action_id is the ACTION of the same name). */

@@ -116,3 +116,32 @@ function decisionModal(request: Request, item: CatalogItem | undefined, callback
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } }, input],
   };
 }
+
+/** Asking for more time on a grant: a new request through the same approvals, capped by maxDuration. */
+export function extendModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.extend,
+    title: { type: 'plain_text', text: truncate(`Extend ${request.ref}`, LIMITS.modalTitle) },
+    submit: { type: 'plain_text', text: 'Ask' },
+    close: { type: 'plain_text', text: 'Back' },
+    private_metadata: request.id,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      {
+        type: 'input',
+        block_id: BLOCK.duration,
+        label: { type: 'plain_text', text: 'How much longer?' },
+        hint: { type: 'plain_text', text: 'Like 30m or 2h. Approvers decide, as for the first request.' },
+        element: { type: 'plain_text_input', action_id: ACTION.duration, max_length: 16 },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK.reason,
+        optional: true,
+        label: { type: 'plain_text', text: 'Why?' },
+        element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
+      },
+    ],
+  };
+}

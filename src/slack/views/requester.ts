@@ -3,6 +3,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import { headline, mention, outcomeLine, stateLabel } from './format.ts';
+import { grantedMessage } from './grant.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
 export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
@@ -18,10 +19,13 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line(`${mention(notice.actor)} approved. Now waiting for the next stage.`);
     case 'request.approved':
       return line(`Approved by ${mention(notice.actor)}. Carrying it out now.`);
+    case 'execution.completed': {
+      const s = request.status;
+      const text = `${stateLabel(request)}\n${outcomeLine(request) ?? ''}`;
+      return s.state === 'completed' && s.grantExpiresAt !== undefined ? grantedMessage(request, item, text) : line(text);
+    }
     case 'request.denied':
     case 'execution.failed':
-    case 'revoke.failed':
-    case 'execution.completed':
     case 'revoke.completed':
       return line(`${stateLabel(request)}\n${outcomeLine(request) ?? ''}`);
     case 'request.cancelled':
@@ -30,6 +34,10 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.abandoned':
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
+    case 'grant.extended':
+      return line(`${stateLabel(request)} — your extension was approved.`);
+    case 'revoke.started':
+      return request.status.state === 'revoking' && request.status.trigger === 'released' ? line('Releasing your access now, as you asked.') : line('Your access period is over: removing it now.');
     default:
       return undefined;
   }

@@ -1,0 +1,32 @@
+/** The holder's side of a timed grant: the warning before it ends, with Extend and "I'm done". */
+import type { KnownBlock } from '@slack/types';
+import type { CatalogItem } from '../../domain/policy.ts';
+import type { Request } from '../../domain/request.ts';
+import type { Message } from './approval.ts';
+import { headline } from './format.ts';
+import { ACTION } from './ids.ts';
+
+function grantButtons(request: Request, extend: boolean): KnownBlock {
+  const done = { type: 'button' as const, action_id: ACTION.release, text: { type: 'plain_text' as const, text: "I'm done" }, value: request.id };
+  const more = { type: 'button' as const, action_id: ACTION.extend, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Extend' }, value: request.id };
+  return { type: 'actions', block_id: 'grant', elements: extend ? [more, done] : [done] };
+}
+
+export function expiringMessage(request: Request, item: CatalogItem | undefined, endsAt: number): Message {
+  const when = `<!date^${Math.floor(endsAt / 1000)}^{time}|${new Date(endsAt).toISOString()}>`;
+  return {
+    text: `${request.ref}: your access ends at ${new Date(endsAt).toISOString()}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\nYour access ends at ${when}. Need more time? Ask to extend it; done already? Release it now.` } },
+      grantButtons(request, true),
+    ],
+  };
+}
+
+/** The grant is in place: the holder can end it early. */
+export function grantedMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
+  return {
+    text: `${request.ref}: ${text.replace(/[*_]/g, '')}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }, grantButtons(request, false)],
+  };
+}

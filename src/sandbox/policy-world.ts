@@ -140,8 +140,18 @@ function createCatalogTargets(world: World, policy: Policy): string[] {
     done.add(`${type}:${target}`);
     const what = item.group ? 'group' : 'key owner';
     if (item.group) {
-      if (type === 'cloudflare' && ![...world.cloudflare.state.groups.values()].some((g) => g.name === target)) world.cloudflare.state.addGroup(target);
-      if (type === 'scaleway' && !world.scaleway.state.groups.some((g) => g.name === target)) world.scaleway.state.addGroup({ name: target });
+      if (type === 'cloudflare' && ![...world.cloudflare.state.groups.values()].some((g) => g.name === target)) {
+        const group = world.cloudflare.state.addGroup(target);
+        // A policy naming the group by id keeps that id, so the file needs no change to run here.
+        if (/^[0-9a-f]{32}$/.test(target)) {
+          world.cloudflare.state.groups.delete(group.id);
+          world.cloudflare.state.groups.set(target, Object.assign(group, { id: target }));
+        }
+      }
+      if (type === 'scaleway' && !world.scaleway.state.groups.some((g) => g.name === target || g.id === target)) {
+        const group = world.scaleway.state.addGroup({ name: target });
+        if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(target)) group.id = target;
+      }
       if (type === 'outscale' && !world.outscale.state.groups().some((g) => g.name === target)) world.outscale.state.addGroup(target);
       if (type === 'jcs' && !world.jcs.state.groups().some((g) => g.name === target)) world.jcs.state.addGroup(target);
     } else if (type === 'cloudflare') {

@@ -16,7 +16,7 @@ export function registerCommands(app: App, ctx: BotContext): void {
     // Nothing /iam understands is long; a long text is answered with the help, unread.
     const text = command.text.length <= MAX_COMMAND_TEXT ? command.text.trim() : 'help';
     const [sub = '', ...args] = text.split(/\s+/).filter(Boolean);
-    const known = ['', 'status', 'history', 'pending', 'cancel', 'retry'];
+    const known = ['', 'status', 'history', 'pending', 'cancel', 'retry', 'release', 'extend'];
     // Help needs no work: it goes back in the acknowledgement itself, with no second round-trip.
     if (!known.includes(sub.toLowerCase())) {
       await ack({ response_type: 'ephemeral', text: sub.toLowerCase() === 'help' ? helpText() : helpText(text.slice(0, 100)) });
@@ -42,6 +42,15 @@ export function registerCommands(app: App, ctx: BotContext): void {
           case 'retry':
             if (!args[0]) return await reply('Which request? `/iam retry REQ-0042`');
             return await reply(`${(await ctx.service.retry(user, args[0])).ref} will be tried again.`);
+          case 'release':
+            if (!args[0]) return await reply('Which grant? `/iam release REQ-0042`');
+            return await reply(`Ending your access from ${(await ctx.service.release(user, args[0])).ref} now.`);
+          case 'extend': {
+            const [ref, duration, ...why] = args;
+            if (!ref || !duration) return await reply('Which grant, for how much longer? `/iam extend REQ-0042 2h [why]`');
+            const extension = await ctx.service.extend(user, ref, duration, why.join(' '));
+            return await reply(`${extension.ref} asks to extend ${ref.toUpperCase()} by ${duration}; the approvers were asked.`);
+          }
         }
       } catch (error) {
         await reply(explain(ctx, error, `run /iam ${sub}`));

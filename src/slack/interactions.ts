@@ -10,7 +10,7 @@ import { REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, refusal, tell, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW } from './views/ids.ts';
-import { denyModal, mfaConfirmModal, requestModal } from './views/modals.ts';
+import { denyModal, extendModal, mfaConfirmModal, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
 import { LIMITS, truncate } from './views/format.ts';
 
@@ -29,6 +29,16 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   onButton(app, ctx, ACTION.deny, async (body, requestId) => {
     const request = await ctx.service.find(requestId);
     await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: denyModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength) });
+  });
+
+  onButton(app, ctx, ACTION.release, async (body, requestId) => {
+    const request = await ctx.service.release(body.user.id, requestId);
+    await tell(ctx, body.user.id, body.channel?.id, `Ending your access from ${request.ref} now.`);
+  });
+
+  onButton(app, ctx, ACTION.extend, async (body, requestId) => {
+    const request = await ctx.service.find(requestId);
+    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: extendModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength) });
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
@@ -112,6 +122,16 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const reason = inputOf(parsed.data, BLOCK.reason, ACTION.reason)?.value ?? '';
     await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.reason, 'deny the request', () =>
       ctx.service.deny(parsed.data.user.id, parsed.data.view.private_metadata, reason),
+    );
+  });
+
+  app.view(VIEW.extend, async ({ ack, body }) => {
+    const parsed = viewSubmissionBody.safeParse(body);
+    if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.duration]: 'Slack sent something I could not read; please try again.' } });
+    const duration = inputOf(parsed.data, BLOCK.duration, ACTION.duration)?.value ?? '';
+    const reason = inputOf(parsed.data, BLOCK.reason, ACTION.reason)?.value ?? '';
+    await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.duration, 'ask for an extension', () =>
+      ctx.service.extend(parsed.data.user.id, parsed.data.view.private_metadata, duration, reason),
     );
   });
 

@@ -70,6 +70,8 @@ export class MemoryProvider implements Provider {
   calls: string[] = [];
   /** The next calls of these names throw this error. */
   faults = new Map<string, ProviderError>();
+  /** Calls of these names fail every time (until removed), as a provider that is down. */
+  failing = new Map<string, ProviderError>();
   /** Resolves when a call may proceed; lets tests hold a call in flight. */
   gate: Promise<void> = Promise.resolve();
   #keySeq = 0;
@@ -90,6 +92,8 @@ export class MemoryProvider implements Provider {
       this.faults.delete(name);
       throw fault;
     }
+    const down = this.failing.get(name);
+    if (down) throw down;
   }
 
   async listGroups(search = ''): Promise<GroupRef[]> {

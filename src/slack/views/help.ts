@@ -6,5 +6,7 @@ export function helpText(unknown?: string): string {
 • \`/iam history\` — your requests
 • \`/iam pending\` — the approvals waiting for you
 • \`/iam cancel REQ-0042\` — cancel your pending request
+• \`/iam release REQ-0042\` — end your timed access now
+• \`/iam extend REQ-0042 2h [why]\` — ask for more time (approved like the first request)
 • \`/iam help\` — this message`;
 }

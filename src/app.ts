@@ -177,6 +177,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const tickMs = options.tickMs ?? 30_000;
   const timer = tickMs > 0 ? setInterval(() => tasks.run('tick', () => services.service.tick()), tickMs) : undefined;
   timer?.unref();
+  const sweeps = tickMs > 0 ? setInterval(() => tasks.run('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
+  sweeps?.unref();
   const idle = async () => {
     while (tasks.busy || services.executor.busy || services.dispatcher.busy) {
       await tasks.settle();
@@ -191,6 +193,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     idle,
     async stop() {
       if (timer) clearInterval(timer);
+      if (sweeps) clearInterval(sweeps);
       await app.stop();
       const grace = options.graceMs ?? 10_000;
       let timeout: NodeJS.Timeout | undefined;

@@ -26,7 +26,8 @@ export type EventName =
   | 'grant.extended'
   | 'revoke.escalated';
 
-export interface Notice {
+/** A notice about one request. */
+export interface RequestNotice {
   /** The id of the audit event it reports: stable across redeliveries. */
   id: string;
   event: EventName;
@@ -35,4 +36,30 @@ export interface Notice {
   actor: string;
   /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated` and `revoke.escalated`: who must act now. */
   approvers?: readonly string[];
+}
+
+/** What the reconciliation sweep found in a provider group, for the audit channel. */
+export interface SweepNotice {
+  id: string;
+  event: 'sweep.removed' | 'sweep.unexplained';
+  actor: string;
+  finding: {
+    provider: string;
+    group: string;
+    /** The member as the provider names them. */
+    member: string;
+    /** sweep.removed: the ended grant that had added them. */
+    grant?: string;
+  };
+}
+
+export type Notice = RequestNotice | SweepNotice;
+
+export function isRequestNotice(notice: Notice): notice is RequestNotice {
+  return 'request' in notice;
+}
+
+/** A short name for logs. */
+export function describeNotice(notice: Notice): string {
+  return isRequestNotice(notice) ? `${notice.request.ref} ${notice.event}` : `${notice.event} ${notice.finding.provider}/${notice.finding.group}/${notice.finding.member}`;
 }

@@ -6,7 +6,7 @@
  * parts already done.
  */
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
-import type { Notice } from '../domain/notice.ts';
+import { isRequestNotice, type Notice, type RequestNotice, type SweepNotice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
 import { DeliveryError, type Notifier } from '../workflow/ports.ts';
@@ -17,7 +17,7 @@ import { auditReply, auditRoot } from './views/audit-thread.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 import { expiringMessage } from './views/grant.ts';
-import { headline } from './views/format.ts';
+import { escape, headline } from './views/format.ts';
 
 /** Slack errors that a retry may cure; any other platform error means the message can never be sent. */
 const TRANSIENT_SLACK_ERRORS = new Set([
@@ -45,6 +45,11 @@ export class SlackNotifier implements Notifier {
   }
 
   async deliver(notice: Notice): Promise<void> {
+    if (!isRequestNotice(notice)) {
+      await this.#part(notice, 'sweep', () => this.#sweepFinding(notice));
+      await this.refs.delivered(notice.id);
+      return;
+    }
     const { request } = notice;
     const item = findItem(this.policy, request.itemId);
     try {
@@ -64,6 +69,18 @@ export class SlackNotifier implements Notifier {
     if (isClosed(request)) await this.refs.forget(request.id);
   }
 
+  /** What the sweep found, as a message of its own in the audit channel. */
+  async #sweepFinding(notice: SweepNotice): Promise<void> {
+    const channel = this.policy.audit.channel;
+    if (!channel) return;
+    const { provider, group, member, grant } = notice.finding;
+    const text =
+      notice.event === 'sweep.removed'
+        ? `:broom: Sweep: removed *${escape(member)}* from ${escape(provider)} group *${escape(group)}*: ${escape(grant ?? 'a grant')} had ended but the membership was still there.`
+        : `:mag: Sweep: *${escape(member)}* is in ${escape(provider)} group *${escape(group)}*, but no grant of the bot's explains it. Left in place.`;
+    await post(this.client, channel, { text });
+  }
+
   async #part(notice: Notice, part: string, work: () => Promise<unknown>): Promise<void> {
     if (this.refs.partsDone(notice.id).includes(part)) return;
     await work();
@@ -71,7 +88,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** The event's reply in the request's audit thread, opening the thread on the first event. */
-  async #auditReply(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #auditReply(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;
     const { request } = notice;
@@ -85,13 +102,13 @@ export class SlackNotifier implements Notifier {
   }
 
   /** The thread's root shows the request's current state. */
-  async #auditRoot(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #auditRoot(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const root = this.refs.get(notice.request.id).audit;
     if (root) await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(notice.request, item) });
   }
 
   /** Settles or refreshes the earlier approval messages, then asks the stage's approvers if it is their turn. */
-  async #approvals(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #approvals(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     const s = request.status;
     for (const ref of this.refs.get(request.id).approvals) {
@@ -141,7 +158,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
-  async #tellAdmins(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #tellAdmins(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
     const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${error.message})` : ''}. The bot keeps retrying; please check the provider.`;
@@ -155,7 +172,7 @@ export class SlackNotifier implements Notifier {
     await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
 
-  async #settleRotationDm(notice: Notice, item: CatalogItem | undefined): Promise<void> {
+  async #settleRotationDm(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     if (request.operation.kind !== 'key.rotate' || (notice.event !== 'execution.completed' && notice.event !== 'execution.failed')) return;
     const dm = this.refs.get(request.id).secretDm;

@@ -99,6 +99,14 @@ export class LowdbStore implements Store {
     });
   }
 
+  record(change: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void> {
+    return this.#serial.run(async () => {
+      await this.#write(this.#open, [...this.#outbox, ...change.audit], [...this.#notices, ...change.notices]);
+      this.#outbox = [...this.#outbox, ...change.audit];
+      this.#notices = [...this.#notices, ...change.notices];
+    });
+  }
+
   async get(id: string): Promise<Request | undefined> {
     const open = this.#open.get(id);
     if (open) return open;

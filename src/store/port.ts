@@ -37,6 +37,8 @@ export interface Store {
   auditWritten(head: AuditHead): void;
   /** The audit head as last persisted or reported. */
   auditHead(): AuditHead | undefined;
+  /** Audit events and notices about no single request (what a sweep found), made durable together. */
+  record(change: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void>;
   /** Notices committed but not yet delivered, in commit order. */
   pendingNotices(): readonly Notice[];
   /** A notice was delivered (or dropped for good): it leaves the outbox, durably. */

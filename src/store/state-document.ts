@@ -31,7 +31,7 @@ const documentShape = z.object({
   nextNumber: z.number().int().positive(),
   open: z.array(requestShape),
   outbox: z.array(z.looseObject({ eventId: z.string(), event: z.string() })),
-  notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape })).default([]),
+  notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape.optional() })).default([]),
   auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
 });
 

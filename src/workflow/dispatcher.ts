@@ -4,6 +4,7 @@
  * notices but loses none, and they keep their order. Only a delivery that can never succeed (a deleted
  * channel, a rejected message) is dropped, and that is logged.
  */
+import { describeNotice } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
 import type { Store } from '../store/port.ts';
@@ -68,14 +69,14 @@ export class Dispatcher {
         await this.store.noticeDone(notice.id);
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
-          this.log.error({ err: error, request: notice.request.ref, event: notice.event }, 'dropping a notice that can never be delivered');
+          this.log.error({ err: error, notice: describeNotice(notice) }, 'dropping a notice that can never be delivered');
           await this.store.noticeDone(notice.id);
           continue;
         }
         failures++;
         const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
         const delay = Math.max(retryAfter ?? 0, backoffDelay(failures, this.options.backoff ?? DEFAULT_BACKOFF));
-        this.log.warn({ err: error, request: notice.request.ref, event: notice.event, attempt: failures, delayMs: delay }, 'notice delivery failed; will retry');
+        this.log.warn({ err: error, notice: describeNotice(notice), attempt: failures, delayMs: delay }, 'notice delivery failed; will retry');
         await this.#sleep(delay);
       }
     }

@@ -146,7 +146,9 @@ export class Executor {
         const until = other.status.grantExpiresAt === undefined ? 'with no end' : `until ${new Date(other.status.grantExpiresAt).toISOString()}`;
         return { summary: `membership kept: ${other.ref} still grants it ${until}` };
       }
-      if (request.status.state === 'revoking' && request.status.leaveAsFound) return { summary: 'membership left as found: it was there before this grant' };
+      if (request.status.state === 'revoking' && request.status.leaveAsFound) {
+        return { summary: 'membership left as found: it was there before this grant', membershipAdded: false };
+      }
       return revoke(request, provider, this.ctx);
     });
   }

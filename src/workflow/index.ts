@@ -5,6 +5,7 @@ import type { Store } from '../store/port.ts';
 import type { Logger } from '../log.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { Executor } from './executor.ts';
+import { Sweeper } from './sweep.ts';
 import { People } from './people.ts';
 import type { AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
 import { Recorder } from './recorder.ts';
@@ -33,24 +34,27 @@ export interface Workflow {
   executor: Executor;
   recorder: Recorder;
   dispatcher: Dispatcher;
+  sweeper: Sweeper;
   people: People;
 }
 
 export function createWorkflow(deps: WorkflowDeps): Workflow {
   const people = new People(deps.policy, deps.directory);
   const active = deps.active ?? true;
+  const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 };
   const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, { ...deps.delivery, active });
   const recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
   const executor = new Executor(
     deps.store,
     recorder,
     deps.providers,
-    { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 },
+    ctx,
     deps.clock,
     deps.log,
     () => people.adminsList(),
     active,
   );
   const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
-  return { service, executor, recorder, dispatcher, people };
+  const sweeper = new Sweeper(deps.policy, deps.store, deps.providers, ctx, recorder, deps.log);
+  return { service, executor, recorder, dispatcher, people, sweeper };
 }

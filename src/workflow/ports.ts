@@ -17,7 +17,7 @@ export interface Directory {
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
 }
 
-export type { EventName as AuditEventName, Notice } from '../domain/notice.ts';
+export type { EventName as AuditEventName, Notice, RequestNotice, SweepNotice } from '../domain/notice.ts';
 
 /**
  * Delivers notices to people (Slack). Notices wait in the store's outbox and are delivered in order,

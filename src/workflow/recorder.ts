@@ -8,7 +8,7 @@ import type { Request } from '../domain/request.ts';
 import type { Store } from '../store/port.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
-import type { Notice } from '../domain/notice.ts';
+import type { RequestNotice, SweepNotice } from '../domain/notice.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { AuditEventName, AuditSink, Clock } from './ports.ts';
 
@@ -35,13 +35,29 @@ export class Recorder {
   async commit(previous: Request | null, next: Request, events: readonly Recorded[]): Promise<void> {
     const time = this.clock.now();
     const records: AuditRecord[] = [];
-    const notices: Notice[] = [];
+    const notices: RequestNotice[] = [];
     for (const e of events) {
       const eventId = this.newId();
       records.push({ eventId, time, requestId: next.id, requestRef: next.ref, actor: e.actor, event: e.event, details: e.details ?? {} });
       notices.push({ id: eventId, event: e.event, request: next, actor: e.actor, ...(e.approvers ? { approvers: e.approvers } : {}) });
     }
     await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });
+    await this.flushAudit();
+    this.dispatcher.kick();
+  }
+
+  /** Records what a sweep found: audit events and notices that belong to no single request's change. */
+  async report(findings: readonly { event: SweepNotice['event']; finding: SweepNotice['finding'] }[]): Promise<void> {
+    if (findings.length === 0) return;
+    const time = this.clock.now();
+    const audit: AuditRecord[] = [];
+    const notices: SweepNotice[] = [];
+    for (const f of findings) {
+      const eventId = this.newId();
+      audit.push({ eventId, time, actor: 'system', event: f.event, details: { ...f.finding } });
+      notices.push({ id: eventId, event: f.event, actor: 'system', finding: f.finding });
+    }
+    await this.store.record({ audit, notices });
     await this.flushAudit();
     this.dispatcher.kick();
   }

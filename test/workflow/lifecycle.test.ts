@@ -161,3 +161,33 @@ describe('pending requests over time', () => {
     expect((await stateOf(request.ref)).state).toBe('completed');
   });
 });
+
+describe('the sweep', () => {
+  it('removes a membership whose grant ended, and reports, without removing, a member no grant explains', async () => {
+    h = await createHarness();
+    const ref = await grant('1h');
+    await at(h.clock.now() + HOUR);
+    expect(member()).toBe(false);
+    // The membership came back behind the bot's back, and someone else was added by hand.
+    h.provider.members.get('admins')?.add(ALICE);
+    h.provider.members.get('admins')?.add('user-mallory@example.com');
+    const result = await h.sweeper.run();
+    await h.settle();
+    expect(result).toEqual({ removed: 1, unexplained: 1 });
+    expect([...(h.provider.members.get('admins') ?? [])]).toEqual(['user-mallory@example.com']);
+    expect(h.notifier.findings.map((f) => [f.event, f.finding.member, f.finding.grant])).toEqual([
+      ['sweep.removed', 'alice@example.com', ref],
+      ['sweep.unexplained', 'user-mallory@example.com', undefined],
+    ]);
+    expect(events()).toEqual(expect.arrayContaining(['sweep.removed', 'sweep.unexplained']));
+  });
+
+  it('leaves members of active grants alone, and removes unexplained ones when the policy says so', async () => {
+    const policy: Policy = { ...basePolicy, grants: { ...basePolicy.grants, removeUnexplained: true } };
+    h = await createHarness(policy);
+    await grant('1h');
+    h.provider.members.get('admins')?.add('user-mallory@example.com');
+    expect(await h.sweeper.run()).toEqual({ removed: 1, unexplained: 0 });
+    expect([...(h.provider.members.get('admins') ?? [])]).toEqual([ALICE]);
+  });
+});

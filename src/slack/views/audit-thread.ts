@@ -1,7 +1,7 @@
 /** The audit channel: one root message per request kept current, and one threaded reply per event. */
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import type { Notice } from '../../workflow/ports.ts';
+import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import { escape, mention, outcomeLine, requestSummary, stateLabel } from './format.ts';
 

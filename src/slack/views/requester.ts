@@ -1,6 +1,6 @@
 /** What the requester hears by DM about their own request. */
 import type { CatalogItem } from '../../domain/policy.ts';
-import type { Notice } from '../../workflow/ports.ts';
+import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import { headline, mention, outcomeLine, stateLabel } from './format.ts';
 import { grantedMessage } from './grant.ts';

@@ -3,7 +3,8 @@ import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
-import type { AuditSink, Clock, Directory, Notice, Notifier } from '../../src/workflow/ports.ts';
+import type { AuditSink, Clock, Directory, Notice, Notifier, RequestNotice, SweepNotice } from '../../src/workflow/ports.ts';
+import { isRequestNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
 export class FakeClock implements Clock {
@@ -33,13 +34,16 @@ export class MemoryDirectory implements Directory {
 }
 
 export class RecordingNotifier implements Notifier {
-  notices: Notice[] = [];
+  notices: RequestNotice[] = [];
+  /** What the sweep reported. */
+  findings: SweepNotice[] = [];
   /** The next deliveries throw these errors, in order. */
   failures: Error[] = [];
   async deliver(notice: Notice) {
     const failure = this.failures.shift();
     if (failure) throw failure;
-    this.notices.push(notice);
+    if (isRequestNotice(notice)) this.notices.push(notice);
+    else this.findings.push(notice);
   }
   /** Requests whose new key waits to be revealed, as their owners were told. */
   get secretsReady(): Request[] {

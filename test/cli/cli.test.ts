@@ -235,5 +235,9 @@ describe('the iam-bot executable', () => {
     await copyFile(examplePolicy, policy);
     const checked = spawnSync(process.execPath, [bin, 'check', '--offline', '--config', policy], { encoding: 'utf8', env: { PATH: process.env.PATH, ...exampleEnv } });
     expect(checked.status).toBe(0);
+    // The README's first command runs the CLI's start.
+    const npmStart = spawnSync('npm', ['start', '--silent', '--', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(npmStart.status).toBe(0);
+    expect(npmStart.stdout).toContain('Usage: iam-bot start');
   });
 });

@@ -30,6 +30,8 @@ export function summarize(config: LoadedConfig): string {
     ...table(policy.catalog.map((item) => [item.id, `${item.kind} on ${item.provider}`, itemDetails(item)])),
     '',
     `Requests: pending ones expire after ${formatDuration(policy.requests.pendingTtlMs)}; reasons up to ${policy.requests.maxReasonLength} characters`,
+    `  approvers reminded after ${formatDuration(policy.requests.remindAfterMs)}, escalated after ${formatDuration(policy.requests.escalateAfterMs)}; ${policy.requests.submissionLimit.count} submissions per ${formatDuration(policy.requests.submissionLimit.windowMs)} per person`,
+    `Grants: holders warned ${formatDuration(policy.grants.warnBeforeMs)} before the end; sweep every ${formatDuration(policy.grants.sweepEveryMs)}, members no grant explains ${policy.grants.removeUnexplained ? 'removed' : 'reported'}`,
     `Audit channel: ${policy.audit.channel ?? 'none'}`,
   ];
   return lines.join('\n');

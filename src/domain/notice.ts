@@ -20,6 +20,7 @@ export type EventName =
   | 'rotation.revealed'
   | 'rotation.confirmed'
   | 'rotation.abandoned'
+  | 'rotation.inactive_keys_deleted'
   | 'request.reminded'
   | 'request.escalated'
   | 'grant.expiring'

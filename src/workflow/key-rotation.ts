@@ -65,8 +65,14 @@ async function create(
       }
     }
   } else {
-    oldKeyIds = (await provider.listKeys(who)).map((k) => k.id);
-    current = await deps.apply(current, { type: 'progress', rotation: { step: 'create', oldKeyIds } }, []);
+    // Keys a previous rotation deactivated have had their grace period (this rotation's approval):
+    // they go now, so a provider's key limit (two on Outscale) does not block every second rotation.
+    const keys = await provider.listKeys(who);
+    const deactivated = keys.filter((k) => k.status === 'inactive').map((k) => k.id);
+    for (const keyId of deactivated) await provider.deleteKey(who, keyId);
+    oldKeyIds = keys.filter((k) => k.status === 'active').map((k) => k.id);
+    const recorded: Recorded[] = deactivated.length > 0 ? [{ event: 'rotation.inactive_keys_deleted', actor: 'system', details: { keys: deactivated } }] : [];
+    current = await deps.apply(current, { type: 'progress', rotation: { step: 'create', oldKeyIds } }, recorded);
   }
   const created = await provider.createKey(who);
   const ttl = deps.ctx.secretTtlMs;

@@ -55,8 +55,8 @@ function nextItem(lane: string, round: number): Omit<PlanItem, 'n' | 'lane'> | u
       ? { requester: person.id, itemId: group.add, ...(group.duration ? { duration: group.duration } : {}) }
       : { requester: person.id, itemId: group.remove };
   }
-  // A person's Outscale key: two keys at most and the old one stays (inactive), so it rotates once.
-  if (kind === 'osc-key') return round === 0 && person ? { requester: person.id, itemId: 'osc-my-key' } : undefined;
+  // A person's Outscale key: two keys at most; each rotation deletes the key the last one deactivated.
+  if (kind === 'osc-key' && person) return { requester: person.id, itemId: 'osc-my-key' };
   if (kind === 'jcs-key' && person) return { requester: person.id, itemId: 'jcs-my-key' };
   // Once the device is gone there is nothing left to reset on JCS.
   if (kind === 'jcs-mfa') return round === 0 && person ? { requester: person.id, itemId: 'jcs-mfa' } : undefined;

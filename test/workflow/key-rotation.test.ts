@@ -135,3 +135,21 @@ describe('key rotation', () => {
   });
 });
 
+
+describe('a second rotation', () => {
+  it('deletes the key the first rotation deactivated, so a two-key limit does not block it', async () => {
+    h = await createHarness({ ...basePolicy, catalog: [keyItem] });
+    h.provider.keys.set(ALICE, [
+      { id: 'retired', status: 'inactive' },
+      { id: 'current', status: 'active' },
+    ]);
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
+    await h.service.approve('U_BOB', request.ref);
+    await h.settle();
+    await h.service.revealSecret('U_ALICE', request.ref);
+    await h.service.confirmRotation('U_ALICE', request.ref);
+    await h.settle();
+    expect(keyIds()).toEqual(['current:inactive', 'key-1:active']);
+    expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({ keys: ['retired'] });
+  });
+});

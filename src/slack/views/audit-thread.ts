@@ -56,6 +56,8 @@ export function auditReply(notice: Notice): string {
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
       return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
+    case 'rotation.inactive_keys_deleted':
+      return ':wastebasket: Deleted the keys an earlier rotation had deactivated, before creating the new one.';
     case 'request.reminded':
       return `:alarm_clock: Still waiting: reminded${approversLine(notice)}.`;
     case 'request.escalated':

@@ -16,12 +16,15 @@ export class People {
     return this.policy.managers[user] ?? (await this.directory.managerOf(user));
   }
 
-  /** Whether `person` belongs to `set` now, where a `manager` rule means the manager of `requester`. */
-  async inSet(set: PeopleSet | undefined, person: string, requester: string): Promise<boolean> {
+  /**
+   * Whether `person` belongs to `set`, where a `manager` rule means the manager of `requester`. A
+   * decision asks the directory `fresh`; listings (what waits for me, what may I request) may use its cache.
+   */
+  async inSet(set: PeopleSet | undefined, person: string, requester: string, fresh = true): Promise<boolean> {
     if (!set) return false;
     const usergroupsOfPerson: string[] = [];
     for (const group of set.usergroups) {
-      if ((await this.directory.usergroupMembers(group, { fresh: true })).includes(person)) usergroupsOfPerson.push(group);
+      if ((await this.directory.usergroupMembers(group, { fresh })).includes(person)) usergroupsOfPerson.push(group);
     }
     const facts: MembershipFacts = { usergroupsOfPerson };
     if (set.manager) {
@@ -31,22 +34,22 @@ export class People {
     return isInSet(set, person, facts);
   }
 
-  async mayRequest(item: CatalogItem, person: string): Promise<boolean> {
+  async mayRequest(item: CatalogItem, person: string, fresh = true): Promise<boolean> {
     if (!item.requesters) return true;
     for (const name of item.requesters) {
       // A requester set's `manager` rule has no requester to be relative to; only its people count.
       const set = this.policy.sets[name];
-      if (set && (await this.inSet({ ...set, manager: false }, person, person))) return true;
+      if (set && (await this.inSet({ ...set, manager: false }, person, person, fresh))) return true;
     }
     return false;
   }
 
   /** In the stage's set — or, once the stage was escalated, in the escalation set. */
-  async mayApproveStage(request: Request, stage: number, person: string): Promise<boolean> {
+  async mayApproveStage(request: Request, stage: number, person: string, fresh = true): Promise<boolean> {
     const name = request.stages[stage]?.set;
-    if (name !== undefined && (await this.inSet(this.policy.sets[name], person, request.requester))) return true;
+    if (name !== undefined && (await this.inSet(this.policy.sets[name], person, request.requester, fresh))) return true;
     const s = request.status;
-    return s.state === 'pending' && s.stage === stage && s.escalatedTo !== undefined && this.inSet(this.policy.sets[s.escalatedTo], person, request.requester);
+    return s.state === 'pending' && s.stage === stage && s.escalatedTo !== undefined && this.inSet(this.policy.sets[s.escalatedTo], person, request.requester, fresh);
   }
 
   async isAdmin(person: string): Promise<boolean> {

@@ -217,7 +217,7 @@ export class WorkflowService {
       const s = request.status;
       if (s.state !== 'pending' || request.requester === person) continue;
       const decided = request.approvals.some((a) => a.stage === s.stage && a.by === person);
-      if (!decided && (await this.people.mayApproveStage(request, s.stage, person))) mine.push(request);
+      if (!decided && (await this.people.mayApproveStage(request, s.stage, person, false))) mine.push(request);
     }
     return mine;
   }
@@ -227,7 +227,7 @@ export class WorkflowService {
     const items: CatalogItem[] = [];
     for (const item of this.policy.catalog) {
       const provider = this.providers.get(item.provider);
-      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person))) items.push(item);
+      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person, false))) items.push(item);
     }
     return items;
   }

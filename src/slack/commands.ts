@@ -71,7 +71,7 @@ async function openRequestModal(ctx: BotContext, user: string, triggerId: string
 
 async function status(ctx: BotContext, user: string, ref: string | undefined): Promise<string> {
   if (!ref) return list('Your recent requests', (await ctx.service.history(user)).reverse().slice(0, 5), ctx);
-  const request = await ctx.service.find(ref);
+  const request = await ctx.service.findFor(user, ref);
   const lines = [headline(request, itemOf(ctx, request.itemId)), stateLabel(request)];
   if (request.approvals.length > 0) lines.push(`Approvals: ${request.approvals.map((a) => `<@${a.by}>`).join(', ')}`);
   return lines.join('\n');

@@ -21,6 +21,8 @@ export interface ArchiveEntry {
 export class Archive {
   readonly #byId = new Map<string, ArchiveEntry>();
   readonly #byNumber = new Map<number, ArchiveEntry>();
+  /** `requester submissionKey` → entry: a form submitted again long after its request closed is still known. */
+  readonly #bySubmission = new Map<string, ArchiveEntry>();
 
   private constructor(
     private readonly handle: FileHandle,
@@ -47,6 +49,10 @@ export class Archive {
 
   entryByNumber(number: number): ArchiveEntry | undefined {
     return this.#byNumber.get(number);
+  }
+
+  entryBySubmission(requester: string, submissionKey: string): ArchiveEntry | undefined {
+    return this.#bySubmission.get(submissionIndexKey(requester, submissionKey));
   }
 
   entries(): IterableIterator<ArchiveEntry> {
@@ -86,7 +92,12 @@ export class Archive {
     };
     this.#byId.set(entry.id, entry);
     this.#byNumber.set(entry.number, entry);
+    if (request.submissionKey) this.#bySubmission.set(submissionIndexKey(request.requester, request.submissionKey), entry);
   }
+}
+
+function submissionIndexKey(requester: string, submissionKey: string): string {
+  return `${requester} ${submissionKey}`;
 }
 
 function parseRecord(file: string, line: number, text: string): Request {

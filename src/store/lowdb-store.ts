@@ -120,6 +120,12 @@ export class LowdbStore implements Store {
     return entry ? this.archive.read(entry) : undefined;
   }
 
+  async findSubmission(requester: string, submissionKey: string): Promise<Request | undefined> {
+    for (const request of this.#open.values()) if (request.requester === requester && request.submissionKey === submissionKey) return request;
+    const entry = this.archive.entryBySubmission(requester, submissionKey);
+    return entry ? this.archive.read(entry) : undefined;
+  }
+
   openRequests(): readonly Request[] {
     return [...this.#open.values()].sort((a, b) => a.number - b.number);
   }

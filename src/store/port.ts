@@ -27,6 +27,8 @@ export interface Store {
   commit(change: Commit): Promise<void>;
   get(id: string): Promise<Request | undefined>;
   getByNumber(number: number): Promise<Request | undefined>;
+  /** The request `requester` submitted from the form `submissionKey`, open or closed. */
+  findSubmission(requester: string, submissionKey: string): Promise<Request | undefined>;
   /** Requests still in play (not closed), oldest first; served from memory. */
   openRequests(): readonly Request[];
   /** Every request matching the filter, open and closed, oldest first. */

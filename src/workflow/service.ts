@@ -62,7 +62,8 @@ export class WorkflowService {
 
   async #submit(command: SubmitCommand): Promise<Request> {
     if (command.submissionKey) {
-      const earlier = this.store.openRequests().find((r) => r.requester === command.requester && r.submissionKey === command.submissionKey);
+      // Closed requests count too: a form replayed after its request ended must not start a new one.
+      const earlier = await this.store.findSubmission(command.requester, command.submissionKey);
       if (earlier) return earlier;
     }
     const now = this.clock.now();
@@ -206,8 +207,27 @@ export class WorkflowService {
   async find(ref: string): Promise<Request> {
     const number = parseRef(ref);
     const request = number !== undefined ? await this.store.getByNumber(number) : await this.store.get(ref);
-    if (!request) throw new WorkflowFailure(failure('not_found', `There is no request ${ref}.`));
+    if (!request) throw notFound(ref);
     return request;
+  }
+
+  /**
+   * A request as `person` may see it: its requester, its approvers (anyone who approved it or may decide
+   * one of its stages) and the admins. Anyone else is told exactly what a request that does not exist
+   * gets, so request numbers reveal nothing.
+   */
+  async findFor(person: string, ref: string): Promise<Request> {
+    const request = await this.find(ref);
+    if (await this.#maySee(request, person)) return request;
+    throw notFound(ref);
+  }
+
+  async #maySee(request: Request, person: string): Promise<boolean> {
+    if (request.requester === person || request.approvals.some((a) => a.by === person)) return true;
+    for (let stage = 0; stage < request.stages.length; stage++) {
+      if (await this.people.mayApproveStage(request, stage, person, false)) return true;
+    }
+    return this.people.isAdmin(person);
   }
 
   /** Pending requests whose current stage `person` may decide. */
@@ -295,6 +315,10 @@ function supports(capabilities: { groupMembership: boolean; keyRotation: boolean
   if (kind === 'key.rotate') return capabilities.keyRotation;
   if (kind === 'mfa.reset') return capabilities.mfaReset;
   return capabilities.groupMembership;
+}
+
+function notFound(ref: string): WorkflowFailure {
+  return new WorkflowFailure(failure('not_found', `There is no request ${ref}.`));
 }
 
 function conflict(ref: string): WorkflowError {

@@ -6,7 +6,7 @@ import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } 
 let e: E2E;
 afterEach(() => e?.close());
 
-const { alice, bob, carol, dave } = PEOPLE;
+const { alice, bob, carol, dave, erin } = PEOPLE;
 const stateOf = async (ref: string) => (await e.bot.services.service.find(ref)).status.state;
 
 describe('decisions', () => {
@@ -94,6 +94,22 @@ describe('what Slack sends that the bot must refuse', () => {
     const health = await request(`http://127.0.0.1:${e.bot.port}/healthz`);
     expect(health.statusCode).toBe(200);
     await health.body.dump();
+  });
+
+  it('/iam status shows a request only to its requester, its approvers and the admins', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'secret project' });
+    const statusFor = async (user: string, ref: string) => {
+      await e.client.slashCommand({ user, text: `status ${ref}` });
+      await e.bot.idle();
+      return e.world.slack.workspace.ephemeralFor(user).at(-1)?.text ?? '';
+    };
+    for (const allowed of [alice.id, bob.id, erin.id]) expect(await statusFor(allowed, 'REQ-0001')).toContain('JCS developers');
+    // Dave is neither requester, approver (alice's manager) nor admin: the request does not exist for him.
+    const hidden = await statusFor(dave.id, 'REQ-0001');
+    const missing = await statusFor(dave.id, 'REQ-0099');
+    expect(hidden.replace('REQ-0001', 'REQ-n')).toBe(missing.replace('REQ-0099', 'REQ-n'));
+    expect(hidden).not.toMatch(/JCS|alice|secret project/i);
   });
 
   it('answers an unknown sub-command with the help, privately', async () => {

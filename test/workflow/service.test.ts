@@ -208,6 +208,21 @@ describe('workflow', () => {
     expect(h.audit.records.filter((r) => r.event === 'request.submitted')).toHaveLength(1);
   });
 
+  it('a form submitted again after its request closed, even across a restart, creates nothing new', async () => {
+    h = await createHarness();
+    const command = { requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h', submissionKey: 'V0FORM' };
+    const first = await h.service.submit(command);
+    await h.service.cancel('U_ALICE', first.ref);
+    expect((await h.service.submit(command)).ref).toBe(first.ref);
+    h = await h.restart();
+    const replayed = await h.service.submit(command);
+    expect(replayed).toMatchObject({ ref: first.ref, status: { state: 'cancelled' } });
+    expect((await h.store.list()).length).toBe(1);
+    expect(h.audit.records.filter((r) => r.event === 'request.submitted')).toHaveLength(1);
+    // The same form id from another person is another person's form.
+    expect((await h.service.submit({ ...command, requester: 'U_DAVE' })).ref).not.toBe(first.ref);
+  });
+
   it('cancels only for the requester or an admin', async () => {
     h = await createHarness();
     const request = await submitGroup();

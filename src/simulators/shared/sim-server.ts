@@ -17,6 +17,9 @@ export interface SimRequest {
   body: string;
   /** The request target exactly as sent (path and raw query). */
   target: string;
+  /** When it arrived and when it was answered (performance.now() ms): lets a test order calls against other events. */
+  receivedMs: number;
+  answeredMs?: number;
 }
 
 export interface SimResponse {
@@ -42,6 +45,7 @@ export class SimServer {
   readonly requests: SimRequest[] = [];
   #connections = 0;
   readonly #faults: Fault[] = [];
+  #latencyMs = 0;
   readonly #sockets = new Set<Socket>();
 
   private constructor(
@@ -82,6 +86,11 @@ export class SimServer {
     this.#faults.length = 0;
   }
 
+  /** Every request from now on waits `ms` before it is handled: a slow provider (0 turns it off). */
+  setLatency(ms: number): void {
+    this.#latencyMs = ms;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -99,14 +108,16 @@ export class SimServer {
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
       target,
+      receivedMs: performance.now(),
     };
     this.requests.push(request);
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     const fault = this.#faults.shift();
     const before = fault && (fault.when ?? 'before') === 'before';
     if (fault && before) {
       const answer = await this.#apply(fault, req, options);
       if (answer === 'dropped') return;
-      if (answer) return send(res, answer);
+      if (answer) return send(res, answer, request);
     }
     let response: SimResponse;
     try {
@@ -117,9 +128,9 @@ export class SimServer {
     if (fault && !before) {
       const answer = await this.#apply(fault, req, options);
       if (answer === 'dropped') return;
-      if (answer) return send(res, answer);
+      if (answer) return send(res, answer, request);
     }
-    send(res, response);
+    send(res, response, request);
   }
 
   async #apply(fault: Fault, req: IncomingMessage, options: SimServerOptions): Promise<SimResponse | 'dropped' | undefined> {
@@ -139,8 +150,9 @@ export class SimServer {
   }
 }
 
-function send(res: ServerResponse, response: SimResponse): void {
+function send(res: ServerResponse, response: SimResponse, request: SimRequest): void {
   if (res.destroyed) return;
+  request.answeredMs = performance.now();
   res.writeHead(response.status, response.headers ?? {});
   res.end(response.body ?? '');
 }

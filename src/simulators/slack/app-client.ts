@@ -6,7 +6,7 @@
  * response_url, registered with the simulator so the app's later Web API calls are checked.
  */
 import { checkOptions, checkView, describe, elementsOf, withGeneratedIds } from './block-kit.ts';
-import type { SimContext } from './context.ts';
+import type { Delivery, SimContext } from './context.ts';
 import type { SimUser } from './directory.ts';
 import { clone, isObject, type JsonObject } from './json.ts';
 import { blockActionsPayload, blockSuggestionPayload, eventCallback, slashCommandForm, viewClosedPayload, viewSubmissionPayload, type Surface } from './payloads.ts';
@@ -224,8 +224,13 @@ export class SlackAppClient {
     return this.event({ type: 'app_home_opened', user: user.id, channel: dm.id, tab: 'home', event_ts: this.ctx.ids.ts(), ...(home ? { view: clone(home.view) } : {}) }, options);
   }
 
-  #send(request: AppRequest, options: DeliveryOptions): Promise<AppResponse> {
-    return this.transport.send(request, options);
+  async #send(request: AppRequest, options: DeliveryOptions): Promise<AppResponse> {
+    const type = request.type === 'interactive' ? String(request.payload.type) : request.type;
+    const delivery: Delivery = { type, sentMs: performance.now() };
+    this.ctx.deliveries.push(delivery);
+    const response = await this.transport.send(request, options);
+    if (response.acked) delivery.ackedMs = delivery.sentMs + response.ms;
+    return response;
   }
 
   #user(id: string): SimUser {

@@ -17,12 +17,21 @@ export interface SlackIdentity {
   verificationToken: string;
 }
 
+/** One request Slack sent the app: its kind, and when it left and was acknowledged (performance.now() ms). */
+export interface Delivery {
+  type: string;
+  sentMs: number;
+  /** Absent when the app never acknowledged it in time. */
+  ackedMs?: number;
+}
+
 export interface SimContext {
   identity: SlackIdentity;
   clock: Clock;
   ids: IdFactory;
   workspace: Workspace;
   triggers: TriggerRegistry;
+  deliveries: Delivery[];
   /** The simulator's base URL (http://127.0.0.1:port); response_urls live under it. */
   baseUrl: string;
   /** A fresh one-use Socket Mode URL (apps.connections.open). */

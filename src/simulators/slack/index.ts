@@ -17,9 +17,9 @@ export type {
 } from './app-client.ts';
 export { LIMITS, type Problem } from './block-kit.ts';
 export type { Clock } from './clock.ts';
-export type { SlackIdentity } from './context.ts';
+export type { Delivery, SlackIdentity } from './context.ts';
 export type { SimChannel, SimUser, UserSeed } from './directory.ts';
-export type { FaultScope, SlackFault } from './faults.ts';
+export type { FaultScope, NetworkConditions, SlackFault } from './faults.ts';
 export type { EphemeralMessage, MessageVersion, StoredMessage } from './messages.ts';
 export type { RateLimitOptions } from './rate-limits.ts';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES, type ResponseOutcome, type ResponsePost } from './response-urls.ts';

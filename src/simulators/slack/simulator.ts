@@ -8,9 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SlackAppClient } from './app-client.ts';
 import { systemClock, type Clock } from './clock.ts';
-import type { SimContext, SlackIdentity } from './context.ts';
+import type { Delivery, SimContext, SlackIdentity } from './context.ts';
 import { Directory } from './directory.ts';
-import { FaultInjector, type FaultScope, type SlackFault } from './faults.ts';
+import { FaultInjector, StandingConditions, type FaultScope, type NetworkConditions, type SlackFault } from './faults.ts';
 import { IdFactory } from './ids.ts';
 import { isObject, tryParseJson } from './json.ts';
 import { MessageLog } from './messages.ts';
@@ -77,6 +77,7 @@ export class SlackSimulator {
     readonly socketMode: SocketModeServer,
     private readonly webApi: WebApi,
     private readonly faults: FaultInjector,
+    private readonly conditions: StandingConditions,
     private readonly server: Server,
   ) {
     this.url = ctx.baseUrl;
@@ -110,21 +111,24 @@ export class SlackSimulator {
       ids,
       workspace,
       triggers: new TriggerRegistry(clock, ids),
+      deliveries: [],
       baseUrl: url,
       socketModeUrl: () => socketMode.issueUrl(`ws://127.0.0.1:${port}`),
     };
     const botToken = options.botToken ?? DEFAULT_BOT_TOKEN;
     const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
     const faults = new FaultInjector();
+    const conditions = new StandingConditions();
     const rateLimits = options.rateLimits === true ? {} : options.rateLimits || undefined;
     const webApi = new WebApi(ctx, {
       botToken,
       appToken,
       botScopes: options.botScopes ?? DEFAULT_BOT_SCOPES,
       faults,
+      conditions,
       ...(rateLimits ? { rateLimiter: new RateLimiter(clock, rateLimits) } : {}),
     });
-    const sim = new SlackSimulator(ctx, botToken, appToken, socketMode, webApi, faults, server);
+    const sim = new SlackSimulator(ctx, botToken, appToken, socketMode, webApi, faults, conditions, server);
     server.on('request', (req, res) => void sim.#route(req, res));
     server.on('upgrade', (req, socket, head: Buffer) => {
       if (!socketMode.handleUpgrade(req, socket, head)) socket.destroy();
@@ -144,6 +148,16 @@ export class SlackSimulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /** Standing conditions for every Web API call from now on (latency, periodic 429s); `{}` ends them. */
+  setConditions(conditions: NetworkConditions): void {
+    this.conditions.set(conditions);
+  }
+
+  /** Every request sent to the app, with when it left and when its ack came back. */
+  get deliveries(): readonly Delivery[] {
+    return this.ctx.deliveries;
   }
 
   /** Slack's side of a conversation with the app at `target`. */

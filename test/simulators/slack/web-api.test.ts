@@ -250,6 +250,19 @@ describe('faults and rate limits', () => {
     expect(sim.calls.map((call) => call.status)).toEqual([429, 200]);
   });
 
+  it('keeps standing conditions: every call slow, every Nth call of a method rate limited, spared methods never', async () => {
+    sim.setConditions({ latencyMs: 100, rateLimitEvery: 2, retryAfterSeconds: 3, spare: ['views.open'] });
+    const limited = webClient(sim, { rejectRateLimitedCalls: true });
+    await limited.users.info({ user: ALICE });
+    await expect(limited.users.info({ user: ALICE })).rejects.toMatchObject({ retryAfter: 3 });
+    await limited.users.info({ user: ALICE });
+    await limited.auth.test();
+    for (const call of sim.calls) expect(call.answeredMs - call.receivedMs).toBeGreaterThanOrEqual(95);
+    sim.setConditions({});
+    await limited.auth.test();
+    expect(sim.calls.map((call) => call.status)).toEqual([200, 429, 200, 200, 200]);
+  });
+
   it('injects 5xx answers, delays and dropped connections for one method only', async () => {
     sim.injectFault({ kind: 'status', status: 503 }, { method: 'users.info' });
     sim.injectFault({ kind: 'delay', ms: 150 }, { method: 'auth.test' });

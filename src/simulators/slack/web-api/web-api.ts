@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.ts';
-import type { FaultInjector } from '../faults.ts';
+import type { FaultInjector, StandingConditions } from '../faults.ts';
 import type { JsonObject } from '../json.ts';
 import type { RateLimiter } from '../rate-limits.ts';
 import { SlackApiError } from './errors.ts';
@@ -27,6 +27,9 @@ export interface RecordedCall {
   response: JsonObject;
   /** Advice on calls Slack accepts but a reviewer should see (e.g. option values over 75 characters). */
   warnings: string[];
+  /** When it arrived and when it was answered (performance.now() ms): orders calls against the app's acks. */
+  receivedMs: number;
+  answeredMs: number;
 }
 
 export interface WebApiOptions {
@@ -34,6 +37,7 @@ export interface WebApiOptions {
   appToken: string;
   botScopes: readonly string[];
   faults: FaultInjector;
+  conditions: StandingConditions;
   /** Present when per-method rate limits are enforced. */
   rateLimiter?: RateLimiter;
 }
@@ -66,8 +70,9 @@ export class WebApi {
     const token = 'error' in parsed ? undefined : parsed.token;
     const warnings: string[] = [];
     const at = this.ctx.clock();
+    const receivedMs = performance.now();
     const finish = (answer: Answer) => {
-      this.#record({ method, params, token, at, status: answer.status, response: answer.body, warnings });
+      this.#record({ method, params, token, at, status: answer.status, response: answer.body, warnings, receivedMs });
       res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
       res.end(JSON.stringify(answer.body));
     };
@@ -76,9 +81,14 @@ export class WebApi {
     if (!spec) return finish(refusal('unknown_method', { req_method: method }));
     if ('error' in parsed) return finish(refusal(parsed.error));
 
+    const { conditions } = this.options;
+    if (conditions.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, conditions.latencyMs));
+    const limited = conditions.rateLimit(method);
+    if (limited !== undefined) return finish(rateLimited(limited));
+
     const fault = this.options.faults.take(method);
     if (fault?.kind === 'drop') {
-      this.#record({ method, params, token, at, status: 0, response: { ok: false, error: 'connection_dropped' }, warnings });
+      this.#record({ method, params, token, at, status: 0, response: { ok: false, error: 'connection_dropped' }, warnings, receivedMs });
       req.socket.destroy();
       return;
     }
@@ -109,9 +119,9 @@ export class WebApi {
     }
   }
 
-  #record(call: Omit<RecordedCall, 'ok' | 'error'>): void {
+  #record(call: Omit<RecordedCall, 'ok' | 'error' | 'answeredMs'>): void {
     const error = typeof call.response.error === 'string' ? call.response.error : undefined;
-    const recorded: RecordedCall = { ...call, ok: call.response.ok === true, ...(error === undefined ? {} : { error }) };
+    const recorded: RecordedCall = { ...call, answeredMs: performance.now(), ok: call.response.ok === true, ...(error === undefined ? {} : { error }) };
     this.calls.push(recorded);
     for (const listener of this.#listeners) listener(recorded);
   }

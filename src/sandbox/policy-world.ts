@@ -62,8 +62,8 @@ export function adoptPolicy(world: World, file: string, original: string): Adopt
   }
   notes.push(`${users.size} Slack users from the policy joined the workspace with @sandbox.example emails and provider accounts.`);
   notes.push(...createCatalogTargets(world, policy));
-  if (policy.audit.channel && !world.slack.workspace.directory.channel(policy.audit.channel)) world.slack.workspace.addChannel(policy.audit.channel, 'iam-audit');
-  for (const item of policy.catalog) if (item.channel && !world.slack.workspace.directory.channel(item.channel)) world.slack.workspace.addChannel(item.channel, item.channel.toLowerCase());
+  if (policy.audit.channel && !world.slack.workspace.directory.channel(policy.audit.channel)) world.slack.workspace.addChannel(policy.audit.channel, 'iam-audit', { botMember: true });
+  for (const item of policy.catalog) if (item.channel && !world.slack.workspace.directory.channel(item.channel)) world.slack.workspace.addChannel(item.channel, item.channel.toLowerCase(), { botMember: true });
   return { text: stringify(doc), file, env: world.env, personas, notes };
 }
 

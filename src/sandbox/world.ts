@@ -50,7 +50,8 @@ export async function startWorld(): Promise<World> {
     jcs.state.addUser({ name: p.name, email: p.email });
   }
   slack.workspace.addUsergroup(PLATFORM_GROUP, [PEOPLE.carol.id, PEOPLE.dave.id]);
-  slack.workspace.addChannel(AUDIT_CHANNEL, 'iam-audit');
+  // The README's set-up invites the bot into the audit channel.
+  slack.workspace.addChannel(AUDIT_CHANNEL, 'iam-audit', { botMember: true });
   const cfGroup = cloudflare.state.addGroup('prod-admins');
   const cfToken = cloudflare.state.addToken('ci-deploy');
   const scwGroup = scaleway.state.addGroup({ name: 'developers' });

@@ -42,9 +42,26 @@ export interface UserSeed {
 export interface SimChannel {
   id: string;
   name: string;
-  kind: 'public' | 'im' | 'mpim';
+  kind: 'public' | 'private' | 'im' | 'mpim';
   /** Who may see ephemeral messages here; undefined for a public channel everyone is in. */
   members?: string[];
+  /**
+   * Whether the bot user is in the channel. WIRE.md §5: a bot posts in a public channel only as a
+   * member (or with chat:write.public) and in a private one only when invited; installing an app
+   * from its manifest joins it nowhere, so a seeded channel starts without the bot.
+   */
+  botMember: boolean;
+  /** WIRE.md §5: posting in an archived channel answers `is_archived`. */
+  archived: boolean;
+}
+
+/** How a seeded channel starts: its members, whether it is private or archived, whether the bot was invited. */
+export interface ChannelSeed {
+  members?: string[];
+  private?: boolean;
+  archived?: boolean;
+  /** The bot was invited (default false, as after installing from the manifest). */
+  botMember?: boolean;
 }
 
 export class Directory {
@@ -107,8 +124,15 @@ export class Directory {
     return members && [...members];
   }
 
-  addChannel(id: string, name: string, members?: string[]): SimChannel {
-    const channel: SimChannel = { id, name, kind: 'public', ...(members ? { members: [...members] } : {}) };
+  addChannel(id: string, name: string, seed: ChannelSeed = {}): SimChannel {
+    const channel: SimChannel = {
+      id,
+      name,
+      kind: seed.private === true ? 'private' : 'public',
+      ...(seed.members ? { members: [...seed.members] } : {}),
+      botMember: seed.botMember ?? false,
+      archived: seed.archived ?? false,
+    };
     this.#channels.set(id, channel);
     return channel;
   }
@@ -119,9 +143,25 @@ export class Directory {
     if (byId) return byId;
     const name = idOrName.replace(/^#/, '');
     for (const channel of this.#channels.values()) {
-      if (channel.kind === 'public' && channel.name === name) return channel;
+      if ((channel.kind === 'public' || channel.kind === 'private') && channel.name === name) return channel;
     }
     return undefined;
+  }
+
+  /** The bot is invited into (true) or removed from (false) a channel. */
+  setBotMember(id: string, member: boolean): void {
+    this.#existing(id).botMember = member;
+  }
+
+  archive(id: string): void {
+    this.#existing(id).archived = true;
+  }
+
+  /** An admin deactivates the account: users.info then shows `deleted: true`. */
+  deactivateUser(id: string): void {
+    const user = this.#users.get(id);
+    if (!user) throw new Error(`unknown user ${id}`);
+    user.deleted = true;
   }
 
   /**
@@ -135,7 +175,7 @@ export class Directory {
     if (existing) return { channel: this.#channels.get(existing) as SimChannel, created: false };
     const im = members.length === 1;
     const id = this.ids.next(im ? 'D' : 'G');
-    const channel: SimChannel = { id, name: im ? 'directmessage' : `mpdm-${members.join('--')}`, kind: im ? 'im' : 'mpim', members };
+    const channel: SimChannel = { id, name: im ? 'directmessage' : `mpdm-${members.join('--')}`, kind: im ? 'im' : 'mpim', members, botMember: true, archived: false };
     this.#channels.set(id, channel);
     this.#conversationsByMembers.set(key, id);
     return { channel, created: true };
@@ -150,5 +190,11 @@ export class Directory {
   /** Whether `userId` can see ephemeral messages in `channel`. */
   isMember(channel: SimChannel, userId: string): boolean {
     return channel.members === undefined || channel.members.includes(userId);
+  }
+
+  #existing(id: string): SimChannel {
+    const channel = this.#channels.get(id);
+    if (!channel) throw new Error(`unknown channel ${id}: seed it with workspace.addChannel`);
+    return channel;
   }
 }

@@ -12,6 +12,8 @@ const PER_MINUTE: Record<string, number> = {
   'usergroups.users.list': 20,
   'chat.update': 50,
   'conversations.open': 50,
+  'conversations.join': 50,
+  'conversations.info': 50,
   'users.lookupByEmail': 50,
   'chat.postEphemeral': 100,
   'views.open': 100,

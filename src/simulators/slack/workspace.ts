@@ -2,7 +2,7 @@
  * The simulated workspace: seed it (users, user groups, channels) and read what the app did
  * (messages, threads, edits, ephemeral messages, modals, home tabs, response_url posts).
  */
-import type { Directory, SimChannel, SimUser, UserSeed } from './directory.ts';
+import type { ChannelSeed, Directory, SimChannel, SimUser, UserSeed } from './directory.ts';
 import type { EphemeralMessage, MessageLog, StoredMessage } from './messages.ts';
 import type { ResponsePost, ResponseUrls } from './response-urls.ts';
 import type { OpenView, ViewRegistry } from './views.ts';
@@ -23,9 +23,32 @@ export class Workspace {
     this.directory.addUsergroup(id, members);
   }
 
-  /** A public channel; with `members`, only they see ephemeral messages there. */
-  addChannel(id: string, name: string, members?: string[]): SimChannel {
-    return this.directory.addChannel(id, name, members);
+  /**
+   * A channel (public unless `seed.private`). The bot is not in it unless `seed.botMember` or
+   * `inviteBot`, as after installing the app from its manifest. A members list (or `seed.members`)
+   * says who sees ephemeral messages there.
+   */
+  addChannel(id: string, name: string, seed: ChannelSeed | string[] = {}): SimChannel {
+    return this.directory.addChannel(id, name, Array.isArray(seed) ? { members: seed } : seed);
+  }
+
+  /** Someone invites the bot into the channel (`/invite @iam-bot`). */
+  inviteBot(channel: string): void {
+    this.directory.setBotMember(channel, true);
+  }
+
+  /** The bot is removed from the channel: posting there then answers not_in_channel (channel_not_found if private). */
+  removeBot(channel: string): void {
+    this.directory.setBotMember(channel, false);
+  }
+
+  archiveChannel(channel: string): void {
+    this.directory.archive(channel);
+  }
+
+  /** An admin deactivates the account: conversations.open with them answers user_disabled. */
+  deactivateUser(user: string): void {
+    this.directory.deactivateUser(user);
   }
 
   user(id: string): SimUser | undefined {

@@ -17,7 +17,7 @@ export async function seededSimulator(options: SlackSimulatorOptions = {}): Prom
   sim.workspace.addUser({ id: BOB, name: 'bob', email: 'bob@example.com' });
   sim.workspace.addUser({ id: CAROL, name: 'carol', email: 'carol@example.com' });
   sim.workspace.addUsergroup(PLATFORM, [BOB, CAROL]);
-  sim.workspace.addChannel(AUDIT, 'iam-audit', [BOB, CAROL]);
+  sim.workspace.addChannel(AUDIT, 'iam-audit', { members: [BOB, CAROL], botMember: true });
   return sim;
 }
 

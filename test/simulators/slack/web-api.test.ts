@@ -155,6 +155,63 @@ describe('messages', () => {
   });
 });
 
+describe('channel membership (WIRE.md §5, posting to channels)', () => {
+  const OPS = 'C0OPS';
+
+  it('answers not_in_channel in a public channel the bot was never invited to, until it is', async () => {
+    sim.workspace.addChannel(OPS, 'ops');
+    expect(await refusal(client.chat.postMessage({ channel: OPS, text: 'x' }))).toBe('not_in_channel');
+    expect(await refusal(client.chat.postEphemeral({ channel: OPS, user: ALICE, text: 'x' }))).toBe('not_in_channel');
+    sim.workspace.inviteBot(OPS);
+    expect((await client.chat.postMessage({ channel: OPS, text: 'x' })).ok).toBe(true);
+    sim.workspace.removeBot(OPS);
+    expect(await refusal(client.chat.postMessage({ channel: '#ops', text: 'x' }))).toBe('not_in_channel');
+  });
+
+  it('lets chat:write.public post in any public channel, never in a private one', async () => {
+    await sim.close();
+    sim = await seededSimulator({ botScopes: ['chat:write', 'chat:write.public'] });
+    sim.workspace.addChannel(OPS, 'ops');
+    sim.workspace.addChannel('C0SECRET', 'secret', { private: true });
+    expect((await webClient(sim).chat.postMessage({ channel: OPS, text: 'x' })).ok).toBe(true);
+    expect(await refusal(webClient(sim).chat.postMessage({ channel: 'C0SECRET', text: 'x' }))).toBe('channel_not_found');
+  });
+
+  it('hides a private channel from a bot that was not invited, and answers is_archived in an archived one', async () => {
+    sim.workspace.addChannel('C0SECRET', 'secret', { private: true });
+    expect(await refusal(client.chat.postMessage({ channel: 'C0SECRET', text: 'x' }))).toBe('channel_not_found');
+    expect(await refusal(client.conversations.join({ channel: 'C0SECRET' }))).toBe('channel_not_found');
+    sim.workspace.inviteBot('C0SECRET');
+    const posted = await client.chat.postMessage({ channel: 'C0SECRET', text: 'x' });
+    sim.workspace.archiveChannel('C0SECRET');
+    expect(await refusal(client.chat.postMessage({ channel: 'C0SECRET', text: 'y' }))).toBe('is_archived');
+    expect(await refusal(client.chat.update({ channel: 'C0SECRET', ts: posted.ts as string, text: 'y' }))).toBe('is_inactive');
+  });
+
+  it('joins a public channel with conversations.join and reports membership in conversations.info', async () => {
+    sim.workspace.addChannel(OPS, 'ops');
+    expect((await client.conversations.info({ channel: OPS })).channel).toMatchObject({ id: OPS, is_member: false, is_private: false, is_archived: false });
+    const joined = await client.conversations.join({ channel: OPS });
+    expect(joined.channel).toMatchObject({ id: OPS, is_member: true });
+    expect(joined.warning).toBeUndefined();
+    expect((await client.conversations.join({ channel: OPS })).warning).toBe('already_in_channel');
+    expect((await client.chat.postMessage({ channel: OPS, text: 'x' })).ok).toBe(true);
+    sim.workspace.addChannel('C0SECRET', 'secret', { private: true, botMember: true });
+    expect(await refusal(client.conversations.join({ channel: 'C0SECRET' }))).toBe('method_not_supported_for_channel_type');
+    sim.workspace.addChannel('C0OLD', 'old', { archived: true });
+    expect(await refusal(client.conversations.join({ channel: 'C0OLD' }))).toBe('is_archived');
+  });
+
+  it('refuses to open a DM with a deactivated user; a post to their existing DM is accepted with a warning', async () => {
+    const dm = await client.conversations.open({ users: BOB });
+    sim.workspace.deactivateUser(BOB);
+    expect(await refusal(client.conversations.open({ users: BOB }))).toBe('user_disabled');
+    expect((await client.users.info({ user: BOB })).user?.deleted).toBe(true);
+    expect((await client.chat.postMessage({ channel: dm.channel?.id as string, text: 'x' })).ok).toBe(true);
+    expect(sim.calls.at(-1)?.warnings.join()).toMatch(/deactivated user/);
+  });
+});
+
 describe('views', () => {
   it('opens a modal with a trigger_id once; a reused one is exchanged, a made-up one invalid', async () => {
     const trigger = sim.issueTrigger(ALICE);

@@ -13,6 +13,9 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'chat.update': { handler: chat.update, token: 'bot', scope: 'chat:write' },
   'chat.postEphemeral': { handler: chat.postEphemeral, token: 'bot', scope: 'chat:write' },
   'conversations.open': { handler: conversations.open, token: 'bot', scope: 'im:write' },
+  'conversations.join': { handler: conversations.join, token: 'bot', scope: 'channels:join' },
+  // Its scope depends on the kind of conversation: the handler checks it.
+  'conversations.info': { handler: conversations.info, token: 'bot' },
   'views.open': { handler: views.open, token: 'bot' },
   'views.push': { handler: views.push, token: 'bot' },
   'views.update': { handler: views.update, token: 'bot' },
@@ -23,5 +26,21 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'usergroups.users.list': { handler: users.usergroupMembers, token: 'bot', scope: 'usergroups:read' },
 };
 
-/** What a bot token holds unless the simulator is told otherwise: every scope the methods above need. */
-export const DEFAULT_BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email', 'users.profile:read', 'usergroups:read'];
+/**
+ * What a bot token holds unless the simulator is told otherwise: every scope the methods above need.
+ * Not chat:write.public, which changes where the bot may post: a test grants it explicitly.
+ */
+export const DEFAULT_BOT_SCOPES: readonly string[] = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'users:read',
+  'users:read.email',
+  'users.profile:read',
+  'usergroups:read',
+  'channels:join',
+  'channels:read',
+  'groups:read',
+  'im:read',
+  'mpim:read',
+];

@@ -4,6 +4,7 @@ import type { SimContext } from '../../context.ts';
 import type { SimChannel } from '../../directory.ts';
 import type { JsonObject } from '../../json.ts';
 import type { Author, MessageContent } from '../../messages.ts';
+import { requirePostable } from '../access.ts';
 import { invalidArguments, invalidBlocks, SlackApiError } from '../errors.ts';
 import type { MethodCall, MethodHandler } from '../method.ts';
 import { str } from '../params.ts';
@@ -11,7 +12,7 @@ import { str } from '../params.ts';
 const TS_PATTERN = /^\d+\.\d+$/;
 
 export const postMessage: MethodHandler = (call, ctx) => {
-  const channel = postTarget(call.params, ctx);
+  const channel = postTarget(call, ctx);
   const content = readContent(call, ctx, LIMITS.messageText);
   const threadTs = threadRoot(call, ctx, channel);
   const message = ctx.workspace.messages.post(channel.id, botAuthor(ctx), content, threadTs);
@@ -22,6 +23,7 @@ export const update: MethodHandler = (call, ctx) => {
   // chat.update needs the conversation id (a D… for DMs), never a user id.
   const channel = ctx.workspace.directory.channel(str(call.params, 'channel') ?? '');
   if (!channel) throw new SlackApiError('channel_not_found');
+  requirePostable(channel, call.scopes, 'is_inactive');
   const ts = str(call.params, 'ts');
   if (ts === undefined) throw invalidArguments('missing required field: ts');
   const message = ctx.workspace.messages.find(channel.id, ts);
@@ -40,7 +42,7 @@ export const update: MethodHandler = (call, ctx) => {
 };
 
 export const postEphemeral: MethodHandler = (call, ctx) => {
-  const channel = postTarget(call.params, ctx);
+  const channel = postTarget(call, ctx);
   const userId = str(call.params, 'user');
   if (userId === undefined) throw invalidArguments('missing required field: user');
   if (!ctx.workspace.directory.user(userId)) throw new SlackApiError('user_not_found');
@@ -51,14 +53,21 @@ export const postEphemeral: MethodHandler = (call, ctx) => {
   return { message_ts: message.ts };
 };
 
-/** A channel by id or name, or a user id: posting to a user id posts in the bot's DM with them. */
-function postTarget(params: JsonObject, ctx: SimContext): SimChannel {
-  const target = str(params, 'channel');
+/**
+ * A channel by id or name, or a user id (posting to a user id posts in the bot's DM with them), where
+ * the bot may post. A DM with a deactivated user still takes posts nobody reads: Slack answers ok
+ * (https://github.com/slackapi/python-slack-sdk/issues/1156) — worth a warning.
+ */
+function postTarget(call: MethodCall, ctx: SimContext): SimChannel {
+  const target = str(call.params, 'channel');
   if (target === undefined || target === '') throw new SlackApiError('channel_not_found');
   const { directory } = ctx.workspace;
-  if (/^[UW]/.test(target) && directory.user(target)) return directory.openConversation([target]).channel;
-  const channel = directory.channel(target);
+  const user = /^[UW]/.test(target) ? directory.user(target) : undefined;
+  const channel = user ? directory.openConversation([user.id]).channel : directory.channel(target);
   if (!channel) throw new SlackApiError('channel_not_found');
+  requirePostable(channel, call.scopes);
+  const readers = channel.kind === 'im' ? (channel.members ?? []).map((id) => directory.user(id)) : [];
+  if (readers.some((reader) => reader?.deleted === true)) call.warn(`${channel.id} is a DM with a deactivated user: Slack accepts the post but nobody reads it`);
   return channel;
 }
 

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { mention, outcomeLine, requestSummary, stateLabel } from './format.ts';
+import { describeOperation, mention, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
 import { ACTION } from './ids.ts';
 
 export interface Message {
@@ -19,7 +19,7 @@ export function approvalMessage(request: Request, item: CatalogItem | undefined,
   if (approvals.length > 0) context.push(`approved by ${approvals.map((a) => mention(a.by)).join(', ')}`);
   if (request.operation.kind === 'mfa.reset') context.push(':warning: verify the requester’s identity out of band before approving');
   return {
-    text: `${request.ref}: ${mentionless(request)} needs your approval`,
+    text: `${request.ref}: ${mention(request.requester)} asks to ${plainText(describeOperation(request, item))}: your approval is needed`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
@@ -41,17 +41,13 @@ export function settledApprovalMessage(request: Request, item: CatalogItem | und
   const byThisStage = request.approvals.filter((a) => a.stage === stage).map((a) => mention(a.by));
   const lines = [stateLabel(request)];
   if (passed && byThisStage.length > 0) lines.push(`Stage ${stage + 1} approved by ${byThisStage.join(', ')}`);
-  const outcome = outcomeLine(request);
+  const outcome = peopleOutcomeLine(request, item);
   if (outcome) lines.push(outcome);
   return {
-    text: `${request.ref}: ${stateLabel(request)}`,
+    text: `${request.ref}: ${plainText(stateLabel(request))}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: lines.join(' · ') }] },
     ],
   };
-}
-
-function mentionless(request: Request): string {
-  return `a ${request.operation.kind} request`;
 }

@@ -3,14 +3,14 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { escape, mention, outcomeLine, requestSummary, stateLabel } from './format.ts';
+import { escape, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel } from './format.ts';
 
 export function auditRoot(request: Request, item: CatalogItem | undefined): Message {
   const outcome = outcomeLine(request);
   return {
-    text: `${request.ref}: ${stateLabel(request)}`,
+    text: `${request.ref}: ${plainText(stateLabel(request))}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item, true) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: [stateLabel(request), outcome].filter(Boolean).join(' · ') }] },
     ],
   };
@@ -63,16 +63,12 @@ export function auditReply(notice: Notice): string {
     case 'request.escalated':
       return `:rotating_light: Nobody decided in time: escalated to *${s.state === 'pending' ? (s.escalatedTo ?? '?') : '?'}*${approversLine(notice)}.`;
     case 'grant.expiring':
-      return `:hourglass: Access ends ${s.state === 'completed' && s.grantExpiresAt !== undefined ? timeOf(s.grantExpiresAt) : 'soon'}; ${mention(request.requester)} was warned.`;
+      return `:hourglass: Access ends ${s.state === 'completed' && s.grantExpiresAt !== undefined ? slackDate(s.grantExpiresAt) : 'soon'}; ${mention(request.requester)} was warned.`;
     case 'grant.extended':
-      return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? timeOf(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
+      return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? slackDate(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
   }
-}
-
-function timeOf(ms: number): string {
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
 }
 
 function approversLine(notice: Notice): string {

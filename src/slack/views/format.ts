@@ -36,18 +36,46 @@ export function stateLabel(request: Request): string {
     const waiting = { create: 'creating the new key', reveal: 'waiting for the owner to reveal the new key', confirm: 'waiting for the owner to confirm the new key is in use', retire: 'retiring the old key', rollback: 'deleting the unrevealed key' };
     return `:gear: Key rotation: ${waiting[s.rotation.step]}`;
   }
-  if (s.state === 'completed' && s.grantExpiresAt !== undefined) return `:white_check_mark: Granted until <!date^${Math.floor(s.grantExpiresAt / 1000)}^{date_short_pretty} {time}|${new Date(s.grantExpiresAt).toISOString()}>`;
+  if (s.state === 'completed' && s.grantExpiresAt !== undefined) return `:white_check_mark: Granted until ${slackDate(s.grantExpiresAt)}`;
   return STATE_LABEL[s.state];
 }
 
-/** "add to *admins* for 2h" — what the request does, in words. */
-export function describeOperation(request: Request): string {
+const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * A time as a Slack date token, which each reader sees in their own time zone (WIRE.md §5); the
+ * fallback, for clients that cannot render the token, reads "2 Dec 2026, 14:05 UTC" — never raw ISO.
+ */
+export function slackDate(ms: number): string {
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${UTC_FALLBACK.format(ms)} UTC>`;
+}
+
+/**
+ * A message's `text` (notifications, screen readers) from its mrkdwn: date tokens become their
+ * fallback and bold markers go. Underscores stay: emoji shortcodes (`:white_check_mark:`) and names
+ * contain them.
+ */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn.replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1').replace(/\*([^*\n]+)\*/g, '$1');
+}
+
+/**
+ * How people read the group a request is about: the catalog item's title, not the provider's group id
+ * (often a UUID). The id is shown only in the audit thread.
+ */
+function groupName(group: string, item: CatalogItem | undefined): string {
+  return escape(item?.title ?? group);
+}
+
+/** "join *Cloudflare admins* for 2h" — what the request does, in words. `audit` adds the provider's group id. */
+export function describeOperation(request: Request, item: CatalogItem | undefined, audit = false): string {
   const op = request.operation;
+  const id = (group: string) => (audit && item?.title !== undefined ? ` (group \`${escape(group)}\`)` : '');
   switch (op.kind) {
     case 'group.add':
-      return `join *${escape(op.group)}*${op.durationMs !== undefined ? ` for ${formatDuration(op.durationMs)}` : ''}`;
+      return `join *${groupName(op.group, item)}*${id(op.group)}${op.durationMs !== undefined ? ` for ${formatDuration(op.durationMs)}` : ''}`;
     case 'group.remove':
-      return `leave *${escape(op.group)}*`;
+      return `leave *${groupName(op.group, item)}*${id(op.group)}`;
     case 'key.rotate':
       return op.principal ? `rotate the key of *${escape(op.principal)}*` : 'rotate their access key';
     case 'mfa.reset':
@@ -64,12 +92,14 @@ export function headline(request: Request, item: CatalogItem | undefined): strin
   return `*${request.ref}* · ${itemTitle(request, item)} (${escape(request.provider)})`;
 }
 
-export function requestSummary(request: Request, item: CatalogItem | undefined): string {
-  const lines = [headline(request, item), `${mention(request.requester)} asks to ${describeOperation(request)}.`];
+/** The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit thread. */
+export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {
+  const lines = [headline(request, item), `${mention(request.requester)} asks to ${describeOperation(request, item, audit)}.`];
   if (request.reason) lines.push(`>${escape(request.reason).replace(/\n/g, '\n>')}`);
   return truncate(lines.join('\n'), LIMITS.sectionText);
 }
 
+/** The outcome for the audit thread: the provider's own words and request id. */
 export function outcomeLine(request: Request): string | undefined {
   const s = request.status;
   switch (s.state) {
@@ -81,8 +111,33 @@ export function outcomeLine(request: Request): string | undefined {
       return `Failed (${s.error.kind}): ${escape(s.error.message)}${s.error.providerRequestId ? ` — provider request ${escape(s.error.providerRequestId)}` : ''}`;
     case 'completed':
     case 'revoked':
-      return `${escape(s.outcome.summary)}${s.outcome.providerRequestId ? ` — provider request ${escape(s.outcome.providerRequestId)}` : ''}`;
+      return `${withSlackDates(escape(s.outcome.summary))}${s.outcome.providerRequestId ? ` — provider request ${escape(s.outcome.providerRequestId)}` : ''}`;
     default:
       return undefined;
+  }
+}
+
+/** Outcome summaries name times in ISO 8601 (the audit log's form); Slack shows them as date tokens. */
+function withSlackDates(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, (iso) => slackDate(Date.parse(iso)));
+}
+
+/** The outcome for people (requester, approvers): names, not provider ids; no provider request id. */
+export function peopleOutcomeLine(request: Request, item: CatalogItem | undefined): string | undefined {
+  const s = request.status;
+  const op = request.operation;
+  if (s.state === 'failed') return `Failed (${s.error.kind}): ${escape(s.error.message)}`;
+  if (s.state === 'revoked') return op.kind === 'group.add' ? `Access to *${groupName(op.group, item)}* through ${request.ref} has ended.` : undefined;
+  if (s.state !== 'completed') return outcomeLine(request);
+  switch (op.kind) {
+    case 'group.add':
+      if (op.extends !== undefined) return 'The extension is in place.';
+      return s.outcome.membershipAdded === false ? `Already in *${groupName(op.group, item)}*: nothing to change.` : `Added to *${groupName(op.group, item)}*.`;
+    case 'group.remove':
+      return `Removed from *${groupName(op.group, item)}*.`;
+    case 'key.rotate':
+      return 'The new key is in use; the old key is retired.';
+    case 'mfa.reset':
+      return 'MFA was reset: a new device is set up at the next sign-in.';
   }
 }

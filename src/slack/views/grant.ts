@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Message } from './approval.ts';
-import { headline } from './format.ts';
+import { headline, plainText, slackDate } from './format.ts';
 import { ACTION } from './ids.ts';
 
 function grantButtons(request: Request, extend: boolean): KnownBlock {
@@ -13,11 +13,11 @@ function grantButtons(request: Request, extend: boolean): KnownBlock {
 }
 
 export function expiringMessage(request: Request, item: CatalogItem | undefined, endsAt: number): Message {
-  const when = `<!date^${Math.floor(endsAt / 1000)}^{time}|${new Date(endsAt).toISOString()}>`;
+  const text = `${headline(request, item)}\nYour access ends ${slackDate(endsAt)}. Need more time? Ask to extend it; done already? Release it now.`;
   return {
-    text: `${request.ref}: your access ends at ${new Date(endsAt).toISOString()}`,
+    text: `${request.ref}: ${plainText(text)}`,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\nYour access ends at ${when}. Need more time? Ask to extend it; done already? Release it now.` } },
+      { type: 'section', text: { type: 'mrkdwn', text } },
       grantButtons(request, true),
     ],
   };
@@ -26,7 +26,7 @@ export function expiringMessage(request: Request, item: CatalogItem | undefined,
 /** The grant is in place: the holder can end it early. */
 export function grantedMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
   return {
-    text: `${request.ref}: ${text.replace(/[*_]/g, '')}`,
+    text: `${request.ref}: ${plainText(text)}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }, grantButtons(request, false)],
   };
 }

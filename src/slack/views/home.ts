@@ -13,7 +13,7 @@ export function homeView(mine: readonly Request[], toApprove: readonly Request[]
   for (const request of toApprove.slice(0, MAX_LISTED)) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`${headline(request, itemOf(request.itemId))}\n${mention(request.requester)} asks to ${describeOperation(request)}`, LIMITS.sectionText) },
+      text: { type: 'mrkdwn', text: truncate(`${headline(request, itemOf(request.itemId))}\n${mention(request.requester)} asks to ${describeOperation(request, itemOf(request.itemId))}`, LIMITS.sectionText) },
     });
     blocks.push({
       type: 'actions',

@@ -2,14 +2,14 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { headline, mention, outcomeLine, stateLabel } from './format.ts';
+import { headline, mention, peopleOutcomeLine, plainText, stateLabel } from './format.ts';
 import { grantedMessage } from './grant.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
 export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
   const { request } = notice;
   const line = (text: string): Message => ({
-    text: `${request.ref}: ${text.replace(/[*_]/g, '')}`,
+    text: `${request.ref}: ${plainText(text)}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }],
   });
   switch (notice.event) {
@@ -21,15 +21,15 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line(`Approved by ${mention(notice.actor)}. Carrying it out now.`);
     case 'execution.completed': {
       const s = request.status;
-      const text = `${stateLabel(request)}\n${outcomeLine(request) ?? ''}`;
+      const text = `${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`;
       return s.state === 'completed' && s.grantExpiresAt !== undefined ? grantedMessage(request, item, text) : line(text);
     }
     case 'request.denied':
     case 'execution.failed':
     case 'revoke.completed':
-      return line(`${stateLabel(request)}\n${outcomeLine(request) ?? ''}`);
+      return line(`${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`);
     case 'request.cancelled':
-      return notice.actor === request.requester ? undefined : line(`${stateLabel(request)}\n${outcomeLine(request) ?? ''}`);
+      return notice.actor === request.requester ? undefined : line(`${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`);
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.abandoned':

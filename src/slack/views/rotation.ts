@@ -4,18 +4,15 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { headline } from './format.ts';
+import { headline, plainText, slackDate } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
-  const by = `<!date^${Math.floor(revealBy / 1000)}^{time}|${new Date(revealBy).toISOString()}>`;
+  const text = `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${slackDate(revealBy)}; after that it is deleted and your old key kept.`;
   return {
-    text: `${request.ref}: your new key is ready; reveal it before ${new Date(revealBy).toISOString()}`,
+    text: `${request.ref}: ${plainText(text)}`,
     blocks: [
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${by}; after that it is deleted and your old key kept.` },
-      },
+      { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'actions', block_id: 'reveal', elements: [{ type: 'button', action_id: ACTION.reveal, style: 'primary', text: { type: 'plain_text', text: 'Reveal the new key' }, value: request.id }] },
     ],
   };

@@ -21,6 +21,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import type { Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
 import type { ProviderRegistry } from './providers/port.ts';
+import type { DataWorld } from './store/data-world.ts';
 import { LowdbStore } from './store/lowdb-store.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
 import { systemClock, type Clock, type Directory, type Notifier } from './workflow/ports.ts';
@@ -38,6 +39,8 @@ export interface ServicesOptions {
   delivery?: DispatcherOptions;
   /** False: record decisions only (the CLI); the bot carries them out and sends the notices. */
   active?: boolean;
+  /** The sandbox says so: its data directory is never production's (default production). */
+  world?: DataWorld;
 }
 
 export interface Services extends Workflow {
@@ -56,7 +59,7 @@ export const dataFiles = (dataDir: string) => ({
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const clock = options.clock ?? systemClock;
   // The store takes the directory lock; the audit log is opened only once the lock is held.
-  const store = await LowdbStore.open({ dataDir: options.dataDir });
+  const store = await LowdbStore.open({ dataDir: options.dataDir, ...(options.world ? { world: options.world } : {}) });
   let auditLog: AuditLog;
   try {
     auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);
@@ -120,6 +123,7 @@ export interface BotOptions {
   retryConfig?: SlackAppOptions['retryConfig'];
   unhandledRequestTimeoutMs?: number;
   delivery?: DispatcherOptions;
+  world?: DataWorld;
 }
 
 export interface RunningBot {
@@ -156,6 +160,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     log,
     clock,
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.world ? { world: options.world } : {}),
   });
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, dms: new DmChannels(app.client), tasks, log });
@@ -164,7 +169,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     await app.init();
     const mode = options.slack.mode;
     if (mode.type === 'http') {
-      const server = (await app.start(mode.port)) as Server;
+      const server = (await app.start(mode.host === undefined ? mode.port : { port: mode.port, host: mode.host })) as Server;
       port = (server.address() as AddressInfo | null)?.port ?? mode.port;
     } else {
       await app.start();

@@ -22,7 +22,7 @@ export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried ou
 Usage: iam-bot <command> [options]
 
 Commands:
-  start                 run the bot (the sandbox when no Slack settings are set)
+  start                 run the bot, for real (never the sandbox)
   sandbox               try the bot against local simulators, from a web page
   check --config FILE   validate a policy file
   audit verify|export   check or export the tamper-evident audit log

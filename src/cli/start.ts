@@ -6,14 +6,14 @@ import { PolicyError } from '../config/problems.ts';
 import { readRuntimeSettings } from '../config/runtime.ts';
 import { createLogger } from '../log.ts';
 import { EXIT, type Io } from './io.ts';
-import { runSandbox } from './sandbox.ts';
 
 export const startHelp = `Usage: iam-bot start [--config FILE] [--data DIR]
 
-Runs the bot. With no Slack setting at all and no --config, it runs the sandbox instead (see
-iam-bot sandbox --help): the bot against local simulators, with a web page to drive it.
+Runs the bot for real; a missing or misspelled setting stops it with exit code 1, naming the setting.
+It never falls back to the sandbox (that is iam-bot sandbox), and refuses a data directory the sandbox
+wrote.
 
-For real, it needs:
+It needs:
   SLACK_BOT_TOKEN                         the bot token (xoxb-…)
   SLACK_SIGNING_SECRET or SLACK_APP_TOKEN HTTP mode, or Socket Mode (xapp-…)
   a policy file                           --config FILE, $IAM_BOT_POLICY, or ./policy.yml
@@ -30,11 +30,6 @@ export async function start(args: string[], io: Io): Promise<number> {
   if (values.help) {
     io.out(startHelp);
     return EXIT.ok;
-  }
-  if (values.config === undefined && !hasSlackSettings(io.env)) {
-    io.out('No Slack credentials (SLACK_BOT_TOKEN) are set: starting the sandbox. See `iam-bot start --help` to run for real.');
-    const port = Number(io.env.PORT ?? '3000');
-    return runSandbox(io, { port: Number.isInteger(port) ? port : 3000, ...(values.data !== undefined ? { dataDir: values.data } : {}) });
   }
   const problems: string[] = [];
   const overrides = { ...(values.config !== undefined ? { policyFile: values.config } : {}), ...(values.data !== undefined ? { dataDir: values.data } : {}) };
@@ -54,7 +49,7 @@ export async function start(args: string[], io: Io): Promise<number> {
   if (!runtime.ok || !config || problems.length > 0) {
     io.err('iam-bot cannot start:');
     for (const problem of problems) io.err(`  - ${problem}`);
-    io.err('To try iam-bot without Slack, run `iam-bot sandbox` (or `npm start` with no Slack settings).');
+    io.err('To try iam-bot without Slack, run `iam-bot sandbox`.');
     return EXIT.failed;
   }
   const log = createLogger();
@@ -73,9 +68,4 @@ export async function start(args: string[], io: Io): Promise<number> {
   await bot.stop();
   io.out('iam-bot stopped.');
   return EXIT.ok;
-}
-
-/** Any Slack setting means a real run was intended: then what is missing is reported, never papered over. */
-function hasSlackSettings(env: NodeJS.ProcessEnv): boolean {
-  return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'].some((name) => (env[name] ?? '').trim() !== '');
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
 
 export interface RuntimeSettings {
-  slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number } | { type: 'socket'; appToken: Secret }; apiUrl?: string };
+  slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret }; apiUrl?: string };
   policyFile: string;
   dataDir: string;
 }
@@ -26,11 +26,45 @@ const envSchema = z.object({
   IAM_BOT_DATA_DIR: optional,
 });
 
+/** The variables this file reads. PORT is left out of typo matching: HOST and SORT are two keystrokes away. */
+const KNOWN_VARIABLES = Object.keys(envSchema.shape);
+const TYPO_TARGETS = KNOWN_VARIABLES.filter((name) => name !== 'PORT');
+
+/**
+ * A variable one or two keystrokes away from one iam-bot reads (SLACK_BOT_TOKN, iam_bot_policy) is a
+ * typo for it: reported only while the intended variable is unset, since that is when it misleads.
+ */
+function misspelledVariables(env: NodeJS.ProcessEnv): { name: string; meant: string }[] {
+  const found: { name: string; meant: string }[] = [];
+  for (const name of Object.keys(env)) {
+    if (KNOWN_VARIABLES.includes(name) || (env[name] ?? '').trim() === '') continue;
+    const meant = TYPO_TARGETS.find((known) => editDistance(name.toUpperCase(), known) <= 2);
+    if (meant !== undefined && (env[meant] ?? '').trim() === '') found.push({ name, meant });
+  }
+  return found;
+}
+
+/** True when anything in the environment is a setting for iam-bot (or a typo for one): then a real run was meant. */
+export function hasBotSettings(env: NodeJS.ProcessEnv): boolean {
+  const ours = (name: string) => name.startsWith('SLACK_') || name.startsWith('IAM_BOT_');
+  return Object.keys(env).some((name) => ours(name) && (env[name] ?? '').trim() !== '') || misspelledVariables(env).length > 0;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
 export type RuntimeResult = { ok: true; settings: RuntimeSettings } | { ok: false; problems: string[] };
 
 export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyFile?: string; dataDir?: string } = {}): RuntimeResult {
   const e = envSchema.parse(env);
-  const problems: string[] = [];
+  const problems: string[] = misspelledVariables(env).map(({ name, meant }) => `${name} is set, but iam-bot reads ${meant}: rename it.`);
   if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is not set: the bot token (xoxb-…) from the Slack app’s "OAuth & Permissions" page.');
   else if (!e.SLACK_BOT_TOKEN.startsWith('xoxb-')) problems.push('SLACK_BOT_TOKEN does not look like a bot token: it starts with xoxb-.');
   if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {

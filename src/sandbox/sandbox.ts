@@ -1,6 +1,7 @@
 /**
  * The sandbox: the simulated world, the real bot wired to it (Bolt in HTTP mode with a fresh signing
- * secret, the real adapters, a data directory), and the page's server. Nothing leaves 127.0.0.1.
+ * secret, the real adapters, a fresh temporary data directory marked as the sandbox's), and the page's
+ * server. Everything listens on 127.0.0.1 only and nothing leaves it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,8 +27,6 @@ export interface SandboxOptions {
   log: Logger;
   /** The page's port; 0 picks a free one. */
   port: number;
-  /** Where the bot keeps its data; default a temporary directory removed at close. */
-  dataDir?: string;
   /** A policy file to run instead of the demo policy, mapped onto the simulators. */
   policy?: { file: string; text: string };
   /** How often time-driven transitions run (expiries, revokes). */
@@ -54,14 +53,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ? adoptPolicy(world, options.policy.file, options.policy.text)
       : { text: world.policy, file: 'sandbox-policy.yml', env: world.env, personas: DEMO_PERSONAS as readonly Persona[], notes: [] as string[] };
     const config = parsePolicy(setup.text, setup.file, setup.env);
-    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'iam-bot-sandbox-')));
-    if (!options.dataDir) cleanups.unshift(() => rm(dataDir, { recursive: true, force: true }));
+    // Always a fresh directory: the sandbox never sees production data, and leaves nothing behind.
+    const dataDir = await mkdtemp(join(tmpdir(), 'iam-bot-sandbox-'));
+    cleanups.unshift(() => rm(dataDir, { recursive: true, force: true }));
     // A fresh secret per run: the simulator signs every request with it, exactly as Slack would.
     const signingSecret = randomBytes(24).toString('hex');
     const bot = await startBot({
-      slack: { botToken: new Secret(world.slack.botToken), apiUrl: world.slack.apiUrl, mode: { type: 'http', signingSecret: new Secret(signingSecret), port: 0 } },
+      slack: { botToken: new Secret(world.slack.botToken), apiUrl: world.slack.apiUrl, mode: { type: 'http', signingSecret: new Secret(signingSecret), port: 0, host: '127.0.0.1' } },
       config,
       dataDir,
+      world: 'sandbox',
       log: options.log,
       tickMs: options.tickMs ?? 5_000,
     });

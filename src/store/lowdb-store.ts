@@ -11,6 +11,7 @@ import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { Archive } from './archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
+import { claimWorld, type DataWorld } from './data-world.ts';
 import { lockDirectory, type DirectoryLock } from './lock.ts';
 import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
 import { Serial } from '../shared/serial.ts';
@@ -18,6 +19,8 @@ import { emptyDocument, parseStateDocument, type StateDocument } from './state-d
 
 export interface LowdbStoreOptions {
   dataDir: string;
+  /** Who opens it: a directory written by one world is refused to the other (default production). */
+  world?: DataWorld;
 }
 
 export class LowdbStore implements Store {
@@ -58,6 +61,7 @@ export class LowdbStore implements Store {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const lock = await lockDirectory(options.dataDir);
     try {
+      await claimWorld(options.dataDir, options.world ?? 'production');
       const file = join(options.dataDir, 'state.json');
       const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
       await db.read();

@@ -42,10 +42,12 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
-    const { request, secret } = await ctx.service.revealSecret(body.user.id, requestId);
-    const s = request.status;
-    const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
-    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: revealModal(request, keyId, secret) });
+    // The secret is spent only once views.open succeeded: a failed open leaves it revealable.
+    const request = await ctx.service.revealSecret(body.user.id, requestId, async (shown, secret) => {
+      const s = shown.status;
+      const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
+      await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: revealModal(shown, keyId, secret) });
+    });
     if (body.channel && body.message) {
       await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
     }

@@ -48,5 +48,6 @@ function buildItem(config: CatalogItemConfig): CatalogItem {
   if (config.escalateTo !== undefined) item.escalateTo = config.escalateTo;
   if (config.requesters !== undefined) item.requesters = config.requesters;
   if (config.channel !== undefined) item.channel = config.channel;
+  if (config.sameApproverAcrossStages) item.sameApproverAcrossStages = true;
   return item;
 }

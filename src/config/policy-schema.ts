@@ -167,6 +167,8 @@ export const catalogItemSchema = z.strictObject({
   channel: slackChannelId.optional(),
   /** Who may also decide once a stage waited `requests.escalateAfter` (default: the admins set). */
   escalateTo: setNameSchema.optional(),
+  /** Separation of duties: by default one person approves at most one stage; true lets one person pass several. */
+  sameApproverAcrossStages: z.boolean().default(false),
 });
 
 // ---- the file -------------------------------------------------------------------------------------

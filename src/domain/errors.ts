@@ -16,6 +16,8 @@ export type NotAllowedReason =
   | 'self_approval'
   | 'not_an_approver'
   | 'already_approved'
+  /** Separation of duties: this person approved an earlier stage of the same request. */
+  | 'approved_earlier_stage'
   | 'not_a_requester'
   | 'not_the_requester'
   | 'not_an_admin';

@@ -31,6 +31,8 @@ export interface CatalogItem {
   /** Service principal whose key is rotated; absent means the requester's own key. */
   principal?: string;
   stages: readonly Stage[];
+  /** Separation of duties is the default: one person approves at most one stage, unless this is true. */
+  sameApproverAcrossStages?: boolean;
   /** Cap on a `group.add` duration, in ms. Absent: no duration may exceed the policy-wide cap. */
   maxDurationMs?: number;
   requireReason: boolean;

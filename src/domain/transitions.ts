@@ -11,7 +11,8 @@ import { err, ok, type Result } from './result.ts';
 import { formatDuration } from './duration.ts';
 
 export type RequestEvent =
-  | { type: 'approve'; actor: string; eligible: boolean }
+  /** `stage`: the stage the click was shown for; it counts for that stage or for nothing. */
+  | { type: 'approve'; actor: string; eligible: boolean; stage: number }
   | { type: 'deny'; actor: string; eligible: boolean; reason: string }
   | { type: 'cancel'; actor: string; isAdmin: boolean }
   | { type: 'expire' }
@@ -24,12 +25,10 @@ export type RequestEvent =
   | { type: 'progress'; rotation: Rotation }
   /** The executor recorded whether the person was a member before it added them. */
   | { type: 'observe'; memberBefore: boolean }
-  /** The key owner revealed the new secret; they have until `confirmBy` to confirm the new key is in use. */
-  | { type: 'reveal'; actor: string; confirmBy: number }
+  /** The key owner revealed the new secret. */
+  | { type: 'reveal'; actor: string }
   /** The key owner says their systems use the new key: the old one may go. */
   | { type: 'confirm'; actor: string }
-  /** The owner did not confirm by the deadline: the old keys are retired anyway, as they were told. */
-  | { type: 'confirmDeadline' }
   /** The new secret was not revealed in time, or was lost in a restart. */
   | { type: 'abandon'; reason: 'expired' | 'lost' }
   /** The requester is told their access ends soon. */
@@ -97,6 +96,7 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
     createdAt: now,
     updatedAt: now,
     stages: item.stages.map((s) => ({ set: s.set, quorum: s.quorum })),
+    ...(item.sameApproverAcrossStages ? { sameApproverAcrossStages: true } : {}),
     approvals: [],
     status: { state: 'pending', stage: 0, expiresAt: now + input.settings.pendingTtlMs, stageSince: now },
   });
@@ -185,12 +185,6 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'reveal':
     case 'confirm':
       return ownerStep(request, event, now);
-    case 'confirmDeadline': {
-      const r = s.state === 'executing' ? s.rotation : undefined;
-      if (s.state !== 'executing' || r?.step !== 'confirm') return err(invalidState(request, 'confirmDeadline'));
-      if (now < r.confirmBy) return err(failure('invalid_state', `${request.ref} may still be confirmed by its owner.`));
-      return ok({ status: { ...s, at: now, rotation: { step: 'retire', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, trigger: 'deadline' } } });
-    }
     case 'abandon': {
       const r = s.state === 'executing' ? s.rotation : undefined;
       if (s.state !== 'executing' || r?.step !== 'reveal') return err(invalidState(request, 'abandon'));
@@ -202,18 +196,12 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (s.state === 'revoking') return ok({ status: { state: 'revoked', at: now, outcome: event.outcome } });
       return err(invalidState(request, 'succeed'));
     case 'fail':
-      if (s.state === 'executing') {
-        const r = s.rotation;
-        // The step a rotation failed at is kept: retiring or rolling back again is safe, starting over is not.
-        const resume = r?.step === 'retire' || r?.step === 'rollback' ? { rotation: r } : {};
-        return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error, ...resume } });
-      }
+      if (s.state === 'executing') return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error } });
       if (s.state === 'revoking') return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });
       return err(invalidState(request, 'fail'));
     case 'retry':
       if (s.state !== 'failed') return err(invalidState(request, 'retry'));
       if (!event.isAdmin) return err(failure('not_allowed', `Only an admin can retry ${request.ref}.`, 'not_an_admin'));
-      if (s.rotation) return ok({ status: { state: 'executing', at: now, attempt: 1, rotation: s.rotation } });
       return ok({
         status: s.step === 'execute' ? { state: 'approved', at: now } : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
       });
@@ -268,8 +256,7 @@ function ownerStep(request: Request, event: Extract<RequestEvent, { type: 'revea
     return err(failure('invalid_state', `${request.ref}'s new key was not revealed in time; it is being deleted and your old key kept.`));
   }
   const { oldKeyIds, newKeyId } = s.rotation;
-  const rotation: Rotation =
-    event.type === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId, confirmBy: event.confirmBy } : { step: 'retire', oldKeyIds, newKeyId, trigger: 'confirmed' };
+  const rotation: Rotation = from === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId } : { step: 'retire', oldKeyIds, newKeyId };
   return ok({ status: { ...s, at: now, rotation } });
 }
 
@@ -282,7 +269,19 @@ function approve(
   if (event.actor === request.requester) {
     return err(failure('not_allowed', 'You cannot approve your own request.', 'self_approval'));
   }
+  // A click counts for the stage it was shown for: a double-click must not carry into the next stage.
+  if (event.stage < s.stage) {
+    return err(failure('invalid_state', `Stage ${event.stage + 1} of ${request.ref} has already passed; this click counted for nothing.`));
+  }
+  if (event.stage > s.stage) {
+    return err(failure('invalid_state', `Stage ${event.stage + 1} of ${request.ref} has not started yet; this click counted for nothing.`));
+  }
   if (!event.eligible) return err(notAnApprover(request, s.stage));
+  if (!request.sameApproverAcrossStages && request.approvals.some((a) => a.by === event.actor && a.stage < s.stage)) {
+    return err(
+      failure('not_allowed', `You approved an earlier stage of ${request.ref}; someone else must approve stage ${s.stage + 1}.`, 'approved_earlier_stage'),
+    );
+  }
   const inStage = request.approvals.filter((a) => a.stage === s.stage);
   if (inStage.some((a) => a.by === event.actor)) {
     return err(failure('not_allowed', `You already approved ${request.ref}; it needs another approver.`, 'already_approved'));

@@ -9,7 +9,7 @@ import type { RequestKind } from '../domain/policy.ts';
 import { REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, refusal, tell, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
-import { ACTION, BLOCK, VIEW } from './views/ids.ts';
+import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
 import { denyModal, extendModal, mfaConfirmModal, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
 import { LIMITS, truncate } from './views/format.ts';
@@ -17,13 +17,14 @@ import { LIMITS, truncate } from './views/format.ts';
 const MAX_OPTIONS = 100;
 
 export function registerInteractions(app: App, ctx: BotContext): void {
-  onButton(app, ctx, ACTION.approve, async (body, requestId) => {
+  onButton(app, ctx, ACTION.approve, async (body, value) => {
+    const { requestId, stage } = parseApproveValue(value);
     const request = await ctx.service.find(requestId);
     if (request.operation.kind === 'mfa.reset') {
-      await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: mfaConfirmModal(request, itemOf(ctx, request.itemId)) });
+      await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: mfaConfirmModal(request, itemOf(ctx, request.itemId), stage) });
       return;
     }
-    await ctx.service.approve(body.user.id, requestId);
+    await ctx.service.approve(body.user.id, requestId, stage);
   });
 
   onButton(app, ctx, ACTION.deny, async (body, requestId) => {
@@ -42,12 +43,10 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
-    // The secret is spent only once views.open succeeded: a failed open leaves it revealable.
-    const request = await ctx.service.revealSecret(body.user.id, requestId, async (shown, secret) => {
-      const s = shown.status;
-      const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
-      await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: revealModal(shown, keyId, secret) });
-    });
+    const { request, secret } = await ctx.service.revealSecret(body.user.id, requestId);
+    const s = request.status;
+    const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
+    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: revealModal(request, keyId, secret) });
     if (body.channel && body.message) {
       await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
     }
@@ -142,8 +141,9 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.verified]: 'Slack sent something I could not read; please try again.' } });
     const checked = inputOf(parsed.data, BLOCK.verified, ACTION.verified)?.selected_options?.some((o) => o.value === 'verified') ?? false;
     if (!checked) return ack({ response_action: 'errors', errors: { [BLOCK.verified]: 'Confirm that you verified the requester’s identity, or go back.' } });
+    const { requestId, stage } = parseApproveValue(parsed.data.view.private_metadata);
     await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.verified, 'approve the request', () =>
-      ctx.service.approve(parsed.data.user.id, parsed.data.view.private_metadata),
+      ctx.service.approve(parsed.data.user.id, requestId, stage),
     );
   });
 }

@@ -1,6 +1,5 @@
 /** Builds the workflow from its ports. */
 import type { Policy } from '../domain/policy.ts';
-import { DEFAULT_CONFIRM_WITHIN_MS } from '../domain/request.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import type { Logger } from '../log.ts';
@@ -25,8 +24,6 @@ export interface WorkflowDeps {
   log: Logger;
   /** How long a new secret waits to be revealed; default 15 minutes. */
   secretTtlMs?: number;
-  /** How long the key owner has to confirm a revealed key is in use; default DEFAULT_CONFIRM_WITHIN_MS (24 h). */
-  confirmWithinMs?: number;
   delivery?: DispatcherOptions;
   /** False: record decisions only; provider steps and notices wait for a process that runs them. */
   active?: boolean;
@@ -57,7 +54,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     () => people.adminsList(),
     active,
   );
-  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault, deps.confirmWithinMs ?? DEFAULT_CONFIRM_WITHIN_MS);
+  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
   const sweeper = new Sweeper(deps.policy, deps.store, deps.providers, ctx, recorder, deps.log);
   return { service, executor, recorder, dispatcher, people, sweeper };
 }

@@ -51,8 +51,6 @@ export class WorkflowService {
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly vault: SecretVault,
-    /** How long the key owner has to confirm a revealed key is in use before the old keys go anyway. */
-    private readonly confirmWithinMs: number,
   ) {
     this.#limit = new SubmissionLimit(policy.requests.submissionLimit);
   }
@@ -115,10 +113,15 @@ export class WorkflowService {
     return request;
   }
 
-  approve(actor: string, ref: string): Promise<Request> {
+  /**
+   * `stage` is the stage the person was shown (0-based): the click counts for it or for nothing. Without
+   * one (a button posted before clicks carried their stage) it counts for the current stage only.
+   */
+  approve(actor: string, ref: string, stage?: number): Promise<Request> {
     return this.#decide(ref, async (request) => {
-      if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false };
-      return { type: 'approve', actor, eligible: await this.people.mayApproveStage(request, request.status.stage, actor) };
+      if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
+      const current = request.status.stage;
+      return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
     });
   }
 
@@ -141,27 +144,14 @@ export class WorkflowService {
   }
 
   /**
-   * The owner reveals a rotated key's new secret through `show` (the Slack modal). The secret is lent
-   * for the showing (a second click meanwhile is refused) and spent only once `show` succeeded; if it
-   * fails, the secret stays revealable until its deadline. The reveal is recorded at the time of the
-   * click, so a showing that ends just after the deadline still counts.
+   * The owner reveals a rotated key's new secret: recorded first (so a second click is refused), then
+   * taken from the vault, once.
    */
-  async revealSecret(actor: string, ref: string, show: (request: Request, secret: Secret) => Promise<void>): Promise<Request> {
-    const request = await this.find(ref);
-    const clicked = this.clock.now();
-    const event: RequestEvent = { type: 'reveal', actor, confirmBy: clicked + this.confirmWithinMs };
-    const allowed = transition(request, event, clicked);
-    if (!allowed.ok) throw new WorkflowFailure(allowed.error);
-    const lent = this.vault.open(request.id, actor);
-    if (!lent.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${lent.reason.replace('_', ' ')}).`));
-    try {
-      await show(request, lent.secret);
-    } catch (error) {
-      this.vault.restore(request.id);
-      throw error;
-    }
-    this.vault.spend(request.id);
-    return this.#decide(ref, async () => event, clicked);
+  async revealSecret(actor: string, ref: string): Promise<{ request: Request; secret: Secret }> {
+    const request = await this.#decide(ref, async () => ({ type: 'reveal', actor }));
+    const taken = this.vault.take(request.id, actor);
+    if (!taken.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${taken.reason.replace('_', ' ')}).`));
+    return { request, secret: taken.secret };
   }
 
   /** Ends a grant now (the requester's "I'm done", or an admin). */
@@ -206,10 +196,8 @@ export class WorkflowService {
       } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
         if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
         else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined) await this.#applyQuietly(request, { type: 'warn' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy && !this.vault.showing(request.id)) {
+      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy) {
         await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'confirm' && now >= s.rotation.confirmBy) {
-        await this.#applyQuietly(request, { type: 'confirmDeadline' });
       }
     }
     this.executor.kick();
@@ -273,13 +261,12 @@ export class WorkflowService {
     return this.store.list({ requester });
   }
 
-  /** `at`: when the person acted, if earlier than now (a reveal is recorded as of its click). */
-  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>, at?: number): Promise<Request> {
+  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>): Promise<Request> {
     for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
       let request = await this.find(ref);
       request = await this.#expireIfDue(request);
       const event = await eventFor(request);
-      const next = transition(request, event, at ?? this.clock.now());
+      const next = transition(request, event, this.clock.now());
       if (!next.ok) throw new WorkflowFailure(next.error);
       const recorded = recordedFor(request, next.value, event);
       const after = next.value.status;
@@ -292,9 +279,7 @@ export class WorkflowService {
         if (error instanceof StoreConflictError) continue;
         throw error;
       }
-      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && (after.rotation?.step === 'retire' || after.rotation?.step === 'rollback'))) {
-        this.executor.kick();
-      }
+      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && after.rotation?.step === 'retire')) this.executor.kick();
       return next.value;
     }
     throw new WorkflowFailure(conflict(ref));
@@ -369,9 +354,7 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
     case 'revoke':
       return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
     case 'reveal':
-      return [{ event: 'rotation.revealed', actor, details: { confirmBy: new Date(event.confirmBy).toISOString() } }];
-    case 'confirmDeadline':
-      return [{ event: 'rotation.confirm_deadline', actor }];
+      return [{ event: 'rotation.revealed', actor }];
     case 'confirm':
       return [{ event: 'rotation.confirmed', actor }];
     case 'abandon':

@@ -81,7 +81,7 @@ describe('policy problems: exact file:line:col: path: message', () => {
 
   it('an unknown key, at the key, listing the keys that exist', () => {
     expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
-      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel, escalateTo',
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
       'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel',

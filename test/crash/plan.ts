@@ -29,6 +29,8 @@ export function makePlan(size: number): PlanItem[] {
   for (const p of people) {
     for (const g of GROUPS) {
       if (g.add === 'osc-ops' && LEADS.includes(p.id)) continue;
+      // Separation of duties: Carol's manager Dave, who passes stage 1, is the only other platform lead.
+      if (g.add === 'scw-developers' && p.id === PEOPLE.carol.id) continue;
       lanes.push({ lane: `${g.add}:${p.name}`, items: [] });
     }
     lanes.push({ lane: `jcs-key:${p.name}`, items: [] }, { lane: `osc-key:${p.name}`, items: [] }, { lane: `jcs-mfa:${p.name}`, items: [] });

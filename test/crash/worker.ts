@@ -77,14 +77,15 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
     switch (st.state) {
       case 'pending': {
         const stage = request.stages[st.stage];
-        const done = request.approvals.filter((a) => a.stage === st.stage).map((a) => a.by);
+        // Nobody approves two stages of one request, nor twice in one stage.
+        const done = request.approvals.map((a) => a.by);
         const candidates = stage?.set === 'managers' ? [MANAGERS[request.requester] ?? ''] : LEADS;
         const approver = candidates.find((c) => c !== request.requester && !done.includes(c));
-        return approver ? await s.service.approve(approver, request.id) : request;
+        return approver ? await s.service.approve(approver, request.id, st.stage) : request;
       }
       case 'executing':
         if (st.rotation?.step === 'reveal') {
-          await s.service.revealSecret(request.requester, request.id, async () => undefined);
+          await s.service.revealSecret(request.requester, request.id);
           return await s.service.confirmRotation(request.requester, request.id);
         }
         if (st.rotation?.step === 'confirm') return await s.service.confirmRotation(request.requester, request.id);

@@ -19,7 +19,7 @@ const statusIn: Record<State, Status> = {
 };
 
 const events: Record<EventType, RequestEvent> = {
-  approve: { type: 'approve', actor: 'U_BOB', eligible: true },
+  approve: { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 },
   deny: { type: 'deny', actor: 'U_BOB', eligible: true, reason: 'not needed' },
   cancel: { type: 'cancel', actor: 'U_ALICE', isAdmin: false },
   expire: { type: 'expire' },
@@ -29,10 +29,9 @@ const events: Record<EventType, RequestEvent> = {
   retry: { type: 'retry', actor: 'U_ADMIN', isAdmin: true },
   revoke: { type: 'revoke', trigger: 'expired' },
   progress: { type: 'progress', rotation: { step: 'create', oldKeyIds: [] } },
-  reveal: { type: 'reveal', actor: 'U_ALICE', confirmBy: NOW + 86_400_000 },
+  reveal: { type: 'reveal', actor: 'U_ALICE' },
   confirm: { type: 'confirm', actor: 'U_ALICE' },
   abandon: { type: 'abandon', reason: 'expired' },
-  confirmDeadline: { type: 'confirmDeadline' },
   observe: { type: 'observe', memberBefore: false },
   warn: { type: 'warn' },
   remind: { type: 'remind' },
@@ -52,7 +51,7 @@ const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
 };
 
 // Key rotation events never apply to a group request, whatever its state; rotation has its own tests.
-const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', confirmDeadline: '!invalid_state', ...lifecycleRefused } as const;
+const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', ...lifecycleRefused } as const;
 
 // state → event → the state it leads to, or the error code of the refusal.
 const table: Record<State, Record<EventType, State | `!${string}`>> = {
@@ -100,7 +99,7 @@ describe('transition rules', () => {
 
   it('refuses self-approval and self-denial', () => {
     for (const event of [
-      { type: 'approve', actor: 'U_ALICE', eligible: true },
+      { type: 'approve', actor: 'U_ALICE', eligible: true, stage: 0 },
       { type: 'deny', actor: 'U_ALICE', eligible: true, reason: 'x' },
     ] as RequestEvent[]) {
       const result = transition(pending, event, T0);
@@ -110,28 +109,53 @@ describe('transition rules', () => {
   });
 
   it('refuses an approver outside the stage', () => {
-    const result = transition(pending, { type: 'approve', actor: 'U_EVE', eligible: false }, T0);
+    const result = transition(pending, { type: 'approve', actor: 'U_EVE', eligible: false, stage: 0 }, T0);
     expect(!result.ok && result.error.reason).toBe('not_an_approver');
   });
 
   it('with quorum 2, the same approver twice stays pending; a second approver completes it', () => {
-    const once = transition(twoOfTwo, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    const once = transition(twoOfTwo, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
     expect(once.ok && once.value.status.state).toBe('pending');
     if (!once.ok) return;
-    const twice = transition(once.value, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
+    const twice = transition(once.value, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
     expect(!twice.ok && twice.error.reason).toBe('already_approved');
-    const other = transition(once.value, { type: 'approve', actor: 'U_CAROL', eligible: true }, T0);
+    const other = transition(once.value, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 0 }, T0);
     expect(other.ok && other.value.status.state).toBe('approved');
     expect(other.ok && other.value.approvals.map((a) => a.by)).toEqual(['U_BOB', 'U_CAROL']);
   });
 
-  it('moves through stages in order, one click counting for one stage only', () => {
-    const staged = { ...pending, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] };
-    const first = transition(staged, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
-    expect(first.ok && first.value.status).toMatchObject({ state: 'pending', stage: 1 });
-    if (!first.ok) return;
-    const second = transition(first.value, { type: 'approve', actor: 'U_BOB', eligible: true }, T0);
-    expect(second.ok && second.value.status.state).toBe('approved');
+  describe('stages: one click counts for one stage, one person approves at most one stage', () => {
+    const staged: Request = { ...pending, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] };
+    const passedStage1 = (request: Request = staged) => {
+      const first = transition(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
+      if (!first.ok) throw new Error(first.error.message);
+      return first.value;
+    };
+
+    it('a second click shown for stage 1 counts for nothing once stage 1 passed', () => {
+      const atStage2 = passedStage1();
+      expect(atStage2.status).toMatchObject({ state: 'pending', stage: 1 });
+      const again = transition(atStage2, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 0 }, T0);
+      expect(!again.ok && again.error).toMatchObject({ code: 'invalid_state', message: 'Stage 1 of REQ-0001 has already passed; this click counted for nothing.' });
+    });
+
+    it('a click for a stage not yet reached counts for nothing', () => {
+      const early = transition(staged, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 1 }, T0);
+      expect(!early.ok && early.error.code).toBe('invalid_state');
+    });
+
+    it('by default the approver of stage 1 cannot approve stage 2, even when in both sets', () => {
+      const result = transition(passedStage1(), { type: 'approve', actor: 'U_BOB', eligible: true, stage: 1 }, T0);
+      expect(!result.ok && result.error.reason).toBe('approved_earlier_stage');
+      const other = transition(passedStage1(), { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 1 }, T0);
+      expect(other.ok && other.value.status.state).toBe('approved');
+    });
+
+    it('an item with sameApproverAcrossStages lets one person approve each stage, one click each', () => {
+      const optedOut = passedStage1({ ...staged, sameApproverAcrossStages: true });
+      const second = transition(optedOut, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 1 }, T0);
+      expect(second.ok && second.value.status.state).toBe('approved');
+    });
   });
 
   it('refuses a denial without a reason', () => {
@@ -169,7 +193,7 @@ describe('transition rules', () => {
 
   it('leaves the request untouched when it refuses', () => {
     const copy = structuredClone(pending);
-    transition(pending, { type: 'approve', actor: 'U_ALICE', eligible: true }, T0);
+    transition(pending, { type: 'approve', actor: 'U_ALICE', eligible: true, stage: 0 }, T0);
     expect(pending).toEqual(copy);
   });
 });
@@ -189,33 +213,15 @@ describe('key rotation steps', () => {
   });
 
   it('lets only the requester reveal, and only before the deadline', () => {
-    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB', confirmBy: T0 + 5_000 }, T0).ok).toBe(false);
-    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 1_000).ok).toBe(false);
-    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 999))).toBe('confirm');
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB' }, T0).ok).toBe(false);
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 1_000).ok).toBe(false);
+    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 999))).toBe('confirm');
   });
 
   it('confirms only after the reveal', () => {
     expect(transition(executing(reveal), { type: 'confirm', actor: 'U_ALICE' }, T0).ok).toBe(false);
-    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1', confirmBy: T0 + 5_000 } as const;
+    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1' } as const;
     expect(step(transition(executing(confirm), { type: 'confirm', actor: 'U_ALICE' }, T0))).toBe('retire');
-  });
-
-  it('waits for the owner to confirm until the deadline recorded at the reveal, then retires the old key', () => {
-    const revealed = transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0);
-    expect(revealed.ok && revealed.value.status).toMatchObject({ rotation: { step: 'confirm', confirmBy: T0 + 5_000 } });
-    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1', confirmBy: T0 + 5_000 } as const;
-    expect(transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 4_999).ok).toBe(false);
-    const due = transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 5_000);
-    expect(due.ok && due.value.status).toMatchObject({ state: 'executing', rotation: { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'deadline' } });
-  });
-
-  it('keeps the step a rotation failed at, and a retry resumes there instead of starting a new rotation', () => {
-    const retire = { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'confirmed' } as const;
-    const failed = transition(executing(retire), { type: 'fail', error: { kind: 'limit_exceeded', message: 'two keys' } }, T0);
-    expect(failed.ok && failed.value.status).toMatchObject({ state: 'failed', step: 'execute', rotation: retire });
-    if (!failed.ok) return;
-    const retried = transition(failed.value, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0 + 1);
-    expect(retried.ok && retried.value.status).toEqual({ state: 'executing', at: T0 + 1, attempt: 1, rotation: retire });
   });
 
   it('abandons an unrevealed key at its deadline, or at once when the secret was lost', () => {

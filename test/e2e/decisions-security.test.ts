@@ -37,6 +37,45 @@ describe('decisions', () => {
     expect(e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text).toMatch(/not in managers|own request/);
   });
 
+  describe('one click counts for one stage; one person approves at most one stage', () => {
+    // Carol's manager is Dave, who is also a platform lead: he is in the sets of both stages of scw-developers.
+    const withErinLead = (text: string) => text.replace('  platform-leads:\n    usergroup: S0PLATFORM', `  platform-leads:\n    usergroup: S0PLATFORM\n    users: [${erin.id}]`);
+    const stageOf = async (ref: string) => (await e.bot.services.service.find(ref)).status;
+
+    it('a double-click on "Stage 1 of 2" passes stage 1 only, and its approver cannot pass stage 2', async () => {
+      e = await startE2E({ policy: withErinLead });
+      await requestThroughModal(e, carol.id, { kind: 'group.add', itemId: 'scw-developers', reason: 'deploys' });
+      const stage1 = dmWithButton(e, dave.id, 'iam_approve');
+      const clicks = await Promise.all([1, 2].map(() => e.client.clickButton({ user: dave.id, message: stage1, actionId: 'iam_approve' })));
+      expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+      await e.bot.idle();
+      expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
+      expect(e.world.slack.workspace.ephemeralFor(dave.id).map((m) => m.text)).toContain('Stage 1 of REQ-0001 has already passed; this click counted for nothing.');
+
+      await click(e, dave.id, dmWithButton(e, dave.id, 'iam_approve'), 'iam_approve');
+      expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
+      expect(e.world.slack.workspace.ephemeralFor(dave.id).at(-1)?.text).toMatch(/You approved an earlier stage of REQ-0001/);
+
+      await click(e, erin.id, dmWithButton(e, erin.id, 'iam_approve'), 'iam_approve');
+      expect((await e.bot.services.service.find('REQ-0001')).approvals.map((a) => [a.stage, a.by])).toEqual([[0, dave.id], [1, erin.id]]);
+      expect((await stageOf('REQ-0001')).state).toBe('completed');
+    });
+
+    it('a button posted before clicks carried their stage counts for the current stage only', async () => {
+      e = await startE2E({ policy: withErinLead });
+      await requestThroughModal(e, carol.id, { kind: 'group.add', itemId: 'scw-developers', reason: 'deploys' });
+      const requestId = (await e.bot.services.service.find('REQ-0001')).id;
+      const legacy = (user: string) =>
+        e.client.blockAction({ user, message: dmWithButton(e, user, 'iam_approve'), actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }] });
+      await legacy(dave.id);
+      await e.bot.idle();
+      expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
+      await legacy(erin.id);
+      await e.bot.idle();
+      expect((await stageOf('REQ-0001')).state).toBe('completed');
+    });
+  });
+
   it('two approvers clicking at once give one transition and one execution', async () => {
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'scw-mfa', reason: 'new phone' });

@@ -40,7 +40,7 @@ describe('LowdbStore', () => {
     const s = await openStore();
     const request = makeRequest(s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
-    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     await s.commit({ request: approved, expectedVersion: 1, audit: [] });
     const cancelled = apply(request, { type: 'cancel', actor: 'U_ALICE', isAdmin: false });
     await expect(s.commit({ request: cancelled, expectedVersion: 1, audit: [] })).rejects.toBeInstanceOf(StoreConflictError);
@@ -52,8 +52,8 @@ describe('LowdbStore', () => {
     const s = await openStore();
     const request = makeRequest(s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
-    const a = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
-    const b = apply(request, { type: 'approve', actor: 'U_CAROL', eligible: true });
+    const a = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
+    const b = apply(request, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 0 });
     const results = await Promise.allSettled([
       s.commit({ request: a, expectedVersion: 1, audit: [] }),
       s.commit({ request: b, expectedVersion: 1, audit: [] }),
@@ -69,7 +69,7 @@ describe('LowdbStore', () => {
     await s.commit({ request: closed, expectedVersion: null, audit: [] });
     await s.commit({ request: denied(closed), expectedVersion: 1, audit: [] });
     // It leaves the live document with the next write.
-    await s.commit({ request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true }), expectedVersion: 1, audit: [] });
+    await s.commit({ request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }), expectedVersion: 1, audit: [] });
     const live = JSON.parse(await readFile(join(dir.path, 'state.json'), 'utf8')) as { open: { id: string }[] };
     expect(live.open.map((r) => r.id)).toEqual([open.id]);
     expect(s.openRequests().map((r) => r.id)).toEqual([open.id]);
@@ -122,7 +122,7 @@ describe('LowdbStore', () => {
     const request = makeRequest(s.reserveNumber());
     const event = (id: string) => ({ eventId: id, time: 1, actor: 'U_ALICE', event: 'request.submitted', details: {} });
     await s.commit({ request, expectedVersion: null, audit: [event('e1')] });
-    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     const writing = s.commit({ request: approved, expectedVersion: 1, audit: [event('e2')] });
     await new Promise((resolve) => setImmediate(resolve)); // the commit is now inside its file write
     s.auditWritten({ seq: 1, hash: 'h1', eventId: 'e1' });

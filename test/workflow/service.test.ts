@@ -172,7 +172,7 @@ describe('workflow', () => {
     h = await createHarness();
     const request = await submitGroup();
     // On disk after a crash mid-step: approved and started, the provider call's fate unknown.
-    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true });
+    const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     const executing = apply(approved, { type: 'start' });
     await h.store.commit({ request: approved, expectedVersion: request.version, audit: [] });
     await h.store.commit({ request: executing, expectedVersion: approved.version, audit: [] });

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import { describeOperation, mention, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
-import { ACTION } from './ids.ts';
+import { ACTION, approveValue } from './ids.ts';
 
 export interface Message {
   text: string;
@@ -27,7 +27,7 @@ export function approvalMessage(request: Request, item: CatalogItem | undefined,
         type: 'actions',
         block_id: 'decision',
         elements: [
-          { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: request.id },
+          { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: approveValue(request.id, stage) },
           { type: 'button', action_id: ACTION.deny, text: { type: 'plain_text', text: 'Deny' }, style: 'danger', value: request.id },
         ],
       },

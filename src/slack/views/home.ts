@@ -3,7 +3,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import { headline, stateLabel, truncate, LIMITS, describeOperation, mention } from './format.ts';
-import { ACTION } from './ids.ts';
+import { ACTION, approveValue } from './ids.ts';
 
 const MAX_LISTED = 20;
 
@@ -18,7 +18,7 @@ export function homeView(mine: readonly Request[], toApprove: readonly Request[]
     blocks.push({
       type: 'actions',
       elements: [
-        { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: request.id },
+        { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: approveValue(request.id, request.status.state === 'pending' ? request.status.stage : 0) },
         { type: 'button', action_id: ACTION.deny, text: { type: 'plain_text', text: 'Deny' }, style: 'danger', value: request.id },
       ],
     });

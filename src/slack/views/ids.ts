@@ -23,3 +23,21 @@ export const VIEW = {
 
 /** block_id of each input in the request modal (action_id is the ACTION of the same name). */
 export const BLOCK = { kind: 'kind', item: 'item', duration: 'duration', reason: 'reason', verified: 'verified' } as const;
+
+const STAGE_MARK = ':stage:';
+
+/**
+ * An Approve button's value (and the MFA confirmation's private_metadata): the request id and the stage
+ * the person was shown, so a click counts for that stage or for nothing.
+ */
+export function approveValue(requestId: string, stage: number): string {
+  return `${requestId}${STAGE_MARK}${stage}`;
+}
+
+/** A value without a stage comes from a message posted before clicks carried theirs: it means the current stage. */
+export function parseApproveValue(value: string): { requestId: string; stage?: number } {
+  const at = value.lastIndexOf(STAGE_MARK);
+  const stage = at < 0 ? '' : value.slice(at + STAGE_MARK.length);
+  if (!/^\d{1,3}$/.test(stage)) return { requestId: value };
+  return { requestId: value.slice(0, at), stage: Number(stage) };
+}

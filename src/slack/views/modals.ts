@@ -4,7 +4,7 @@ import type { RequestKind } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import { LIMITS, requestSummary, truncate } from './format.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
-import { ACTION, BLOCK, VIEW } from './ids.ts';
+import { ACTION, BLOCK, VIEW, approveValue } from './ids.ts';
 
 export const KIND_LABEL: Record<RequestKind, string> = {
   'group.add': 'Access to a group',
@@ -77,7 +77,7 @@ export function requestModal(input: RequestModalInput): ModalView {
 }
 
 export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
-  return decisionModal(request, item, VIEW.deny, { title: `Deny ${request.ref}`, submit: 'Deny' }, {
+  return decisionModal(request, item, request.id, VIEW.deny, { title: `Deny ${request.ref}`, submit: 'Deny' }, {
     type: 'input',
     block_id: BLOCK.reason,
     label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
@@ -86,8 +86,10 @@ export function denyModal(request: Request, item: CatalogItem | undefined, maxRe
 }
 
 /** MFA resets hand an account to whoever holds the requester's password: the approver attests first. */
-export function mfaConfirmModal(request: Request, item: CatalogItem | undefined): ModalView {
-  return decisionModal(request, item, VIEW.mfaConfirm, { title: `Approve ${request.ref}`, submit: 'Approve' }, {
+/** `stage`: the stage the Approve button was shown for, carried to the submission. */
+export function mfaConfirmModal(request: Request, item: CatalogItem | undefined, stage: number | undefined): ModalView {
+  const metadata = stage === undefined ? request.id : approveValue(request.id, stage);
+  return decisionModal(request, item, metadata, VIEW.mfaConfirm, { title: `Approve ${request.ref}`, submit: 'Approve' }, {
     type: 'input',
     block_id: BLOCK.verified,
     label: { type: 'plain_text', text: 'Identity check' },
@@ -104,15 +106,22 @@ export function mfaConfirmModal(request: Request, item: CatalogItem | undefined)
   });
 }
 
-/** A modal deciding one request (its id in private_metadata): the request, then the one input it needs. */
-function decisionModal(request: Request, item: CatalogItem | undefined, callbackId: string, labels: { title: string; submit: string }, input: KnownBlock): ModalView {
+/** A modal deciding one request (its id, or approve value, in private_metadata): the request, then the one input it needs. */
+function decisionModal(
+  request: Request,
+  item: CatalogItem | undefined,
+  metadata: string,
+  callbackId: string,
+  labels: { title: string; submit: string },
+  input: KnownBlock,
+): ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
     title: { type: 'plain_text', text: truncate(labels.title, LIMITS.modalTitle) },
     submit: { type: 'plain_text', text: labels.submit },
     close: { type: 'plain_text', text: 'Back' },
-    private_metadata: request.id,
+    private_metadata: metadata,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } }, input],
   };
 }

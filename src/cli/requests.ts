@@ -90,7 +90,7 @@ async function retry(args: string[], values: { actor?: string | undefined; confi
     log: createLogger({ level: 'warn' }),
     active: false,
   }).catch((error: unknown) => {
-    if (error instanceof StoreOpenError && /in use by process/.test(error.message)) {
+    if (error instanceof StoreOpenError && error.code === 'in_use') {
       throw new StoreOpenError(`${error.message} While the bot runs, retry from Slack: /iam retry ${ref}`);
     }
     throw error;

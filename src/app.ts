@@ -180,8 +180,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     throw error;
   }
   const tickMs = options.tickMs ?? 30_000;
-  const timer = tickMs > 0 ? setInterval(() => tasks.run('tick', () => services.service.tick()), tickMs) : undefined;
+  const tick = () => tasks.run('tick', () => services.service.tick());
+  const timer = tickMs > 0 ? setInterval(tick, tickMs) : undefined;
   timer?.unref();
+  // Work that fell due while the bot was down (grants that ended, pending requests past their TTL) runs
+  // now, not a tick period later.
+  if (timer) tick();
   const sweeps = tickMs > 0 ? setInterval(() => tasks.run('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
   sweeps?.unref();
   const idle = async () => {

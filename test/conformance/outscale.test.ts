@@ -8,8 +8,12 @@
 import {
   AddUserToGroupCommand,
   CreateAccessKeyCommand,
+  GetGroupCommand,
   IAMClient,
+  ListAccessKeysCommand,
   ListGroupsCommand,
+  ListGroupsForUserCommand,
+  ListUsersCommand,
   NoSuchEntityException,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
@@ -84,16 +88,27 @@ describe('the AWS SDK for IAM against the Outscale simulator', () => {
     expect(sim.state.membersOf('devs')).toEqual([]);
   });
 
-  it('ListGroups succeeds and pages with Marker', async () => {
+  it('ListGroups succeeds whole; MaxItems, which its reference does not list, is refused', async () => {
     sim.state.addGroup('ops');
     sim.state.addGroup('sre');
-    const first = await sdk.send(new ListGroupsCommand({ MaxItems: 2 }));
-    expect(first.Groups?.map((g) => g.GroupName)).toEqual(['devs', 'ops']);
-    expect(first.IsTruncated).toBe(true);
-    expect(first.Groups?.[0]?.CreateDate).toBeInstanceOf(Date);
+    const all = await sdk.send(new ListGroupsCommand({}));
+    expect(all.Groups?.map((g) => g.GroupName)).toEqual(['devs', 'ops', 'sre']);
+    expect(all.IsTruncated).toBeUndefined();
+    expect(all.Groups?.[0]?.CreateDate).toBeInstanceOf(Date);
 
-    const second = await sdk.send(new ListGroupsCommand({ MaxItems: 2, Marker: first.Marker }));
-    expect(second.Groups?.map((g) => g.GroupName)).toEqual(['sre']);
+    const paged = await sdk.send(new ListGroupsCommand({ MaxItems: 2 })).catch((e: unknown) => e);
+    expect(paged).toMatchObject({ name: 'ValidationError', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('ListAccessKeys pages with MaxItems and Marker, as its reference documents', async () => {
+    sim.state.createKey('alice');
+    sim.state.createKey('alice');
+    const first = await sdk.send(new ListAccessKeysCommand({ UserName: 'alice', MaxItems: 1 }));
+    expect(first.IsTruncated).toBe(true);
+    const second = await sdk.send(new ListAccessKeysCommand({ UserName: 'alice', MaxItems: 1, Marker: first.Marker }));
+    expect([...(first.AccessKeyMetadata ?? []), ...(second.AccessKeyMetadata ?? [])].map((k) => k.AccessKeyId).sort()).toEqual(
+      sim.state.keysOf('alice').map((k) => k.id).sort(),
+    );
     expect(second.IsTruncated).toBe(false);
   });
 
@@ -129,11 +144,28 @@ describe('the adapter sends what the AWS SDK sends', () => {
     expect(shape(lastRequest('RemoveUserFromGroup'))).toEqual(fromSdk);
   });
 
-  it('ListGroups (the adapter asks for pages of 100)', async () => {
-    await sdk.send(new ListGroupsCommand({ MaxItems: 100 }));
-    const fromSdk = shape(lastRequest('ListGroups'));
-    await adapter.listGroups();
-    expect(shape(lastRequest('ListGroups'))).toEqual(fromSdk);
+  it('ListGroups, ListUsers, GetGroup and ListGroupsForUser: no paging parameters', async () => {
+    sim.state.addMember('devs', 'alice');
+    const sends: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      ['ListGroups', () => sdk.send(new ListGroupsCommand({})), () => adapter.listGroups()],
+      ['ListUsers', () => sdk.send(new ListUsersCommand({})), () => adapter.probe()],
+      ['GetGroup', () => sdk.send(new GetGroupCommand({ GroupName: 'devs' })), () => adapter.listMembers('devs')],
+      ['ListGroupsForUser', () => sdk.send(new ListGroupsForUserCommand({ UserName: 'alice' })), () => adapter.isMember('devs', alice)],
+    ];
+    for (const [action, bySdk, byAdapter] of sends) {
+      await bySdk();
+      const fromSdk = shape(lastRequest(action));
+      await byAdapter();
+      expect(shape(lastRequest(action))).toEqual(fromSdk);
+      expect(fromSdk.params.map(([key]) => key)).not.toContain('MaxItems');
+    }
+  });
+
+  it('ListAccessKeys (the adapter asks for pages of 100, as documented)', async () => {
+    await sdk.send(new ListAccessKeysCommand({ UserName: 'alice', MaxItems: 100 }));
+    const fromSdk = shape(lastRequest('ListAccessKeys'));
+    await adapter.listKeys(alice);
+    expect(shape(lastRequest('ListAccessKeys'))).toEqual(fromSdk);
   });
 
   it('CreateAccessKey', async () => {

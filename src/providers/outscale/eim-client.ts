@@ -19,6 +19,12 @@ const VERSION = '2010-05-08';
 /** EIM's documented default page size, so no request depends on a larger maximum being accepted. */
 const PAGE_SIZE = 100;
 
+/**
+ * Whether an action's reference documents `Marker`/`MaxItems`: only `ListAccessKeys` among those used here
+ * (WIRE.md §4). The others get no paging parameter unless an answer hands back a `Marker` to follow.
+ */
+type Paging = 'documented' | 'undocumented';
+
 type Params = Record<string, string>;
 
 export interface Answer<T> {
@@ -50,30 +56,30 @@ export class EimClient {
   // ---- users and groups ---------------------------------------------------------------------------
 
   listUsers(): AsyncGenerator<EimUser> {
-    return this.#list('ListUsers', {}, usersPage, (page) => page.Users);
+    return this.#list('ListUsers', {}, usersPage, (page) => page.Users, 'undocumented');
   }
 
-  /** One small page: proves the endpoint answers and the credentials are accepted. */
+  /** One read: proves the endpoint answers and the credentials are accepted (ListUsers takes no page size). */
   async probe(): Promise<Answer<unknown>> {
-    return this.#call('ListUsers', { MaxItems: '1' }, usersPage);
+    return this.#call('ListUsers', {}, usersPage);
   }
 
   listGroups(): AsyncGenerator<EimGroup> {
-    return this.#list('ListGroups', {}, groupsPage, (page) => page.Groups);
+    return this.#list('ListGroups', {}, groupsPage, (page) => page.Groups, 'undocumented');
   }
 
   groupsForUser(userName: string): AsyncGenerator<EimGroup> {
-    return this.#list('ListGroupsForUser', { UserName: userName }, groupsPage, (page) => page.Groups);
+    return this.#list('ListGroupsForUser', { UserName: userName }, groupsPage, (page) => page.Groups, 'undocumented');
   }
 
-  /** GetGroup's member pages, followed through `Marker`: fails with not_found when the group does not exist. */
+  /** GetGroup's members (followed through `Marker` if an answer has one): fails with not_found when the group does not exist. */
   groupMembers(groupName: string): AsyncGenerator<EimUser> {
-    return this.#list('GetGroup', { GroupName: groupName }, groupMembersPage, (page) => page.Users);
+    return this.#list('GetGroup', { GroupName: groupName }, groupMembersPage, (page) => page.Users, 'undocumented');
   }
 
-  /** The group, read with a single member at most: fails with not_found when it does not exist. */
+  /** The group itself: fails with not_found when it does not exist. */
   async getGroup(groupName: string): Promise<Answer<EimGroup>> {
-    const { result, requestId } = await this.#call('GetGroup', { GroupName: groupName, MaxItems: '1' }, groupMembersPage);
+    const { result, requestId } = await this.#call('GetGroup', { GroupName: groupName }, groupMembersPage);
     return withRequestId({ result: result.Group }, requestId);
   }
 
@@ -88,7 +94,7 @@ export class EimClient {
   // ---- access keys --------------------------------------------------------------------------------
 
   listAccessKeys(userName: string): AsyncGenerator<EimKey> {
-    return this.#list('ListAccessKeys', { UserName: userName }, keysPage, (page) => page.AccessKeyMetadata);
+    return this.#list('ListAccessKeys', { UserName: userName }, keysPage, (page) => page.AccessKeyMetadata, 'documented');
   }
 
   /** Not idempotent: a lost answer fails as `uncertain` instead of being sent again. */
@@ -134,16 +140,18 @@ export class EimClient {
     return withRequestId({ result: parsed.data }, requestId);
   }
 
-  /** Every item of a paginated list, page by page as they are consumed. */
+  /** Every item of a list, page by page as they are consumed. */
   async *#list<P extends { IsTruncated: boolean; Marker?: string | undefined }, T>(
     action: string,
     params: Params,
     schema: z.ZodType<P>,
     items: (page: P) => T[],
+    paging: Paging,
   ): AsyncGenerator<T> {
+    const pageSize: Params = paging === 'documented' ? { MaxItems: String(PAGE_SIZE) } : {};
     let marker: string | undefined;
     for (;;) {
-      const { result } = await this.#call(action, { ...params, MaxItems: String(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) }, schema);
+      const { result } = await this.#call(action, { ...params, ...pageSize, ...(marker ? { Marker: marker } : {}) }, schema);
       yield* items(result);
       if (!result.IsTruncated) return;
       if (!result.Marker || result.Marker === marker) {

@@ -5,12 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SimServer, type SimRequest, type SimResponse } from '../shared/sim-server.ts';
-import { ACTIONS } from './actions.ts';
+import { ACTIONS, runAction, STRICT_LISTS, type ListBehaviour } from './actions.ts';
 import { EimFault, type EimErrorCode } from './fault.ts';
 import { renderError, renderResult } from './render.ts';
 import { verifySigV4 } from './sigv4.ts';
 import { DEFAULT_LIMITS, EimState, type Credentials, type EimLimits } from './state.ts';
 
+export type { ListBehaviour } from './actions.ts';
 export { EimState, type Credentials, type EimLimits, type SimGroup, type SimKey, type SimUser } from './state.ts';
 
 export const EIM_VERSION = '2010-05-08';
@@ -24,6 +25,8 @@ export interface OutscaleSimulatorOptions {
   limits?: Partial<EimLimits>;
   /** What an injected 400/429 is called: AWS says `Throttling`, Outscale's other APIs `RequestLimitExceeded`. */
   throttleCode?: 'Throttling' | 'RequestLimitExceeded';
+  /** Undocumented parameters and paging of the lists that document none ([guess]: see actions.ts). */
+  lists?: Partial<ListBehaviour>;
   port?: number;
 }
 
@@ -44,6 +47,7 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
   const credentials: Credentials = { accessKeyId: randomBytes(10).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64url') };
   const state = new EimState('123456789012', credentials, { ...DEFAULT_LIMITS, ...options.limits }, now);
   const throttleCode = options.throttleCode ?? 'Throttling';
+  const behaviour: ListBehaviour = { ...STRICT_LISTS, ...options.lists };
 
   const handle = (request: SimRequest): SimResponse => {
     try {
@@ -58,7 +62,7 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
       const version = params.get('Version');
       if (!action || version !== EIM_VERSION) throw new EimFault('InvalidAction', `Could not find operation ${name} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
       if (!caller.may(name)) throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${name}`);
-      return renderResult(name, action({ state, caller, params }));
+      return renderResult(name, runAction(name, action, { state, caller, params, behaviour }));
     } catch (error) {
       return renderError(error instanceof EimFault ? error : new EimFault('InternalFailure', 'An internal error occurred.'));
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, startRig, type Rig } from './support.ts';
+import { failure, LIST_SERVERS, pagingSent, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
 afterEach(async () => {
@@ -7,24 +7,25 @@ afterEach(async () => {
 });
 
 describe('Outscale listMembers', () => {
-  it('follows GetGroup through Marker until IsTruncated is false', async () => {
-    rig = await startRig();
-    rig.sim.state.addGroup('everyone');
-    for (let i = 0; i < 250; i++) {
-      const name = `user-${String(i).padStart(3, '0')}`;
-      rig.sim.state.addUser(name);
-      rig.sim.state.addMember('everyone', name);
-    }
-    rig.sim.state.addUser('outsider');
+  for (const { server, lists, pages } of LIST_SERVERS) {
+    it(`reads GetGroup without paging parameters, following Marker only when given one (${server})`, async () => {
+      rig = await startRig({ sim: { lists } });
+      rig.sim.state.addGroup('everyone');
+      for (let i = 0; i < 250; i++) {
+        const name = `user-${String(i).padStart(3, '0')}`;
+        rig.sim.state.addUser(name);
+        rig.sim.state.addMember('everyone', name);
+      }
+      rig.sim.state.addUser('outsider');
 
-    const members = await rig.provider.listMembers('everyone');
-    expect(members).toHaveLength(250);
-    expect(new Set(members.map((m) => m.name))).toEqual(new Set(rig.sim.state.membersOf('everyone')));
-    expect(rig.actions()).toEqual(['GetGroup', 'GetGroup', 'GetGroup']);
-    const sent = rig.sim.server.requests.map((q) => new URLSearchParams(q.body));
-    expect(sent.map((p) => p.get('GroupName'))).toEqual(['everyone', 'everyone', 'everyone']);
-    expect(sent.map((p) => p.has('Marker'))).toEqual([false, true, true]);
-  });
+      const members = await rig.provider.listMembers('everyone');
+      expect(members).toHaveLength(250);
+      expect(new Set(members.map((m) => m.name))).toEqual(new Set(rig.sim.state.membersOf('everyone')));
+      const sent = rig.sim.server.requests.map((q) => new URLSearchParams(q.body));
+      expect(sent.map((p) => p.get('GroupName'))).toEqual(Array(pages(250)).fill('everyone'));
+      expect(pagingSent(rig.sim, 'GetGroup')).toEqual(Array.from({ length: pages(250) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+    });
+  }
 
   it('names each member as resolvePrincipal does: EIM user id and user name', async () => {
     rig = await startRig();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, seedUser, startRig, type Rig } from './support.ts';
+import { failure, LIST_SERVERS, pagingSent, seedUser, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
 afterEach(async () => {
@@ -13,27 +13,40 @@ describe('Outscale groups and principals', () => {
     expect(rig.provider.type).toBe('outscale');
   });
 
-  it('lists every group across pages and filters by name, ignoring case', async () => {
-    rig = await startRig();
-    for (let i = 0; i < 230; i++) rig.sim.state.addGroup(`team-${String(i).padStart(3, '0')}`);
-    rig.sim.state.addGroup('Platform-Admins');
+  for (const { server, lists, pages } of LIST_SERVERS) {
+    it(`lists every group without paging parameters, following Marker only when given one (${server})`, async () => {
+      rig = await startRig({ sim: { lists } });
+      for (let i = 0; i < 230; i++) rig.sim.state.addGroup(`team-${String(i).padStart(3, '0')}`);
+      rig.sim.state.addGroup('Platform-Admins');
 
-    const all = await rig.provider.listGroups();
-    expect(all).toHaveLength(231);
-    expect(rig.actions()).toEqual(['ListGroups', 'ListGroups', 'ListGroups']);
-    expect(new Set(all.map((g) => g.name)).size).toBe(231);
+      const all = await rig.provider.listGroups();
+      expect(all).toHaveLength(231);
+      expect(new Set(all.map((g) => g.name)).size).toBe(231);
+      expect(pagingSent(rig.sim, 'ListGroups')).toEqual(Array.from({ length: pages(231) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
 
-    expect(await rig.provider.listGroups('platform')).toEqual([{ id: 'Platform-Admins', name: 'Platform-Admins' }]);
-  });
+      expect(await rig.provider.listGroups('platform')).toEqual([{ id: 'Platform-Admins', name: 'Platform-Admins' }]);
+    });
 
-  it('finds a user by name on a later page, with its EIM user id', async () => {
-    rig = await startRig();
-    for (let i = 0; i < 150; i++) rig.sim.state.addUser(`user-${String(i).padStart(3, '0')}`);
-    const zoe = rig.sim.state.addUser('zoe');
+    it(`finds a user by name among many, with its EIM user id (${server})`, async () => {
+      rig = await startRig({ sim: { lists } });
+      for (let i = 0; i < 150; i++) rig.sim.state.addUser(`user-${String(i).padStart(3, '0')}`);
+      const zoe = rig.sim.state.addUser('zoe');
 
-    expect(await rig.provider.resolvePrincipal('zoe')).toEqual({ id: zoe.id, name: 'zoe' });
-    expect(rig.actions()).toEqual(['ListUsers', 'ListUsers']);
-  });
+      expect(await rig.provider.resolvePrincipal('zoe')).toEqual({ id: zoe.id, name: 'zoe' });
+      expect(pagingSent(rig.sim, 'ListUsers')).toEqual(Array.from({ length: pages(151) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+    });
+
+    it(`reads membership among many of the user’s groups (${server})`, async () => {
+      rig = await startRig({ sim: { limits: { groupsPerUser: 500 }, lists } });
+      const alice = seedUser(rig.sim, 'alice');
+      for (let i = 0; i < 120; i++) {
+        rig.sim.state.addGroup(`g-${String(i).padStart(3, '0')}`);
+        rig.sim.state.addMember(`g-${String(i).padStart(3, '0')}`, 'alice');
+      }
+      expect(await rig.provider.isMember('g-119', alice)).toBe(true);
+      expect(pagingSent(rig.sim, 'ListGroupsForUser')).toEqual(Array.from({ length: pages(120) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+    });
+  }
 
   it('stops listing users once the name is found', async () => {
     rig = await startRig();
@@ -72,17 +85,6 @@ describe('Outscale groups and principals', () => {
 
     expect(await rig.provider.isMember('devs', alice)).toBe(false);
     expect(await rig.provider.isMember('ops', alice)).toBe(true);
-  });
-
-  it('reads membership across pages of the user’s groups', async () => {
-    rig = await startRig({ sim: { limits: { groupsPerUser: 500 } } });
-    const alice = seedUser(rig.sim, 'alice');
-    for (let i = 0; i < 120; i++) {
-      rig.sim.state.addGroup(`g-${String(i).padStart(3, '0')}`);
-      rig.sim.state.addMember(`g-${String(i).padStart(3, '0')}`, 'alice');
-    }
-    expect(await rig.provider.isMember('g-119', alice)).toBe(true);
-    expect(rig.actions()).toEqual(['ListGroupsForUser', 'ListGroupsForUser']);
   });
 
   it('adds a member, and adding an existing member succeeds without change', async () => {

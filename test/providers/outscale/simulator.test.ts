@@ -75,7 +75,7 @@ describe('Outscale simulator authentication', () => {
   });
 
   it('refuses a body changed after signing', async () => {
-    const answer = await call('ListUsers', { params: { MaxItems: '5' }, tamper: (body) => body.replace('MaxItems=5', 'MaxItems=6') });
+    const answer = await call('ListUsers', { params: { PathPrefix: '/a/' }, tamper: (body) => body.replace('%2Fa%2F', '%2Fb%2F') });
     expect(errorOf(answer).Code).toBe('SignatureDoesNotMatch');
   });
 
@@ -116,7 +116,43 @@ describe('Outscale simulator answers', () => {
     expect(requestId).toBe(answer.headers['x-amzn-requestid']);
   });
 
-  it('pages group members with MaxItems and Marker', async () => {
+  it('answers the lists whose reference documents no paging whole, and refuses paging parameters on them', async () => {
+    sim.state.addGroup('devs');
+    for (let i = 0; i < 150; i++) {
+      const name = `user-${String(i).padStart(3, '0')}`;
+      sim.state.addUser(name);
+      sim.state.addMember('devs', name);
+    }
+    const whole = await call('GetGroup', { params: { GroupName: 'devs' } });
+    const result = (whole.doc.GetGroupResponse as Record<string, Record<string, unknown>>).GetGroupResult ?? {};
+    expect((result.Users as { member: unknown[] }).member).toHaveLength(150);
+    expect(result).not.toHaveProperty('IsTruncated');
+    expect(result).not.toHaveProperty('Marker');
+    // provider-docs/outscale-eim.txt: ListUsers takes PathPrefix, ListGroups PathPrefix, GetGroup GroupName,
+    // ListGroupsForUser UserName; nothing else.
+    const refused = [
+      await call('ListUsers', { params: { MaxItems: '10' } }),
+      await call('ListGroups', { params: { MaxItems: '10' } }),
+      await call('GetGroup', { params: { GroupName: 'devs', MaxItems: '1' } }),
+      await call('ListGroupsForUser', { params: { UserName: 'user-000', Marker: 'x' } }),
+      await call('AddUserToGroup', { params: { GroupName: 'devs', UserName: 'user-000', Path: '/' } }),
+    ];
+    expect(refused.map((answer) => [answer.status, errorOf(answer).Code])).toEqual(Array(5).fill([400, 'ValidationError']));
+    expect(errorOf(refused[0] as Answer).Message).toBe('The parameter MaxItems is not recognized for ListUsers.');
+  });
+
+  it('can play a lenient EIM that ignores undocumented parameters', async () => {
+    await sim.close();
+    sim = await startOutscaleSimulator({ lists: { undocumentedParameters: 'ignore' } });
+    sim.state.addUser('alice');
+    const answer = await call('ListUsers', { params: { MaxItems: '1', Whatever: 'x' } });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('<UserName>alice</UserName>');
+  });
+
+  it('can play a server that pages those lists anyway, with MaxItems and Marker', async () => {
+    await sim.close();
+    sim = await startOutscaleSimulator({ lists: { pageUndocumentedLists: true } });
     sim.state.addGroup('devs');
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
       sim.state.addUser(name);
@@ -134,9 +170,14 @@ describe('Outscale simulator answers', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
-  it('refuses MaxItems outside 1..1000 and a marker it did not issue', async () => {
-    for (const MaxItems of ['0', '1001', 'ten']) expect(errorOf(await call('ListUsers', { params: { MaxItems } })).Code).toBe('ValidationError');
-    expect(errorOf(await call('ListUsers', { params: { Marker: 'not-a-marker' } })).Code).toBe('ValidationError');
+  it('pages ListAccessKeys, whose reference documents MaxItems (1..1000) and Marker', async () => {
+    sim.state.addUser('ci');
+    sim.state.createKey('ci');
+    sim.state.createKey('ci');
+    const first = await call('ListAccessKeys', { params: { UserName: 'ci', MaxItems: '1' } });
+    expect(first.body).toContain('<IsTruncated>true</IsTruncated>');
+    for (const MaxItems of ['0', '1001', 'ten']) expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', MaxItems } })).Code).toBe('ValidationError');
+    expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', Marker: 'not-a-marker' } })).Code).toBe('ValidationError');
   });
 
   it('enforces two access keys per user with LimitExceeded', async () => {

@@ -80,3 +80,21 @@ export async function failure(promise: Promise<unknown>): Promise<ProviderError>
   expect(error).toBeInstanceOf(ProviderError);
   return error as ProviderError;
 }
+
+/**
+ * The servers a multi-page list test runs against: EIM as its reference documents it (ListUsers, ListGroups,
+ * GetGroup and ListGroupsForUser answer whole lists and refuse paging parameters), and an AWS-compatible
+ * server that pages those lists anyway, 100 at a time (WIRE.md §4: follow `Marker` when an answer has one).
+ */
+export const LIST_SERVERS = [
+  { server: 'as documented, whole lists', lists: {}, pages: (_items: number) => 1 },
+  { server: 'paging them anyway, 100 a page', lists: { pageUndocumentedLists: true }, pages: (items: number) => Math.ceil(items / 100) },
+] as const;
+
+/** The paging parameters of each request the simulator received for `action`: what a server could refuse. */
+export function pagingSent(sim: OutscaleSimulator, action: string): { maxItems: boolean; marker: boolean }[] {
+  return sim.server.requests
+    .map((request) => new URLSearchParams(request.body))
+    .filter((params) => params.get('Action') === action)
+    .map((params) => ({ maxItems: params.has('MaxItems'), marker: params.has('Marker') }));
+}

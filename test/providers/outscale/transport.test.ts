@@ -17,7 +17,7 @@ describe('Outscale requests on the wire', () => {
     expect(request).toMatchObject({ method: 'POST', path: '/' });
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request?.headers.host).toBe(new URL(rig.sim.url).host);
-    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ Action: 'ListUsers', Version: '2010-05-08', MaxItems: '1' });
+    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ Action: 'ListUsers', Version: '2010-05-08' });
     const auth = String(request?.headers.authorization);
     expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=[A-Z0-9]+\/\d{8}\/eu-west-2\/eim\/aws4_request, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$/);
   });

@@ -85,7 +85,7 @@ async function retry(args: string[], values: { actor?: string | undefined; confi
     policy: config.policy,
     dataDir: dataDirOf(values, io.env),
     providers: new Map(),
-    notifier: { deliver: async () => undefined },
+    notifier: { deliver: async () => ({ undelivered: [] }) },
     directory: nobody,
     log: createLogger({ level: 'warn' }),
     active: false,

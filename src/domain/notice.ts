@@ -54,13 +54,43 @@ export interface SweepNotice {
   };
 }
 
-export type Notice = RequestNotice | SweepNotice;
+/** Where a part of a notice was to go: a channel (the audit channel, an item's approval channel) or a person's DM. */
+export type Recipient = { channel: string } | { user: string };
+
+/** A part of a notice that can never be delivered as things stand (the bot is not in the channel, the person is deactivated). */
+export interface Undelivered {
+  /** Which part: `audit-reply`, `requester`, `ask:U0BOB`, … */
+  part: string;
+  to: Recipient;
+  /** The messenger's error code, e.g. Slack's `not_in_channel`. */
+  code: string;
+}
+
+/** Parts of an earlier notice that could never be delivered: the admins are told (it is in the audit log too). */
+export interface UndeliveredNotice {
+  id: string;
+  event: 'notice.undelivered';
+  actor: 'system';
+  /** The notice some of whose parts were not delivered. */
+  about: { notice: string; event: string; requestRef?: string };
+  undelivered: readonly Undelivered[];
+  /** Who is told; empty: the audit channel is told instead. */
+  admins: readonly string[];
+}
+
+export type Notice = RequestNotice | SweepNotice | UndeliveredNotice;
 
 export function isRequestNotice(notice: Notice): notice is RequestNotice {
   return 'request' in notice;
 }
 
+export function isUndeliveredNotice(notice: Notice): notice is UndeliveredNotice {
+  return notice.event === 'notice.undelivered';
+}
+
 /** A short name for logs. */
 export function describeNotice(notice: Notice): string {
-  return isRequestNotice(notice) ? `${notice.request.ref} ${notice.event}` : `${notice.event} ${notice.finding.provider}/${notice.finding.group}/${notice.finding.member}`;
+  if (isRequestNotice(notice)) return `${notice.request.ref} ${notice.event}`;
+  if (isUndeliveredNotice(notice)) return `${notice.event} ${notice.about.requestRef ?? ''} ${notice.about.event}`.replace(/ +/g, ' ');
+  return `${notice.event} ${notice.finding.provider}/${notice.finding.group}/${notice.finding.member}`;
 }

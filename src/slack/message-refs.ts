@@ -10,15 +10,23 @@ import { z } from 'zod';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { Serial } from '../shared/serial.ts';
+import type { Undelivered } from '../domain/notice.ts';
 
 const ref = z.object({ channel: z.string(), ts: z.string() });
 const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean(), user: z.string().optional() });
+const recipient = z.union([z.object({ channel: z.string() }), z.object({ user: z.string() })]);
+const undelivered = z.object({ part: z.string(), to: recipient, code: z.string() });
 const requestRefs = z.object({ audit: ref.optional(), approvals: z.array(approvalRef), secretDm: ref.optional() });
 const documentSchema = z.object({
   schema: z.literal(1),
   requests: z.record(z.string(), requestRefs),
   /** Notice id → the parts of its delivery already done, so a retried delivery does not repeat them. */
   deliveries: z.record(z.string(), z.array(z.string())).default({}),
+  /**
+   * Notice id → the parts that can never be delivered, kept until the notice is done so a retried
+   * delivery reports them again instead of trying them again. Absent in files of earlier releases.
+   */
+  failures: z.record(z.string(), z.array(undelivered)).default({}),
 });
 
 export type MessageRef = z.infer<typeof ref>;
@@ -39,7 +47,7 @@ export class MessageRefs {
         if (!parsed.success) throw new StoreOpenError(`${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`);
         return parsed.data;
       }),
-      { schema: 1, requests: {}, deliveries: {} },
+      { schema: 1, requests: {}, deliveries: {}, failures: {} },
     );
     await db.read();
     return new MessageRefs(db);
@@ -68,11 +76,24 @@ export class MessageRefs {
     });
   }
 
+  failures(noticeId: string): readonly Undelivered[] {
+    return this.db.data.failures[noticeId] ?? [];
+  }
+
+  /** A part that can never be delivered: it is not tried again for this notice. */
+  markFailed(noticeId: string, failure: Undelivered): Promise<void> {
+    return this.#serial.run(async () => {
+      this.db.data.failures[noticeId] = [...this.failures(noticeId), failure];
+      await this.db.write();
+    });
+  }
+
   /** The notice is delivered: its progress is no longer needed. */
   delivered(noticeId: string): Promise<void> {
     return this.#serial.run(async () => {
-      if (!(noticeId in this.db.data.deliveries)) return;
+      if (!(noticeId in this.db.data.deliveries) && !(noticeId in this.db.data.failures)) return;
       delete this.db.data.deliveries[noticeId];
+      delete this.db.data.failures[noticeId];
       await this.db.write();
     });
   }

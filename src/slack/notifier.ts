@@ -6,10 +6,10 @@
  * parts already done.
  */
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
-import { isRequestNotice, type Notice, type RequestNotice, type SweepNotice } from '../domain/notice.ts';
+import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Recipient, type RequestNotice, type SweepNotice, type UndeliveredNotice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { DeliveryError, type Notifier } from '../workflow/ports.ts';
+import { DeliveryError, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import type { ApprovalRef, MessageRefs } from './message-refs.ts';
 import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
@@ -18,8 +18,16 @@ import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 import { expiringMessage } from './views/grant.ts';
 import { escape, headline } from './views/format.ts';
+import { undeliveredMessage } from './views/undelivered.ts';
 
-/** Slack errors that a retry may cure; any other platform error means the message can never be sent. */
+/**
+ * Slack errors a retry may cure. The token errors are here too: they are not about a recipient but
+ * about the bot itself (for a bot token `account_inactive` means its workspace or user was deleted,
+ * https://api.slack.com/methods/chat.postMessage), every part would fail alike, and the notices are
+ * better kept in the outbox until an admin fixes the token than reported undeliverable one by one.
+ * Any other platform error (`not_in_channel`, `channel_not_found`, `is_archived`, `user_disabled`, …)
+ * means that recipient cannot be reached as things stand.
+ */
 const TRANSIENT_SLACK_ERRORS = new Set([
   'ratelimited',
   'internal_error',
@@ -31,6 +39,12 @@ const TRANSIENT_SLACK_ERRORS = new Set([
   'account_inactive',
   'token_revoked',
 ]);
+
+/** One delivery attempt of a notice: the first error a retry may cure, kept while the other parts go on. */
+interface Attempt {
+  notice: Notice;
+  retry?: unknown;
+}
 
 export class SlackNotifier implements Notifier {
   readonly #dms: DmChannels;
@@ -44,29 +58,76 @@ export class SlackNotifier implements Notifier {
     this.#dms = new DmChannels(client);
   }
 
-  async deliver(notice: Notice): Promise<void> {
-    if (!isRequestNotice(notice)) {
-      await this.#part(notice, 'sweep', () => this.#sweepFinding(notice));
-      await this.refs.delivered(notice.id);
-      return;
-    }
+  /**
+   * Delivers each part on its own: one recipient that cannot be reached (permanently: recorded, not
+   * tried again; transiently: retried with the whole notice) never keeps the others from hearing.
+   */
+  async deliver(notice: Notice): Promise<DeliveryReport> {
+    const attempt: Attempt = { notice };
+    if (isUndeliveredNotice(notice)) await this.#reportUndelivered(attempt, notice);
+    else if (isRequestNotice(notice)) await this.#request(attempt, notice);
+    else await this.#part(attempt, 'sweep', this.#auditChannel(), () => this.#sweepFinding(notice));
+    if (attempt.retry !== undefined) throw deliveryError(attempt.retry);
+    const undelivered = this.refs.failures(notice.id);
+    await this.refs.delivered(notice.id);
+    if (isRequestNotice(notice) && isClosed(notice.request)) await this.refs.forget(notice.request.id);
+    return { undelivered };
+  }
+
+  async #request(attempt: Attempt, notice: RequestNotice): Promise<void> {
     const { request } = notice;
     const item = findItem(this.policy, request.itemId);
+    const audit = this.#auditChannel();
+    await this.#part(attempt, 'audit-reply', audit, () => this.#auditReply(notice, item));
+    await this.#part(attempt, 'audit-root', audit, () => this.#auditRoot(notice, item));
+    await this.#approvals(attempt, notice, item);
+    const dm = requesterUpdate(notice, item);
+    const requester = { user: request.requester };
+    if (dm) await this.#part(attempt, 'requester', requester, () => this.#dms.post(request.requester, dm));
+    if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(request, item));
+    if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(request, item));
+    if (notice.event === 'revoke.escalated') await this.#tellAdmins(attempt, notice, item);
+    await this.#part(attempt, 'rotation', requester, () => this.#settleRotationDm(notice, item));
+  }
+
+  #auditChannel(): { channel: string } | undefined {
+    return this.policy.audit.channel === undefined ? undefined : { channel: this.policy.audit.channel };
+  }
+
+  /**
+   * Runs one part unless done (or found undeliverable) before. A permanent Slack refusal is recorded
+   * for the report and `onPermanent` runs; an error a retry may cure is kept for the whole notice.
+   */
+  async #part(attempt: Attempt, part: string, to: Recipient | undefined, work: () => Promise<unknown>, onPermanent?: () => Promise<void>): Promise<void> {
+    const { notice } = attempt;
+    if (this.refs.partsDone(notice.id).includes(part) || this.refs.failures(notice.id).some((f) => f.part === part)) return;
     try {
-      await this.#part(notice, 'audit-reply', () => this.#auditReply(notice, item));
-      await this.#part(notice, 'audit-root', () => this.#auditRoot(notice, item));
-      await this.#approvals(notice, item);
-      const dm = requesterUpdate(notice, item);
-      if (dm) await this.#part(notice, 'requester', () => this.#dms.post(request.requester, dm));
-      if (notice.event === 'rotation.key_created') await this.#part(notice, 'reveal', () => this.#secretReady(request, item));
-      if (notice.event === 'grant.expiring') await this.#part(notice, 'expiring', () => this.#expiring(request, item));
-      if (notice.event === 'revoke.escalated') await this.#part(notice, 'admins', () => this.#tellAdmins(notice, item));
-      await this.#part(notice, 'rotation', () => this.#settleRotationDm(notice, item));
+      await work();
     } catch (error) {
-      throw deliveryError(error);
+      const code = permanentCode(error);
+      if (code === undefined || to === undefined) {
+        attempt.retry ??= error;
+        return;
+      }
+      this.log.warn({ err: error, notice: describeNotice(notice), part, to, code }, 'a part of a notice can never be delivered');
+      await this.refs.markFailed(notice.id, { part, to, code });
+      await onPermanent?.();
+      return;
     }
-    await this.refs.delivered(notice.id);
-    if (isClosed(request)) await this.refs.forget(request.id);
+    await this.refs.markPart(notice.id, part);
+  }
+
+  /** Tells the admins (or, when the policy names none, the audit channel) which recipients nobody reached. */
+  async #reportUndelivered(attempt: Attempt, notice: UndeliveredNotice): Promise<void> {
+    const message = undeliveredMessage(notice);
+    if (notice.admins.length > 0) {
+      for (const admin of notice.admins) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
+      return;
+    }
+    const audit = this.#auditChannel();
+    const auditFailed = notice.undelivered.some((u) => audit && 'channel' in u.to && u.to.channel === audit.channel);
+    if (audit && !auditFailed) await this.#part(attempt, 'audit', audit, () => post(this.client, audit.channel, message));
+    else if (audit && !this.refs.failures(notice.id).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
   }
 
   /** What the sweep found, as a message of its own in the audit channel. */
@@ -79,12 +140,6 @@ export class SlackNotifier implements Notifier {
         ? `:broom: Sweep: removed *${escape(member)}* from ${escape(provider)} group *${escape(group)}*: ${escape(grant ?? 'a grant')} had ended but the membership was still there.`
         : `:mag: Sweep: *${escape(member)}* is in ${escape(provider)} group *${escape(group)}*, but no grant of the bot's explains it. Left in place.`;
     await post(this.client, channel, { text });
-  }
-
-  async #part(notice: Notice, part: string, work: () => Promise<unknown>): Promise<void> {
-    if (this.refs.partsDone(notice.id).includes(part)) return;
-    await work();
-    await this.refs.markPart(notice.id, part);
   }
 
   /** The event's reply in the request's audit thread, opening the thread on the first event. */
@@ -108,42 +163,51 @@ export class SlackNotifier implements Notifier {
   }
 
   /** Settles or refreshes the earlier approval messages, then asks the stage's approvers if it is their turn. */
-  async #approvals(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+  async #approvals(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     const s = request.status;
     for (const ref of this.refs.get(request.id).approvals) {
       if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
       const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage);
-      await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
-      if (decided) await this.#saveApproval(request.id, { ...ref, settled: true });
+      // A message that can never be updated (deleted, its channel archived) is given up on, not retried with every notice.
+      const giveUp = () => this.#saveApproval(request.id, { ...ref, settled: true });
+      await this.#part(
+        attempt,
+        `approval:${ref.channel}:${ref.ts}`,
+        { channel: ref.channel },
+        async () => {
+          await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+          if (decided) await this.#saveApproval(request.id, { ...ref, settled: true });
+        },
+        giveUp,
+      );
     }
     if (s.state !== 'pending') return;
     if (notice.event === 'request.submitted' || notice.event === 'request.stage_passed' || notice.event === 'request.escalated') {
-      await this.#ask(request, item, s.stage, notice.approvers ?? []);
+      await this.#ask(attempt, request, item, s.stage, notice.approvers ?? []);
     } else if (notice.event === 'request.reminded') {
       // A fresh message at the bottom of each approver's DMs; the earlier one stays tracked too.
-      await this.#ask(request, item, s.stage, notice.approvers ?? [], true);
+      await this.#ask(attempt, request, item, s.stage, notice.approvers ?? [], true);
     }
   }
 
   /** The stage's approval message: once in the item's channel, or to each approver by DM (each once). */
-  async #ask(request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
+  async #ask(attempt: Attempt, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage);
     const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
-    if (item?.channel) {
-      if (asked.length === 0) await this.#saveApproval(request.id, { ...(await post(this.client, item.channel, message)), stage, settled: false });
+    const channel = item?.channel;
+    if (channel) {
+      if (asked.length === 0) {
+        await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await post(this.client, channel, message)), stage, settled: false }));
+      }
       return;
     }
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;
-      try {
-        await this.#saveApproval(request.id, { ...(await this.#dms.post(approver, message)), stage, settled: false, user: approver });
-      } catch (error) {
-        if (!isPermanent(error)) throw error;
-        // One approver who cannot be reached (deactivated, a bot) must not keep the others from being asked.
-        this.log.warn({ err: error, request: request.ref, approver }, 'could not DM an approver');
-      }
+      await this.#part(attempt, `ask:${approver}`, { user: approver }, async () =>
+        this.#saveApproval(request.id, { ...(await this.#dms.post(approver, message)), stage, settled: false, user: approver }),
+      );
     }
   }
 
@@ -158,11 +222,14 @@ export class SlackNotifier implements Notifier {
   }
 
   /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
-  async #tellAdmins(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+  async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+    // Progress written by an earlier release, which told all the admins as one part.
+    if (this.refs.partsDone(notice.id).includes('admins')) return;
     const { request } = notice;
     const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
-    const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${error.message})` : ''}. The bot keeps retrying; please check the provider.`;
-    for (const admin of notice.approvers ?? []) await this.#dms.post(admin, { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+    const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${escape(error.message)})` : ''}. The bot keeps retrying; please check the provider.`;
+    const message = { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] };
+    for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
   }
 
   async #secretReady(request: Request, item: CatalogItem | undefined): Promise<void> {
@@ -187,16 +254,17 @@ function slackErrorCode(error: unknown): string | undefined {
   return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
 }
 
-function isPermanent(error: unknown): boolean {
+/** Slack's error code when the error means the recipient cannot be reached as things stand. */
+function permanentCode(error: unknown): string | undefined {
   const code = slackErrorCode(error);
-  return code !== undefined && !TRANSIENT_SLACK_ERRORS.has(code);
+  return code !== undefined && !TRANSIENT_SLACK_ERRORS.has(code) ? code : undefined;
 }
 
-/** Slack's errors as the dispatcher understands them: retry (after how long), or give up for good. */
+/** A retryable Slack error as the dispatcher understands it: retry, after how long. */
 function deliveryError(error: unknown): DeliveryError {
   const e = error as { code?: string; retryAfter?: number; message?: string } | null;
   if (e?.code === 'slack_webapi_rate_limited_error') return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
   const code = slackErrorCode(error);
-  if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, isPermanent(error));
+  if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, false);
   return new DeliveryError(e?.message ?? String(error), false);
 }

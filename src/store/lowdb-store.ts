@@ -164,12 +164,15 @@ export class LowdbStore implements Store {
     return this.#notices;
   }
 
-  noticeDone(id: string): Promise<void> {
+  noticeDone(id: string, followUp: { audit: readonly AuditRecord[]; notices: readonly Notice[] } = { audit: [], notices: [] }): Promise<void> {
     return this.#serial.run(async () => {
-      const notices = this.#notices.filter((n) => n.id !== id);
-      if (notices.length === this.#notices.length) return;
-      await this.#write(this.#open, this.#outbox, notices);
-      this.#notices = this.#notices.filter((n) => n.id !== id);
+      if (!this.#notices.some((n) => n.id === id)) return;
+      const notices = [...this.#notices.filter((n) => n.id !== id), ...followUp.notices];
+      const outbox = [...this.#outbox, ...followUp.audit];
+      await this.#write(this.#open, outbox, notices);
+      // Read the outbox again: events may have been reported written during this write.
+      this.#notices = notices;
+      this.#outbox = [...this.#outbox, ...followUp.audit];
     });
   }
 

@@ -43,8 +43,11 @@ export interface Store {
   record(change: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void>;
   /** Notices committed but not yet delivered, in commit order. */
   pendingNotices(): readonly Notice[];
-  /** A notice was delivered (or dropped for good): it leaves the outbox, durably. */
-  noticeDone(id: string): Promise<void>;
+  /**
+   * A notice was delivered (or dropped for good): it leaves the outbox, durably — in the same write as
+   * `followUp`, the audit events and notices its delivery led to (parts nobody could receive).
+   */
+  noticeDone(id: string, followUp?: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void>;
   close(): Promise<void>;
 }
 

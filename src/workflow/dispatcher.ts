@@ -1,14 +1,29 @@
 /**
  * Delivers the store's notice outbox, in order, one notice at a time. A failed delivery is retried with
  * backoff (honouring the notifier's retry-after) until it succeeds: a slow or failing Slack delays
- * notices but loses none, and they keep their order. Only a delivery that can never succeed (a deleted
- * channel, a rejected message) is dropped, and that is logged.
+ * notices but loses none, and they keep their order. A part of a notice that can never be delivered
+ * (the bot is not in the channel, the person is deactivated) is recorded in the audit log and reported
+ * to the admins, in the same store write that takes the notice out of the outbox.
  */
-import { describeNotice } from '../domain/notice.ts';
+import type { AuditRecord } from '../domain/audit-event.ts';
+import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Undelivered, type UndeliveredNotice } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
 import type { Store } from '../store/port.ts';
-import { DeliveryError, type Notifier } from './ports.ts';
+import { DeliveryError, type Clock, type Notifier } from './ports.ts';
+
+/** What the dispatcher needs to report undeliverable parts. */
+export interface ReportDeps {
+  clock: Clock;
+  newId: () => string;
+  /** The policy's admins, who are told. */
+  admins: () => Promise<readonly string[]>;
+  /** Writes the store's pending audit events to the log. */
+  flushAudit: () => Promise<void>;
+}
+
+/** The same recipient failing the same way is reported to the admins at most this often (every notice is audited). */
+const REPORT_AGAIN_AFTER_MS = 60 * 60_000;
 
 export interface DispatcherOptions {
   /** False for a process that only records decisions (the CLI): notices wait for the running bot. */
@@ -23,11 +38,14 @@ export class Dispatcher {
   #running: Promise<void> | undefined;
   #stopping = false;
   readonly #sleep: (ms: number) => Promise<void>;
+  /** Recipient and error → when the admins were last told, so an unreachable channel does not flood them. */
+  readonly #reported = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
     private readonly notifier: Notifier,
     private readonly log: Logger,
+    private readonly reports: ReportDeps,
     private readonly options: DispatcherOptions = {},
   ) {
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -64,9 +82,10 @@ export class Dispatcher {
       const notice = this.store.pendingNotices()[0];
       if (!notice || this.#stopping) return;
       try {
-        await this.notifier.deliver(notice);
+        const { undelivered } = await this.notifier.deliver(notice);
         failures = 0;
-        await this.store.noticeDone(notice.id);
+        if (undelivered.length === 0) await this.store.noticeDone(notice.id);
+        else await this.#reportUndelivered(notice, undelivered);
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
           this.log.error({ err: error, notice: describeNotice(notice) }, 'dropping a notice that can never be delivered');
@@ -81,4 +100,34 @@ export class Dispatcher {
       }
     }
   }
+
+  /**
+   * Audits the parts nobody received and tells the admins (their DMs, or the audit channel when the
+   * policy names none) — unless the notice was itself such a report: then the audit log alone holds it.
+   */
+  async #reportUndelivered(notice: Notice, undelivered: readonly Undelivered[]): Promise<void> {
+    this.log.error({ notice: describeNotice(notice), undelivered }, 'parts of a notice can never be delivered; recorded and reported to the admins');
+    const now = this.reports.clock.now();
+    const about = { notice: notice.id, event: notice.event, ...(isRequestNotice(notice) ? { requestRef: notice.request.ref } : {}) };
+    const record: AuditRecord = {
+      eventId: this.reports.newId(),
+      time: now,
+      ...(isRequestNotice(notice) ? { requestId: notice.request.id, requestRef: notice.request.ref } : {}),
+      actor: 'system',
+      event: 'notice.undelivered',
+      details: { ...about, undelivered: undelivered.map((u) => ({ ...u })) },
+    };
+    const fresh = undelivered.filter((u) => now - (this.#reported.get(reportKey(u)) ?? -Infinity) >= REPORT_AGAIN_AFTER_MS);
+    const notices: UndeliveredNotice[] = [];
+    if (!isUndeliveredNotice(notice) && fresh.length > 0) {
+      notices.push({ id: record.eventId, event: 'notice.undelivered', actor: 'system', about, undelivered: fresh, admins: await this.reports.admins() });
+    }
+    await this.store.noticeDone(notice.id, { audit: [record], notices });
+    for (const u of fresh) this.#reported.set(reportKey(u), now);
+    await this.reports.flushAudit();
+  }
+}
+
+function reportKey(u: Undelivered): string {
+  return `${'channel' in u.to ? u.to.channel : u.to.user} ${u.code}`;
 }

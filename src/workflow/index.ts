@@ -42,8 +42,9 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   const people = new People(deps.policy, deps.directory);
   const active = deps.active ?? true;
   const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 };
-  const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, { ...deps.delivery, active });
-  const recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
+  const reports = { clock: deps.clock, newId: deps.newId, admins: () => people.adminsList(), flushAudit: () => recorder.flushAudit() };
+  const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, reports, { ...deps.delivery, active });
+  const recorder: Recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
   const executor = new Executor(
     deps.store,
     recorder,

@@ -1,6 +1,6 @@
 /** What the workflow needs from the outside world. Slack, the audit file and the clock plug in here. */
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice } from '../domain/notice.ts';
+import type { Notice, Undelivered } from '../domain/notice.ts';
 import type { Secret } from '../domain/secret.ts';
 
 export interface Clock {
@@ -17,17 +17,25 @@ export interface Directory {
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
 }
 
-export type { EventName as AuditEventName, Notice, RequestNotice, SweepNotice } from '../domain/notice.ts';
+export type { EventName as AuditEventName, Notice, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../domain/notice.ts';
+
+/** What became of a notice: delivered, except the parts listed, which can never be delivered as things stand. */
+export interface DeliveryReport {
+  undelivered: readonly Undelivered[];
+}
 
 /**
  * Delivers notices to people (Slack). Notices wait in the store's outbox and are delivered in order,
  * retried until delivered; `deliver` may be called again for a notice it partly delivered before.
+ * A notice goes to several recipients; each is delivered on its own, so one that cannot be reached
+ * never keeps the others from hearing. It throws only when a retry may help (429, 5xx, network);
+ * what can never be delivered comes back in the report.
  */
 export interface Notifier {
-  deliver(notice: Notice): Promise<void>;
+  deliver(notice: Notice): Promise<DeliveryReport>;
 }
 
-/** A delivery that failed. `permanent`: it can never succeed as it is (a deleted channel), so it is dropped. */
+/** A delivery that failed. `permanent`: it can never succeed as it is (a bug in the message), so it is dropped. */
 export class DeliveryError extends Error {
   constructor(
     message: string,

@@ -27,7 +27,7 @@ const directory: Directory = {
   usergroupMembers: async (group) => (group === PLATFORM_GROUP ? LEADS : []),
 };
 // Notices are the dispatcher's business; here they are delivered nowhere.
-const notifier: Notifier = { deliver: async () => undefined };
+const notifier: Notifier = { deliver: async () => ({ undelivered: [] }) };
 
 const services = await openServices({
   policy: config.policy,

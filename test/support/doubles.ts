@@ -3,8 +3,8 @@ import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
-import type { AuditSink, Clock, Directory, Notice, Notifier, RequestNotice, SweepNotice } from '../../src/workflow/ports.ts';
-import { isRequestNotice } from '../../src/domain/notice.ts';
+import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
+import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
 export class FakeClock implements Clock {
@@ -37,13 +37,19 @@ export class RecordingNotifier implements Notifier {
   notices: RequestNotice[] = [];
   /** What the sweep reported. */
   findings: SweepNotice[] = [];
+  /** Reports of parts nobody could receive, as the admins were told. */
+  reports: UndeliveredNotice[] = [];
   /** The next deliveries throw these errors, in order. */
   failures: Error[] = [];
-  async deliver(notice: Notice) {
+  /** The parts each delivery reports undelivered. */
+  undelivered: (notice: Notice) => Undelivered[] = () => [];
+  async deliver(notice: Notice): Promise<DeliveryReport> {
     const failure = this.failures.shift();
     if (failure) throw failure;
     if (isRequestNotice(notice)) this.notices.push(notice);
+    else if (isUndeliveredNotice(notice)) this.reports.push(notice);
     else this.findings.push(notice);
+    return { undelivered: this.undelivered(notice) };
   }
   /** Requests whose new key waits to be revealed, as their owners were told. */
   get secretsReady(): Request[] {

@@ -44,4 +44,37 @@ describe('notice delivery', () => {
     await h.settle();
     expect(h.notifier.events(request.ref)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
   });
+
+  it('audits the parts nobody received and tells the admins once per recipient and error', async () => {
+    h = await createHarness();
+    const miss = { part: 'audit-reply', to: { channel: 'C0AUDIT' }, code: 'not_in_channel' };
+    h.notifier.undelivered = (notice) => (notice.event === 'request.submitted' || notice.event === 'request.approved' ? [miss] : []);
+    const request = await submit();
+    await h.service.approve('U_BOB', request.ref);
+    await h.settle();
+    const audited = h.audit.records.filter((r) => r.event === 'notice.undelivered');
+    expect(audited.map((r) => [r.requestRef, r.details.event])).toEqual([
+      [request.ref, 'request.submitted'],
+      [request.ref, 'request.approved'],
+    ]);
+    expect(audited[0]?.details.undelivered).toEqual([miss]);
+    expect(h.notifier.reports).toHaveLength(1);
+    expect(h.notifier.reports[0]).toMatchObject({ admins: ['U_ADMIN'], undelivered: [miss], about: { requestRef: request.ref, event: 'request.submitted' } });
+    expect(h.store.pendingNotices()).toEqual([]);
+  });
+
+  it('a report the admins cannot receive either is kept in the audit log, not reported again', async () => {
+    h = await createHarness();
+    h.notifier.undelivered = (notice) =>
+      notice.event === 'request.submitted'
+        ? [{ part: 'requester', to: { user: 'U_ALICE' }, code: 'user_disabled' }]
+        : notice.event === 'notice.undelivered'
+          ? [{ part: 'admin:U_ADMIN', to: { user: 'U_ADMIN' }, code: 'user_disabled' }]
+          : [];
+    await submit();
+    await h.settle();
+    expect(h.audit.records.filter((r) => r.event === 'notice.undelivered').map((r) => r.details.event)).toEqual(['request.submitted', 'notice.undelivered']);
+    expect(h.notifier.reports).toHaveLength(1);
+    expect(h.store.pendingNotices()).toEqual([]);
+  });
 });

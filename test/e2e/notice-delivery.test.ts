@@ -1,0 +1,79 @@
+/**
+ * A notice is delivered per recipient (issue 10, Found 2 and Build 5): a recipient Slack refuses for
+ * good never silences the others; the admins are told what to do, and the audit log records it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+
+let e: E2E;
+afterEach(() => e?.close());
+
+const { alice, bob, carol, dave, erin } = PEOPLE;
+
+interface LoggedEvent {
+  event: string;
+  requestRef?: string;
+  details: { event?: string; undelivered?: { part: string; to: { channel?: string; user?: string }; code: string }[] };
+}
+
+async function auditEvents(e: E2E): Promise<LoggedEvent[]> {
+  const text = await readFile(join(e.dataDir, 'audit.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LoggedEvent);
+}
+
+const dmTexts = (e: E2E, user: string) => e.world.slack.workspace.dmWith(user).map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`);
+
+describe('notices reach every recipient they can', () => {
+  it('a bot not in the audit channel still asks the approver and tells the requester; the admins learn how to fix it, and the audit log records each miss', async () => {
+    e = await startE2E();
+    e.world.slack.workspace.removeBot('C0AUDIT');
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'not in the channel' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+
+    expect(e.world.jcs.state.members('devs')).toEqual(['alice']);
+    expect(e.world.slack.workspace.messagesIn('C0AUDIT')).toEqual([]);
+    expect(dmTexts(e, alice.id).join('\n')).toMatch(/Submitted[\s\S]*Approved[\s\S]*Added to \*JCS developers\*/);
+    const told = dmTexts(e, erin.id).filter((text) => text.includes('not told'));
+    // Every notice missed the channel; the admins hear it once, not once per notice.
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('<#C0AUDIT>');
+    expect(told[0]).toContain('/invite @iam-bot');
+
+    const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
+    expect(misses.map((m) => m.details.event)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    for (const miss of misses) {
+      expect(miss.requestRef).toBe('REQ-0001');
+      expect(miss.details.undelivered).toContainEqual({ part: 'audit-reply', to: { channel: 'C0AUDIT' }, code: 'not_in_channel' });
+    }
+    expect(e.bot.services.store.pendingNotices()).toEqual([]);
+  });
+
+  it('a deactivated approver does not keep the other approver from being asked', async () => {
+    e = await startE2E();
+    e.world.slack.workspace.deactivateUser(carol.id);
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'osc-ops', duration: '1h', reason: 'one approver left' });
+
+    expect(dmWithButton(e, dave.id, 'iam_approve')).toBeDefined();
+    expect(dmTexts(e, alice.id).join('\n')).toContain('Submitted');
+    expect(dmTexts(e, erin.id).join('\n')).toMatch(/<@U0CAROL> \(DM\): that account cannot receive messages/);
+    const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
+    expect(misses).toHaveLength(1);
+    expect(misses[0]?.details.undelivered).toEqual([{ part: `ask:${carol.id}`, to: { user: carol.id }, code: 'user_disabled' }]);
+  });
+
+  it('an archived approval channel is reported, and the requester is still told', async () => {
+    e = await startE2E({ policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0APPROVE\n') });
+    e.world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true, archived: true });
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'archived channel' });
+
+    expect(dmTexts(e, alice.id).join('\n')).toContain('Submitted');
+    expect(dmTexts(e, erin.id).join('\n')).toContain('<#C0APPROVE>: the channel is archived');
+    const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
+    expect(misses[0]?.details.undelivered).toEqual([{ part: 'ask:channel', to: { channel: 'C0APPROVE' }, code: 'is_archived' }]);
+  });
+});

@@ -19,6 +19,8 @@ export const DEFAULT_OUTSCALE_SERVICE = 'eim';
 /** `{region}` is replaced by the provider's region. */
 export const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
 export const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
+/** `{user}` is replaced by the JCS user name: JCS's device list does not say whose a device is. */
+export const DEFAULT_JCS_MFA_DEVICE_NAME = '{user}';
 /** Every provider call has a timeout and bounded retries (DESIGN.md §5), even when the file says nothing. */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
 export const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
@@ -93,11 +95,17 @@ const outscaleSchema = z.strictObject({
   ...common,
 });
 
+// One device per user needs the user in its name; any other `{…}` is a typo that would never match.
+const mfaDeviceNameSchema = text
+  .refine((value) => value.includes('{user}'), "must contain {user}, the JCS user name (e.g. '{user}' or '{user}-mfa')")
+  .refine((value) => !/\{(?!user\})[^}]*\}/.test(value), 'the only placeholder is {user}');
+
 const jcsSchema = z.strictObject({
   type: z.literal('jcs'),
   endpoint: urlSchema.default(DEFAULT_JCS_ENDPOINT),
   accessKey: secretRefSchema,
   secretKey: secretRefSchema,
+  mfaDeviceName: mfaDeviceNameSchema.default(DEFAULT_JCS_MFA_DEVICE_NAME),
   ...common,
 });
 

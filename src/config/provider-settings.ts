@@ -47,6 +47,8 @@ export interface JcsSettings extends CommonSettings {
   endpoint: string;
   accessKey: Secret;
   secretKey: Secret;
+  /** The name of a user's virtual MFA device, `{user}` standing for the JCS user name. */
+  mfaDeviceName: string;
 }
 
 export type ProviderSettings = CloudflareSettings | ScalewaySettings | OutscaleSettings | JcsSettings;
@@ -103,7 +105,7 @@ function settingsFor(id: string, config: ProviderConfig, secret: SecretOf): Prov
       const accessKey = secret('accessKey', config.accessKey);
       const secretKey = secret('secretKey', config.secretKey);
       if (!accessKey || !secretKey) return undefined;
-      return { type: 'jcs', ...common, endpoint: config.endpoint, accessKey, secretKey };
+      return { type: 'jcs', ...common, endpoint: config.endpoint, accessKey, secretKey, mfaDeviceName: config.mfaDeviceName };
     }
   }
 }

@@ -47,7 +47,7 @@ function providerDetails(settings: ProviderSettings): string {
     case 'outscale':
       return `${settings.endpoint}  region ${settings.region}, service ${settings.service}  ${call}`;
     case 'jcs':
-      return `${settings.endpoint}  ${call}`;
+      return `${settings.endpoint}  MFA device ${settings.mfaDeviceName}  ${call}`;
   }
 }
 

@@ -31,6 +31,8 @@ export interface KeyInfo {
 /** What a provider said, for the audit trail. */
 export interface CallResult {
   providerRequestId?: string;
+  /** What people must know about the outcome when the plain summary would mislead them. */
+  note?: string;
 }
 
 export interface CreatedKey extends CallResult {

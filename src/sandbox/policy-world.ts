@@ -124,7 +124,8 @@ function createAccounts(world: World, policy: Policy, user: string, email: strin
     if (type === 'jcs' && !world.jcs.state.users().some((u) => u.name === name)) {
       world.jcs.state.addUser({ name, email });
       world.jcs.state.addKey(name);
-      world.jcs.state.addMfaDevice(`${name}-phone`, name);
+      // Named as the default `mfaDeviceName` rule (`{user}`) names a user's device: JCS lists no owners.
+      world.jcs.state.addMfaDevice(name, name);
     }
   }
 }

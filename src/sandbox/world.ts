@@ -60,7 +60,8 @@ export async function startWorld(): Promise<World> {
   outscale.state.createKey(PEOPLE.alice.name);
   jcs.state.addGroup('devs');
   jcs.state.addKey(PEOPLE.alice.name);
-  jcs.state.addMfaDevice('alice-phone', PEOPLE.alice.name);
+  // Named as the default `mfaDeviceName` rule (`{user}`) names a user's device: JCS lists no owners.
+  jcs.state.addMfaDevice(PEOPLE.alice.name, PEOPLE.alice.name);
 
   const env = {
     CLOUDFLARE_API_TOKEN: cloudflare.credentials.token,

@@ -173,7 +173,7 @@ approvers:
     });
     expect(providers.cf).toMatchObject({ baseUrl: 'https://api.cloudflare.com/client/v4', timeoutMs: 10_000, maxAttempts: 3 });
     expect(providers.osc).toMatchObject({ region: 'eu-west-2', service: 'eim', endpoint: 'https://eim.eu-west-2.outscale.com' });
-    expect(providers.jcs).toMatchObject({ endpoint: 'https://iam.ind-west-1.jiocloudservices.com', timeoutMs: 10_000, maxAttempts: 3 });
+    expect(providers.jcs).toMatchObject({ endpoint: 'https://iam.ind-west-1.jiocloudservices.com', timeoutMs: 10_000, maxAttempts: 3, mfaDeviceName: '{user}' });
     expect(providers.scw).toMatchObject({ baseUrl: 'https://api.scaleway.com' });
     expect(providers.scw && 'accessKey' in providers.scw).toBe(false);
   });

@@ -118,6 +118,15 @@ describe('policy problems: exact file:line:col: path: message', () => {
     expect(problems(policy({ 3: null }))).toEqual(['policy.yml:4:5: providers.cf.type: required, one of: jcs, cloudflare, scaleway, outscale']);
   });
 
+  it('a JCS mfaDeviceName rule that cannot name one device per user', () => {
+    const jcs = (rule: string) => policy({ 2: '  jcs:', 3: '    type: jcs', 4: '    accessKey: env:CF_TOKEN', 5: `    secretKey: env:CF_TOKEN\n    mfaDeviceName: ${rule}` }).replace('provider: cf', 'provider: jcs');
+    expect(() => parsePolicy(jcs('"{user}-mfa"'), 'policy.yml', ENV)).not.toThrow();
+    expect(problems(jcs('shared-phone'))).toEqual([
+      "policy.yml:6:20: providers.jcs.mfaDeviceName: must contain {user}, the JCS user name (e.g. '{user}' or '{user}-mfa')",
+    ]);
+    expect(problems(jcs('"{username}-{user}"'))).toEqual(['policy.yml:6:20: providers.jcs.mfaDeviceName: the only placeholder is {user}']);
+  });
+
   it('a number where an id string belongs', () => {
     expect(problems(policy({ 4: '    accountId: 0123' }))).toEqual(['policy.yml:4:16: providers.cf.accountId: expected a string, got a number (put it in quotes)']);
   });

@@ -81,7 +81,7 @@ function seed(world: World): void {
   for (const p of Object.values(PEOPLE)) {
     if (p.id !== PEOPLE.alice.id) {
       world.jcs.state.addKey(p.name);
-      world.jcs.state.addMfaDevice(`${p.name}-phone`, p.name);
+      world.jcs.state.addMfaDevice(p.name, p.name);
       world.outscale.state.createKey(p.name);
     }
   }

@@ -110,4 +110,16 @@ describe('MFA reset through Slack', () => {
     await e.bot.idle();
     expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeUndefined();
   });
+
+  it('JCS: when no device bears the name the mfaDeviceName rule gives, the requester is told so plainly', async () => {
+    e = await startE2E();
+    e.world.jcs.state.deleteMfaDevice('alice');
+    await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    await e.client.submitView({ user: carol.id, values: { verified: ['verified'] } });
+    await e.bot.idle();
+    const told = JSON.stringify(e.world.slack.workspace.dmWith(alice.id));
+    expect(told).toContain('no JCS MFA device is named alice');
+    expect(told).toContain('mfaDeviceName');
+  });
 });

@@ -6,5 +6,5 @@ import { JcsProvider } from './provider.ts';
 import { JcsClient } from './wire-client.ts';
 
 export function createJcsProvider(settings: JcsSettings, deps: ProviderDeps): Provider {
-  return new JcsProvider(settings.id, new JcsClient(settings, deps), deps.log);
+  return new JcsProvider(settings, new JcsClient(settings, deps), deps.log);
 }

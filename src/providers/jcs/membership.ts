@@ -5,7 +5,7 @@
 import type { CallResult, PrincipalRef } from '../port.ts';
 import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './limits.ts';
 import { refOf } from './principals.ts';
-import { getUserSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';
+import { listGroupsSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';
 import { resultOf, type JcsClient } from './wire-client.ts';
 
 /** CheckUserInGroup: 204 when a member, 404 when not (or when the group does not exist). */
@@ -34,8 +34,13 @@ export async function removeMember(jcs: JcsClient, group: string, principal: Pri
   return resultOf(await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }));
 }
 
+/**
+ * JCS refuses a full group or a user in too many groups with the same generic 403 as a missing permission
+ * (WIRE.md §1), so the refusal is explained by counting: the user's groups with ListGroupsForUser (GetUser
+ * has no group count), the group's members with ListUserInGroup.
+ */
 async function groupLimitReached(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<string | undefined> {
-  const groups = (await jcs.read('GetUser', { Name: principal.name }, getUserSchema)).data.user.group_count ?? 0;
+  const groups = (await jcs.read('ListGroupsForUser', { Name: principal.name }, listGroupsSchema)).data.groups.length;
   if (groups >= MAX_GROUPS_PER_USER) {
     return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
   }

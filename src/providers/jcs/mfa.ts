@@ -1,18 +1,62 @@
 /**
  * MFA reset: find the user's virtual device, detach it, delete it; the user enrols a new one at next
- * sign-in. A user without a device is already where a reset leads: that is success, which also makes a
- * reset run again after a crash (the device already deleted) end as it should.
+ * sign-in.
+ *
+ * Finding it: ListVirtualMFADevices answers `{"entities":[{id, name, created_at}]}` and does not say whose
+ * a device is (WIRE.md §1 "Exact shapes"), so the user's device is the one the provider's `mfaDeviceName`
+ * rule names. [guess] a later build adds `user_id`: when the list carries owners, the owner decides.
+ *
+ * A user without a device is already where a reset leads (also a reset run again after a crash that came
+ * after the delete): success, with a note that says so plainly, because without owners "no device by that
+ * name" may also mean the rule does not match how the account names its devices.
  */
-import type { CallResult, PrincipalRef } from '../port.ts';
-import { listMfaDevicesSchema } from './schemas.ts';
-import { resultOf, type JcsClient } from './wire-client.ts';
+import { ProviderError, type CallResult, type PrincipalRef } from '../port.ts';
+import { listMfaDevicesSchema, type JcsMfaDevice } from './schemas.ts';
+import { resultOf, type Done, type JcsClient } from './wire-client.ts';
 
-export async function resetMfa(jcs: JcsClient, principal: PrincipalRef): Promise<CallResult> {
+/**
+ * DeactivateMFADevice on a device that is attached but disabled (locked after three wrong codes) answers
+ * 400 with this exact message (WIRE.md §1 "Exact shapes"; JCS has no error code finer than the status, so
+ * the documented message is matched exactly). DeleteVirtualMFADevice deletes such a device while attached.
+ * 404: already detached or gone (a repeated attempt).
+ */
+const DEACTIVATED_OR_LOCKED: readonly Done[] = [404, { status: 400, message: 'mfa device is not enabled' }];
+
+export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<CallResult> {
   // `any`: a device disabled after wrong codes is still attached, and is exactly what needs a reset.
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
-  const device = listed.data.virtual_mfa_devices.find((candidate) => candidate.user_id === principal.id);
-  if (!device) return resultOf(listed);
-  // 404 on either step: the device is already detached or gone (a repeated attempt), which is the goal.
-  await jcs.act('DeactivateMFADevice', { VirtualMFADeviceName: device.name, UserName: principal.name }, { done: [404] });
-  return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: device.name }, { done: [404] }));
+  const found = findDevice(listed.data.entities, principal, deviceNameRule);
+  if (typeof found === 'string') return { ...resultOf(listed), note: found };
+  await deactivate(jcs, found.name, principal);
+  return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: found.name }, { done: [404] }));
+}
+
+/** The user's device, or why there is none. */
+function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, rule: string): JcsMfaDevice | string {
+  if (devices.length > 0 && devices.every((device) => device.user_id !== undefined)) {
+    return devices.find((device) => device.user_id === principal.id) ?? `${principal.name} has no JCS MFA device: nothing to delete`;
+  }
+  const name = rule.replaceAll('{user}', principal.name);
+  return (
+    devices.find((device) => device.name === name) ??
+    `no JCS MFA device is named ${name}, so nothing was deleted: either it is already reset, or the provider's mfaDeviceName rule (${rule}) does not match how devices are named`
+  );
+}
+
+/**
+ * With the SDK's parameter name first. [guess] (WIRE.md §1) an older server build read `MfaName`
+ * instead: when the SDK's name is refused as a bad request, the same call is sent once with `MfaName`,
+ * and if that is refused too, the first refusal is the one reported.
+ */
+async function deactivate(jcs: JcsClient, deviceName: string, principal: PrincipalRef): Promise<void> {
+  const send = (nameParam: 'VirtualMFADeviceName' | 'MfaName') =>
+    jcs.act('DeactivateMFADevice', { [nameParam]: deviceName, UserName: principal.name }, { done: DEACTIVATED_OR_LOCKED });
+  try {
+    await send('VirtualMFADeviceName');
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.kind !== 'invalid_request') throw error;
+    await send('MfaName').catch(() => {
+      throw error;
+    });
+  }
 }

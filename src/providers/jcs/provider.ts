@@ -1,4 +1,5 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
+import type { JcsSettings } from '../../config/provider-settings.ts';
 import type { Logger } from '../../log.ts';
 import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
@@ -11,12 +12,17 @@ import { resultOf, type JcsClient } from './wire-client.ts';
 export class JcsProvider implements Provider {
   readonly type = 'jcs';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly id: string;
+  readonly #mfaDeviceName: string;
 
   constructor(
-    readonly id: string,
+    settings: Pick<JcsSettings, 'id' | 'mfaDeviceName'>,
     private readonly jcs: JcsClient,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.id = settings.id;
+    this.#mfaDeviceName = settings.mfaDeviceName;
+  }
 
   /**
    * ListGroups returns every group (no pagination, no name filter), matched here case-insensitively. JCS
@@ -65,7 +71,7 @@ export class JcsProvider implements Provider {
   }
 
   resetMfa(principal: PrincipalRef): Promise<CallResult> {
-    return resetMfa(this.jcs, principal);
+    return resetMfa(this.jcs, principal, this.#mfaDeviceName);
   }
 
   /** ListGroups: read-only, signed, and usually the smallest list the account has. */

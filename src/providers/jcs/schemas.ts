@@ -1,7 +1,7 @@
 /**
- * The JCS answers this adapter reads, as zod schemas (WIRE.md §1). Only the fields the adapter uses are
- * kept: ListUsers carries a `password` field that must never travel further. Shapes marked [guess] are
- * not documented anywhere; a wrong guess fails parsing loudly rather than reading as "nothing there".
+ * The JCS answers this adapter reads, as zod schemas (WIRE.md §1 "Exact shapes", from the server source).
+ * Only the fields the adapter uses are kept: ListUsers carries a `password` field that must never travel
+ * further. A shape that differs fails parsing loudly rather than reading as "nothing there".
  */
 import { z } from 'zod';
 import { Secret } from '../../domain/secret.ts';
@@ -25,19 +25,19 @@ function blob<T extends z.ZodType>(shape: T) {
   return z.union([shape, fromString]);
 }
 
+/** A user as GetUser, ListUsers and ListUserInGroup give one (only ListUsers adds `group_count`). */
 const user = z.object({
   id: z.string(),
   name: z.string(),
   email: z.string().nullish(),
-  group_count: z.number().optional(),
 });
 export type JcsUser = z.output<typeof user>;
 
 export const listUsersSchema = z.object({ users: z.array(user) });
 export const getUserSchema = z.object({ user });
-/** [guess] ListUserInGroup answers like ListUsers. */
 export const listUserInGroupSchema = z.object({ users: z.array(user) });
 
+/** ListGroups, and ListGroupsForUser (the same entries without `policies`). */
 export const listGroupsSchema = z.object({ groups: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 export const listCredentialsSchema = z.object({
@@ -51,12 +51,13 @@ export const createdCredentialSchema = z.object({
 });
 
 /**
- * [guess] ListVirtualMFADevices: the device list under `virtual_mfa_devices`, each with its `name` and the
- * `user_id` it is attached to (null when unassigned). `user_id` is required so a different shape fails.
+ * ListVirtualMFADevices: `{"entities":[{id, name, created_at}]}`, which does not say whose a device is.
+ * [guess] a later build may add `user_id` (null when unassigned): read when present.
  */
 export const listMfaDevicesSchema = z.object({
-  virtual_mfa_devices: z.array(z.object({ name: z.string(), user_id: z.string().nullable() })),
+  entities: z.array(z.object({ name: z.string(), user_id: z.string().nullish() })),
 });
+export type JcsMfaDevice = z.output<typeof listMfaDevicesSchema>['entities'][number];
 
 export const errorSchema = z.object({
   error: z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string() }),

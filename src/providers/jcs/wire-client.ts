@@ -25,12 +25,28 @@ export interface Answer<T> {
   requestId: string | undefined;
 }
 
+/**
+ * An error answer that means the wanted state already holds: a status, or a status with the exact
+ * message of JCS's error body where the status alone is shared with real failures (JCS has no error
+ * codes finer than the HTTP status).
+ */
+export type Done = number | { status: number; message: string };
+
 export interface ActOptions {
   /** Creating a key must not be sent twice blindly; everything else JCS does is safe to repeat. */
   idempotent?: boolean;
-  /** Error statuses that mean the wanted state already holds (409 "already a member" when adding). */
-  done?: readonly number[];
+  /** Error answers that count as success (409 "already a member" when adding). */
+  done?: readonly Done[];
 }
+
+/**
+ * JCS answers 401 and 403 with generic messages that never say why (WIRE.md §1 "Exact shapes"), so the
+ * error says what each can mean.
+ */
+const HINTS: Readonly<Record<number, string>> = {
+  401: 'the access key is unknown or the secret key does not match it',
+  403: "a permission the credentials lack, a JCS limit, or a clock more than 5 minutes behind JCS's",
+};
 
 export class JcsClient {
   readonly #http: HttpClient;
@@ -71,7 +87,7 @@ export class JcsClient {
   async act(action: string, params: JcsParams, options: ActOptions = {}): Promise<Answer<{ status: number }>> {
     const idempotent = options.idempotent ?? true;
     const response = await this.#send(action, params, idempotent);
-    if (!ok(response) && !options.done?.includes(response.status)) throw failure(action, response, idempotent);
+    if (!ok(response) && !options.done?.some((done) => counts(done, response))) throw failure(action, response, idempotent);
     return { data: { status: response.status }, requestId: requestIdOf(response) };
   }
 
@@ -94,6 +110,16 @@ function ok(response: HttpResponse): boolean {
   return response.status >= 200 && response.status < 300;
 }
 
+function counts(done: Done, response: HttpResponse): boolean {
+  if (typeof done === 'number') return response.status === done;
+  return response.status === done.status && errorMessageOf(response) === done.message;
+}
+
+function errorMessageOf(response: HttpResponse): string | undefined {
+  const parsed = errorSchema.safeParse(jsonBody(response));
+  return parsed.success ? parsed.data.error.message : undefined;
+}
+
 /** What a void action's answer leaves for the audit trail. */
 export function resultOf(answer: Answer<unknown>): CallResult {
   return answer.requestId ? { providerRequestId: answer.requestId } : {};
@@ -101,9 +127,9 @@ export function resultOf(answer: Answer<unknown>): CallResult {
 
 /** A failed answer: JCS's own message when the body has one, the kind from the status. */
 function failure(action: string, response: HttpResponse, idempotent: boolean): ProviderError {
-  const parsed = errorSchema.safeParse(jsonBody(response));
-  const detail = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
-  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}`, { providerRequestId: requestIdOf(response) });
+  const detail = errorMessageOf(response) ?? `HTTP ${response.status}`;
+  const hint = HINTS[response.status];
+  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}${hint ? ` (${hint})` : ''}`, { providerRequestId: requestIdOf(response) });
   if (idempotent || !AMBIGUOUS_STATUS.has(response.status)) return error;
   return new ProviderError(error.kind, `${error.message} (it may have been carried out)`, { ...requestIdDetails(response), uncertain: true });
 }

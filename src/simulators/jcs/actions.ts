@@ -1,10 +1,12 @@
 /**
- * The JCS actions the bot uses, answered in JCS's formats (WIRE.md §1): JSON bodies, 204 with an empty
- * body for void actions, every list whole (JCS has no pagination). Shapes marked [guess] are not
- * documented anywhere and match what the adapter expects.
+ * The JCS actions the bot uses, answered in the shapes of the server source (WIRE.md §1 "Responses" and
+ * "Exact shapes"): JSON bodies, 204 with an empty body for void actions, every list whole (JCS has no
+ * pagination). Where WIRE.md marks a behaviour [guess], `build` chooses which one is played.
  */
 import { json, type SimResponse } from '../shared/sim-server.ts';
-import { JcsSimError, type JcsState, type SimGroup, type SimKey, type SimMfaDevice, type SimUser } from './state.ts';
+import type { JcsBuild } from './builds.ts';
+import { JcsSimError } from './errors.ts';
+import type { JcsState, SimGroup, SimKey, SimMfaDevice, SimUser } from './state.ts';
 
 export type Params = Readonly<Record<string, string | undefined>>;
 /** The user owning the access key a request was signed with; undefined for the account's root key. */
@@ -18,36 +20,39 @@ const ASSIGNMENT_FILTERS = new Map<string, (device: SimMfaDevice) => boolean>([
   ['disabled', (device) => !device.enabled],
 ]);
 
-export function actions(state: JcsState): Readonly<Record<string, Action>> {
+export function actions(state: JcsState, build: JcsBuild): Readonly<Record<string, Action>> {
+  // GetUser and ListUserInGroup: no `group_count`, no `password`.
   const userView = (user: SimUser) => ({
     id: user.id,
     name: user.name,
     account_id: state.accountId,
     enabled: true,
     ...(user.email !== undefined && { email: user.email }),
-    group_count: state.groupsOf(user.name).length,
-    // JCS lists a password field; its content is not the bot's business.
-    password: '********',
   });
-  const groupView = (group: SimGroup) => ({ id: group.id, name: group.name, account_id: state.accountId, description: group.description, policies: [] });
-  // [guess] a device: its name, the user it is attached to (null when none) and whether it is enabled.
+  // ListUsers adds the group count, and `password` saying whether the user has one.
+  const listedUserView = (user: SimUser) => ({
+    ...userView(user),
+    group_count: state.groupsOf(user.name).length,
+    password: user.hasPassword ? 'Yes' : 'No',
+  });
+  const groupView = (group: SimGroup) => ({ id: group.id, name: group.name, account_id: state.accountId, description: group.description });
+  // No policy is ever attached here: ListGroups then says `policies: ""`, an empty string.
+  const listedGroupView = (group: SimGroup) => ({ ...groupView(group), policies: '' });
   const deviceView = (device: SimMfaDevice) => ({
     id: device.id,
     name: device.name,
-    account_id: state.accountId,
-    user_id: device.userId,
-    enabled: device.enabled,
+    created_at: device.createdAt,
+    ...(build.mfaListOwners && { user_id: device.userId }),
   });
   const credentialView = (key: SimKey) => ({ id: key.id, user_id: key.userId, blob: { access: key.access } });
   /** An optional UserName means the caller, which the account's root key is not. */
   const userOrCaller = (params: Params, caller: SimUser | undefined) => (params.UserName ? state.user(params.UserName) : (caller ?? missing('UserName')));
 
   return {
-    ListUsers: () => json(200, { users: state.users().map(userView) }),
-    ListGroups: () => json(200, { groups: state.groups().map(groupView) }),
+    ListUsers: () => json(200, { users: state.users().map(listedUserView) }),
+    ListGroups: () => json(200, { groups: state.groups().map(listedGroupView) }),
     GetUser: (params) => json(200, { user: userView(state.user(required(params, 'Name'))) }),
     ListGroupsForUser: (params) => json(200, { groups: state.groupsOf(state.user(required(params, 'Name')).name).map((name) => groupView(state.group(name))) }),
-    // [guess] the members as ListUsers lists users.
     ListUserInGroup: (params) => json(200, { users: state.members(required(params, 'Name')).map((name) => userView(state.user(name))) }),
     AssignUserToGroup: (params) => {
       state.addMember(required(params, 'GroupName'), required(params, 'UserName'));
@@ -78,10 +83,10 @@ export function actions(state: JcsState): Readonly<Record<string, Action>> {
       const status = required(params, 'AssignmentStatus');
       const filter = ASSIGNMENT_FILTERS.get(status);
       if (!filter) throw new JcsSimError(400, `AssignmentStatus must be any, enabled or disabled, not ${status}`);
-      return json(200, { virtual_mfa_devices: state.mfaDevices().filter(filter).map(deviceView) });
+      return json(200, { entities: state.mfaDevices().filter(filter).map(deviceView) });
     },
     DeactivateMFADevice: (params, caller) => {
-      state.deactivateMfaDevice(required(params, 'VirtualMFADeviceName'), userOrCaller(params, caller).name);
+      state.deactivateMfaDevice(required(params, build.deactivateDeviceParam), userOrCaller(params, caller).name);
       return NO_CONTENT;
     },
     DeleteVirtualMFADevice: (params) => {

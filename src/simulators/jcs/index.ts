@@ -1,14 +1,18 @@
 /**
  * A faithful local JCS IAM endpoint on SimServer: signature v2 checked as the server checks it, JCS's
- * actions, formats, status codes and limits, and an account whose state tests seed and read.
+ * actions, formats, status codes and limits, and an account whose state tests seed and read. Strict by
+ * default: it answers in the shapes of the server source (WIRE.md §1); `build` plays the [guess]es.
  */
 import { randomUUID } from 'node:crypto';
 import { SimServer, json, type SimRequest, type SimResponse } from '../shared/sim-server.ts';
 import { actions } from './actions.ts';
 import { authenticate } from './auth.ts';
-import { JcsSimError, JcsState, hexId } from './state.ts';
+import { DEFAULT_BUILD, type JcsBuild } from './builds.ts';
+import { FORBIDDEN, JcsSimError } from './errors.ts';
+import { JcsState, hexId } from './state.ts';
 
-export { JcsSimError, JcsState, type SimGroup, type SimKey, type SimMfaDevice, type SimUser } from './state.ts';
+export { JCS_BUILDS, type JcsBuild } from './builds.ts';
+export { JcsSimError, JcsState, LIMITS, type SimGroup, type SimKey, type SimMfaDevice, type SimUser } from './state.ts';
 
 export interface JcsSimulatorOptions {
   /** The server's clock in epoch ms (default: the real one), so tests can make a timestamp stale. */
@@ -17,6 +21,8 @@ export interface JcsSimulatorOptions {
   accessKey?: string;
   secretKey?: string;
   port?: number;
+  /** Which of WIRE.md's [guess]ed behaviours to play; the server source's by default. */
+  build?: Partial<JcsBuild>;
 }
 
 export interface JcsSimulator {
@@ -47,20 +53,23 @@ export async function startJcsSimulator(options: JcsSimulatorOptions = {}): Prom
   const credentials = { accessKey: options.accessKey ?? hexId(), secretKey: options.secretKey ?? hexId() };
   const now = options.now ?? Date.now;
   const state = new JcsState();
-  const handlers = actions(state);
+  const build: JcsBuild = { ...DEFAULT_BUILD, ...options.build };
+  const handlers = actions(state, build);
 
   const secretOf = (accessKey: string) => (accessKey === credentials.accessKey ? credentials.secretKey : state.keyByAccess(accessKey)?.secret);
 
   const handle = (request: SimRequest): SimResponse => {
-    if (request.method !== 'GET') throw new JcsSimError(405, 'Only GET is supported');
+    // WIRE.md §1: GET, and a POST with the same query string is accepted too.
+    if (request.method !== 'GET' && request.method !== 'POST') throw new JcsSimError(405, 'Only GET and POST are supported');
     if (request.path !== '/') throw new JcsSimError(404, `No resource at ${request.path}`);
     const params = Object.fromEntries(request.query);
     const accessKey = authenticate(request, params, secretOf, now());
     const action = params.Action;
     // Own keys only: `Action=toString` is an unknown action, not Object.prototype.toString.
     const handler = action !== undefined && Object.hasOwn(handlers, action) ? handlers[action] : undefined;
-    if (!action || !handler) throw new JcsSimError(400, action ? `Unknown action ${action}` : 'Missing required parameter Action');
-    if (state.isDenied(action)) throw new JcsSimError(403, `You are not authorized to perform ${action}`);
+    // WIRE.md §1 "Exact shapes": an unknown Action is a 400 whose title is `Not Found`.
+    if (!handler) throw new JcsSimError(400, `Could not find action: ${action ?? ''}`, 'Not Found');
+    if (state.isDenied(action ?? '')) throw new JcsSimError(403, FORBIDDEN);
     const owner = state.keyByAccess(accessKey);
     return handler(params, owner && state.userById(owner.userId));
   };
@@ -70,21 +79,24 @@ export async function startJcsSimulator(options: JcsSimulatorOptions = {}): Prom
       try {
         return withRequestId(handle(request));
       } catch (error) {
-        if (error instanceof JcsSimError) return errorResponse(error.status, error.message);
+        if (error instanceof JcsSimError) return withRequestId(errorResponse(error.status, error.message, error.title));
         throw error;
       }
     },
-    { faultResponse: (status) => errorResponse(status, TITLES[status] ?? `HTTP ${status}`), ...(options.port !== undefined && { port: options.port }) },
+    {
+      faultResponse: (status) => withRequestId(errorResponse(status, TITLES[status] ?? `HTTP ${status}`)),
+      ...(options.port !== undefined && { port: options.port }),
+    },
   );
+  /** See JcsBuild.requestIds. */
+  function withRequestId(response: SimResponse): SimResponse {
+    if (!build.requestIds) return response;
+    return { ...response, headers: { ...response.headers, 'x-openstack-request-id': `req-${randomUUID()}` } };
+  }
   return { url: server.url, server, credentials, state, close: () => server.close() };
 }
 
-/** JCS's error body. */
-function errorResponse(status: number, message: string): SimResponse {
-  return withRequestId(json(status, { error: { code: status, title: TITLES[status] ?? `HTTP ${status}`, message } }));
-}
-
-/** [guess] JCS's Keystone lineage names each request in `x-openstack-request-id`. */
-function withRequestId(response: SimResponse): SimResponse {
-  return { ...response, headers: { ...response.headers, 'x-openstack-request-id': `req-${randomUUID()}` } };
+/** JCS's error body: `{"error":{"code","title","message"}}`. */
+function errorResponse(status: number, message: string, title = TITLES[status] ?? `HTTP ${status}`): SimResponse {
+  return json(status, { error: { code: status, title, message } });
 }

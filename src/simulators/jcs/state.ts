@@ -4,22 +4,23 @@
  * cannot build a state the real service would refuse. Rule violations throw `JcsSimError` with the
  * status JCS answers.
  */
-import { randomBytes } from 'node:crypto';
-import { MAX_GROUPS_PER_USER, MAX_KEYS_PER_USER, MAX_USERS_PER_GROUP } from '../../providers/jcs/limits.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { FORBIDDEN, JcsSimError } from './errors.ts';
 
-export class JcsSimError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { JcsSimError } from './errors.ts';
+
+/**
+ * WIRE.md §1 "Limits": at most 2 credentials per user (a third → 403), 100 users per group, 20 groups per
+ * user (→ 403). Each refusal is the generic 403 (WIRE.md §1 "Exact shapes": 403 bodies carry no details).
+ */
+export const LIMITS = { credentialsPerUser: 2, usersPerGroup: 100, groupsPerUser: 20 } as const;
 
 export interface SimUser {
   id: string;
   name: string;
   email?: string;
+  /** Whether the user has a password (ListUsers says "Yes" or "No"; the password itself never travels). */
+  hasPassword: boolean;
 }
 
 export interface SimGroup {
@@ -38,6 +39,7 @@ export interface SimKey {
 export interface SimMfaDevice {
   id: string;
   name: string;
+  createdAt: string;
   /** The user it is attached to, or null. */
   userId: string | null;
   /** Attached and usable; false when unassigned or disabled after wrong codes. */
@@ -62,9 +64,14 @@ export class JcsState {
 
   // ---- seeding (and the API's own writes) ----------------------------------------------------------
 
-  addUser(user: { name: string; email?: string; id?: string }): SimUser {
+  addUser(user: { name: string; email?: string; id?: string; hasPassword?: boolean }): SimUser {
     if (this.#users.has(user.name)) throw new JcsSimError(409, `User ${user.name} already exists`);
-    const created: SimUser = { id: user.id ?? hexId(), name: user.name, ...(user.email !== undefined && { email: user.email }) };
+    const created: SimUser = {
+      id: user.id ?? hexId(),
+      name: user.name,
+      hasPassword: user.hasPassword ?? true,
+      ...(user.email !== undefined && { email: user.email }),
+    };
     this.#users.set(created.name, created);
     return created;
   }
@@ -82,10 +89,7 @@ export class JcsState {
     const members = this.#membersOf(this.group(groupName).name);
     const user = this.user(userName);
     if (members.has(user.name)) throw new JcsSimError(409, `User ${user.name} is already a member of group ${groupName}`);
-    if (members.size >= MAX_USERS_PER_GROUP) throw new JcsSimError(403, `Group ${groupName} has reached the limit of ${MAX_USERS_PER_GROUP} users`);
-    if (this.groupsOf(user.name).length >= MAX_GROUPS_PER_USER) {
-      throw new JcsSimError(403, `User ${user.name} has reached the limit of ${MAX_GROUPS_PER_USER} groups`);
-    }
+    if (members.size >= LIMITS.usersPerGroup || this.groupsOf(user.name).length >= LIMITS.groupsPerUser) throw new JcsSimError(403, FORBIDDEN);
     members.add(user.name);
   }
 
@@ -97,10 +101,10 @@ export class JcsState {
   /** CreateCredential's rules: 403 past the per-user limit. */
   addKey(userName: string): SimKey {
     const user = this.user(userName);
-    if (this.keysOf(user.name).length >= MAX_KEYS_PER_USER) {
-      throw new JcsSimError(403, `User ${user.name} already has the maximum of ${MAX_KEYS_PER_USER} credentials`);
-    }
-    const key: SimKey = { id: hexId(), access: hexId(), secret: hexId(), userId: user.id };
+    if (this.keysOf(user.name).length >= LIMITS.credentialsPerUser) throw new JcsSimError(403, FORBIDDEN);
+    const access = hexId();
+    // WIRE.md §1 "Exact shapes": a credential's id is the lowercase hex SHA-256 of its access key.
+    const key: SimKey = { id: createHash('sha256').update(access).digest('hex'), access, secret: hexId(), userId: user.id };
     this.#keys.set(key.access, key);
     return key;
   }
@@ -116,28 +120,38 @@ export class JcsState {
     if (this.#devices.has(name)) throw new JcsSimError(409, `MFA device ${name} already exists`);
     const user = userName === undefined ? undefined : this.user(userName);
     if (user && this.mfaDeviceOf(user.name)) throw new JcsSimError(409, `User ${user.name} already has an MFA device`);
-    const device: SimMfaDevice = { id: hexId(), name, userId: user?.id ?? null, enabled: user !== undefined && (options.enabled ?? true) };
+    const device: SimMfaDevice = {
+      id: hexId(),
+      name,
+      createdAt: new Date().toISOString(),
+      userId: user?.id ?? null,
+      enabled: user !== undefined && (options.enabled ?? true),
+    };
     this.#devices.set(name, device);
     return device;
   }
 
-  /** DeactivateMFADevice: detaches the device from the user; 404 when it is not attached to them. */
+  /**
+   * DeactivateMFADevice: detaches the device from the user. WIRE.md §1 "Exact shapes": a device attached but
+   * disabled (locked after three wrong codes) answers 400 `mfa device is not enabled`. A device that is not
+   * attached to this user: WIRE.md does not say; the simulator answers 404.
+   */
   deactivateMfaDevice(deviceName: string, userName: string): void {
     const device = this.mfaDevice(deviceName);
     const user = this.user(userName);
     if (device.userId !== user.id) throw new JcsSimError(404, `MFA device ${deviceName} is not attached to user ${userName}`);
+    if (!device.enabled) throw new JcsSimError(400, 'mfa device is not enabled');
     device.userId = null;
     device.enabled = false;
   }
 
-  /** DeleteVirtualMFADevice: 409 while the device is still attached. */
+  /** DeleteVirtualMFADevice: WIRE.md §1 "Exact shapes": deletes the device even while it is attached. */
   deleteMfaDevice(deviceName: string): void {
-    const device = this.mfaDevice(deviceName);
-    if (device.userId !== null) throw new JcsSimError(409, `MFA device ${deviceName} is attached to a user: deactivate it first`);
+    this.mfaDevice(deviceName);
     this.#devices.delete(deviceName);
   }
 
-  /** The account's policy refuses `action` to every caller from now on (403). */
+  /** The account's policy refuses `action` to every caller from now on (the generic 403). */
   deny(action: string): void {
     this.#denied.add(action);
   }

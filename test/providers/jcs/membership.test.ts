@@ -106,12 +106,15 @@ describe('JCS group membership', () => {
     expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 100 users in a group') });
   });
 
+  // JCS's GetUser has no group_count (WIRE.md §1 "Exact shapes"): the user's groups are counted with ListGroupsForUser.
   it('names the limit of 20 groups per user', async () => {
     const user = alice();
     for (let i = 0; i < 21; i++) r.sim.state.addGroup(`g-${i}`);
     for (let i = 0; i < 20; i++) r.sim.state.addMember(`g-${i}`, 'alice');
     const error = await r.provider.addMember('g-20', user).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 20 groups, and alice is already in 20') });
+    expect(actionsSent(r.sim.server)).toEqual(['AssignUserToGroup', 'ListGroupsForUser']);
+    expect(r.sim.state.groupsOf('alice')).toHaveLength(20);
   });
 
   it('keeps a refused permission forbidden when no limit explains it', async () => {
@@ -119,6 +122,6 @@ describe('JCS group membership', () => {
     r.sim.state.addGroup('devs');
     r.sim.state.deny('AssignUserToGroup');
     const error = await r.provider.addMember('devs', user).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('not authorized to perform AssignUserToGroup') });
+    expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('You are not authorized to perform the requested action') });
   });
 });

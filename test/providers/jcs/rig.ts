@@ -30,6 +30,7 @@ export async function rig(options: { sim?: JcsSimulatorOptions; settings?: Parti
     secretKey: new Secret(sim.credentials.secretKey),
     timeoutMs: 2_000,
     maxAttempts: 3,
+    mfaDeviceName: '{user}',
     ...options.settings,
   };
   const provider = createJcsProvider(settings, {

@@ -18,6 +18,7 @@ import { SlackDirectory } from './slack/directory.ts';
 import { MessageRefs } from './slack/message-refs.ts';
 import { SlackNotifier } from './slack/notifier.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { assertAuditContinuity } from './audit/continuity.ts';
 import type { Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
 import type { ProviderRegistry } from './providers/port.ts';
@@ -60,10 +61,12 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const clock = options.clock ?? systemClock;
   // The store takes the directory lock; the audit log is opened only once the lock is held.
   const store = await LowdbStore.open({ dataDir: options.dataDir, ...(options.world ? { world: options.world } : {}) });
-  let auditLog: AuditLog;
+  let auditLog: AuditLog | undefined;
   try {
     auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);
+    await assertAuditContinuity(dataFiles(options.dataDir).audit, store.auditHead());
   } catch (error) {
+    await auditLog?.close();
     await store.close();
     throw error;
   }

@@ -6,27 +6,51 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type AuditEntry, type AuditHead, GENESIS_HASH, headOf, parseLine } from './entry.ts';
 
-export type VerifyResult = { ok: true; count: number; head?: AuditHead } | { ok: false; seq: number; problem: string };
+export type VerifyResult =
+  | { ok: true; count: number; head?: AuditHead }
+  | {
+      ok: false;
+      seq: number;
+      /**
+       * `damaged`: a line is not a well-formed entry, or the chain is broken at `line`. `truncated`: the log
+       * is intact but ends before the last entry recorded. `diverged`: intact, but holds another entry
+       * where one was recorded (replaced by another log, or rewritten and re-hashed).
+       */
+      kind: 'damaged' | 'truncated' | 'diverged';
+      /** The 1-based line where the problem shows (for `truncated`, the line after the end). */
+      line: number;
+      problem: string;
+    };
+
+/**
+ * `full` checks every line's bytes and hash (what `audit verify` does); `links` only that every line is
+ * JSON whose seq follows and whose prevHash names the previous line's hash — a tenth of the cost, which
+ * start-up can afford on every start, and enough to catch a damaged, lost or inserted line.
+ */
+export type VerifyDepth = 'full' | 'links';
 
 /**
  * `expectedHead` is the last entry the caller knows was written (the store remembers it): a log that
  * ends before it, or holds another entry at its seq, was truncated or rewritten — which the chain
  * alone cannot show, since a rewritten tail can be re-hashed consistently.
  */
-export async function verifyAuditLog(file: string, expectedHead?: { seq: number; hash: string }): Promise<VerifyResult> {
+export async function verifyAuditLog(file: string, expectedHead?: { seq: number; hash: string }, depth: VerifyDepth = 'full'): Promise<VerifyResult> {
   // Opened first so a missing file rejects here rather than surfacing as a stream error.
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
+  const parse = depth === 'full' ? parseLine : parseLinks;
   let last: AuditEntry | undefined;
   try {
     for await (const line of lines) {
-      const next = checkNext(line, last);
-      if ('problem' in next) return { ok: false, ...next };
+      const next = checkNext(parse(line), last);
+      if ('problem' in next) return { ok: false, kind: 'damaged', ...next };
       if (expectedHead?.seq === next.seq && expectedHead.hash !== next.hash) {
         return {
           ok: false,
+          kind: 'diverged',
           seq: next.seq,
-          problem: `entry ${next.seq} has hash ${next.hash} but ${expectedHead.hash} was recorded for it: the log was rewritten`,
+          line: next.seq,
+          problem: `entry ${next.seq} has hash ${next.hash} but ${expectedHead.hash} was recorded for it: the log was rewritten or replaced`,
         };
       }
       last = next;
@@ -39,26 +63,42 @@ export async function verifyAuditLog(file: string, expectedHead?: { seq: number;
   if (expectedHead && expectedHead.seq > count) {
     return {
       ok: false,
+      kind: 'truncated',
       seq: count + 1,
+      line: count + 1,
       problem: `the log ends at entry ${count} but entries up to ${expectedHead.seq} were recorded: it was truncated`,
     };
   }
   return last ? { ok: true, count, head: headOf(last) } : { ok: true, count };
 }
 
-/** The entry on the line after `prev`, checked on its own and against `prev`; or what is wrong. */
-function checkNext(line: string, prev: AuditEntry | undefined): AuditEntry | { seq: number; problem: string } {
+/** The fields that link a line to its neighbours, or what is wrong; the rest of the line is not checked. */
+function parseLinks(line: string): AuditEntry | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  const entry = raw as Partial<AuditEntry> | null;
+  if (typeof entry?.seq !== 'number' || typeof entry.hash !== 'string' || typeof entry.prevHash !== 'string' || typeof entry.eventId !== 'string') {
+    return 'not an audit entry (seq, eventId, prevHash and hash are required)';
+  }
+  return entry as AuditEntry;
+}
+
+/** The entry on the line after `prev`, checked against `prev`; or where and what is wrong. */
+function checkNext(entry: AuditEntry | string, prev: AuditEntry | undefined): AuditEntry | { seq: number; line: number; problem: string } {
   // Up to the first problem, line n holds entry n.
   const due = (prev?.seq ?? 0) + 1;
-  const entry = parseLine(line);
-  if (typeof entry === 'string') return { seq: due, problem: `line ${due} is ${entry}` };
+  if (typeof entry === 'string') return { seq: due, line: due, problem: `line ${due} is ${entry}` };
   if (entry.seq !== due) {
-    return { seq: due, problem: `line ${due} holds entry ${entry.seq}: lines were deleted, inserted or reordered` };
+    return { seq: due, line: due, problem: `line ${due} holds entry ${entry.seq}: lines were deleted, inserted or reordered` };
   }
   if (entry.prevHash !== (prev?.hash ?? GENESIS_HASH)) {
     // Both entries are self-consistent, so one was rewritten and re-hashed; the earlier is suspect first.
-    if (!prev) return { seq: due, problem: 'entry 1 does not start from the genesis hash' };
-    return { seq: prev.seq, problem: `entry ${due} does not chain to entry ${prev.seq}: one of them was rewritten` };
+    if (!prev) return { seq: due, line: due, problem: 'entry 1 does not start from the genesis hash' };
+    return { seq: prev.seq, line: prev.seq, problem: `entry ${due} does not chain to entry ${prev.seq}: one of them was rewritten` };
   }
   return entry;
 }

@@ -1,26 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
-import { exportAudit, verifyAuditLog } from '../audit/index.ts';
+import { AuditLog, exportAudit, verifyAuditLog } from '../audit/index.ts';
+import { LowdbStore } from '../store/lowdb-store.ts';
+import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
 import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
 
 export const auditHelp = `Usage: iam-bot audit verify [--data DIR]
        iam-bot audit export [--since DATE] [--format jsonl|csv] [--data DIR]
+       iam-bot audit accept-loss --reason TEXT [--data DIR]
 
-verify  Checks the hash chain of the audit log, and that it still reaches the last entry the bot
-        recorded. Exits 0 when intact, 1 naming the first bad sequence number.
-export  Writes the audit log to stdout as JSON lines (default) or CSV.
+verify       Checks the hash chain of the audit log, and that it still reaches the last entry the bot
+             recorded. Exits 0 when intact, 1 naming the first bad sequence number.
+export       Writes the audit log to stdout as JSON lines (default) or CSV.
+accept-loss  With the bot stopped: the log is intact but lost entries the bot recorded (truncated, or
+             restored from an older backup), so the bot refuses to start. Appends an
+             audit.loss_accepted entry (who ran it, the reason, what was recorded and what was found)
+             and lets the bot start from there. A damaged line is not a loss: it is refused.
 
 Options:
   --data DIR       the data directory (default: $IAM_BOT_DATA_DIR, then ./data)
   --since DATE     export entries at or after DATE (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z)
   --format FORMAT  jsonl or csv (default jsonl)
+  --reason TEXT    accept-loss: why the loss is accepted (required; recorded in the log)
   --help           this text`;
 
 export async function audit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { data: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, reason: { type: 'string' }, help: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -32,6 +42,7 @@ export async function audit(args: string[], io: Io): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const dataDir = dataDirOf(values, io.env);
   const file = dataFiles(dataDir).audit;
+  if (values.reason !== undefined && action !== 'accept-loss') throw new UsageError('--reason goes with accept-loss');
   switch (action) {
     case 'verify': {
       if (values.since !== undefined || values.format !== undefined) throw new UsageError('--since and --format go with export');
@@ -52,8 +63,62 @@ export async function audit(args: string[], io: Io): Promise<number> {
       await exportAudit(file, options, io.stdout);
       return EXIT.ok;
     }
+    case 'accept-loss': {
+      if (values.since !== undefined || values.format !== undefined) throw new UsageError('--since and --format go with export');
+      const reason = values.reason?.trim();
+      if (!reason) throw new UsageError('accept-loss needs --reason TEXT: why the lost entries are given up (it is recorded in the log)');
+      return acceptLoss(io, dataDir, file, reason);
+    }
     default:
-      throw new UsageError(`unknown audit action "${action}"; use verify or export`);
+      throw new UsageError(`unknown audit action "${action}"; use verify, export or accept-loss`);
+  }
+}
+
+/** Records an accepted loss in the log itself and moves the store's recorded head to that entry. */
+async function acceptLoss(io: Io, dataDir: string, file: string, reason: string): Promise<number> {
+  const store = await LowdbStore.open({ dataDir });
+  try {
+    const log = await AuditLog.open(file);
+    try {
+      const recorded = store.auditHead();
+      const result = await verifyAuditLog(file, recorded);
+      if (result.ok) {
+        io.out(`${file}: intact and reaches the last entry recorded; there is no loss to accept.`);
+        return EXIT.ok;
+      }
+      if (result.kind === 'damaged') {
+        throw new StoreOpenError(
+          `${file}:${result.line}: ${result.problem}. That is damage, not a loss: accept-loss only goes on from missing entries. Restore the file from a backup.`,
+          'damaged',
+        );
+      }
+      const found = log.head();
+      const [entry] = await log.append([
+        {
+          eventId: randomUUID(),
+          time: Date.now(),
+          actor: operator(),
+          event: 'audit.loss_accepted',
+          details: { reason, problem: result.problem, recorded: recorded ? { seq: recorded.seq, hash: recorded.hash } : null, found: found ? { seq: found.seq, hash: found.hash } : null },
+        },
+      ]);
+      store.auditWritten({ seq: entry!.seq, hash: entry!.hash, eventId: entry!.eventId });
+      io.out(`${file}: the loss is recorded as entry ${entry!.seq} (audit.loss_accepted); the bot starts from there.`);
+      return EXIT.ok;
+    } finally {
+      await log.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Who ran the command, as the operating system knows them (a container user may have no name). */
+function operator(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:uid ${process.getuid?.() ?? 'unknown'}`;
   }
 }
 

@@ -3,25 +3,26 @@
  * the SDK works against the simulator, and for the same operation the adapter sends what the SDK
  * sends — method, path, query, JSON body and authentication — as recorded by the simulator.
  */
-import { createClient } from '@scaleway/sdk-client';
+import { createClient, Errors } from '@scaleway/sdk-client';
 import { Iamv1alpha1 } from '@scaleway/sdk-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PrincipalRef } from '../../src/providers/port.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
+import type { ScalewayCredentials } from '../../src/simulators/scaleway/index.ts';
 import { startRig, type Rig } from '../providers/scaleway/support.ts';
 
 let rig: Rig;
 let sdk: Iamv1alpha1.API;
 
+/** The official SDK on the simulator, with the given API key. */
+function sdkWith(credentials: ScalewayCredentials): Iamv1alpha1.API {
+  const client = createClient({ ...credentials, apiURL: rig.sim.url, defaultOrganizationId: rig.sim.organizationId });
+  return new Iamv1alpha1.API(client);
+}
+
 beforeEach(async () => {
   rig = await startRig();
-  const client = createClient({
-    accessKey: rig.sim.credentials.accessKey,
-    secretKey: rig.sim.credentials.secretKey,
-    apiURL: rig.sim.url,
-    defaultOrganizationId: rig.sim.organizationId,
-  });
-  sdk = new Iamv1alpha1.API(client);
+  sdk = sdkWith(rig.sim.credentials);
 });
 afterEach(async () => {
   await rig.close();
@@ -122,5 +123,62 @@ describe('Scaleway conformance with the official SDK', () => {
     expect(key?.applicationId).toBe(app.id);
     expect(wire(ours)).toEqual(wire(theirs));
     expect(wire(ours)).toMatchObject({ method: 'POST', path: '/iam/v1alpha1/api-keys', body: { application_id: app.id, description } });
+  });
+});
+
+describe('Scaleway error bodies as the official SDK types them', () => {
+  /** What a call fails with; the test fails if it succeeds. */
+  async function refusal(call: () => Promise<unknown>): Promise<unknown> {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeDefined();
+    return error;
+  }
+
+  it('types every refusal the simulator can answer as its own error class, not the generic ScalewayError', async () => {
+    const { user, groupId } = await userAndGroup();
+    await sdk.addGroupMember({ groupId, userId: user.id });
+    const readOnly = sdkWith(rig.sim.readOnlyCredentials);
+    const stranger = sdkWith({ accessKey: 'SCWXXXXXXXXXXXXXXXXX', secretKey: crypto.randomUUID() });
+
+    const cases: [string, () => Promise<unknown>, new (...args: never[]) => Error][] = [
+      ['not_found', () => sdk.getUser({ userId: crypto.randomUUID() }), Errors.ResourceNotFoundError],
+      ['already_exists', () => sdk.addGroupMember({ groupId, userId: user.id }), Errors.AlreadyExistsError],
+      ['invalid_arguments', () => sdk.listUsers({ pageSize: 101 }), Errors.InvalidArgumentsError],
+      ['permissions_denied', () => readOnly.addGroupMember({ groupId, userId: user.id }), Errors.PermissionsDeniedError],
+      ['denied_authentication', () => stranger.listGroups(), Errors.DeniedAuthenticationError],
+      [
+        'transient_state',
+        () => {
+          rig.sim.forceTransientState();
+          return sdk.removeGroupMember({ groupId, userId: user.id });
+        },
+        Errors.TransientStateError,
+      ],
+      [
+        'too_many_requests',
+        () => {
+          rig.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 2 });
+          return sdk.listGroups();
+        },
+        Errors.TooManyRequestsError,
+      ],
+    ];
+    for (const [type, call, typed] of cases) {
+      const error = await refusal(call);
+      expect({ type, typed: error instanceof typed }).toEqual({ type, typed: true });
+    }
+  });
+
+  it('types the API key quota refusal as QuotasExceededError', async () => {
+    await rig.close();
+    rig = await startRig({ simulator: { apiKeyQuota: 2 } });
+    sdk = sdkWith(rig.sim.credentials);
+    const app = rig.sim.state.addApplication({ name: 'ci' });
+    const error = await refusal(() => sdk.createAPIKey({ applicationId: app.id, description: 'one too many' }));
+    expect(error).toBeInstanceOf(Errors.QuotasExceededError);
+    expect(error).toMatchObject({ list: [{ resource: 'api_keys', quota: 2, current: 2 }] });
   });
 });

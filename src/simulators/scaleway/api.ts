@@ -21,9 +21,16 @@ import type { Access, BearerKind, ScalewayState, SimApiKey } from './state.ts';
 
 export const API_PREFIX = '/iam/v1alpha1';
 
+/**
+ * [guess] What a second add of the same member gets (WIRE.md §3): refused with 409 `already_exists`, or
+ * accepted as a no-op answering the Group. No recording shows which.
+ */
+export type DuplicateMember = 'refuse' | 'accept';
+
 export interface ApiConfig {
   /** API keys the Organization may hold. */
   apiKeyQuota: number;
+  duplicateMember: DuplicateMember;
   /** Page size of a list request that names none. */
   defaultPageSize: number;
 }
@@ -195,7 +202,7 @@ export class ScalewayApi {
     const members = kind === 'user' ? group.userIds : group.applicationIds;
     const index = members.indexOf(member.value);
     if (edit === 'add') {
-      if (index >= 0) return alreadyExists(member.value);
+      if (index >= 0) return this.config.duplicateMember === 'refuse' ? alreadyExists(member.value) : answer(200, this.state.groupJson(group));
       members.push(member.value);
     } else {
       // As recorded: removing a non-member is a 404 with an empty resource name.

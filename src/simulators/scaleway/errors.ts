@@ -1,8 +1,11 @@
 /**
- * Scaleway's error answers, flat JSON keyed on `type`. Bodies seen in recorded traffic are copied
- * field for field (`not_found`, `transient_state`); the others follow the fields the official SDK
- * parses (`details`, `method`/`reason`, `help_message`/`reset_seconds`). Marked [guess] where neither
- * shows the exact text.
+ * Scaleway's error answers, flat JSON keyed on `type`. Bodies seen in recorded traffic are copied field
+ * for field (`not_found`; scaleway-recorded/); for the others every field the official SDKs require to
+ * type the error is present (@scaleway/sdk-client `scw/errors/standard/*`, `fromJSON`: `already_exists`
+ * needs `resource`, `resource_id` and `help_message`; `transient_state` `current_state`;
+ * `invalid_arguments`, `permissions_denied` and `quotas_exceeded` a `details` list; `denied_authentication`
+ * `method` and `reason`; `too_many_requests` `help_message`), each with `message` and `type`. Marked
+ * [guess] where neither shows the exact text.
  */
 import { randomUUID } from 'node:crypto';
 import { json, type SimResponse } from '../shared/sim-server.ts';
@@ -24,9 +27,18 @@ export function transientState(resource: string, resourceId: string): SimRespons
   return answer(409, { current_state: 'updating', message: 'resource is in a transient state', resource, resource_id: resourceId, type: 'transient_state' });
 }
 
-/** [guess] A second add of the same member, shaped like the recorded 404 for removing a non-member. */
+/**
+ * [guess] A second add of the same member, if Scaleway refuses it (WIRE.md §3): `resource` empty as in the
+ * recorded 404 for removing a non-member; the SDK needs `help_message` to type it as AlreadyExistsError.
+ */
 export function alreadyExists(resourceId: string): SimResponse {
-  return answer(409, { message: 'resource already exists', resource: '', resource_id: resourceId, type: 'already_exists' });
+  return answer(409, {
+    help_message: 'the member is already in the group',
+    message: 'resource already exists',
+    resource: '',
+    resource_id: resourceId,
+    type: 'already_exists',
+  });
 }
 
 export type ArgumentReason = 'required' | 'format' | 'constraint';

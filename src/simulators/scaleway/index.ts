@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SimServer } from '../shared/sim-server.ts';
-import { ScalewayApi } from './api.ts';
+import { ScalewayApi, type DuplicateMember } from './api.ts';
 import { faultResponse } from './errors.ts';
 import { ScalewayState } from './state.ts';
 
+export type { DuplicateMember } from './api.ts';
 export type { Access, BearerKind, ScalewayState, SimApiKey, SimApplication, SimGroup, SimUser } from './state.ts';
 
 /** Scaleway's IAM FAQ: "Each Organization can have up to 100 API keys." */
@@ -21,6 +22,8 @@ export interface ScalewaySimulatorOptions {
   /** API keys the Organization may hold, all bearers together. */
   apiKeyQuota?: number;
   defaultPageSize?: number;
+  /** A second add of the same member: refused with `already_exists` (default) or accepted ([guess]). */
+  duplicateMember?: DuplicateMember;
   port?: number;
 }
 
@@ -50,6 +53,7 @@ export async function startScalewaySimulator(options: ScalewaySimulatorOptions =
   const api = new ScalewayApi(state, {
     apiKeyQuota: options.apiKeyQuota ?? DOCUMENTED_API_KEY_QUOTA,
     defaultPageSize: options.defaultPageSize ?? DEFAULT_PAGE_SIZE,
+    duplicateMember: options.duplicateMember ?? 'refuse',
   });
   const credentialsOf = (name: string, access: 'manager' | 'read-only'): ScalewayCredentials => {
     const app = state.addApplication({ name, access });

@@ -80,18 +80,23 @@ describe('Scaleway adapter: groups and principals', () => {
     expect(await rig.provider.isMember('admins', bob)).toBe(false);
   });
 
-  it('treats adding an existing member and removing a non-member as done', async () => {
-    const user = rig.sim.state.addUser({ email: 'carol@example.com' });
-    const group = rig.sim.state.addGroup({ name: 'devs', userIds: [user.id] });
-    const carol = await rig.provider.resolvePrincipal(user.email);
+  // WIRE.md §3 [guess]: a duplicate add may be refused (409 already_exists) or accepted; done either way.
+  for (const duplicateMember of ['refuse', 'accept'] as const) {
+    it(`treats adding an existing member and removing a non-member as done (duplicate add: ${duplicateMember})`, async () => {
+      await rig.close();
+      rig = await startRig({ simulator: { duplicateMember } });
+      const user = rig.sim.state.addUser({ email: 'carol@example.com' });
+      const group = rig.sim.state.addGroup({ name: 'devs', userIds: [user.id] });
+      const carol = await rig.provider.resolvePrincipal(user.email);
 
-    await expect(rig.provider.addMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
-    expect(rig.sim.state.group(group.id)?.userIds).toEqual([user.id]);
+      await expect(rig.provider.addMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+      expect(rig.sim.state.group(group.id)?.userIds).toEqual([user.id]);
 
-    await rig.provider.removeMember('devs', carol);
-    await expect(rig.provider.removeMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
-    expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/remove-member`)).toHaveLength(2);
-  });
+      await rig.provider.removeMember('devs', carol);
+      await expect(rig.provider.removeMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+      expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/remove-member`)).toHaveLength(2);
+    });
+  }
 
   it('adds an application with application_id', async () => {
     const app = rig.sim.state.addApplication({ name: 'deployer' });

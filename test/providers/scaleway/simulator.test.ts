@@ -109,6 +109,22 @@ describe('Scaleway simulator', () => {
     });
   });
 
+  it('refuses a second add of a member with already_exists, help_message included, or accepts it when told to', async () => {
+    const user = sim.state.addUser({ email: 'd@example.com' });
+    const group = sim.state.addGroup({ name: 'g', userIds: [user.id] });
+    const again = await call('POST', `/groups/${group.id}/add-member`, { body: { user_id: user.id } });
+    expect(again).toMatchObject({ status: 409, body: { type: 'already_exists', resource: '', resource_id: user.id } });
+    // The official SDKs type this error only with all of resource, resource_id and help_message.
+    expect(Object.keys(again.body ?? {}).sort()).toEqual(['help_message', 'message', 'resource', 'resource_id', 'type']);
+
+    await sim.close();
+    sim = await startScalewaySimulator({ duplicateMember: 'accept' });
+    const other = sim.state.addUser({ email: 'e@example.com' });
+    const accepting = sim.state.addGroup({ name: 'g', userIds: [other.id] });
+    const accepted = await call('POST', `/groups/${accepting.id}/add-member`, { body: { user_id: other.id } });
+    expect(accepted).toMatchObject({ status: 200, body: { id: accepting.id, user_ids: [other.id] } });
+  });
+
   it('answers one forced group edit with 409 transient_state and leaves the group unchanged', async () => {
     const user = sim.state.addUser({ email: 'd@example.com' });
     const group = sim.state.addGroup({ name: 'g' });

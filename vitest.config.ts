@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    globalSetup: ['./test/support/build-dist.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

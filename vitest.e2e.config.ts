@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['test/browser/**/*.browser.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    globalSetup: ['./test/support/build-dist.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

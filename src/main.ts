@@ -1,20 +1,36 @@
 /** The command line: `iam-bot <command> …`. Returns an exit code; never prints a stack trace to a person. */
-import { audit, auditHelp } from './cli/audit.ts';
-import { check, checkHelp } from './cli/check.ts';
 import { EXIT, UsageError, processIo, type Io } from './cli/io.ts';
-import { requests, requestsHelp } from './cli/requests.ts';
-import { sandbox, sandboxHelp } from './cli/sandbox.ts';
-import { start, startHelp } from './cli/start.ts';
 import { StoreOpenError } from './store/port.ts';
 import { AuditLogError } from './audit/audit-log.ts';
 import { PolicyError } from './config/problems.ts';
 
-const commands: Record<string, { run: (args: string[], io: Io) => Promise<number>; help: string }> = {
-  start: { run: start, help: startHelp },
-  check: { run: check, help: checkHelp },
-  audit: { run: audit, help: auditHelp },
-  requests: { run: requests, help: requestsHelp },
-  sandbox: { run: sandbox, help: sandboxHelp },
+interface Command {
+  run: (args: string[], io: Io) => Promise<number>;
+  help: string;
+}
+
+// Each command is loaded only when it runs: `--help` stays fast and `start` never loads the sandbox's simulators.
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => {
+    const m = await import('./cli/start.ts');
+    return { run: m.start, help: m.startHelp };
+  },
+  check: async () => {
+    const m = await import('./cli/check.ts');
+    return { run: m.check, help: m.checkHelp };
+  },
+  audit: async () => {
+    const m = await import('./cli/audit.ts');
+    return { run: m.audit, help: m.auditHelp };
+  },
+  requests: async () => {
+    const m = await import('./cli/requests.ts');
+    return { run: m.requests, help: m.requestsHelp };
+  },
+  sandbox: async () => {
+    const m = await import('./cli/sandbox.ts');
+    return { run: m.sandbox, help: m.sandboxHelp };
+  },
 };
 
 export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
@@ -36,11 +52,12 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     io.out(mainHelp);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.err(`iam-bot: unknown command "${name}"\n\n${mainHelp}`);
     return EXIT.usage;
   }
+  const command = await load();
   try {
     return await command.run(args, io);
   } catch (error) {

@@ -1,9 +1,9 @@
 /**
- * The page's files. The client is TypeScript, bundled once at start with esbuild (already what tsx runs
- * on), so the page is type-checked with the rest of the code and served without any CDN.
+ * The page's files. The client is TypeScript, type-checked with the rest of the code and served without any
+ * CDN: `npm run build` bundles it next to this module as `page/main.js`; from source it is bundled at start.
  */
 import { readFile } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 
 const pageDir = new URL('./page/', import.meta.url);
 
@@ -14,12 +14,20 @@ export interface PageAssets {
 }
 
 export async function loadPageAssets(): Promise<PageAssets> {
-  const [html, css, bundle] = await Promise.all([
+  const [html, css, js] = await Promise.all([
     readFile(new URL('index.html', pageDir), 'utf8'),
     readFile(new URL('style.css', pageDir), 'utf8'),
-    build({ entryPoints: [new URL('main.ts', pageDir).pathname], bundle: true, write: false, format: 'esm', target: 'es2022', logLevel: 'silent' }),
+    pageScript(),
   ]);
-  const js = bundle.outputFiles[0]?.text;
-  if (js === undefined) throw new Error('esbuild produced no page script');
   return { html, css, js };
+}
+
+async function pageScript(): Promise<string> {
+  try {
+    return await readFile(new URL('main.js', pageDir), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const { bundlePage } = await import('./page-bundle.ts');
+  return bundlePage(fileURLToPath(new URL('main.ts', pageDir)));
 }

@@ -40,19 +40,22 @@ export interface RequestNotice {
 }
 
 /** What the reconciliation sweep found in a provider group, for the audit channel. */
-export interface SweepNotice {
-  id: string;
-  event: 'sweep.removed' | 'sweep.unexplained';
-  actor: string;
-  finding: {
-    provider: string;
-    group: string;
-    /** The member as the provider names them. */
-    member: string;
-    /** sweep.removed: the ended grant that had added them. */
-    grant?: string;
-  };
-}
+export type SweepNotice = { id: string; actor: string } & SweepFinding;
+
+export type SweepFinding =
+  | {
+      event: 'sweep.removed' | 'sweep.unexplained';
+      finding: {
+        provider: string;
+        group: string;
+        /** The member as the provider names them. */
+        member: string;
+        /** sweep.removed: the ended grant that had added them. */
+        grant?: string;
+      };
+    }
+  /** The sweep could not see these groups whole (a provider error), so it changed nothing in them. */
+  | { event: 'sweep.incomplete'; finding: { provider: string; group: string; problem: string } };
 
 /** Where a part of a notice was to go: a channel (the audit channel, an item's approval channel) or a person's DM. */
 export type Recipient = { channel: string } | { user: string };
@@ -92,5 +95,6 @@ export function isUndeliveredNotice(notice: Notice): notice is UndeliveredNotice
 export function describeNotice(notice: Notice): string {
   if (isRequestNotice(notice)) return `${notice.request.ref} ${notice.event}`;
   if (isUndeliveredNotice(notice)) return `${notice.event} ${notice.about.requestRef ?? ''} ${notice.about.event}`.replace(/ +/g, ' ');
-  return `${notice.event} ${notice.finding.provider}/${notice.finding.group}/${notice.finding.member}`;
+  const { provider, group } = notice.finding;
+  return notice.event === 'sweep.incomplete' ? `${notice.event} ${provider}/${group}` : `${notice.event} ${provider}/${group}/${notice.finding.member}`;
 }

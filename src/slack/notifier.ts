@@ -18,6 +18,7 @@ import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 import { expiringMessage } from './views/grant.ts';
 import { escape, headline } from './views/format.ts';
+import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
 /**
@@ -134,12 +135,7 @@ export class SlackNotifier implements Notifier {
   async #sweepFinding(notice: SweepNotice): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;
-    const { provider, group, member, grant } = notice.finding;
-    const text =
-      notice.event === 'sweep.removed'
-        ? `:broom: Sweep: removed *${escape(member)}* from ${escape(provider)} group *${escape(group)}*: ${escape(grant ?? 'a grant')} had ended but the membership was still there.`
-        : `:mag: Sweep: *${escape(member)}* is in ${escape(provider)} group *${escape(group)}*, but no grant of the bot's explains it. Left in place.`;
-    await post(this.client, channel, { text });
+    await post(this.client, channel, { text: sweepText(notice) });
   }
 
   /** The event's reply in the request's audit thread, opening the thread on the first event. */

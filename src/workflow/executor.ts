@@ -136,15 +136,17 @@ export class Executor {
   }
 
   /**
-   * Ends a grant. The membership stays while another grant of the same group to the same person is
-   * active, and a membership the person had before the bot's grants is left as found.
+   * Ends a grant. The membership stays while another grant of the same group to the same person
+   * justifies it (a permanent one, another timed one still running, one being carried out), and a
+   * membership the person had before the bot's grants is left as found.
    */
   #revoke(request: Request): Promise<void> {
     return this.#guarded(request, 'revoke', async (provider) => {
-      const other = this.#overlapping(request).find((g) => g.status.state === 'completed');
-      if (other && other.status.state === 'completed') {
-        const until = other.status.grantExpiresAt === undefined ? 'with no end' : `until ${new Date(other.status.grantExpiresAt).toISOString()}`;
-        return { summary: `membership kept: ${other.ref} still grants it ${until}` };
+      const other = await this.#justifiedElsewhere(request);
+      if (other) {
+        const s = other.status;
+        const until = s.state !== 'completed' ? 'being carried out' : s.grantExpiresAt === undefined ? 'with no end' : `until ${new Date(s.grantExpiresAt).toISOString()}`;
+        return { summary: `membership kept: ${other.ref} also grants it (${until})` };
       }
       if (request.status.state === 'revoking' && request.status.leaveAsFound) {
         return { summary: 'membership left as found: it was there before this grant', membershipAdded: false };
@@ -168,6 +170,28 @@ export class Executor {
     ]);
     const end = extended.status.state === 'completed' ? extended.status.grantExpiresAt : until;
     return { summary: `extended ${grant.ref} until ${new Date(end ?? until).toISOString()}` };
+  }
+
+  /**
+   * Another grant of the same group to the same person that still justifies the membership: active or
+   * being carried out (open), or permanent (closed, so in the archive) and not undone by a later removal.
+   */
+  async #justifiedElsewhere(request: Request): Promise<Request | undefined> {
+    const op = request.operation;
+    if (op.kind !== 'group.add') return undefined;
+    const same = (r: Request) => r.id !== request.id && r.provider === request.provider && 'group' in r.operation && r.operation.group === op.group;
+    const mine = (await this.store.list({ requester: request.requester })).filter(same);
+    let permanent: { grant: Request; at: number } | undefined;
+    let removedAt = -Infinity;
+    for (const r of mine) {
+      const s = r.status;
+      if (r.operation.kind === 'group.remove' && s.state === 'completed') removedAt = Math.max(removedAt, s.at);
+      if (r.operation.kind !== 'group.add' || r.operation.extends !== undefined) continue;
+      if (s.state === 'approved' || s.state === 'executing' || (s.state === 'completed' && s.grantExpiresAt !== undefined)) return r;
+      if (s.state === 'completed') permanent = { grant: r, at: s.at };
+    }
+    // A permanent grant justifies the membership unless it was removed on request afterwards.
+    return permanent && permanent.at > removedAt ? permanent.grant : undefined;
   }
 
   /** Other active grants of the same group to the same person. */

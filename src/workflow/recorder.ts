@@ -8,7 +8,7 @@ import type { Request } from '../domain/request.ts';
 import type { Store } from '../store/port.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
-import type { RequestNotice, SweepNotice } from '../domain/notice.ts';
+import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { AuditEventName, AuditSink, Clock } from './ports.ts';
 
@@ -47,7 +47,7 @@ export class Recorder {
   }
 
   /** Records what a sweep found: audit events and notices that belong to no single request's change. */
-  async report(findings: readonly { event: SweepNotice['event']; finding: SweepNotice['finding'] }[]): Promise<void> {
+  async report(findings: readonly SweepFinding[]): Promise<void> {
     if (findings.length === 0) return;
     const time = this.clock.now();
     const audit: AuditRecord[] = [];
@@ -55,7 +55,7 @@ export class Recorder {
     for (const f of findings) {
       const eventId = this.newId();
       audit.push({ eventId, time, actor: 'system', event: f.event, details: { ...f.finding } });
-      notices.push({ id: eventId, event: f.event, actor: 'system', finding: f.finding });
+      notices.push({ id: eventId, actor: 'system', ...f });
     }
     await this.store.record({ audit, notices });
     await this.flushAudit();

@@ -3,11 +3,17 @@
  * grants. A member whose grant has ended but is still there (a revoke lost in a crash, a change made
  * behind the bot's back) is removed; a member no grant explains is reported to the audit channel, and
  * removed only when the policy says so (`grants.removeUnexplained`).
+ *
+ * It acts only on a complete view. The members are listed first and the grants read after, so a grant
+ * that added someone listed is seen; the grants are read again right before anything is removed; and any
+ * provider error while building the view (listing, naming the person of an active grant) skips the group
+ * with one report of what could not be checked, never a finding per member.
  */
 import type { Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
 import type { PrincipalRef, Provider, ProviderRegistry } from '../providers/port.ts';
+import { ProviderError } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { targetOf, type OperationContext } from './operations.ts';
 import type { Recorder } from './recorder.ts';
@@ -18,6 +24,12 @@ export interface SweepResult {
 }
 
 type Finding = Parameters<Recorder['report']>[0][number];
+
+/** What the grants say about a group's members, by provider principal id. */
+interface GrantView {
+  explained: Set<string>;
+  ended: Map<string, Request>;
+}
 
 export class Sweeper {
   constructor(
@@ -31,19 +43,27 @@ export class Sweeper {
 
   async run(): Promise<SweepResult> {
     const result: SweepResult = { removed: 0, unexplained: 0 };
-    const grants = (await this.store.list()).filter((r) => r.operation.kind === 'group.add' && r.operation.extends === undefined);
+    const incomplete = new Map<string, { groups: string[]; problem: string }>();
     for (const [providerId, group] of this.#grantManagedGroups()) {
       const provider = this.providers.get(providerId);
       if (!provider?.capabilities.groupMembership) continue;
+      let findings: Finding[];
       try {
-        const findings = await this.#sweepGroup(provider, group, grants.filter((g) => g.provider === providerId && groupOf(g) === group));
-        await this.recorder.report(findings);
-        for (const f of findings) result[f.event === 'sweep.removed' ? 'removed' : 'unexplained']++;
+        findings = await this.#sweepGroup(provider, group);
       } catch (error) {
         // One provider's trouble must not stop the others' sweep; the next run tries again.
-        this.log.warn({ err: error, provider: providerId, group }, 'sweep of a group failed');
+        this.log.warn({ err: error, provider: providerId, group }, 'sweep of a group skipped: its view is incomplete');
+        const entry = incomplete.get(providerId) ?? { groups: [], problem: problemOf(error) };
+        entry.groups.push(group);
+        incomplete.set(providerId, entry);
+        continue;
       }
+      await this.recorder.report(findings);
+      for (const f of findings) if (f.event !== 'sweep.incomplete') result[f.event === 'sweep.removed' ? 'removed' : 'unexplained']++;
     }
+    await this.recorder.report(
+      [...incomplete].map(([provider, { groups, problem }]) => ({ event: 'sweep.incomplete', finding: { provider, group: groups.join(', '), problem } })),
+    );
     return result;
   }
 
@@ -56,39 +76,57 @@ export class Sweeper {
     return [...seen.values()];
   }
 
-  async #sweepGroup(provider: Provider, group: string, grants: readonly Request[]): Promise<Finding[]> {
-    const principals = new Map<string, Promise<PrincipalRef | undefined>>();
-    const principalOf = (request: Request) => {
-      if (!principals.has(request.requester)) {
-        principals.set(request.requester, targetOf(request, provider, this.ctx).catch(() => undefined));
-      }
-      return principals.get(request.requester) ?? Promise.resolve(undefined);
-    };
-    const explained = new Set<string>();
-    const ended = new Map<string, Request>();
-    for (const grant of grants) {
-      const who = await principalOf(grant);
-      if (!who) continue;
-      if (explains(grant)) explained.add(who.id);
-      else if (endedManaged(grant)) ended.set(who.id, grant);
-    }
+  async #sweepGroup(provider: Provider, group: string): Promise<Finding[]> {
+    const principals = new Map<string, Promise<PrincipalRef>>();
+    const members = await provider.listMembers(group);
+    let view = await this.#grantView(provider, group, principals);
+    const acts: { member: PrincipalRef; grant?: Request }[] = [];
     const findings: Finding[] = [];
-    for (const member of await provider.listMembers(group)) {
-      if (explained.has(member.id)) continue;
-      const grant = ended.get(member.id);
-      if (grant || this.policy.grants.removeUnexplained) {
-        await provider.removeMember(group, member);
-        findings.push({ event: 'sweep.removed', finding: { provider: provider.id, group, member: member.name, ...(grant ? { grant: grant.ref } : {}) } });
-      } else {
-        findings.push({ event: 'sweep.unexplained', finding: { provider: provider.id, group, member: member.name } });
-      }
+    for (const member of members) {
+      if (view.explained.has(member.id)) continue;
+      const grant = view.ended.get(member.id);
+      if (grant || this.policy.grants.removeUnexplained) acts.push(grant ? { member, grant } : { member });
+      else findings.push({ event: 'sweep.unexplained', finding: { provider: provider.id, group, member: member.name } });
+    }
+    if (acts.length === 0) return findings;
+    // Grants decided while the provider was read: anyone they now explain stays.
+    view = await this.#grantView(provider, group, principals);
+    for (const { member, grant } of acts) {
+      if (view.explained.has(member.id)) continue;
+      await provider.removeMember(group, member);
+      findings.push({ event: 'sweep.removed', finding: { provider: provider.id, group, member: member.name, ...(grant ? { grant: grant.ref } : {}) } });
     }
     return findings;
   }
-}
 
-function groupOf(request: Request): string | undefined {
-  return request.operation.kind === 'group.add' ? request.operation.group : undefined;
+  /**
+   * The grants of one group as the store has them now. The person of an active grant must be known, or
+   * the view is incomplete (throws); an ended grant whose person cannot be named is simply not acted on.
+   */
+  async #grantView(provider: Provider, group: string, principals: Map<string, Promise<PrincipalRef>>): Promise<GrantView> {
+    const grants = (await this.store.list()).filter(
+      (r) => r.provider === provider.id && r.operation.kind === 'group.add' && r.operation.extends === undefined && r.operation.group === group,
+    );
+    const principalOf = (request: Request): Promise<PrincipalRef> => {
+      let known = principals.get(request.requester);
+      if (!known) {
+        known = targetOf(request, provider, this.ctx);
+        principals.set(request.requester, known);
+      }
+      return known;
+    };
+    const view: GrantView = { explained: new Set(), ended: new Map() };
+    for (const grant of grants) {
+      if (explains(grant)) view.explained.add((await principalOf(grant)).id);
+      else if (endedManaged(grant)) {
+        const who = await principalOf(grant).catch(() => undefined);
+        if (who) view.ended.set(who.id, grant);
+      }
+    }
+    // An ended grant never outweighs an active one of the same person.
+    for (const id of view.explained) view.ended.delete(id);
+    return view;
+  }
 }
 
 /** A grant that still accounts for the membership: being carried out, in force (timed or permanent), or being ended. */
@@ -100,4 +138,8 @@ function explains(grant: Request): boolean {
 /** A grant that ended and whose membership was the bot's to remove. */
 function endedManaged(grant: Request): boolean {
   return grant.status.state === 'revoked' && grant.status.outcome.membershipAdded !== false;
+}
+
+function problemOf(error: unknown): string {
+  return error instanceof ProviderError ? `${error.kind}: ${error.message}` : 'an unexpected error (details in the bot log)';
 }

@@ -53,7 +53,7 @@ describe('timed grants', () => {
     await at(start + HOUR);
     expect((await stateOf(first)).state).toBe('revoked');
     expect(member()).toBe(true);
-    expect(h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary).toContain(`${second} still grants it`);
+    expect(h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary).toContain(`${second} also grants it`);
     await at(start + 10 * MIN + 2 * HOUR);
     expect((await stateOf(second)).state).toBe('revoked');
     expect(member()).toBe(false);
@@ -175,9 +175,9 @@ describe('the sweep', () => {
     await h.settle();
     expect(result).toEqual({ removed: 1, unexplained: 1 });
     expect([...(h.provider.members.get('admins') ?? [])]).toEqual(['user-mallory@example.com']);
-    expect(h.notifier.findings.map((f) => [f.event, f.finding.member, f.finding.grant])).toEqual([
-      ['sweep.removed', 'alice@example.com', ref],
+    expect(h.notifier.findings.map((f) => (f.event === 'sweep.incomplete' ? [f.event] : [f.event, f.finding.member, f.finding.grant]))).toEqual([
       ['sweep.unexplained', 'user-mallory@example.com', undefined],
+      ['sweep.removed', 'alice@example.com', ref],
     ]);
     expect(events()).toEqual(expect.arrayContaining(['sweep.removed', 'sweep.unexplained']));
   });
@@ -189,5 +189,86 @@ describe('the sweep', () => {
     h.provider.members.get('admins')?.add('user-mallory@example.com');
     expect(await h.sweeper.run()).toEqual({ removed: 1, unexplained: 0 });
     expect([...(h.provider.members.get('admins') ?? [])]).toEqual([ALICE]);
+  });
+});
+
+describe('a timed grant ending beside another grant of the same group (issue 11 item 13)', () => {
+  const policy: Policy = {
+    ...basePolicy,
+    catalog: [groupItem, { id: 'cf-admins-permanent', title: 'Cloudflare admins (permanent)', provider: 'cf', kind: 'group.add', group: 'admins', stages: [{ set: 'leads', quorum: 1 }], requireReason: false }],
+  };
+
+  it('keeps the membership a permanent grant of the same group also justifies', async () => {
+    h = await createHarness(policy);
+    const timed = await grant('1h');
+    const permanent = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins-permanent', reason: 'joins the team' });
+    await h.service.approve('U_BOB', permanent.ref);
+    await h.settle();
+    expect((await stateOf(permanent.ref)).state).toBe('completed');
+    await at(h.clock.now() + HOUR);
+    expect((await stateOf(timed)).state).toBe('revoked');
+    expect(member()).toBe(true);
+    expect(h.audit.records.find((r) => r.requestRef === timed && r.event === 'revoke.completed')?.details.summary).toContain(`${permanent.ref} also grants it`);
+  });
+
+  it('keeps the membership while another grant of the same group is being carried out', async () => {
+    h = await createHarness();
+    const first = await grant('1h');
+    let release: () => void = () => undefined;
+    h.provider.gate = new Promise((resolve) => (release = resolve)); // the second grant's provider calls wait
+    const second = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'more', duration: '2h' });
+    await h.service.approve('U_BOB', second.ref);
+    while ((await stateOf(second.ref)).state !== 'executing') await new Promise((resolve) => setImmediate(resolve));
+    h.clock.advance(HOUR);
+    await h.service.tick();
+    release();
+    await h.settle();
+    expect(h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary).toContain(`${second.ref} also grants it`);
+    expect((await stateOf(second.ref)).state).toBe('completed');
+    expect(member()).toBe(true);
+  });
+});
+
+describe('the sweep on partial or stale data (issue 11 item 12)', () => {
+  const removing: Policy = { ...basePolicy, grants: { ...basePolicy.grants, removeUnexplained: true } };
+
+  it('changes nothing and reports once when the person of an active grant cannot be named', async () => {
+    h = await createHarness(removing);
+    h.provider.addUser('dave@example.com');
+    h.directory.emails.set('U_DAVE', 'dave@example.com');
+    await grant('1h');
+    const dave = await h.service.submit({ requester: 'U_DAVE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    await h.service.approve('U_BOB', dave.ref);
+    await h.settle();
+    h.provider.failing.set('resolvePrincipal', new ProviderError('unavailable', 'storm'));
+    expect(await h.sweeper.run()).toEqual({ removed: 0, unexplained: 0 });
+    await h.settle();
+    expect(member()).toBe(true);
+    expect(h.provider.members.get('admins')?.has('user-dave@example.com')).toBe(true);
+    expect(h.notifier.findings.map((f) => f.event)).toEqual(['sweep.incomplete']);
+    expect(h.notifier.findings[0]?.finding).toMatchObject({ provider: 'cf', group: 'admins', problem: 'unavailable: storm' });
+  });
+
+  it('changes nothing and reports once when the member list cannot be read', async () => {
+    h = await createHarness(removing);
+    await grant('1h');
+    h.provider.failing.set('listMembers', new ProviderError('unavailable', 'storm'));
+    await h.sweeper.run();
+    await h.settle();
+    expect(member()).toBe(true);
+    expect(h.notifier.findings.map((f) => f.event)).toEqual(['sweep.incomplete']);
+  });
+
+  it('never removes a membership a grant added while the sweep was reading the provider', async () => {
+    h = await createHarness(removing);
+    // The grant is approved and carried out while the sweep waits for the member list.
+    const listing = h.provider.listMembers.bind(h.provider);
+    h.provider.listMembers = async (group) => {
+      const members = await listing(group);
+      await grant('1h');
+      return [...members, { id: ALICE, name: 'alice@example.com' }];
+    };
+    expect(await h.sweeper.run()).toEqual({ removed: 0, unexplained: 0 });
+    expect(member()).toBe(true);
   });
 });

@@ -42,6 +42,8 @@ export interface Outcome {
    * grant it continues). A membership the person already had is left as found when the grant ends.
    */
   membershipAdded?: boolean;
+  /** What people must know that the usual words for the kind would hide (an MFA reset that found no device). */
+  note?: string;
 }
 
 export type Status =

@@ -57,7 +57,8 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
       return removeFrom(op.group, who, provider);
     case 'mfa.reset': {
       const result = await provider.resetMfa(who);
-      return withRequestId({ summary: `reset MFA of ${who.name}${result.note ? `: ${result.note}` : ''}` }, result.providerRequestId);
+      const outcome: Outcome = result.note ? { summary: `reset MFA of ${who.name}: ${result.note}`, note: result.note } : { summary: `reset MFA of ${who.name}` };
+      return withRequestId(outcome, result.providerRequestId);
     }
   }
 }

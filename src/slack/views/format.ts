@@ -138,6 +138,6 @@ export function peopleOutcomeLine(request: Request, item: CatalogItem | undefine
     case 'key.rotate':
       return 'The new key is in use; the old key is retired.';
     case 'mfa.reset':
-      return 'MFA was reset: a new device is set up at the next sign-in.';
+      return s.outcome.note ? `MFA reset: ${escape(s.outcome.note)}.` : 'MFA was reset: a new device is set up at the next sign-in.';
   }
 }

@@ -13,7 +13,8 @@ import type { RuntimeSettings } from './config/runtime.ts';
 import { closeProviders, createProviders } from './providers/registry.ts';
 import { Tasks } from './shared/tasks.ts';
 import { createSlackApp, registerHandlers, type SlackAppOptions } from './slack/bot.ts';
-import { DmChannels } from './slack/client.ts';
+import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
+import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { MessageRefs } from './slack/message-refs.ts';
 import { SlackNotifier } from './slack/notifier.ts';
@@ -182,6 +183,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     await closeProviders(providers);
     throw error;
   }
+  // In the background: a slow or rate-limiting Slack must not hold up the start.
+  tasks.run('channel readiness', () => reportChannelReadiness(app.client, policy, log));
   const tickMs = options.tickMs ?? 30_000;
   const tick = () => tasks.run('tick', () => services.service.tick());
   const timer = tickMs > 0 ? setInterval(tick, tickMs) : undefined;
@@ -223,4 +226,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await closeProviders(providers);
     },
   };
+}
+
+/**
+ * Says at start whether the bot can post in the audit channel and each approval channel, and what to
+ * do if not. Start-up goes on either way: notices still reach everyone else, and each miss is reported.
+ */
+async function reportChannelReadiness(client: SlackClient, policy: Policy, log: Logger): Promise<void> {
+  for (const r of await checkChannels(client, channelsOf(policy))) {
+    if (r.ok) log.info({ channel: r.channel, purpose: r.purpose }, `the bot can post in ${r.name}`);
+    else log.warn({ channel: r.channel, purpose: r.purpose }, `cannot post in ${r.channel} (${r.purpose}): ${r.problem}`);
+  }
 }

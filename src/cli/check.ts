@@ -5,6 +5,7 @@ import { summarize } from '../config/summary.ts';
 import { createLogger } from '../log.ts';
 import { EXIT, type Io } from './io.ts';
 import { probeProviders } from './probe.ts';
+import { probeSlack } from './slack-probe.ts';
 
 export const checkHelp = `Usage: iam-bot check --config FILE
 
@@ -15,11 +16,14 @@ not set here is a warning (a CI job checking the policy has no production secret
 
 Then it reaches every provider whose credentials are set with one read-only call, and reports
 reachability, latency and authentication errors; an unreachable provider makes the exit code 1.
+With SLACK_BOT_TOKEN set (and SLACK_API_URL, if any), it checks the token and that the bot can post
+in the audit channel and every approval channel, saying what to do when it cannot (invite the bot);
+a channel the bot cannot post in makes the exit code 1.
 
 Options:
   --config FILE   the policy file (default: $IAM_BOT_POLICY, then ./policy.yml)
   --require-env   every env: reference must be set
-  --offline       validate only; do not contact the providers
+  --offline       validate only; do not contact the providers or Slack
   --help          this text`;
 
 export async function check(args: string[], io: Io): Promise<number> {
@@ -35,11 +39,17 @@ export async function check(args: string[], io: Io): Promise<number> {
     for (const warning of config.warnings) io.err(`warning: ${formatProblem(warning)}`);
     const note = config.warnings.length > 0 ? ` (${config.warnings.length} environment variable${config.warnings.length === 1 ? '' : 's'} not set here: start will refuse until they are)` : '';
     io.out(`${file}: OK${note}`);
-    if (values.offline || Object.keys(config.providers).length === 0) return EXIT.ok;
-    io.out('\nProviders (one read-only call each):');
-    const results = await probeProviders(config, createLogger({ level: 'silent' }));
-    for (const r of results) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.provider.padEnd(14)} ${String(r.ms).padStart(5)} ms  ${r.detail}`);
-    return results.every((r) => r.ok) ? EXIT.ok : EXIT.failed;
+    if (values.offline) return EXIT.ok;
+    let ok = true;
+    if (Object.keys(config.providers).length > 0) {
+      io.out('\nProviders (one read-only call each):');
+      const results = await probeProviders(config, createLogger({ level: 'silent' }));
+      for (const r of results) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.provider.padEnd(14)} ${String(r.ms).padStart(5)} ms  ${r.detail}`);
+      ok = results.every((r) => r.ok);
+    }
+    const token = io.env.SLACK_BOT_TOKEN?.trim();
+    if (token) ok = (await probeSlack(config.policy, token, io.env.SLACK_API_URL?.trim() || undefined, io)) && ok;
+    return ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     io.err(error.message);

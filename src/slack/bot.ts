@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
 import { guardRequests } from './request-guard.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { apiBase } from './client.ts';
 import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { registerInteractions } from './interactions.ts';
@@ -24,7 +25,7 @@ export interface SlackAppOptions {
 export function createSlackApp(options: SlackAppOptions): App {
   const { slack } = options;
   const clientOptions: webApi.WebClientOptions = {};
-  if (slack.apiUrl) clientOptions.slackApiUrl = slack.apiUrl.endsWith('/') ? slack.apiUrl : `${slack.apiUrl}/`;
+  if (slack.apiUrl) clientOptions.slackApiUrl = apiBase(slack.apiUrl);
   if (options.retryConfig) clientOptions.retryConfig = options.retryConfig;
   const common = {
     token: slack.botToken.reveal(),

@@ -5,6 +5,10 @@ import type { MessageRef } from './message-refs.ts';
 
 export type SlackClient = webApi.WebClient;
 
+/** The Web API base URL as the WebClient wants it (with a trailing slash), from SLACK_API_URL. */
+export function apiBase(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
 
 /** Opens (once per person) and remembers DM channels. */
 export class DmChannels {

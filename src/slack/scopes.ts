@@ -9,6 +9,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'conversations.open': ['im:write'],
+  // The readiness check (start, `iam-bot check`): channels:read for public channels, groups:read for private ones.
+  'conversations.info': ['channels:read', 'groups:read'],
   'views.open': [],
   'views.update': [],
   'views.publish': [],

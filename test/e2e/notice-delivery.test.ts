@@ -76,4 +76,12 @@ describe('notices reach every recipient they can', () => {
     const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
     expect(misses[0]?.details.undelivered).toEqual([{ part: 'ask:channel', to: { channel: 'C0APPROVE' }, code: 'is_archived' }]);
   });
+
+  it('at start, says in the log which channel the bot cannot post in and what to do', async () => {
+    e = await startE2E({ policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0MISSING\n') });
+    await e.bot.idle();
+    expect(e.logs()).toContain('cannot post in C0MISSING (approvals of jcs-devs): no such channel for the bot');
+    expect(e.logs()).toContain('/invite @iam-bot');
+    expect(e.logs()).toContain('the bot can post in #iam-audit');
+  });
 });

@@ -20,7 +20,12 @@ export function buildPolicy(file: PolicyFile): Policy {
       escalateAfterMs: file.requests.escalateAfter,
     },
     grants: { warnBeforeMs: file.grants.warnBefore, sweepEveryMs: file.grants.sweepEvery, removeUnexplained: file.grants.removeUnexplained },
-    identity: { default: file.identity.default, providers: file.identity.providers, map: file.identity.map },
+    identity: {
+      default: file.identity.default,
+      providers: file.identity.providers,
+      map: file.identity.map,
+      ...(file.identity.domains ? { domains: file.identity.domains } : {}),
+    },
     managers: file.directory.managers,
     audit: file.audit.channel !== undefined ? { channel: file.audit.channel } : {},
   };

@@ -58,6 +58,16 @@ export function checkReferences(parts: PolicyParts): Finding[] {
       findings.push({ path: ['identity', 'providers', provider], message: `no provider named "${provider}"${known('providers', providerIds)}`, at: 'key' });
     }
   }
+  if (parts.identity && parts.identity.domains === undefined) {
+    // Without domains, alice@partner.example (a guest, a Slack Connect partner) would become the provider user alice.
+    const localPart: PathSegment[][] = Object.entries(parts.identity.providers)
+      .filter(([, rule]) => rule === 'email-local-part')
+      .map(([provider]) => ['identity', 'providers', provider]);
+    if (parts.identity.default === 'email-local-part') localPart.unshift(['identity', 'default']);
+    for (const path of localPart) {
+      findings.push({ path, message: 'email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])' });
+    }
+  }
   for (const [user, principals] of Object.entries(parts.identity?.map ?? {})) {
     for (const provider of Object.keys(principals)) {
       if (!providerIds.includes(provider)) {

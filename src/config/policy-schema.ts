@@ -121,6 +121,17 @@ export const identitySchema = z.strictObject({
   providers: z.record(z.string(), identityRuleSchema).default({}),
   /** Slack user → provider id → principal. */
   map: z.record(slackUserId, z.record(z.string(), text)).default({}),
+  /** Email domains whose addresses may name provider accounts; required when a rule is email-local-part. */
+  domains: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected an email domain like example.com (no @)'),
+    )
+    .min(1, 'name at least one domain')
+    .optional(),
 });
 
 export const directorySchema = z.strictObject({

@@ -18,6 +18,8 @@ export type NotAllowedReason =
   | 'already_approved'
   /** Separation of duties: this person approved an earlier stage of the same request. */
   | 'approved_earlier_stage'
+  /** The requester's Slack identity does not name a provider account under the policy's identity rules. */
+  | 'no_provider_account'
   | 'not_a_requester'
   | 'not_the_requester'
   | 'not_an_admin';

@@ -3,6 +3,7 @@
  * `config/`; evaluated here without I/O. Membership of dynamic sets (a Slack user group, the requester's
  * manager) is resolved by the caller at decision time and passed in as facts.
  */
+import type { RequestTarget } from './request.ts';
 
 export const REQUEST_KINDS = ['group.add', 'group.remove', 'key.rotate', 'mfa.reset'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -124,18 +125,47 @@ export interface IdentityPolicy {
   providers: Readonly<Record<string, IdentityRule>>;
   /** Slack user id → provider instance id → provider principal. Consulted first under every rule. */
   map: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Email domains (lower case) whose addresses may name provider accounts. Required for
+   * `email-local-part` — otherwise alice@partner.example would become the provider user alice — and,
+   * when set, enforced for `email` too.
+   */
+  domains?: readonly string[];
 }
 
-export type PrincipalResult = { ok: true; principal: string } | { ok: false; message: string };
+export type PrincipalResult = ({ ok: true } & RequestTarget) | { ok: false; message: string };
+
+/**
+ * The provider account a request by `requester` for `item` acts on: the item's service principal, or
+ * the requester's own account under the identity rules.
+ */
+export function targetFor(identity: IdentityPolicy, item: CatalogItem, requester: string, email: string | undefined): PrincipalResult {
+  if (item.kind === 'key.rotate' && item.principal !== undefined) return { ok: true, principal: item.principal, rule: 'service' };
+  return principalFor(identity, item.provider, requester, email);
+}
 
 /** The provider principal of a Slack user, from the policy's identity rules and the user's profile email. */
 export function principalFor(identity: IdentityPolicy, provider: string, slackUser: string, email: string | undefined): PrincipalResult {
   const mapped = identity.map[slackUser]?.[provider];
-  if (mapped) return { ok: true, principal: mapped };
+  if (mapped) return { ok: true, principal: mapped, rule: 'map' };
   const rule = identity.providers[provider] ?? identity.default;
   if (rule === 'map') return { ok: false, message: `No ${provider} account is mapped to you in the policy's identity map.` };
   if (!email) return { ok: false, message: `Your Slack profile has no email, so your ${provider} account cannot be found.` };
-  if (rule === 'email') return { ok: true, principal: email };
-  const local = email.split('@')[0] ?? '';
-  return local ? { ok: true, principal: local } : { ok: false, message: `Your email ${email} has no local part.` };
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : '';
+  const domain = email.slice(at + 1).toLowerCase();
+  if (!local || !domain) return { ok: false, message: `Your Slack email ${email} is not an address your ${provider} account can be found by.` };
+  const domains = identity.domains ?? [];
+  if (rule === 'email-local-part' && domains.length === 0) {
+    return { ok: false, message: `The policy names no email domains for ${provider}'s email-local-part rule, so no ${provider} account can be derived from an email.` };
+  }
+  // A guest, a Slack Connect partner or a second domain must not borrow the account of a namesake.
+  if (domains.length > 0 && !domains.includes(domain)) {
+    return {
+      ok: false,
+      message: `Your Slack email ${email} is not in ${domains.join(', ')}, so it does not name a ${provider} account. Ask an IAM admin to map your account in the policy's identity map.`,
+    };
+  }
+  const exact = `${local}@${domain}`;
+  return rule === 'email' ? { ok: true, principal: exact, rule, email: exact } : { ok: true, principal: local, rule, email: exact };
 }

@@ -1,5 +1,5 @@
 /** A request and its states (DESIGN.md §2). Times are epoch milliseconds. */
-import type { RequestKind } from './policy.ts';
+import type { IdentityRule, RequestKind } from './policy.ts';
 
 export type Operation =
   /** `extends`: the id of an active grant whose end this request moves later, instead of a grant of its own. */
@@ -139,12 +139,26 @@ export interface Request {
   submissionKey?: string;
   createdAt: number;
   updatedAt: number;
+  /** The provider account it acts on, fixed at submission. Absent on requests stored by earlier releases. */
+  target?: RequestTarget;
   /** Approval stages, copied from the catalog item at submission. */
   stages: readonly { set: string; quorum: number }[];
   /** Copied from the catalog item: one person may approve several stages (otherwise at most one). */
   sameApproverAcrossStages?: boolean;
   approvals: readonly Approval[];
   status: Status;
+}
+
+/**
+ * The exact provider principal a request touches, and how it was found: approvers see this, and the
+ * executor acts on this account — not on whatever the requester's email says later.
+ */
+export interface RequestTarget {
+  principal: string;
+  /** `service`: the catalog item names a service principal (a key rotation of a CI key). */
+  rule: IdentityRule | 'service';
+  /** The requester's Slack email it was derived from (email rules). */
+  email?: string;
 }
 
 export function kindOf(request: Request): RequestKind {

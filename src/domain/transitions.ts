@@ -6,7 +6,7 @@
 import { failure, type WorkflowError } from './errors.ts';
 import { formatRef } from './ids.ts';
 import type { CatalogItem, RequestSettings } from './policy.ts';
-import type { FailureInfo, Operation, Outcome, Request, RevokeTrigger, Rotation, State, Status } from './request.ts';
+import type { FailureInfo, Operation, Outcome, Request, RequestTarget, RevokeTrigger, Rotation, State, Status } from './request.ts';
 import { err, ok, type Result } from './result.ts';
 import { formatDuration } from './duration.ts';
 
@@ -58,6 +58,8 @@ export interface SubmitInput {
   reason: string;
   durationMs?: number;
   submissionKey?: string;
+  /** The provider account it will act on (resolved by the caller from the identity rules). */
+  target?: RequestTarget;
   now: number;
   settings: RequestSettings;
 }
@@ -93,6 +95,7 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
     requester: input.requester,
     reason,
     ...(input.submissionKey ? { submissionKey: input.submissionKey } : {}),
+    ...(input.target ? { target: input.target } : {}),
     createdAt: now,
     updatedAt: now,
     stages: item.stages.map((s) => ({ set: s.set, quorum: s.quorum })),

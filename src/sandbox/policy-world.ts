@@ -1,8 +1,8 @@
 /**
  * `iam-bot sandbox --policy FILE`: a policy author's own file run against the simulators. Each provider
  * is pointed at the simulator of its type; the groups, tokens, applications and people the file names
- * are created there (best effort), and every Slack user it names joins the simulated workspace with a
- * sandbox email and matching provider accounts. The page lists what was created.
+ * are created there (best effort), and every Slack user it names joins the simulated workspace with an
+ * email (in the policy's first identity domain, if it names any) and matching provider accounts. The page lists what was created.
  */
 import { parse, stringify } from 'yaml';
 import { parsePolicy } from '../config/load-policy.ts';
@@ -40,9 +40,11 @@ export function adoptPolicy(world: World, file: string, original: string): Adopt
     }
   }
   const personas: Persona[] = [];
+  // Emails in a domain the identity rules accept, so the people can request what the file offers.
+  const domain = policy.identity.domains?.[0] ?? 'sandbox.example';
   for (const id of users) {
     const name = id === SANDBOX_REQUESTER ? 'requester' : id.toLowerCase().replace(/^u0?/, 'user-');
-    const email = `${name}@sandbox.example`;
+    const email = `${name}@${domain}`;
     if (!world.slack.workspace.user(id)) world.slack.workspace.addUser({ id, name, realName: name, email });
     const role = id === SANDBOX_REQUESTER ? 'sandbox requester' : rolesOf(policy, id);
     personas.push({ id, name, realName: world.slack.workspace.user(id)?.real_name ?? name, role });
@@ -52,15 +54,15 @@ export function adoptPolicy(world: World, file: string, original: string): Adopt
     const members = [1, 2].map((n) => {
       const id = `U0${group.replace(/[^A-Z0-9]/gi, '').toUpperCase()}${n}`;
       const name = `${group.toLowerCase()}-member-${n}`;
-      world.slack.workspace.addUser({ id, name, realName: name, email: `${name}@sandbox.example` });
-      createAccounts(world, policy, id, `${name}@sandbox.example`);
+      world.slack.workspace.addUser({ id, name, realName: name, email: `${name}@${domain}` });
+      createAccounts(world, policy, id, `${name}@${domain}`);
       personas.push({ id, name, realName: name, role: `member of user group ${group}` });
       return id;
     });
     world.slack.workspace.addUsergroup(group, members);
     notes.push(`Slack user group ${group} has two sandbox members.`);
   }
-  notes.push(`${users.size} Slack users from the policy joined the workspace with @sandbox.example emails and provider accounts.`);
+  notes.push(`${users.size} Slack users from the policy joined the workspace with @${domain} emails and provider accounts.`);
   notes.push(...createCatalogTargets(world, policy));
   if (policy.audit.channel && !world.slack.workspace.directory.channel(policy.audit.channel)) world.slack.workspace.addChannel(policy.audit.channel, 'iam-audit', { botMember: true });
   for (const item of policy.catalog) if (item.channel && !world.slack.workspace.directory.channel(item.channel)) world.slack.workspace.addChannel(item.channel, item.channel.toLowerCase(), { botMember: true });

@@ -118,6 +118,7 @@ identity:
   providers:
     osc: email-local-part
     jcs: email-local-part
+  domains: [example.com]
 directory:
   managers:
     ${alice.id}: ${bob.id}

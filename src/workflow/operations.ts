@@ -22,6 +22,8 @@ export async function targetOf(request: Request, provider: Provider, ctx: Operat
   if (request.operation.kind === 'key.rotate' && request.operation.principal) {
     return provider.resolvePrincipal(request.operation.principal, 'service');
   }
+  // The account the approvers saw; only a request stored before targets were recorded derives it now.
+  if (request.target) return provider.resolvePrincipal(request.target.principal);
   const identity = principalFor(ctx.policy.identity, request.provider, request.requester, await ctx.directory.emailOf(request.requester));
   if (!identity.ok) throw new ProviderError('not_found', identity.message);
   return provider.resolvePrincipal(identity.principal);

@@ -12,6 +12,11 @@ export class People {
     private readonly directory: Directory,
   ) {}
 
+  /** The email on the person's Slack profile, asked fresh: it decides which provider account a request touches. */
+  emailOf(user: string): Promise<string | undefined> {
+    return this.directory.emailOf(user);
+  }
+
   async managerOf(user: string): Promise<string | undefined> {
     return this.policy.managers[user] ?? (await this.directory.managerOf(user));
   }

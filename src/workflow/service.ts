@@ -10,7 +10,7 @@ import { formatDuration, parseDuration } from '../domain/duration.ts';
 import { SubmissionLimit } from './submission-limit.ts';
 import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
-import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
+import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import { submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
@@ -84,12 +84,17 @@ export class WorkflowService {
         throw new WorkflowFailure(failure('invalid_input', `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`));
       }
     }
+    const requesterAllowed = await this.people.mayRequest(item, command.requester);
+    // Fixed now, shown to the approvers, and the account the executor acts on.
+    const target = targetFor(this.policy.identity, item, command.requester, item.principal ? undefined : await this.people.emailOf(command.requester));
+    if (requesterAllowed && !target.ok) throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
     const input = {
       id: this.newId(),
       number: this.store.reserveNumber(),
       item,
       requester: command.requester,
-      requesterAllowed: await this.people.mayRequest(item, command.requester),
+      requesterAllowed,
+      ...(target.ok ? { target: { principal: target.principal, rule: target.rule, ...(target.email ? { email: target.email } : {}) } } : {}),
       reason: command.reason,
       now,
       settings: this.policy.requests,
@@ -104,6 +109,7 @@ export class WorkflowService {
     const request = created.value;
     this.#limit.record(command.requester, now);
     const details: Record<string, unknown> = { item: item.id, kind: item.kind, provider: item.provider, reason: request.reason };
+    if (request.target) details.target = request.target;
     if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove') details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;
     if (command.extends) details.extends = command.extends;

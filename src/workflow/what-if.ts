@@ -3,7 +3,7 @@
  * what the provider would be asked to do — resolved from the policy and the directory, executing
  * nothing. The sandbox's policy-author view shows it; nothing here knows Slack or a provider's wire.
  */
-import { findItem, principalFor, type CatalogItem, type PrincipalResult, type Policy, type RequestKind } from '../domain/policy.ts';
+import { findItem, targetFor, type CatalogItem, type PrincipalResult, type Policy, type RequestKind } from '../domain/policy.ts';
 import type { People } from './people.ts';
 import type { Directory } from './ports.ts';
 
@@ -56,9 +56,7 @@ export async function explainRequest(
   const requestRule = !item.requesters
     ? 'Anyone in the workspace may request this item.'
     : `Only members of ${item.requesters.join(', ')} may request it; ${person} ${mayRequest ? 'is' : 'is not'} one.`;
-  const principal: PrincipalResult = item.principal
-    ? { ok: true, principal: item.principal }
-    : principalFor(policy.identity, item.provider, person, await directory.emailOf(person));
+  const principal: PrincipalResult = targetFor(policy.identity, item, person, item.principal ? undefined : await directory.emailOf(person));
   const stages: StageExplained[] = [];
   for (const stage of item.stages) stages.push(await explainStage(deps, stage.set, stage.quorum, person));
   const providerType = policy.providers[item.provider] ?? 'unknown';

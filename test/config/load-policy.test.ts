@@ -36,6 +36,7 @@ identity:
   default: email-local-part
   providers: { osc: map }
   map: { U0ALICE: { osc: alice, jcs: alice.j } }
+  domains: [Example.com, corp.example.com]
 directory:
   managers: { U0ALICE: U0BOB }
   managerField: Xf0MGR
@@ -107,7 +108,7 @@ describe('parsePolicy: a valid file', () => {
       ],
       requests: { ...DEFAULT_REQUEST_SETTINGS, pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300 },
       grants: DEFAULT_GRANT_SETTINGS,
-      identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } } },
+      identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } }, domains: ['example.com', 'corp.example.com'] },
       managers: { U0ALICE: 'U0BOB' },
       managerField: 'Xf0MGR',
       audit: { channel: 'C0AUDIT' },

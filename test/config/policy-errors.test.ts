@@ -183,6 +183,17 @@ describe('policy problems: cross-references', () => {
     ]);
   });
 
+  it('an email-local-part rule needs identity.domains, at the rule; domains are email domains', () => {
+    expect(problems(policy({}, ['identity:', '  default: email-local-part', '  providers: { cf: email-local-part }']))).toEqual([
+      'policy.yml:19:12: identity.default: email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])',
+      'policy.yml:20:20: identity.providers.cf: email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])',
+    ]);
+    expect(parsePolicy(policy({}, ['identity:', '  providers: { cf: email-local-part }', '  domains: [Example.COM]']), 'policy.yml', ENV).policy.identity.domains).toEqual(['example.com']);
+    expect(problems(policy({}, ['identity:', '  domains: ["@example.com"]']))).toEqual([
+      'policy.yml:19:13: identity.domains[0]: expected an email domain like example.com (no @)',
+    ]);
+  });
+
   it('an approver set needs a rule; the catalog needs an item', () => {
     expect(problems(policy({ 10: '    manager: false' }))).toEqual(['policy.yml:10:5: approvers.boss: needs at least one rule: users, usergroup(s) or manager: true']);
     expect(problems(policy({ 12: '  []', 13: null, 14: null, 15: null, 16: null, 17: null }))).toEqual(['policy.yml:12:3: catalog: needs at least one item']);

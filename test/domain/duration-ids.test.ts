@@ -35,13 +35,33 @@ describe('request references', () => {
 });
 
 describe('identity', () => {
-  const identity = { default: 'email' as const, providers: { osc: 'email-local-part' as const, jcs: 'map' as const }, map: { U1: { jcs: 'alice' } } };
-  it('maps a Slack user to a provider principal by rule', () => {
-    expect(principalFor(identity, 'cf', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice@example.com' });
-    expect(principalFor(identity, 'osc', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice' });
-    expect(principalFor(identity, 'jcs', 'U1', undefined)).toEqual({ ok: true, principal: 'alice' });
+  const identity = {
+    default: 'email' as const,
+    providers: { osc: 'email-local-part' as const, jcs: 'map' as const },
+    map: { U1: { jcs: 'alice' } },
+    domains: ['example.com'],
+  };
+  it('maps a Slack user to a provider principal by rule, saying which rule and which email', () => {
+    expect(principalFor(identity, 'cf', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice@example.com', rule: 'email', email: 'alice@example.com' });
+    expect(principalFor(identity, 'osc', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice', rule: 'email-local-part', email: 'alice@example.com' });
+    expect(principalFor(identity, 'jcs', 'U1', undefined)).toEqual({ ok: true, principal: 'alice', rule: 'map' });
     expect(principalFor(identity, 'jcs', 'U2', 'bob@example.com').ok).toBe(false);
     expect(principalFor(identity, 'cf', 'U2', undefined).ok).toBe(false);
+  });
+
+  it('derives nothing from an email outside the named domains; the domain compares case-insensitively', () => {
+    for (const provider of ['cf', 'osc']) {
+      expect(principalFor(identity, provider, 'U9', 'alice@partner.example')).toMatchObject({ ok: false, message: expect.stringContaining('alice@partner.example is not in example.com') });
+      expect(principalFor(identity, provider, 'U9', 'alice@example.com.evil.example').ok).toBe(false);
+    }
+    expect(principalFor(identity, 'cf', 'U1', 'Alice@EXAMPLE.com')).toMatchObject({ ok: true, principal: 'Alice@example.com' });
+    expect(principalFor(identity, 'osc', 'U1', 'a@b@example.com')).toMatchObject({ ok: true, principal: 'a@b' });
+  });
+
+  it('refuses email-local-part when the policy names no domains', () => {
+    const { domains: _none, ...withoutDomains } = identity;
+    expect(principalFor(withoutDomains, 'osc', 'U1', 'alice@example.com').ok).toBe(false);
+    expect(principalFor(withoutDomains, 'cf', 'U1', 'alice@partner.example')).toMatchObject({ ok: true, principal: 'alice@partner.example' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
-import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, auditThread, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -73,6 +73,34 @@ describe('decisions', () => {
       await legacy(erin.id);
       await e.bot.idle();
       expect((await stageOf('REQ-0001')).state).toBe('completed');
+    });
+  });
+
+  describe('identity: the exact provider account a request touches', () => {
+    it('a partner whose email shares its local part with a member is refused on the form, and nothing is created', async () => {
+      e = await startE2E();
+      // A guest or Slack Connect partner: same local part as Alice, another domain.
+      e.world.slack.workspace.addUser({ id: 'U0MALLORY', name: 'alice-partner', realName: 'Alice Partner', email: 'alice@partner.example' });
+      const result = await requestThroughModal(e, 'U0MALLORY', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+      expect(result.outcome).toBe('errors');
+      expect(result.errors?.item).toBe(
+        "Your Slack email alice@partner.example is not in example.com, so it does not name a jcs account. Ask an IAM admin to map your account in the policy's identity map.",
+      );
+      await e.bot.idle();
+      expect(await e.bot.services.store.list()).toEqual([]);
+      expect(e.world.slack.calls.filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+      expect(e.world.jcs.state.mfaDeviceOf(alice.name)?.enabled).toBe(true);
+    });
+
+    it('approval messages and the audit thread show the provider account and the Slack email it came from', async () => {
+      e = await startE2E();
+      await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'new phone' });
+      const shown = 'Acts on jcs account *alice* (from Slack email alice@example.com)';
+      for (const lead of [carol.id, dave.id]) expect(JSON.stringify(e.world.slack.workspace.dmWith(lead).at(-1)?.blocks)).toContain(shown);
+      const thread = auditThread(e, 'REQ-0001');
+      expect(thread.root).toContain(shown);
+      expect(thread.replies[0]).toContain(shown);
+      expect((await e.bot.services.service.find('REQ-0001')).target).toEqual({ principal: 'alice', rule: 'email-local-part', email: 'alice@example.com' });
     });
   });
 

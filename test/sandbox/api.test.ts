@@ -93,6 +93,7 @@ describe('the sandbox API', () => {
     expect(submitted.json.outcome).toBe('closed');
     await post('click', await button('U0456BOB', 'iam_approve'));
     const group = (await state(alice)).providers.find((p) => p.name === 'Scaleway')?.groups.find((g) => g.name.startsWith('c0ffee00'));
-    expect(group?.members).toEqual(['user-123alice@sandbox.example']);
+    // The example policy names example.com as its identity domain: the sandbox people get addresses there.
+    expect(group?.members).toEqual(['user-123alice@example.com']);
   });
 });

@@ -12,6 +12,7 @@ providers:
 identity:
   default: email
   providers: { osc: email-local-part }
+  domains: [example.com]
 directory:
   managers: { U0ALICE: U0BOB, U0BOB: U0CAROL }
 approvers:

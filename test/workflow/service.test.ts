@@ -151,6 +151,17 @@ describe('workflow', () => {
     expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'not_found' } });
   });
 
+  it('acts on the account the approvers saw, even when the requester changes their Slack email after submitting', async () => {
+    h = await createHarness();
+    const request = await submitGroup({ duration: '1h' });
+    expect(request.target).toEqual({ principal: 'alice@example.com', rule: 'email', email: 'alice@example.com' });
+    h.directory.emails.set('U_ALICE', 'someone-else@example.com');
+    await h.service.approve('U_BOB', request.ref);
+    await h.settle();
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { summary: 'added alice@example.com to admins' } });
+    expect(h.audit.records.find((r) => r.event === 'request.submitted')?.details.target).toEqual(request.target);
+  });
+
   it('revokes a timed grant when it ends, not before', async () => {
     h = await createHarness();
     const request = await submitGroup({ duration: '1h' });
@@ -193,6 +204,7 @@ describe('workflow', () => {
     await submitGroup();
     expect(await refusal(submitGroup())).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('2 requests in the last 1m') });
     expect((await h.store.list()).length).toBe(2);
+    h.directory.emails.set('U_DAVE', 'dave@example.com');
     await h.service.submit({ requester: 'U_DAVE', itemId: 'cf-admins', reason: 'other person', duration: '1h' });
     h.clock.advance(60_000);
     await expect(submitGroup()).resolves.toMatchObject({ status: { state: 'pending' } });
@@ -220,6 +232,7 @@ describe('workflow', () => {
     expect((await h.store.list()).length).toBe(1);
     expect(h.audit.records.filter((r) => r.event === 'request.submitted')).toHaveLength(1);
     // The same form id from another person is another person's form.
+    h.directory.emails.set('U_DAVE', 'dave@example.com');
     expect((await h.service.submit({ ...command, requester: 'U_DAVE' })).ref).not.toBe(first.ref);
   });
 

@@ -3,7 +3,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { escape, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel } from './format.ts';
+import { escape, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel, targetLine } from './format.ts';
 
 export function auditRoot(request: Request, item: CatalogItem | undefined): Message {
   const outcome = outcomeLine(request);
@@ -23,7 +23,7 @@ export function auditReply(notice: Notice): string {
   const s = request.status;
   switch (notice.event) {
     case 'request.submitted':
-      return `:inbox_tray: Submitted by ${who}. Waiting for *${request.stages[0]?.set ?? '?'}*${approversLine(notice)}.`;
+      return `:inbox_tray: Submitted by ${who}.${request.target ? ` ${targetLine(request)}.` : ''} Waiting for *${request.stages[0]?.set ?? '?'}*${approversLine(notice)}.`;
     case 'request.approval_recorded':
       return `:ballot_box_with_check: Approved by ${who}; more approvals needed.`;
     case 'request.stage_passed':

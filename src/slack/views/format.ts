@@ -93,8 +93,18 @@ export function headline(request: Request, item: CatalogItem | undefined): strin
 }
 
 /** The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit thread. */
+/** The exact provider account a request touches and where that came from, so approvers see what they approve. */
+export function targetLine(request: Request): string | undefined {
+  const t = request.target;
+  if (!t) return undefined;
+  const from = t.rule === 'service' ? 'a service principal' : t.rule === 'map' ? "from the policy's identity map" : `from Slack email ${escape(t.email ?? '?')}`;
+  return `Acts on ${escape(request.provider)} account *${escape(t.principal)}* (${from})`;
+}
+
 export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {
   const lines = [headline(request, item), `${mention(request.requester)} asks to ${describeOperation(request, item, audit)}.`];
+  const target = targetLine(request);
+  if (target) lines.push(target);
   if (request.reason) lines.push(`>${escape(request.reason).replace(/\n/g, '\n>')}`);
   return truncate(lines.join('\n'), LIMITS.sectionText);
 }

@@ -62,6 +62,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const clock = options.clock ?? systemClock;
   // The store takes the directory lock; the audit log is opened only once the lock is held.
   const store = await LowdbStore.open({ dataDir: options.dataDir, ...(options.world ? { world: options.world } : {}) });
+  for (const note of store.notes) options.log.warn(note);
   let auditLog: AuditLog | undefined;
   try {
     auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);

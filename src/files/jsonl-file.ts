@@ -1,11 +1,13 @@
 /**
- * Append-only JSON-lines files. A crash mid-append can leave a torn last line (no trailing newline); it
- * was never acknowledged, so it is cut off when the file is opened. Anything else that does not parse is
- * damage, reported with file:line and never repaired.
+ * Append-only JSON-lines files. A crash mid-append can leave a last line without its newline. If that line
+ * is a whole record it is data, and gets its newline back; otherwise it was never acknowledged, and is
+ * moved to a side file next to the log (never deleted) before being cut off. Anything else that does
+ * not parse is damage, reported with file:line and never repaired.
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import writeFileAtomic from 'write-file-atomic';
 import { readTail } from './tail.ts';
 
 export interface JsonlLine {
@@ -16,16 +18,37 @@ export interface JsonlLine {
   text: string;
 }
 
-/** Opens (creating) a JSON-lines file for appending, first cutting off a torn last line. */
-export async function openJsonl(file: string): Promise<{ handle: FileHandle; size: number }> {
+export interface OpenedJsonl {
+  handle: FileHandle;
+  size: number;
+  /** What opening repaired, for the operator: one sentence each. */
+  notes: string[];
+}
+
+/**
+ * Opens (creating) a JSON-lines file for appending. A last line without its newline is kept when
+ * `isRecord` accepts it, else moved aside to `<file>.torn-<ms>`.
+ */
+export async function openJsonl(file: string, isRecord: (text: string) => boolean): Promise<OpenedJsonl> {
   const handle = await open(file, 'a+', 0o600);
-  const { size } = await handle.stat();
-  const { completeEnd } = await readTail(handle, size);
-  if (completeEnd < size) {
+  try {
+    const { size } = await handle.stat();
+    const { completeEnd } = await readTail(handle, size);
+    if (completeEnd === size) return { handle, size, notes: [] };
+    const torn = await readAt(handle, completeEnd, size - completeEnd);
+    if (isRecord(torn)) {
+      await appendLines(handle, ['']);
+      return { handle, size: size + 1, notes: [`${file}: the last record had lost its newline; it was kept and the newline restored.`] };
+    }
+    const side = `${file}.torn-${Date.now()}`;
+    await writeFileAtomic(side, torn, { mode: 0o600, fsync: true });
     await handle.truncate(completeEnd);
     await handle.sync();
+    return { handle, size: completeEnd, notes: [`${file}: its last line (${size - completeEnd} bytes) was not a whole record, left by an interrupted write; it was moved to ${side}.`] };
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
-  return { handle, size: completeEnd };
 }
 
 /** Every complete line up to `end`, with its byte offset. */

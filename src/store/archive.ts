@@ -27,11 +27,13 @@ export class Archive {
   private constructor(
     private readonly handle: FileHandle,
     private size: number,
+    /** What opening repaired (a record's lost newline, a torn line moved aside). */
+    readonly notes: readonly string[],
   ) {}
 
   static async open(file: string): Promise<Archive> {
-    const { handle, size } = await openJsonl(file);
-    const archive = new Archive(handle, size);
+    const { handle, size, notes } = await openJsonl(file, (text) => asRecord(text) !== undefined);
+    const archive = new Archive(handle, size, notes);
     try {
       for await (const line of readJsonlLines(file, size)) {
         archive.#index(parseRecord(file, line.line, line.text), line.offset, line.length);
@@ -100,14 +102,21 @@ function submissionIndexKey(requester: string, submissionKey: string): string {
   return `${requester} ${submissionKey}`;
 }
 
-function parseRecord(file: string, line: number, text: string): Request {
+/** The request a line holds, or undefined when it is not one. */
+export function asRecord(text: string): Request | undefined {
   try {
-    const value = JSON.parse(text) as Partial<Request>;
-    if (typeof value.id === 'string' && typeof value.number === 'number' && typeof value.version === 'number' && value.status) {
+    const value = JSON.parse(text) as Partial<Request> | null;
+    if (typeof value?.id === 'string' && typeof value.number === 'number' && typeof value.version === 'number' && value.status) {
       return value as Request;
     }
   } catch {
-    // reported below
+    // not JSON
   }
+  return undefined;
+}
+
+function parseRecord(file: string, line: number, text: string): Request {
+  const record = asRecord(text);
+  if (record) return record;
   throw new StoreOpenError(`${file}:${line}: not a request record. The archive is damaged; iam-bot will not change it: restore it from a backup.`);
 }

@@ -31,6 +31,9 @@ export class LowdbStore implements Store {
   #notices: Notice[];
   #auditHead: AuditHead | undefined;
 
+  /** What opening repaired, for the operator (logged at start). */
+  readonly notes: readonly string[];
+
   private constructor(
     private readonly db: Low<StateDocument>,
     private readonly archive: Archive,
@@ -41,6 +44,7 @@ export class LowdbStore implements Store {
     this.#outbox = doc.outbox;
     this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
+    this.notes = archive.notes;
     for (const request of doc.open) {
       // A closed request still here was committed, then the process stopped before (or after) archiving it.
       const archived = archive.entry(request.id);

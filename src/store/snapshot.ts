@@ -6,7 +6,8 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditHead } from '../domain/audit-event.ts';
 import type { Request } from '../domain/request.ts';
-import { readJsonlLines } from '../files/jsonl-file.ts';
+import { readAt, readJsonlLines } from '../files/jsonl-file.ts';
+import { asRecord } from './archive.ts';
 import { readTail } from '../files/tail.ts';
 import { isCode } from './lock.ts';
 import { StoreOpenError } from './port.ts';
@@ -21,14 +22,13 @@ export async function readSnapshot(dataDir: string): Promise<Snapshot> {
   const doc = await readState(join(dataDir, 'state.json'));
   const byId = new Map<string, Request>();
   const archive = join(dataDir, 'archive.jsonl');
-  for await (const line of readJsonlLines(archive, await completeSize(archive))) {
-    try {
-      const request = JSON.parse(line.text) as Request;
-      byId.set(request.id, request);
-    } catch {
-      throw new StoreOpenError(`${archive}:${line.line}: not a request record.`);
-    }
+  const { completeEnd, lastRecord } = await readEnd(archive);
+  for await (const line of readJsonlLines(archive, completeEnd)) {
+    const request = asRecord(line.text);
+    if (!request) throw new StoreOpenError(`${archive}:${line.line}: not a request record.`);
+    byId.set(request.id, request);
   }
+  if (lastRecord) byId.set(lastRecord.id, lastRecord);
   for (const request of doc.open) {
     const archived = byId.get(request.id);
     if (!archived || archived.version < request.version) byId.set(request.id, request);
@@ -48,17 +48,23 @@ async function readState(file: string): Promise<StateDocument> {
   }
 }
 
-/** Bytes of complete lines: a torn line being appended right now is not read. */
-async function completeSize(file: string): Promise<number> {
+/**
+ * Bytes of complete lines, and a last line without its newline when it is a whole record (the bot keeps
+ * those); a torn line, perhaps being appended right now, is not read.
+ */
+async function readEnd(file: string): Promise<{ completeEnd: number; lastRecord?: Request }> {
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return 0;
+    if (isCode(error, 'ENOENT')) return { completeEnd: 0 };
     throw error;
   }
   try {
-    return (await readTail(handle, (await handle.stat()).size)).completeEnd;
+    const { size } = await handle.stat();
+    const { completeEnd } = await readTail(handle, size);
+    const lastRecord = completeEnd < size ? asRecord(await readAt(handle, completeEnd, size - completeEnd)) : undefined;
+    return lastRecord ? { completeEnd, lastRecord } : { completeEnd };
   } finally {
     await handle.close();
   }

@@ -169,7 +169,7 @@ describe('LowdbStore', () => {
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 
-  it('drops a torn last archive line but stops on damage inside the archive', async () => {
+  it('sets a torn last archive line aside but stops on damage inside the archive', async () => {
     const s = await openStore();
     const request = makeRequest(s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });

@@ -85,18 +85,18 @@ describe('Cloudflare conformance with the official SDK', () => {
   });
 
   it('list groups: the SDK auto-paginates to the empty page, the adapter stops one request earlier', async () => {
-    for (let i = 0; i < 120; i++) sim.state.addGroup(`team-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < 1200; i++) sim.state.addGroup(`team-${String(i).padStart(4, '0')}`);
     sim.state.addGroup('unrelated');
     let names: string[] = [];
     const bySdk = await recorded(async () => {
-      const groups = await drain(sdk.iam.userGroups.list({ account_id: sim.accountId, fuzzyName: 'team', page: 1, per_page: 50 }));
+      const groups = await drain(sdk.iam.userGroups.list({ account_id: sim.accountId, fuzzyName: 'team', page: 1, per_page: 500 }));
       names = groups.map((g) => g.name);
     });
-    expect(names).toHaveLength(120);
+    expect(names).toHaveLength(1200);
     const byAdapter = await recorded(async () => {
       expect((await provider.listGroups('team')).map((g) => g.name)).toEqual(names);
     });
-    // 50 + 50 + 20 items; the SDK then reads page 4, which the simulator answers with [].
+    // 500 + 500 + 200 items; the SDK then reads page 4, which the simulator answers with [].
     expect(bySdk.map((r) => r.query.find(([k]) => k === 'page')?.[1])).toEqual(['1', '2', '3', '4']);
     expect(byAdapter).toEqual(bySdk.slice(0, 3));
   });
@@ -113,5 +113,24 @@ describe('Cloudflare conformance with the official SDK', () => {
     expect(ci.rolls).toBe(2);
     expect(byAdapter).toEqual(bySdk);
     expect(bySdk[0]).toMatchObject({ method: 'PUT', path: `/accounts/${sim.accountId}/tokens/${ci.id}/value`, body: undefined });
+  });
+
+  it('current scannable tokens (cfat_…) authenticate the SDK and the adapter, before and after a roll', async () => {
+    const scannable = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+    expect(sim.credentials.token).toMatch(scannable);
+    const group = sim.state.addGroup('admins');
+    const rolled = await sdk.accounts.tokens.value.update(sim.credentials.tokenId, { account_id: sim.accountId });
+    expect(rolled).toMatch(scannable);
+    const after = new Cloudflare({ apiToken: rolled, baseURL: sim.url, maxRetries: 0 });
+    expect((await drain(after.iam.userGroups.list({ account_id: sim.accountId }))).map((g) => g.id)).toEqual([group.id]);
+    const adapter = createCloudflareProvider(
+      { type: 'cloudflare', id: 'cf-rolled', timeoutMs: 2_000, maxAttempts: 1, accountId: sim.accountId, token: new Secret(rolled), baseUrl: sim.url },
+      { log: createLogger({ level: 'silent' }), sleep: async () => {} },
+    );
+    try {
+      expect(await adapter.listGroups()).toEqual([{ id: group.id, name: 'admins' }]);
+    } finally {
+      await adapter.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ export class CloudflareProvider implements Provider {
   async listGroups(search = ''): Promise<GroupRef[]> {
     const query: Record<string, string> = search ? { fuzzyName: search } : {};
     const groups: GroupRef[] = [];
-    for await (const group of this.#api.list(this.#api.path('iam', 'user_groups'), query, userGroupSchema, 'list user groups')) groups.push(group);
+    for await (const group of this.#api.list('userGroups', this.#api.path('iam', 'user_groups'), query, userGroupSchema, 'list user groups')) groups.push(group);
     return groups;
   }
 
@@ -151,7 +151,7 @@ export class CloudflareProvider implements Provider {
 
   /** The members of a user group as `#resolveMember` names people (membership id, email), read page by page. */
   #groupMembers(group: string): AsyncGenerator<PrincipalRef> {
-    return this.#api.list(this.#membersPath(group), {}, groupMemberRefSchema, `list the members of user group ${group}`);
+    return this.#api.list('userGroupMembers', this.#membersPath(group), {}, groupMemberRefSchema, `list the members of user group ${group}`);
   }
 
   #readToken(id: string, action: string): Promise<Answer<TokenInfo>> {
@@ -186,7 +186,7 @@ export class CloudflareProvider implements Provider {
   async #resolveMember(identity: string): Promise<PrincipalRef> {
     const wanted = identity.toLowerCase();
     // No email filter exists: page through the members in email order and match here.
-    const members = this.#api.list(this.#api.path('members'), { order: 'user.email' }, accountMemberSchema, 'list account members');
+    const members = this.#api.list('accountMembers', this.#api.path('members'), { order: 'user.email' }, accountMemberSchema, 'list account members');
     for await (const member of members) if (member.id === identity || member.name.toLowerCase() === wanted) return member;
     throw new ProviderError('not_found', `No member of the Cloudflare account has the email or membership id ${identity}.`);
   }
@@ -201,7 +201,7 @@ export class CloudflareProvider implements Provider {
       }
     }
     const matches: PrincipalRef[] = [];
-    for await (const token of this.#api.list(this.#api.path('tokens'), {}, tokenSchema, 'list account API tokens')) {
+    for await (const token of this.#api.list('accountTokens', this.#api.path('tokens'), {}, tokenSchema, 'list account API tokens')) {
       if (token.principal.id === identity || token.principal.name === identity) matches.push(token.principal);
     }
     const [only, ...others] = matches;

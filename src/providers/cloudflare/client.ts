@@ -13,8 +13,19 @@ import { ProviderError } from '../port.ts';
 import { cloudflareError, rayOf } from './errors.ts';
 import { envelopeSchema, type ResultInfo } from './wire.ts';
 
-/** The largest page `/accounts/{a}/members` accepts (5..50); used for every list so pages are few. */
-export const PER_PAGE = 50;
+/**
+ * The largest page each list accepts, so pages are few against the 1200-requests-per-5-minutes budget.
+ * Each list has its own bounds (Cloudflare's OpenAPI schema, github.com/cloudflare/api-schemas):
+ * account members and tokens 5..50, user groups and their members 1..500.
+ */
+export const PAGE_SIZE = {
+  accountMembers: 50,
+  accountTokens: 50,
+  userGroups: 500,
+  userGroupMembers: 500,
+} as const;
+
+export type ListKind = keyof typeof PAGE_SIZE;
 
 export interface CloudflareCall {
   method: HttpRequest['method'];
@@ -88,12 +99,13 @@ export class CloudflareApi {
    * at a short page or when `page * per_page` reaches `total_count`, so no request is spent on the
    * empty page past the end.
    */
-  async *list<T>(path: string, query: Record<string, string>, item: z.ZodType<T>, action: string): AsyncGenerator<T> {
+  async *list<T>(kind: ListKind, path: string, query: Record<string, string>, item: z.ZodType<T>, action: string): AsyncGenerator<T> {
+    const asked = PAGE_SIZE[kind];
     for (let page = 1; ; page++) {
-      const { result, info } = await this.call({ method: 'GET', path, query: { ...query, page, per_page: PER_PAGE }, idempotent: true, action }, z.array(item));
+      const { result, info } = await this.call({ method: 'GET', path, query: { ...query, page, per_page: asked }, idempotent: true, action }, z.array(item));
       yield* result;
       // The server may use a smaller page than asked for; its own figure decides what "short" means.
-      const perPage = info?.per_page ?? PER_PAGE;
+      const perPage = info?.per_page ?? asked;
       const total = info?.total_count;
       if (result.length < perPage || (total !== undefined && page * perPage >= total)) return;
     }

@@ -7,7 +7,8 @@ import { CODES, fail, rateLimited } from './envelope.ts';
 import type { CloudflareState, SimToken } from './state.ts';
 
 // Cloudflare rejects a header that is not `Bearer` + a token of its alphabet before looking the token up.
-const BEARER = /^Bearer ([A-Za-z0-9_-]{40})$/;
+// No length: legacy values have 40 characters, scannable ones (`cfat_…`) 53 (WIRE.md §2, "Token formats").
+const BEARER = /^Bearer ([A-Za-z0-9_-]+)$/;
 
 export type Authentication = { token: SimToken } | { refusal: SimResponse };
 

@@ -75,11 +75,20 @@ export interface PageBounds {
   default: number;
 }
 
-/** `/accounts/{a}/members` takes 5..50 (default 20); the simulator applies the same to every list. */
-export const PAGE_BOUNDS: PageBounds = { min: 5, max: 50, default: 20 };
+/**
+ * Each list's own `per_page` bounds and default, from Cloudflare's OpenAPI schema
+ * (github.com/cloudflare/api-schemas, openapi.json at c92b9b0f: operations account-members-list-members,
+ * account-api-tokens-list-tokens, account-user-group-list, account-user-group-member-list).
+ */
+export const PAGE_BOUNDS = {
+  accountMembers: { min: 5, max: 50, default: 20 },
+  accountTokens: { min: 5, max: 50, default: 20 },
+  userGroups: { min: 1, max: 500, default: 100 },
+  userGroupMembers: { min: 1, max: 500, default: 100 },
+} as const satisfies Record<string, PageBounds>;
 
-/** `page` and `per_page` from the query, or the refusal of values out of bounds. */
-export function paging(query: URLSearchParams, bounds: PageBounds = PAGE_BOUNDS): Paging | SimResponse {
+/** `page` and `per_page` from the query, or the refusal of values out of the list's bounds. */
+export function paging(query: URLSearchParams, bounds: PageBounds): Paging | SimResponse {
   const page = integer(query.get('page'), 1);
   const perPage = integer(query.get('per_page'), bounds.default);
   if (page === undefined || page < 1) return invalidInput('page must be a positive integer');

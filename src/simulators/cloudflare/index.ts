@@ -7,10 +7,10 @@ import { SimServer } from '../shared/sim-server.ts';
 import { RateLimiter } from './auth.ts';
 import { CODES, fail, rateLimited } from './envelope.ts';
 import { handle } from './routes.ts';
-import { CloudflareState, cloudflareId } from './state.ts';
+import { CloudflareState, cloudflareId, type TokenFormat } from './state.ts';
 
 export { CloudflareState } from './state.ts';
-export type { SimAccountMember, SimToken, SimUserGroup, TokenAccess } from './state.ts';
+export type { SimAccountMember, SimToken, SimUserGroup, TokenAccess, TokenFormat } from './state.ts';
 
 export interface CloudflareSimulatorOptions {
   accountId?: string;
@@ -19,6 +19,8 @@ export interface CloudflareSimulatorOptions {
   rateLimit?: { requests: number; windowMs: number };
   /** Clock for timestamps and the rate limit window. */
   now?: () => number;
+  /** The form of the bot's own token values until they are rolled: new tokens are scannable. */
+  tokenFormat?: TokenFormat;
 }
 
 export interface CloudflareSimulator {
@@ -38,8 +40,9 @@ export const CLOUDFLARE_RATE_LIMIT = { requests: 1200, windowMs: 5 * 60_000 };
 export async function startCloudflareSimulator(options: CloudflareSimulatorOptions = {}): Promise<CloudflareSimulator> {
   const now = options.now ?? Date.now;
   const state = new CloudflareState(options.accountId ?? cloudflareId(), now);
-  const admin = state.addToken('iam-bot', { access: 'write' });
-  const reader = state.addToken('iam-bot read-only', { access: 'read' });
+  const format = options.tokenFormat ?? 'scannable';
+  const admin = state.addToken('iam-bot', { access: 'write', format });
+  const reader = state.addToken('iam-bot read-only', { access: 'read', format });
   const limiter = new RateLimiter(options.rateLimit ?? CLOUDFLARE_RATE_LIMIT, now);
   const server = await SimServer.start((request) => handle(request, state, limiter), {
     port: options.port,

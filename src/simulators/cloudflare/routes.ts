@@ -4,7 +4,7 @@
  */
 import type { SimRequest, SimResponse } from '../shared/sim-server.ts';
 import { authenticate, authenticationError, type RateLimiter } from './auth.ts';
-import { CODES, fail, invalidInput, notFound, ok, pageOf, paging } from './envelope.ts';
+import { CODES, fail, invalidInput, notFound, ok, PAGE_BOUNDS, pageOf, paging } from './envelope.ts';
 import type { CloudflareState, SimAccountMember, SimUserGroup } from './state.ts';
 import { accountMemberView, groupMemberView, membersOf, tokenView, userGroupView } from './views.ts';
 
@@ -75,7 +75,7 @@ function match(method: string, segments: string[]): { route: Route; params: Reco
 // ---- user groups ----------------------------------------------------------------------------------
 
 function listGroups({ state, request }: Context): SimResponse {
-  const page = paging(request.query);
+  const page = paging(request.query, PAGE_BOUNDS.userGroups);
   if (!('page' in page)) return page;
   const { query } = request;
   const id = query.get('id');
@@ -94,7 +94,7 @@ function withGroup({ state, params }: Context, then: (group: SimUserGroup) => Si
 
 function listGroupMembers(context: Context): SimResponse {
   return withGroup(context, (group) => {
-    const page = paging(context.request.query);
+    const page = paging(context.request.query, PAGE_BOUNDS.userGroupMembers);
     if (!('page' in page)) return page;
     const fuzzy = context.request.query.get('fuzzyEmail')?.toLowerCase();
     const members = byEmail(membersOf(context.state, group), context.request.query.get('direction')).filter(
@@ -163,7 +163,7 @@ const MEMBER_ORDER: Record<string, (m: SimAccountMember) => string> = {
 };
 
 function listAccountMembers({ state, request }: Context): SimResponse {
-  const page = paging(request.query);
+  const page = paging(request.query, PAGE_BOUNDS.accountMembers);
   if (!('page' in page)) return page;
   const order = request.query.get('order');
   const key = order === null ? undefined : MEMBER_ORDER[order];
@@ -188,7 +188,7 @@ function byEmail(members: SimAccountMember[], direction: string | null): SimAcco
 // ---- account API tokens ---------------------------------------------------------------------------
 
 function listTokens({ state, request }: Context): SimResponse {
-  const page = paging(request.query);
+  const page = paging(request.query, PAGE_BOUNDS.accountTokens);
   if (!('page' in page)) return page;
   return pageOf([...state.tokens.values()].map(tokenView), page);
 }

@@ -2,7 +2,8 @@
  * The simulated Cloudflare account: members, user groups with their members, and account-owned API
  * tokens (which are also the credentials the simulator accepts). Tests seed and inspect it directly.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
 export interface SimAccountMember {
   /** The membership id: what user groups hold. */
@@ -46,9 +47,21 @@ export function cloudflareId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** 40 characters of the URL-safe alphabet, like Cloudflare's API token values. */
-function tokenValue(): string {
-  return randomBytes(30).toString('base64url');
+/**
+ * How a token value looks (Cloudflare docs, "Token formats",
+ * developers.cloudflare.com/fundamentals/api/get-started/token-formats): every token created or rolled
+ * now is `scannable`, account tokens `cfat_` + 40 characters + a checksum; tokens made before stay
+ * valid in the `legacy` form, 40 characters of the URL-safe alphabet.
+ */
+export type TokenFormat = 'scannable' | 'legacy';
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function tokenValue(format: TokenFormat): string {
+  if (format === 'legacy') return randomBytes(30).toString('base64url');
+  const body = `cfat_${Array.from({ length: 40 }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('')}`;
+  // Cloudflare does not publish its checksum; scanners read 8 lower-case hex digits. CRC-32 gives that shape.
+  return `${body}${crc32(body).toString(16).padStart(8, '0')}`;
 }
 
 export class CloudflareState {
@@ -106,12 +119,13 @@ export class CloudflareState {
     return [...this.#group(groupId).members];
   }
 
-  addToken(name: string, options: { access?: TokenAccess; status?: SimToken['status'] } = {}): SimToken {
+  /** A token made now is scannable; `format: 'legacy'` seeds one made before the change. */
+  addToken(name: string, options: { access?: TokenAccess; status?: SimToken['status']; format?: TokenFormat } = {}): SimToken {
     const at = this.#timestamp();
     const token: SimToken = {
       id: cloudflareId(),
       name,
-      value: tokenValue(),
+      value: tokenValue(options.format ?? 'scannable'),
       status: options.status ?? 'active',
       access: options.access ?? 'none',
       issuedOn: at,
@@ -122,11 +136,11 @@ export class CloudflareState {
     return token;
   }
 
-  /** A new value for the token; the old one stops working at once. */
+  /** A new value for the token, always scannable; the old one stops working at once. */
   roll(tokenId: string): string {
     const token = this.tokens.get(tokenId);
     if (!token) throw new Error(`no token ${tokenId}`);
-    token.value = tokenValue();
+    token.value = tokenValue('scannable');
     token.modifiedOn = this.#timestamp();
     token.rolls++;
     return token.value;

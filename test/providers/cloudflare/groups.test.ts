@@ -14,21 +14,22 @@ const member = (id: string, email: string) => ({ id, name: email });
 
 describe('Cloudflare user groups', () => {
   it('lists every group over several pages, stopping at the short page', async () => {
-    for (let i = 0; i < 120; i++) r.sim.state.addGroup(`group-${String(i).padStart(3, '0')}`);
+    for (let i = 0; i < 1200; i++) r.sim.state.addGroup(`group-${String(i).padStart(4, '0')}`);
     const groups = await r.provider.listGroups();
-    expect(groups).toHaveLength(120);
-    expect(new Set(groups.map((g) => g.id)).size).toBe(120);
-    expect(groups[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'group-000' });
+    expect(groups).toHaveLength(1200);
+    expect(new Set(groups.map((g) => g.id)).size).toBe(1200);
+    expect(groups[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'group-0000' });
+    // The largest page this list takes (1..500 in Cloudflare's schema), not the account members' 50.
     expect(calls(r.sim)).toEqual([
-      'GET /iam/user_groups?page=1&per_page=50',
-      'GET /iam/user_groups?page=2&per_page=50',
-      'GET /iam/user_groups?page=3&per_page=50',
+      'GET /iam/user_groups?page=1&per_page=500',
+      'GET /iam/user_groups?page=2&per_page=500',
+      'GET /iam/user_groups?page=3&per_page=500',
     ]);
   });
 
   it('does not ask for a page past total_count when the last page is full', async () => {
-    for (let i = 0; i < 100; i++) r.sim.state.addGroup(`g${i}`);
-    expect(await r.provider.listGroups()).toHaveLength(100);
+    for (let i = 0; i < 1000; i++) r.sim.state.addGroup(`g${i}`);
+    expect(await r.provider.listGroups()).toHaveLength(1000);
     expect(calls(r.sim)).toHaveLength(2);
   });
 
@@ -38,7 +39,7 @@ describe('Cloudflare user groups', () => {
     r.sim.state.addGroup('billing');
     const groups = await r.provider.listGroups('admin');
     expect(groups.map((g) => g.name)).toEqual(['Prod Admins', 'staging-admins']);
-    expect(calls(r.sim)).toEqual(['GET /iam/user_groups?fuzzyName=admin&page=1&per_page=50']);
+    expect(calls(r.sim)).toEqual(['GET /iam/user_groups?fuzzyName=admin&page=1&per_page=500']);
   });
 
   it('adds a member with a bare JSON array of account membership ids, and reads it back', async () => {
@@ -79,11 +80,11 @@ describe('Cloudflare user groups', () => {
 
   it('finds a member on a later page of a large group', async () => {
     const group = r.sim.state.addGroup('everyone');
-    const people = seedMembers(r.sim, 130);
+    const people = seedMembers(r.sim, 1300);
     for (const person of people) r.sim.state.addToGroup(group.id, person.id);
-    // Listed in email order: user-129 is on the third page of 50.
-    const last = people.find((p) => p.email === 'user-129@example.com');
-    expect(await r.provider.isMember(group.id, member(last?.id ?? '', 'user-129@example.com'))).toBe(true);
+    // Listed in email order: the last email is on the third page of 500.
+    const last = people.toSorted((a, b) => a.email.localeCompare(b.email)).at(-1);
+    expect(await r.provider.isMember(group.id, member(last?.id ?? '', last?.email ?? ''))).toBe(true);
     expect(calls(r.sim)).toHaveLength(3);
     expect(await r.provider.isMember(group.id, member('0'.repeat(32), 'nobody@example.com'))).toBe(false);
   });

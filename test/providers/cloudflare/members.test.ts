@@ -13,17 +13,18 @@ afterEach(async () => {
 describe('Cloudflare listMembers', () => {
   it('reads every page of a large user group, stopping at the short page', async () => {
     const group = r.sim.state.addGroup('everyone');
-    const people = seedMembers(r.sim, 130);
+    const people = seedMembers(r.sim, 1300);
     for (const person of people) r.sim.state.addToGroup(group.id, person.id);
     r.sim.state.addMember('outsider@example.com');
 
     const members = await r.provider.listMembers(group.id);
-    expect(members).toHaveLength(130);
+    expect(members).toHaveLength(1300);
     expect(new Set(members.map((m) => m.id))).toEqual(new Set(people.map((p) => p.id)));
+    // The largest page a user group's member list takes (1..500 in Cloudflare's schema).
     expect(calls(r.sim)).toEqual([
-      `GET /iam/user_groups/${group.id}/members?page=1&per_page=50`,
-      `GET /iam/user_groups/${group.id}/members?page=2&per_page=50`,
-      `GET /iam/user_groups/${group.id}/members?page=3&per_page=50`,
+      `GET /iam/user_groups/${group.id}/members?page=1&per_page=500`,
+      `GET /iam/user_groups/${group.id}/members?page=2&per_page=500`,
+      `GET /iam/user_groups/${group.id}/members?page=3&per_page=500`,
     ]);
   });
 

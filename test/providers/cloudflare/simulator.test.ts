@@ -27,7 +27,7 @@ describe('Cloudflare simulator', () => {
     const answer = await call('GET', '/iam/user_groups');
     expect(answer.status).toBe(200);
     expect(answer.ray).toMatch(/^[0-9a-f]{16}-SIM$/);
-    expect(answer.body).toMatchObject({ success: true, errors: [], messages: [], result: [{ name: 'admins' }], result_info: { page: 1, per_page: 20, count: 1, total_count: 1 } });
+    expect(answer.body).toMatchObject({ success: true, errors: [], messages: [], result: [{ name: 'admins' }], result_info: { page: 1, per_page: 100, count: 1, total_count: 1 } });
   });
 
   it('refuses missing, malformed and unknown credentials as Cloudflare does', async () => {
@@ -55,12 +55,26 @@ describe('Cloudflare simulator', () => {
 
   it('enforces per_page bounds and answers [] past the last page', async () => {
     for (let i = 0; i < 7; i++) sim.state.addMember(`m${i}@example.com`);
-    expect((await call('GET', '/members?per_page=4')).status).toBe(400);
-    expect((await call('GET', '/members?per_page=51')).status).toBe(400);
     const last = await call('GET', '/members?page=2&per_page=5');
     expect(last.body).toMatchObject({ result_info: { page: 2, per_page: 5, count: 2, total_count: 7 } });
     const past = await call('GET', '/members?page=3&per_page=5');
     expect(past.body).toMatchObject({ success: true, result: [], result_info: { count: 0, total_count: 7 } });
+  });
+
+  it('gives each list its own documented per_page bounds and default', async () => {
+    const group = sim.state.addGroup('admins');
+    // Cloudflare's OpenAPI schema: members and tokens 5..50 (default 20), user groups and their members 1..500 (default 100).
+    const lists = [
+      { path: '/members', min: 5, max: 50, fallback: 20 },
+      { path: '/tokens', min: 5, max: 50, fallback: 20 },
+      { path: '/iam/user_groups', min: 1, max: 500, fallback: 100 },
+      { path: `/iam/user_groups/${group.id}/members`, min: 1, max: 500, fallback: 100 },
+    ];
+    for (const { path, min, max, fallback } of lists) {
+      const statuses = await Promise.all([min - 1, min, max, max + 1].map(async (n) => (await call('GET', `${path}?per_page=${n}`)).status));
+      expect({ path, statuses }).toEqual({ path, statuses: [400, 200, 200, 400] });
+      expect((await call('GET', path)).body).toMatchObject({ result_info: { per_page: fallback } });
+    }
   });
 
   it('orders account members by email when asked, and rejects unknown orders', async () => {
@@ -116,6 +130,21 @@ describe('Cloudflare simulator', () => {
     const listed = JSON.stringify((await call('GET', '/tokens')).body);
     expect(listed).toContain(ci.id);
     expect(listed).not.toContain(ci.value);
+  });
+
+  it('makes and rolls tokens in the scannable format, and still accepts legacy values', async () => {
+    // Cloudflare docs, "Token formats": cfat_ + 40 characters + a checksum for account tokens.
+    const scannable = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+    expect(sim.credentials.token).toMatch(scannable);
+    expect((await call('GET', '/iam/user_groups')).status).toBe(200);
+    const rolled = await call('PUT', `/tokens/${sim.credentials.tokenId}/value`);
+    expect(rolled.body.result).toMatch(scannable);
+    expect((await call('GET', '/iam/user_groups', { authorization: `Bearer ${String(rolled.body.result)}` })).status).toBe(200);
+
+    const legacy = sim.state.addToken('old', { access: 'read', format: 'legacy' });
+    expect(legacy.value).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    expect((await call('GET', '/iam/user_groups', { authorization: `Bearer ${legacy.value}` })).status).toBe(200);
+    expect((await call('PUT', `/tokens/${legacy.id}/value`)).body.result).toMatch(scannable);
   });
 
   it('rate limits a token past its budget with 971 and retry-after', async () => {

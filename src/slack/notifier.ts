@@ -132,6 +132,14 @@ export class SlackNotifier implements Notifier {
   }
 
   /** What the sweep found, as a message of its own in the audit channel. */
+  /** Direct DMs to the admins (the audit channel when there are none), for when the outbox cannot take a notice. */
+  async alertAdmins(admins: readonly string[], text: string): Promise<void> {
+    const message = { text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `:rotating_light: ${escape(text)}` } }] };
+    const channel = this.policy.audit.channel;
+    if (admins.length === 0 && channel) await post(this.client, channel, message);
+    for (const admin of admins) await this.#dms.post(admin, message);
+  }
+
   async #sweepFinding(notice: SweepNotice): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;

@@ -17,6 +17,13 @@ import type { Recorded, Recorder } from './recorder.ts';
 
 type Step = 'execute' | 'revoke';
 
+export interface ExecutorOptions {
+  /** Tells the admins directly (not through the store) that the bot cannot record its progress. */
+  alert?: (text: string) => Promise<void>;
+  /** Waits between attempts to record a step (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
 export class Executor {
   readonly #running = new Map<string, Promise<void>>();
   readonly #rotation: RotationDeps;
@@ -32,6 +39,7 @@ export class Executor {
     private readonly admins: () => Promise<readonly string[]>,
     /** False for a process that only records decisions (the CLI): the running bot carries them out. */
     private readonly active = true,
+    private readonly options: ExecutorOptions = {},
   ) {
     this.#rotation = {
       ctx,
@@ -267,9 +275,48 @@ export class Executor {
   async #apply(request: Request, event: RequestEvent, recorded: readonly Recorded[]): Promise<Request> {
     const next = transition(request, event, this.clock.now());
     if (!next.ok) throw new Error(`executor: ${next.error.message}`);
-    await this.recorder.commit(request, next.value, recorded);
+    await this.#durably(request, () => this.recorder.commit(request, next.value, recorded));
     return next.value;
   }
+
+  /**
+   * A step the bot cannot record (a full disk, a permission changed under it) must not strand the
+   * request: the write is retried with growing waits until it goes through, and the admins are told
+   * once, directly, since the store cannot take a notice just now. A failed write changed nothing, so
+   * writing again is safe. A conflict is not a failure: the caller carries on from the new version.
+   */
+  async #durably(request: Request, write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        if (attempt > 1) this.log.warn({ request: request.ref, attempts: attempt }, 'recording steps works again');
+        return;
+      } catch (error) {
+        if (error instanceof StoreConflictError) throw error;
+        const delayMs = backoffDelay(attempt, BOOKKEEPING_BACKOFF);
+        this.log.error({ err: error, request: request.ref, attempt, delayMs }, 'cannot record a step of this request; retrying');
+        if (attempt === 1) await this.#alertAdmins(request, error);
+        await (this.options.sleep ?? sleep)(delayMs);
+      }
+    }
+  }
+
+  async #alertAdmins(request: Request, error: unknown): Promise<void> {
+    const code = (error as { code?: unknown } | null)?.code;
+    const why = typeof code === 'string' ? code : 'a storage error';
+    const text = `${request.ref}: the bot cannot record its progress in its data directory (${why}). It keeps retrying and the request waits meanwhile; free disk space or fix the directory's permissions.`;
+    try {
+      await this.options.alert?.(text);
+    } catch (alertError) {
+      this.log.error({ err: alertError, request: request.ref }, 'could not alert the admins');
+    }
+  }
+}
+
+const BOOKKEEPING_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 const REVOKE_ESCALATION = 5;

@@ -25,6 +25,8 @@ export interface WorkflowDeps {
   /** How long a new secret waits to be revealed; default 15 minutes. */
   secretTtlMs?: number;
   delivery?: DispatcherOptions;
+  /** Waits between attempts to record an executor step (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
   /** False: record decisions only; provider steps and notices wait for a process that runs them. */
   active?: boolean;
 }
@@ -54,6 +56,10 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
     deps.log,
     () => people.adminsList(),
     active,
+    {
+      alert: async (text) => deps.notifier.alertAdmins?.(await people.adminsList(), text),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    },
   );
   const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
   const sweeper = new Sweeper(deps.policy, deps.store, deps.providers, ctx, recorder, deps.log);

@@ -33,6 +33,11 @@ export interface DeliveryReport {
  */
 export interface Notifier {
   deliver(notice: Notice): Promise<DeliveryReport>;
+  /**
+   * Tells the admins at once, outside the outbox: for trouble that keeps the store itself from taking a
+   * notice (a full disk). Best effort: nothing is kept if it fails.
+   */
+  alertAdmins?(admins: readonly string[], text: string): Promise<void>;
 }
 
 /** A delivery that failed. `permanent`: it can never succeed as it is (a bug in the message), so it is dropped. */

@@ -41,6 +41,11 @@ export class RecordingNotifier implements Notifier {
   reports: UndeliveredNotice[] = [];
   /** The next deliveries throw these errors, in order. */
   failures: Error[] = [];
+  /** What the admins were told directly, outside the outbox. */
+  alerts: { admins: readonly string[]; text: string }[] = [];
+  async alertAdmins(admins: readonly string[], text: string): Promise<void> {
+    this.alerts.push({ admins, text });
+  }
   /** The parts each delivery reports undelivered. */
   undelivered: (notice: Notice) => Undelivered[] = () => [];
   async deliver(notice: Notice): Promise<DeliveryReport> {

@@ -63,6 +63,7 @@ async function build(
     clock,
     newId: randomUUID,
     log: createLogger({ level: 'silent' }),
+    sleep: async () => undefined,
     delivery: {
       sleep: async (ms) => {
         sleeps.push(ms);

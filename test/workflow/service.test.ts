@@ -257,3 +257,25 @@ describe('workflow', () => {
   });
 
 });
+
+describe('a step the bot cannot record (issue 11 item 8)', () => {
+  it('retries recording a provider result until the disk takes it, and tells the admins once', async () => {
+    h = await createHarness();
+    const commit = h.store.commit.bind(h.store);
+    let failures = 0;
+    h.store.commit = async (change) => {
+      if (change.request.status.state === 'completed' && failures < 3) {
+        failures++;
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return commit(change);
+    };
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    await h.service.approve('U_BOB', request.ref);
+    await h.settle();
+    expect(failures).toBe(3);
+    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { membershipAdded: true } });
+    expect(h.provider.calls.filter((c) => c === 'addMember')).toHaveLength(1);
+    expect(h.notifier.alerts).toEqual([{ admins: ['U_ADMIN'], text: expect.stringMatching(/REQ-0001: the bot cannot record its progress .*\(ENOSPC\)/) }]);
+  });
+});

@@ -20,6 +20,7 @@ import { MessageRefs } from './slack/message-refs.ts';
 import { SlackNotifier } from './slack/notifier.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { assertAuditContinuity } from './audit/continuity.ts';
+import { storageError } from './files/storage-error.ts';
 import type { Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
 import type { ProviderRegistry } from './providers/port.ts';
@@ -70,7 +71,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   } catch (error) {
     await auditLog?.close();
     await store.close();
-    throw error;
+    throw storageError(error, options.dataDir) ?? error;
   }
   const head = auditLog.head();
   if (head) store.auditWritten(head);

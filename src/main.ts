@@ -3,6 +3,7 @@ import { EXIT, UsageError, processIo, type Io } from './cli/io.ts';
 import { StoreOpenError } from './store/port.ts';
 import { AuditLogError } from './audit/audit-log.ts';
 import { PolicyError } from './config/problems.ts';
+import { describeStorageError } from './files/storage-error.ts';
 
 interface Command {
   run: (args: string[], io: Io) => Promise<number>;
@@ -67,6 +68,11 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     }
     if (error instanceof StoreOpenError || error instanceof AuditLogError || error instanceof PolicyError) {
       io.err(`iam-bot ${name}: ${error.message}`);
+      return EXIT.failed;
+    }
+    const storage = describeStorageError(error);
+    if (storage !== undefined) {
+      io.err(`iam-bot ${name}: ${storage}`);
       return EXIT.failed;
     }
     io.err(`iam-bot ${name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);

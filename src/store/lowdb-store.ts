@@ -3,7 +3,6 @@
  * `state.json`, written atomically; closed requests move to the append-only `archive.jsonl`. A write
  * therefore costs O(open requests), whatever the history.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
@@ -11,6 +10,8 @@ import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { Archive } from './archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
+import { storageError } from '../files/storage-error.ts';
+import { prepareDataDir } from './data-dir.ts';
 import { claimWorld, type DataWorld } from './data-world.ts';
 import { lockDirectory, type DirectoryLock } from './lock.ts';
 import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
@@ -39,12 +40,13 @@ export class LowdbStore implements Store {
     private readonly archive: Archive,
     private readonly lock: DirectoryLock,
     doc: StateDocument,
+    notes: readonly string[],
   ) {
     this.#nextNumber = Math.max(doc.nextNumber, archive.maxNumber + 1);
     this.#outbox = doc.outbox;
     this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
-    this.notes = archive.notes;
+    this.notes = notes;
     for (const request of doc.open) {
       // A closed request still here was committed, then the process stopped before (or after) archiving it.
       const archived = archive.entry(request.id);
@@ -61,8 +63,17 @@ export class LowdbStore implements Store {
     }
   }
 
+  /** Opens the data directory, or says what is wrong with it (a StoreOpenError, file-system refusals included). */
   static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
-    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      return await LowdbStore.#openDirectory(options);
+    } catch (error) {
+      throw storageError(error, options.dataDir) ?? error;
+    }
+  }
+
+  static async #openDirectory(options: LowdbStoreOptions): Promise<LowdbStore> {
+    const notes = await prepareDataDir(options.dataDir);
     const lock = await lockDirectory(options.dataDir);
     try {
       await claimWorld(options.dataDir, options.world ?? 'production');
@@ -70,7 +81,7 @@ export class LowdbStore implements Store {
       const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
       await db.read();
       const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
-      const store = new LowdbStore(db, archive, lock, db.data);
+      const store = new LowdbStore(db, archive, lock, db.data, [...notes, ...archive.notes]);
       await store.#archiveLeftovers();
       return store;
     } catch (error) {

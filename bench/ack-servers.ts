@@ -35,7 +35,6 @@ const bot = await startBot({
   dataDir,
   log: createLogger({ level: 'silent' }),
   tickMs: 0,
-  retryConfig: { retries: 0 },
 });
 const bare = new App({
   token: world.botToken,

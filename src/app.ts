@@ -12,7 +12,7 @@ import type { LoadedConfig } from './config/load-policy.ts';
 import type { RuntimeSettings } from './config/runtime.ts';
 import { closeProviders, createProviders } from './providers/registry.ts';
 import { Tasks } from './shared/tasks.ts';
-import { createSlackApp, registerHandlers, type SlackAppOptions } from './slack/bot.ts';
+import { createSlackApp, createTriggerClient, registerHandlers } from './slack/bot.ts';
 import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
 import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
@@ -126,8 +126,6 @@ export interface BotOptions {
   tickMs?: number;
   /** How long `stop()` lets steps in flight finish before closing anyway (they resume at the next start). */
   graceMs?: number;
-  retryConfig?: SlackAppOptions['retryConfig'];
-  unhandledRequestTimeoutMs?: number;
   delivery?: DispatcherOptions;
   world?: DataWorld;
 }
@@ -148,12 +146,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const policy = config.policy;
   const clock = options.clock ?? systemClock;
   const providers = options.providers ?? createProviders(config.providers, { log });
-  const app = createSlackApp({
-    slack: options.slack,
-    log,
-    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
-    ...(options.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMs: options.unhandledRequestTimeoutMs } : {}),
-  });
+  const app = createSlackApp({ slack: options.slack, log });
   const refs = await MessageRefs.open(options.dataDir);
   const notifier = new SlackNotifier(app.client, policy, refs, log);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
@@ -169,7 +162,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.world ? { world: options.world } : {}),
   });
   const tasks = new Tasks(log);
-  registerHandlers(app, { service: services.service, policy, client: app.client, dms: new DmChannels(app.client), tasks, log });
+  const triggers = createTriggerClient({ slack: options.slack, log });
+  registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;
   try {
     await app.init();

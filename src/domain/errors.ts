@@ -24,14 +24,23 @@ export type NotAllowedReason =
   | 'not_the_requester'
   | 'not_an_admin';
 
+/** The input a refusal is about, so a form shows it on that field (never guessed from the message). */
+export type ErrorField = 'item' | 'duration' | 'reason';
+
 export interface WorkflowError {
   code: ErrorCode;
   reason?: NotAllowedReason;
+  field?: ErrorField;
   message: string;
 }
 
 export function failure(code: ErrorCode, message: string, reason?: NotAllowedReason): WorkflowError {
   return reason ? { code, reason, message } : { code, message };
+}
+
+/** Bad input in one field. */
+export function invalidField(field: ErrorField, message: string): WorkflowError {
+  return { code: 'invalid_input', field, message };
 }
 
 export class WorkflowFailure extends Error {

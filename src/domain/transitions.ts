@@ -3,7 +3,7 @@
  * (version + 1) or a typed refusal, and never performs I/O. Facts that need I/O — is this person in the
  * stage's set right now, is this person an admin — are resolved by the caller and passed in the event.
  */
-import { failure, type WorkflowError } from './errors.ts';
+import { failure, invalidField, type WorkflowError } from './errors.ts';
 import { formatRef } from './ids.ts';
 import type { CatalogItem, RequestSettings } from './policy.ts';
 import type { FailureInfo, Operation, Outcome, Request, RequestTarget, RevokeTrigger, Rotation, State, Status } from './request.ts';
@@ -64,26 +64,34 @@ export interface SubmitInput {
   settings: RequestSettings;
 }
 
+/** What a submission's own input decides (no directory facts): the reason, the duration, the operation. */
+export type SubmissionInput = Pick<SubmitInput, 'item' | 'reason' | 'durationMs' | 'extends' | 'settings'>;
+
+export function checkSubmission(input: SubmissionInput): Result<Operation, WorkflowError> {
+  const { item } = input;
+  const reason = input.reason.trim();
+  if (item.requireReason && reason === '') {
+    return err(invalidField('reason', `${item.title} needs a reason.`));
+  }
+  if (reason.length > input.settings.maxReasonLength) {
+    return err(invalidField('reason', `The reason is longer than ${input.settings.maxReasonLength} characters.`));
+  }
+  const operation = operationFor(item, input.durationMs);
+  if (!operation.ok || input.extends === undefined) return operation;
+  if (operation.value.kind !== 'group.add' || operation.value.durationMs === undefined) {
+    return err(invalidField('duration', 'An extension is of timed group access, and needs a duration.'));
+  }
+  return ok({ ...operation.value, extends: input.extends });
+}
+
 export function submit(input: SubmitInput): Result<Request, WorkflowError> {
   const { item, now } = input;
   const reason = input.reason.trim();
   if (!input.requesterAllowed) {
     return err(failure('not_allowed', `You may not request ${item.title}.`, 'not_a_requester'));
   }
-  if (item.requireReason && reason === '') {
-    return err(failure('invalid_input', `${item.title} needs a reason.`));
-  }
-  if (reason.length > input.settings.maxReasonLength) {
-    return err(failure('invalid_input', `The reason is longer than ${input.settings.maxReasonLength} characters.`));
-  }
-  const operation = operationFor(item, input.durationMs);
+  const operation = checkSubmission(input);
   if (!operation.ok) return operation;
-  if (input.extends !== undefined) {
-    if (operation.value.kind !== 'group.add' || operation.value.durationMs === undefined) {
-      return err(failure('invalid_input', 'An extension is of timed group access, and needs a duration.'));
-    }
-    operation.value = { ...operation.value, extends: input.extends };
-  }
   return ok({
     id: input.id,
     number: input.number,
@@ -107,20 +115,20 @@ export function submit(input: SubmitInput): Result<Request, WorkflowError> {
 
 function operationFor(item: CatalogItem, durationMs: number | undefined): Result<Operation, WorkflowError> {
   if (durationMs !== undefined && item.kind !== 'group.add') {
-    return err(failure('invalid_input', `A duration only applies to group access, not to ${item.kind}.`));
+    return err(invalidField('duration', `A duration only applies to group access, not to ${item.kind}.`));
   }
   switch (item.kind) {
     case 'group.add': {
       if (durationMs !== undefined && (!Number.isSafeInteger(durationMs) || durationMs <= 0)) {
-        return err(failure('invalid_input', 'The duration must be positive.'));
+        return err(invalidField('duration', 'The duration must be positive.'));
       }
       if (item.maxDurationMs !== undefined) {
         if (durationMs === undefined) {
-          return err(failure('invalid_input', `${item.title} is time-bound: choose a duration up to ${formatDuration(item.maxDurationMs)}.`));
+          return err(invalidField('duration', `${item.title} is time-bound: choose a duration up to ${formatDuration(item.maxDurationMs)}.`));
         }
         if (durationMs > item.maxDurationMs) {
           return err(
-            failure('invalid_input', `${formatDuration(durationMs)} is longer than the ${formatDuration(item.maxDurationMs)} allowed for ${item.title}.`),
+            invalidField('duration', `${formatDuration(durationMs)} is longer than the ${formatDuration(item.maxDurationMs)} allowed for ${item.title}.`),
           );
         }
       }
@@ -162,7 +170,7 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
         return err(failure('not_allowed', 'You cannot decide on your own request; cancel it instead.', 'self_approval'));
       }
       if (!event.eligible) return err(notAnApprover(request, s.stage));
-      if (event.reason.trim() === '') return err(failure('invalid_input', 'A denial needs a reason.'));
+      if (event.reason.trim() === '') return err(invalidField('reason', 'A denial needs a reason.'));
       return ok({ status: { state: 'denied', at: now, by: event.actor, reason: event.reason.trim() } });
     case 'cancel':
       if (s.state !== 'pending') return err(alreadyDecided(request));

@@ -2,7 +2,7 @@
  * The Bolt app: HTTP mode (signing secret, one endpoint `/slack/events` for commands, interactivity and
  * option loads) or Socket Mode (app-level token). Handlers ack at once and continue in the background.
  */
-import { App, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import type { RuntimeSettings } from '../config/runtime.ts';
 import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
@@ -11,22 +11,39 @@ import { boltLogger } from './bolt-logger.ts';
 import { apiBase } from './client.ts';
 import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
+import { registerFallbacks } from './fallbacks.ts';
 import { registerInteractions } from './interactions.ts';
 
 export interface SlackAppOptions {
   slack: RuntimeSettings['slack'];
   log: Logger;
-  /** Web API retry policy; Bolt's default retries for about half an hour. */
-  retryConfig?: webApi.RetryOptions;
-  /** How long an HTTP request nobody acknowledges is held before it is answered 404 (Bolt's default 3001 ms). */
-  unhandledRequestTimeoutMs?: number;
+}
+
+const TRIGGER_LIFETIME_MS = 3000;
+
+function apiUrlOf(slack: RuntimeSettings['slack']): { slackApiUrl?: string } {
+  return slack.apiUrl ? { slackApiUrl: apiBase(slack.apiUrl) } : {};
+}
+
+/**
+ * The client for the calls that spend a trigger_id (views.open). A trigger serves once within 3 s, so
+ * such a call is never retried (a retry comes late, or twice) and never waits in the main client's
+ * queue, which a 429 on any other method pauses for its whole Retry-After (WIRE.md §5, "The ack path").
+ */
+export function createTriggerClient(options: Pick<SlackAppOptions, 'slack' | 'log'>): webApi.WebClient {
+  return new webApi.WebClient(options.slack.botToken.reveal(), {
+    ...apiUrlOf(options.slack),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: TRIGGER_LIFETIME_MS,
+    logger: boltLogger(options.log),
+  });
 }
 
 export function createSlackApp(options: SlackAppOptions): App {
   const { slack } = options;
-  const clientOptions: webApi.WebClientOptions = {};
-  if (slack.apiUrl) clientOptions.slackApiUrl = apiBase(slack.apiUrl);
-  if (options.retryConfig) clientOptions.retryConfig = options.retryConfig;
+  // Bolt's default retry policy: a notice rides out a rate limit or an outage rather than failing.
+  const clientOptions: webApi.WebClientOptions = apiUrlOf(slack);
   const common = {
     token: slack.botToken.reveal(),
     clientOptions,
@@ -39,7 +56,6 @@ export function createSlackApp(options: SlackAppOptions): App {
     signingSecret: slack.mode.signingSecret.reveal(),
     endpoints: '/slack/events',
     processBeforeResponse: true,
-    ...(options.unhandledRequestTimeoutMs ? { unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs } : {}),
     logger: common.logger,
     customRoutes: [
       {
@@ -69,6 +85,8 @@ export function registerHandlers(app: App, ctx: BotContext): void {
   registerCommands(app, ctx);
   registerInteractions(app, ctx);
   registerAppHome(app, ctx);
+  // Last: whatever no listener above claims is still acknowledged, and the person told why nothing happened.
+  registerFallbacks(app, ctx);
   app.error(async (error) => {
     ctx.log.error({ err: error }, 'Slack listener error');
   });

@@ -6,7 +6,7 @@ import type { Request } from '../domain/request.ts';
 import { explain, itemOf, type BotContext } from './context.ts';
 import { headline, stateLabel } from './views/format.ts';
 import { helpText } from './views/help.ts';
-import { requestModal } from './views/modals.ts';
+import { noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 
 const MAX_LINES = 15;
 const MAX_COMMAND_TEXT = 200;
@@ -59,14 +59,27 @@ export function registerCommands(app: App, ctx: BotContext): void {
   });
 }
 
+/**
+ * Opens the request modal at once — the trigger_id serves once within 3 s, and looking people up first
+ * could take longer (a 429 on usergroups.users.list) — then fills it with views.update.
+ */
 async function openRequestModal(ctx: BotContext, user: string, triggerId: string, reply: (text: string) => Promise<unknown>): Promise<void> {
-  const items = await ctx.service.requestableItems(user);
-  const kinds = [...new Set(items.map((i) => i.kind))] as RequestKind[];
-  if (kinds.length === 0) {
-    await reply('There is nothing in the catalog you may request. Ask your IAM admins if you think there should be.');
+  let opened: { id: string; hash?: string };
+  try {
+    const answer = await ctx.triggers.views.open({ trigger_id: triggerId, view: noticeModal(REQUEST_MODAL_TITLE, 'Looking up what you may request…') });
+    opened = { id: answer.view?.id ?? '', ...(answer.view?.hash ? { hash: answer.view.hash } : {}) };
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'views.open refused for /iam');
+    await reply('Slack did not let me open the form in time (it may be busy). Nothing was done; run /iam again.');
     return;
   }
-  await ctx.client.views.open({ trigger_id: triggerId, view: requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength }) });
+  const items = await ctx.service.requestableItems(user);
+  const kinds = [...new Set(items.map((i) => i.kind))] as RequestKind[];
+  const view =
+    kinds.length === 0
+      ? noticeModal(REQUEST_MODAL_TITLE, 'There is nothing in the catalog you may request. Ask your IAM admins if you think there should be.')
+      : requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength });
+  await ctx.client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view });
 }
 
 async function status(ctx: BotContext, user: string, ref: string | undefined): Promise<string> {

@@ -1,5 +1,6 @@
 /** What every Slack handler works with, and how it answers one person privately. */
-import type { WorkflowError } from '../domain/errors.ts';
+import type { ModalView } from '@slack/types';
+import { z } from 'zod';
 import { WorkflowFailure } from '../domain/errors.ts';
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Logger } from '../log.ts';
@@ -11,6 +12,8 @@ export interface BotContext {
   service: WorkflowService;
   policy: Policy;
   client: SlackClient;
+  /** For views.open with a trigger_id: never retried, never queued behind a rate limit (see createTriggerClient). */
+  triggers: SlackClient;
   dms: DmChannels;
   tasks: Tasks;
   log: Logger;
@@ -26,13 +29,38 @@ export async function tell(ctx: BotContext, user: string, channel: string | unde
   else await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
 }
 
+const who = z.object({ user: z.object({ id: z.string().min(1) }).loose(), channel: z.object({ id: z.string() }).loose().nullish() }).loose();
+
+/** `tell`, after the ack, from a payload not otherwise parsed (a fallback, a forged click): whoever is in it. */
+export function tellPrivately(ctx: BotContext, body: unknown, text: string): void {
+  const parsed = who.safeParse(body);
+  if (!parsed.success) {
+    ctx.log.warn({ issues: parsed.error.issues.slice(0, 3) }, 'an interaction without a user: nobody to tell');
+    return;
+  }
+  const { user, channel } = parsed.data;
+  ctx.tasks.run('tell', () => tell(ctx, user.id, channel?.id ?? undefined, text));
+}
+
+/**
+ * Opens a modal with the trigger_id of the interaction being answered, through the trigger client. A
+ * refused open (the trigger expired, Slack rate limited it) is not retried: the person is told to
+ * click again instead of waiting for nothing.
+ */
+export async function openModal(ctx: BotContext, body: { user: { id: string }; channel?: { id: string } | undefined; trigger_id?: string | undefined }, view: ModalView): Promise<boolean> {
+  try {
+    await ctx.triggers.views.open({ trigger_id: body.trigger_id ?? '', view });
+    return true;
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'views.open refused');
+    await tell(ctx, body.user.id, body.channel?.id, 'Slack did not let me open the form in time (it may be busy). Nothing was done; please try again.');
+    return false;
+  }
+}
+
 /** The workflow's refusal, for the person; anything else is logged and answered generically. */
 export function explain(ctx: BotContext, error: unknown, what: string): string {
   if (error instanceof WorkflowFailure) return error.error.message;
   ctx.log.error({ err: error, what }, 'Slack handler failed');
   return `Something went wrong while trying to ${what}. Nothing was changed; the details are in the bot log.`;
-}
-
-export function refusal(error: unknown): WorkflowError | undefined {
-  return error instanceof WorkflowFailure ? error.error : undefined;
 }

@@ -40,6 +40,10 @@ export class SlackDirectory implements Directory {
     return this.#cached(`group:${usergroup}`, options.fresh ?? false, async () => groupUsers.parse(await this.client.usergroups.users.list({ usergroup })).users);
   }
 
+  knownUsergroupMembers(usergroup: string): readonly string[] | undefined {
+    return this.#cache.get(`group:${usergroup}`)?.value as readonly string[] | undefined;
+  }
+
   async #cached<T>(key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
     const hit = this.#cache.get(key);
     if (!fresh && hit && this.clock.now() - hit.at < CACHE_MS) return hit.value as T;

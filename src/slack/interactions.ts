@@ -2,26 +2,44 @@
  * Buttons and modal submissions: approve, deny (with a reason), the MFA identity attestation, the
  * request modal, and the key owner's Reveal / "I have updated my systems". Every click is decided by
  * the workflow with fresh facts; a refused click gets a private explanation.
+ *
+ * Ack first (WIRE.md §5, "The ack path"): nothing that waits on Slack, a provider or the disk runs
+ * before `ack()`. A button acks and acts after. A modal submission is checked from its own input and
+ * answered at once — field errors, or a "working on it" view — and decided after; the outcome replaces
+ * that view, or reaches the person by DM once the modal is gone.
  */
 import type { App } from '@slack/bolt';
+import type { ErrorField, WorkflowError } from '../domain/errors.ts';
 import { WorkflowFailure } from '../domain/errors.ts';
 import type { RequestKind } from '../domain/policy.ts';
 import { REQUEST_KINDS } from '../domain/policy.ts';
-import { explain, itemOf, refusal, tell, type BotContext } from './context.ts';
+import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
-import { denyModal, extendModal, mfaConfirmModal, requestModal } from './views/modals.ts';
+import { denyModal, extendModal, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
-import { LIMITS, truncate } from './views/format.ts';
+import { headline, LIMITS, truncate } from './views/format.ts';
 
 const MAX_OPTIONS = 100;
+
+/** The action ids this module listens to; anything else goes to the fallbacks. */
+export const BUTTONS = [ACTION.approve, ACTION.deny, ACTION.release, ACTION.extend, ACTION.reveal, ACTION.rotationDone] as const;
+export const HANDLED_SELECTS = [ACTION.kind] as const;
+export const HANDLED_OPTIONS = [ACTION.item] as const;
+
+/** Button values are request ids (UUIDs), Approve's with `:stage:N`: anything else was not made by the bot. */
+const BUTTON_VALUE = /^[A-Za-z0-9:-]{1,80}$/;
+const FORGED = 'That button carries something I never put in a button, so I did nothing. Use the buttons in my messages, or /iam.';
+
+/** Which block of a form shows a refusal about each field. */
+const FIELD_BLOCK: Record<ErrorField, string> = { item: BLOCK.item, duration: BLOCK.duration, reason: BLOCK.reason };
 
 export function registerInteractions(app: App, ctx: BotContext): void {
   onButton(app, ctx, ACTION.approve, async (body, value) => {
     const { requestId, stage } = parseApproveValue(value);
     const request = await ctx.service.find(requestId);
     if (request.operation.kind === 'mfa.reset') {
-      await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: mfaConfirmModal(request, itemOf(ctx, request.itemId), stage) });
+      await openModal(ctx, body, mfaConfirmModal(request, itemOf(ctx, request.itemId), stage));
       return;
     }
     await ctx.service.approve(body.user.id, requestId, stage);
@@ -29,7 +47,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
 
   onButton(app, ctx, ACTION.deny, async (body, requestId) => {
     const request = await ctx.service.find(requestId);
-    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: denyModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength) });
+    await openModal(ctx, body, denyModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength));
   });
 
   onButton(app, ctx, ACTION.release, async (body, requestId) => {
@@ -39,14 +57,14 @@ export function registerInteractions(app: App, ctx: BotContext): void {
 
   onButton(app, ctx, ACTION.extend, async (body, requestId) => {
     const request = await ctx.service.find(requestId);
-    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: extendModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength) });
+    await openModal(ctx, body, extendModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength));
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
     const { request, secret } = await ctx.service.revealSecret(body.user.id, requestId);
     const s = request.status;
     const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
-    await ctx.client.views.open({ trigger_id: body.trigger_id ?? '', view: revealModal(request, keyId, secret) });
+    await openModal(ctx, body, revealModal(request, keyId, secret));
     if (body.channel && body.message) {
       await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
     }
@@ -75,12 +93,13 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     });
   });
 
+  // The options are the ack itself: they come from what is known now. The submission decides with fresh facts.
   app.options(ACTION.item, async ({ ack, body }) => {
     const parsed = suggestionBody.safeParse(body);
     if (!parsed.success) return ack({ options: [] });
     const kind = kindOf(metadataKind(parsed.data.view?.private_metadata));
     const query = parsed.data.value.trim().toLowerCase();
-    const items = (await ctx.service.requestableItems(parsed.data.user.id)).filter(
+    const items = ctx.service.requestableItemsAsKnown(parsed.data.user.id).filter(
       (item) => (!kind || item.kind === kind) && (query === '' || item.title.toLowerCase().includes(query) || item.id.toLowerCase().includes(query)),
     );
     await ack({
@@ -93,75 +112,120 @@ export function registerInteractions(app: App, ctx: BotContext): void {
 
   app.view(VIEW.request, async ({ ack, body }) => {
     const parsed = viewSubmissionBody.safeParse(body);
-    if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.kind]: 'Slack sent something I could not read; please try again.' } });
+    if (!parsed.success) return ack(unreadable(REQUEST_MODAL_TITLE));
     const form = parsed.data;
     const itemId = inputOf(form, BLOCK.item, ACTION.item)?.selected_option?.value;
-    if (!itemId) return ack({ response_action: 'errors', errors: { [BLOCK.item]: 'Choose what you need.' } });
-    try {
-      const duration = inputOf(form, BLOCK.duration, ACTION.duration)?.value ?? undefined;
-      await ctx.service.submit({
-        requester: form.user.id,
-        itemId,
-        reason: inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '',
-        submissionKey: form.view.id,
-        ...(duration ? { duration } : {}),
-      });
-      await ack();
-    } catch (error) {
-      const refused = refusal(error);
-      if (!refused) {
-        await ack({ response_action: 'errors', errors: { [BLOCK.item]: explain(ctx, error, 'submit the request') } });
-        return;
-      }
-      await ack({ response_action: 'errors', errors: { [fieldOf(refused.message, form)]: refused.message } });
-    }
+    if (!itemId) return ack(fieldErrors(form, { code: 'invalid_input', field: 'item', message: 'Choose what you need.' }));
+    const duration = inputOf(form, BLOCK.duration, ACTION.duration)?.value ?? undefined;
+    const command = {
+      requester: form.user.id,
+      itemId,
+      reason: inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '',
+      submissionKey: form.view.id,
+      ...(duration ? { duration } : {}),
+    };
+    const refused = ctx.service.check(command);
+    if (refused) return ack(fieldErrors(form, refused));
+    await ack(working(form, REQUEST_MODAL_TITLE, 'Submitting your request…'));
+    decideAfterAck(ctx, form, REQUEST_MODAL_TITLE, 'submit the request', async () => {
+      const request = await ctx.service.submit(command);
+      return `${headline(request, itemOf(ctx, request.itemId))} is submitted. I will message you as it goes.`;
+    });
   });
 
   app.view(VIEW.deny, async ({ ack, body }) => {
     const parsed = viewSubmissionBody.safeParse(body);
-    if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.reason]: 'Slack sent something I could not read; please try again.' } });
-    const reason = inputOf(parsed.data, BLOCK.reason, ACTION.reason)?.value ?? '';
-    await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.reason, 'deny the request', () =>
-      ctx.service.deny(parsed.data.user.id, parsed.data.view.private_metadata, reason),
-    );
+    if (!parsed.success) return ack(unreadable('Deny'));
+    const form = parsed.data;
+    const reason = inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '';
+    const refused = ctx.service.checkDenial(reason);
+    if (refused) return ack(fieldErrors(form, refused));
+    const title = titleOf(form, 'Deny');
+    await ack(working(form, title, 'Recording your denial…'));
+    decideAfterAck(ctx, form, title, 'deny the request', async () => {
+      const request = await ctx.service.deny(form.user.id, form.view.private_metadata, reason);
+      return `${request.ref} is denied; the requester is told why.`;
+    });
   });
 
   app.view(VIEW.extend, async ({ ack, body }) => {
     const parsed = viewSubmissionBody.safeParse(body);
-    if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.duration]: 'Slack sent something I could not read; please try again.' } });
-    const duration = inputOf(parsed.data, BLOCK.duration, ACTION.duration)?.value ?? '';
-    const reason = inputOf(parsed.data, BLOCK.reason, ACTION.reason)?.value ?? '';
-    await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.duration, 'ask for an extension', () =>
-      ctx.service.extend(parsed.data.user.id, parsed.data.view.private_metadata, duration, reason),
-    );
+    if (!parsed.success) return ack(unreadable('Extend'));
+    const form = parsed.data;
+    const duration = inputOf(form, BLOCK.duration, ACTION.duration)?.value ?? '';
+    const reason = inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '';
+    const refused = ctx.service.checkExtension(duration, reason);
+    if (refused) return ack(fieldErrors(form, refused));
+    const title = titleOf(form, 'Extend');
+    await ack(working(form, title, 'Asking for more time…'));
+    decideAfterAck(ctx, form, title, 'ask for an extension', async () => {
+      const extension = await ctx.service.extend(form.user.id, form.view.private_metadata, duration, reason);
+      return `${extension.ref} asks for ${duration} more; the approvers were asked.`;
+    });
   });
 
   app.view(VIEW.mfaConfirm, async ({ ack, body }) => {
     const parsed = viewSubmissionBody.safeParse(body);
-    if (!parsed.success) return ack({ response_action: 'errors', errors: { [BLOCK.verified]: 'Slack sent something I could not read; please try again.' } });
-    const checked = inputOf(parsed.data, BLOCK.verified, ACTION.verified)?.selected_options?.some((o) => o.value === 'verified') ?? false;
+    if (!parsed.success) return ack(unreadable('Approve'));
+    const form = parsed.data;
+    const checked = inputOf(form, BLOCK.verified, ACTION.verified)?.selected_options?.some((o) => o.value === 'verified') ?? false;
     if (!checked) return ack({ response_action: 'errors', errors: { [BLOCK.verified]: 'Confirm that you verified the requester’s identity, or go back.' } });
-    const { requestId, stage } = parseApproveValue(parsed.data.view.private_metadata);
-    await decideInModal(ctx, (errors) => (errors ? ack({ response_action: 'errors', errors }) : ack()), BLOCK.verified, 'approve the request', () =>
-      ctx.service.approve(parsed.data.user.id, requestId, stage),
-    );
+    const { requestId, stage } = parseApproveValue(form.view.private_metadata);
+    const title = titleOf(form, 'Approve');
+    await ack(working(form, title, 'Recording your approval…'));
+    decideAfterAck(ctx, form, title, 'approve the request', async () => {
+      const request = await ctx.service.approve(form.user.id, requestId, stage);
+      return `You approved ${request.ref}.`;
+    });
   });
 }
 
-/** A decision made from a modal: refusals show on the modal's field, success closes it. */
-async function decideInModal(
-  ctx: BotContext,
-  answer: (errors?: Record<string, string>) => Promise<void>,
-  block: string,
-  what: string,
-  decide: () => Promise<unknown>,
-): Promise<void> {
-  try {
-    await decide();
-    await answer();
-  } catch (error) {
-    await answer({ [block]: explain(ctx, error, what) });
-  }
+type ModalAnswer = { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ReturnType<typeof noticeModal> };
+
+/**
+ * A refusal shown on its field. Slack accepts an `errors` key only for an input block of the submitted
+ * view; a refusal whose field is not there (a form submitted before it grew) goes on the first input.
+ */
+function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswer {
+  const inputs = form.view.blocks.filter((b) => b.type === 'input' && b.block_id !== undefined).map((b) => b.block_id as string);
+  const wanted = error.field ? FIELD_BLOCK[error.field] : undefined;
+  const block = wanted && inputs.includes(wanted) ? wanted : inputs[0];
+  if (block === undefined) return { response_action: 'update', view: noticeModal(titleOf(form, 'iam-bot'), error.message) };
+  return { response_action: 'errors', errors: { [block]: error.message } };
+}
+
+function working(form: ViewSubmissionBody, title: string, text: string): ModalAnswer {
+  return { response_action: 'update', view: noticeModal(titleOf(form, title), text) };
+}
+
+function unreadable(title: string): ModalAnswer {
+  return { response_action: 'update', view: noticeModal(title, 'Slack sent something I could not read, so nothing was done. Please start again.') };
+}
+
+function titleOf(form: ViewSubmissionBody, fallback: string): string {
+  return form.view.title?.text ?? fallback;
+}
+
+/**
+ * The decision after the ack: its outcome (or refusal) replaces the "working" view; when that view is
+ * gone (closed), the person hears by DM instead — an outcome is never only logged.
+ */
+function decideAfterAck(ctx: BotContext, form: ViewSubmissionBody, title: string, what: string, decide: () => Promise<string>): void {
+  const user = form.user.id;
+  ctx.tasks.run(what, async () => {
+    let text: string;
+    try {
+      text = await decide();
+    } catch (error) {
+      text = `${explain(ctx, error, what)}${error instanceof WorkflowFailure ? ' Nothing was done.' : ''}`;
+    }
+    try {
+      await ctx.client.views.update({ view_id: form.view.id, view: noticeModal(title, text) });
+    } catch (error) {
+      ctx.log.info({ err: error, what }, 'the modal could not show the outcome: telling by DM');
+      await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }] });
+    }
+  });
 }
 
 /** A button whose value is a request id: ack at once, act in the background, explain a refusal privately. */
@@ -169,18 +233,18 @@ function onButton(app: App, ctx: BotContext, actionId: string, act: (body: Block
   app.action(actionId, async ({ ack, body }) => {
     await ack();
     const parsed = blockActionBody.safeParse(body);
-    if (!parsed.success) {
-      ctx.log.warn({ actionId, issues: parsed.error.issues.slice(0, 3) }, 'ignored a malformed block action');
+    const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
+    if (!parsed.success || requestId === undefined || !BUTTON_VALUE.test(requestId)) {
+      ctx.log.warn({ actionId, issues: parsed.success ? [] : parsed.error.issues.slice(0, 3) }, 'refused a block action with a malformed or forged value');
+      tellPrivately(ctx, body, FORGED);
       return;
     }
-    const requestId = parsed.data.actions[0]?.value;
-    if (!requestId) return;
+    const click = parsed.data;
     ctx.tasks.run(actionId, async () => {
       try {
-        await act(parsed.data, requestId);
+        await act(click, requestId);
       } catch (error) {
-        const text = error instanceof WorkflowFailure ? error.error.message : explain(ctx, error, 'do that');
-        await tell(ctx, parsed.data.user.id, parsed.data.channel?.id, text);
+        await tell(ctx, click.user.id, click.channel?.id, explain(ctx, error, 'do that'));
       }
     });
   });
@@ -197,12 +261,4 @@ function metadataKind(metadata: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Which field of the request modal a refusal is about, so Slack shows it there. */
-function fieldOf(message: string, form: ViewSubmissionBody): string {
-  const has = (block: string) => block in form.view.state.values;
-  if (/duration|longer than|time-bound/i.test(message) && has(BLOCK.duration)) return BLOCK.duration;
-  if (/reason/i.test(message) && has(BLOCK.reason)) return BLOCK.reason;
-  return BLOCK.item;
 }

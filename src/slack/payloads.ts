@@ -19,7 +19,8 @@ export const blockActionBody = z
         z
           .object({
             action_id: z.string(),
-            value: z.string().max(255).optional(),
+            // Checked by whoever reads it: a forged or oversized value is refused with a word to the person.
+            value: z.string().optional(),
             selected_option: z.object({ value: z.string() }).loose().nullish(),
           })
           .loose(),
@@ -44,6 +45,9 @@ export const viewSubmissionBody = z
       .object({
         id: z.string().max(64),
         private_metadata: z.string().max(3000).default(''),
+        title: z.object({ text: z.string().max(24) }).loose().optional(),
+        /** The submitted view's blocks: field errors may name only its input blocks. */
+        blocks: z.array(z.object({ type: z.string(), block_id: z.string().optional() }).loose()).default([]),
         state: z.object({ values: z.record(z.string(), z.record(z.string(), inputValue)) }).loose(),
       })
       .loose(),

@@ -49,6 +49,20 @@ export class People {
     return false;
   }
 
+  /**
+   * Whether `person` may request `item` as far as is known right now, asking no one: for an answer that
+   * must leave at once (a menu search). A group never looked up counts as a yes; the submission decides.
+   */
+  mayRequestAsKnown(item: CatalogItem, person: string): boolean {
+    if (!item.requesters) return true;
+    return item.requesters.some((name) => {
+      const set = this.policy.sets[name];
+      if (!set) return false;
+      const usergroupsOfPerson = set.usergroups.filter((group) => this.directory.knownUsergroupMembers?.(group)?.includes(person) ?? true);
+      return isInSet({ ...set, manager: false }, person, { usergroupsOfPerson });
+    });
+  }
+
   /** In the stage's set — or, once the stage was escalated, in the escalation set. */
   async mayApproveStage(request: Request, stage: number, person: string, fresh = true): Promise<boolean> {
     const name = request.stages[stage]?.set;

@@ -15,6 +15,8 @@ export interface Directory {
   emailOf(user: string): Promise<string | undefined>;
   /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
+  /** What is already known of a group, however old, without asking anyone; undefined when nothing is. */
+  knownUsergroupMembers?(usergroup: string): readonly string[] | undefined;
 }
 
 export type { EventName as AuditEventName, Notice, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../domain/notice.ts';

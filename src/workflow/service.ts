@@ -5,14 +5,14 @@
  * simultaneous clicks give one transition.
  */
 import type { WorkflowError } from '../domain/errors.ts';
-import { failure, WorkflowFailure } from '../domain/errors.ts';
+import { failure, invalidField, WorkflowFailure } from '../domain/errors.ts';
 import { formatDuration, parseDuration } from '../domain/duration.ts';
 import { SubmissionLimit } from './submission-limit.ts';
 import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
-import { submit, transition, type RequestEvent } from '../domain/transitions.ts';
+import { checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
@@ -67,23 +67,7 @@ export class WorkflowService {
       if (earlier) return earlier;
     }
     const now = this.clock.now();
-    if (!this.#limit.allows(command.requester, now)) {
-      const { count, windowMs } = this.policy.requests.submissionLimit;
-      throw new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
-    }
-    const item = findItem(this.policy, command.itemId);
-    if (!item) throw new WorkflowFailure(failure('not_found', `There is no catalog item "${command.itemId}".`));
-    const provider = this.providers.get(item.provider);
-    if (provider && !supports(provider.capabilities, item.kind)) {
-      throw new WorkflowFailure(failure('invalid_input', `${item.title}: ${item.provider} does not support ${item.kind}.`));
-    }
-    let durationMs: number | undefined;
-    if (command.duration !== undefined && command.duration.trim() !== '') {
-      durationMs = command.duration.length <= MAX_DURATION_TEXT ? parseDuration(command.duration) : undefined;
-      if (durationMs === undefined) {
-        throw new WorkflowFailure(failure('invalid_input', `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`));
-      }
-    }
+    const { item, durationMs } = this.#checked(command, now);
     const requesterAllowed = await this.people.mayRequest(item, command.requester);
     // Fixed now, shown to the approvers, and the account the executor acts on.
     const target = targetFor(this.policy.identity, item, command.requester, item.principal ? undefined : await this.people.emailOf(command.requester));
@@ -117,6 +101,49 @@ export class WorkflowService {
       { event: 'request.submitted', actor: command.requester, details, approvers: await this.people.approversOf(request, 0) },
     ]);
     return request;
+  }
+
+  /**
+   * What can be refused from the submission alone, before any directory lookup or write: the rate
+   * limit, the item, the duration, the reason. A form is answered with this at once; `submit` decides.
+   */
+  check(command: SubmitCommand): WorkflowError | undefined {
+    try {
+      this.#checked(command, this.clock.now());
+      return undefined;
+    } catch (error) {
+      if (error instanceof WorkflowFailure) return error.error;
+      throw error;
+    }
+  }
+
+  #checked(command: SubmitCommand, now: number): { item: CatalogItem; durationMs: number | undefined } {
+    if (!this.#limit.allows(command.requester, now)) {
+      const { count, windowMs } = this.policy.requests.submissionLimit;
+      throw new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
+    }
+    const item = findItem(this.policy, command.itemId);
+    if (!item) throw new WorkflowFailure({ ...failure('not_found', `There is no catalog item "${command.itemId}".`), field: 'item' });
+    const provider = this.providers.get(item.provider);
+    if (provider && !supports(provider.capabilities, item.kind)) {
+      throw new WorkflowFailure(invalidField('item', `${item.title}: ${item.provider} does not support ${item.kind}.`));
+    }
+    let durationMs: number | undefined;
+    if (command.duration !== undefined && command.duration.trim() !== '') {
+      durationMs = command.duration.length <= MAX_DURATION_TEXT ? parseDuration(command.duration) : undefined;
+      if (durationMs === undefined) {
+        throw new WorkflowFailure(invalidField('duration', `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`));
+      }
+    }
+    const checked = checkSubmission({
+      item,
+      reason: command.reason,
+      settings: this.policy.requests,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(command.extends ? { extends: command.extends } : {}),
+    });
+    if (!checked.ok) throw new WorkflowFailure(checked.error);
+    return { item, durationMs };
   }
 
   /**
@@ -263,6 +290,28 @@ export class WorkflowService {
     return items;
   }
 
+  /** `requestableItems` from what is known now, asking no one: for answers that must leave at once. */
+  requestableItemsAsKnown(person: string): CatalogItem[] {
+    return this.policy.catalog.filter((item) => {
+      const provider = this.providers.get(item.provider);
+      return provider !== undefined && supports(provider.capabilities, item.kind) && this.people.mayRequestAsKnown(item, person);
+    });
+  }
+
+  /** A denial's reason, checked before anything is looked up. */
+  checkDenial(reason: string): WorkflowError | undefined {
+    if (reason.trim() === '') return invalidField('reason', 'A denial needs a reason.');
+    return this.#tooLong(reason);
+  }
+
+  /** An extension's own input, checked before anything is looked up (the item's limits are checked on submit). */
+  checkExtension(duration: string, reason: string): WorkflowError | undefined {
+    if (duration.length > MAX_DURATION_TEXT || parseDuration(duration) === undefined) {
+      return invalidField('duration', `"${duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`);
+    }
+    return this.#tooLong(reason);
+  }
+
   history(requester: string): Promise<Request[]> {
     return this.store.list({ requester });
   }
@@ -316,9 +365,13 @@ export class WorkflowService {
   }
 
   #checkLength(text: string): void {
-    if (text.length > this.policy.requests.maxReasonLength) {
-      throw new WorkflowFailure(failure('invalid_input', `The text is longer than ${this.policy.requests.maxReasonLength} characters.`));
-    }
+    const tooLong = this.#tooLong(text);
+    if (tooLong) throw new WorkflowFailure(tooLong);
+  }
+
+  #tooLong(text: string): WorkflowError | undefined {
+    const max = this.policy.requests.maxReasonLength;
+    return text.length > max ? invalidField('reason', `The text is longer than ${max} characters.`) : undefined;
   }
 }
 

@@ -31,7 +31,6 @@ describe('due work at start', () => {
         log: captureLog().log,
         clock,
         tickMs,
-        retryConfig: { retries: 0 },
       });
     bot = await start(0);
     const { service } = bot.services;

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
-import { PEOPLE, auditThread, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, auditThread, click, dmWithButton, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -19,8 +19,9 @@ describe('decisions', () => {
     expect(blank.errors?.reason).toMatch(/needs a reason/);
     expect(await stateOf('REQ-0001')).toBe('pending');
     const denied = await e.client.submitView({ user: bob.id, values: { reason: 'use the read-only group' } });
-    expect(denied.outcome).toBe('closed');
+    expect(denied.outcome).toBe('updated');
     await e.bot.idle();
+    expect(modalText(e, bob.id)).toContain('REQ-0001 is denied');
     expect(await stateOf('REQ-0001')).toBe('denied');
     expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text).join('\n')).toContain('use the read-only group');
     expect(e.world.jcs.state.members('devs')).toEqual([]);
@@ -77,14 +78,15 @@ describe('decisions', () => {
   });
 
   describe('identity: the exact provider account a request touches', () => {
-    it('a partner whose email shares its local part with a member is refused on the form, and nothing is created', async () => {
+    it('a partner whose email shares its local part with a member is refused in the form, and nothing is created', async () => {
       e = await startE2E();
       // A guest or Slack Connect partner: same local part as Alice, another domain.
       e.world.slack.workspace.addUser({ id: 'U0MALLORY', name: 'alice-partner', realName: 'Alice Partner', email: 'alice@partner.example' });
       const result = await requestThroughModal(e, 'U0MALLORY', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
-      expect(result.outcome).toBe('errors');
-      expect(result.errors?.item).toBe(
-        "Your Slack email alice@partner.example is not in example.com, so it does not name a jcs account. Ask an IAM admin to map your account in the policy's identity map.",
+      // The email is looked up after the ack (it takes a users.info call): the refusal replaces the "working" view.
+      expect(result.outcome).toBe('updated');
+      expect(result.shown).toBe(
+        "Your Slack email alice@partner.example is not in example.com, so it does not name a jcs account. Ask an IAM admin to map your account in the policy's identity map. Nothing was done.",
       );
       await e.bot.idle();
       expect(await e.bot.services.store.list()).toEqual([]);
@@ -114,7 +116,11 @@ describe('decisions', () => {
       e.client.submitView({ user: dave.id, values: { verified: ['verified'] } }),
     ]);
     await e.bot.idle();
-    expect([a.outcome, b.outcome].sort()).toEqual(['closed', 'errors']);
+    expect([a.outcome, b.outcome]).toEqual(['updated', 'updated']);
+    // One approval counts; the other approver is told, in the modal, that it was already decided.
+    const shown = [modalText(e, carol.id), modalText(e, dave.id)].sort();
+    expect(shown[0]).toMatch(/already|nothing left to decide/);
+    expect(shown[1]).toBe('You approved REQ-0001.');
     const resets = e.world.scaleway.server.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith('/mfa-otp'));
     expect(resets).toHaveLength(1);
     expect(await stateOf('REQ-0001')).toBe('completed');

@@ -10,7 +10,8 @@ describe('group access through Slack, on every provider', () => {
   it('Cloudflare: request → manager approves → membership → audit thread and requester DM', async () => {
     e = await startE2E();
     const submitted = await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '2h', reason: 'incident 4242' });
-    expect(submitted.outcome).toBe('closed');
+    expect(submitted.outcome).toBe('updated');
+    expect(submitted.shown).toMatch(/REQ-0001\* · .* is submitted/);
     const approval = dmWithButton(e, bob.id, 'iam_approve');
     await click(e, bob.id, approval, 'iam_approve');
     const member = [...e.world.cloudflare.state.members.values()].find((m) => m.email === alice.email);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../support/doubles.ts';
-import { PEOPLE, auditThread, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, auditThread, click, dmWithButton, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -43,8 +43,9 @@ describe('lifecycle through Slack', () => {
     const warning = dmWithButton(e, alice.id, 'iam_extend');
     await click(e, alice.id, warning, 'iam_extend');
     const asked = await e.client.submitView({ user: alice.id, values: { duration: '1h', reason: 'deploy still running' } });
-    expect(asked.outcome).toBe('closed');
+    expect(asked.outcome).toBe('updated');
     await e.bot.idle();
+    expect(modalText(e, alice.id)).toMatch(/REQ-0002 asks for 1h more; the approvers were asked/);
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     await at(clock, granted + HOUR);
     expect(member()).toBe(true);

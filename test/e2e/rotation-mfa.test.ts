@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, click, dmWithButton, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -106,8 +106,9 @@ describe('MFA reset through Slack', () => {
     expect(unchecked).toBeInstanceOf(Error);
     expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeDefined();
     const submitted = await e.client.submitView({ user: carol.id, values: { verified: ['verified'] } });
-    expect(submitted.outcome).toBe('closed');
+    expect(submitted.outcome).toBe('updated');
     await e.bot.idle();
+    expect(modalText(e, carol.id)).toBe('You approved REQ-0001.');
     expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeUndefined();
   });
 

@@ -3,7 +3,7 @@ import { startBot, type RunningBot } from '../../src/app.ts';
 import { parsePolicy } from '../../src/config/load-policy.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import { PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
-import type { SlackAppClient } from '../../src/simulators/slack/index.ts';
+import type { AppResponse, SlackAppClient } from '../../src/simulators/slack/index.ts';
 import type { Clock } from '../../src/workflow/ports.ts';
 import { captureLog } from '../support/capture-log.ts';
 import { tempDir } from '../support/fixtures.ts';
@@ -36,9 +36,6 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
     dataDir: dir.path,
     log,
     tickMs: 0,
-    retryConfig: { retries: 0 },
-    // A request no listener acknowledges is given up on sooner than Slack's 3 s, so refusals test quickly.
-    unhandledRequestTimeoutMs: 300,
     // Notice retries wait briefly here; Retry-After from the simulator is still honoured.
     delivery: { backoff: { baseMs: 20, capMs: 200 } },
     ...(options.clock ? { clock: options.clock } : {}),
@@ -65,8 +62,8 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
 export async function requestThroughModal(
   e: E2E,
   user: string,
-  input: { kind: string; itemId: string; duration?: string; reason?: string },
-): Promise<{ outcome: string; errors?: Record<string, string> }> {
+  input: { kind: string; itemId: string; duration?: string; reason?: string; beforeSubmit?: () => void },
+): Promise<{ outcome: string; shown: string; acked: AppResponse; errors?: Record<string, string> }> {
   const command = await e.client.slashCommand({ user, text: '' });
   if (command.status !== 200) throw new Error(`/iam answered ${command.status}`);
   await e.bot.idle();
@@ -87,9 +84,16 @@ export async function requestThroughModal(
   };
   if (input.duration !== undefined) values.duration = input.duration;
   if (input.reason !== undefined) values.reason = input.reason;
+  input.beforeSubmit?.();
   const submitted = await e.client.submitView({ user, viewId, values });
   await e.bot.idle();
-  return { outcome: submitted.outcome, ...(submitted.errors ? { errors: submitted.errors } : {}) };
+  return { outcome: submitted.outcome, shown: modalText(e, user), acked: submitted.response, ...(submitted.errors ? { errors: submitted.errors } : {}) };
+}
+
+/** The text of the modal on top of the user's stack ('' when none is open): where a submission's outcome shows. */
+export function modalText(e: E2E, user: string): string {
+  const blocks = (e.world.slack.workspace.openView(user)?.view.blocks ?? []) as { text?: { text?: string } }[];
+  return blocks.map((b) => b.text?.text ?? '').join('\n');
 }
 
 /** The newest message in a DM with a button of this action id. */

@@ -53,7 +53,7 @@ describe('the sandbox API', () => {
     const suggested = await post('suggest', { user: alice, view: viewId, actionId: 'iam_item', value: '' });
     expect((suggested.json.options as { value: string }[]).map((o) => o.value)).toContain('jcs-devs');
     const submitted = await post('submit', { user: alice, viewId, values: { item: { text: 'JCS developers', value: 'jcs-devs' }, reason: 'pairing' } });
-    expect(submitted.json.outcome).toBe('closed');
+    expect(submitted.json.outcome).toBe('updated');
 
     expect((await post('click', await button(PEOPLE.bob.id, 'iam_approve'))).status).toBe(200);
     const after = await state(alice);
@@ -90,7 +90,7 @@ describe('the sandbox API', () => {
     const viewId = (await state(alice)).slack.modal?.id;
     await post('select', { user: alice, view: viewId, actionId: 'iam_kind', blockId: 'kind', type: 'static_select', option: { text: 'Access to a group', value: 'group.add' } });
     const submitted = await post('submit', { user: alice, viewId, values: { item: { text: 'Scaleway billing readers', value: 'scw-billing-readers' } } });
-    expect(submitted.json.outcome).toBe('closed');
+    expect(submitted.json.outcome).toBe('updated');
     await post('click', await button('U0456BOB', 'iam_approve'));
     const group = (await state(alice)).providers.find((p) => p.name === 'Scaleway')?.groups.find((g) => g.name.startsWith('c0ffee00'));
     // The example policy names example.com as its identity domain: the sandbox people get addresses there.

@@ -77,9 +77,7 @@ export function describeOperation(request: Request, item: CatalogItem | undefine
     case 'group.remove':
       return `leave *${groupName(op.group, item)}*${id(op.group)}`;
     case 'key.rotate':
-      // A service principal is often a provider id (a Scaleway application, a Cloudflare token): people read the item's title.
-      if (!op.principal) return 'rotate their access key';
-      return item?.title !== undefined ? `rotate *${escape(item.title)}*${audit ? ` (principal \`${escape(op.principal)}\`)` : ''}` : `rotate the key of *${escape(op.principal)}*`;
+      return op.principal ? `rotate the key of *${escape(op.principal)}*` : 'rotate their access key';
     case 'mfa.reset':
       return 'reset their MFA';
   }

@@ -13,6 +13,8 @@ export const KIND_LABEL: Record<RequestKind, string> = {
   'mfa.reset': 'Reset MFA',
 };
 
+export const REQUEST_MODAL_TITLE = 'Request access';
+
 const kindOption = (kind: RequestKind): PlainTextOption => ({ text: { type: 'plain_text', text: KIND_LABEL[kind] }, value: kind });
 
 export interface RequestModalInput {
@@ -67,7 +69,7 @@ export function requestModal(input: RequestModalInput): ModalView {
   return {
     type: 'modal',
     callback_id: VIEW.request,
-    title: { type: 'plain_text', text: 'Request access' },
+    title: { type: 'plain_text', text: REQUEST_MODAL_TITLE },
     // Slack requires a submit button on any modal with inputs; submitting before choosing is refused per field.
     submit: { type: 'plain_text', text: 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
@@ -152,5 +154,18 @@ export function extendModal(request: Request, item: CatalogItem | undefined, max
         element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
       },
     ],
+  };
+}
+
+/**
+ * A modal that only says something: "working on it" while a submission is decided after its ack, then
+ * the outcome; also /iam's first view, opened before anything is looked up (the trigger_id ages fast).
+ */
+export function noticeModal(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(title, LIMITS.modalTitle) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }],
   };
 }

@@ -3,7 +3,8 @@
  * backoff (honouring the notifier's retry-after) until it succeeds: a slow or failing Slack delays
  * notices but loses none, and they keep their order. A part of a notice that can never be delivered
  * (the bot is not in the channel, the person is deactivated) is recorded in the audit log and reported
- * to the admins, in the same store write that takes the notice out of the outbox.
+ * to the admins, in the same store write that takes the notice out of the outbox. A notice the notifier
+ * says can never be delivered at all is dropped, and that is audited too.
  */
 import type { AuditRecord } from '../domain/audit-event.ts';
 import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Undelivered, type UndeliveredNotice } from '../domain/notice.ts';
@@ -89,7 +90,8 @@ export class Dispatcher {
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
           this.log.error({ err: error, notice: describeNotice(notice) }, 'dropping a notice that can never be delivered');
-          await this.store.noticeDone(notice.id);
+          await this.store.noticeDone(notice.id, { audit: [this.#auditRecord(notice, 'notice.dropped', { error: error.message })], notices: [] });
+          await this.reports.flushAudit();
           continue;
         }
         failures++;
@@ -108,24 +110,32 @@ export class Dispatcher {
   async #reportUndelivered(notice: Notice, undelivered: readonly Undelivered[]): Promise<void> {
     this.log.error({ notice: describeNotice(notice), undelivered }, 'parts of a notice can never be delivered; recorded and reported to the admins');
     const now = this.reports.clock.now();
-    const about = { notice: notice.id, event: notice.event, ...(isRequestNotice(notice) ? { requestRef: notice.request.ref } : {}) };
-    const record: AuditRecord = {
-      eventId: this.reports.newId(),
-      time: now,
-      ...(isRequestNotice(notice) ? { requestId: notice.request.id, requestRef: notice.request.ref } : {}),
-      actor: 'system',
-      event: 'notice.undelivered',
-      details: { ...about, undelivered: undelivered.map((u) => ({ ...u })) },
-    };
+    const record = this.#auditRecord(notice, 'notice.undelivered', { undelivered: undelivered.map((u) => ({ ...u })) });
     const fresh = undelivered.filter((u) => now - (this.#reported.get(reportKey(u)) ?? -Infinity) >= REPORT_AGAIN_AFTER_MS);
     const notices: UndeliveredNotice[] = [];
     if (!isUndeliveredNotice(notice) && fresh.length > 0) {
-      notices.push({ id: record.eventId, event: 'notice.undelivered', actor: 'system', about, undelivered: fresh, admins: await this.reports.admins() });
+      notices.push({ id: record.eventId, event: 'notice.undelivered', actor: 'system', about: aboutOf(notice), undelivered: fresh, admins: await this.reports.admins() });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });
     for (const u of fresh) this.#reported.set(reportKey(u), now);
     await this.reports.flushAudit();
   }
+
+  /** An audit event about a notice's delivery, tied to its request when it has one. */
+  #auditRecord(notice: Notice, event: string, details: Record<string, unknown>): AuditRecord {
+    return {
+      eventId: this.reports.newId(),
+      time: this.reports.clock.now(),
+      ...(isRequestNotice(notice) ? { requestId: notice.request.id, requestRef: notice.request.ref } : {}),
+      actor: 'system',
+      event,
+      details: { ...aboutOf(notice), ...details },
+    };
+  }
+}
+
+function aboutOf(notice: Notice): UndeliveredNotice['about'] {
+  return { notice: notice.id, event: notice.event, ...(isRequestNotice(notice) ? { requestRef: notice.request.ref } : {}) };
 }
 
 function reportKey(u: Undelivered): string {

@@ -20,13 +20,16 @@ describe('notice delivery', () => {
     expect(h.store.pendingNotices()).toEqual([]);
   });
 
-  it('drops only a notice that can never be delivered, and goes on', async () => {
+  it('drops only a notice that can never be delivered, audits the drop, and goes on', async () => {
     h = await createHarness();
     h.notifier.failures = [new DeliveryError('channel_not_found', true)];
     const request = await submit();
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
     expect(h.notifier.events(request.ref)).toEqual(['request.approved', 'execution.started', 'execution.completed']);
+    expect(h.audit.records.filter((r) => r.event === 'notice.dropped').map((r) => [r.requestRef, r.details.event, r.details.error])).toEqual([
+      [request.ref, 'request.submitted', 'channel_not_found'],
+    ]);
   });
 
   it('delivers after a restart what was committed but not delivered', async () => {

@@ -6,9 +6,10 @@
 import { SimServer } from '../shared/sim-server.ts';
 import { RateLimiter } from './auth.ts';
 import { CODES, fail, rateLimited } from './envelope.ts';
-import { handle } from './routes.ts';
+import { handle, type DuplicateMember } from './routes.ts';
 import { CloudflareState, cloudflareId, type TokenFormat } from './state.ts';
 
+export type { DuplicateMember } from './routes.ts';
 export { CloudflareState } from './state.ts';
 export type { SimAccountMember, SimToken, SimUserGroup, TokenAccess, TokenFormat } from './state.ts';
 
@@ -21,6 +22,8 @@ export interface CloudflareSimulatorOptions {
   now?: () => number;
   /** The form of the bot's own token values until they are rolled: new tokens are scannable. */
   tokenFormat?: TokenFormat;
+  /** A second add of the same member ([guess]): refused with 409 (default) or 400, or accepted. */
+  duplicateMember?: DuplicateMember;
 }
 
 export interface CloudflareSimulator {
@@ -44,7 +47,8 @@ export async function startCloudflareSimulator(options: CloudflareSimulatorOptio
   const admin = state.addToken('iam-bot', { access: 'write', format });
   const reader = state.addToken('iam-bot read-only', { access: 'read', format });
   const limiter = new RateLimiter(options.rateLimit ?? CLOUDFLARE_RATE_LIMIT, now);
-  const server = await SimServer.start((request) => handle(request, state, limiter), {
+  const duplicateMember = options.duplicateMember ?? 'conflict';
+  const server = await SimServer.start((request) => handle(request, state, limiter, duplicateMember), {
     port: options.port,
     faultResponse: (status) =>
       status === 429 ? rateLimited() : fail(status, { code: CODES.internal, message: `Injected HTTP ${status}` }),

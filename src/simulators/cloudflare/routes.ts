@@ -10,10 +10,17 @@ import { accountMemberView, groupMemberView, membersOf, tokenView, userGroupView
 
 const ID = /^[0-9a-f]{32}$/;
 
+/**
+ * [guess] What adding a member already in the group gets (WIRE.md §2: the code is undocumented):
+ * 409 `conflict`, 400 `bad_request` (both with the assumed code 1004), or `accept`ed as a no-op.
+ */
+export type DuplicateMember = 'conflict' | 'bad_request' | 'accept';
+
 interface Context {
   state: CloudflareState;
   request: SimRequest;
   params: Record<string, string>;
+  duplicateMember: DuplicateMember;
 }
 
 interface Route {
@@ -37,7 +44,7 @@ const ROUTES: Route[] = [
   { method: 'PUT', pattern: ['tokens', ':token', 'value'], handle: rollToken },
 ];
 
-export function handle(request: SimRequest, state: CloudflareState, limiter: RateLimiter): SimResponse {
+export function handle(request: SimRequest, state: CloudflareState, limiter: RateLimiter, duplicateMember: DuplicateMember): SimResponse {
   const [first, account, ...rest] = request.path.split('/').slice(1);
   const matched = first === 'accounts' && account !== undefined && ID.test(account) ? match(request.method, rest) : undefined;
   if (!matched) {
@@ -54,7 +61,7 @@ export function handle(request: SimRequest, state: CloudflareState, limiter: Rat
   // A read-only token may GET; writing needs a token with write access.
   const allowed = account === state.accountId && (auth.token.access === 'write' || (auth.token.access === 'read' && request.method === 'GET'));
   if (!allowed) return authenticationError(403);
-  return matched.route.handle({ state, request, params: matched.params });
+  return matched.route.handle({ state, request, params: matched.params, duplicateMember });
 }
 
 function match(method: string, segments: string[]): { route: Route; params: Record<string, string> } | undefined {
@@ -129,7 +136,9 @@ function addGroupMembers(context: Context): SimResponse {
     const members = memberList(context);
     if (!Array.isArray(members)) return members;
     const present = members.find((m) => group.members.includes(m.id));
-    if (present) return fail(409, { code: CODES.duplicate, message: `Member ${present.id} is already in the user group` });
+    if (present && context.duplicateMember !== 'accept') {
+      return fail(context.duplicateMember === 'conflict' ? 409 : 400, { code: CODES.duplicate, message: `Member ${present.id} is already in the user group` });
+    }
     for (const member of members) context.state.addToGroup(group.id, member.id);
     return ok(members.map(groupMemberView));
   });

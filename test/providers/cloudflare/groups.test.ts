@@ -57,16 +57,21 @@ describe('Cloudflare user groups', () => {
     expect(result.providerRequestId).toMatch(/^[0-9a-f]{16}-SIM$/);
   });
 
-  it('treats adding an existing member as success, without a second membership', async () => {
-    const group = r.sim.state.addGroup('admins');
-    const alice = r.sim.state.addMember('alice@example.com');
-    r.sim.state.addToGroup(group.id, alice.id);
-    const result = await r.provider.addMember(group.id, member(alice.id, alice.email));
-    expect(r.sim.state.groupMembers(group.id)).toEqual([alice.id]);
-    // The duplicate refusal was read back, and its ray id still names the call.
-    expect(calls(r.sim).map((c) => c.split(' ')[0])).toEqual(['POST', 'GET']);
-    expect(result.providerRequestId).toMatch(/-SIM$/);
-  });
+  // WIRE.md §2 [guess]: Cloudflare's answer to a duplicate add is undocumented; the simulator plays each.
+  for (const duplicateMember of ['conflict', 'bad_request', 'accept'] as const) {
+    it(`treats adding an existing member as success, without a second membership (duplicate add: ${duplicateMember})`, async () => {
+      await r.close();
+      r = await rig({ duplicateMember });
+      const group = r.sim.state.addGroup('admins');
+      const alice = r.sim.state.addMember('alice@example.com');
+      r.sim.state.addToGroup(group.id, alice.id);
+      const result = await r.provider.addMember(group.id, member(alice.id, alice.email));
+      expect(r.sim.state.groupMembers(group.id)).toEqual([alice.id]);
+      // A refusal is read back (and its ray id still names the call); an accepted duplicate needs no read.
+      expect(calls(r.sim).map((c) => c.split(' ')[0])).toEqual(duplicateMember === 'accept' ? ['POST'] : ['POST', 'GET']);
+      expect(result.providerRequestId).toMatch(/-SIM$/);
+    });
+  }
 
   it('removes a member, and treats removing a non-member as success', async () => {
     const group = r.sim.state.addGroup('admins');

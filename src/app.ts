@@ -29,6 +29,11 @@ import { LowdbStore } from './store/lowdb-store.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
 import { systemClock, type Clock, type Directory, type Notifier } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
+import { timeAcks } from './ops/ack-timing.ts';
+import { instrumentProviders } from './ops/instrument-providers.ts';
+import { BotMetrics } from './ops/metrics.ts';
+import { readinessChecks } from './ops/readiness.ts';
+import { opsRoutes } from './ops/routes.ts';
 import type { DispatcherOptions } from './workflow/dispatcher.ts';
 
 export interface ServicesOptions {
@@ -44,6 +49,8 @@ export interface ServicesOptions {
   active?: boolean;
   /** The sandbox says so: its data directory is never production's (default production). */
   world?: DataWorld;
+  /** Counts audit events and decisions (the bot passes its metrics; the CLI and tests need none). */
+  metrics?: BotMetrics;
 }
 
 export interface Services extends Workflow {
@@ -82,6 +89,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     audit: {
       append: async (records) => {
         await auditLog.append(records);
+        for (const record of records) options.metrics?.audited(record, (id) => store.get(id));
         return auditLog.head();
       },
     },
@@ -147,8 +155,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, log } = options;
   const policy = config.policy;
   const clock = options.clock ?? systemClock;
-  const providers = options.providers ?? createProviders(config.providers, { log });
-  const app = createSlackApp({ slack: options.slack, log });
+  // The metrics exist before the services they count (providers and the audit log are built with them).
+  const opened: { services?: Services } = {};
+  let draining = false;
+  const metrics = new BotMetrics({
+    openRequests: () => opened.services?.store.openRequests() ?? [],
+    pendingNotices: () => opened.services?.store.pendingNotices() ?? [],
+    now: () => clock.now(),
+  });
+  const providers = instrumentProviders(options.providers ?? createProviders(config.providers, { log }), metrics);
+  // No retries and no queue behind a 429 (as for triggers): a probe must answer now, not in half an hour.
+  const triggers = createTriggerClient({ slack: options.slack, log });
+  const routes = opsRoutes({ metrics, checks: readinessChecks(options.dataDir, triggers, clock), draining: () => draining });
+  const app = createSlackApp({ slack: options.slack, log, routes });
+  timeAcks(app, metrics);
   const refs = await MessageRefs.open(options.dataDir);
   const notifier = new SlackNotifier(app.client, policy, refs, log);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
@@ -160,11 +180,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     directory,
     log,
     clock,
+    metrics,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.world ? { world: options.world } : {}),
   });
+  opened.services = services;
   const tasks = new Tasks(log);
-  const triggers = createTriggerClient({ slack: options.slack, log });
   registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;
   let host: string | undefined;
@@ -209,6 +230,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(host !== undefined ? { host } : {}),
     idle,
     async stop() {
+      draining = true;
       if (timer) clearInterval(timer);
       if (sweeps) clearInterval(sweeps);
       await app.stop();

@@ -18,7 +18,7 @@ It needs:
   SLACK_SIGNING_SECRET or SLACK_APP_TOKEN HTTP mode, or Socket Mode (xapp-…)
   a policy file                           --config FILE, $IAM_BOT_POLICY, or ./policy.yml
   the provider credentials the policy's env: references name
-Optional: SLACK_API_URL, PORT (HTTP mode, default 3000), IAM_BOT_DATA_DIR (default ./data), LOG_LEVEL.
+Optional: SLACK_API_URL, PORT (HTTP mode, default 3000; Socket Mode: serves /healthz, /readyz, /metrics), IAM_BOT_DATA_DIR (default ./data), LOG_LEVEL.
 
 Options:
   --config FILE  the policy file

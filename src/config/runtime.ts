@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
 
 export interface RuntimeSettings {
-  slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret }; apiUrl?: string };
+  slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret; port?: number }; apiUrl?: string };
   policyFile: string;
   dataDir: string;
 }
@@ -79,7 +79,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   if (e.SLACK_API_URL !== undefined && !URL.canParse(e.SLACK_API_URL)) problems.push(`SLACK_API_URL is not a URL: "${e.SLACK_API_URL}".`);
   if (problems.length > 0 || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
   const mode: RuntimeSettings['slack']['mode'] = e.SLACK_APP_TOKEN
-    ? { type: 'socket', appToken: new Secret(e.SLACK_APP_TOKEN) }
+    ? { type: 'socket', appToken: new Secret(e.SLACK_APP_TOKEN), ...(e.PORT !== undefined ? { port } : {}) }
     : { type: 'http', signingSecret: new Secret(e.SLACK_SIGNING_SECRET ?? ''), port };
   const slack: RuntimeSettings['slack'] = { botToken: new Secret(e.SLACK_BOT_TOKEN), mode };
   if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL;

@@ -2,7 +2,7 @@
  * The Bolt app: HTTP mode (signing secret, one endpoint `/slack/events` for commands, interactivity and
  * option loads) or Socket Mode (app-level token). Handlers ack at once and continue in the background.
  */
-import { App, HTTPReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { RuntimeSettings } from '../config/runtime.ts';
 import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
@@ -17,6 +17,8 @@ import { registerInteractions } from './interactions.ts';
 export interface SlackAppOptions {
   slack: RuntimeSettings['slack'];
   log: Logger;
+  /** Operators' routes (health, readiness, metrics): next to /slack/events, or on PORT in Socket Mode. */
+  routes?: CustomRoute[];
 }
 
 const TRIGGER_LIFETIME_MS = 3000;
@@ -51,22 +53,17 @@ export function createSlackApp(options: SlackAppOptions): App {
     // auth.test runs in app.init(), so an unreachable Slack is a clear start-up error, not an unhandled rejection.
     deferInitialization: true,
   };
-  if (slack.mode.type === 'socket') return new App({ ...common, socketMode: true, appToken: slack.mode.appToken.reveal() });
+  const routes = options.routes ?? [];
+  if (slack.mode.type === 'socket') {
+    const http = slack.mode.port !== undefined && routes.length > 0 ? { customRoutes: routes, installerOptions: { port: slack.mode.port } } : {};
+    return new App({ ...common, socketMode: true, appToken: slack.mode.appToken.reveal(), ...http });
+  }
   const receiver = new HTTPReceiver({
     signingSecret: slack.mode.signingSecret.reveal(),
     endpoints: '/slack/events',
     processBeforeResponse: true,
     logger: common.logger,
-    customRoutes: [
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('ok');
-        },
-      },
-    ],
+    customRoutes: routes,
     // A signed request Bolt cannot process is a malformed one: 400, not Bolt's default 500.
     processEventErrorHandler: async ({ error, response }) => {
       options.log.warn({ err: error }, 'Slack request could not be processed');

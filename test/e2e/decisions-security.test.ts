@@ -34,8 +34,9 @@ describe('decisions', () => {
     await click(e, bob.id, approval, 'iam_deny');
     const reason = `${'no '.repeat(999)}<&>`;
     expect(reason).toHaveLength(3000);
-    expect((await e.client.submitView({ user: bob.id, values: { reason } })).outcome).toBe('closed');
+    expect((await e.client.submitView({ user: bob.id, values: { reason } })).outcome).toBe('updated');
     await e.bot.idle();
+    expect(modalText(e, bob.id)).toContain('REQ-0001 is denied');
     expect(e.world.slack.calls.filter((call) => call.error === 'invalid_blocks')).toEqual([]);
     const settled = e.world.slack.workspace.message(approval.channel, approval.ts);
     expect(JSON.stringify(settled?.blocks)).not.toContain('iam_approve');

@@ -18,6 +18,7 @@ import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { MessageRefs } from './slack/message-refs.ts';
 import { SlackNotifier } from './slack/notifier.ts';
+import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { assertAuditContinuity } from './audit/continuity.ts';
 import { storageError } from './files/storage-error.ts';
@@ -143,8 +144,6 @@ export interface RunningBot {
   services: Services;
   /** The HTTP port in HTTP mode. */
   port?: number;
-  /** The address the HTTP receiver listens on (all interfaces unless the settings name a host). */
-  host?: string;
   /** Resolves when no Slack task, provider step or delivery is left in flight. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -168,6 +167,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const triggers = createTriggerClient({ slack: options.slack, log });
   const routes = opsRoutes({ metrics, checks: readinessChecks(options.dataDir, triggers, clock), draining: () => draining });
   const app = createSlackApp({ slack: options.slack, log, routes });
+  scrubSlackWrites(app.client);
   timeAcks(app, metrics);
   const refs = await MessageRefs.open(options.dataDir);
   const notifier = new SlackNotifier(app.client, policy, refs, log);
@@ -188,15 +188,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;
-  let host: string | undefined;
   try {
     await app.init();
     const mode = options.slack.mode;
     if (mode.type === 'http') {
       const server = (await app.start(mode.host === undefined ? mode.port : { port: mode.port, host: mode.host })) as Server;
-      const address = server.address() as AddressInfo | null;
-      port = address?.port ?? mode.port;
-      host = address?.address;
+      port = (server.address() as AddressInfo | null)?.port ?? mode.port;
     } else {
       await app.start();
     }
@@ -227,7 +224,6 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     app,
     services,
     ...(port !== undefined ? { port } : {}),
-    ...(host !== undefined ? { host } : {}),
     idle,
     async stop() {
       draining = true;

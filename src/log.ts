@@ -1,8 +1,10 @@
 /**
  * Structured JSON logs (pino) to stderr, so stdout stays for command output. Secret-bearing fields are
- * removed by configuration wherever they appear; `Secret` values print as `[redacted]` on their own.
+ * removed by configuration wherever they appear; `Secret` values print as `[redacted]` on their own;
+ * and every finished line is scrubbed of the values of all known secrets (a provider's echo in a message).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { scrubText } from './domain/scrub.ts';
 
 export type { Logger };
 
@@ -36,6 +38,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_PATHS, remove: true },
       base: { app: 'iam-bot' },
+      hooks: { streamWrite: scrubText },
     },
     options.destination ?? pino.destination(2),
   );

@@ -10,6 +10,7 @@ import { AuditLogError } from './errors.ts';
 import { assertNoSecrets } from './secrets.ts';
 import { readTail } from '../files/tail.ts';
 import type { AuditRecord } from '../domain/audit-event.ts';
+import { scrubDeep } from '../domain/scrub.ts';
 
 export type { AuditEntry, AuditHead } from './entry.ts';
 export { AuditLogError } from './errors.ts';
@@ -159,7 +160,8 @@ function prepare(input: AuditEventInput): Prepared {
     requestRef: input.requestRef ?? null,
     actor: input.actor,
     event: input.event,
-    details: details as Record<string, unknown>,
+    // Last line of defence: a credential's value (a provider's echo) never enters the chain.
+    details: scrubDeep(details as Record<string, unknown>),
   };
 }
 

@@ -2,21 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
-import { AuditLog, exportAudit, verifyAuditLog, type ExportOptions } from '../audit/index.ts';
+import { AuditLog, exportAudit, verifyAuditLog } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
-import { EXIT, UsageError, dataDirOf, terminationSignal, type Io } from './io.ts';
+import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
 
 export const auditHelp = `Usage: iam-bot audit verify [--data DIR]
-       iam-bot audit export [--since DATE] [--after-seq N] [--follow] [--format jsonl|csv] [--data DIR]
+       iam-bot audit export [--since DATE] [--format jsonl|csv] [--data DIR]
        iam-bot audit accept-loss --reason TEXT [--data DIR]
 
 verify       Checks the hash chain of the audit log, and that it still reaches the last entry the bot
              recorded. Exits 0 when intact, 1 naming the first bad sequence number.
-export       Writes the audit log to stdout as JSON lines (default) or CSV. With --follow it keeps
-             writing entries as the bot appends them until stopped (SIGINT/SIGTERM): a SIEM feed that
-             resumes with --after-seq and the last seq it stored.
+export       Writes the audit log to stdout as JSON lines (default) or CSV.
 accept-loss  With the bot stopped: the log is intact but lost entries the bot recorded (truncated, or
              restored from an older backup), so the bot refuses to start. Appends an
              audit.loss_accepted entry (who ran it, the reason, what was recorded and what was found)
@@ -25,8 +23,6 @@ accept-loss  With the bot stopped: the log is intact but lost entries the bot re
 Options:
   --data DIR       the data directory (default: $IAM_BOT_DATA_DIR, then ./data)
   --since DATE     export entries at or after DATE (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z)
-  --after-seq N    export entries whose seq is greater than N
-  --follow         keep exporting new entries until stopped
   --format FORMAT  jsonl or csv (default jsonl)
   --reason TEXT    accept-loss: why the loss is accepted (required; recorded in the log)
   --help           this text`;
@@ -34,15 +30,7 @@ Options:
 export async function audit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      data: { type: 'string' },
-      since: { type: 'string' },
-      'after-seq': { type: 'string' },
-      follow: { type: 'boolean' },
-      format: { type: 'string' },
-      reason: { type: 'string' },
-      help: { type: 'boolean' },
-    },
+    options: { data: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, reason: { type: 'string' }, help: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -55,7 +43,6 @@ export async function audit(args: string[], io: Io): Promise<number> {
   const dataDir = dataDirOf(values, io.env);
   const file = dataFiles(dataDir).audit;
   if (values.reason !== undefined && action !== 'accept-loss') throw new UsageError('--reason goes with accept-loss');
-  if (action !== 'export' && (values['after-seq'] !== undefined || values.follow)) throw new UsageError('--after-seq and --follow go with export');
   switch (action) {
     case 'verify': {
       if (values.since !== undefined || values.format !== undefined) throw new UsageError('--since and --format go with export');
@@ -71,16 +58,9 @@ export async function audit(args: string[], io: Io): Promise<number> {
     case 'export': {
       const format = values.format ?? 'jsonl';
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
-      const options: ExportOptions = { format };
+      const options: { format: 'jsonl' | 'csv'; since?: Date } = { format };
       if (values.since !== undefined) options.since = parseDate(values.since);
-      if (values['after-seq'] !== undefined) options.afterSeq = parseSeq(values['after-seq']);
-      if (values.follow) options.follow = { signal: io.signal ?? terminationSignal() };
-      try {
-        await exportAudit(file, options, io.stdout);
-      } catch (error) {
-        // The reader went away (`| head`, a closed SIEM socket): that ends the export, it is not a failure.
-        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-      }
+      await exportAudit(file, options, io.stdout);
       return EXIT.ok;
     }
     case 'accept-loss': {
@@ -148,9 +128,4 @@ function parseDate(text: string): Date {
     throw new UsageError(`--since expects an ISO 8601 date like 2026-11-01 or 2026-11-01T08:00:00Z, not "${text}"`);
   }
   return date;
-}
-
-function parseSeq(text: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--after-seq expects a sequence number (0 or more), not "${text}"`);
-  return Number(text);
 }

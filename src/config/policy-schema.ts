@@ -169,8 +169,17 @@ export const stageSchema = z.union([setNameSchema, z.strictObject({ set: setName
   error: 'expected a set name or { set: <name>, quorum: <n> }',
 });
 
+/**
+ * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
+ * refuses an option value over 150 characters (WIRE.md §5): a longer id could never be picked. Names and
+ * titles are cut for display instead; an id cannot be.
+ */
+export const MAX_CATALOG_ID_LENGTH = 150;
+
 export const catalogItemSchema = z.strictObject({
-  id: nameSchema('catalog id'),
+  id: nameSchema('catalog id').refine((id) => id.length <= MAX_CATALOG_ID_LENGTH, {
+    error: (issue) => `must be at most ${MAX_CATALOG_ID_LENGTH} characters: Slack refuses a longer option value in the request modal (this one has ${String(issue.input).length})`,
+  }),
   title: text.optional(),
   provider: z.string(),
   kind: z.enum(REQUEST_KINDS),

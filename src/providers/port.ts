@@ -4,6 +4,7 @@
  */
 import type { ProviderErrorKind } from '../domain/request.ts';
 import type { Secret } from '../domain/secret.ts';
+import { boundText, scrubText } from '../domain/scrub.ts';
 
 export interface Capabilities {
   groupMembership: boolean;
@@ -83,6 +84,10 @@ export interface ProviderErrorDetails {
   uncertain?: boolean;
 }
 
+/** Longest provider message kept: enough for any real explanation, short enough for a Slack line. */
+export const MAX_PROVIDER_MESSAGE = 500;
+const MAX_PROVIDER_REQUEST_ID = 200;
+
 export class ProviderError extends Error {
   readonly providerRequestId: string | undefined;
   readonly retryAfterMs: number | undefined;
@@ -93,9 +98,11 @@ export class ProviderError extends Error {
     message: string,
     details: ProviderErrorDetails = {},
   ) {
-    super(message);
+    // Where a provider's words enter the system: a body echoing a credential, or megabytes of HTML,
+    // stops here (the store, log, audit and Slack writers scrub again as a last line of defence).
+    super(boundText(scrubText(message), MAX_PROVIDER_MESSAGE));
     this.name = 'ProviderError';
-    this.providerRequestId = details.providerRequestId;
+    this.providerRequestId = details.providerRequestId === undefined ? undefined : boundText(scrubText(details.providerRequestId), MAX_PROVIDER_REQUEST_ID);
     this.retryAfterMs = details.retryAfterMs;
     this.uncertain = details.uncertain ?? false;
   }

@@ -18,7 +18,7 @@ import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type Bloc
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
 import { denyModal, extendModal, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
-import { headline, LIMITS, truncate } from './views/format.ts';
+import { fit, headline, LIMITS } from './views/format.ts';
 
 const MAX_OPTIONS = 100;
 
@@ -104,7 +104,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     );
     await ack({
       options: items.slice(0, MAX_OPTIONS).map((item) => ({
-        text: { type: 'plain_text' as const, text: truncate(`${item.title} (${item.provider})`, LIMITS.optionText) },
+        text: { type: 'plain_text' as const, text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) },
         value: item.id,
       })),
     });
@@ -223,7 +223,7 @@ function decideAfterAck(ctx: BotContext, form: ViewSubmissionBody, title: string
       await ctx.client.views.update({ view_id: form.view.id, view: noticeModal(title, text) });
     } catch (error) {
       ctx.log.info({ err: error, what }, 'the modal could not show the outcome: telling by DM');
-      await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }] });
+      await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } }] });
     }
   });
 }

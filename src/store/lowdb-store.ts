@@ -8,6 +8,7 @@ import { Low } from 'lowdb';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
+import { scrubDeep } from '../domain/scrub.ts';
 import { Archive } from './archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { storageError } from '../files/storage-error.ts';
@@ -94,7 +95,9 @@ export class LowdbStore implements Store {
     return this.#nextNumber++;
   }
 
-  commit(change: Commit): Promise<void> {
+  commit(commit: Commit): Promise<void> {
+    // Last line of defence: no known secret's value reaches the disk, whatever text carried it here.
+    const change = scrubDeep(commit);
     return this.#serial.run(async () => {
       const { request } = change;
       const actual = this.#open.get(request.id)?.version ?? this.archive.entry(request.id)?.version ?? null;
@@ -118,7 +121,8 @@ export class LowdbStore implements Store {
     });
   }
 
-  record(change: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void> {
+  record(recorded: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void> {
+    const change = scrubDeep(recorded);
     return this.#serial.run(async () => {
       await this.#write(this.#open, [...this.#outbox, ...change.audit], [...this.#notices, ...change.notices]);
       this.#outbox = [...this.#outbox, ...change.audit];

@@ -51,6 +51,12 @@ describe('policy problems: exact file:line:col: path: message', () => {
     expect(parsePolicy(policy(), 'policy.yml', ENV).policy.catalog).toHaveLength(1);
   });
 
+  it('a catalog id longer than a Slack option value can be, which the request modal could never offer (issue 10 Found 6)', () => {
+    const id = `cf-${'a'.repeat(148)}`;
+    expect(problems(policy({ 12: `  - id: ${id}` }))).toEqual([`policy.yml:12:9: catalog[0].id: must be at most 150 characters: Slack refuses a longer option value in the request modal (this one has 151)`]);
+    expect(parsePolicy(policy({ 12: `  - id: ${id.slice(1)}` }), 'policy.yml', ENV).policy.catalog[0]?.id).toHaveLength(150);
+  });
+
   it('a bad duration', () => {
     expect(problems(policy({ 17: '    maxDuration: 8 hours' }))).toEqual(['policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h']);
   });

@@ -27,6 +27,30 @@ describe('decisions', () => {
     expect(e.world.jcs.state.members('devs')).toEqual([]);
   });
 
+  it('a denial with the longest reason the policy allows settles the audit root and every Approve/Deny (issue 10 Found 3)', async () => {
+    e = await startE2E({ policy: (text) => text.replace('requests:\n  ttl: 1d\n', 'requests:\n  ttl: 1d\n  maxReasonLength: 3000\n') });
+    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'curious' });
+    const approval = dmWithButton(e, bob.id, 'iam_deny');
+    await click(e, bob.id, approval, 'iam_deny');
+    const reason = `${'no '.repeat(999)}<&>`;
+    expect(reason).toHaveLength(3000);
+    expect((await e.client.submitView({ user: bob.id, values: { reason } })).outcome).toBe('updated');
+    await e.bot.idle();
+    expect(modalText(e, bob.id)).toContain('REQ-0001 is denied');
+    expect(e.world.slack.calls.filter((call) => call.error === 'invalid_blocks')).toEqual([]);
+    const settled = e.world.slack.workspace.message(approval.channel, approval.ts);
+    expect(JSON.stringify(settled?.blocks)).not.toContain('iam_approve');
+    const { root, replies } = auditThread(e, 'REQ-0001');
+    expect(root).toContain('Denied');
+    expect(root).toMatch(/Denied by <@U0BOB>: (no )+n?o?…/);
+    // The whole reason stays in the audit thread's reply and in /iam status.
+    const escaped = reason.replace('<&>', '&lt;&amp;&gt;');
+    expect(replies.join('\n')).toContain(escaped);
+    await e.client.slashCommand({ user: alice.id, text: 'status REQ-0001' });
+    await e.bot.idle();
+    expect(e.world.slack.workspace.ephemeralFor(alice.id).at(-1)?.text).toContain(`Denied by <@U0BOB>: ${escaped}`);
+  });
+
   it('refuses self-approval, even through a crafted click', async () => {
     e = await startE2E();
     await requestThroughModal(e, bob.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'me too' });

@@ -1,7 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEOPLE, click, dmWithButton, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, click, dmWithButton, everythingWritten, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -15,14 +13,6 @@ function revealedSecret(e: E2E, user: string): string {
   const match = /```([^`]+)```/.exec(text);
   if (!match?.[1]) throw new Error(`no secret in ${user}'s open modal`);
   return match[1];
-}
-
-/** Everything the bot wrote outside the reveal modal: Slack calls, the data directory, the logs. */
-async function everythingWritten(e: E2E): Promise<string> {
-  const calls = e.world.slack.calls.filter((c) => !(c.method === 'views.open' && JSON.stringify(c.params).includes('iam_reveal_secret')));
-  const files = await readdir(e.dataDir);
-  const contents = await Promise.all(files.map((f) => readFile(join(e.dataDir, f), 'utf8').catch(() => '')));
-  return [JSON.stringify(calls), ...contents, e.logs()].join('\n');
 }
 
 describe('key rotation through Slack', () => {

@@ -1,4 +1,6 @@
 /** The real bot (Bolt, workflow, store, adapters) against the simulated world, driven as Slack would. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startBot, type RunningBot } from '../../src/app.ts';
 import { parsePolicy } from '../../src/config/load-policy.ts';
 import { Secret } from '../../src/domain/secret.ts';
@@ -116,4 +118,12 @@ export function auditThread(e: E2E, ref: string): { root: string; replies: strin
   if (!root) throw new Error(`no audit thread for ${ref}`);
   const replies = e.world.slack.workspace.threadOf(root.channel, root.ts).filter((m) => m.ts !== root.ts);
   return { root: JSON.stringify(root.blocks ?? root.text), replies: replies.map((m) => m.text ?? '') };
+}
+
+/** Everything the bot wrote outside the reveal modal: Slack calls, every file in the data directory, the logs. */
+export async function everythingWritten(e: E2E): Promise<string> {
+  const calls = e.world.slack.calls.filter((c) => !(c.method === 'views.open' && JSON.stringify(c.params).includes('iam_reveal_secret')));
+  const files = await readdir(e.dataDir, { recursive: true });
+  const contents = await Promise.all(files.map((f) => readFile(join(e.dataDir, f), 'utf8').catch(() => '')));
+  return [JSON.stringify(calls), ...contents, e.logs()].join('\n');
 }

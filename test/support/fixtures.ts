@@ -27,7 +27,7 @@ export function makeRequest(number: number, overrides: { requester?: string; ite
     requester: overrides.requester ?? 'U_ALICE',
     requesterAllowed: true,
     reason: 'on call',
-    durationMs: overrides.durationMs ?? 3_600_000,
+    durationMs: 'durationMs' in overrides ? overrides.durationMs : 3_600_000,
     now: T0,
     settings: DEFAULT_REQUEST_SETTINGS,
   });

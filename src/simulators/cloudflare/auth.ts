@@ -12,7 +12,13 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+)$/;
 
 export type Authentication = { token: SimToken } | { refusal: SimResponse };
 
-export function authenticate(request: SimRequest, state: CloudflareState): Authentication {
+/**
+ * What a token Cloudflare does not know gets (WIRE.md §2, from public reports): 401 code 10000
+ * "Authentication error", or on some `/accounts` routes 403 code 9109 "Invalid access token".
+ */
+export type UnknownToken = 'authentication_error' | 'invalid_access_token';
+
+export function authenticate(request: SimRequest, state: CloudflareState, unknownToken: UnknownToken): Authentication {
   const header = request.headers.authorization;
   if (header === undefined) {
     return { refusal: fail(400, { code: CODES.missingCredentials, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }) };
@@ -28,7 +34,10 @@ export function authenticate(request: SimRequest, state: CloudflareState): Authe
     };
   }
   const token = state.tokenByValue(match[1]);
-  if (!token || token.status !== 'active') return { refusal: authenticationError(401) };
+  if (!token || token.status !== 'active') {
+    const refusal = unknownToken === 'authentication_error' ? authenticationError(401) : fail(403, { code: CODES.invalidAccessToken, message: 'Invalid access token' });
+    return { refusal };
+  }
   return { token };
 }
 

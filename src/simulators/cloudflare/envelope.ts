@@ -4,6 +4,7 @@
  *
  * Codes seen in real traffic: 9106 (no credentials), 6003 + 6111 (malformed Authorization header),
  * 10000 (authentication error: 401 for an unknown token, 403 for a token without the permission),
+ * 9109 (invalid access token: 403 for an unknown token on some `/accounts` routes),
  * 7003 + 7000 (unroutable path, e.g. a malformed id), 971 (rate limited). Cloudflare does not
  * document the codes for a missing object, a duplicate group member or a malformed body; the ones
  * below marked "assumed" are this simulator's choice, and the adapter does not depend on them.
@@ -22,6 +23,7 @@ export const CODES = {
   invalidHeaders: 6003,
   malformedAuthorization: 6111,
   authentication: 10000,
+  invalidAccessToken: 9109,
   unroutable: 7003,
   noRoute: 7000,
   rateLimited: 971,

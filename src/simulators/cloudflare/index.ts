@@ -6,9 +6,11 @@
 import { SimServer } from '../shared/sim-server.ts';
 import { RateLimiter } from './auth.ts';
 import { CODES, fail, rateLimited } from './envelope.ts';
+import type { UnknownToken } from './auth.ts';
 import { handle, type DuplicateMember } from './routes.ts';
 import { CloudflareState, cloudflareId, type TokenFormat } from './state.ts';
 
+export type { UnknownToken } from './auth.ts';
 export type { DuplicateMember } from './routes.ts';
 export { CloudflareState } from './state.ts';
 export type { SimAccountMember, SimToken, SimUserGroup, TokenAccess, TokenFormat } from './state.ts';
@@ -24,6 +26,8 @@ export interface CloudflareSimulatorOptions {
   tokenFormat?: TokenFormat;
   /** A second add of the same member ([guess]): refused with 409 (default) or 400, or accepted. */
   duplicateMember?: DuplicateMember;
+  /** An unknown token: 401 code 10000 (default) or 403 code 9109 ([guess] which routes answer which). */
+  unknownToken?: UnknownToken;
 }
 
 export interface CloudflareSimulator {
@@ -47,8 +51,8 @@ export async function startCloudflareSimulator(options: CloudflareSimulatorOptio
   const admin = state.addToken('iam-bot', { access: 'write', format });
   const reader = state.addToken('iam-bot read-only', { access: 'read', format });
   const limiter = new RateLimiter(options.rateLimit ?? CLOUDFLARE_RATE_LIMIT, now);
-  const duplicateMember = options.duplicateMember ?? 'conflict';
-  const server = await SimServer.start((request) => handle(request, state, limiter, duplicateMember), {
+  const behaviour = { duplicateMember: options.duplicateMember ?? 'conflict', unknownToken: options.unknownToken ?? 'authentication_error' } as const;
+  const server = await SimServer.start((request) => handle(request, state, limiter, behaviour), {
     port: options.port,
     faultResponse: (status) =>
       status === 429 ? rateLimited() : fail(status, { code: CODES.internal, message: `Injected HTTP ${status}` }),

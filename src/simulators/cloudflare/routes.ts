@@ -3,7 +3,7 @@
  * well formed), credentials, rate limit, access to the account, permission, then the operation.
  */
 import type { SimRequest, SimResponse } from '../shared/sim-server.ts';
-import { authenticate, authenticationError, type RateLimiter } from './auth.ts';
+import { authenticate, authenticationError, type RateLimiter, type UnknownToken } from './auth.ts';
 import { CODES, fail, invalidInput, notFound, ok, PAGE_BOUNDS, pageOf, paging } from './envelope.ts';
 import type { CloudflareState, SimAccountMember, SimUserGroup } from './state.ts';
 import { accountMemberView, groupMemberView, membersOf, tokenView, userGroupView } from './views.ts';
@@ -15,6 +15,12 @@ const ID = /^[0-9a-f]{32}$/;
  * 409 `conflict`, 400 `bad_request` (both with the assumed code 1004), or `accept`ed as a no-op.
  */
 export type DuplicateMember = 'conflict' | 'bad_request' | 'accept';
+
+/** The answers WIRE.md leaves open, each played as asked. */
+export interface Behaviour {
+  duplicateMember: DuplicateMember;
+  unknownToken: UnknownToken;
+}
 
 interface Context {
   state: CloudflareState;
@@ -44,7 +50,7 @@ const ROUTES: Route[] = [
   { method: 'PUT', pattern: ['tokens', ':token', 'value'], handle: rollToken },
 ];
 
-export function handle(request: SimRequest, state: CloudflareState, limiter: RateLimiter, duplicateMember: DuplicateMember): SimResponse {
+export function handle(request: SimRequest, state: CloudflareState, limiter: RateLimiter, behaviour: Behaviour): SimResponse {
   const [first, account, ...rest] = request.path.split('/').slice(1);
   const matched = first === 'accounts' && account !== undefined && ID.test(account) ? match(request.method, rest) : undefined;
   if (!matched) {
@@ -54,14 +60,14 @@ export function handle(request: SimRequest, state: CloudflareState, limiter: Rat
       { code: CODES.noRoute, message: 'No route for that URI' },
     );
   }
-  const auth = authenticate(request, state);
+  const auth = authenticate(request, state, behaviour.unknownToken);
   if ('refusal' in auth) return auth.refusal;
   const limited = limiter.take(auth.token.id);
   if (limited) return limited;
   // A read-only token may GET; writing needs a token with write access.
   const allowed = account === state.accountId && (auth.token.access === 'write' || (auth.token.access === 'read' && request.method === 'GET'));
   if (!allowed) return authenticationError(403);
-  return matched.route.handle({ state, request, params: matched.params, duplicateMember });
+  return matched.route.handle({ state, request, params: matched.params, duplicateMember: behaviour.duplicateMember });
 }
 
 function match(method: string, segments: string[]): { route: Route; params: Record<string, string> } | undefined {

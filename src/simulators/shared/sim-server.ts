@@ -31,7 +31,12 @@ export interface SimResponse {
 export type Fault =
   | { type: 'status'; status: number; retryAfterSeconds?: number; when?: 'before' | 'after' }
   | { type: 'latency'; ms: number; when?: 'before' | 'after' }
-  | { type: 'drop'; when?: 'before' | 'after' };
+  | { type: 'drop'; when?: 'before' | 'after' }
+  /**
+   * An answer made from the request itself, for misbehaviour no provider documents but reviews have
+   * met: an error body echoing the credentials it was sent (issue 11, item 7).
+   */
+  | { type: 'answer'; respond: (request: SimRequest) => SimResponse; when?: 'before' | 'after' };
 
 export interface SimServerOptions {
   /** Renders an injected error status in the provider's own format. */
@@ -115,7 +120,7 @@ export class SimServer {
     const fault = this.#faults.shift();
     const before = fault && (fault.when ?? 'before') === 'before';
     if (fault && before) {
-      const answer = await this.#apply(fault, req, options);
+      const answer = await this.#apply(fault, req, request, options);
       if (answer === 'dropped') return;
       if (answer) return send(res, answer, request);
     }
@@ -126,14 +131,14 @@ export class SimServer {
       response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulator error: ${(error as Error).message}` };
     }
     if (fault && !before) {
-      const answer = await this.#apply(fault, req, options);
+      const answer = await this.#apply(fault, req, request, options);
       if (answer === 'dropped') return;
       if (answer) return send(res, answer, request);
     }
     send(res, response, request);
   }
 
-  async #apply(fault: Fault, req: IncomingMessage, options: SimServerOptions): Promise<SimResponse | 'dropped' | undefined> {
+  async #apply(fault: Fault, req: IncomingMessage, request: SimRequest, options: SimServerOptions): Promise<SimResponse | 'dropped' | undefined> {
     switch (fault.type) {
       case 'latency':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -141,6 +146,8 @@ export class SimServer {
       case 'drop':
         req.socket.destroy();
         return 'dropped';
+      case 'answer':
+        return fault.respond(request);
       case 'status': {
         const response = options.faultResponse(fault.status, fault.retryAfterSeconds);
         if (fault.retryAfterSeconds === undefined) return response;

@@ -63,7 +63,7 @@ export interface SubmitViewResult {
   submitted: JsonObject;
   /** `response_action: errors`: block_id → message. */
   errors?: Record<string, string>;
-  /** Why Slack would refuse the view the app answered with (outcome 'refused'). */
+  /** Why Slack would refuse the app's answer (outcome 'refused'): a bad view, or errors keyed to no input. */
   problems?: string[];
 }
 
@@ -149,6 +149,13 @@ export class SlackAppClient {
     switch (answer.response_action) {
       case 'errors': {
         const errors = isObject(answer.errors) ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {};
+        // WIRE.md §5: every key must name an input block of the submitted view, or Slack shows the
+        // person a generic failure instead of the field error.
+        const inputs = new Set(((top.view.blocks as JsonObject[] | undefined) ?? []).filter((block) => block.type === 'input').map((block) => block.block_id));
+        const stray = Object.keys(errors).filter((key) => !inputs.has(key));
+        if (stray.length > 0) {
+          return { response, outcome: 'refused', submitted, errors, problems: stray.map((key) => `errors key "${key}" is not the block_id of an input block in the submitted view`) };
+        }
         views.setErrors(viewId, errors);
         return { response, outcome: 'errors', submitted, errors };
       }

@@ -1,8 +1,9 @@
 /**
- * Block Kit limits Slack enforces on messages and views. Problems carry Slack's wording and a JSON
- * pointer ("must be less than 3001 characters [json-pointer:/blocks/0/text/text]") so a rejected
- * call reads like Slack's own answer. Warnings are advice the simulator records but Slack would not
- * refuse (option values over the 75 characters WIRE.md asks us to keep to).
+ * Block Kit limits Slack enforces on messages and views (WIRE.md §5, "Block Kit limits", which says
+ * they hold for every element type and surface). Problems carry Slack's wording and a JSON pointer
+ * ("must be less than 3001 characters [json-pointer:/blocks/0/text/text]") so a rejected call reads
+ * like Slack's own answer. Lengths are counted in UTF-16 code units, JavaScript's `length`: never
+ * fewer than the characters Slack counts, so whatever passes here fits there.
  */
 import { isObject, type JsonObject } from './json.ts';
 import type { IdFactory } from './ids.ts';
@@ -27,14 +28,16 @@ export const LIMITS = {
   selectOptions: 100,
   optionText: 75,
   optionValue: 150,
-  /** WIRE.md: keep option values ≤ 75 (Slack accepts up to 150). */
-  optionValueAdvised: 75,
+  optionDescription: 75,
+  /** Slack's overflow menu and checkbox / radio groups (https://api.slack.com/reference/block-kit/block-elements). */
   overflowOptions: 5,
   choiceOptions: 10,
   inputLabel: 2000,
   inputHint: 2000,
   placeholder: 150,
-  /** chat.postMessage text; Slack truncates or refuses beyond this. */
+  /** plain_text_input `max_length` / `min_length`. */
+  textInputLength: 3000,
+  /** chat.postMessage text: Slack truncates beyond this. */
   messageText: 40_000,
   /** chat.update text. */
   updateText: 4000,
@@ -47,7 +50,6 @@ export interface Problem {
 
 export interface BlockCheck {
   errors: Problem[];
-  warnings: Problem[];
 }
 
 /** "message [json-pointer:/x]", the form Slack uses in `errors` and `response_metadata.messages`. */
@@ -72,7 +74,7 @@ export function checkView(view: unknown, surface: 'modal' | 'home'): BlockCheck 
 /** Options an app returns for an external_select (block_suggestion answer). */
 export function checkOptions(options: unknown, pointer = '/options'): BlockCheck {
   const check = new Checker();
-  check.optionList(options, LIMITS.selectOptions, pointer, 'select');
+  check.optionList(options, LIMITS.selectOptions, pointer, 'menu');
   return check.result();
 }
 
@@ -104,12 +106,14 @@ export function elementsOf(block: JsonObject): JsonObject[] {
   return candidates.filter((element): element is JsonObject => isObject(element) && element.type !== 'image');
 }
 
+/** Menu options (selects, overflow) take plain_text only; checkbox and radio labels may be mrkdwn. */
+type OptionKind = 'menu' | 'choice';
+
 class Checker {
   readonly #errors: Problem[] = [];
-  readonly #warnings: Problem[] = [];
 
   result(): BlockCheck {
-    return { errors: this.#errors, warnings: this.#warnings };
+    return { errors: this.#errors };
   }
 
   view(view: unknown, surface: 'modal' | 'home'): void {
@@ -138,7 +142,7 @@ class Checker {
     blocks.forEach((block: unknown, i) => this.#block(block, `${pointer}/${i}`, blockIds));
   }
 
-  optionList(options: unknown, max: number, pointer: string, kind: 'select' | 'choice'): void {
+  optionList(options: unknown, max: number, pointer: string, kind: OptionKind): void {
     if (!Array.isArray(options)) return this.#error(pointer, 'must provide an array');
     if (options.length > max) this.#error(pointer, `no more than ${max} items allowed`);
     options.forEach((option: unknown, i) => this.#option(option, `${pointer}/${i}`, kind));
@@ -214,12 +218,12 @@ class Checker {
       case 'static_select':
       case 'multi_static_select':
         if (element.options === undefined && element.option_groups === undefined) return this.#error(pointer, 'must provide either options or option_groups');
-        if (element.options !== undefined) this.optionList(element.options, LIMITS.selectOptions, `${pointer}/options`, 'select');
+        if (element.options !== undefined) this.optionList(element.options, LIMITS.selectOptions, `${pointer}/options`, 'menu');
         if (element.option_groups !== undefined) {
           this.#list(element.option_groups, LIMITS.selectOptions, `${pointer}/option_groups`, (group, at) => {
             if (!isObject(group)) return this.#error(at, 'must provide an object');
             this.#text(group.label, LIMITS.optionText, `${at}/label`, true);
-            this.optionList(group.options, LIMITS.selectOptions, `${at}/options`, 'select');
+            this.optionList(group.options, LIMITS.selectOptions, `${at}/options`, 'menu');
           });
         }
         this.#initialOptions(element, pointer);
@@ -229,35 +233,47 @@ class Checker {
         this.#initialOptions(element, pointer);
         return;
       case 'overflow':
-        this.optionList(element.options, LIMITS.overflowOptions, `${pointer}/options`, 'select');
+        this.optionList(element.options, LIMITS.overflowOptions, `${pointer}/options`, 'menu');
         return;
       case 'checkboxes':
       case 'radio_buttons':
         this.optionList(element.options, LIMITS.choiceOptions, `${pointer}/options`, 'choice');
+        this.#initialOptions(element, pointer, 'choice');
+        return;
+      case 'plain_text_input':
+        this.#lengthSetting(element.max_length, 1, `${pointer}/max_length`);
+        this.#lengthSetting(element.min_length, 0, `${pointer}/min_length`);
+        if (typeof element.max_length === 'number') this.#maxLength(element.initial_value, element.max_length, `${pointer}/initial_value`);
         return;
       default:
         return;
     }
   }
 
-  #initialOptions(element: JsonObject, pointer: string): void {
-    if (element.initial_option !== undefined) this.#option(element.initial_option, `${pointer}/initial_option`, 'select');
+  #initialOptions(element: JsonObject, pointer: string, kind: OptionKind = 'menu'): void {
+    if (element.initial_option !== undefined) this.#option(element.initial_option, `${pointer}/initial_option`, kind);
     if (Array.isArray(element.initial_options)) {
-      element.initial_options.forEach((option: unknown, i) => this.#option(option, `${pointer}/initial_options/${i}`, 'select'));
+      element.initial_options.forEach((option: unknown, i) => this.#option(option, `${pointer}/initial_options/${i}`, kind));
     }
   }
 
-  #option(option: unknown, pointer: string, kind: 'select' | 'choice'): void {
+  /** An option: text 75, value 150, description 75 for every element type, checkboxes and radio buttons included. */
+  #option(option: unknown, pointer: string, kind: OptionKind): void {
     if (!isObject(option)) return this.#error(pointer, 'must provide an object');
     if (option.text === undefined) this.#error(pointer, 'missing required field: text');
-    // Select-menu and overflow option text is capped at 75; checkbox/radio labels may be longer.
-    else if (kind === 'select') this.#text(option.text, LIMITS.optionText, `${pointer}/text`);
+    else this.#text(option.text, LIMITS.optionText, `${pointer}/text`, kind === 'menu');
+    if (option.description !== undefined) this.#text(option.description, LIMITS.optionDescription, `${pointer}/description`, kind === 'menu');
     if (option.value === undefined) return this.#error(pointer, 'missing required field: value');
     if (typeof option.value !== 'string') return this.#error(`${pointer}/value`, 'must provide a string');
     this.#maxLength(option.value, LIMITS.optionValue, `${pointer}/value`);
-    if (option.value.length > LIMITS.optionValueAdvised && option.value.length <= LIMITS.optionValue) {
-      this.#warnings.push({ pointer: `${pointer}/value`, message: `option value is ${option.value.length} characters; WIRE.md asks to keep it ≤ ${LIMITS.optionValueAdvised}` });
-    }
+  }
+
+  /** plain_text_input's max_length / min_length: a whole number of characters Slack's input can take. */
+  #lengthSetting(value: unknown, min: number, pointer: string): void {
+    if (value === undefined) return;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return this.#error(pointer, 'must provide an integer');
+    if (value < min) this.#error(pointer, `must be at least ${min}`);
+    if (value > LIMITS.textInputLength) this.#error(pointer, `must be at most ${LIMITS.textInputLength}`);
   }
 
   #list(items: unknown, max: number, pointer: string, each: (item: unknown, pointer: string) => void): void {
@@ -266,12 +282,16 @@ class Checker {
     items.forEach((item: unknown, i) => each(item, `${pointer}/${i}`));
   }
 
-  /** A text object `{ type, text }`: a string within `max`, plain_text where Slack demands it. */
+  /**
+   * A text object `{ type, text }`: plain_text where Slack demands it, 1 to `max` characters ("The
+   * minimum length is 1", https://api.slack.com/reference/block-kit/composition-objects#text).
+   */
   #text(value: unknown, max: number, pointer: string, plainOnly = false): void {
     if (!isObject(value)) return this.#error(pointer, 'must provide an object');
     if (value.type !== 'plain_text' && value.type !== 'mrkdwn') return this.#error(`${pointer}/type`, 'must be one of plain_text, mrkdwn');
     if (plainOnly && value.type !== 'plain_text') return this.#error(`${pointer}/type`, 'must be plain_text');
     if (typeof value.text !== 'string') return this.#error(`${pointer}/text`, 'must provide a string');
+    if (value.text.length === 0) this.#error(`${pointer}/text`, 'must be more than 0 characters');
     this.#maxLength(value.text, max, `${pointer}/text`);
   }
 

@@ -1,9 +1,10 @@
 /**
- * Slack's per-method rate limits (off unless the simulator is started with `rateLimits`). Tiers per
- * WIRE.md §5 and Slack's method pages: Tier 1 ≈ 1/min, Tier 2 ≈ 20/min, Tier 3 ≈ 50/min,
- * Tier 4 ≈ 100/min, each allowing bursts up to the minute's budget; chat.postMessage ≈ 1/s per
- * channel with short bursts. Token buckets on the simulator clock; a refused call learns how many
- * whole seconds until it would pass (the `Retry-After` Slack sends).
+ * Slack's per-method rate limits, enforced unless the simulator is started with `rateLimits: false`.
+ * Tiers per WIRE.md §5 and Slack's method pages (https://api.slack.com/docs/rate-limits): Tier 1 ≈
+ * 1/min ("a small amount of burst behavior is tolerated": [guess] 3 at once), Tier 2 ≈ 20/min,
+ * Tier 3 ≈ 50/min, Tier 4 ≈ 100/min, each allowing bursts up to the minute's budget;
+ * chat.postMessage ≈ 1/s per channel with short bursts. Token buckets on the simulator clock; a
+ * refused call learns how many whole seconds until it would pass (the `Retry-After` Slack sends).
  */
 import type { Clock } from './clock.ts';
 
@@ -28,6 +29,9 @@ export interface RateLimitOptions {
   /** chat.postMessage messages a channel takes at once before the 1/s pace applies ([guess]: 3). */
   postMessageBurst?: number;
 }
+
+/** [guess] How many calls a Tier 1 method takes at once. */
+const MIN_BURST = 3;
 
 interface Bucket {
   tokens: number;
@@ -66,6 +70,6 @@ export class RateLimiter {
       return { key: `${method}:${channel ?? ''}`, capacity: this.#postMessageBurst, perMs: 1 / 1000 };
     }
     const perMinute = PER_MINUTE[method];
-    return perMinute === undefined ? undefined : { key: method, capacity: perMinute, perMs: perMinute / 60_000 };
+    return perMinute === undefined ? undefined : { key: method, capacity: Math.max(perMinute, MIN_BURST), perMs: perMinute / 60_000 };
   }
 }

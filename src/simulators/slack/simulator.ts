@@ -33,7 +33,7 @@ export interface SlackSimulatorOptions {
   botScopes?: readonly string[];
   identity?: Partial<SlackIdentity>;
   clock?: Clock;
-  /** Enforce Slack's per-method rate limits (off by default). */
+  /** Slack's per-method rate limits (WIRE.md §5), enforced unless `false`. */
   rateLimits?: boolean | RateLimitOptions;
   /** Ping Socket Mode connections at this interval (off by default). */
   socketPingIntervalMs?: number;
@@ -119,7 +119,7 @@ export class SlackSimulator {
     const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
     const faults = new FaultInjector();
     const conditions = new StandingConditions();
-    const rateLimits = options.rateLimits === true ? {} : options.rateLimits || undefined;
+    const rateLimits = options.rateLimits === undefined || options.rateLimits === true ? {} : options.rateLimits || undefined;
     const webApi = new WebApi(ctx, {
       botToken,
       appToken,

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { describeOperation, mention, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
+import { describeOperation, LIMITS, mention, name, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
 import { ACTION, approveValue } from './ids.ts';
 
 export interface Message {
@@ -15,7 +15,7 @@ export function approvalMessage(request: Request, item: CatalogItem | undefined,
   const stageInfo = request.stages[stage];
   const approvals = request.approvals.filter((a) => a.stage === stage);
   const progress = stageInfo && stageInfo.quorum > 1 ? ` — ${approvals.length} of ${stageInfo.quorum} approvals` : '';
-  const context = [`Stage ${stage + 1} of ${request.stages.length}: *${stageInfo?.set ?? '?'}*${progress}`];
+  const context = [`Stage ${stage + 1} of ${request.stages.length}: *${name(stageInfo?.set ?? '?')}*${progress}`];
   if (approvals.length > 0) context.push(`approved by ${approvals.map((a) => mention(a.by)).join(', ')}`);
   if (request.operation.kind === 'mfa.reset') context.push(':warning: verify the requester’s identity out of band before approving');
   return {
@@ -41,7 +41,8 @@ export function settledApprovalMessage(request: Request, item: CatalogItem | und
   const byThisStage = request.approvals.filter((a) => a.stage === stage).map((a) => mention(a.by));
   const lines = [stateLabel(request)];
   if (passed && byThisStage.length > 0) lines.push(`Stage ${stage + 1} approved by ${byThisStage.join(', ')}`);
-  const outcome = peopleOutcomeLine(request, item);
+  // The outcome (a denial reason, an error message) gets the context's remaining room.
+  const outcome = peopleOutcomeLine(request, item, LIMITS.contextText - lines.join(' · ').length - ' · '.length);
   if (outcome) lines.push(outcome);
   return {
     text: `${request.ref}: ${plainText(stateLabel(request))}`,

@@ -3,18 +3,21 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { escape, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel, targetLine } from './format.ts';
+import { escape, LIMITS, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel, targetLine } from './format.ts';
 
 export function auditRoot(request: Request, item: CatalogItem | undefined): Message {
-  const outcome = outcomeLine(request);
+  const state = stateLabel(request);
+  const outcome = outcomeLine(request, LIMITS.contextText - state.length - SEPARATOR.length);
   return {
-    text: `${request.ref}: ${plainText(stateLabel(request))}`,
+    text: `${request.ref}: ${plainText(state)}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item, true) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: [stateLabel(request), outcome].filter(Boolean).join(' · ') }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: [state, outcome].filter(Boolean).join(SEPARATOR) }] },
     ],
   };
 }
+
+const SEPARATOR = ' · ';
 
 /** One line per event, naming who acted and, for provider results, the provider's request id. */
 export function auditReply(notice: Notice): string {

@@ -4,10 +4,54 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request, State } from '../../domain/request.ts';
 
 /** Slack's limits (WIRE.md §5). */
-export const LIMITS = { sectionText: 3000, buttonText: 75, optionText: 75, modalTitle: 24, updateText: 4000, privateMetadata: 3000 } as const;
+export const LIMITS = {
+  sectionText: 3000,
+  contextText: 3000,
+  buttonText: 75,
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  modalTitle: 24,
+  updateText: 4000,
+  messageText: 40_000,
+  privateMetadata: 3000,
+} as const;
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/**
+ * How much of a name (catalog title, group, principal, provider, approver set, provider ids) a message
+ * shows. Names are bounded so the fixed parts of a block stay far inside its limit and the rest is left
+ * to the free text that follows (a reason, a provider's error message).
+ */
+export const NAME_DISPLAY = 200;
+/** How much of a provider's outcome summary a message shows (before its times become date tokens). */
+const SUMMARY_DISPLAY = 500;
+
+const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * `text` as it fits in `max` characters once `encode`d (escaped for mrkdwn, quoted): whole when it
+ * fits, else cut with an ellipsis between grapheme clusters, so a surrogate pair, an emoji sequence or
+ * a letter and its accents are never split, nor an escape. Lengths are JavaScript's UTF-16 units, never
+ * fewer than the characters Slack counts. `encode` must work character by character (it is applied to
+ * each cluster).
+ */
+export function fit(text: string, max: number, encode: (text: string) => string = (plain) => plain): string {
+  const whole = encode(text);
+  if (whole.length <= max) return whole;
+  if (max < ELLIPSIS.length) return '';
+  let cut = '';
+  for (const { segment } of graphemes.segment(text)) {
+    const next = encode(segment);
+    if (cut.length + next.length + ELLIPSIS.length > max) break;
+    cut += next;
+  }
+  return cut + ELLIPSIS;
+}
+
+/** A name for mrkdwn: escaped, cut to NAME_DISPLAY. */
+export function name(text: string): string {
+  return fit(text, NAME_DISPLAY, escape);
 }
 
 /** mrkdwn treats &, < and > as control characters; people's text must not. */
@@ -64,64 +108,82 @@ export function plainText(mrkdwn: string): string {
  * (often a UUID). The id is shown only in the audit thread.
  */
 function groupName(group: string, item: CatalogItem | undefined): string {
-  return escape(item?.title ?? group);
+  return name(item?.title ?? group);
 }
 
 /** "join *Cloudflare admins* for 2h" — what the request does, in words. `audit` adds the provider's group id. */
 export function describeOperation(request: Request, item: CatalogItem | undefined, audit = false): string {
   const op = request.operation;
-  const id = (group: string) => (audit && item?.title !== undefined ? ` (group \`${escape(group)}\`)` : '');
+  const id = (group: string) => (audit && item?.title !== undefined ? ` (group \`${name(group)}\`)` : '');
   switch (op.kind) {
     case 'group.add':
       return `join *${groupName(op.group, item)}*${id(op.group)}${op.durationMs !== undefined ? ` for ${formatDuration(op.durationMs)}` : ''}`;
     case 'group.remove':
       return `leave *${groupName(op.group, item)}*${id(op.group)}`;
     case 'key.rotate':
-      return op.principal ? `rotate the key of *${escape(op.principal)}*` : 'rotate their access key';
+      // A service principal is often a provider id (a Scaleway application, a Cloudflare token): people read the item's title.
+      if (!op.principal) return 'rotate their access key';
+      return item?.title !== undefined ? `rotate *${name(item.title)}*${audit ? ` (principal \`${name(op.principal)}\`)` : ''}` : `rotate the key of *${name(op.principal)}*`;
     case 'mfa.reset':
       return 'reset their MFA';
   }
 }
 
 export function itemTitle(request: Request, item: CatalogItem | undefined): string {
-  return escape(item?.title ?? request.itemId);
+  return name(item?.title ?? request.itemId);
 }
 
 /** One line that identifies a request anywhere: `REQ-0042 · Cloudflare admins (cf-prod)`. */
 export function headline(request: Request, item: CatalogItem | undefined): string {
-  return `*${request.ref}* · ${itemTitle(request, item)} (${escape(request.provider)})`;
+  return `*${request.ref}* · ${itemTitle(request, item)} (${name(request.provider)})`;
 }
 
-/** The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit thread. */
 /** The exact provider account a request touches and where that came from, so approvers see what they approve. */
 export function targetLine(request: Request): string | undefined {
   const t = request.target;
   if (!t) return undefined;
-  const from = t.rule === 'service' ? 'a service principal' : t.rule === 'map' ? "from the policy's identity map" : `from Slack email ${escape(t.email ?? '?')}`;
-  return `Acts on ${escape(request.provider)} account *${escape(t.principal)}* (${from})`;
+  const from = t.rule === 'service' ? 'a service principal' : t.rule === 'map' ? "from the policy's identity map" : `from Slack email ${name(t.email ?? '?')}`;
+  return `Acts on ${name(request.provider)} account *${name(t.principal)}* (${from})`;
 }
 
+/** A reason as a mrkdwn quote: escaped, each line marked. */
+const quoted = (text: string): string => escape(text).replace(/\n/g, '\n>');
+
+/**
+ * The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit
+ * thread. The reason gets whatever room the section has left (WIRE.md §5: a 3000-character reason must
+ * still fit): the whole reason stays in the audit log and `/iam status`.
+ */
 export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {
   const lines = [headline(request, item), `${mention(request.requester)} asks to ${describeOperation(request, item, audit)}.`];
   const target = targetLine(request);
   if (target) lines.push(target);
-  if (request.reason) lines.push(`>${escape(request.reason).replace(/\n/g, '\n>')}`);
-  return truncate(lines.join('\n'), LIMITS.sectionText);
+  const head = lines.join('\n');
+  if (!request.reason) return head;
+  return `${head}\n>${fit(request.reason, LIMITS.sectionText - head.length - 2, quoted)}`;
 }
 
-/** The outcome for the audit thread: the provider's own words and request id. */
-export function outcomeLine(request: Request): string | undefined {
+/** `head` then `free` text, escaped and cut so the whole is at most `max` characters. */
+function withFree(head: string, free: string, max: number, tail = ''): string {
+  return `${head}${fit(free, max - head.length - tail.length, escape)}${tail}`;
+}
+
+/**
+ * The outcome for the audit thread: the provider's own words and request id, in at most `max`
+ * characters (a denial reason or error message is cut to fit; names and ids are bounded).
+ */
+export function outcomeLine(request: Request, max: number = LIMITS.messageText): string | undefined {
   const s = request.status;
   switch (s.state) {
     case 'denied':
-      return `Denied by ${mention(s.by)}: ${escape(s.reason)}`;
+      return withFree(`Denied by ${mention(s.by)}: `, s.reason, max);
     case 'cancelled':
       return `Cancelled by ${mention(s.by)}`;
     case 'failed':
-      return `Failed (${s.error.kind}): ${escape(s.error.message)}${s.error.providerRequestId ? ` — provider request ${escape(s.error.providerRequestId)}` : ''}`;
+      return withFree(`Failed (${s.error.kind}): `, s.error.message, max, s.error.providerRequestId ? ` — provider request ${name(s.error.providerRequestId)}` : '');
     case 'completed':
     case 'revoked':
-      return `${withSlackDates(escape(s.outcome.summary))}${s.outcome.providerRequestId ? ` — provider request ${escape(s.outcome.providerRequestId)}` : ''}`;
+      return `${withSlackDates(fit(s.outcome.summary, SUMMARY_DISPLAY, escape))}${s.outcome.providerRequestId ? ` — provider request ${name(s.outcome.providerRequestId)}` : ''}`;
     default:
       return undefined;
   }
@@ -132,13 +194,13 @@ function withSlackDates(text: string): string {
   return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g, (iso) => slackDate(Date.parse(iso)));
 }
 
-/** The outcome for people (requester, approvers): names, not provider ids; no provider request id. */
-export function peopleOutcomeLine(request: Request, item: CatalogItem | undefined): string | undefined {
+/** The outcome for people (requester, approvers): names, not provider ids; no provider request id; at most `max` characters. */
+export function peopleOutcomeLine(request: Request, item: CatalogItem | undefined, max: number = LIMITS.messageText): string | undefined {
   const s = request.status;
   const op = request.operation;
-  if (s.state === 'failed') return `Failed (${s.error.kind}): ${escape(s.error.message)}`;
+  if (s.state === 'failed') return withFree(`Failed (${s.error.kind}): `, s.error.message, max);
   if (s.state === 'revoked') return op.kind === 'group.add' ? `Access to *${groupName(op.group, item)}* through ${request.ref} has ended.` : undefined;
-  if (s.state !== 'completed') return outcomeLine(request);
+  if (s.state !== 'completed') return outcomeLine(request, max);
   switch (op.kind) {
     case 'group.add':
       if (op.extends !== undefined) return 'The extension is in place.';
@@ -148,6 +210,6 @@ export function peopleOutcomeLine(request: Request, item: CatalogItem | undefine
     case 'key.rotate':
       return 'The new key is in use; the old key is retired.';
     case 'mfa.reset':
-      return s.outcome.note ? `MFA reset: ${escape(s.outcome.note)}.` : 'MFA was reset: a new device is set up at the next sign-in.';
+      return s.outcome.note ? withFree('MFA reset: ', s.outcome.note, max, '.') : 'MFA was reset: a new device is set up at the next sign-in.';
   }
 }

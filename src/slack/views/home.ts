@@ -2,7 +2,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { headline, stateLabel, truncate, LIMITS, describeOperation, mention } from './format.ts';
+import { headline, stateLabel, describeOperation, mention } from './format.ts';
 import { ACTION, approveValue } from './ids.ts';
 
 const MAX_LISTED = 20;
@@ -13,7 +13,7 @@ export function homeView(mine: readonly Request[], toApprove: readonly Request[]
   for (const request of toApprove.slice(0, MAX_LISTED)) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`${headline(request, itemOf(request.itemId))}\n${mention(request.requester)} asks to ${describeOperation(request, itemOf(request.itemId))}`, LIMITS.sectionText) },
+      text: { type: 'mrkdwn', text: `${headline(request, itemOf(request.itemId))}\n${mention(request.requester)} asks to ${describeOperation(request, itemOf(request.itemId))}` },
     });
     blocks.push({
       type: 'actions',
@@ -26,7 +26,7 @@ export function homeView(mine: readonly Request[], toApprove: readonly Request[]
   blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Your open requests' } });
   if (mine.length === 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'None. Type `/iam` to ask for access.' }] });
   for (const request of mine.slice(0, MAX_LISTED)) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline(request, itemOf(request.itemId))}\n${stateLabel(request)}`, LIMITS.sectionText) } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, itemOf(request.itemId))}\n${stateLabel(request)}` } });
   }
   return { type: 'home', blocks };
 }

@@ -2,7 +2,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { RequestKind } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { LIMITS, requestSummary, truncate } from './format.ts';
+import { fit, LIMITS, requestSummary } from './format.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import { ACTION, BLOCK, VIEW, approveValue } from './ids.ts';
 
@@ -98,9 +98,11 @@ export function mfaConfirmModal(request: Request, item: CatalogItem | undefined,
     element: {
       type: 'checkboxes',
       action_id: ACTION.verified,
+      // Slack refuses an option text over 75 characters, checkboxes included (WIRE.md §5): the how goes in the description.
       options: [
         {
-          text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band* (a call or a face-to-face check, not Slack).' },
+          text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band*' },
+          description: { type: 'plain_text', text: 'By a call or a face-to-face check, not over Slack.' },
           value: 'verified',
         },
       ],
@@ -120,7 +122,7 @@ function decisionModal(
   return {
     type: 'modal',
     callback_id: callbackId,
-    title: { type: 'plain_text', text: truncate(labels.title, LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: fit(labels.title, LIMITS.modalTitle) },
     submit: { type: 'plain_text', text: labels.submit },
     close: { type: 'plain_text', text: 'Back' },
     private_metadata: metadata,
@@ -133,7 +135,7 @@ export function extendModal(request: Request, item: CatalogItem | undefined, max
   return {
     type: 'modal',
     callback_id: VIEW.extend,
-    title: { type: 'plain_text', text: truncate(`Extend ${request.ref}`, LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: fit(`Extend ${request.ref}`, LIMITS.modalTitle) },
     submit: { type: 'plain_text', text: 'Ask' },
     close: { type: 'plain_text', text: 'Back' },
     private_metadata: request.id,
@@ -164,8 +166,8 @@ export function extendModal(request: Request, item: CatalogItem | undefined, max
 export function noticeModal(title: string, text: string): ModalView {
   return {
     type: 'modal',
-    title: { type: 'plain_text', text: truncate(title, LIMITS.modalTitle) },
+    title: { type: 'plain_text', text: fit(title, LIMITS.modalTitle) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } }],
   };
 }

@@ -2,40 +2,43 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { headline, mention, peopleOutcomeLine, plainText, stateLabel } from './format.ts';
+import { headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel } from './format.ts';
 import { grantedMessage } from './grant.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
 export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
   const { request } = notice;
+  const head = headline(request, item);
   const line = (text: string): Message => ({
     text: `${request.ref}: ${plainText(text)}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${head}\n${text}` } }],
   });
+  // The state, then the outcome (a denial reason, an error message) in the section's remaining room.
+  const state = stateLabel(request);
+  const outcome = () => `${state}\n${peopleOutcomeLine(request, item, LIMITS.sectionText - head.length - state.length - 2) ?? ''}`;
   switch (notice.event) {
     case 'request.submitted':
-      return line(`Submitted. Waiting for *${request.stages[0]?.set ?? '?'}* to approve.`);
+      return line(`Submitted. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
     case 'request.stage_passed':
       return line(`${mention(notice.actor)} approved. Now waiting for the next stage.`);
     case 'request.approved':
       return line(`Approved by ${mention(notice.actor)}. Carrying it out now.`);
     case 'execution.completed': {
       const s = request.status;
-      const text = `${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`;
-      return s.state === 'completed' && s.grantExpiresAt !== undefined ? grantedMessage(request, item, text) : line(text);
+      return s.state === 'completed' && s.grantExpiresAt !== undefined ? grantedMessage(request, item, outcome()) : line(outcome());
     }
     case 'request.denied':
     case 'execution.failed':
     case 'revoke.completed':
-      return line(`${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`);
+      return line(outcome());
     case 'request.cancelled':
-      return notice.actor === request.requester ? undefined : line(`${stateLabel(request)}\n${peopleOutcomeLine(request, item) ?? ''}`);
+      return notice.actor === request.requester ? undefined : line(outcome());
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.abandoned':
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
     case 'grant.extended':
-      return line(`${stateLabel(request)} — your extension was approved.`);
+      return line(`${state} — your extension was approved.`);
     case 'revoke.started':
       return request.status.state === 'revoking' && request.status.trigger === 'released' ? line('Releasing your access now, as you asked.') : line('Your access period is over: removing it now.');
     default:

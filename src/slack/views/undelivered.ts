@@ -1,7 +1,7 @@
 /** The admins' message about parts of a notice nobody could receive, each with what to do about it. */
 import type { Recipient, UndeliveredNotice } from '../../domain/notice.ts';
 import type { Message } from './approval.ts';
-import { escape, LIMITS, mention, plainText, truncate } from './format.ts';
+import { escape, fit, LIMITS, mention, plainText } from './format.ts';
 
 /** Where a part was to go, as people read it. */
 export function recipientName(to: Recipient): string {
@@ -38,6 +38,6 @@ export function remedy(code: string): string {
 export function undeliveredMessage(notice: UndeliveredNotice): Message {
   const what = notice.about.requestRef ? `*${notice.about.requestRef}* (${escape(notice.about.event)})` : `\`${escape(notice.about.event)}\``;
   const lines = notice.undelivered.map((u) => `• ${recipientName(u.to)}: ${remedy(u.code)}`);
-  const text = truncate(`:warning: Some people were not told about ${what}; the rest were.\n${lines.join('\n')}`, LIMITS.sectionText);
-  return { text: truncate(plainText(text), LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const text = fit(`:warning: Some people were not told about ${what}; the rest were.\n${lines.join('\n')}`, LIMITS.sectionText);
+  return { text: fit(plainText(text), LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -80,11 +80,19 @@ describe('Cloudflare authentication', () => {
     expect(r.sim.server.requests[0]?.headers.authorization).toBe(`Bearer ${r.sim.credentials.token}`);
   });
 
-  it('maps an unknown token (401) to unauthorized', async () => {
-    r = await rig();
-    const error = await failure(r.providerWith({ token: new Secret('x'.repeat(40)) }).probe());
-    expect(error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('Authentication error (code 10000)') });
-  });
+  // WIRE.md §2: an unknown token answers 401 code 10000, or on some /accounts routes 403 code 9109.
+  for (const [unknownToken, wording] of [
+    ['authentication_error', 'Authentication error (code 10000)'],
+    ['invalid_access_token', 'Invalid access token (code 9109)'],
+  ] as const) {
+    it(`maps an unknown token to unauthorized (${unknownToken})`, async () => {
+      r = await rig({ unknownToken });
+      for (const token of ['x'.repeat(40), `cfat_${'x'.repeat(40)}0badc0de`]) {
+        const error = await failure(r.providerWith({ token: new Secret(token) }).probe());
+        expect(error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining(wording) });
+      }
+    });
+  }
 
   it('maps a malformed token (400, 6003/6111) to unauthorized', async () => {
     r = await rig();

@@ -90,6 +90,20 @@ describe('view_submission answers and the modal stack', () => {
     expect(titles()).toEqual(['Step 1']);
   });
 
+  it('shows field errors only when every key names an input block of the submitted view (WIRE.md §5)', async () => {
+    const reason = { type: 'input', block_id: 'reason', label: plain('Why?'), element: { type: 'plain_text_input', action_id: 'why' } };
+    const viewId = await openModal('Step 1', { blocks: [{ type: 'section', block_id: 'summary', text: plain('REQ-1') }, reason] });
+    answer = () => ({ response_action: 'errors', errors: { reason: 'Too short.' } });
+    expect(await slack.submitView({ user: ALICE, values: { reason: 'x' } })).toMatchObject({ outcome: 'errors', errors: { reason: 'Too short.' } });
+    expect(sim.workspace.views.get(viewId)?.errors).toEqual({ reason: 'Too short.' });
+    for (const key of ['item', 'summary']) {
+      answer = () => ({ response_action: 'errors', errors: { [key]: 'Choose what you need.' } });
+      const result = await slack.submitView({ user: ALICE, values: { reason: 'x' } });
+      expect(result.outcome).toBe('refused');
+      expect(result.problems).toEqual([`errors key "${key}" is not the block_id of an input block in the submitted view`]);
+    }
+  });
+
   it('submits initial values the user left alone and refuses options the menu lacks', async () => {
     await openModal('Step 1', {
       blocks: [

@@ -335,7 +335,22 @@ describe('faults and rate limits', () => {
     expect(sim.calls.at(-1)).toMatchObject({ status: 0, error: 'connection_dropped' });
   });
 
-  it('enforces chat.postMessage’s pace per channel when rate limits are on', async () => {
+  it('enforces each method’s tier by default: 429 with Retry-After once the minute’s budget is spent', async () => {
+    let now = Date.now();
+    await sim.close();
+    sim = await seededSimulator({ clock: () => now });
+    const limited = webClient(sim, { rejectRateLimitedCalls: true });
+    // Tier 2 (usergroups.users.list): 20 a minute; the 21st waits for the next token, 3 s later.
+    for (let i = 0; i < 20; i++) await limited.usergroups.users.list({ usergroup: PLATFORM });
+    await expect(limited.usergroups.users.list({ usergroup: PLATFORM })).rejects.toMatchObject({ retryAfter: 3 });
+    expect(sim.calls.at(-1)).toMatchObject({ status: 429, error: 'ratelimited' });
+    // Tier 4 (users.info) keeps its own budget.
+    expect((await limited.users.info({ user: ALICE })).ok).toBe(true);
+    now += 3000;
+    expect((await limited.usergroups.users.list({ usergroup: PLATFORM })).ok).toBe(true);
+  });
+
+  it('enforces chat.postMessage’s pace per channel', async () => {
     let now = Date.now();
     await sim.close();
     sim = await seededSimulator({ clock: () => now, rateLimits: { postMessageBurst: 1 } });

@@ -1,5 +1,5 @@
 /** chat.postMessage, chat.update and chat.postEphemeral. */
-import { checkMessageBlocks, describe, LIMITS, withGeneratedIds } from '../../block-kit.ts';
+import { checkMessageBlocks, LIMITS, withGeneratedIds } from '../../block-kit.ts';
 import type { SimContext } from '../../context.ts';
 import type { SimChannel } from '../../directory.ts';
 import type { JsonObject } from '../../json.ts';
@@ -13,7 +13,7 @@ const TS_PATTERN = /^\d+\.\d+$/;
 
 export const postMessage: MethodHandler = (call, ctx) => {
   const channel = postTarget(call, ctx);
-  const content = readContent(call, ctx, LIMITS.messageText);
+  const content = readContent(call, ctx, 'truncate');
   const threadTs = threadRoot(call, ctx, channel);
   const message = ctx.workspace.messages.post(channel.id, botAuthor(ctx), content, threadTs);
   return { channel: channel.id, ts: message.ts, message: ctx.workspace.messages.toApi(message) };
@@ -29,7 +29,7 @@ export const update: MethodHandler = (call, ctx) => {
   const message = ctx.workspace.messages.find(channel.id, ts);
   if (!message) throw new SlackApiError('message_not_found');
   if (message.bot_id !== ctx.identity.botId) throw new SlackApiError('cant_update_message');
-  const replacement = readContent(call, ctx, LIMITS.updateText);
+  const replacement = readContent(call, ctx, 'refuse');
   // Omitted fields keep their previous value; an empty blocks/attachments array removes them.
   const next: MessageContent = { text: str(call.params, 'text') === undefined ? message.text : replacement.text };
   const blocks = call.params.blocks === undefined ? message.blocks : replacement.blocks;
@@ -47,7 +47,7 @@ export const postEphemeral: MethodHandler = (call, ctx) => {
   if (userId === undefined) throw invalidArguments('missing required field: user');
   if (!ctx.workspace.directory.user(userId)) throw new SlackApiError('user_not_found');
   if (!ctx.workspace.directory.isMember(channel, userId)) throw new SlackApiError('user_not_in_channel');
-  const content = readContent(call, ctx, LIMITS.messageText);
+  const content = readContent(call, ctx, 'truncate');
   const threadTs = str(call.params, 'thread_ts');
   const message = ctx.workspace.messages.postEphemeral(channel.id, userId, content, threadTs);
   return { message_ts: message.ts };
@@ -71,19 +71,25 @@ function postTarget(call: MethodCall, ctx: SimContext): SimChannel {
   return channel;
 }
 
-/** text/blocks/attachments, checked against Slack's limits; blocks get their block_ids filled. */
-function readContent(call: MethodCall, ctx: SimContext, maxText: number): MessageContent {
+/**
+ * text/blocks/attachments, checked against Slack's limits; blocks get their block_ids filled. WIRE.md
+ * §5: a posted text over 40,000 characters is truncated; chat.update refuses one over 4,000.
+ */
+function readContent(call: MethodCall, ctx: SimContext, longText: 'truncate' | 'refuse'): MessageContent {
   const { params } = call;
   const text = str(params, 'text');
   const { blocks, attachments } = params;
   if ((text === undefined || text === '') && blocks === undefined && attachments === undefined) throw new SlackApiError('no_text');
-  if (text !== undefined && text.length > maxText) throw new SlackApiError('msg_too_long');
   const content: MessageContent = { text: text ?? '' };
+  if (longText === 'refuse' && content.text.length > LIMITS.updateText) throw new SlackApiError('msg_too_long');
+  if (content.text.length > LIMITS.messageText) {
+    call.warn(`text is ${content.text.length} characters: Slack keeps the first ${LIMITS.messageText}`);
+    content.text = content.text.slice(0, LIMITS.messageText);
+  }
   if (blocks !== undefined) {
     if (!Array.isArray(blocks)) throw new SlackApiError('invalid_blocks_format');
     const check = checkMessageBlocks(blocks);
     if (check.errors.length > 0) throw invalidBlocks(check.errors);
-    for (const warning of check.warnings) call.warn(describe(warning));
     content.blocks = withGeneratedIds(blocks as JsonObject[], ctx.ids);
   }
   if (attachments !== undefined) {

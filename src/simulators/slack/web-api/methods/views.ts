@@ -1,5 +1,5 @@
 /** views.open, views.push, views.update and views.publish. */
-import { checkView, describe, withGeneratedIds } from '../../block-kit.ts';
+import { checkView, withGeneratedIds } from '../../block-kit.ts';
 import type { SimContext } from '../../context.ts';
 import { isObject, type JsonObject } from '../../json.ts';
 import { invalidArguments, invalidView, SlackApiError } from '../errors.ts';
@@ -71,7 +71,6 @@ function readView(call: MethodCall, ctx: SimContext, surface: 'modal' | 'home', 
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) throw new SlackApiError('view_too_large');
   const check = checkView(view, surface);
   if (check.errors.length > 0 || !isObject(view)) throw invalidView(check.errors);
-  for (const warning of check.warnings) call.warn(describe(warning));
   if (typeof view.external_id === 'string' && view.external_id !== '' && ctx.workspace.views.externalIdTaken(view.external_id, ownId)) {
     throw new SlackApiError('duplicate_external_id');
   }

@@ -1,0 +1,60 @@
+/** The Slack notifier delivers each recipient on its own (issue 10, Build 5), against a scripted Web API. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestNotice } from '../../src/domain/notice.ts';
+import { createLogger } from '../../src/log.ts';
+import type { SlackClient } from '../../src/slack/client.ts';
+import { MessageRefs } from '../../src/slack/message-refs.ts';
+import { SlackNotifier } from '../../src/slack/notifier.ts';
+import { DeliveryError } from '../../src/workflow/ports.ts';
+import { basePolicy, makeRequest, tempDir } from '../support/fixtures.ts';
+
+const AUDIT = 'C0AUDIT';
+let dir: Awaited<ReturnType<typeof tempDir>> | undefined;
+afterEach(() => dir?.remove());
+
+/** A Web API whose answers for the audit channel are scripted; DMs always work. */
+function fakeSlack(auditAnswers: ('ok' | 'http503' | 'not_in_channel')[]) {
+  const posts: { channel: string; text: string }[] = [];
+  let ts = 0;
+  const client = {
+    conversations: { open: async ({ users }: { users: string }) => ({ ok: true, channel: { id: `D_${users}` } }) },
+    chat: {
+      postMessage: async ({ channel, text }: { channel: string; text: string }) => {
+        if (channel === AUDIT) {
+          const answer = auditAnswers.shift() ?? 'ok';
+          if (answer === 'http503') throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 503'), { code: 'slack_webapi_http_error', statusCode: 503 });
+          if (answer === 'not_in_channel') throw Object.assign(new Error('An API error occurred: not_in_channel'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'not_in_channel' } });
+        }
+        posts.push({ channel, text });
+        return { ok: true, channel, ts: `${++ts}.000` };
+      },
+      update: async () => ({ ok: true }),
+    },
+  };
+  return { client: client as unknown as SlackClient, posts };
+}
+
+async function notifierWith(auditAnswers: Parameters<typeof fakeSlack>[0]) {
+  dir = await tempDir();
+  const slack = fakeSlack(auditAnswers);
+  const notifier = new SlackNotifier(slack.client, { ...basePolicy, audit: { channel: AUDIT } }, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+  return { notifier, posts: slack.posts };
+}
+
+const submitted: RequestNotice = { id: 'n1', event: 'request.submitted', request: makeRequest(1), actor: 'U_ALICE', approvers: ['U_BOB', 'U_CAROL'] };
+
+describe('SlackNotifier', () => {
+  it('an audit channel answering 5xx does not hold back the approvers and the requester; the retry posts only what is missing', async () => {
+    const { notifier, posts } = await notifierWith(['http503']);
+    await expect(notifier.deliver(submitted)).rejects.toBeInstanceOf(DeliveryError);
+    expect(posts.map((p) => p.channel)).toEqual(['D_U_BOB', 'D_U_CAROL', 'D_U_ALICE']);
+    expect(await notifier.deliver(submitted)).toEqual({ undelivered: [] });
+    expect(posts.map((p) => p.channel)).toEqual(['D_U_BOB', 'D_U_CAROL', 'D_U_ALICE', AUDIT, AUDIT]);
+  });
+
+  it('reports a channel it can never post in, and still tells everyone else', async () => {
+    const { notifier, posts } = await notifierWith(['not_in_channel']);
+    expect(await notifier.deliver(submitted)).toEqual({ undelivered: [{ part: 'audit-reply', to: { channel: AUDIT }, code: 'not_in_channel' }] });
+    expect(posts.map((p) => p.channel)).toEqual(['D_U_BOB', 'D_U_CAROL', 'D_U_ALICE']);
+  });
+});

@@ -61,10 +61,13 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
-    const { request, secret } = await ctx.service.revealSecret(body.user.id, requestId);
-    const s = request.status;
-    const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
-    await openModal(ctx, body, revealModal(request, keyId, secret));
+    // The secret is spent only once the modal opened: a failed open leaves it revealable (openModal told the owner).
+    const request = await ctx.service.revealSecret(body.user.id, requestId, (shown, secret) => {
+      const s = shown.status;
+      const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
+      return openModal(ctx, body, revealModal(shown, keyId, secret));
+    });
+    if (!request) return;
     if (body.channel && body.message) {
       await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
     }

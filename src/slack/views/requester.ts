@@ -35,6 +35,8 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return notice.actor === request.requester ? undefined : line(outcome());
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
+    case 'rotation.confirm_deadline':
+      return line('You did not confirm the new key is in use by the deadline: your old key is being retired now, as announced.');
     case 'rotation.abandoned':
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
     case 'grant.extended':

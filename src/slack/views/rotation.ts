@@ -19,12 +19,18 @@ export function secretReadyMessage(request: Request, item: CatalogItem | undefin
 }
 
 export function revealedMessage(request: Request, item: CatalogItem | undefined): Message {
+  const s = request.status;
+  const confirmBy = s.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : undefined;
+  const deadline =
+    confirmBy === undefined
+      ? ''
+      : ` If you have not confirmed by ${slackDate(confirmBy)}, the old key is retired anyway.`;
   return {
     text: `${request.ref}: key revealed; confirm once your systems use it`,
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.` },
+        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.${deadline}` },
       },
       { type: 'actions', block_id: 'rotation', elements: [{ type: 'button', action_id: ACTION.rotationDone, style: 'primary', text: { type: 'plain_text', text: 'I have updated my systems' }, value: request.id }] },
     ],

@@ -4,7 +4,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { headline, plainText, slackDate } from './format.ts';
+import { fit, headline, LIMITS, name, plainText, slackDate, underHeadline } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
@@ -38,7 +38,8 @@ export function revealedMessage(request: Request, item: CatalogItem | undefined)
 }
 
 export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
-  return { text: `${request.ref}: ${text}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }] };
+  // Updated with chat.update, whose text takes at most 4,000 characters.
+  return { text: fit(`${request.ref}: ${plainText(text)}`, LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }] };
 }
 
 /** The only place a secret is ever shown: a modal opened for its owner, once. */
@@ -49,7 +50,7 @@ export function revealModal(request: Request, keyId: string, secret: Secret): Mo
     title: { type: 'plain_text', text: 'Your new key' },
     close: { type: 'plain_text', text: 'Done' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${keyId}\`. Copy the secret now: it will not be shown again.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${name(keyId)}\`. Copy the secret now: it will not be shown again.` } },
       { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${secret.reveal()}\`\`\`` } },
     ],
   };

@@ -5,6 +5,7 @@
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { scrubText } from './domain/scrub.ts';
+import { currentRequestRef } from './shared/log-context.ts';
 
 export type { Logger };
 
@@ -37,6 +38,11 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_PATHS, remove: true },
+      // Work done on behalf of a request names it on every line (see shared/log-context.ts).
+      mixin: () => {
+        const request = currentRequestRef();
+        return request === undefined ? {} : { request };
+      },
       base: { app: 'iam-bot' },
       hooks: { streamWrite: scrubText },
     },

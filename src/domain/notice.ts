@@ -19,6 +19,7 @@ export type EventName =
   | 'rotation.key_created'
   | 'rotation.revealed'
   | 'rotation.confirmed'
+  | 'rotation.confirm_deadline'
   | 'rotation.abandoned'
   | 'rotation.inactive_keys_deleted'
   | 'request.reminded'

@@ -81,7 +81,14 @@ export type Status =
       leaveAsFound?: boolean;
     }
   | { state: 'revoked'; at: number; outcome: Outcome }
-  | { state: 'failed'; at: number; step: 'execute' | 'revoke'; error: FailureInfo }
+  | {
+      state: 'failed';
+      at: number;
+      step: 'execute' | 'revoke';
+      error: FailureInfo;
+      /** A key rotation that failed retiring the old keys or rolling back the new one: a retry resumes here. */
+      rotation?: Extract<Rotation, { step: 'retire' | 'rollback' }>;
+    }
   | { state: 'denied'; at: number; by: string; reason: string }
   | { state: 'cancelled'; at: number; by: string }
   | { state: 'expired'; at: number };
@@ -93,17 +100,22 @@ export type State = Status['state'];
  * to, so a restart knows exactly what may have happened:
  *  - `create`: the keys that existed before are recorded; a key outside them after a crash is an orphan.
  *  - `reveal`: the new key exists; its secret waits in memory for the owner until `revealBy`.
- *  - `confirm`: revealed; waiting for the owner to say their systems use the new key.
- *  - `retire`: deactivating or deleting the old keys.
+ *  - `confirm`: revealed; waiting for the owner to say their systems use the new key, until `confirmBy`.
+ *    At that deadline the old keys are retired anyway (the owner holds the new key, and the rotation was
+ *    approved to end the old one); the owner is told the deadline and its outcome when they reveal.
+ *  - `retire`: deactivating or deleting the old keys (`trigger`: the owner confirmed, or the deadline passed).
  *  - `rollback`: never revealed in time (or lost in a restart): deleting the new key, keeping the old.
  */
 export type Rotation =
   | { step: 'create'; oldKeyIds: readonly string[] }
   | { step: 'reveal'; oldKeyIds: readonly string[]; newKeyId: string; revealBy: number }
-  | { step: 'confirm'; oldKeyIds: readonly string[]; newKeyId: string }
-  | { step: 'retire'; oldKeyIds: readonly string[]; newKeyId: string }
+  | { step: 'confirm'; oldKeyIds: readonly string[]; newKeyId: string; confirmBy: number }
+  | { step: 'retire'; oldKeyIds: readonly string[]; newKeyId: string; trigger?: 'confirmed' | 'deadline' }
   | { step: 'rollback'; oldKeyIds: readonly string[]; newKeyId: string; reason: 'expired' | 'lost' };
 export type RevokeTrigger = 'expired' | 'released';
+
+/** How long a key owner has, by default, to confirm a revealed key is in use before the old keys go anyway. */
+export const DEFAULT_CONFIRM_WITHIN_MS = 24 * 3_600_000;
 
 export const STATES: readonly State[] = [
   'pending',

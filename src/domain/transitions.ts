@@ -25,10 +25,12 @@ export type RequestEvent =
   | { type: 'progress'; rotation: Rotation }
   /** The executor recorded whether the person was a member before it added them. */
   | { type: 'observe'; memberBefore: boolean }
-  /** The key owner revealed the new secret. */
-  | { type: 'reveal'; actor: string }
+  /** The key owner revealed the new secret; they have until `confirmBy` to confirm the new key is in use. */
+  | { type: 'reveal'; actor: string; confirmBy: number }
   /** The key owner says their systems use the new key: the old one may go. */
   | { type: 'confirm'; actor: string }
+  /** The owner did not confirm by the deadline: the old keys are retired anyway, as they were told. */
+  | { type: 'confirmDeadline' }
   /** The new secret was not revealed in time, or was lost in a restart. */
   | { type: 'abandon'; reason: 'expired' | 'lost' }
   /** The requester is told their access ends soon. */
@@ -196,6 +198,12 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'reveal':
     case 'confirm':
       return ownerStep(request, event, now);
+    case 'confirmDeadline': {
+      const r = s.state === 'executing' ? s.rotation : undefined;
+      if (s.state !== 'executing' || r?.step !== 'confirm') return err(invalidState(request, 'confirmDeadline'));
+      if (now < r.confirmBy) return err(failure('invalid_state', `${request.ref} may still be confirmed by its owner.`));
+      return ok({ status: { ...s, at: now, rotation: { step: 'retire', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, trigger: 'deadline' } } });
+    }
     case 'abandon': {
       const r = s.state === 'executing' ? s.rotation : undefined;
       if (s.state !== 'executing' || r?.step !== 'reveal') return err(invalidState(request, 'abandon'));
@@ -207,12 +215,18 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (s.state === 'revoking') return ok({ status: { state: 'revoked', at: now, outcome: event.outcome } });
       return err(invalidState(request, 'succeed'));
     case 'fail':
-      if (s.state === 'executing') return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error } });
+      if (s.state === 'executing') {
+        const r = s.rotation;
+        // The step a rotation failed at is kept: retiring or rolling back again is safe, starting over is not.
+        const resume = r?.step === 'retire' || r?.step === 'rollback' ? { rotation: r } : {};
+        return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error, ...resume } });
+      }
       if (s.state === 'revoking') return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });
       return err(invalidState(request, 'fail'));
     case 'retry':
       if (s.state !== 'failed') return err(invalidState(request, 'retry'));
       if (!event.isAdmin) return err(failure('not_allowed', `Only an admin can retry ${request.ref}.`, 'not_an_admin'));
+      if (s.rotation) return ok({ status: { state: 'executing', at: now, attempt: 1, rotation: s.rotation } });
       return ok({
         status: s.step === 'execute' ? { state: 'approved', at: now } : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
       });
@@ -267,7 +281,8 @@ function ownerStep(request: Request, event: Extract<RequestEvent, { type: 'revea
     return err(failure('invalid_state', `${request.ref}'s new key was not revealed in time; it is being deleted and your old key kept.`));
   }
   const { oldKeyIds, newKeyId } = s.rotation;
-  const rotation: Rotation = from === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId } : { step: 'retire', oldKeyIds, newKeyId };
+  const rotation: Rotation =
+    event.type === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId, confirmBy: event.confirmBy } : { step: 'retire', oldKeyIds, newKeyId, trigger: 'confirmed' };
   return ok({ status: { ...s, at: now, rotation } });
 }
 

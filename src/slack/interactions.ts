@@ -16,11 +16,9 @@ import { REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
-import { denyModal, extendModal, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
+import { catalogOptions, denyModal, extendModal, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
 import { fit, headline, LIMITS } from './views/format.ts';
-
-const MAX_OPTIONS = 100;
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
 export const BUTTONS = [ACTION.approve, ACTION.deny, ACTION.release, ACTION.extend, ACTION.reveal, ACTION.rotationDone] as const;
@@ -61,10 +59,13 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
-    const { request, secret } = await ctx.service.revealSecret(body.user.id, requestId);
-    const s = request.status;
-    const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
-    await openModal(ctx, body, revealModal(request, keyId, secret));
+    // The secret is spent only once the modal opened: a failed open leaves it revealable (openModal told the owner).
+    const request = await ctx.service.revealSecret(body.user.id, requestId, (shown, secret) => {
+      const s = shown.status;
+      const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
+      return openModal(ctx, body, revealModal(shown, keyId, secret));
+    });
+    if (!request) return;
     if (body.channel && body.message) {
       await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
     }
@@ -102,12 +103,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const items = ctx.service.requestableItemsAsKnown(parsed.data.user.id).filter(
       (item) => (!kind || item.kind === kind) && (query === '' || item.title.toLowerCase().includes(query) || item.id.toLowerCase().includes(query)),
     );
-    await ack({
-      options: items.slice(0, MAX_OPTIONS).map((item) => ({
-        text: { type: 'plain_text' as const, text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) },
-        value: item.id,
-      })),
-    });
+    await ack({ options: catalogOptions(items) });
   });
 
   app.view(VIEW.request, async ({ ack, body }) => {

@@ -1,7 +1,8 @@
 /** The live document (`state.json`): open requests, the audit outbox and counters. Small by design. */
 import { z } from 'zod';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice } from '../domain/notice.ts';
+import { isRequestNotice, type Notice } from '../domain/notice.ts';
+import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
 import { StoreOpenError } from './port.ts';
 
@@ -55,6 +56,11 @@ export function parseStateDocument(file: string) {
         `${file} is not an iam-bot state document (${where}: ${issue?.message ?? 'invalid'}). iam-bot will not overwrite it: restore it from a backup or move it aside.`,
       );
     }
-    return parsed.data as unknown as StateDocument;
+    const doc = parsed.data as unknown as StateDocument;
+    return {
+      ...doc,
+      open: doc.open.map(upgradeRequest),
+      notices: doc.notices.map((n) => (isRequestNotice(n) ? { ...n, request: upgradeRequest(n.request) } : n)),
+    };
   };
 }

@@ -9,6 +9,7 @@
 import type { AuditRecord } from '../domain/audit-event.ts';
 import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Undelivered, type UndeliveredNotice } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
+import { withRequestRef } from '../shared/log-context.ts';
 import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
 import type { Store } from '../store/port.ts';
 import { DeliveryError, type Clock, type Notifier } from './ports.ts';
@@ -83,13 +84,13 @@ export class Dispatcher {
       const notice = this.store.pendingNotices()[0];
       if (!notice || this.#stopping) return;
       try {
-        const { undelivered } = await this.notifier.deliver(notice);
+        const { undelivered } = await inContextOf(notice, () => this.notifier.deliver(notice));
         failures = 0;
         if (undelivered.length === 0) await this.store.noticeDone(notice.id);
         else await this.#reportUndelivered(notice, undelivered);
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
-          this.log.error({ err: error, notice: describeNotice(notice) }, 'dropping a notice that can never be delivered');
+          this.log.error({ err: error, ...logFields(notice) }, 'dropping a notice that can never be delivered');
           await this.store.noticeDone(notice.id, { audit: [this.#auditRecord(notice, 'notice.dropped', { error: error.message })], notices: [] });
           await this.reports.flushAudit();
           continue;
@@ -97,7 +98,7 @@ export class Dispatcher {
         failures++;
         const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
         const delay = Math.max(retryAfter ?? 0, backoffDelay(failures, this.options.backoff ?? DEFAULT_BACKOFF));
-        this.log.warn({ err: error, notice: describeNotice(notice), attempt: failures, delayMs: delay }, 'notice delivery failed; will retry');
+        this.log.warn({ err: error, ...logFields(notice), attempt: failures, delayMs: delay }, 'notice delivery failed; will retry');
         await this.#sleep(delay);
       }
     }
@@ -108,7 +109,7 @@ export class Dispatcher {
    * policy names none) — unless the notice was itself such a report: then the audit log alone holds it.
    */
   async #reportUndelivered(notice: Notice, undelivered: readonly Undelivered[]): Promise<void> {
-    this.log.error({ notice: describeNotice(notice), undelivered }, 'parts of a notice can never be delivered; recorded and reported to the admins');
+    this.log.error({ ...logFields(notice), undelivered }, 'parts of a notice can never be delivered; recorded and reported to the admins');
     const now = this.reports.clock.now();
     const record = this.#auditRecord(notice, 'notice.undelivered', { undelivered: undelivered.map((u) => ({ ...u })) });
     const fresh = undelivered.filter((u) => now - (this.#reported.get(reportKey(u)) ?? -Infinity) >= REPORT_AGAIN_AFTER_MS);
@@ -140,4 +141,14 @@ function aboutOf(notice: Notice): UndeliveredNotice['about'] {
 
 function reportKey(u: Undelivered): string {
   return `${'channel' in u.to ? u.to.channel : u.to.user} ${u.code}`;
+}
+
+/** A notice's log fields: what it is, and the ref of the request it is about. */
+function logFields(notice: Notice): { notice: string; request?: string } {
+  return isRequestNotice(notice) ? { notice: describeNotice(notice), request: notice.request.ref } : { notice: describeNotice(notice) };
+}
+
+/** Delivers with the request's ref on every log line written meanwhile (the notifier's own included). */
+function inContextOf<T>(notice: Notice, work: () => Promise<T>): Promise<T> {
+  return isRequestNotice(notice) ? withRequestRef(notice.request.ref, work) : work();
 }

@@ -6,6 +6,7 @@
 import type { FailureInfo, Outcome, Request } from '../domain/request.ts';
 import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
+import { withRequestRef } from '../shared/log-context.ts';
 import { ProviderError, type Provider, type ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
@@ -94,7 +95,7 @@ export class Executor {
     const run = this.#run(id, resuming)
       .catch((error: unknown) => {
         if (error instanceof StoreConflictError) conflicted = true;
-        else this.log.error({ err: error, requestId: id }, 'execution step crashed');
+        else this.log.error({ err: error, requestId: id, request: this.store.openRequests().find((r) => r.id === id)?.ref }, 'execution step crashed');
       })
       .finally(() => {
         this.#running.delete(id);
@@ -107,6 +108,10 @@ export class Executor {
   async #run(id: string, resuming: boolean): Promise<void> {
     const request = await this.store.get(id);
     if (!request) return;
+    return withRequestRef(request.ref, () => this.#step(request, resuming));
+  }
+
+  async #step(request: Request, resuming: boolean): Promise<void> {
     const s = request.status;
     if (s.state === 'revoking') return this.#revoke(request);
     if (s.state === 'approved') return this.#begin(request, false);

@@ -1,10 +1,12 @@
 /** Builds the workflow from its ports. */
 import type { Policy } from '../domain/policy.ts';
+import { DEFAULT_CONFIRM_WITHIN_MS } from '../domain/request.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import type { Logger } from '../log.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { Executor } from './executor.ts';
+import { observeProviders } from './observed-provider.ts';
 import { Sweeper } from './sweep.ts';
 import { People } from './people.ts';
 import type { AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
@@ -24,6 +26,8 @@ export interface WorkflowDeps {
   log: Logger;
   /** How long a new secret waits to be revealed; default 15 minutes. */
   secretTtlMs?: number;
+  /** How long the key owner has to confirm a revealed key is in use; default DEFAULT_CONFIRM_WITHIN_MS (24 h). */
+  confirmWithinMs?: number;
   delivery?: DispatcherOptions;
   /** Waits between attempts to record an executor step (tests make it instant). */
   sleep?: (ms: number) => Promise<void>;
@@ -43,6 +47,8 @@ export interface Workflow {
 export function createWorkflow(deps: WorkflowDeps): Workflow {
   const people = new People(deps.policy, deps.directory);
   const active = deps.active ?? true;
+  // Every provider call the workflow makes is logged (provider, operation, duration, outcome).
+  const providers = observeProviders(deps.providers, deps.log);
   const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 };
   const reports = { clock: deps.clock, newId: deps.newId, admins: () => people.adminsList(), flushAudit: () => recorder.flushAudit() };
   const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, reports, { ...deps.delivery, active });
@@ -50,7 +56,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   const executor = new Executor(
     deps.store,
     recorder,
-    deps.providers,
+    providers,
     ctx,
     deps.clock,
     deps.log,
@@ -61,7 +67,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     },
   );
-  const service = new WorkflowService(deps.policy, deps.store, deps.providers, people, recorder, executor, deps.clock, deps.newId, deps.vault);
-  const sweeper = new Sweeper(deps.policy, deps.store, deps.providers, ctx, recorder, deps.log);
+  const service = new WorkflowService(deps.policy, deps.store, providers, people, recorder, executor, deps.clock, deps.newId, deps.vault, deps.confirmWithinMs ?? DEFAULT_CONFIRM_WITHIN_MS);
+  const sweeper = new Sweeper(deps.policy, deps.store, providers, ctx, recorder, deps.log);
   return { service, executor, recorder, dispatcher, people, sweeper };
 }

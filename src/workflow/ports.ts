@@ -59,13 +59,22 @@ export interface AuditSink {
   append(records: readonly AuditRecord[]): Promise<AuditHead | undefined>;
 }
 
-/** Holds new secrets in memory, by request id, until their owner takes them once, or they expire. */
+/**
+ * Holds new secrets in memory, by request id, until their owner has seen them once, or they expire.
+ * Showing is two steps so a secret is spent only once it was really shown: `open` lends it (a second
+ * `open` meanwhile is refused), then `spend` wipes it, or `restore` makes it revealable again after the
+ * showing failed.
+ */
 export interface SecretVault {
   put(requestId: string, owner: string, secret: Secret, ttlMs: number): void;
-  take(requestId: string, person: string): RevealResult;
+  open(requestId: string, person: string): RevealResult;
+  spend(requestId: string): void;
+  restore(requestId: string): void;
+  /** Whether the secret is being shown right now (its deadline must not remove the key meanwhile). */
+  showing(requestId: string): boolean;
   discard(requestId: string): void;
 }
 
 export type RevealResult =
   | { ok: true; secret: Secret }
-  | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'expired' };
+  | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'being_shown' | 'expired' };

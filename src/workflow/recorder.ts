@@ -42,6 +42,8 @@ export class Recorder {
       notices.push({ id: eventId, event: e.event, request: next, actor: e.actor, ...(e.approvers ? { approvers: e.approvers } : {}) });
     }
     await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });
+    // Names and states only: event details may quote people and providers.
+    this.log.info({ request: next.ref, state: next.status.state, events: events.map((e) => e.event) }, 'request updated');
     await this.flushAudit();
     this.dispatcher.kick();
   }

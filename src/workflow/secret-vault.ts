@@ -1,5 +1,5 @@
 /**
- * New secrets live only here, in memory, until their owner takes them once or they expire. Nothing is
+ * New secrets live only here, in memory, until their owner has seen them once or they expire. Nothing is
  * persisted: after a restart an unrevealed secret is gone, and the rotation rolls back — the safe failure.
  */
 import type { Secret } from '../domain/secret.ts';
@@ -9,6 +9,8 @@ interface Slot {
   owner: string;
   secret: Secret | undefined;
   expiresAt: number;
+  /** Lent out by `open`, waiting for `spend` or `restore`. */
+  showing: boolean;
 }
 
 export class MemorySecretVault implements SecretVault {
@@ -17,22 +19,38 @@ export class MemorySecretVault implements SecretVault {
   constructor(private readonly clock: Clock) {}
 
   put(requestId: string, owner: string, secret: Secret, ttlMs: number): void {
-    this.#slots.set(requestId, { owner, secret, expiresAt: this.clock.now() + ttlMs });
+    this.#slots.set(requestId, { owner, secret, expiresAt: this.clock.now() + ttlMs, showing: false });
   }
 
-  /** Gives the secret to its owner once; afterwards only the fact that it was revealed remains. */
-  take(requestId: string, person: string): RevealResult {
+  /** Lends the secret to its owner for showing; nobody else gets it meanwhile. */
+  open(requestId: string, person: string): RevealResult {
     const slot = this.#slots.get(requestId);
     if (!slot) return { ok: false, reason: 'unknown' };
     if (slot.owner !== person) return { ok: false, reason: 'not_owner' };
     if (!slot.secret) return { ok: false, reason: 'already_revealed' };
+    if (slot.showing) return { ok: false, reason: 'being_shown' };
     if (this.clock.now() >= slot.expiresAt) {
       slot.secret = undefined;
       return { ok: false, reason: 'expired' };
     }
-    const { secret } = slot;
-    slot.secret = undefined;
-    return { ok: true, secret };
+    slot.showing = true;
+    return { ok: true, secret: slot.secret };
+  }
+
+  /** The secret was shown: afterwards only the fact that it was revealed remains. */
+  spend(requestId: string): void {
+    const slot = this.#slots.get(requestId);
+    if (slot) this.#slots.set(requestId, { ...slot, secret: undefined, showing: false });
+  }
+
+  /** Showing failed (the modal never opened): the owner may try again until the secret expires. */
+  restore(requestId: string): void {
+    const slot = this.#slots.get(requestId);
+    if (slot) slot.showing = false;
+  }
+
+  showing(requestId: string): boolean {
+    return this.#slots.get(requestId)?.showing === true;
   }
 
   discard(requestId: string): void {

@@ -51,6 +51,8 @@ export class WorkflowService {
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly vault: SecretVault,
+    /** How long the key owner has to confirm a revealed key is in use before the old keys go anyway. */
+    private readonly confirmWithinMs: number,
   ) {
     this.#limit = new SubmissionLimit(policy.requests.submissionLimit);
   }
@@ -177,14 +179,28 @@ export class WorkflowService {
   }
 
   /**
-   * The owner reveals a rotated key's new secret: recorded first (so a second click is refused), then
-   * taken from the vault, once.
+   * The owner reveals a rotated key's new secret through `show` (the Slack modal), which says whether it
+   * was shown. The secret is lent for the showing (a second click meanwhile is refused) and spent only
+   * once shown; otherwise (undefined) it stays revealable until its deadline. The reveal is recorded at the time of the
+   * click, so a showing that ends just after the deadline still counts.
    */
-  async revealSecret(actor: string, ref: string): Promise<{ request: Request; secret: Secret }> {
-    const request = await this.#decide(ref, async () => ({ type: 'reveal', actor }));
-    const taken = this.vault.take(request.id, actor);
-    if (!taken.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${taken.reason.replace('_', ' ')}).`));
-    return { request, secret: taken.secret };
+  async revealSecret(actor: string, ref: string, show: (request: Request, secret: Secret) => Promise<boolean>): Promise<Request | undefined> {
+    const request = await this.find(ref);
+    const clicked = this.clock.now();
+    const event: RequestEvent = { type: 'reveal', actor, confirmBy: clicked + this.confirmWithinMs };
+    const allowed = transition(request, event, clicked);
+    if (!allowed.ok) throw new WorkflowFailure(allowed.error);
+    const lent = this.vault.open(request.id, actor);
+    if (!lent.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${lent.reason.replace('_', ' ')}).`));
+    let shown = false;
+    try {
+      shown = await show(request, lent.secret);
+    } finally {
+      if (!shown) this.vault.restore(request.id);
+    }
+    if (!shown) return undefined;
+    this.vault.spend(request.id);
+    return this.#decide(ref, async () => event, clicked);
   }
 
   /** Ends a grant now (the requester's "I'm done", or an admin). */
@@ -229,8 +245,10 @@ export class WorkflowService {
       } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
         if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
         else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined) await this.#applyQuietly(request, { type: 'warn' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy) {
+      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy && !this.vault.showing(request.id)) {
         await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
+      } else if (s.state === 'executing' && s.rotation?.step === 'confirm' && now >= s.rotation.confirmBy) {
+        await this.#applyQuietly(request, { type: 'confirmDeadline' });
       }
     }
     this.executor.kick();
@@ -316,12 +334,13 @@ export class WorkflowService {
     return this.store.list({ requester });
   }
 
-  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>): Promise<Request> {
+  /** `at`: when the person acted, if earlier than now (a reveal is recorded as of its click). */
+  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>, at?: number): Promise<Request> {
     for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
       let request = await this.find(ref);
       request = await this.#expireIfDue(request);
       const event = await eventFor(request);
-      const next = transition(request, event, this.clock.now());
+      const next = transition(request, event, at ?? this.clock.now());
       if (!next.ok) throw new WorkflowFailure(next.error);
       const recorded = recordedFor(request, next.value, event);
       const after = next.value.status;
@@ -334,7 +353,9 @@ export class WorkflowService {
         if (error instanceof StoreConflictError) continue;
         throw error;
       }
-      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && after.rotation?.step === 'retire')) this.executor.kick();
+      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && (after.rotation?.step === 'retire' || after.rotation?.step === 'rollback'))) {
+        this.executor.kick();
+      }
       return next.value;
     }
     throw new WorkflowFailure(conflict(ref));
@@ -413,7 +434,9 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
     case 'revoke':
       return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
     case 'reveal':
-      return [{ event: 'rotation.revealed', actor }];
+      return [{ event: 'rotation.revealed', actor, details: { confirmBy: new Date(event.confirmBy).toISOString() } }];
+    case 'confirmDeadline':
+      return [{ event: 'rotation.confirm_deadline', actor }];
     case 'confirm':
       return [{ event: 'rotation.confirmed', actor }];
     case 'abandon':

@@ -85,7 +85,7 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
       }
       case 'executing':
         if (st.rotation?.step === 'reveal') {
-          await s.service.revealSecret(request.requester, request.id);
+          await s.service.revealSecret(request.requester, request.id, async () => true);
           return await s.service.confirmRotation(request.requester, request.id);
         }
         if (st.rotation?.step === 'confirm') return await s.service.confirmRotation(request.requester, request.id);

@@ -29,9 +29,10 @@ const events: Record<EventType, RequestEvent> = {
   retry: { type: 'retry', actor: 'U_ADMIN', isAdmin: true },
   revoke: { type: 'revoke', trigger: 'expired' },
   progress: { type: 'progress', rotation: { step: 'create', oldKeyIds: [] } },
-  reveal: { type: 'reveal', actor: 'U_ALICE' },
+  reveal: { type: 'reveal', actor: 'U_ALICE', confirmBy: NOW + 86_400_000 },
   confirm: { type: 'confirm', actor: 'U_ALICE' },
   abandon: { type: 'abandon', reason: 'expired' },
+  confirmDeadline: { type: 'confirmDeadline' },
   observe: { type: 'observe', memberBefore: false },
   warn: { type: 'warn' },
   remind: { type: 'remind' },
@@ -51,7 +52,7 @@ const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
 };
 
 // Key rotation events never apply to a group request, whatever its state; rotation has its own tests.
-const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', ...lifecycleRefused } as const;
+const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', confirmDeadline: '!invalid_state', ...lifecycleRefused } as const;
 
 // state → event → the state it leads to, or the error code of the refusal.
 const table: Record<State, Record<EventType, State | `!${string}`>> = {
@@ -213,15 +214,33 @@ describe('key rotation steps', () => {
   });
 
   it('lets only the requester reveal, and only before the deadline', () => {
-    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB' }, T0).ok).toBe(false);
-    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 1_000).ok).toBe(false);
-    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE' }, T0 + 999))).toBe('confirm');
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB', confirmBy: T0 + 5_000 }, T0).ok).toBe(false);
+    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 1_000).ok).toBe(false);
+    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 999))).toBe('confirm');
   });
 
   it('confirms only after the reveal', () => {
     expect(transition(executing(reveal), { type: 'confirm', actor: 'U_ALICE' }, T0).ok).toBe(false);
-    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1' } as const;
+    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1', confirmBy: T0 + 5_000 } as const;
     expect(step(transition(executing(confirm), { type: 'confirm', actor: 'U_ALICE' }, T0))).toBe('retire');
+  });
+
+  it('waits for the owner to confirm until the deadline recorded at the reveal, then retires the old key', () => {
+    const revealed = transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0);
+    expect(revealed.ok && revealed.value.status).toMatchObject({ rotation: { step: 'confirm', confirmBy: T0 + 5_000 } });
+    const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1', confirmBy: T0 + 5_000 } as const;
+    expect(transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 4_999).ok).toBe(false);
+    const due = transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 5_000);
+    expect(due.ok && due.value.status).toMatchObject({ state: 'executing', rotation: { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'deadline' } });
+  });
+
+  it('keeps the step a rotation failed at, and a retry resumes there instead of starting a new rotation', () => {
+    const retire = { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'confirmed' } as const;
+    const failed = transition(executing(retire), { type: 'fail', error: { kind: 'limit_exceeded', message: 'two keys' } }, T0);
+    expect(failed.ok && failed.value.status).toMatchObject({ state: 'failed', step: 'execute', rotation: retire });
+    if (!failed.ok) return;
+    const retried = transition(failed.value, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0 + 1);
+    expect(retried.ok && retried.value.status).toEqual({ state: 'executing', at: T0 + 1, attempt: 1, rotation: retire });
   });
 
   it('abandons an unrevealed key at its deadline, or at once when the secret was lost', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEOPLE, click, dmWithButton, everythingWritten, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
+import { PEOPLE, auditThread, click, dmWithButton, everythingWritten, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -39,6 +39,24 @@ describe('key rotation through Slack', () => {
       [newKey?.id, 'Active'],
     ]);
     expect(await everythingWritten(e)).not.toContain(secret);
+  });
+
+  it('a reveal whose modal could not open does not spend the secret: the next click shows it (issue 11 item 9)', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'osc-my-key', reason: 'quarterly rotation' });
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    const reveal = dmWithButton(e, alice.id, 'iam_reveal');
+    e.world.slack.injectFault({ kind: 'status', status: 500 }, { method: 'views.open', count: 1 });
+    await click(e, alice.id, reveal, 'iam_reveal');
+    expect(JSON.stringify(e.world.slack.workspace.openView(alice.id) ?? {})).not.toContain('iam_reveal_secret');
+    expect((await e.bot.services.service.find('REQ-0001')).status).toMatchObject({ state: 'executing', rotation: { step: 'reveal' } });
+    await click(e, alice.id, reveal, 'iam_reveal');
+    const secret = revealedSecret(e, alice.id);
+    expect(e.world.outscale.state.keysOf('alice').some((k) => k.secret === secret)).toBe(true);
+    expect((await e.bot.services.service.find('REQ-0001')).status).toMatchObject({ rotation: { step: 'confirm' } });
+    // The owner and the audit thread are told how long the owner has to confirm, and what happens then.
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('the old key is retired anyway');
+    expect(auditThread(e, 'REQ-0001').replies.join('\n')).toMatch(/revealed to .*until <!date\^\d+.*the old key is retired anyway/);
   });
 
   it('JCS: the old key is deleted once the owner confirms', async () => {

@@ -80,4 +80,13 @@ describe('people’s messages', () => {
     expect(reply).toContain(DATE_TOKEN);
     expect(reply).not.toMatch(ISO);
   });
+
+  it('name a service principal’s key by the item’s title; its provider id only in the audit thread', () => {
+    const APP_ID = '5c1d2e3f-0a1b-4c2d-8e3f-4a5b6c7d8e9f';
+    const keyItem: CatalogItem = { ...groupItem, id: 'scw-ci-key', title: 'Scaleway CI pipeline key', kind: 'key.rotate', principal: APP_ID };
+    const request: Request = { ...makeRequest(9), itemId: keyItem.id, operation: { kind: 'key.rotate', principal: APP_ID } };
+    const people = JSON.stringify(approvalMessage(request, keyItem, 0));
+    expect(people).toContain('rotate *Scaleway CI pipeline key*');
+    expect(auditRoot(request, keyItem).blocks[0]).toMatchObject({ text: { text: expect.stringContaining(`principal \`${APP_ID}\``) } });
+  });
 });

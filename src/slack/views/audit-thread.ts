@@ -54,7 +54,9 @@ export function auditReply(notice: Notice): string {
     case 'rotation.key_created':
       return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
     case 'rotation.revealed':
-      return `:eyes: The new key was revealed to ${who}.`;
+      return `:eyes: The new key was revealed to ${who}. ${confirmDeadline(request)}`;
+    case 'rotation.confirm_deadline':
+      return `:alarm_clock: ${mention(request.requester)} did not confirm the new key is in use by the deadline; retiring the old key as announced.`;
     case 'rotation.confirmed':
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
@@ -72,6 +74,13 @@ export function auditReply(notice: Notice): string {
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
   }
+}
+
+/** The confirmation deadline and what happens at it, as the owner was told. */
+export function confirmDeadline(request: Request): string {
+  const s = request.status;
+  const by = s.state === 'executing' && s.rotation?.step === 'confirm' ? slackDate(s.rotation.confirmBy) : 'the deadline';
+  return `Waiting for ${mention(request.requester)} to confirm it is in use, until ${by}; then the old key is retired anyway.`;
 }
 
 function approversLine(notice: Notice): string {

@@ -146,6 +146,15 @@ export function targetLine(request: Request): string | undefined {
   return `Acts on ${name(request.provider)} account *${name(t.principal)}* (${from})`;
 }
 
+/**
+ * A section's text: the request's headline over `text` (mrkdwn the caller built, sized to fit when it
+ * carries free text), cut as a last resort so Slack never refuses the message.
+ */
+export function underHeadline(request: Request, item: CatalogItem | undefined, text: string): string {
+  const head = headline(request, item);
+  return `${head}\n${fit(text, LIMITS.sectionText - head.length - 1)}`;
+}
+
 /** A reason as a mrkdwn quote: escaped, each line marked. */
 const quoted = (text: string): string => escape(text).replace(/\n/g, '\n>');
 

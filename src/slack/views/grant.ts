@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Message } from './approval.ts';
-import { headline, plainText, slackDate } from './format.ts';
+import { headline, plainText, slackDate, underHeadline } from './format.ts';
 import { ACTION } from './ids.ts';
 
 function grantButtons(request: Request, extend: boolean): KnownBlock {
@@ -27,6 +27,6 @@ export function expiringMessage(request: Request, item: CatalogItem | undefined,
 export function grantedMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
   return {
     text: `${request.ref}: ${plainText(text)}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }, grantButtons(request, false)],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }, grantButtons(request, false)],
   };
 }

@@ -24,6 +24,17 @@ export interface RequestModalInput {
   maxReasonLength: number;
 }
 
+/** Slack shows at most 100 options in a menu (WIRE.md §5). */
+const MAX_OPTIONS = 100;
+
+/**
+ * The catalog search's answer: each item as an option, its title cut to an option's 75 characters; the
+ * value is the item's id, which `iam-bot check` keeps within an option value's 150.
+ */
+export function catalogOptions(items: readonly CatalogItem[]): PlainTextOption[] {
+  return items.slice(0, MAX_OPTIONS).map((item) => ({ text: { type: 'plain_text', text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) }, value: item.id }));
+}
+
 /** The request modal. Choosing a kind updates it (dispatch_action); items load by search (external_select). */
 export function requestModal(input: RequestModalInput): ModalView {
   const kind = input.kind ?? (input.kinds.length === 1 ? input.kinds[0] : undefined);

@@ -2,7 +2,7 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel } from './format.ts';
+import { headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel, underHeadline } from './format.ts';
 import { grantedMessage } from './grant.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
@@ -11,7 +11,7 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
   const head = headline(request, item);
   const line = (text: string): Message => ({
     text: `${request.ref}: ${plainText(text)}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${head}\n${text}` } }],
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }],
   });
   // The state, then the outcome (a denial reason, an error message) in the section's remaining room.
   const state = stateLabel(request);
@@ -35,6 +35,8 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return notice.actor === request.requester ? undefined : line(outcome());
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
+    case 'rotation.confirm_deadline':
+      return line('You did not confirm the new key is in use by the deadline: your old key is being retired now, as announced.');
     case 'rotation.abandoned':
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
     case 'grant.extended':

@@ -4,7 +4,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { headline, plainText, slackDate } from './format.ts';
+import { fit, headline, LIMITS, name, plainText, slackDate, underHeadline } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
@@ -19,12 +19,18 @@ export function secretReadyMessage(request: Request, item: CatalogItem | undefin
 }
 
 export function revealedMessage(request: Request, item: CatalogItem | undefined): Message {
+  const s = request.status;
+  const confirmBy = s.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : undefined;
+  const deadline =
+    confirmBy === undefined
+      ? ''
+      : ` If you have not confirmed by ${slackDate(confirmBy)}, the old key is retired anyway.`;
   return {
     text: `${request.ref}: key revealed; confirm once your systems use it`,
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.` },
+        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.${deadline}` },
       },
       { type: 'actions', block_id: 'rotation', elements: [{ type: 'button', action_id: ACTION.rotationDone, style: 'primary', text: { type: 'plain_text', text: 'I have updated my systems' }, value: request.id }] },
     ],
@@ -32,7 +38,8 @@ export function revealedMessage(request: Request, item: CatalogItem | undefined)
 }
 
 export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
-  return { text: `${request.ref}: ${text}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `${headline(request, item)}\n${text}` } }] };
+  // Updated with chat.update, whose text takes at most 4,000 characters.
+  return { text: fit(`${request.ref}: ${plainText(text)}`, LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }] };
 }
 
 /** The only place a secret is ever shown: a modal opened for its owner, once. */
@@ -43,7 +50,7 @@ export function revealModal(request: Request, keyId: string, secret: Secret): Mo
     title: { type: 'plain_text', text: 'Your new key' },
     close: { type: 'plain_text', text: 'Done' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${keyId}\`. Copy the secret now: it will not be shown again.` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${name(keyId)}\`. Copy the secret now: it will not be shown again.` } },
       { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${secret.reveal()}\`\`\`` } },
     ],
   };

@@ -50,6 +50,8 @@ function buildItem(config: CatalogItemConfig): CatalogItem {
   if (config.group !== undefined) item.group = config.group;
   if (config.principal !== undefined) item.principal = config.principal;
   if (config.maxDuration !== undefined) item.maxDurationMs = config.maxDuration;
+  if (config.defaultDuration !== undefined) item.defaultDurationMs = config.defaultDuration;
+  if (config.permanent === true) item.permanent = true;
   if (config.escalateTo !== undefined) item.escalateTo = config.escalateTo;
   if (config.requesters !== undefined) item.requesters = config.requesters;
   if (config.channel !== undefined) item.channel = config.channel;

@@ -3,6 +3,7 @@
  * refer to something, fields that only make sense for some kinds, quorums no set could ever meet.
  * Each finding points at the node to fix.
  */
+import { formatDuration } from '../domain/duration.ts';
 import type { RequestKind } from '../domain/policy.ts';
 import type { LooseCatalogItem, PolicyParts } from './policy-parts.ts';
 import type { ApproverSetConfig } from './policy-schema.ts';
@@ -89,13 +90,38 @@ function kindFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => Pa
   } else if (item.group !== undefined) {
     findings.push({ path: at('group'), message: 'only allowed for group.add and group.remove' });
   }
-  if (item.maxDuration !== undefined && item.kind !== 'group.add') {
-    findings.push({ path: at('maxDuration'), message: 'only allowed for group.add' });
+  if (item.kind === 'group.add') findings.push(...durationFindings(item, at));
+  else {
+    for (const key of ['maxDuration', 'defaultDuration', 'permanent'] as const) {
+      if (item[key] !== undefined) findings.push({ path: at(key), message: 'only allowed for group.add' });
+    }
   }
   if (item.principal !== undefined && item.kind !== 'key.rotate') {
     findings.push({ path: at('principal'), message: 'only allowed for key.rotate' });
   }
   return findings;
+}
+
+/**
+ * Access is timed unless the item says otherwise in so many words: a policy of the previous release
+ * whose group.add item has neither maxDuration nor `permanent: true` is refused until one is added.
+ */
+function durationFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => PathSegment[]): Finding[] {
+  const { maxDuration, defaultDuration, permanent } = item;
+  if (permanent === true) {
+    if (maxDuration !== undefined) return [{ path: at('permanent'), message: 'permanent: true grants access with no end, so it cannot also have a maxDuration; keep one of them' }];
+    // A request without a duration is what asks for permanent access: a default would make that impossible.
+    if (defaultDuration !== undefined) return [{ path: at('defaultDuration'), message: 'a permanent item has no default duration: a request without a duration is permanent; remove defaultDuration or set maxDuration instead of permanent: true' }];
+    return [];
+  }
+  if (maxDuration === undefined) {
+    // At the item when the key is absent; said once when the schema already refused a malformed one.
+    return [{ path: at('maxDuration'), message: 'required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end' }];
+  }
+  if (defaultDuration !== undefined && defaultDuration > maxDuration) {
+    return [{ path: at('defaultDuration'), message: `${formatDuration(defaultDuration)} is longer than the maxDuration ${formatDuration(maxDuration)}` }];
+  }
+  return [];
 }
 
 /**

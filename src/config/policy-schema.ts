@@ -190,6 +190,10 @@ export const catalogItemSchema = z.strictObject({
   /** Quorum of the stages that do not set their own. */
   quorum: quorumSchema.optional(),
   maxDuration: durationSchema.optional(),
+  /** A group.add with no maxDuration must say so: permanent access is never granted by leaving a line out. */
+  permanent: z.boolean().optional(),
+  /** What a group.add request without a duration gets; at most maxDuration. */
+  defaultDuration: durationSchema.optional(),
   requireReason: z.boolean().default(false),
   requesters: z.array(setNameSchema).min(1, 'needs at least one set; leave requesters out to let everyone request').optional(),
   channel: slackChannelId.optional(),

@@ -34,8 +34,12 @@ export interface CatalogItem {
   stages: readonly Stage[];
   /** Separation of duties is the default: one person approves at most one stage, unless this is true. */
   sameApproverAcrossStages?: boolean;
-  /** Cap on a `group.add` duration, in ms. Absent: no duration may exceed the policy-wide cap. */
+  /** Cap on a `group.add` duration, in ms. Absent only on a `permanent` item. */
   maxDurationMs?: number;
+  /** The duration a `group.add` request without one gets, in ms (at most `maxDurationMs`). */
+  defaultDurationMs?: number;
+  /** A `group.add` whose author chose access with no end: a request without a duration is permanent. */
+  permanent?: boolean;
   requireReason: boolean;
   /** Names of sets allowed to request; absent means everyone. */
   requesters?: readonly string[];

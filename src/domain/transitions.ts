@@ -121,6 +121,7 @@ function operationFor(item: CatalogItem, durationMs: number | undefined): Result
   }
   switch (item.kind) {
     case 'group.add': {
+      durationMs ??= item.defaultDurationMs;
       if (durationMs !== undefined && (!Number.isSafeInteger(durationMs) || durationMs <= 0)) {
         return err(invalidField('duration', 'The duration must be positive.'));
       }

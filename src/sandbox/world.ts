@@ -151,6 +151,7 @@ catalog:
     kind: group.add
     group: "${w.ids.scalewayGroup}"
     approvers: [managers, platform-leads]
+    permanent: true
   - id: osc-ops
     title: Outscale ops
     provider: osc
@@ -158,12 +159,14 @@ catalog:
     group: ops
     approvers: [{ set: platform-leads, quorum: 2 }]
     maxDuration: 4h
+    defaultDuration: 1h
   - id: jcs-devs
     title: JCS developers
     provider: jcs
     kind: group.add
     group: devs
     approvers: [managers]
+    permanent: true
   - id: cf-prod-admins-leave
     title: Leave Cloudflare production admins
     provider: cf

@@ -79,7 +79,7 @@ describe('iam-bot requests retry', () => {
           '  admins: { users: [U0ADMIN] }',
           'admins: admins',
           'catalog:',
-          '  - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [admins] }',
+          '  - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [admins], permanent: true }',
         ].join('\n'),
       );
       const args = ['requests', 'retry', request.ref, '--config', policy, '--data', data.path];
@@ -209,6 +209,19 @@ describe('iam-bot check', () => {
     const result = await cli(['check', '--config', broken], exampleEnv);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: catalog\\[\\d+\\]\\.maxDuration: expected a duration like 8h`));
+  });
+});
+
+describe('iam-bot check: no silent permanent access', () => {
+  it('refuses a previous release’s policy whose group.add item has no end, pointing at the item and saying what to add', async () => {
+    const old = join(dir.path, 'previous-release.yml');
+    const text = await readFile(examplePolicy, 'utf8');
+    await writeFile(old, text.replace(/^ *permanent: true.*\n/m, ''));
+    const lines = text.split('\n');
+    const itemLine = lines.findIndex((line) => line.includes('id: scw-billing-readers')) + 1;
+    const result = await cli(['check', '--offline', '--config', old], exampleEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${old}:${itemLine}:5: catalog[1].maxDuration: required for group.add unless the item says permanent: true`);
   });
 });
 

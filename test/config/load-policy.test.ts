@@ -24,6 +24,7 @@ catalog:
     kind: group.add
     group: admins
     approvers: [leads]
+    permanent: true
 `;
 
 const FULL = `
@@ -171,6 +172,7 @@ approvers:
       group: 'admins',
       stages: [{ set: 'leads', quorum: 1 }],
       requireReason: false,
+      permanent: true,
     });
     expect(providers.cf).toMatchObject({ baseUrl: 'https://api.cloudflare.com/client/v4', timeoutMs: 10_000, maxAttempts: 3 });
     expect(providers.osc).toMatchObject({ region: 'eu-west-2', service: 'eim', endpoint: 'https://eim.eu-west-2.outscale.com' });

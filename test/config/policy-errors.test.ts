@@ -87,7 +87,8 @@ describe('policy problems: exact file:line:col: path: message', () => {
 
   it('an unknown key, at the key, listing the keys that exist', () => {
     expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
-      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages',
+      'policy.yml:12:5: catalog[0].maxDuration: required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end',
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
       'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel',
@@ -153,6 +154,28 @@ describe('policy problems: cross-references', () => {
       'policy.yml:15:16: catalog[0].principal: only allowed for key.rotate',
     ]);
     expect(() => parsePolicy(policy({ 14: '    kind: key.rotate', 15: '    principal: ci-bot', 17: null }), 'policy.yml', ENV)).not.toThrow();
+  });
+
+  it('a group.add with no end must say permanent: true (the upgrade path of a previous release’s policy)', () => {
+    expect(problems(policy({ 17: null }))).toEqual([
+      'policy.yml:12:5: catalog[0].maxDuration: required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end',
+    ]);
+    const permanent = parsePolicy(policy({ 17: '    permanent: true' }), 'policy.yml', ENV).policy.catalog[0];
+    expect(permanent).toMatchObject({ permanent: true });
+    expect(permanent?.maxDurationMs).toBeUndefined();
+    expect(problems(policy({}, ['    permanent: true']))).toEqual([
+      'policy.yml:18:16: catalog[0].permanent: permanent: true grants access with no end, so it cannot also have a maxDuration; keep one of them',
+    ]);
+    expect(problems(policy({ 14: '    kind: group.remove', 17: '    permanent: true' }))).toEqual(['policy.yml:17:16: catalog[0].permanent: only allowed for group.add']);
+  });
+
+  it('defaultDuration: at most maxDuration, never on a permanent item, only for group.add', () => {
+    expect(parsePolicy(policy({}, ['    defaultDuration: 2h']), 'policy.yml', ENV).policy.catalog[0]).toMatchObject({ maxDurationMs: 8 * 3_600_000, defaultDurationMs: 2 * 3_600_000 });
+    expect(problems(policy({}, ['    defaultDuration: 9h']))).toEqual(['policy.yml:18:22: catalog[0].defaultDuration: 9h is longer than the maxDuration 8h']);
+    expect(problems(policy({ 17: '    permanent: true' }, ['    defaultDuration: 2h']))).toEqual([
+      'policy.yml:18:22: catalog[0].defaultDuration: a permanent item has no default duration: a request without a duration is permanent; remove defaultDuration or set maxDuration instead of permanent: true',
+    ]);
+    expect(problems(policy({ 14: '    kind: mfa.reset', 15: null, 17: '    defaultDuration: 2h' }))).toEqual(['policy.yml:17:22: catalog[0].defaultDuration: only allowed for group.add']);
   });
 
   it('duplicate catalog ids', () => {

@@ -41,6 +41,15 @@ describe('submit', () => {
     expect(submit(rest).ok).toBe(false);
   });
 
+  it('a submission without a duration gets the item’s defaultDuration; one with a duration keeps it', () => {
+    const { durationMs: _omit, ...rest } = input();
+    const item: CatalogItem = { ...groupItem, defaultDurationMs: 2 * 3_600_000 };
+    const defaulted = submit({ ...rest, item });
+    expect(defaulted.ok && defaulted.value.operation).toEqual({ kind: 'group.add', group: 'admins', durationMs: 2 * 3_600_000 });
+    const chosen = submit(input({ item }));
+    expect(chosen.ok && chosen.value.operation).toEqual({ kind: 'group.add', group: 'admins', durationMs: 3_600_000 });
+  });
+
   it('refuses a missing reason when the item requires one, and an over-long one always', () => {
     expect(submit(input({ reason: '  ' })).ok).toBe(false);
     const optional: CatalogItem = { ...groupItem, requireReason: false };

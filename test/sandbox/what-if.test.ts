@@ -20,7 +20,7 @@ approvers:
   leads: { users: [U0ALICE], usergroup: S0LEADS }
   engineers: { usergroup: S0ENG }
 catalog:
-  - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [managers, leads], requesters: [engineers] }
+  - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [managers, leads], requesters: [engineers], permanent: true }
   - { id: osc-key, provider: osc, kind: key.rotate, approvers: [{ set: leads, quorum: 3 }] }
   - { id: ci-token, provider: cf, kind: key.rotate, principal: tok1, approvers: [leads] }
 `;

@@ -16,8 +16,7 @@ import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot } from './views/audit-thread.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage } from './views/grant.ts';
-import { escape, headline } from './views/format.ts';
+import { expiringMessage, revokeFailingMessage } from './views/grant.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
@@ -229,10 +228,7 @@ export class SlackNotifier implements Notifier {
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
     if (this.refs.partsDone(notice.id).includes('admins')) return;
-    const { request } = notice;
-    const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
-    const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${escape(error.message)})` : ''}. The bot keeps retrying; please check the provider.`;
-    const message = { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] };
+    const message = revokeFailingMessage(notice.request, item);
     for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
   }
 

@@ -195,16 +195,22 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** The stage's approval message: once in the item's channel, or to each approver by DM (each once). */
+  /**
+   * The stage's approval message: once in the item's channel, or to each approver by DM (each once) —
+   * by DM too when the item's channel refuses it for good.
+   */
   async #ask(attempt: Attempt, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage);
     const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
-    if (channel) {
+    // Approvers already asked by DM because the channel refused an earlier message: go on by DM.
+    const byDm = asked.some((r) => r.user !== undefined);
+    if (channel && !byDm) {
       if (asked.length === 0) {
         await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await post(this.client, channel, message)), stage, settled: false }));
       }
-      return;
+      // A channel that refuses for good (the bot not invited, archived) must not leave the request waiting unseen.
+      if (!this.refs.failures(attempt.notice.id).some((f) => f.part === 'ask:channel')) return;
     }
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;

@@ -1,7 +1,7 @@
 /**
  * The servers under test for bench/ack, in their own process so neither the load generator nor the
- * simulated world shares their event loop: iam-bot with 100,000 closed requests in its store, and a
- * bare Bolt app that only acks. Reads the world's description (bench/ack-world.ts) as one JSON line on
+ * simulated world shares their event loop: iam-bot with 100,000 closed requests in its store, built as
+ * `iam-bot start` builds it, and a bare Bolt app that only acks, with a listener for every type. Reads the world's description (bench/ack-world.ts) as one JSON line on
  * stdin; prints one JSON line with the ports, then serves until killed.
  */
 import { createServer, type Server } from 'node:http';
@@ -46,6 +46,9 @@ const bare = new App({
 });
 bare.command('/iam', async ({ ack }) => ack());
 bare.action(/.*/, async ({ ack }) => ack());
+bare.options(/.*/, async ({ ack }) => ack({ options: [] }));
+bare.view(/.*/, async ({ ack }) => ack());
+bare.event('app_home_opened', async () => undefined);
 await bare.init();
 const bareServer = (await bare.start(0)) as Server;
 // Where response_url answers go: accepted and dropped.

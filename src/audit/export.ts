@@ -1,5 +1,7 @@
-/** Exports audit entries, optionally from a point in time, as JSON lines or CSV. */
-import { open } from 'node:fs/promises';
+/** Exports audit entries, optionally from a point in time, as JSON lines or CSV, or as one file per day. */
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -72,4 +74,82 @@ function parseEntry(line: string): AuditEntry | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** One day's file written by `exportDays`. */
+export interface DayFile {
+  /** `audit-YYYY-MM-DD.jsonl`, the UTC day of the entries' times. */
+  name: string;
+  entries: number;
+  sha256: string;
+  /** `unchanged`: an identical file was already there; `grown`: the day had more entries since the last export. */
+  status: 'written' | 'grown' | 'unchanged';
+}
+
+/**
+ * Writes the log as one JSON-lines file per UTC day into `dir`, each with a `.sha256` beside it in
+ * `sha256sum` form, ready to be copied to write-once (object-lock) storage. Lines are kept exactly as
+ * logged. A day already exported may only grow (today's file, exported again later): a file whose
+ * content is not a prefix of the new one means the log changed under an exported day, and is refused
+ * with nothing replaced for that day. `since` selects whole UTC days: the day it falls in and later.
+ */
+export async function exportDays(file: string, dir: string, options: { since?: Date } = {}): Promise<DayFile[]> {
+  await mkdir(dir, { recursive: true });
+  const days = new Map<string, { partial: string; out: FileHandle; hash: Hash; entries: number }>();
+  try {
+    const from = options.since?.toISOString().slice(0, 10);
+    for await (const { line, entry } of readEntries(file)) {
+      const date = new Date(entry.time).toISOString().slice(0, 10);
+      if (from !== undefined && date < from) continue;
+      const name = `audit-${date}.jsonl`;
+      let day = days.get(name);
+      if (!day) {
+        const partial = join(dir, `.${name}.partial`);
+        day = { partial, out: await open(partial, 'w', 0o600), hash: createHash('sha256'), entries: 0 };
+        days.set(name, day);
+      }
+      await day.out.appendFile(`${line}\n`);
+      day.hash.update(`${line}\n`);
+      day.entries++;
+    }
+    for (const day of days.values()) await day.out.sync();
+  } finally {
+    for (const day of days.values()) await day.out.close();
+  }
+  const written: DayFile[] = [];
+  const refused: string[] = [];
+  for (const [name, day] of [...days].sort(([a], [b]) => a.localeCompare(b))) {
+    const target = join(dir, name);
+    const sha256 = day.hash.digest('hex');
+    const status = await compareWithExisting(target, day.partial);
+    if (status === 'refused') {
+      refused.push(name);
+      await rm(day.partial);
+      continue;
+    }
+    if (status === 'unchanged') await rm(day.partial);
+    else {
+      await rename(day.partial, target);
+      await writeFile(join(dir, `${name}.sha256`), `${sha256}  ${name}\n`, { mode: 0o600 });
+    }
+    written.push({ name, entries: day.entries, sha256, status });
+  }
+  if (refused.length > 0) {
+    throw new AuditLogError(`${dir}: ${refused.join(', ')} already hold entries the log no longer has in that order; they were left as they are — run "audit verify" and compare them with the log`);
+  }
+  return written;
+}
+
+/** How the new day file relates to one already exported under the same name. */
+async function compareWithExisting(target: string, fresh: string): Promise<DayFile['status'] | 'refused'> {
+  let before: Buffer;
+  try {
+    before = await readFile(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'written';
+    throw err;
+  }
+  const after = await readFile(fresh);
+  if (before.equals(after)) return 'unchanged';
+  return after.subarray(0, before.length).equals(before) ? 'grown' : 'refused';
 }

@@ -30,11 +30,25 @@ export type VerifyResult =
 export type VerifyDepth = 'full' | 'links';
 
 /**
- * `expectedHead` is the last entry the caller knows was written (the store remembers it): a log that
- * ends before it, or holds another entry at its seq, was truncated or rewritten — which the chain
- * alone cannot show, since a rewritten tail can be re-hashed consistently.
+ * An entry known from outside the log: the last one the store recorded, or a checkpoint posted to
+ * Slack. `by` names the witness in problems (default: "recorded").
  */
-export async function verifyAuditLog(file: string, expectedHead?: { seq: number; hash: string }, depth: VerifyDepth = 'full'): Promise<VerifyResult> {
+export interface Anchor {
+  seq: number;
+  hash: string;
+  by?: string;
+}
+
+/**
+ * `expected` are entries the caller knows were written (the store remembers the head; a checkpoint
+ * posted to Slack vouches for another): a log that ends before one, or holds another entry at its seq,
+ * was truncated or rewritten — which the chain alone cannot show, since a rewritten tail can be
+ * re-hashed consistently.
+ */
+export async function verifyAuditLog(file: string, expected?: Anchor | readonly Anchor[], depth: VerifyDepth = 'full'): Promise<VerifyResult> {
+  const anchors = expected === undefined ? [] : 'seq' in expected ? [expected] : [...expected];
+  const bySeq = new Map(anchors.map((a) => [a.seq, a]));
+  const furthest = anchors.reduce<Anchor | undefined>((max, a) => (max && max.seq >= a.seq ? max : a), undefined);
   // Opened first so a missing file rejects here rather than surfacing as a stream error.
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -44,13 +58,14 @@ export async function verifyAuditLog(file: string, expectedHead?: { seq: number;
     for await (const line of lines) {
       const next = checkNext(parse(line), last);
       if ('problem' in next) return { ok: false, kind: 'damaged', ...next };
-      if (expectedHead?.seq === next.seq && expectedHead.hash !== next.hash) {
+      const anchor = bySeq.get(next.seq);
+      if (anchor && anchor.hash !== next.hash) {
         return {
           ok: false,
           kind: 'diverged',
           seq: next.seq,
           line: next.seq,
-          problem: `entry ${next.seq} has hash ${next.hash} but ${expectedHead.hash} was recorded for it: the log was rewritten or replaced`,
+          problem: `entry ${next.seq} has hash ${next.hash} but ${anchor.hash} was recorded for it${byWhom(anchor)}: the log was rewritten or replaced`,
         };
       }
       last = next;
@@ -60,16 +75,20 @@ export async function verifyAuditLog(file: string, expectedHead?: { seq: number;
     input.destroy();
   }
   const count = last?.seq ?? 0;
-  if (expectedHead && expectedHead.seq > count) {
+  if (furthest && furthest.seq > count) {
     return {
       ok: false,
       kind: 'truncated',
       seq: count + 1,
       line: count + 1,
-      problem: `the log ends at entry ${count} but entries up to ${expectedHead.seq} were recorded: it was truncated`,
+      problem: `the log ends at entry ${count} but entries up to ${furthest.seq} were recorded${byWhom(furthest)}: it was truncated`,
     };
   }
   return last ? { ok: true, count, head: headOf(last) } : { ok: true, count };
+}
+
+function byWhom(anchor: Anchor): string {
+  return anchor.by === undefined ? '' : ` by ${anchor.by}`;
 }
 
 /** The fields that link a line to its neighbours, or what is wrong; the rest of the line is not checked. */

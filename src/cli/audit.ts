@@ -2,19 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
-import { AuditLog, exportAudit, verifyAuditLog } from '../audit/index.ts';
+import { readFile } from 'node:fs/promises';
+import { AuditLog, exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
 import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
 
-export const auditHelp = `Usage: iam-bot audit verify [--data DIR]
-       iam-bot audit export [--since DATE] [--format jsonl|csv] [--data DIR]
+export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--data DIR]
+       iam-bot audit export [--since DATE] [--format jsonl|csv] [--out DIR] [--data DIR]
        iam-bot audit accept-loss --reason TEXT [--data DIR]
 
 verify       Checks the hash chain of the audit log, and that it still reaches the last entry the bot
-             recorded. Exits 0 when intact, 1 naming the first bad sequence number.
-export       Writes the audit log to stdout as JSON lines (default) or CSV.
+             recorded and every checkpoint given. Exits 0 when intact, 1 naming the first bad
+             sequence number.
+export       Writes the audit log to stdout as JSON lines (default) or CSV; with --out, as one file
+             per UTC day (audit-YYYY-MM-DD.jsonl) with its SHA-256 beside it (.sha256), for
+             write-once storage.
 accept-loss  With the bot stopped: the log is intact but lost entries the bot recorded (truncated, or
              restored from an older backup), so the bot refuses to start. Appends an
              audit.loss_accepted entry (who ran it, the reason, what was recorded and what was found)
@@ -24,13 +28,24 @@ Options:
   --data DIR       the data directory (default: $IAM_BOT_DATA_DIR, then ./data)
   --since DATE     export entries at or after DATE (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z)
   --format FORMAT  jsonl or csv (default jsonl)
+  --out DIR        export: write one file per day into DIR; an exported day may only grow
+  --checkpoint CP  verify: a checkpoint the bot posted to the audit channel, as SEQ:HASH, or a file
+                   with one per line; the log must still hold that hash at that sequence
   --reason TEXT    accept-loss: why the loss is accepted (required; recorded in the log)
   --help           this text`;
 
 export async function audit(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { data: { type: 'string' }, since: { type: 'string' }, format: { type: 'string' }, reason: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      data: { type: 'string' },
+      since: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      checkpoint: { type: 'string', multiple: true },
+      reason: { type: 'string' },
+      help: { type: 'boolean' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -43,11 +58,15 @@ export async function audit(args: string[], io: Io): Promise<number> {
   const dataDir = dataDirOf(values, io.env);
   const file = dataFiles(dataDir).audit;
   if (values.reason !== undefined && action !== 'accept-loss') throw new UsageError('--reason goes with accept-loss');
+  if (values.checkpoint !== undefined && action !== 'verify') throw new UsageError('--checkpoint goes with verify');
+  if (action !== 'export' && (values.since !== undefined || values.format !== undefined || values.out !== undefined)) {
+    throw new UsageError('--since, --format and --out go with export');
+  }
   switch (action) {
     case 'verify': {
-      if (values.since !== undefined || values.format !== undefined) throw new UsageError('--since and --format go with export');
+      const checkpoints = await readCheckpoints(values.checkpoint ?? []);
       const { auditHead } = await readSnapshot(dataDir);
-      const result = await verifyAuditLog(file, auditHead);
+      const result = await verifyAuditLog(file, [...(auditHead ? [auditHead] : []), ...checkpoints]);
       if (result.ok) {
         io.out(`${file}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`);
         return EXIT.ok;
@@ -56,15 +75,20 @@ export async function audit(args: string[], io: Io): Promise<number> {
       return EXIT.failed;
     }
     case 'export': {
+      const since = values.since === undefined ? {} : { since: parseDate(values.since) };
+      if (values.out !== undefined) {
+        if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError('--out writes JSON lines; leave out --format');
+        for (const day of await exportDays(file, values.out, since)) {
+          io.out(`${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`);
+        }
+        return EXIT.ok;
+      }
       const format = values.format ?? 'jsonl';
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
-      const options: { format: 'jsonl' | 'csv'; since?: Date } = { format };
-      if (values.since !== undefined) options.since = parseDate(values.since);
-      await exportAudit(file, options, io.stdout);
+      await exportAudit(file, { format, ...since }, io.stdout);
       return EXIT.ok;
     }
     case 'accept-loss': {
-      if (values.since !== undefined || values.format !== undefined) throw new UsageError('--since and --format go with export');
       const reason = values.reason?.trim();
       if (!reason) throw new UsageError('accept-loss needs --reason TEXT: why the lost entries are given up (it is recorded in the log)');
       return acceptLoss(io, dataDir, file, reason);
@@ -120,6 +144,28 @@ function operator(): string {
   } catch {
     return `cli:uid ${process.getuid?.() ?? 'unknown'}`;
   }
+}
+
+/** `--checkpoint` values: each SEQ:HASH, or a file of them. */
+async function readCheckpoints(values: readonly string[]): Promise<Anchor[]> {
+  const anchors: Anchor[] = [];
+  for (const value of values) {
+    const inline = /^\d+:[0-9a-f]{64}$/.test(value) ? parseCheckpoint(value, `checkpoint ${value.slice(0, value.indexOf(':'))}`) : undefined;
+    if (inline) {
+      anchors.push(inline);
+      continue;
+    }
+    let text: string;
+    try {
+      text = await readFile(value, 'utf8');
+    } catch {
+      throw new UsageError(`--checkpoint expects SEQ:HASH (a sequence number, a colon and a 64-digit hex hash) or a readable file of them, not "${value}"`);
+    }
+    const parsed = parseCheckpointFile(text, value);
+    if (!Array.isArray(parsed)) throw new UsageError(`${value}:${parsed.line}:${parsed.column}: expected a checkpoint SEQ:HASH`);
+    anchors.push(...parsed);
+  }
+  return anchors;
 }
 
 function parseDate(text: string): Date {

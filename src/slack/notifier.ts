@@ -16,8 +16,7 @@ import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot } from './views/audit-thread.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage } from './views/grant.ts';
-import { escape, headline } from './views/format.ts';
+import { expiringMessage, revokeFailingMessage } from './views/grant.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
@@ -196,16 +195,22 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** The stage's approval message: once in the item's channel, or to each approver by DM (each once). */
+  /**
+   * The stage's approval message: once in the item's channel, or to each approver by DM (each once) —
+   * by DM too when the item's channel refuses it for good.
+   */
   async #ask(attempt: Attempt, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage);
     const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
-    if (channel) {
+    // Approvers already asked by DM because the channel refused an earlier message: go on by DM.
+    const byDm = asked.some((r) => r.user !== undefined);
+    if (channel && !byDm) {
       if (asked.length === 0) {
         await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await post(this.client, channel, message)), stage, settled: false }));
       }
-      return;
+      // A channel that refuses for good (the bot not invited, archived) must not leave the request waiting unseen.
+      if (!this.refs.failures(attempt.notice.id).some((f) => f.part === 'ask:channel')) return;
     }
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;
@@ -229,10 +234,7 @@ export class SlackNotifier implements Notifier {
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
     if (this.refs.partsDone(notice.id).includes('admins')) return;
-    const { request } = notice;
-    const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
-    const text = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing${error ? ` (${error.kind}: ${escape(error.message)})` : ''}. The bot keeps retrying; please check the provider.`;
-    const message = { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }] };
+    const message = revokeFailingMessage(notice.request, item);
     for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
   }
 

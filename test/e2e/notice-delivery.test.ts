@@ -66,13 +66,15 @@ describe('notices reach every recipient they can', () => {
     expect(misses[0]?.details.undelivered).toEqual([{ part: `ask:${carol.id}`, to: { user: carol.id }, code: 'user_disabled' }]);
   });
 
-  it('an archived approval channel is reported, and the requester is still told', async () => {
+  it('an archived approval channel is reported, its approvers are asked by DM instead, and the requester is still told', async () => {
     e = await startE2E({ policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0APPROVE\n') });
     e.world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true, archived: true });
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'archived channel' });
 
     expect(dmTexts(e, alice.id).join('\n')).toContain('Submitted');
     expect(dmTexts(e, erin.id).join('\n')).toContain('<#C0APPROVE>: the channel is archived');
+    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    expect(e.world.jcs.state.members('devs')).toEqual(['alice']);
     const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
     expect(misses[0]?.details.undelivered).toEqual([{ part: 'ask:channel', to: { channel: 'C0APPROVE' }, code: 'is_archived' }]);
   });

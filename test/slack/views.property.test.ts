@@ -13,7 +13,7 @@ import { Secret } from '../../src/domain/secret.ts';
 import { checkMessageBlocks, checkOptions, checkView, describe as describeProblem, LIMITS } from '../../src/simulators/slack/block-kit.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from '../../src/slack/views/approval.ts';
 import { auditReply, auditRoot } from '../../src/slack/views/audit-thread.ts';
-import { expiringMessage, grantedMessage } from '../../src/slack/views/grant.ts';
+import { expiringMessage, grantedMessage, revokeFailingMessage } from '../../src/slack/views/grant.ts';
 import { homeView } from '../../src/slack/views/home.ts';
 import { catalogOptions, denyModal, extendModal, mfaConfirmModal, noticeModal, requestModal } from '../../src/slack/views/modals.ts';
 import { requesterUpdate } from '../../src/slack/views/requester.ts';
@@ -78,6 +78,7 @@ const status: fc.Arbitrary<Status> = fc.oneof(
   }),
   fc.record({ state: fc.constant('completed' as const), at: fc.constant(T0), outcome, grantExpiresAt: fc.constant(T0 + 3_600_000) }, { requiredKeys: ['state', 'at', 'outcome'] }),
   fc.record({ state: fc.constant('revoked' as const), at: fc.constant(T0), outcome }),
+  fc.record({ state: fc.constant('revoking' as const), at: fc.constant(T0), trigger: fc.constant('expired' as const), attempt: fc.constant(3), lastError: failure }, { requiredKeys: ['state', 'at', 'trigger', 'attempt'] }),
   fc.record({ state: fc.constant('failed' as const), at: fc.constant(T0), step: fc.constant('execute' as const), error: failure }),
   fc.record({ state: fc.constant('denied' as const), at: fc.constant(T0), by: userId, reason: nonEmpty(4000) }),
   fc.record({ state: fc.constant('cancelled' as const), at: fc.constant(T0), by: userId }),
@@ -215,6 +216,7 @@ describe('every builder produces Block Kit the strict simulator accepts', () => 
         expectMessage(revealedMessage(request, of), LIMITS.updateText);
         expectMessage(rotationSettledMessage(request, of, line.trim() || 'Done.'), LIMITS.updateText);
         expectMessage(grantedMessage(request, of, line.trim() || 'Done.'));
+        expectMessage(revokeFailingMessage(request, of));
       }),
       RUNS,
     );

@@ -173,7 +173,7 @@ export function requestSummary(request: Request, item: CatalogItem | undefined, 
 }
 
 /** `head` then `free` text, escaped and cut so the whole is at most `max` characters. */
-function withFree(head: string, free: string, max: number, tail = ''): string {
+export function withFree(head: string, free: string, max: number, tail = ''): string {
   return `${head}${fit(free, max - head.length - tail.length, escape)}${tail}`;
 }
 

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Message } from './approval.ts';
-import { headline, plainText, slackDate, underHeadline } from './format.ts';
+import { headline, LIMITS, plainText, slackDate, underHeadline, withFree } from './format.ts';
 import { ACTION } from './ids.ts';
 
 function grantButtons(request: Request, extend: boolean): KnownBlock {
@@ -29,4 +29,13 @@ export function grantedMessage(request: Request, item: CatalogItem | undefined, 
     text: `${request.ref}: ${plainText(text)}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }, grantButtons(request, false)],
   };
+}
+
+/** For the admins: removing a grant keeps failing; the provider's message gets the section's remaining room. */
+export function revokeFailingMessage(request: Request, item: CatalogItem | undefined): Message {
+  const error = request.status.state === 'revoking' ? request.status.lastError : undefined;
+  const head = `:rotating_light: ${headline(request, item)}\nRemoving <@${request.requester}>'s access keeps failing`;
+  const tail = '. The bot keeps retrying; please check the provider.';
+  const text = error ? withFree(`${head} (${error.kind}: `, error.message, LIMITS.sectionText, `)${tail}`) : `${head}${tail}`;
+  return { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -185,6 +185,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.world ? { world: options.world } : {}),
   });
   opened.services = services;
+  await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;

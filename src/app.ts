@@ -75,6 +75,9 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   let auditLog: AuditLog | undefined;
   try {
     auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);
+    if (auditLog.tornSetAside) {
+      options.log.warn(`${dataFiles(options.dataDir).audit}: an interrupted append left ${auditLog.droppedTornBytes} bytes after the last entry; they were moved to ${auditLog.tornSetAside}.`);
+    }
     await assertAuditContinuity(dataFiles(options.dataDir).audit, store.auditHead());
   } catch (error) {
     await auditLog?.close();

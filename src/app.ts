@@ -75,6 +75,9 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   let auditLog: AuditLog | undefined;
   try {
     auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);
+    if (auditLog.tornSetAside) {
+      options.log.warn(`${dataFiles(options.dataDir).audit}: an interrupted append left ${auditLog.droppedTornBytes} bytes after the last entry; they were moved to ${auditLog.tornSetAside}.`);
+    }
     await assertAuditContinuity(dataFiles(options.dataDir).audit, store.auditHead());
   } catch (error) {
     await auditLog?.close();
@@ -185,6 +188,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.world ? { world: options.world } : {}),
   });
   opened.services = services;
+  await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;

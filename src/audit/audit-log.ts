@@ -5,6 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import canonicalize from 'canonicalize';
+import writeFileAtomic from 'write-file-atomic';
 import { type AuditEntry, type AuditHead, GENESIS_HASH, formatLine, hashEntry, headOf, parseLine } from './entry.ts';
 import { AuditLogError } from './errors.ts';
 import { assertNoSecrets } from './secrets.ts';
@@ -35,16 +36,20 @@ export class AuditLog {
    * acknowledged. 0 when the log ended cleanly.
    */
   readonly droppedTornBytes: number;
+  /** Where those bytes were moved (`<file>.torn-<ms>`): nothing is deleted. */
+  readonly tornSetAside: string | undefined;
 
-  private constructor(fh: FileHandle, size: number, head: AuditHead | undefined, droppedTornBytes: number) {
+  private constructor(fh: FileHandle, size: number, head: AuditHead | undefined, torn: { bytes: number; side?: string }) {
     this.#fh = fh;
     this.#size = size;
     this.#head = head;
-    this.droppedTornBytes = droppedTornBytes;
+    this.droppedTornBytes = torn.bytes;
+    this.tornSetAside = torn.side;
   }
 
   /**
-   * Opens (or creates, mode 0600) the log, reading only its end. A torn final line is truncated away;
+   * Opens (or creates, mode 0600) the log, reading only its end. A torn final line is moved to a side
+   * file and cut off (the store's outbox writes its event again);
    * a damaged last complete line is refused without touching the file, because appending after it
    * would chain new entries onto an entry nobody can vouch for.
    */
@@ -69,10 +74,15 @@ export class AuditLog {
         if (tail.tornByte !== 0x7b /* { */ && tail.tornByte !== 0) {
           throw new AuditLogError(`${file}: does not end with a newline and its tail is not a torn entry; nothing was changed`);
         }
+        const side = `${file}.torn-${Date.now()}`;
+        const torn = Buffer.alloc(size - tail.completeEnd);
+        await fh.read(torn, 0, torn.length, tail.completeEnd);
+        await writeFileAtomic(side, torn, { mode: 0o600, fsync: true });
         await fh.truncate(tail.completeEnd);
         await fh.sync();
+        return new AuditLog(fh, tail.completeEnd, head, { bytes: torn.length, side });
       }
-      return new AuditLog(fh, tail.completeEnd, head, size - tail.completeEnd);
+      return new AuditLog(fh, tail.completeEnd, head, { bytes: 0 });
     } catch (err) {
       await fh.close();
       throw err;

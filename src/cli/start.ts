@@ -54,17 +54,45 @@ export async function start(args: string[], io: Io): Promise<number> {
   }
   const log = createLogger();
   const { settings } = runtime;
-  const bot = await startBot({ slack: settings.slack, config, dataDir: settings.dataDir, log });
+  let bot = await startBot({ slack: settings.slack, config, dataDir: settings.dataDir, log });
   const mode = settings.slack.mode.type === 'http' ? `HTTP mode on port ${bot.port}, endpoint /slack/events` : 'Socket Mode';
-  io.out(`iam-bot is running (${mode}); data in ${settings.dataDir}. Stop with Ctrl-C.`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'stopping: no new requests; finishing the steps in flight');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  io.out(`iam-bot is running (${mode}); data in ${settings.dataDir}. Stop with Ctrl-C; reload the policy with SIGHUP.`);
+  // SIGHUP: the new policy file is checked first; a bad one is refused and the running policy kept. A good
+  // one is put in force by a restart in this process: steps in flight finish, then the bot starts on it. If
+  // that start fails, the process exits 1 so its supervisor restarts it (work in flight resumes from the store).
+  let failed = false;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let reloading = Promise.resolve();
+  const reload = () => {
+    reloading = reloading.then(async () => {
+      const next = await loadPolicy(policyFile, io.env).catch((error: unknown) => {
+        log.error({ problems: error instanceof Error ? error.message.split('\n') : [String(error)] }, 'policy reload refused; the running policy stays in force');
+        return undefined;
+      });
+      if (!next || failed) return;
+      await bot.stop();
+      try {
+        bot = await startBot({ slack: settings.slack, config: next, dataDir: settings.dataDir, log });
+        log.info({ file: next.file, sha256: next.sha256 }, 'policy reloaded');
+      } catch (error) {
+        log.fatal({ err: error }, 'the bot could not start again on the reloaded policy; exiting so the supervisor restarts it');
+        failed = true;
+        stop();
+      }
+    });
+  };
+  const onSignal = (signal: string) => {
+    log.info({ signal }, 'stopping: no new requests; finishing the steps in flight');
+    stop();
+  };
+  process.on('SIGHUP', reload);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  await stopped;
+  process.off('SIGHUP', reload);
+  await reloading;
+  if (failed) return EXIT.failed;
   await bot.stop();
   io.out('iam-bot stopped.');
   return EXIT.ok;

@@ -2,6 +2,7 @@
  * Policy file → validated domain `Policy` and provider settings, or a `PolicyError` listing every
  * problem with its file:line:col.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
@@ -25,6 +26,8 @@ export interface LoadedConfig {
   providers: Record<string, ProviderSettings>;
   /** Missing environment variables, when the caller chose to be told rather than refused. */
   warnings: PolicyProblem[];
+  /** SHA-256 of the file's text (hex): the audit log records which policy was in force. */
+  sha256: string;
 }
 
 export interface LoadOptions {
@@ -66,7 +69,7 @@ export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv =
 
   if (!parsed.success || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
   const warnings = warnOnly ? locate(envFindings, yaml.source, file) : [];
-  return { file, policy: buildPolicy(parsed.data), providers: providers.settings, warnings };
+  return { file, policy: buildPolicy(parsed.data), providers: providers.settings, warnings, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /** Findings → problems in file order, which is the order a person fixes them in. */

@@ -12,6 +12,9 @@ import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.
 import type { Dispatcher } from './dispatcher.ts';
 import type { AuditEventName, AuditSink, Clock } from './ports.ts';
 
+/** Audit events about the bot rather than a request. */
+export type SystemEvent = 'policy.loaded';
+
 export interface Recorded {
   event: AuditEventName;
   actor: string;
@@ -46,6 +49,12 @@ export class Recorder {
     this.log.info({ request: next.ref, state: next.status.state, events: events.map((e) => e.event) }, 'request updated');
     await this.flushAudit();
     this.dispatcher.kick();
+  }
+
+  /** Records an event about the bot itself (no request, nobody to notify): which policy is in force. */
+  async note(event: SystemEvent, details: Record<string, unknown>): Promise<void> {
+    await this.store.record({ audit: [{ eventId: this.newId(), time: this.clock.now(), actor: 'system', event, details }], notices: [] });
+    await this.flushAudit();
   }
 
   /** Records what a sweep found: audit events and notices that belong to no single request's change. */

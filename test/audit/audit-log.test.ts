@@ -87,7 +87,7 @@ describe('AuditLog', () => {
     expect(entry!.details).toEqual({ state: 'pending' });
   });
 
-  it('drops a torn final line at open and continues a valid chain', async () => {
+  it('moves a torn final line aside at open and continues a valid chain', async () => {
     const file = await logWith(3);
     const intact = await readFile(file);
     const lines = await readLines(file);
@@ -96,6 +96,9 @@ describe('AuditLog', () => {
     const log = await AuditLog.open(file);
     expect(log.droppedTornBytes).toBe(40);
     expect(await readFile(file)).toEqual(intact);
+    // Set aside, never deleted.
+    expect(log.tornSetAside).toMatch(/audit\.jsonl\.torn-\d+$/);
+    expect(await readFile(log.tornSetAside!, 'utf8')).toBe(lines[1]!.slice(0, 40));
     expect(log.head()?.seq).toBe(3);
     const [entry] = await log.append([event(4)]);
     await log.close();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,7 +24,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('iam-bot start, as a process', () => {
-  it('serves Slack over HTTP, then stops cleanly on SIGTERM leaving the data directory reusable', async () => {
+  it('serves Slack over HTTP, reloads its policy on SIGHUP (refusing a broken one), then stops cleanly on SIGTERM leaving the data directory reusable', async () => {
     world = await startWorld();
     dir = await tempDir();
     const policy = join(dir.path, 'policy.yml');
@@ -52,6 +53,38 @@ describe('iam-bot start, as a process', () => {
     const client = world.slack.client({ mode: 'http', url: `http://127.0.0.1:${port}/slack/events`, signingSecret: 'process-signing-secret' });
     const answer = await client.slashCommand({ user: PEOPLE.alice.id, text: 'help' });
     expect(answer.status).toBe(200);
+
+    // SIGHUP: a broken policy file is refused and the running one stays in force; a good one is put in force,
+    // and each policy in force is in the audit log by its hash.
+    const auditLog = join(dir.path, 'data', 'audit.jsonl');
+    const loaded = async () =>
+      (await readFile(auditLog, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { event: string; details: { sha256?: string } })
+        .filter((entry) => entry.event === 'policy.loaded')
+        .map((entry) => entry.details.sha256);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(await loaded()).toEqual([sha(world.policy)]);
+    await writeFile(policy, `${world.policy}\nnot: [valid`);
+    child.kill('SIGHUP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await client.slashCommand({ user: PEOPLE.alice.id, text: 'help' })).status).toBe(200);
+    const edited = `${world.policy}\n# reviewed 2026-12-02\n`;
+    await writeFile(policy, edited);
+    child.kill('SIGHUP');
+    while ((await loaded()).length < 2) {
+      if (child.exitCode !== null) throw new Error(`start exited on SIGHUP: ${lines.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await loaded()).toEqual([sha(world.policy), sha(edited)]);
+    // The reloaded bot serves on the same port.
+    let again = await client.slashCommand({ user: PEOPLE.alice.id, text: 'help' }).catch(() => undefined);
+    while (again?.status !== 200) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = await client.slashCommand({ user: PEOPLE.alice.id, text: 'help' }).catch(() => undefined);
+    }
+
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(lines.at(-1)).toBe('iam-bot stopped.');

@@ -12,7 +12,7 @@ import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
-import { checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
+import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
@@ -74,22 +74,25 @@ export class WorkflowService {
     // Fixed now, shown to the approvers, and the account the executor acts on.
     const target = targetFor(this.policy.identity, item, command.requester, item.principal ? undefined : await this.people.emailOf(command.requester));
     if (requesterAllowed && !target.ok) throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
-    const input = {
+    const submission = {
+      item,
+      requesterAllowed,
+      reason: command.reason,
+      settings: this.policy.requests,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(command.extends ? { extends: command.extends } : {}),
+    };
+    const admitted = admit(submission);
+    if (!admitted.ok) throw new WorkflowFailure(admitted.error);
+    // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
+    const created = submit({
+      ...submission,
       id: this.newId(),
       number: this.store.reserveNumber(),
-      item,
       requester: command.requester,
-      requesterAllowed,
       ...(target.ok ? { target: { principal: target.principal, rule: target.rule, ...(target.email ? { email: target.email } : {}) } } : {}),
-      reason: command.reason,
       now,
-      settings: this.policy.requests,
-    };
-    const created = submit({
-      ...input,
-      ...(durationMs !== undefined ? { durationMs } : {}),
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
-      ...(command.extends ? { extends: command.extends } : {}),
     });
     if (!created.ok) throw new WorkflowFailure(created.error);
     const request = created.value;

@@ -210,6 +210,15 @@ describe('workflow', () => {
     await expect(submitGroup()).resolves.toMatchObject({ status: { state: 'pending' } });
   });
 
+  it('a refused submission does not use up a request number (issue 13 item 3)', async () => {
+    const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, requesters: ['leads'] }] };
+    h = await createHarness(policy);
+    h.directory.emails.set('U_BOB', 'bob@example.com');
+    expect(await refusal(submitGroup())).toMatchObject({ code: 'not_allowed', reason: 'not_a_requester' });
+    const accepted = await submitGroup({ requester: 'U_BOB' });
+    expect(accepted.ref).toBe('REQ-0001');
+  });
+
   it('turns a double submission of one form into one request', async () => {
     h = await createHarness();
     const command = { requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h', submissionKey: 'V0FORM' };

@@ -26,6 +26,8 @@ export type EventName =
   | 'request.escalated'
   | 'grant.expiring'
   | 'grant.extended'
+  /** Ended early, before its end, by its holder ("I'm done") or an admin: not the end of the period. */
+  | 'grant.released'
   | 'revoke.escalated';
 
 /** A notice about one request. */

@@ -450,8 +450,12 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
       return [{ event: 'request.reminded', actor }];
     case 'escalate':
       return [{ event: 'request.escalated', actor, details: { set: event.set } }];
-    case 'release':
-      return [{ event: 'revoke.started', actor, details: { trigger: 'released' } }];
+    case 'release': {
+      // A release, not the period running out: when it would have ended, and whether the holder chose it.
+      const s = before.status;
+      const scheduledEnd = s.state === 'completed' && s.grantExpiresAt !== undefined ? { scheduledEnd: new Date(s.grantExpiresAt).toISOString() } : {};
+      return [{ event: 'grant.released', actor, details: { releasedEarlyBy: actor, byHolder: actor === before.requester, ...scheduledEnd } }];
+    }
     default:
       return [];
   }

@@ -155,12 +155,23 @@ export class WorkflowService {
    * `stage` is the stage the person was shown (0-based): the click counts for it or for nothing. Without
    * one (a button posted before clicks carried their stage) it counts for the current stage only.
    */
-  approve(actor: string, ref: string, stage?: number): Promise<Request> {
-    return this.#decide(ref, async (request) => {
-      if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
-      const current = request.status.stage;
-      return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
-    });
+  approve(actor: string, ref: string, stage?: number, attestation?: string): Promise<Request> {
+    const attestedAt = this.clock.now();
+    return this.#decide(
+      ref,
+      async (request) => {
+        if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
+        // MFA resets hand over an account: the attestation is required here, not only by the modal.
+        if (request.operation.kind === 'mfa.reset' && !attestation?.trim()) {
+          throw new WorkflowFailure(failure('not_allowed', `Approving ${request.ref} needs your attestation that you verified the requester’s identity out of band.`, 'attestation_required'));
+        }
+        const current = request.status.stage;
+        return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
+      },
+      undefined,
+      // The attestation belongs to the audit trail: who attested (the actor), when, and the exact text.
+      (request) => (request.operation.kind === 'mfa.reset' && attestation ? { attestation: { text: attestation, at: new Date(attestedAt).toISOString() } } : {}),
+    );
   }
 
   deny(actor: string, ref: string, reason: string): Promise<Request> {
@@ -338,7 +349,12 @@ export class WorkflowService {
   }
 
   /** `at`: when the person acted, if earlier than now (a reveal is recorded as of its click). */
-  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>, at?: number): Promise<Request> {
+  async #decide(
+    ref: string,
+    eventFor: (request: Request) => Promise<RequestEvent>,
+    at?: number,
+    extraDetails?: (request: Request) => Record<string, unknown>,
+  ): Promise<Request> {
     for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
       let request = await this.find(ref);
       request = await this.#expireIfDue(request);
@@ -346,6 +362,8 @@ export class WorkflowService {
       const next = transition(request, event, at ?? this.clock.now());
       if (!next.ok) throw new WorkflowFailure(next.error);
       const recorded = recordedFor(request, next.value, event);
+      const extra = extraDetails?.(request);
+      if (extra && recorded[0]) recorded[0] = { ...recorded[0], details: { ...recorded[0].details, ...extra } };
       const after = next.value.status;
       if (after.state === 'pending' && recorded[0]?.event === 'request.stage_passed') {
         recorded[0] = { ...recorded[0], approvers: await this.people.approversOf(next.value, after.stage) };

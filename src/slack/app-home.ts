@@ -1,18 +1,33 @@
 /** The App Home tab, published when someone opens it. */
 import type { App } from '@slack/bolt';
-import { isClosed } from '../domain/request.ts';
 import { itemOf, type BotContext } from './context.ts';
 import { homeView } from './views/home.ts';
 
 export function registerAppHome(app: App, ctx: BotContext): void {
+  // Per person: whether the tab was opened again while its refresh was under way (then one more follows).
+  const refreshing = new Map<string, boolean>();
+
   app.event('app_home_opened', async ({ event, context }) => {
     // Slack redelivers an event it thinks was not acknowledged in time; the first delivery already published.
     if (event.tab !== 'home' || context.retryNum) return;
     const user = event.user;
+    // Opens that come while a refresh is under way share one more refresh: the work behind acks stays bounded.
+    if (refreshing.has(user)) {
+      refreshing.set(user, true);
+      return;
+    }
+    refreshing.set(user, false);
     ctx.tasks.run('app home', async () => {
-      const mine = (await ctx.service.history(user)).filter((r) => !isClosed(r)).reverse();
-      const toApprove = await ctx.service.pendingFor(user);
-      await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
+      try {
+        do {
+          refreshing.set(user, false);
+          const mine = ctx.service.openRequestsOf(user);
+          const toApprove = await ctx.service.pendingFor(user);
+          await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
+        } while (refreshing.get(user));
+      } finally {
+        refreshing.delete(user);
+      }
     });
   });
 }

@@ -11,7 +11,7 @@ import { SubmissionLimit } from './submission-limit.ts';
 import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
-import type { Request } from '../domain/request.ts';
+import { isClosed, type Request } from '../domain/request.ts';
 import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
@@ -342,6 +342,14 @@ export class WorkflowService {
       return invalidField('duration', `"${duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`);
     }
     return this.#tooLong(reason);
+  }
+
+  /** This person's open requests, newest first: from memory, never the archive of closed ones. */
+  openRequestsOf(requester: string): Request[] {
+    return this.store
+      .openRequests()
+      .filter((r) => r.requester === requester && !isClosed(r))
+      .sort((a, b) => b.number - a.number);
   }
 
   history(requester: string): Promise<Request[]> {

@@ -57,6 +57,20 @@ describe('acknowledging first', () => {
   });
 });
 
+describe('work behind the acks stays bounded', () => {
+  it('the Home tab opened again and again while Slack is slow: each open acknowledged, one refresh under way and one after', async () => {
+    e = await startE2E();
+    e.world.slack.setConditions({ latencyMs: 300 });
+    const opens = await Promise.all(Array.from({ length: 5 }, () => e.client.appHomeOpened({ user: bob.id })));
+    expect(opens.map((o) => o.status)).toEqual([200, 200, 200, 200, 200]);
+    await e.bot.idle();
+    const publishes = e.world.slack.calls.filter((c) => c.method === 'views.publish');
+    expect(publishes.length).toBeGreaterThanOrEqual(1);
+    expect(publishes.length).toBeLessThanOrEqual(2);
+    expect(e.world.slack.workspace.views.home(bob.id)).toBeDefined();
+  });
+});
+
 describe('field errors on the submitted form (Found 7)', () => {
   it('a form submitted before a kind was chosen gets its error on a block it has', async () => {
     e = await startE2E();

@@ -8,39 +8,48 @@
  *
  * A user without a device is already where a reset leads (also a reset run again after a crash that came
  * after the delete): success, with a note that says so plainly, because without owners "no device by that
- * name" may also mean the rule does not match how the account names its devices.
+ * name" may also mean the rule does not match how the account names its devices. Likewise a named device
+ * that is not attached to the user (DeactivateMFADevice answers 404) is left alone when the list has no
+ * owners: it was detached by an earlier attempt, or it is someone else's, and deleting someone else's
+ * device would let whoever holds their password enrol a new one.
  */
 import { ProviderError, type CallResult, type PrincipalRef } from '../port.ts';
 import { listMfaDevicesSchema, type JcsMfaDevice } from './schemas.ts';
-import { resultOf, type Done, type JcsClient } from './wire-client.ts';
+import { resultOf, type Answer, type Done, type JcsClient } from './wire-client.ts';
 
 /**
  * DeactivateMFADevice on a device that is attached but disabled (locked after three wrong codes) answers
  * 400 with this exact message (WIRE.md §1 "Exact shapes"; JCS has no error code finer than the status, so
  * the documented message is matched exactly). DeleteVirtualMFADevice deletes such a device while attached.
- * 404: already detached or gone (a repeated attempt).
+ * 404: not attached to this user (see above).
  */
-const DEACTIVATED_OR_LOCKED: readonly Done[] = [404, { status: 400, message: 'mfa device is not enabled' }];
+const NOT_ATTACHED = 404;
+const DETACHED_OR_LOCKED: readonly Done[] = [NOT_ATTACHED, { status: 400, message: 'mfa device is not enabled' }];
 
 export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<CallResult> {
   // `any`: a device disabled after wrong codes is still attached, and is exactly what needs a reset.
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
   const found = findDevice(listed.data.entities, principal, deviceNameRule);
   if (typeof found === 'string') return { ...resultOf(listed), note: found };
-  await deactivate(jcs, found.name, principal);
-  return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: found.name }, { done: [404] }));
+  const { name } = found.device;
+  const deactivated = await deactivate(jcs, name, principal);
+  if (deactivated.data.status === NOT_ATTACHED && !found.ownerListed) {
+    return { ...resultOf(deactivated), note: `the JCS MFA device ${name} is not attached to ${principal.name} (detached by an earlier attempt, or someone else's), so it was left as it is` };
+  }
+  return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: name }, { done: [404] }));
 }
 
-/** The user's device, or why there is none. */
-function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, rule: string): JcsMfaDevice | string {
+/** The user's device, and whether JCS said it is theirs (the list named owners); or why there is none. */
+function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, rule: string): { device: JcsMfaDevice; ownerListed: boolean } | string {
   if (devices.length > 0 && devices.every((device) => device.user_id !== undefined)) {
-    return devices.find((device) => device.user_id === principal.id) ?? `${principal.name} has no JCS MFA device: nothing to delete`;
+    const owned = devices.find((device) => device.user_id === principal.id);
+    return owned ? { device: owned, ownerListed: true } : `${principal.name} has no JCS MFA device: nothing to delete`;
   }
   const name = rule.replaceAll('{user}', principal.name);
-  return (
-    devices.find((device) => device.name === name) ??
-    `no JCS MFA device is named ${name}, so nothing was deleted: either it is already reset, or the provider's mfaDeviceName rule (${rule}) does not match how devices are named`
-  );
+  const named = devices.find((device) => device.name === name);
+  return named
+    ? { device: named, ownerListed: false }
+    : `no JCS MFA device is named ${name}, so nothing was deleted: either it is already reset, or the provider's mfaDeviceName rule (${rule}) does not match how devices are named`;
 }
 
 /**
@@ -48,14 +57,14 @@ function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, r
  * instead: when the SDK's name is refused as a bad request, the same call is sent once with `MfaName`,
  * and if that is refused too, the first refusal is the one reported.
  */
-async function deactivate(jcs: JcsClient, deviceName: string, principal: PrincipalRef): Promise<void> {
+async function deactivate(jcs: JcsClient, deviceName: string, principal: PrincipalRef): Promise<Answer<{ status: number }>> {
   const send = (nameParam: 'VirtualMFADeviceName' | 'MfaName') =>
-    jcs.act('DeactivateMFADevice', { [nameParam]: deviceName, UserName: principal.name }, { done: DEACTIVATED_OR_LOCKED });
+    jcs.act('DeactivateMFADevice', { [nameParam]: deviceName, UserName: principal.name }, { done: DETACHED_OR_LOCKED });
   try {
-    await send('VirtualMFADeviceName');
+    return await send('VirtualMFADeviceName');
   } catch (error) {
     if (!(error instanceof ProviderError) || error.kind !== 'invalid_request') throw error;
-    await send('MfaName').catch(() => {
+    return send('MfaName').catch(() => {
       throw error;
     });
   }

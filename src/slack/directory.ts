@@ -9,7 +9,18 @@ import type { SlackClient } from './client.ts';
 const CACHE_MS = 60_000;
 const USER_ID = /\b([UW][A-Z0-9]{2,})\b/;
 
-const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).loose() }).loose() }).loose();
+const userInfo = z
+  .object({
+    user: z
+      .object({
+        name: z.string().optional(),
+        real_name: z.string().optional(),
+        profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).loose(),
+      })
+      .loose(),
+  })
+  .loose();
+type UserInfo = z.output<typeof userInfo>['user'];
 const profileInfo = z.object({ profile: z.object({ fields: z.record(z.string(), z.object({ value: z.string() }).loose()).nullish() }).loose() }).loose();
 const groupUsers = z.object({ users: z.array(z.string()) }).loose();
 
@@ -22,8 +33,18 @@ export class SlackDirectory implements Directory {
     private readonly managerField?: string,
   ) {}
 
-  emailOf(user: string): Promise<string | undefined> {
-    return this.#cached(`email:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user.profile.email);
+  async emailOf(user: string): Promise<string | undefined> {
+    return (await this.#user(user)).profile.email;
+  }
+
+  async nameOf(user: string): Promise<string | undefined> {
+    const info = await this.#user(user);
+    return [info.profile.real_name, info.real_name, info.profile.display_name, info.name].find((name) => name !== undefined && name.trim() !== '');
+  }
+
+  // One users.info answer serves both the email and the name.
+  #user(user: string): Promise<UserInfo> {
+    return this.#cached(`user:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user);
   }
 
   managerOf(user: string): Promise<string | undefined> {

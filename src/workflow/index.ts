@@ -54,7 +54,7 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 };
   const reports = { clock: deps.clock, newId: deps.newId, admins: () => people.adminsList(), flushAudit: () => recorder.flushAudit() };
   const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, reports, { ...deps.delivery, active });
-  const recorder: Recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log);
+  const recorder: Recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log, deps.directory);
   const executor = new Executor(
     deps.store,
     recorder,

@@ -13,6 +13,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface Directory {
   managerOf(user: string): Promise<string | undefined>;
   emailOf(user: string): Promise<string | undefined>;
+  /** The person's display name (their real name, else their handle), for the audit trail. */
+  nameOf?(user: string): Promise<string | undefined>;
   /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
   /** What is already known of a group, however old, without asking anyone; undefined when nothing is. */

@@ -10,7 +10,7 @@ import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
 import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import type { AuditEventName, AuditSink, Clock } from './ports.ts';
+import type { AuditEventName, AuditSink, Clock, Directory } from './ports.ts';
 
 /** Audit events about the bot rather than a request. */
 export type SystemEvent = 'policy.loaded';
@@ -32,16 +32,21 @@ export class Recorder {
     private readonly clock: Clock,
     private readonly newId: () => string,
     private readonly log: Logger,
+    /** Names and emails of the people who act, recorded with each event. */
+    private readonly directory?: Directory,
   ) {}
 
   /** Throws `StoreConflictError` when `previous` is stale; nothing is written then. */
   async commit(previous: Request | null, next: Request, events: readonly Recorded[]): Promise<void> {
+    const people = new Map<string, Record<string, string>>();
+    for (const e of events) if (e.actor !== 'system' && !people.has(e.actor)) people.set(e.actor, await this.#asOfNow(e.actor));
     const time = this.clock.now();
     const records: AuditRecord[] = [];
     const notices: RequestNotice[] = [];
     for (const e of events) {
       const eventId = this.newId();
-      records.push({ eventId, time, requestId: next.id, requestRef: next.ref, actor: e.actor, event: e.event, details: e.details ?? {} });
+      const details = { ...e.details, ...people.get(e.actor) };
+      records.push({ eventId, time, requestId: next.id, requestRef: next.ref, actor: e.actor, event: e.event, details });
       notices.push({ id: eventId, event: e.event, request: next, actor: e.actor, ...(e.approvers ? { approvers: e.approvers } : {}) });
     }
     await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });
@@ -55,6 +60,22 @@ export class Recorder {
   async note(event: SystemEvent, details: Record<string, unknown>): Promise<void> {
     await this.store.record({ audit: [{ eventId: this.newId(), time: this.clock.now(), actor: 'system', event, details }], notices: [] });
     await this.flushAudit();
+  }
+
+  /**
+   * Who the actor was at the time of the event (a Slack id outlives a name change or a departure): their
+   * name and email from the directory, whose cache the action itself has usually just filled. Best
+   * effort: the event is recorded without them when the directory cannot answer.
+   */
+  async #asOfNow(actor: string): Promise<Record<string, string>> {
+    if (!this.directory) return {};
+    try {
+      const [name, email] = await Promise.all([this.directory.nameOf?.(actor), this.directory.emailOf(actor)]);
+      return { ...(name ? { actorName: name } : {}), ...(email ? { actorEmail: email } : {}) };
+    } catch (error) {
+      this.log.warn({ err: error, actor }, 'could not look up the actor for the audit log; recorded by Slack id only');
+      return {};
+    }
   }
 
   /** Records what a sweep found: audit events and notices that belong to no single request's change. */

@@ -28,6 +28,10 @@ export class MemoryDirectory implements Directory {
   async emailOf(user: string) {
     return this.emails.get(user);
   }
+  names = new Map<string, string>();
+  async nameOf(user: string) {
+    return this.names.get(user);
+  }
   async usergroupMembers(usergroup: string) {
     return [...(this.usergroups.get(usergroup) ?? [])];
   }

@@ -202,7 +202,7 @@ describe('a rotation that cannot retire the old key at once (issue 11 item 3)', 
     const s = request?.status;
     const confirmBy = s?.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : 0;
     expect(confirmBy).toBe(h.clock.now() + 24 * 3_600_000);
-    expect(h.audit.records.find((r) => r.event === 'rotation.revealed')?.details).toEqual({ confirmBy: new Date(confirmBy).toISOString() });
+    expect(h.audit.records.find((r) => r.event === 'rotation.revealed')?.details).toMatchObject({ confirmBy: new Date(confirmBy).toISOString() });
     h.clock.time = confirmBy - 1;
     await h.service.tick();
     await h.settle();

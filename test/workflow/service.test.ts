@@ -225,6 +225,23 @@ describe('workflow', () => {
     });
   });
 
+  it('records people by Slack id and, as of each event, their name and email', async () => {
+    h = await createHarness();
+    h.directory.names.set('U_ALICE', 'Alice Martin');
+    h.directory.names.set('U_BOB', 'Bob Stone');
+    h.directory.emails.set('U_BOB', 'bob@example.com');
+    const request = await submitGroup();
+    h.directory.names.set('U_ALICE', 'Alice Durand');
+    await h.service.approve('U_BOB', request.ref);
+    await h.settle();
+    await h.service.release('U_ALICE', request.ref);
+    const byEvent = (event: string) => h.audit.records.find((r) => r.event === event);
+    expect(byEvent('request.submitted')).toMatchObject({ actor: 'U_ALICE', details: { actorName: 'Alice Martin', actorEmail: 'alice@example.com' } });
+    expect(byEvent('request.approved')).toMatchObject({ actor: 'U_BOB', details: { actorName: 'Bob Stone', actorEmail: 'bob@example.com' } });
+    expect(byEvent('grant.released')).toMatchObject({ actor: 'U_ALICE', details: { actorName: 'Alice Durand' } });
+    expect(byEvent('execution.started')?.details).not.toHaveProperty('actorName');
+  });
+
   it('a refused submission does not use up a request number (issue 13 item 3)', async () => {
     const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, requesters: ['leads'] }] };
     h = await createHarness(policy);

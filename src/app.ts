@@ -22,7 +22,7 @@ import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { assertAuditContinuity } from './audit/continuity.ts';
 import { storageError } from './files/storage-error.ts';
-import type { Policy } from './domain/policy.ts';
+import { DEFAULT_CHECKPOINT_EVERY_MS, type Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
 import type { ProviderRegistry } from './providers/port.ts';
 import type { DataWorld } from './store/data-world.ts';
@@ -175,7 +175,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
   const refs = await MessageRefs.open(options.dataDir);
-  const notifier = new SlackNotifier(app.client, policy, refs, log);
+  const notifier = new SlackNotifier(app.client, policy, refs, log, (eventId) => opened.services?.auditLog.entryOf(eventId));
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
     policy,
@@ -222,6 +222,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (timer) tick();
   const sweeps = tickMs > 0 ? setInterval(() => tasks.run('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
   sweeps?.unref();
+  const checkpointEvery = policy.audit.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS;
+  const checkpoints = tickMs > 0 && policy.audit.channel ? setInterval(() => tasks.run('checkpoint', () => services.checkpoints.run()), checkpointEvery) : undefined;
+  checkpoints?.unref();
   const idle = async () => {
     while (tasks.busy || services.executor.busy || services.dispatcher.busy) {
       await tasks.settle();
@@ -239,6 +242,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       draining = true;
       if (timer) clearInterval(timer);
       if (sweeps) clearInterval(sweeps);
+      if (checkpoints) clearInterval(checkpoints);
       await app.stop();
       const grace = options.graceMs ?? 10_000;
       let timeout: NodeJS.Timeout | undefined;

@@ -19,6 +19,9 @@ export { AuditLogError } from './errors.ts';
 /** What a caller hands in; the log adds seq, prevHash and hash. */
 export type AuditEventInput = AuditRecord;
 
+/** How many recent appends `entryOf` remembers: far more than notices ever wait in the outbox. */
+const RECENT_EVENTS = 10_000;
+
 type Prepared = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
 export class AuditLog {
@@ -30,6 +33,8 @@ export class AuditLog {
   /** Set by a failed write: the file's end is uncertain until the log is reopened (which repairs it). */
   #failure: Error | undefined;
   #closing: Promise<void> | undefined;
+  /** Event id → where it was written, for the most recent appends: notices quote it in Slack. */
+  readonly #recent = new Map<string, { seq: number; hash: string }>();
 
   /**
    * Bytes of a torn final line dropped at open: an append that crashed mid-write and so was never
@@ -108,6 +113,14 @@ export class AuditLog {
     return written;
   }
 
+  /**
+   * Where a recently appended event was written (this process's last RECENT_EVENTS appends), or
+   * undefined: older or not yet written.
+   */
+  entryOf(eventId: string): { seq: number; hash: string } | undefined {
+    return this.#recent.get(eventId);
+  }
+
   /** Waits for queued appends, then closes the file. */
   close(): Promise<void> {
     this.#closing ??= this.#queue.then(() => this.#fh.close());
@@ -143,6 +156,12 @@ export class AuditLog {
     }
     this.#size += Buffer.byteLength(data);
     this.#head = headOf(entries[entries.length - 1]!);
+    for (const e of entries) this.#recent.set(e.eventId, { seq: e.seq, hash: e.hash });
+    // Maps iterate in insertion order: the first keys are the oldest.
+    for (const oldest of this.#recent.keys()) {
+      if (this.#recent.size <= RECENT_EVENTS) break;
+      this.#recent.delete(oldest);
+    }
     return entries;
   }
 }

@@ -7,10 +7,6 @@ import type { Anchor } from './verify.ts';
 /** How a checkpoint is written in its Slack post and read back: `SEQ:HASH`. */
 const CHECKPOINT = /\b(\d+):([0-9a-f]{64})\b/;
 
-export function formatCheckpoint(head: { seq: number; hash: string }): string {
-  return `${head.seq}:${head.hash}`;
-}
-
 /** The checkpoint a text holds (`SEQ:HASH`, alone or inside a copied Slack post), or undefined. */
 export function parseCheckpoint(text: string, by: string): Anchor | undefined {
   const match = CHECKPOINT.exec(text);

@@ -62,7 +62,8 @@ export async function exportAudit(file: string, options: ExportOptions, out: Nod
   return count;
 }
 
-async function* readEntries(file: string): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+/** The log's entries with their lines, in order; refuses a line that is not an entry at all. */
+export async function* readEntries(file: string): AsyncGenerator<{ line: string; entry: AuditEntry }> {
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;

@@ -7,15 +7,19 @@ import { AuditLog, exportAudit, exportDays, parseCheckpoint, parseCheckpointFile
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
+import { loadPolicy } from '../config/load-policy.ts';
+import { verifySlack } from './audit-slack.ts';
 import { EXIT, UsageError, dataDirOf, terminationSignal, type Io } from './io.ts';
 
-export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--data DIR]
+export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--slack [--channel ID] [--config FILE]] [--data DIR]
        iam-bot audit export [--since DATE] [--after-seq N] [--follow] [--format jsonl|csv] [--out DIR] [--data DIR]
        iam-bot audit accept-loss --reason TEXT [--data DIR]
 
 verify       Checks the hash chain of the audit log, and that it still reaches the last entry the bot
              recorded and every checkpoint given. Exits 0 when intact, 1 naming the first bad
-             sequence number.
+             sequence number. With --slack (and SLACK_BOT_TOKEN), then reads the audit channel's
+             threads and reports any reply whose event the log does not hold, any logged request
+             event with no reply, and any reply whose sequence, hash or text does not match.
 export       Writes the audit log to stdout as JSON lines (default) or CSV; with --out, as one file
              per UTC day (audit-YYYY-MM-DD.jsonl) with its SHA-256 beside it (.sha256), for
              write-once storage. With --follow it keeps writing entries as the bot appends them until
@@ -32,6 +36,9 @@ Options:
   --follow         keep exporting new entries until stopped
   --format FORMAT  jsonl or csv (default jsonl)
   --out DIR        export: write one file per day into DIR; an exported day may only grow
+  --slack          verify: check the audit channel's threads against the log too
+  --channel ID     --slack: the audit channel (default: the policy's audit.channel)
+  --config FILE    --slack: the policy file (default: $IAM_BOT_POLICY, then ./policy.yml)
   --checkpoint CP  verify: a checkpoint the bot posted to the audit channel, as SEQ:HASH, or a file
                    with one per line; the log must still hold that hash at that sequence
   --reason TEXT    accept-loss: why the loss is accepted (required; recorded in the log)
@@ -48,6 +55,9 @@ export async function audit(args: string[], io: Io): Promise<number> {
       checkpoint: { type: 'string', multiple: true },
       'after-seq': { type: 'string' },
       follow: { type: 'boolean' },
+      slack: { type: 'boolean' },
+      channel: { type: 'string' },
+      config: { type: 'string' },
       reason: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -63,7 +73,8 @@ export async function audit(args: string[], io: Io): Promise<number> {
   const dataDir = dataDirOf(values, io.env);
   const file = dataFiles(dataDir).audit;
   if (values.reason !== undefined && action !== 'accept-loss') throw new UsageError('--reason goes with accept-loss');
-  if (values.checkpoint !== undefined && action !== 'verify') throw new UsageError('--checkpoint goes with verify');
+  if ((values.checkpoint !== undefined || values.slack !== undefined) && action !== 'verify') throw new UsageError('--checkpoint and --slack go with verify');
+  if ((values.channel !== undefined || values.config !== undefined) && !values.slack) throw new UsageError('--channel and --config go with verify --slack');
   if (action !== 'export' && (values.since !== undefined || values.format !== undefined || values.out !== undefined)) {
     throw new UsageError('--since, --format and --out go with export');
   }
@@ -71,11 +82,12 @@ export async function audit(args: string[], io: Io): Promise<number> {
   switch (action) {
     case 'verify': {
       const checkpoints = await readCheckpoints(values.checkpoint ?? []);
-      const { auditHead } = await readSnapshot(dataDir);
+      const channel = values.slack ? await auditChannel(values, io) : undefined;
+      const { auditHead, pendingNotices } = await readSnapshot(dataDir);
       const result = await verifyAuditLog(file, [...(auditHead ? [auditHead] : []), ...checkpoints]);
       if (result.ok) {
         io.out(`${file}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`);
-        return EXIT.ok;
+        return channel === undefined ? EXIT.ok : verifySlack(file, channel, pendingNotices, io);
       }
       io.err(`${file}: broken at seq ${result.seq}: ${result.problem}`);
       return EXIT.failed;
@@ -159,6 +171,15 @@ function operator(): string {
   } catch {
     return `cli:uid ${process.getuid?.() ?? 'unknown'}`;
   }
+}
+
+/** The channel `--slack` reads: `--channel`, else the policy's audit channel. */
+async function auditChannel(values: { channel?: string | undefined; config?: string | undefined }, io: Io): Promise<string> {
+  if (values.channel !== undefined) return values.channel;
+  const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, { missingEnv: 'warn' });
+  const channel = config.policy.audit.channel;
+  if (channel === undefined) throw new UsageError('the policy names no audit.channel: give --channel ID');
+  return channel;
 }
 
 /** `--checkpoint` values: each SEQ:HASH, or a file of them. */

@@ -27,7 +27,7 @@ export function buildPolicy(file: PolicyFile): Policy {
       ...(file.identity.domains ? { domains: file.identity.domains } : {}),
     },
     managers: file.directory.managers,
-    audit: file.audit.channel !== undefined ? { channel: file.audit.channel } : {},
+    audit: { ...(file.audit.channel !== undefined ? { channel: file.audit.channel } : {}), checkpointEveryMs: file.audit.checkpointEvery },
   };
   if (file.admins !== undefined) policy.admins = file.admins;
   if (file.directory.managerField !== undefined) policy.managerField = file.directory.managerField;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
-import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
+import { DEFAULT_CHECKPOINT_EVERY_MS, DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
 import { secretRefSchema } from './secret-ref.ts';
 
 export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
@@ -235,7 +235,11 @@ const grantsSchema = z.strictObject({
   removeUnexplained: z.boolean().default(false),
 });
 
-const auditSchema = z.strictObject({ channel: slackChannelId.optional() });
+const auditSchema = z.strictObject({
+  channel: slackChannelId.optional(),
+  /** How often the chain head is posted to the audit channel, for `audit verify --checkpoint`. */
+  checkpointEvery: durationSchema.default(DEFAULT_CHECKPOINT_EVERY_MS),
+});
 
 export const policyFileSchema = z.strictObject({
   providers: z.record(nameSchema('provider id'), providerSchema),

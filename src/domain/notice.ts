@@ -1,32 +1,36 @@
 /** What happened to a request, for the people involved: one notice per audit event, delivered in order. */
 import type { Request } from './request.ts';
 
-export type EventName =
-  | 'request.submitted'
-  | 'request.approval_recorded'
-  | 'request.stage_passed'
-  | 'request.approved'
-  | 'request.denied'
-  | 'request.cancelled'
-  | 'request.expired'
-  | 'request.retried'
-  | 'execution.started'
-  | 'execution.completed'
-  | 'execution.failed'
-  | 'revoke.started'
-  | 'revoke.completed'
-  | 'revoke.failed'
-  | 'rotation.key_created'
-  | 'rotation.revealed'
-  | 'rotation.confirmed'
-  | 'rotation.confirm_deadline'
-  | 'rotation.abandoned'
-  | 'rotation.inactive_keys_deleted'
-  | 'request.reminded'
-  | 'request.escalated'
-  | 'grant.expiring'
-  | 'grant.extended'
-  | 'revoke.escalated';
+/** The events that are about one request and reach its people (and its audit thread) as notices. */
+export const REQUEST_EVENTS = [
+  'request.submitted',
+  'request.approval_recorded',
+  'request.stage_passed',
+  'request.approved',
+  'request.denied',
+  'request.cancelled',
+  'request.expired',
+  'request.retried',
+  'execution.started',
+  'execution.completed',
+  'execution.failed',
+  'revoke.started',
+  'revoke.completed',
+  'revoke.failed',
+  'rotation.key_created',
+  'rotation.revealed',
+  'rotation.confirmed',
+  'rotation.confirm_deadline',
+  'rotation.abandoned',
+  'rotation.inactive_keys_deleted',
+  'request.reminded',
+  'request.escalated',
+  'grant.expiring',
+  'grant.extended',
+  'revoke.escalated',
+] as const;
+
+export type EventName = (typeof REQUEST_EVENTS)[number];
 
 /** A notice about one request. */
 export interface RequestNotice {

@@ -85,8 +85,17 @@ export interface Policy {
   managers: Readonly<Record<string, string>>;
   /** Slack profile field id holding the manager, when the directory lives in Slack profiles. */
   managerField?: string;
-  audit: { channel?: string };
+  audit: AuditSettings;
 }
+
+export interface AuditSettings {
+  /** The Slack channel of audit threads and checkpoints. */
+  channel?: string;
+  /** How often the chain head is posted to the audit channel as a checkpoint (default DEFAULT_CHECKPOINT_EVERY_MS). */
+  checkpointEveryMs?: number;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY_MS = 3_600_000;
 
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
   pendingTtlMs: 24 * 3_600_000,

@@ -1,6 +1,6 @@
 /** The Slack Web API client type the bot uses (Bolt's), and a DM helper every part shares. */
 import type { webApi } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, MessageMetadata } from '@slack/types';
 import type { MessageRef } from './message-refs.ts';
 
 export type SlackClient = webApi.WebClient;
@@ -31,7 +31,7 @@ export class DmChannels {
   }
 }
 
-export async function post(client: SlackClient, channel: string, message: { text: string; blocks?: KnownBlock[] }, threadTs?: string): Promise<MessageRef> {
+export async function post(client: SlackClient, channel: string, message: { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata }, threadTs?: string): Promise<MessageRef> {
   const posted = await client.chat.postMessage({ channel, ...message, ...(threadTs ? { thread_ts: threadTs } : {}) });
   if (!posted.ts || !posted.channel) throw new Error(`chat.postMessage to ${channel} gave no ts`);
   return { channel: posted.channel, ts: posted.ts };

@@ -9,11 +9,12 @@ import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Recipient, type RequestNotice, type SweepNotice, type UndeliveredNotice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { DeliveryError, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
+import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import type { ApprovalRef, MessageRefs } from './message-refs.ts';
 import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
-import { auditReply, auditRoot } from './views/audit-thread.ts';
+import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
+import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 import { expiringMessage, revokeFailingMessage } from './views/grant.ts';
@@ -54,6 +55,8 @@ export class SlackNotifier implements Notifier {
     private readonly policy: Policy,
     private readonly refs: MessageRefs,
     private readonly log: Logger,
+    /** Where the log wrote each event, so replies can quote it (see audit-metadata.ts). */
+    private readonly logged: AuditLookup = () => undefined,
   ) {
     this.#dms = new DmChannels(client);
   }
@@ -130,7 +133,13 @@ export class SlackNotifier implements Notifier {
     else if (audit && !this.refs.failures(notice.id).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
   }
 
-  /** What the sweep found, as a message of its own in the audit channel. */
+  /** Posts the audit chain head to the audit channel, for `audit verify --checkpoint`. */
+  async publishCheckpoint(head: { seq: number; hash: string }): Promise<{ channel: string; ts: string } | undefined> {
+    const channel = this.policy.audit.channel;
+    if (!channel) return undefined;
+    return post(this.client, channel, { ...checkpointMessage(head), metadata: checkpointMetadata(head) });
+  }
+
   /** Direct DMs to the admins (the audit channel when there are none), for when the outbox cannot take a notice. */
   async alertAdmins(admins: readonly string[], text: string): Promise<void> {
     const message = { text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `:rotating_light: ${escape(text)}` } }] };
@@ -139,6 +148,7 @@ export class SlackNotifier implements Notifier {
     for (const admin of admins) await this.#dms.post(admin, message);
   }
 
+  /** What the sweep found, as a message of its own in the audit channel. */
   async #sweepFinding(notice: SweepNotice): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;
@@ -152,17 +162,21 @@ export class SlackNotifier implements Notifier {
     const { request } = notice;
     let root = this.refs.get(request.id).audit;
     if (!root) {
-      root = await post(this.client, channel, auditRoot(request, item));
+      root = await post(this.client, channel, { ...auditRoot(request, item), metadata: rootMetadata(request.id, request.ref, undefined) });
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
-    await post(this.client, root.channel, { text: auditReply(notice) }, root.ts);
+    const text = auditReply(notice);
+    await post(this.client, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, this.logged(notice.id)) }, root.ts);
   }
 
   /** The thread's root shows the request's current state. */
   async #auditRoot(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const root = this.refs.get(notice.request.id).audit;
-    if (root) await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(notice.request, item) });
+    if (!root) return;
+    const latest = this.logged(notice.id);
+    const { request } = notice;
+    await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(request, item, latest?.seq), metadata: rootMetadata(request.id, request.ref, latest) });
   }
 
   /** Settles or refreshes the earlier approval messages, then asks the stage's approvers if it is their turn. */

@@ -16,6 +16,8 @@ import { emptyDocument, parseStateDocument, type StateDocument } from './state-d
 export interface Snapshot {
   requests: Request[];
   auditHead?: AuditHead;
+  /** Ids of the notices still waiting in the outbox (not yet delivered). */
+  pendingNotices: string[];
 }
 
 export async function readSnapshot(dataDir: string): Promise<Snapshot> {
@@ -33,7 +35,7 @@ export async function readSnapshot(dataDir: string): Promise<Snapshot> {
     const archived = byId.get(request.id);
     if (!archived || archived.version < request.version) byId.set(request.id, request);
   }
-  const snapshot: Snapshot = { requests: [...byId.values()].sort((a, b) => a.number - b.number) };
+  const snapshot: Snapshot = { requests: [...byId.values()].sort((a, b) => a.number - b.number), pendingNotices: doc.notices.map((n) => n.id) };
   if (doc.auditHead) snapshot.auditHead = doc.auditHead;
   return snapshot;
 }

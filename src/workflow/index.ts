@@ -4,6 +4,7 @@ import { DEFAULT_CONFIRM_WITHIN_MS } from '../domain/request.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import type { Logger } from '../log.ts';
+import { Checkpointer } from './checkpoints.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
 import { Executor } from './executor.ts';
 import { observeProviders } from './observed-provider.ts';
@@ -42,6 +43,7 @@ export interface Workflow {
   dispatcher: Dispatcher;
   sweeper: Sweeper;
   people: People;
+  checkpoints: Checkpointer;
 }
 
 export function createWorkflow(deps: WorkflowDeps): Workflow {
@@ -69,5 +71,6 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   );
   const service = new WorkflowService(deps.policy, deps.store, providers, people, recorder, executor, deps.clock, deps.newId, deps.vault, deps.confirmWithinMs ?? DEFAULT_CONFIRM_WITHIN_MS);
   const sweeper = new Sweeper(deps.policy, deps.store, providers, ctx, recorder, deps.log);
-  return { service, executor, recorder, dispatcher, people, sweeper };
+  const checkpoints = new Checkpointer(deps.store, recorder, deps.notifier, deps.clock, deps.newId, deps.log);
+  return { service, executor, recorder, dispatcher, people, sweeper, checkpoints };
 }

@@ -45,7 +45,15 @@ export interface Notifier {
    * notice (a full disk). Best effort: nothing is kept if it fails.
    */
   alertAdmins?(admins: readonly string[], text: string): Promise<void>;
+  /**
+   * Publishes the audit chain head outside the bot's disk (the audit channel), so a later rewrite of
+   * the log can be shown; returns where it was posted, or undefined when there is nowhere to post.
+   */
+  publishCheckpoint?(head: { seq: number; hash: string }): Promise<{ channel: string; ts: string } | undefined>;
 }
+
+/** Where the audit log wrote an event (seq and hash), when known; notices quote it in Slack. */
+export type AuditLookup = (eventId: string) => { seq: number; hash: string } | undefined;
 
 /** A delivery that failed. `permanent`: it can never succeed as it is (a bug in the message), so it is dropped. */
 export class DeliveryError extends Error {

@@ -112,7 +112,7 @@ describe('parsePolicy: a valid file', () => {
       identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } }, domains: ['example.com', 'corp.example.com'] },
       managers: { U0ALICE: 'U0BOB' },
       managerField: 'Xf0MGR',
-      audit: { channel: 'C0AUDIT' },
+      audit: { channel: 'C0AUDIT', checkpointEveryMs: 3_600_000 },
     };
     expect(file).toBe('full.yml');
     expect(policy).toEqual(expected);
@@ -161,7 +161,7 @@ approvers:
     expect(policy.grants).toEqual({ warnBeforeMs: 15 * 60_000, sweepEveryMs: 3_600_000, removeUnexplained: false });
     expect(policy.identity).toEqual({ default: 'email', providers: {}, map: {} });
     expect(policy.managers).toEqual({});
-    expect(policy.audit).toEqual({});
+    expect(policy.audit).toEqual({ checkpointEveryMs: 3_600_000 });
     expect('admins' in policy).toBe(false);
     expect('managerField' in policy).toBe(false);
     expect(policy.catalog[0]).toEqual({

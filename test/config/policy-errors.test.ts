@@ -91,7 +91,7 @@ describe('policy problems: exact file:line:col: path: message', () => {
       'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
-      'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel',
+      'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel, checkpointEvery',
     ]);
   });
 

@@ -9,6 +9,11 @@ export interface MessageContent {
   text: string;
   blocks?: JsonObject[];
   attachments?: JsonObject[];
+  /**
+   * App message metadata, `{event_type, event_payload}` (https://docs.slack.dev/messaging/message-metadata):
+   * invisible to people, returned by conversations.history/replies with include_all_metadata.
+   */
+  metadata?: JsonObject;
 }
 
 export interface MessageVersion extends MessageContent {
@@ -29,6 +34,11 @@ export interface StoredMessage extends MessageContent {
   /** Earlier versions, oldest first. */
   history: MessageVersion[];
   deleted: boolean;
+  /**
+   * Set by an edit: Slack's message object then carries `edited: {user, ts}` (the editor and when),
+   * https://docs.slack.dev/reference/objects/message-object.
+   */
+  edited?: { user: string; ts: string };
 }
 
 export interface EphemeralMessage extends MessageContent {
@@ -76,12 +86,19 @@ export class MessageLog {
     return this.#byChannel.get(channel)?.find((message) => message.ts === ts && !message.deleted);
   }
 
-  /** Replaces the content, keeping the replaced version in `history`. */
-  update(message: StoredMessage | EphemeralMessage, content: MessageContent, at: number): void {
+  /** Replaces the content, keeping the replaced version in `history`; `editor` marks a channel message edited. */
+  update(message: StoredMessage | EphemeralMessage, content: MessageContent, at: number, editor?: string): void {
     message.history.push({ ...copyContent(message), replacedAt: at });
     delete message.blocks;
     delete message.attachments;
+    delete message.metadata;
     Object.assign(message, copyContent(content));
+    if (editor !== undefined && 'bot_id' in message) message.edited = { user: editor, ts: this.ids.ts() };
+  }
+
+  /** A message deleted (by its author or an admin): gone from history, replies and lookups. */
+  remove(message: StoredMessage): void {
+    message.deleted = true;
   }
 
   postEphemeral(channel: string, user: string, content: MessageContent, threadTs?: string): EphemeralMessage {
@@ -116,8 +133,11 @@ export class MessageLog {
     return this.#ephemeral.filter((message) => message.user === user && !message.deleted);
   }
 
-  /** The message object as the Web API and interaction payloads show it. */
-  toApi(message: StoredMessage): JsonObject {
+  /**
+   * The message object as the Web API and interaction payloads show it; metadata only when asked for
+   * (conversations.history/replies `include_all_metadata`).
+   */
+  toApi(message: StoredMessage, withMetadata = false): JsonObject {
     return clone({
       type: 'message',
       // A bot token's posts carry the bot user, bot_id and app_id (no legacy bot_message subtype).
@@ -129,6 +149,8 @@ export class MessageLog {
       ...(message.thread_ts === undefined ? {} : { thread_ts: message.thread_ts }),
       ...(message.blocks === undefined ? {} : { blocks: message.blocks }),
       ...(message.attachments === undefined ? {} : { attachments: message.attachments }),
+      ...(message.edited === undefined ? {} : { edited: message.edited }),
+      ...(withMetadata && message.metadata !== undefined ? { metadata: message.metadata } : {}),
     });
   }
 }
@@ -138,5 +160,6 @@ function copyContent(content: MessageContent): MessageContent {
     text: content.text,
     ...(content.blocks === undefined ? {} : { blocks: clone(content.blocks) }),
     ...(content.attachments === undefined ? {} : { attachments: clone(content.attachments) }),
+    ...(content.metadata === undefined ? {} : { metadata: clone(content.metadata) }),
   };
 }

@@ -15,6 +15,10 @@ const PER_MINUTE: Record<string, number> = {
   'conversations.open': 50,
   'conversations.join': 50,
   'conversations.info': 50,
+  // Tier 3 for internal apps; 1/min for apps distributed outside the Marketplace since 2025-05-29
+  // (https://docs.slack.dev/reference/methods/conversations.replies).
+  'conversations.history': 50,
+  'conversations.replies': 50,
   'users.lookupByEmail': 50,
   'chat.postEphemeral': 100,
   'views.open': 100,

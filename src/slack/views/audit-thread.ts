@@ -5,15 +5,26 @@ import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import { escape, LIMITS, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel, targetLine } from './format.ts';
 
-export function auditRoot(request: Request, item: CatalogItem | undefined): Message {
+/** The thread's root; `latestSeq`, when known, is the audit log entry of the request's latest event. */
+export function auditRoot(request: Request, item: CatalogItem | undefined, latestSeq?: number): Message {
   const state = stateLabel(request);
-  const outcome = outcomeLine(request, LIMITS.contextText - state.length - SEPARATOR.length);
+  const seq = latestSeq === undefined ? '' : `${SEPARATOR}audit log #${latestSeq}`;
+  const outcome = outcomeLine(request, LIMITS.contextText - state.length - SEPARATOR.length - seq.length);
   return {
     text: `${request.ref}: ${plainText(state)}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item, true) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: [state, outcome].filter(Boolean).join(SEPARATOR) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${[state, outcome].filter(Boolean).join(SEPARATOR)}${seq}` }] },
     ],
+  };
+}
+
+/** A checkpoint post: the chain head, written so it can be pasted into `audit verify --checkpoint`. */
+export function checkpointMessage(head: { seq: number; hash: string }): Message {
+  const text = `Audit checkpoint ${head.seq}:${head.hash}`;
+  return {
+    text,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:lock: Audit log checkpoint \`${head.seq}:${head.hash}\` — check with \`iam-bot audit verify --checkpoint ${head.seq}:${head.hash}\`` }] }],
   };
 }
 

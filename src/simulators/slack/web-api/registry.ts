@@ -16,6 +16,8 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'conversations.join': { handler: conversations.join, token: 'bot', scope: 'channels:join' },
   // Its scope depends on the kind of conversation: the handler checks it.
   'conversations.info': { handler: conversations.info, token: 'bot' },
+  'conversations.history': { handler: conversations.history, token: 'bot' },
+  'conversations.replies': { handler: conversations.replies, token: 'bot' },
   'views.open': { handler: views.open, token: 'bot' },
   'views.push': { handler: views.push, token: 'bot' },
   'views.update': { handler: views.update, token: 'bot' },
@@ -43,4 +45,6 @@ export const DEFAULT_BOT_SCOPES: readonly string[] = [
   'groups:read',
   'im:read',
   'mpim:read',
+  'channels:history',
+  'groups:history',
 ];

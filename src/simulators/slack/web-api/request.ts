@@ -1,12 +1,12 @@
 /**
  * Turns an HTTP request to /api/<method> into arguments and a token, as Slack reads them: a form or
  * JSON body (plus query string), the token from `Authorization: Bearer` or, for forms, a `token`
- * field. Arguments Slack takes as JSON strings (`blocks`, `view`, `attachments`) are decoded; an
+ * field. Arguments Slack takes as JSON strings (`blocks`, `view`, `attachments`, `metadata`) are decoded; an
  * undecodable one stays a string, so the method answers with its own error for it.
  */
 import { isObject, tryParseJson, type JsonObject } from '../json.ts';
 
-const JSON_ARGUMENTS = ['blocks', 'view', 'attachments'];
+const JSON_ARGUMENTS = ['blocks', 'view', 'attachments', 'metadata'];
 
 export interface ParsedCall {
   params: JsonObject;

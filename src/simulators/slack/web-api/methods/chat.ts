@@ -36,7 +36,10 @@ export const update: MethodHandler = (call, ctx) => {
   if (blocks !== undefined && blocks.length > 0) next.blocks = blocks;
   const attachments = call.params.attachments === undefined ? message.attachments : replacement.attachments;
   if (attachments !== undefined && attachments.length > 0) next.attachments = attachments;
-  ctx.workspace.messages.update(message, next, ctx.clock());
+  // [guess] Omitted metadata is left as it was, like the other fields.
+  const metadata = call.params.metadata === undefined ? message.metadata : replacement.metadata;
+  if (metadata !== undefined) next.metadata = metadata;
+  ctx.workspace.messages.update(message, next, ctx.clock(), ctx.identity.botUserId);
   const api = ctx.workspace.messages.toApi(message);
   return { channel: channel.id, ts: message.ts, text: message.text, message: api };
 };
@@ -97,6 +100,7 @@ function readContent(call: MethodCall, ctx: SimContext, longText: 'truncate' | '
     if (attachments.length > 100) throw new SlackApiError('too_many_attachments');
     content.attachments = attachments as JsonObject[];
   }
+  if (params.metadata !== undefined) content.metadata = readMetadata(params.metadata);
   return content;
 }
 
@@ -112,6 +116,20 @@ function threadRoot(call: MethodCall, ctx: SimContext, channel: SimChannel): str
   const parent = ctx.workspace.messages.find(channel.id, threadTs);
   if (!parent) call.warn(`thread_ts ${threadTs} names no message in ${channel.id}: Slack accepts the reply but nobody sees it`);
   return parent?.thread_ts ?? threadTs;
+}
+
+/**
+ * Message metadata: an object with a string `event_type` and an object `event_payload`
+ * (https://docs.slack.dev/messaging/message-metadata); anything else is `invalid_metadata_format`
+ * (an error chat.postMessage and chat.update list). Slack's size limit is not simulated.
+ */
+function readMetadata(value: unknown): JsonObject {
+  const metadata = value as { event_type?: unknown; event_payload?: unknown } | null;
+  const payload = metadata?.event_payload;
+  if (typeof metadata !== 'object' || typeof metadata?.event_type !== 'string' || metadata.event_type === '' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new SlackApiError('invalid_metadata_format');
+  }
+  return { event_type: metadata.event_type, event_payload: payload as JsonObject };
 }
 
 function botAuthor(ctx: SimContext): Author {

@@ -3,12 +3,14 @@
  * (usergroups.users.list). Answers are cached briefly for listings; a decision asks with `fresh`.
  */
 import { z } from 'zod';
-import type { Clock, Directory } from '../workflow/ports.ts';
+import type { Clock, Directory, Standing } from '../workflow/ports.ts';
 import type { SlackClient } from './client.ts';
 
 const CACHE_MS = 60_000;
 const USER_ID = /\b([UW][A-Z0-9]{2,})\b/;
 
+// Guests carry is_restricted (multi-channel) or is_ultra_restricted (single-channel); a user of another
+// organisation the bot's team cannot fully see carries is_stranger (https://api.slack.com/types/user).
 const userInfo = z
   .object({
     user: z
@@ -16,11 +18,13 @@ const userInfo = z
         name: z.string().optional(),
         real_name: z.string().optional(),
         profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).loose(),
+        is_restricted: z.boolean().optional(),
+        is_ultra_restricted: z.boolean().optional(),
+        is_stranger: z.boolean().optional(),
       })
       .loose(),
   })
   .loose();
-type UserInfo = z.output<typeof userInfo>['user'];
 const profileInfo = z.object({ profile: z.object({ fields: z.record(z.string(), z.object({ value: z.string() }).loose()).nullish() }).loose() }).loose();
 const groupUsers = z.object({ users: z.array(z.string()) }).loose();
 
@@ -34,16 +38,22 @@ export class SlackDirectory implements Directory {
   ) {}
 
   async emailOf(user: string): Promise<string | undefined> {
-    return (await this.#user(user)).profile.email;
+    return (await this.#info(user)).profile.email;
   }
 
   async nameOf(user: string): Promise<string | undefined> {
-    const info = await this.#user(user);
+    const info = await this.#info(user);
     return [info.profile.real_name, info.real_name, info.profile.display_name, info.name].find((name) => name !== undefined && name.trim() !== '');
   }
 
-  // One users.info answer serves both the email and the name.
-  #user(user: string): Promise<UserInfo> {
+  async standingOf(user: string): Promise<Standing> {
+    const info = await this.#info(user);
+    if (info.is_stranger === true) return 'stranger';
+    return info.is_restricted === true || info.is_ultra_restricted === true ? 'guest' : 'member';
+  }
+
+  // One users.info answer serves the email, the name and the standing.
+  #info(user: string): Promise<z.infer<typeof userInfo>['user']> {
     return this.#cached(`user:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user);
   }
 

@@ -7,6 +7,9 @@ export interface Clock {
   now(): number;
 }
 
+export type { Standing } from '../domain/policy.ts';
+import type { Standing } from '../domain/policy.ts';
+
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** People facts; the Slack implementation reads profiles and user groups. */
@@ -15,6 +18,8 @@ export interface Directory {
   emailOf(user: string): Promise<string | undefined>;
   /** The person's display name (their real name, else their handle), for the audit trail. */
   nameOf?(user: string): Promise<string | undefined>;
+  /** A full member of the workspace, or a guest or a user of another organisation (who never derive a provider account from an email). */
+  standingOf(user: string): Promise<Standing>;
   /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
   /** What is already known of a group, however old, without asking anyone; undefined when nothing is. */

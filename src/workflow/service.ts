@@ -72,7 +72,9 @@ export class WorkflowService {
     const { item, durationMs } = this.#checked(command, now);
     const requesterAllowed = await this.people.mayRequest(item, command.requester);
     // Fixed now, shown to the approvers, and the account the executor acts on.
-    const target = targetFor(this.policy.identity, item, command.requester, item.principal ? undefined : await this.people.emailOf(command.requester));
+    const target = item.principal
+      ? targetFor(this.policy.identity, item, command.requester, undefined)
+      : targetFor(this.policy.identity, item, command.requester, await this.people.emailOf(command.requester), await this.people.standingOf(command.requester));
     if (requesterAllowed && !target.ok) throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
     const submission = {
       item,

@@ -24,6 +24,7 @@ const log = createLogger({ level: process.env.CRASH_LOG_LEVEL ?? 'silent' });
 const directory: Directory = {
   managerOf: async (user) => MANAGERS[user],
   emailOf: async (user) => Object.values(PEOPLE).find((p) => p.id === user)?.email,
+  standingOf: async () => 'member',
   usergroupMembers: async (group) => (group === PLATFORM_GROUP ? LEADS : []),
 };
 // Notices are the dispatcher's business; here they are delivered nowhere.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,33 @@ describe('the data directory on disk', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain('unexpected error');
     expect(result.stderr).toContain(`Cannot use the data directory ${join(file, 'data')}: mkdir ${join(file, 'data')} failed: a part of the path is a file, not a directory (ENOTDIR). Point --data or IAM_BOT_DATA_DIR at a directory.`);
+  });
+
+  // A read-only mount needs a private mount namespace (root, or a user namespace); elsewhere this skips.
+  const canMountReadOnly = process.platform === 'linux' && spawnSync('unshare', ['-m', 'true']).status === 0;
+  it.skipIf(!canMountReadOnly)('start on a read-only data directory says so, where, and what to do', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const mount = join(dir.path, 'ro');
+    await mkdir(mount);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+      SLACK_SIGNING_SECRET: 'signing',
+      CLOUDFLARE_API_TOKEN: 'cf-token-value-123',
+      SCW_SECRET_KEY: '11111111-2222-3333-4444-555555555555',
+      OSC_ACCESS_KEY: 'OSC-ACCESS-VALUE',
+      OSC_SECRET_KEY: 'osc-secret-value-xyz',
+      JCS_ACCESS_KEY: '0123456789abcdef0123456789abcdef',
+      JCS_SECRET_KEY: 'jcs-secret-value-abc',
+    };
+    // The data directory exists (0700) on a file system then remounted read-only, as a volume mounted ro would be.
+    const script = `mount -t tmpfs tmpfs "$1" && mkdir -m 700 "$1/data" && mount -o remount,ro "$1" && exec "$2" "$3" start --config "$4" --data "$1/data"`;
+    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', mount, process.execPath, join(root, 'bin/iam-bot.js'), join(root, 'examples/policy.yml')], { env, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(run.stderr).toContain(
+      `Cannot use the data directory ${mount}/data: open ${mount}/data/iam-bot.pid failed: the file system is read-only (EROFS). Mount it read-write, or give the bot a writable data directory (--data DIR or IAM_BOT_DATA_DIR).`,
+    );
   });
 
   it('explains a read-only file system (EROFS) as Node reports it', () => {

@@ -147,6 +147,8 @@ export interface RunningBot {
   services: Services;
   /** The HTTP port in HTTP mode. */
   port?: number;
+  /** The address the HTTP receiver listens on (all interfaces unless the settings name a host). */
+  host?: string;
   /** Resolves when no Slack task, provider step or delivery is left in flight. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -192,12 +194,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const tasks = new Tasks(log);
   registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
   let port: number | undefined;
+  let host: string | undefined;
   try {
     await app.init();
     const mode = options.slack.mode;
     if (mode.type === 'http') {
       const server = (await app.start(mode.host === undefined ? mode.port : { port: mode.port, host: mode.host })) as Server;
-      port = (server.address() as AddressInfo | null)?.port ?? mode.port;
+      const address = server.address() as AddressInfo | null;
+      port = address?.port ?? mode.port;
+      host = address?.address;
     } else {
       await app.start();
     }
@@ -231,6 +236,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     app,
     services,
     ...(port !== undefined ? { port } : {}),
+    ...(host !== undefined ? { host } : {}),
     idle,
     async stop() {
       draining = true;

@@ -1,7 +1,12 @@
-/** Exports audit entries, optionally from a point in time, as JSON lines or CSV, or as one file per day. */
+/**
+ * Exports audit entries, optionally from a point in time or after a sequence number, as JSON lines or
+ * CSV, or as one file per day; with `follow`, keeps streaming entries as the bot appends them (for a SIEM,
+ * resumable by `seq`).
+ */
 import { createHash, type Hash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,8 +18,14 @@ import { AuditLogError } from './errors.ts';
 export interface ExportOptions {
   /** Keep entries with time >= since. */
   since?: Date;
+  /** Keep entries with seq > afterSeq: a consumer resumes from the last sequence number it stored. */
+  afterSeq?: number;
   format: 'jsonl' | 'csv';
+  /** Keep reading as entries are appended, until the signal aborts. */
+  follow?: { signal: AbortSignal; pollMs?: number };
 }
+
+const DEFAULT_POLL_MS = 500;
 
 const CSV_COLUMNS = [
   'seq', 'time', 'eventId', 'requestId', 'requestRef', 'actor', 'event', 'details', 'prevHash', 'hash',
@@ -28,7 +39,9 @@ const CSV_COLUMNS = [
 export async function exportAudit(file: string, options: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
   let count = 0;
   const selected = async function* () {
-    for await (const { line, entry } of readEntries(file)) {
+    const entries = options.follow ? followEntries(file, options.follow) : readEntries(file);
+    for await (const { line, entry } of entries) {
+      if (options.afterSeq !== undefined && entry.seq <= options.afterSeq) continue;
       // Times are not guaranteed monotonic (they come from callers), so every line is tested.
       if (options.since && Date.parse(entry.time) < options.since.getTime()) continue;
       count++;
@@ -64,6 +77,42 @@ export async function* readEntries(file: string): AsyncGenerator<{ line: string;
   } finally {
     lines.close();
     input.destroy();
+  }
+}
+
+/**
+ * Reads complete lines from the start of the file, then waits for more: the log is append-only, so what
+ * is read once never changes, and a line is only handed on once its newline is written. Polling rather than
+ * fs.watch, which misses appends on network and container file systems.
+ */
+async function* followEntries(file: string, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+  const fh = await open(file, 'r');
+  const chunk = Buffer.alloc(64 * 1024);
+  let offset = 0;
+  let pending = Buffer.alloc(0);
+  let n = 0;
+  try {
+    while (!follow.signal.aborted) {
+      const { size } = await fh.stat();
+      if (size < offset) throw new AuditLogError(`${file}: shrank from ${offset} to ${size} bytes while being followed; run "audit verify"`);
+      if (size === offset) {
+        await sleep(follow.pollMs ?? DEFAULT_POLL_MS, undefined, { signal: follow.signal }).catch(() => undefined);
+        continue;
+      }
+      const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - offset), offset);
+      offset += bytesRead;
+      pending = Buffer.concat([pending, chunk.subarray(0, bytesRead)]);
+      for (let end = pending.indexOf(0x0a); end !== -1; end = pending.indexOf(0x0a)) {
+        const line = pending.subarray(0, end).toString('utf8');
+        pending = pending.subarray(end + 1);
+        n++;
+        const entry = parseEntry(line);
+        if (!entry) throw new AuditLogError(`${file}: line ${n} is not an audit entry; run "audit verify"`);
+        yield { line, entry };
+      }
+    }
+  } finally {
+    await fh.close();
   }
 }
 

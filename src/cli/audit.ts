@@ -3,16 +3,16 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
 import { readFile } from 'node:fs/promises';
-import { AuditLog, exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor } from '../audit/index.ts';
+import { AuditLog, exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor, type ExportOptions } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
 import { loadPolicy } from '../config/load-policy.ts';
 import { verifySlack } from './audit-slack.ts';
-import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
+import { EXIT, UsageError, dataDirOf, terminationSignal, type Io } from './io.ts';
 
 export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--slack [--channel ID] [--config FILE]] [--data DIR]
-       iam-bot audit export [--since DATE] [--format jsonl|csv] [--out DIR] [--data DIR]
+       iam-bot audit export [--since DATE] [--after-seq N] [--follow] [--format jsonl|csv] [--out DIR] [--data DIR]
        iam-bot audit accept-loss --reason TEXT [--data DIR]
 
 verify       Checks the hash chain of the audit log, and that it still reaches the last entry the bot
@@ -22,7 +22,8 @@ verify       Checks the hash chain of the audit log, and that it still reaches t
              event with no reply, and any reply whose sequence, hash or text does not match.
 export       Writes the audit log to stdout as JSON lines (default) or CSV; with --out, as one file
              per UTC day (audit-YYYY-MM-DD.jsonl) with its SHA-256 beside it (.sha256), for
-             write-once storage.
+             write-once storage. With --follow it keeps writing entries as the bot appends them until
+             stopped (SIGINT/SIGTERM): a SIEM feed that resumes with --after-seq and the last seq it stored.
 accept-loss  With the bot stopped: the log is intact but lost entries the bot recorded (truncated, or
              restored from an older backup), so the bot refuses to start. Appends an
              audit.loss_accepted entry (who ran it, the reason, what was recorded and what was found)
@@ -31,6 +32,8 @@ accept-loss  With the bot stopped: the log is intact but lost entries the bot re
 Options:
   --data DIR       the data directory (default: $IAM_BOT_DATA_DIR, then ./data)
   --since DATE     export entries at or after DATE (ISO 8601, e.g. 2026-11-01 or 2026-11-01T08:00:00Z)
+  --after-seq N    export entries whose seq is greater than N
+  --follow         keep exporting new entries until stopped
   --format FORMAT  jsonl or csv (default jsonl)
   --out DIR        export: write one file per day into DIR; an exported day may only grow
   --slack          verify: check the audit channel's threads against the log too
@@ -50,6 +53,8 @@ export async function audit(args: string[], io: Io): Promise<number> {
       format: { type: 'string' },
       out: { type: 'string' },
       checkpoint: { type: 'string', multiple: true },
+      'after-seq': { type: 'string' },
+      follow: { type: 'boolean' },
       slack: { type: 'boolean' },
       channel: { type: 'string' },
       config: { type: 'string' },
@@ -73,6 +78,7 @@ export async function audit(args: string[], io: Io): Promise<number> {
   if (action !== 'export' && (values.since !== undefined || values.format !== undefined || values.out !== undefined)) {
     throw new UsageError('--since, --format and --out go with export');
   }
+  if (action !== 'export' && (values['after-seq'] !== undefined || values.follow)) throw new UsageError('--after-seq and --follow go with export');
   switch (action) {
     case 'verify': {
       const checkpoints = await readCheckpoints(values.checkpoint ?? []);
@@ -90,6 +96,7 @@ export async function audit(args: string[], io: Io): Promise<number> {
       const since = values.since === undefined ? {} : { since: parseDate(values.since) };
       if (values.out !== undefined) {
         if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError('--out writes JSON lines; leave out --format');
+        if (values.follow || values['after-seq'] !== undefined) throw new UsageError('--follow and --after-seq write to stdout; leave out --out');
         for (const day of await exportDays(file, values.out, since)) {
           io.out(`${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`);
         }
@@ -97,7 +104,15 @@ export async function audit(args: string[], io: Io): Promise<number> {
       }
       const format = values.format ?? 'jsonl';
       if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
-      await exportAudit(file, { format, ...since }, io.stdout);
+      const options: ExportOptions = { format, ...since };
+      if (values['after-seq'] !== undefined) options.afterSeq = parseSeq(values['after-seq']);
+      if (values.follow) options.follow = { signal: io.signal ?? terminationSignal() };
+      try {
+        await exportAudit(file, options, io.stdout);
+      } catch (error) {
+        // The reader went away (`| head`, a closed SIEM socket): that ends the export, it is not a failure.
+        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+      }
       return EXIT.ok;
     }
     case 'accept-loss': {
@@ -195,4 +210,9 @@ function parseDate(text: string): Date {
     throw new UsageError(`--since expects an ISO 8601 date like 2026-11-01 or 2026-11-01T08:00:00Z, not "${text}"`);
   }
   return date;
+}
+
+function parseSeq(text: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--after-seq expects a sequence number (0 or more), not "${text}"`);
+  return Number(text);
 }

@@ -5,6 +5,8 @@ export interface Io {
   /** Raw stream for bulk output (exports). */
   stdout: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
+  /** Ends a long-running command (`audit export --follow`); the process's SIGINT and SIGTERM when unset. */
+  signal?: AbortSignal;
 }
 
 export const processIo: Io = {
@@ -23,4 +25,13 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function dataDirOf(values: { data?: string | undefined }, env: NodeJS.ProcessEnv): string {
   return values.data ?? env.IAM_BOT_DATA_DIR ?? './data';
+}
+
+/** A signal that aborts on SIGINT or SIGTERM, for commands that run until stopped. */
+export function terminationSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
 }

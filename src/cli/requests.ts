@@ -80,7 +80,7 @@ async function retry(args: string[], values: { actor?: string | undefined; confi
   if (!ref || extra.length > 0) throw new UsageError('retry takes one request, like REQ-0042');
   if (!values.actor) throw new UsageError('retry needs --actor, the Slack user id of the admin retrying');
   const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, { missingEnv: 'warn' });
-  const nobody: Directory = { managerOf: async () => undefined, emailOf: async () => undefined, usergroupMembers: async () => [] };
+  const nobody: Directory = { managerOf: async () => undefined, emailOf: async () => undefined, standingOf: async () => 'member', usergroupMembers: async () => [] };
   const services = await openServices({
     policy: config.policy,
     dataDir: dataDirOf(values, io.env),

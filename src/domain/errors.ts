@@ -22,7 +22,9 @@ export type NotAllowedReason =
   | 'no_provider_account'
   | 'not_a_requester'
   | 'not_the_requester'
-  | 'not_an_admin';
+  | 'not_an_admin'
+  /** An MFA reset is approved only with the approver's attestation that they verified the requester's identity. */
+  | 'attestation_required';
 
 /** The input a refusal is about, so a form shows it on that field (never guessed from the message). */
 export type ErrorField = 'item' | 'duration' | 'reason';

@@ -27,6 +27,8 @@ export const REQUEST_EVENTS = [
   'request.escalated',
   'grant.expiring',
   'grant.extended',
+  // Ended early by its holder ("I'm done") or an admin: not the end of the period.
+  'grant.released',
   'revoke.escalated',
 ] as const;
 

@@ -148,21 +148,28 @@ export interface IdentityPolicy {
 
 export type PrincipalResult = ({ ok: true } & RequestTarget) | { ok: false; message: string };
 
+/** How a Slack user belongs to the workspace: guests and strangers (another organisation) never derive an account from an email. */
+export type Standing = 'member' | 'guest' | 'stranger';
+
 /**
  * The provider account a request by `requester` for `item` acts on: the item's service principal, or
  * the requester's own account under the identity rules.
  */
-export function targetFor(identity: IdentityPolicy, item: CatalogItem, requester: string, email: string | undefined): PrincipalResult {
+export function targetFor(identity: IdentityPolicy, item: CatalogItem, requester: string, email: string | undefined, standing: Standing = 'member'): PrincipalResult {
   if (item.kind === 'key.rotate' && item.principal !== undefined) return { ok: true, principal: item.principal, rule: 'service' };
-  return principalFor(identity, item.provider, requester, email);
+  return principalFor(identity, item.provider, requester, email, standing);
 }
 
 /** The provider principal of a Slack user, from the policy's identity rules and the user's profile email. */
-export function principalFor(identity: IdentityPolicy, provider: string, slackUser: string, email: string | undefined): PrincipalResult {
+export function principalFor(identity: IdentityPolicy, provider: string, slackUser: string, email: string | undefined, standing: Standing = 'member'): PrincipalResult {
   const mapped = identity.map[slackUser]?.[provider];
   if (mapped) return { ok: true, principal: mapped, rule: 'map' };
   const rule = identity.providers[provider] ?? identity.default;
   if (rule === 'map') return { ok: false, message: `No ${provider} account is mapped to you in the policy's identity map.` };
+  if (standing !== 'member') {
+    const who = standing === 'guest' ? 'a guest of this Slack workspace' : 'a user of another organisation';
+    return { ok: false, message: `You are ${who}, so your email does not name a ${provider} account. Ask an IAM admin to map your account in the policy's identity map.` };
+  }
   if (!email) return { ok: false, message: `Your Slack profile has no email, so your ${provider} account cannot be found.` };
   const at = email.lastIndexOf('@');
   const local = at > 0 ? email.slice(0, at) : '';

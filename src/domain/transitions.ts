@@ -86,13 +86,21 @@ export function checkSubmission(input: SubmissionInput): Result<Operation, Workf
   return ok({ ...operation.value, extends: input.extends });
 }
 
+/**
+ * Whether a submission is accepted, decided before it is given a request number (a refused form uses
+ * none, so the numbers of requests that exist have no gaps a refusal made).
+ */
+export function admit(input: SubmissionInput & Pick<SubmitInput, 'requesterAllowed'>): Result<Operation, WorkflowError> {
+  if (!input.requesterAllowed) {
+    return err(failure('not_allowed', `You may not request ${input.item.title}.`, 'not_a_requester'));
+  }
+  return checkSubmission(input);
+}
+
 export function submit(input: SubmitInput): Result<Request, WorkflowError> {
   const { item, now } = input;
   const reason = input.reason.trim();
-  if (!input.requesterAllowed) {
-    return err(failure('not_allowed', `You may not request ${item.title}.`, 'not_a_requester'));
-  }
-  const operation = checkSubmission(input);
+  const operation = admit(input);
   if (!operation.ok) return operation;
   return ok({
     id: input.id,

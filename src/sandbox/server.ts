@@ -1,4 +1,9 @@
-/** The page's HTTP server: the page's three files and the JSON API, on 127.0.0.1. */
+/**
+ * The page's HTTP server: the page's three files and the JSON API, on 127.0.0.1. Any web page the person
+ * visits could otherwise drive it: a write must come from the sandbox's own page (its Origin, as JSON,
+ * which a cross-site form cannot send without a preflight this server never grants), and every request
+ * must name the sandbox as its Host, so a DNS-rebinding name pointed at 127.0.0.1 reads nothing.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, isAction, readState, runAction, type ApiContext } from './api.ts';
@@ -12,18 +17,37 @@ export interface PageServer {
 }
 
 export async function startPageServer(ctx: ApiContext, assets: PageAssets, port: number): Promise<PageServer> {
-  const server: Server = createServer((req, res) => void route(ctx, assets, req, res));
+  let hosts = new Set<string>();
+  const server: Server = createServer((req, res) => {
+    const refusal = refuse(req, hosts);
+    if (refusal) return json(res, refusal.status, { error: refusal.error });
+    void route(ctx, assets, req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  const bound = (server.address() as AddressInfo).port;
+  hosts = new Set([`127.0.0.1:${bound}`, `localhost:${bound}`]);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Why a request does not come from the sandbox's own page, or undefined when it does. */
+function refuse(req: IncomingMessage, hosts: ReadonlySet<string>): { status: number; error: string } | undefined {
+  const host = req.headers.host ?? '';
+  if (!hosts.has(host)) return { status: 421, error: `this is the iam-bot sandbox; open it as ${[...hosts].map((h) => `http://${h}`).join(' or ')}` };
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const origin = req.headers.origin;
+  // A browser names the page a write comes from; a client with no page (curl, the tests) names none.
+  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, error: `cross-origin request from ${origin} refused` };
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return { status: 415, error: 'send JSON (content-type: application/json)' };
+  return undefined;
 }
 
 async function route(ctx: ApiContext, assets: PageAssets, req: IncomingMessage, res: ServerResponse): Promise<void> {

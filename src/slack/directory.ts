@@ -3,13 +3,26 @@
  * (usergroups.users.list). Answers are cached briefly for listings; a decision asks with `fresh`.
  */
 import { z } from 'zod';
-import type { Clock, Directory } from '../workflow/ports.ts';
+import type { Clock, Directory, Standing } from '../workflow/ports.ts';
 import type { SlackClient } from './client.ts';
 
 const CACHE_MS = 60_000;
 const USER_ID = /\b([UW][A-Z0-9]{2,})\b/;
 
-const userInfo = z.object({ user: z.object({ profile: z.object({ email: z.string().optional() }).loose() }).loose() }).loose();
+// Guests carry is_restricted (multi-channel) or is_ultra_restricted (single-channel); a user of another
+// organisation the bot's team cannot fully see carries is_stranger (https://api.slack.com/types/user).
+const userInfo = z
+  .object({
+    user: z
+      .object({
+        profile: z.object({ email: z.string().optional() }).loose(),
+        is_restricted: z.boolean().optional(),
+        is_ultra_restricted: z.boolean().optional(),
+        is_stranger: z.boolean().optional(),
+      })
+      .loose(),
+  })
+  .loose();
 const profileInfo = z.object({ profile: z.object({ fields: z.record(z.string(), z.object({ value: z.string() }).loose()).nullish() }).loose() }).loose();
 const groupUsers = z.object({ users: z.array(z.string()) }).loose();
 
@@ -22,8 +35,18 @@ export class SlackDirectory implements Directory {
     private readonly managerField?: string,
   ) {}
 
-  emailOf(user: string): Promise<string | undefined> {
-    return this.#cached(`email:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user.profile.email);
+  async emailOf(user: string): Promise<string | undefined> {
+    return (await this.#info(user)).profile.email;
+  }
+
+  async standingOf(user: string): Promise<Standing> {
+    const info = await this.#info(user);
+    if (info.is_stranger === true) return 'stranger';
+    return info.is_restricted === true || info.is_ultra_restricted === true ? 'guest' : 'member';
+  }
+
+  #info(user: string): Promise<z.infer<typeof userInfo>['user']> {
+    return this.#cached(`user:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user);
   }
 
   managerOf(user: string): Promise<string | undefined> {

@@ -16,7 +16,7 @@ import { REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
-import { catalogOptions, denyModal, extendModal, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
+import { catalogOptions, denyModal, extendModal, MFA_ATTESTATION_TEXT, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
 import { fit, headline, LIMITS } from './views/format.ts';
 
@@ -170,7 +170,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const title = titleOf(form, 'Approve');
     await ack(working(form, title, 'Recording your approval…'));
     decideAfterAck(ctx, form, title, 'approve the request', async () => {
-      const request = await ctx.service.approve(form.user.id, requestId, stage);
+      const request = await ctx.service.approve(form.user.id, requestId, stage, MFA_ATTESTATION_TEXT);
       return `You approved ${request.ref}.`;
     });
   });

@@ -4,7 +4,7 @@
  */
 import { isInSet, type CatalogItem, type MembershipFacts, type PeopleSet, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
-import type { Directory } from './ports.ts';
+import type { Directory, Standing } from './ports.ts';
 
 export class People {
   constructor(
@@ -15,6 +15,10 @@ export class People {
   /** The email on the person's Slack profile, asked fresh: it decides which provider account a request touches. */
   emailOf(user: string): Promise<string | undefined> {
     return this.directory.emailOf(user);
+  }
+
+  standingOf(user: string): Promise<Standing> {
+    return this.directory.standingOf(user);
   }
 
   async managerOf(user: string): Promise<string | undefined> {

@@ -7,12 +7,17 @@ export interface Clock {
   now(): number;
 }
 
+export type { Standing } from '../domain/policy.ts';
+import type { Standing } from '../domain/policy.ts';
+
 export const systemClock: Clock = { now: () => Date.now() };
 
 /** People facts; the Slack implementation reads profiles and user groups. */
 export interface Directory {
   managerOf(user: string): Promise<string | undefined>;
   emailOf(user: string): Promise<string | undefined>;
+  /** A full member of the workspace, or a guest or a user of another organisation (who never derive a provider account from an email). */
+  standingOf(user: string): Promise<Standing>;
   /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
   /** What is already known of a group, however old, without asking anyone; undefined when nothing is. */

@@ -12,7 +12,7 @@ import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
 import { isClosed, type Request } from '../domain/request.ts';
-import { checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
+import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import type { ProviderRegistry } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
@@ -72,24 +72,29 @@ export class WorkflowService {
     const { item, durationMs } = this.#checked(command, now);
     const requesterAllowed = await this.people.mayRequest(item, command.requester);
     // Fixed now, shown to the approvers, and the account the executor acts on.
-    const target = targetFor(this.policy.identity, item, command.requester, item.principal ? undefined : await this.people.emailOf(command.requester));
+    const target = item.principal
+      ? targetFor(this.policy.identity, item, command.requester, undefined)
+      : targetFor(this.policy.identity, item, command.requester, await this.people.emailOf(command.requester), await this.people.standingOf(command.requester));
     if (requesterAllowed && !target.ok) throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
-    const input = {
+    const submission = {
+      item,
+      requesterAllowed,
+      reason: command.reason,
+      settings: this.policy.requests,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(command.extends ? { extends: command.extends } : {}),
+    };
+    const admitted = admit(submission);
+    if (!admitted.ok) throw new WorkflowFailure(admitted.error);
+    // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
+    const created = submit({
+      ...submission,
       id: this.newId(),
       number: this.store.reserveNumber(),
-      item,
       requester: command.requester,
-      requesterAllowed,
       ...(target.ok ? { target: { principal: target.principal, rule: target.rule, ...(target.email ? { email: target.email } : {}) } } : {}),
-      reason: command.reason,
       now,
-      settings: this.policy.requests,
-    };
-    const created = submit({
-      ...input,
-      ...(durationMs !== undefined ? { durationMs } : {}),
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
-      ...(command.extends ? { extends: command.extends } : {}),
     });
     if (!created.ok) throw new WorkflowFailure(created.error);
     const request = created.value;
@@ -152,12 +157,23 @@ export class WorkflowService {
    * `stage` is the stage the person was shown (0-based): the click counts for it or for nothing. Without
    * one (a button posted before clicks carried their stage) it counts for the current stage only.
    */
-  approve(actor: string, ref: string, stage?: number): Promise<Request> {
-    return this.#decide(ref, async (request) => {
-      if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
-      const current = request.status.stage;
-      return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
-    });
+  approve(actor: string, ref: string, stage?: number, attestation?: string): Promise<Request> {
+    const attestedAt = this.clock.now();
+    return this.#decide(
+      ref,
+      async (request) => {
+        if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
+        // MFA resets hand over an account: the attestation is required here, not only by the modal.
+        if (request.operation.kind === 'mfa.reset' && !attestation?.trim()) {
+          throw new WorkflowFailure(failure('not_allowed', `Approving ${request.ref} needs your attestation that you verified the requester’s identity out of band.`, 'attestation_required'));
+        }
+        const current = request.status.stage;
+        return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
+      },
+      undefined,
+      // The attestation belongs to the audit trail: who attested (the actor), when, and the exact text.
+      (request) => (request.operation.kind === 'mfa.reset' && attestation ? { attestation: { text: attestation, at: new Date(attestedAt).toISOString() } } : {}),
+    );
   }
 
   deny(actor: string, ref: string, reason: string): Promise<Request> {
@@ -343,7 +359,12 @@ export class WorkflowService {
   }
 
   /** `at`: when the person acted, if earlier than now (a reveal is recorded as of its click). */
-  async #decide(ref: string, eventFor: (request: Request) => Promise<RequestEvent>, at?: number): Promise<Request> {
+  async #decide(
+    ref: string,
+    eventFor: (request: Request) => Promise<RequestEvent>,
+    at?: number,
+    extraDetails?: (request: Request) => Record<string, unknown>,
+  ): Promise<Request> {
     for (let attempt = 0; attempt < MAX_RACE_RETRIES; attempt++) {
       let request = await this.find(ref);
       request = await this.#expireIfDue(request);
@@ -351,6 +372,8 @@ export class WorkflowService {
       const next = transition(request, event, at ?? this.clock.now());
       if (!next.ok) throw new WorkflowFailure(next.error);
       const recorded = recordedFor(request, next.value, event);
+      const extra = extraDetails?.(request);
+      if (extra && recorded[0]) recorded[0] = { ...recorded[0], details: { ...recorded[0].details, ...extra } };
       const after = next.value.status;
       if (after.state === 'pending' && recorded[0]?.event === 'request.stage_passed') {
         recorded[0] = { ...recorded[0], approvers: await this.people.approversOf(next.value, after.stage) };
@@ -455,8 +478,12 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
       return [{ event: 'request.reminded', actor }];
     case 'escalate':
       return [{ event: 'request.escalated', actor, details: { set: event.set } }];
-    case 'release':
-      return [{ event: 'revoke.started', actor, details: { trigger: 'released' } }];
+    case 'release': {
+      // A release, not the period running out: when it would have ended, and whether the holder chose it.
+      const s = before.status;
+      const scheduledEnd = s.state === 'completed' && s.grantExpiresAt !== undefined ? { scheduledEnd: new Date(s.grantExpiresAt).toISOString() } : {};
+      return [{ event: 'grant.released', actor, details: { releasedEarlyBy: actor, byHolder: actor === before.requester, ...scheduledEnd } }];
+    }
     default:
       return [];
   }

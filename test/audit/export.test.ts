@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { exportAudit } from '../../src/audit/export.ts';
 import { captureOutput } from '../support/capture-log.ts';
-import { T0, event, logWith, readLines, tempLogPath } from './support.ts';
+import { T0, event, logWith, readLines, tempLogPath, writeLines } from './support.ts';
 
 /** A writable that keeps what it is given, so tests can check the export and that it was left open. */
 function sink(): Writable & { text: () => string } {
@@ -93,5 +93,59 @@ describe('exportAudit', () => {
     const file = await logWith(2);
     await appendFile(file, 'garbage\n');
     await expect(exportAudit(file, { format: 'jsonl' }, sink())).rejects.toThrow(/line 3 is not an audit entry/);
+  });
+});
+
+describe('exportAudit --follow (a SIEM feed)', () => {
+  const seqs = (text: string) => text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq);
+
+  async function until(check: () => boolean): Promise<void> {
+    while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  it('streams what is there, then each entry the bot appends, only once its line is complete, until stopped', async () => {
+    const file = await logWith(2);
+    const out = sink();
+    const stop = new AbortController();
+    const done = exportAudit(file, { format: 'jsonl', follow: { signal: stop.signal, pollMs: 5 } }, out);
+    await until(() => seqs(out.text()).length === 2);
+
+    const log = await AuditLog.open(file);
+    await log.append([event(3), event(4)]);
+    await until(() => seqs(out.text()).length === 4);
+    const fifth = await log.append([event(5)]);
+    await log.close();
+    const line = `${JSON.stringify(fifth[0])}`;
+    // A writer's half-written line (torn by a crash, or still being written) is not handed on.
+    await appendFile(file, line.slice(0, 40));
+    await until(() => seqs(out.text()).length === 5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(out.text().endsWith('\n')).toBe(true);
+    stop.abort();
+    expect(await done).toBe(5);
+    expect(seqs(out.text())).toEqual([1, 2, 3, 4, 5]);
+    expect(out.text()).toBe((await readLines(file)).slice(0, 5).map((l) => `${l}\n`).join(''));
+  });
+
+  it('resumes after the last sequence number a consumer stored', async () => {
+    const file = await logWith(4);
+    const out = sink();
+    const stop = new AbortController();
+    const done = exportAudit(file, { format: 'jsonl', afterSeq: 2, follow: { signal: stop.signal, pollMs: 5 } }, out);
+    await until(() => seqs(out.text()).length === 2);
+    stop.abort();
+    await done;
+    expect(seqs(out.text())).toEqual([3, 4]);
+    expect(await exportAudit(file, { format: 'jsonl', afterSeq: 3 }, sink())).toBe(1);
+  });
+
+  it('stops with a clear error when the followed log shrinks', async () => {
+    const file = await logWith(3);
+    const stop = new AbortController();
+    const out = sink();
+    const done = exportAudit(file, { format: 'jsonl', follow: { signal: stop.signal, pollMs: 5 } }, out);
+    await until(() => seqs(out.text()).length === 3);
+    await writeLines(file, (await readLines(file)).slice(0, 1));
+    await expect(done).rejects.toThrow(/shrank .* while being followed; run "audit verify"/);
   });
 });

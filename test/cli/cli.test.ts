@@ -123,6 +123,14 @@ describe('iam-bot audit', () => {
     const bad = await cli(['audit', 'export', '--since', 'yesterday', ...data()]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since expects an ISO 8601 date');
+    const after = await cli(['audit', 'export', '--after-seq', '5', ...data()]);
+    expect(after.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([6, 7]);
+    const badSeq = await cli(['audit', 'export', '--after-seq', 'last', ...data()]);
+    expect(badSeq.code).toBe(2);
+    expect(badSeq.stderr).toContain('--after-seq expects a sequence number');
+    const misplaced = await cli(['audit', 'verify', '--follow', ...data()]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toContain('--after-seq and --follow go with export');
   });
 
   describe('catches tampering', () => {

@@ -24,6 +24,7 @@ const log = createLogger({ level: process.env.CRASH_LOG_LEVEL ?? 'silent' });
 const directory: Directory = {
   managerOf: async (user) => MANAGERS[user],
   emailOf: async (user) => Object.values(PEOPLE).find((p) => p.id === user)?.email,
+  standingOf: async () => 'member',
   usergroupMembers: async (group) => (group === PLATFORM_GROUP ? LEADS : []),
 };
 // Notices are the dispatcher's business; here they are delivered nowhere.
@@ -81,7 +82,7 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
         const done = request.approvals.map((a) => a.by);
         const candidates = stage?.set === 'managers' ? [MANAGERS[request.requester] ?? ''] : LEADS;
         const approver = candidates.find((c) => c !== request.requester && !done.includes(c));
-        return approver ? await s.service.approve(approver, request.id, st.stage) : request;
+        return approver ? await s.service.approve(approver, request.id, st.stage, request.operation.kind === 'mfa.reset' ? 'verified by a call' : undefined) : request;
       }
       case 'executing':
         if (st.rotation?.step === 'reveal') {

@@ -58,6 +58,14 @@ describe('identity', () => {
     expect(principalFor(identity, 'osc', 'U1', 'a@b@example.com')).toMatchObject({ ok: true, principal: 'a@b' });
   });
 
+  it('a guest or a stranger derives nothing from an email; the identity map still names their account', () => {
+    for (const standing of ['guest', 'stranger'] as const) {
+      expect(principalFor(identity, 'osc', 'U9', 'alice@example.com', standing).ok).toBe(false);
+      expect(principalFor(identity, 'cf', 'U9', 'alice@example.com', standing).ok).toBe(false);
+      expect(principalFor(identity, 'jcs', 'U1', 'alice@example.com', standing)).toMatchObject({ ok: true, principal: 'alice', rule: 'map' });
+    }
+  });
+
   it('refuses email-local-part when the policy names no domains', () => {
     const { domains: _none, ...withoutDomains } = identity;
     expect(principalFor(withoutDomains, 'osc', 'U1', 'alice@example.com').ok).toBe(false);

@@ -118,6 +118,17 @@ describe('decisions', () => {
       expect(e.world.jcs.state.mfaDeviceOf(alice.name)?.enabled).toBe(true);
     });
 
+    it('a guest or a user of another organisation is refused even with an email in the allowed domain', async () => {
+      e = await startE2E();
+      e.world.slack.workspace.addUser({ id: 'U0GUEST', name: 'gus', email: 'alice@example.com', guest: 'single-channel' });
+      e.world.slack.workspace.addUser({ id: 'U0STRANGER', name: 'stan', email: 'alice@example.com', stranger: { teamId: 'T0PARTNER' } });
+      const guest = await requestThroughModal(e, 'U0GUEST', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+      expect(guest.shown).toMatch(/^You are a guest of this Slack workspace, so your email does not name a jcs account/);
+      const stranger = await requestThroughModal(e, 'U0STRANGER', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+      expect(stranger.shown).toMatch(/^You are a user of another organisation, so your email does not name a jcs account/);
+      expect(await e.bot.services.store.list()).toEqual([]);
+    });
+
     it('approval messages and the audit thread show the provider account and the Slack email it came from', async () => {
       e = await startE2E();
       await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'new phone' });

@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 async function post(action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`http://127.0.0.1:${sandbox?.port}/api/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${sandbox?.port}/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 

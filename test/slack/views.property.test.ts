@@ -173,6 +173,7 @@ const NOTICE_EVENTS: RequestNotice['event'][] = [
   'request.escalated',
   'grant.expiring',
   'grant.extended',
+  'grant.released',
   'revoke.escalated',
 ];
 

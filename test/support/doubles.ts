@@ -3,7 +3,7 @@ import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
-import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
+import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Standing, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
 import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
@@ -27,6 +27,10 @@ export class MemoryDirectory implements Directory {
   }
   async emailOf(user: string) {
     return this.emails.get(user);
+  }
+  standings = new Map<string, Standing>();
+  async standingOf(user: string) {
+    return this.standings.get(user) ?? 'member';
   }
   async usergroupMembers(usergroup: string) {
     return [...(this.usergroups.get(usergroup) ?? [])];

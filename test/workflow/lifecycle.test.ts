@@ -72,10 +72,17 @@ describe('timed grants', () => {
     h = await createHarness();
     const ref = await grant('8h');
     await expect(h.service.release('U_BOB', ref)).rejects.toThrow(/Only the requester or an admin/);
+    const end = h.clock.now() + 8 * HOUR;
     await h.service.release('U_ALICE', ref);
     await h.settle();
     expect(member()).toBe(false);
     expect(await stateOf(ref)).toMatchObject({ state: 'revoked', outcome: { summary: expect.stringContaining('removed') } });
+    // Recorded as a release by its holder (issue 13 item 3), not as the period running out.
+    expect(events()).not.toContain('revoke.started');
+    expect(h.audit.records.find((r) => r.event === 'grant.released')).toMatchObject({
+      actor: 'U_ALICE',
+      details: { releasedEarlyBy: 'U_ALICE', byHolder: true, scheduledEnd: new Date(end).toISOString() },
+    });
   });
 
   it('moves the end when an extension is approved, and not when it is denied', async () => {

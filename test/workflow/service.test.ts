@@ -210,6 +210,30 @@ describe('workflow', () => {
     await expect(submitGroup()).resolves.toMatchObject({ status: { state: 'pending' } });
   });
 
+  it('records the MFA identity attestation: who attested, when, and the exact text; refuses an approval without one', async () => {
+    const mfa = { ...groupItem, id: 'cf-mfa', kind: 'mfa.reset' as const, title: 'Reset my MFA' };
+    const { group: _group, maxDurationMs: _max, ...mfaItem } = mfa;
+    h = await createHarness({ ...basePolicy, catalog: [mfaItem] });
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-mfa', reason: 'lost phone' });
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'attestation_required' });
+    expect((await h.service.find(request.ref)).status.state).toBe('pending');
+    const attestedAt = h.clock.now();
+    await h.service.approve('U_BOB', request.ref, 0, 'I verified the requester’s identity out of band. By a call.');
+    expect(h.audit.records.find((r) => r.event === 'request.approved')).toMatchObject({
+      actor: 'U_BOB',
+      details: { attestation: { text: 'I verified the requester’s identity out of band. By a call.', at: new Date(attestedAt).toISOString() } },
+    });
+  });
+
+  it('a refused submission does not use up a request number (issue 13 item 3)', async () => {
+    const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, requesters: ['leads'] }] };
+    h = await createHarness(policy);
+    h.directory.emails.set('U_BOB', 'bob@example.com');
+    expect(await refusal(submitGroup())).toMatchObject({ code: 'not_allowed', reason: 'not_a_requester' });
+    const accepted = await submitGroup({ requester: 'U_BOB' });
+    expect(accepted.ref).toBe('REQ-0001');
+  });
+
   it('turns a double submission of one form into one request', async () => {
     h = await createHarness();
     const command = { requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h', submissionKey: 'V0FORM' };

@@ -16,6 +16,11 @@ export interface SimUser {
   real_name: string;
   deleted: boolean;
   is_bot: boolean;
+  /** Guests (https://api.slack.com/types/user): multi-channel are restricted, single-channel ultra-restricted. */
+  is_restricted: boolean;
+  is_ultra_restricted: boolean;
+  /** A user of another organisation the workspace cannot fully see (same page). */
+  is_stranger?: boolean;
   tz: string;
   profile: {
     real_name: string;
@@ -35,6 +40,10 @@ export interface UserSeed {
   /** Field id → value (or `{ value, alt }`). */
   fields?: Record<string, string | { value: string; alt?: string }>;
   isBot?: boolean;
+  /** A guest account: multi-channel (is_restricted) or single-channel (is_ultra_restricted too). */
+  guest?: 'multi-channel' | 'single-channel';
+  /** A user of another organisation: users.info shows is_stranger and their own team. */
+  stranger?: { teamId: string };
   deleted?: boolean;
   tz?: string;
 }
@@ -84,18 +93,21 @@ export class Directory {
     }
     const user: SimUser = {
       id: seed.id,
-      team_id: this.teamId,
+      team_id: seed.stranger?.teamId ?? this.teamId,
       name: seed.name,
       real_name: realName,
       deleted: seed.deleted ?? false,
       is_bot: seed.isBot ?? false,
+      is_restricted: seed.guest !== undefined,
+      is_ultra_restricted: seed.guest === 'single-channel',
+      ...(seed.stranger ? { is_stranger: true } : {}),
       tz: seed.tz ?? 'Europe/Paris',
       profile: {
         real_name: realName,
         display_name: seed.name,
         ...(seed.email === undefined ? {} : { email: seed.email }),
         fields,
-        team: this.teamId,
+        team: seed.stranger?.teamId ?? this.teamId,
       },
     };
     this.#users.set(user.id, user);

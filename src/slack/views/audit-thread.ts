@@ -62,6 +62,8 @@ export function auditReply(notice: Notice): string {
       return `:x: ${outcomeLine(request) ?? 'Failed.'}`;
     case 'revoke.started':
       return ':lock: Access period over: removing the membership.';
+    case 'grant.released':
+      return `:unlock: Released early by ${who}, before the end of the period: removing the membership.`;
     case 'rotation.key_created':
       return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
     case 'rotation.revealed':

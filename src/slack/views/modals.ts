@@ -98,6 +98,10 @@ export function denyModal(request: Request, item: CatalogItem | undefined, maxRe
   });
 }
 
+/** What an MFA approver attests to, as shown in the modal; recorded word for word in the audit log. */
+export const MFA_ATTESTATION = { statement: 'I verified the requester’s identity out of band', how: 'By a call or a face-to-face check, not over Slack.' } as const;
+export const MFA_ATTESTATION_TEXT = `${MFA_ATTESTATION.statement}. ${MFA_ATTESTATION.how}`;
+
 /** MFA resets hand an account to whoever holds the requester's password: the approver attests first. */
 /** `stage`: the stage the Approve button was shown for, carried to the submission. */
 export function mfaConfirmModal(request: Request, item: CatalogItem | undefined, stage: number | undefined): ModalView {
@@ -112,8 +116,8 @@ export function mfaConfirmModal(request: Request, item: CatalogItem | undefined,
       // Slack refuses an option text over 75 characters, checkboxes included (WIRE.md §5): the how goes in the description.
       options: [
         {
-          text: { type: 'mrkdwn', text: '*I verified the requester’s identity out of band*' },
-          description: { type: 'plain_text', text: 'By a call or a face-to-face check, not over Slack.' },
+          text: { type: 'mrkdwn', text: `*${MFA_ATTESTATION.statement}*` },
+          description: { type: 'plain_text', text: MFA_ATTESTATION.how },
           value: 'verified',
         },
       ],

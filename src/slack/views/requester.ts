@@ -41,6 +41,8 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
     case 'grant.extended':
       return line(`${state} — your extension was approved.`);
+    case 'grant.released':
+      return notice.actor === request.requester ? line('Releasing your access now, as you asked.') : line(`${mention(notice.actor)} ended your access early: removing it now.`);
     case 'revoke.started':
       return request.status.state === 'revoking' && request.status.trigger === 'released' ? line('Releasing your access now, as you asked.') : line('Your access period is over: removing it now.');
     default:

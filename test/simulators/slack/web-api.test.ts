@@ -362,3 +362,40 @@ describe('faults and rate limits', () => {
     expect((await limited.chat.postMessage({ channel: AUDIT, text: 'two' })).ok).toBe(true);
   });
 });
+
+describe('message metadata and reading threads back', () => {
+  it('keeps metadata and returns it from conversations.history/replies only with include_all_metadata, paging with a cursor', async () => {
+    await sim.close();
+    sim = await seededSimulator({ rateLimits: false });
+    client = webClient(sim);
+    const metadata = { event_type: 'iam_audit', event_payload: { event_id: 'e1', seq: 7 } };
+    const root = await client.chat.postMessage({ channel: AUDIT, text: 'REQ-0001: pending', metadata });
+    for (let n = 1; n <= 3; n++) await client.chat.postMessage({ channel: AUDIT, text: `reply ${n}`, thread_ts: root.ts as string, metadata });
+    await client.chat.postMessage({ channel: AUDIT, text: 'standalone' });
+    const history = await client.conversations.history({ channel: AUDIT, include_all_metadata: true });
+    // Newest first; a root says how many replies it has; replies are not in history.
+    expect(history.messages?.map((m) => m.text)).toEqual(['standalone', 'REQ-0001: pending']);
+    expect(history.messages?.[1]).toMatchObject({ reply_count: 3, thread_ts: root.ts, metadata });
+    expect((await client.conversations.history({ channel: AUDIT })).messages?.[1]?.metadata).toBeUndefined();
+    const first = await client.conversations.replies({ channel: AUDIT, ts: root.ts as string, limit: 2, include_all_metadata: true });
+    expect(first.messages?.map((m) => m.text)).toEqual(['REQ-0001: pending', 'reply 1']);
+    expect(first.has_more).toBe(true);
+    const rest = await client.conversations.replies({ channel: AUDIT, ts: root.ts as string, limit: 2, cursor: first.response_metadata?.next_cursor as string });
+    expect(rest.messages?.map((m) => m.text)).toEqual(['reply 2', 'reply 3']);
+    expect(rest.has_more).toBe(false);
+    expect(await refusal(client.conversations.replies({ channel: AUDIT, ts: root.ts as string, cursor: 'bm9wZQ==' }))).toBe('invalid_cursor');
+  });
+
+  it('marks a message edited by chat.update and keeps its metadata unless replaced; refuses malformed metadata', async () => {
+    const posted = await client.chat.postMessage({ channel: AUDIT, text: 'x', metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } } });
+    await client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'y' });
+    const [message] = (await client.conversations.history({ channel: AUDIT, include_all_metadata: true })).messages ?? [];
+    expect(message).toMatchObject({ text: 'y', edited: { user: sim.identity.botUserId }, metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } } });
+    expect(await refusal(client.apiCall('chat.postMessage', { channel: AUDIT, text: 'z', metadata: JSON.stringify({ event_payload: {} }) }))).toBe('invalid_metadata_format');
+  });
+
+  it('reads a public channel only with the bot in it', async () => {
+    sim.workspace.addChannel('C0OPS', 'ops');
+    expect(await refusal(client.conversations.history({ channel: 'C0OPS' }))).toBe('not_in_channel');
+  });
+});

@@ -170,6 +170,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const providers = instrumentProviders(options.providers ?? createProviders(config.providers, { log }), metrics);
   // No retries and no queue behind a 429 (as for triggers): a probe must answer now, not in half an hour.
   const triggers = createTriggerClient({ slack: options.slack, log });
+  scrubSlackWrites(triggers);
   const routes = opsRoutes({ metrics, checks: readinessChecks(options.dataDir, triggers, clock), draining: () => draining });
   const app = createSlackApp({ slack: options.slack, log, routes });
   scrubSlackWrites(app.client);

@@ -1,9 +1,11 @@
 /**
  * A lowdb adapter that survives crashes and power loss: each write goes to a temporary file, is fsynced
  * and renamed over the old one (write-file-atomic), so a reader sees the previous or the next document,
- * never a torn one. Reading never repairs: a file that does not parse stops start-up untouched.
+ * never a torn one. Reading never repairs: a file that does not parse stops start-up untouched. It does
+ * remove the temporary files of writes a crash interrupted (`state.json.<n>`), which nothing else reads.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import writeFileAtomic from 'write-file-atomic';
 import { isCode } from '../store/lock.ts';
@@ -15,7 +17,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     private readonly parse: (value: unknown) => T,
   ) {}
 
+  /** Read once, at open, by the process that holds the data directory's lock. */
   async read(): Promise<T | null> {
+    await this.#removeInterruptedWrites();
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -32,6 +36,21 @@ export class DurableJsonFile<T> implements Adapter<T> {
       );
     }
     return this.parse(value);
+  }
+
+  /** write-file-atomic writes to `<file>.<uint32>` and renames it over `<file>`; a kill in between leaves it. */
+  async #removeInterruptedWrites(): Promise<void> {
+    const name = basename(this.file);
+    let entries: string[];
+    try {
+      entries = await readdir(dirname(this.file));
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1))) await rm(join(dirname(this.file), entry), { force: true });
+    }
   }
 
   async write(data: T): Promise<void> {

@@ -27,6 +27,12 @@ const documentSchema = z.object({
    * delivery reports them again instead of trying them again. Absent in files of earlier releases.
    */
   failures: z.record(z.string(), z.array(undelivered)).default({}),
+  /**
+   * Post key → when the bot first set out to post it. A key here whose part is not done may have been
+   * posted by a process that died before recording it: Slack is asked first (see slack/post-once.ts).
+   * Absent in files of earlier releases.
+   */
+  intents: z.record(z.string(), z.number()).default({}),
 });
 
 export type MessageRef = z.infer<typeof ref>;
@@ -47,7 +53,7 @@ export class MessageRefs {
         if (!parsed.success) throw new StoreOpenError(`${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`);
         return parsed.data;
       }),
-      { schema: 1, requests: {}, deliveries: {}, failures: {} },
+      { schema: 1, requests: {}, deliveries: {}, failures: {}, intents: {} },
     );
     await db.read();
     return new MessageRefs(db);
@@ -88,10 +94,23 @@ export class MessageRefs {
     });
   }
 
+  intentOf(key: string): number | undefined {
+    return this.db.data.intents[key];
+  }
+
+  /** The bot is about to post the message of `key`: recorded durably before the post. */
+  intend(key: string, at: number): Promise<void> {
+    return this.#serial.run(async () => {
+      this.db.data.intents[key] = at;
+      await this.db.write();
+    });
+  }
+
   /** The notice is delivered: its progress is no longer needed. */
   delivered(noticeId: string): Promise<void> {
     return this.#serial.run(async () => {
-      if (!(noticeId in this.db.data.deliveries) && !(noticeId in this.db.data.failures)) return;
+      const intents = this.#dropIntents(noticeId);
+      if (!(noticeId in this.db.data.deliveries) && !(noticeId in this.db.data.failures) && !intents) return;
       delete this.db.data.deliveries[noticeId];
       delete this.db.data.failures[noticeId];
       await this.db.write();
@@ -100,9 +119,17 @@ export class MessageRefs {
 
   forget(requestId: string): Promise<void> {
     return this.#serial.run(async () => {
-      if (!(requestId in this.db.data.requests)) return;
+      const intents = this.#dropIntents(requestId);
+      if (!(requestId in this.db.data.requests) && !intents) return;
       delete this.db.data.requests[requestId];
       await this.db.write();
     });
+  }
+
+  /** Drops the intents of keys `<owner>:…`; whether there were any. */
+  #dropIntents(owner: string): boolean {
+    const keys = Object.keys(this.db.data.intents).filter((k) => k.startsWith(`${owner}:`));
+    for (const key of keys) delete this.db.data.intents[key];
+    return keys.length > 0;
   }
 }

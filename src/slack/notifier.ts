@@ -11,6 +11,7 @@ import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
 import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
+import { OncePoster } from './post-once.ts';
 import type { ApprovalRef, MessageRefs } from './message-refs.ts';
 import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
@@ -49,6 +50,8 @@ interface Attempt {
 
 export class SlackNotifier implements Notifier {
   readonly #dms: DmChannels;
+  /** Every post goes through here: a delivery retried after a crash finds what the lost attempt posted. */
+  readonly #once: OncePoster;
 
   constructor(
     private readonly client: SlackClient,
@@ -59,6 +62,7 @@ export class SlackNotifier implements Notifier {
     private readonly logged: AuditLookup = () => undefined,
   ) {
     this.#dms = new DmChannels(client);
+    this.#once = new OncePoster(client, refs, this.#dms);
   }
 
   /**
@@ -86,9 +90,9 @@ export class SlackNotifier implements Notifier {
     await this.#approvals(attempt, notice, item);
     const dm = requesterUpdate(notice, item);
     const requester = { user: request.requester };
-    if (dm) await this.#part(attempt, 'requester', requester, () => this.#dms.post(request.requester, dm));
-    if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(request, item));
-    if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(request, item));
+    if (dm) await this.#part(attempt, 'requester', requester, () => this.#once.dm(`${notice.id}:requester`, request.requester, dm));
+    if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
+    if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
     if (notice.event === 'revoke.escalated') await this.#tellAdmins(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#settleRotationDm(notice, item));
   }
@@ -124,12 +128,12 @@ export class SlackNotifier implements Notifier {
   async #reportUndelivered(attempt: Attempt, notice: UndeliveredNotice): Promise<void> {
     const message = undeliveredMessage(notice);
     if (notice.admins.length > 0) {
-      for (const admin of notice.admins) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
+      for (const admin of notice.admins) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
       return;
     }
     const audit = this.#auditChannel();
     const auditFailed = notice.undelivered.some((u) => audit && 'channel' in u.to && u.to.channel === audit.channel);
-    if (audit && !auditFailed) await this.#part(attempt, 'audit', audit, () => post(this.client, audit.channel, message));
+    if (audit && !auditFailed) await this.#part(attempt, 'audit', audit, () => this.#once.post(`${notice.id}:audit`, audit.channel, message));
     else if (audit && !this.refs.failures(notice.id).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
   }
 
@@ -152,7 +156,7 @@ export class SlackNotifier implements Notifier {
   async #sweepFinding(notice: SweepNotice): Promise<void> {
     const channel = this.policy.audit.channel;
     if (!channel) return;
-    await post(this.client, channel, { text: sweepText(notice) });
+    await this.#once.post(`${notice.id}:sweep`, channel, { text: sweepText(notice) });
   }
 
   /** The event's reply in the request's audit thread, opening the thread on the first event. */
@@ -162,12 +166,12 @@ export class SlackNotifier implements Notifier {
     const { request } = notice;
     let root = this.refs.get(request.id).audit;
     if (!root) {
-      root = await post(this.client, channel, { ...auditRoot(request, item), metadata: rootMetadata(request.id, request.ref, undefined) });
+      root = await this.#once.post(`${request.id}:audit-root`, channel, { ...auditRoot(request, item), metadata: rootMetadata(request.id, request.ref, undefined) });
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
     const text = auditReply(notice);
-    await post(this.client, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, this.logged(notice.id)) }, root.ts);
+    await this.#once.post(`${notice.id}:audit-reply`, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, this.logged(notice.id)) }, root.ts);
   }
 
   /** The thread's root shows the request's current state. */
@@ -202,10 +206,10 @@ export class SlackNotifier implements Notifier {
     }
     if (s.state !== 'pending') return;
     if (notice.event === 'request.submitted' || notice.event === 'request.stage_passed' || notice.event === 'request.escalated') {
-      await this.#ask(attempt, request, item, s.stage, notice.approvers ?? []);
+      await this.#ask(attempt, notice.id, request, item, s.stage, notice.approvers ?? []);
     } else if (notice.event === 'request.reminded') {
       // A fresh message at the bottom of each approver's DMs; the earlier one stays tracked too.
-      await this.#ask(attempt, request, item, s.stage, notice.approvers ?? [], true);
+      await this.#ask(attempt, notice.id, request, item, s.stage, notice.approvers ?? [], true);
     }
   }
 
@@ -213,7 +217,7 @@ export class SlackNotifier implements Notifier {
    * The stage's approval message: once in the item's channel, or to each approver by DM (each once) —
    * by DM too when the item's channel refuses it for good.
    */
-  async #ask(attempt: Attempt, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
+  async #ask(attempt: Attempt, noticeId: string, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage);
     const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
@@ -221,7 +225,7 @@ export class SlackNotifier implements Notifier {
     const byDm = asked.some((r) => r.user !== undefined);
     if (channel && !byDm) {
       if (asked.length === 0) {
-        await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await post(this.client, channel, message)), stage, settled: false }));
+        await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await this.#once.post(`${noticeId}:ask:channel`, channel, message)), stage, settled: false }));
       }
       // A channel that refuses for good (the bot not invited, archived) must not leave the request waiting unseen.
       if (!this.refs.failures(attempt.notice.id).some((f) => f.part === 'ask:channel')) return;
@@ -229,7 +233,7 @@ export class SlackNotifier implements Notifier {
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;
       await this.#part(attempt, `ask:${approver}`, { user: approver }, async () =>
-        this.#saveApproval(request.id, { ...(await this.#dms.post(approver, message)), stage, settled: false, user: approver }),
+        this.#saveApproval(request.id, { ...(await this.#once.dm(`${noticeId}:ask:${approver}`, approver, message)), stage, settled: false, user: approver }),
       );
     }
   }
@@ -239,9 +243,9 @@ export class SlackNotifier implements Notifier {
     return this.refs.update(requestId, (r) => ({ ...r, approvals: [...r.approvals.filter((a) => a.channel !== ref.channel || a.ts !== ref.ts), ref] }));
   }
 
-  async #expiring(request: Request, item: CatalogItem | undefined): Promise<void> {
+  async #expiring(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {
     const s = request.status;
-    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#dms.post(request.requester, expiringMessage(request, item, s.grantExpiresAt));
+    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#once.dm(`${noticeId}:expiring`, request.requester, expiringMessage(request, item, s.grantExpiresAt));
   }
 
   /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
@@ -249,13 +253,13 @@ export class SlackNotifier implements Notifier {
     // Progress written by an earlier release, which told all the admins as one part.
     if (this.refs.partsDone(notice.id).includes('admins')) return;
     const message = revokeFailingMessage(notice.request, item);
-    for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#dms.post(admin, message));
+    for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
   }
 
-  async #secretReady(request: Request, item: CatalogItem | undefined): Promise<void> {
+  async #secretReady(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {
     const s = request.status;
     if (s.state !== 'executing' || s.rotation?.step !== 'reveal') return;
-    const ref = await this.#dms.post(request.requester, secretReadyMessage(request, item, s.rotation.revealBy));
+    const ref = await this.#once.dm(`${noticeId}:reveal`, request.requester, secretReadyMessage(request, item, s.rotation.revealBy));
     await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
 

@@ -11,10 +11,12 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.open': ['im:write'],
   // The readiness check (start, `iam-bot check`): channels:read for public channels, groups:read for private ones.
   'conversations.info': ['channels:read', 'groups:read'],
-  // `iam-bot audit verify --slack` reads the audit channel's threads: channels:history for a public
-  // channel, groups:history for a private one (https://docs.slack.dev/reference/methods/conversations.history).
-  'conversations.history': ['channels:history', 'groups:history'],
-  'conversations.replies': ['channels:history', 'groups:history'],
+  // `iam-bot audit verify --slack` reads the audit channel's threads, and a post retried after a crash
+  // looks for the bot's own message by its metadata (slack/post-once.ts), DMs included: channels:history
+  // for a public channel, groups:history for a private one, im:history for a DM
+  // (https://docs.slack.dev/reference/methods/conversations.history).
+  'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
   'views.open': [],
   'views.update': [],
   'views.publish': [],

@@ -12,21 +12,29 @@ const AUDIT = 'C0AUDIT';
 let dir: Awaited<ReturnType<typeof tempDir>> | undefined;
 afterEach(() => dir?.remove());
 
-/** A Web API whose answers for the audit channel are scripted; DMs always work. */
-function fakeSlack(auditAnswers: ('ok' | 'http503' | 'not_in_channel')[]) {
-  const posts: { channel: string; text: string }[] = [];
+/**
+ * A Web API whose answers for the audit channel are scripted; DMs always work. `lost`: Slack takes the
+ * post but the answer never arrives (a timeout, a crash right after the call).
+ */
+function fakeSlack(auditAnswers: ('ok' | 'http503' | 'not_in_channel' | 'lost')[]) {
+  type Posted = { channel: string; text: string; ts: string; thread_ts?: string; metadata?: { event_type: string; event_payload: Record<string, string> } };
+  const posts: Posted[] = [];
   let ts = 0;
   const client = {
-    conversations: { open: async ({ users }: { users: string }) => ({ ok: true, channel: { id: `D_${users}` } }) },
+    conversations: {
+      open: async ({ users }: { users: string }) => ({ ok: true, channel: { id: `D_${users}` } }),
+      history: async ({ channel }: { channel: string }) => ({ ok: true, messages: posts.filter((p) => p.channel === channel && !p.thread_ts).reverse() }),
+      replies: async ({ channel, ts: root }: { channel: string; ts: string }) => ({ ok: true, messages: posts.filter((p) => p.channel === channel && (p.ts === root || p.thread_ts === root)) }),
+    },
     chat: {
-      postMessage: async ({ channel, text }: { channel: string; text: string }) => {
-        if (channel === AUDIT) {
-          const answer = auditAnswers.shift() ?? 'ok';
-          if (answer === 'http503') throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 503'), { code: 'slack_webapi_http_error', statusCode: 503 });
-          if (answer === 'not_in_channel') throw Object.assign(new Error('An API error occurred: not_in_channel'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'not_in_channel' } });
-        }
-        posts.push({ channel, text });
-        return { ok: true, channel, ts: `${++ts}.000` };
+      postMessage: async ({ channel, text, thread_ts, metadata }: Omit<Posted, 'ts'>) => {
+        const answer = channel === AUDIT ? (auditAnswers.shift() ?? 'ok') : 'ok';
+        if (answer === 'http503') throw Object.assign(new Error('An HTTP protocol error occurred: statusCode = 503'), { code: 'slack_webapi_http_error', statusCode: 503 });
+        if (answer === 'not_in_channel') throw Object.assign(new Error('An API error occurred: not_in_channel'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'not_in_channel' } });
+        const posted: Posted = { channel, text, ts: `${++ts}.000`, ...(thread_ts ? { thread_ts } : {}), ...(metadata ? { metadata } : {}) };
+        posts.push(posted);
+        if (answer === 'lost') throw Object.assign(new Error('A request error occurred: socket hang up'), { code: 'slack_webapi_request_error' });
+        return { ok: true, channel, ts: posted.ts };
       },
       update: async () => ({ ok: true }),
     },
@@ -50,6 +58,16 @@ describe('SlackNotifier', () => {
     expect(posts.map((p) => p.channel)).toEqual(['D_U_BOB', 'D_U_CAROL', 'D_U_ALICE']);
     expect(await notifier.deliver(submitted)).toEqual({ undelivered: [] });
     expect(posts.map((p) => p.channel)).toEqual(['D_U_BOB', 'D_U_CAROL', 'D_U_ALICE', AUDIT, AUDIT]);
+  });
+
+  it('a post Slack took but whose answer was lost is found by its metadata, not posted again (issue 11 item 15)', async () => {
+    const { notifier, posts } = await notifierWith(['ok', 'lost']);
+    await expect(notifier.deliver(submitted)).rejects.toBeInstanceOf(DeliveryError);
+    expect(await notifier.deliver(submitted)).toEqual({ undelivered: [] });
+    const audit = posts.filter((p) => p.channel === AUDIT);
+    expect(audit.map((p) => (p.thread_ts ? 'reply' : 'root'))).toEqual(['root', 'reply']);
+    expect(audit.map((p) => p.metadata?.event_payload.post_key)).toEqual([`${submitted.request.id}:audit-root`, 'n1:audit-reply']);
+    expect(posts.filter((p) => p.channel === 'D_U_BOB')).toHaveLength(1);
   });
 
   it('reports a channel it can never post in, and still tells everyone else', async () => {

@@ -8,17 +8,9 @@ import { cli } from '../support/cli.ts';
 import { world } from '../support/services.ts';
 import { startWorld } from '../../src/sandbox/world.ts';
 import { ProviderError } from '../../src/providers/port.ts';
+import { exampleEnv, examplePolicy, repoRoot } from '../support/example-policy.ts';
 
-const root = join(import.meta.dirname, '../..');
-const examplePolicy = join(root, 'examples/policy.yml');
-const exampleEnv = {
-  CLOUDFLARE_API_TOKEN: 'cf-token-value-123',
-  SCW_SECRET_KEY: '11111111-2222-3333-4444-555555555555',
-  OSC_ACCESS_KEY: 'OSC-ACCESS-VALUE',
-  OSC_SECRET_KEY: 'osc-secret-value-xyz',
-  JCS_ACCESS_KEY: '0123456789abcdef0123456789abcdef',
-  JCS_SECRET_KEY: 'jcs-secret-value-abc',
-};
+const root = repoRoot;
 
 let dir: { path: string; remove(): Promise<void> };
 let refs: string[];

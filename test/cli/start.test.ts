@@ -7,17 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { npmStart } from '../../src/cli/npm-start.ts';
 import { tempDir } from '../support/fixtures.ts';
 import { cli } from '../support/cli.ts';
+import { exampleEnv, examplePolicy, repoRoot } from '../support/example-policy.ts';
 
-const root = join(import.meta.dirname, '../..');
-const examplePolicy = join(root, 'examples/policy.yml');
-const exampleEnv = {
-  CLOUDFLARE_API_TOKEN: 'cf-token-value-123',
-  SCW_SECRET_KEY: '11111111-2222-3333-4444-555555555555',
-  OSC_ACCESS_KEY: 'OSC-ACCESS-VALUE',
-  OSC_SECRET_KEY: 'osc-secret-value-xyz',
-  JCS_ACCESS_KEY: '0123456789abcdef0123456789abcdef',
-  JCS_SECRET_KEY: 'jcs-secret-value-abc',
-};
+const root = repoRoot;
 
 let dir: { path: string; remove(): Promise<void> };
 beforeEach(async () => {

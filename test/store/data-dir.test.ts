@@ -6,6 +6,7 @@ import { describeStorageError } from '../../src/files/storage-error.ts';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { cli } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
+import { exampleEnv } from '../support/example-policy.ts';
 
 let dir: { path: string; remove(): Promise<void> };
 beforeEach(async () => {
@@ -43,12 +44,7 @@ describe('the data directory on disk', () => {
       PATH: process.env.PATH ?? '',
       SLACK_BOT_TOKEN: 'xoxb-1-2-3',
       SLACK_SIGNING_SECRET: 'signing',
-      CLOUDFLARE_API_TOKEN: 'cf-token-value-123',
-      SCW_SECRET_KEY: '11111111-2222-3333-4444-555555555555',
-      OSC_ACCESS_KEY: 'OSC-ACCESS-VALUE',
-      OSC_SECRET_KEY: 'osc-secret-value-xyz',
-      JCS_ACCESS_KEY: '0123456789abcdef0123456789abcdef',
-      JCS_SECRET_KEY: 'jcs-secret-value-abc',
+      ...exampleEnv,
     };
     // The data directory exists (0700) on a file system then remounted read-only, as a volume mounted ro would be.
     const script = `mount -t tmpfs tmpfs "$1" && mkdir -m 700 "$1/data" && mount -o remount,ro "$1" && exec "$2" "$3" start --config "$4" --data "$1/data"`;

@@ -70,6 +70,18 @@ describe('SlackNotifier', () => {
     expect(posts.filter((p) => p.channel === 'D_U_BOB')).toHaveLength(1);
   });
 
+  it('after a restart, a post the dead process made is found by its metadata, not posted again (issue 11 item 15)', async () => {
+    dir = await tempDir();
+    const slack = fakeSlack(['ok', 'lost']);
+    const policy = { ...basePolicy, audit: { channel: AUDIT } };
+    const first = new SlackNotifier(slack.client, policy, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+    await expect(first.deliver(submitted)).rejects.toBeInstanceOf(DeliveryError);
+    // A new process on the same data directory: only slack.json carries over.
+    const second = new SlackNotifier(slack.client, policy, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+    expect(await second.deliver(submitted)).toEqual({ undelivered: [] });
+    expect(slack.posts.filter((p) => p.channel === AUDIT).map((p) => (p.thread_ts ? 'reply' : 'root'))).toEqual(['root', 'reply']);
+  });
+
   it('reports a channel it can never post in, and still tells everyone else', async () => {
     const { notifier, posts } = await notifierWith(['not_in_channel']);
     expect(await notifier.deliver(submitted)).toEqual({ undelivered: [{ part: 'audit-reply', to: { channel: AUDIT }, code: 'not_in_channel' }] });

@@ -12,7 +12,7 @@ import type { App } from '@slack/bolt';
 import type { ErrorField, WorkflowError } from '../domain/errors.ts';
 import { WorkflowFailure } from '../domain/errors.ts';
 import type { RequestKind } from '../domain/policy.ts';
-import { REQUEST_KINDS } from '../domain/policy.ts';
+import { findItem, REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from './context.ts';
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
@@ -22,7 +22,7 @@ import { fit, headline, LIMITS } from './views/format.ts';
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
 export const BUTTONS = [ACTION.approve, ACTION.deny, ACTION.release, ACTION.extend, ACTION.reveal, ACTION.rotationDone] as const;
-export const HANDLED_SELECTS = [ACTION.kind] as const;
+export const HANDLED_SELECTS = [ACTION.kind, ACTION.item] as const;
 export const HANDLED_OPTIONS = [ACTION.item] as const;
 
 /** Button values are request ids (UUIDs), Approve's with `:stage:N`: anything else was not made by the bot. */
@@ -90,6 +90,23 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     ctx.tasks.run('request modal kind', async () => {
       const kinds = [...new Set((await ctx.service.requestableItems(user)).map((i) => i.kind))];
       const next = requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength, ...(kind ? { kind } : {}) });
+      await ctx.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next });
+    });
+  });
+
+  // Choosing a group rebuilds the modal so its duration field says what will apply (the default, the cap, or permanent).
+  app.action(ACTION.item, async ({ ack, body }) => {
+    await ack();
+    const parsed = blockActionBody.safeParse(body);
+    if (!parsed.success || !parsed.data.view) return;
+    const item = findItem(ctx.policy, parsed.data.actions[0]?.selected_option?.value ?? '');
+    const kind = kindOf(metadataKind(parsed.data.view.private_metadata));
+    const user = parsed.data.user.id;
+    const view = parsed.data.view;
+    if (!item || !kind) return;
+    ctx.tasks.run('request modal item', async () => {
+      const kinds = [...new Set((await ctx.service.requestableItems(user)).map((i) => i.kind))];
+      const next = requestModal({ kinds, kind, item, maxReasonLength: ctx.policy.requests.maxReasonLength });
       await ctx.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next });
     });
   });

@@ -2,6 +2,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { RequestKind } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
+import { formatDuration } from '../../domain/duration.ts';
 import { fit, LIMITS, requestSummary } from './format.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import { ACTION, BLOCK, VIEW, approveValue } from './ids.ts';
@@ -21,6 +22,8 @@ export interface RequestModalInput {
   /** Kinds this person can request at all (an unsupported kind is never offered). */
   kinds: readonly RequestKind[];
   kind?: RequestKind;
+  /** The catalog item chosen so far: the duration field then says what will apply. */
+  item?: CatalogItem;
   maxReasonLength: number;
 }
 
@@ -56,17 +59,27 @@ export function requestModal(input: RequestModalInput): ModalView {
     blocks.push({
       type: 'input',
       block_id: BLOCK.item,
+      // Choosing an item rebuilds the modal so the duration field says what will apply to that item.
+      dispatch_action: kind === 'group.add',
       label: { type: 'plain_text', text: kind === 'group.add' || kind === 'group.remove' ? 'Group' : 'Account' },
-      element: { type: 'external_select', action_id: ACTION.item, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Search the catalog' } },
+      element: {
+        type: 'external_select',
+        action_id: ACTION.item,
+        min_query_length: 0,
+        placeholder: { type: 'plain_text', text: 'Search the catalog' },
+        ...(input.item ? { initial_option: catalogOptions([input.item])[0] } : {}),
+      },
     });
     if (kind === 'group.add') {
+      const item = input.item?.kind === 'group.add' ? input.item : undefined;
+      const fallback = item?.defaultDurationMs;
       blocks.push({
         type: 'input',
         block_id: BLOCK.duration,
         optional: true,
         label: { type: 'plain_text', text: 'For how long?' },
-        hint: { type: 'plain_text', text: 'Like 30m, 8h or 2d. Time-bound groups require it; leave empty for permanent access where allowed.' },
-        element: { type: 'plain_text_input', action_id: ACTION.duration, max_length: 16 },
+        hint: { type: 'plain_text', text: durationHint(item) },
+        element: { type: 'plain_text_input', action_id: ACTION.duration, max_length: 16, ...(fallback !== undefined ? { initial_value: formatDuration(fallback) } : {}) },
       });
     }
     blocks.push({
@@ -87,6 +100,16 @@ export function requestModal(input: RequestModalInput): ModalView {
     private_metadata: JSON.stringify({ kind: kind ?? null }),
     blocks,
   };
+}
+
+/** What the duration field says will apply: the item's default and cap, or that empty means permanent. */
+export function durationHint(item: CatalogItem | undefined): string {
+  const like = 'Like 30m, 8h or 2d.';
+  if (!item) return `${like} Choose a group to see how long its access lasts.`;
+  if (item.maxDurationMs === undefined) return `${like} Leave empty for permanent access: ${item.title} has no end unless you give one.`;
+  const max = formatDuration(item.maxDurationMs);
+  if (item.defaultDurationMs !== undefined) return `${like} Up to ${max}; left empty, access lasts ${formatDuration(item.defaultDurationMs)}.`;
+  return `${like} Required: up to ${max}.`;
 }
 
 export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {

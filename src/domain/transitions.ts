@@ -227,7 +227,10 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (s.state === 'executing') {
         const r = s.rotation;
         // The step a rotation failed at is kept: retiring or rolling back again is safe, starting over is not.
-        const resume = r?.step === 'retire' || r?.step === 'rollback' ? { rotation: r } : {};
+        // A rollback that ran to its end (`secret_expired`: new key deleted, old key kept) left nothing to
+        // resume: a retry is a new rotation.
+        const unfinished = (r?.step === 'retire' || r?.step === 'rollback') && event.error.kind !== 'secret_expired';
+        const resume = unfinished ? { rotation: r } : {};
         return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error, ...resume } });
       }
       if (s.state === 'revoking') return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });

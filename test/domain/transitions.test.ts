@@ -243,6 +243,18 @@ describe('key rotation steps', () => {
     expect(retried.ok && retried.value.status).toEqual({ state: 'executing', at: T0 + 1, attempt: 1, rotation: retire });
   });
 
+  it('a rollback that ran to its end leaves nothing to resume: a retry starts a new rotation', () => {
+    const rollback = { step: 'rollback', oldKeyIds: ['k0'], newKeyId: 'k1', reason: 'lost' } as const;
+    const rolledBack = transition(executing(rollback), { type: 'fail', error: { kind: 'secret_expired', message: 'lost; deleted, old kept' } }, T0);
+    expect(rolledBack.ok && rolledBack.value.status).toEqual({ state: 'failed', at: T0, step: 'execute', error: { kind: 'secret_expired', message: 'lost; deleted, old kept' } });
+    if (!rolledBack.ok) return;
+    const retried = transition(rolledBack.value, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0 + 1);
+    expect(retried.ok && retried.value.status).toEqual({ state: 'approved', at: T0 + 1 });
+    // A rollback a provider error interrupted is resumed.
+    const interrupted = transition(executing(rollback), { type: 'fail', error: { kind: 'unavailable', message: '503' } }, T0);
+    expect(interrupted.ok && interrupted.value.status).toMatchObject({ state: 'failed', rotation: rollback });
+  });
+
   it('abandons an unrevealed key at its deadline, or at once when the secret was lost', () => {
     expect(transition(executing(reveal), { type: 'abandon', reason: 'expired' }, T0 + 999).ok).toBe(false);
     expect(step(transition(executing(reveal), { type: 'abandon', reason: 'expired' }, T0 + 1_000))).toBe('rollback');

@@ -34,9 +34,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export interface WorldOptions {
+  /** Slack's per-method rate limits (default on, as in Slack). */
+  slackRateLimits?: boolean;
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [slack, cloudflare, scaleway, outscale, jcs] = await Promise.all([
-    startSlackSimulator(),
+    startSlackSimulator(options.slackRateLimits === false ? { rateLimits: false } : {}),
     startCloudflareSimulator(),
     startScalewaySimulator(),
     startOutscaleSimulator(),

@@ -75,10 +75,12 @@ export class SlackNotifier implements Notifier {
     else if (isRequestNotice(notice)) await this.#request(attempt, notice);
     else await this.#part(attempt, 'sweep', this.#auditChannel(), () => this.#sweepFinding(notice));
     if (attempt.retry !== undefined) throw deliveryError(attempt.retry);
-    const undelivered = this.refs.failures(notice.id);
+    return { undelivered: this.refs.failures(notice.id) };
+  }
+
+  async settled(notice: Notice): Promise<void> {
     await this.refs.delivered(notice.id);
     if (isRequestNotice(notice) && isClosed(notice.request)) await this.refs.forget(notice.request.id);
-    return { undelivered };
   }
 
   async #request(attempt: Attempt, notice: RequestNotice): Promise<void> {

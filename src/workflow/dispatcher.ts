@@ -88,10 +88,12 @@ export class Dispatcher {
         failures = 0;
         if (undelivered.length === 0) await this.store.noticeDone(notice.id);
         else await this.#reportUndelivered(notice, undelivered);
+        await this.notifier.settled?.(notice);
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
           this.log.error({ err: error, ...logFields(notice) }, 'dropping a notice that can never be delivered');
           await this.store.noticeDone(notice.id, { audit: [this.#auditRecord(notice, 'notice.dropped', { error: error.message })], notices: [] });
+          await this.notifier.settled?.(notice);
           await this.reports.flushAudit();
           continue;
         }

@@ -43,6 +43,12 @@ export interface DeliveryReport {
 export interface Notifier {
   deliver(notice: Notice): Promise<DeliveryReport>;
   /**
+   * The store took the notice out of its outbox: what the notifier kept to resume it (parts done, posts
+   * intended) may go. Only now: a crash before the store's write delivers the notice again, and that
+   * delivery must still know what was posted.
+   */
+  settled?(notice: Notice): Promise<void>;
+  /**
    * Tells the admins at once, outside the outbox: for trouble that keeps the store itself from taking a
    * notice (a full disk). Best effort: nothing is kept if it fails.
    */

@@ -16,4 +16,4 @@ if (report.problems.length > 0) {
   for (const problem of report.problems) console.error(`  - ${problem}`);
   process.exit(1);
 }
-console.log(`survived ${report.kills} kills: ${report.requests} requests over every kind and provider ended as planned, each effect once, audit chain intact, no secret on disk (seed ${values.seed}, ${seconds} s)`);
+console.log(`survived ${report.kills} kills (${report.retireKills} at a retire step): ${report.requests} requests over every kind and provider ended as planned, each effect once, every Slack post once, audit chain intact, no secret on disk (seed ${values.seed}, ${seconds} s)`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dataFiles } from '../../src/app.ts';
 import { verifyAuditLog } from '../../src/audit/index.ts';
-import { PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
+import { AUDIT_CHANNEL, PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
 import { readSnapshot } from '../../src/store/snapshot.ts';
 import { makePlan, type PlanItem } from './plan.ts';
 
@@ -27,6 +27,8 @@ export interface CrashOptions {
 
 export interface CrashReport {
   kills: number;
+  /** Kills the moment a rotation's retire step was recorded, before or while the old keys are retired. */
+  retireKills: number;
   requests: number;
   problems: string[];
 }
@@ -34,7 +36,8 @@ export interface CrashReport {
 const WORKER = join(import.meta.dirname, 'worker.ts');
 
 export async function runCrashTest(options: CrashOptions): Promise<CrashReport> {
-  const world = await startWorld();
+  // Slack's rate limits off: hundreds of notices would otherwise wait real seconds; the crash is the subject here.
+  const world = await startWorld({ slackRateLimits: false });
   const dir = await mkdtemp(join(tmpdir(), 'iam-bot-crash-'));
   try {
     seed(world);
@@ -45,19 +48,26 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     await writeFile(planFile, JSON.stringify(plan));
     const dataDir = join(dir, 'data');
     const random = mulberry32(options.seed);
+    const env = { ...world.env, SLACK_BOT_TOKEN: world.slack.botToken, SLACK_API_URL: world.slack.apiUrl };
     let kills = 0;
+    let retireKills = 0;
     while (kills < options.kills) {
-      const life = startLife(dataDir, policyFile, planFile, world.env);
+      const life = startLife(dataDir, policyFile, planFile, env);
       const ready = await life.ready;
       if (!ready) throw new Error(`a life of the bot failed to start:\n${life.stderr()}`);
-      const lifetime = 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
-      const finished = await Promise.race([life.done, sleep(lifetime).then(() => false)]);
-      if (finished) break; // the plan is done: nothing left to kill
+      // Every other life dies the moment a rotation starts retiring the old keys (or after 5 s without one);
+      // the others at a random moment.
+      const targeted = kills % 2 === 0;
+      const lifetime = targeted ? 5_000 : 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
+      const atRetire = targeted ? life.retire.then((seen) => (seen ? ('retire' as const) : false)) : new Promise<false>(() => undefined);
+      const finished = await Promise.race([life.done, sleep(lifetime).then(() => false), atRetire]);
+      if (finished === true) break; // the plan is done: nothing left to kill
       life.child.kill('SIGKILL');
       await life.exited;
       kills++;
+      if (finished === 'retire') retireKills++;
     }
-    const last = startLife(dataDir, policyFile, planFile, world.env);
+    const last = startLife(dataDir, policyFile, planFile, env);
     const done = await Promise.race([last.done, sleep(options.finishMs ?? 120_000).then(() => false)]);
     if (!done) {
       last.child.kill('SIGKILL');
@@ -66,10 +76,10 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
         .filter((r) => r.status.state !== 'completed')
         .slice(0, 10)
         .map((r) => `${r.ref} ${r.reason} ${r.itemId}: ${JSON.stringify(r.status)}`);
-      return { kills, requests: plan.length, problems: [`the last life did not finish the plan; not completed:\n${stuck.join('\n')}\n${last.stderr()}`] };
+      return { kills, retireKills, requests: plan.length, problems: [`the last life did not finish the plan; not completed:\n${stuck.join('\n')}\n${last.stderr()}`] };
     }
     await last.exited;
-    return { kills, requests: plan.length, problems: await check(world, dataDir, plan) };
+    return { kills, retireKills, requests: plan.length, problems: await check(world, dataDir, plan) };
   } finally {
     await world.close();
     await rm(dir, { recursive: true, force: true });
@@ -90,6 +100,7 @@ function seed(world: World): void {
 interface Life {
   child: ChildProcess;
   ready: Promise<boolean>;
+  retire: Promise<boolean>;
   done: Promise<boolean>;
   exited: Promise<void>;
   stderr(): string;
@@ -109,7 +120,7 @@ function startLife(dataDir: string, policyFile: string, planFile: string, env: R
       lines.on('line', (line) => line === word && resolve(true));
       void exited.then(() => resolve(false));
     });
-  return { child, ready: seen('ready'), done: seen('done'), exited, stderr: () => stderr.slice(-4000) };
+  return { child, ready: seen('ready'), retire: seen('retire'), done: seen('done'), exited, stderr: () => stderr.slice(-4000) };
 }
 
 /** Everything the plan should have left behind, exactly once, and nothing it should not. */
@@ -154,6 +165,21 @@ async function check(world: World, dataDir: string, plan: readonly PlanItem[]): 
   const completions = new Map<string, number>();
   for (const e of audit) if (e.event === 'execution.completed') completions.set(e.requestId, (completions.get(e.requestId) ?? 0) + 1);
   for (const r of requests) if ((completions.get(r.id) ?? 0) !== 1) problems.push(`${r.ref} was completed ${completions.get(r.id) ?? 0} times in the audit log`);
+  // Every Slack post once: each post carries its key in its metadata, and no key may be on two messages.
+  const channels = [AUDIT_CHANNEL, ...Object.values(PEOPLE).map((p) => world.slack.workspace.dmChannel(p.id) ?? '')].filter(Boolean);
+  const keys = new Map<string, number>();
+  let posts = 0;
+  for (const channel of channels) {
+    for (const root of world.slack.workspace.messagesIn(channel)) {
+      for (const message of world.slack.workspace.threadOf(channel, root.ts)) {
+        posts++;
+        const key = (message.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key;
+        if (typeof key === 'string') keys.set(key, (keys.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  if (posts === 0) problems.push('nothing was posted to Slack: the notices never went out');
+  for (const [key, count] of keys) if (count > 1) problems.push(`the Slack post ${key} was made ${count} times`);
   // No secret on disk: every key secret and token value the providers hold now.
   const secrets = [
     ...Object.values(PEOPLE).flatMap((p) => [...world.jcs.state.keysOf(p.name).map((k) => k.secret), ...world.outscale.state.keysOf(p.name).map((k) => k.secret)]),

@@ -6,14 +6,18 @@
  *   node --import tsx test/crash/worker.ts <dataDir> <policyFile> <planFile>
  */
 import { readFile } from 'node:fs/promises';
+import { webApi } from '@slack/bolt';
 import { openServices, type Services } from '../../src/app.ts';
 import { parsePolicy } from '../../src/config/load-policy.ts';
 import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { createLogger } from '../../src/log.ts';
 import { createProviders } from '../../src/providers/registry.ts';
+import { apiBase } from '../../src/slack/client.ts';
+import { MessageRefs } from '../../src/slack/message-refs.ts';
+import { SlackNotifier } from '../../src/slack/notifier.ts';
 import { PEOPLE, PLATFORM_GROUP } from '../../src/sandbox/world.ts';
-import type { Directory, Notifier } from '../../src/workflow/ports.ts';
+import type { Directory } from '../../src/workflow/ports.ts';
 import { LEADS, MANAGERS, type PlanItem } from './plan.ts';
 
 const [dataDir = '', policyFile = '', planFile = ''] = process.argv.slice(2);
@@ -27,8 +31,11 @@ const directory: Directory = {
   standingOf: async () => 'member',
   usergroupMembers: async (group) => (group === PLATFORM_GROUP ? LEADS : []),
 };
-// Notices are the dispatcher's business; here they are delivered nowhere.
-const notifier: Notifier = { deliver: async () => ({ undelivered: [] }) };
+// Notices go to the Slack simulator the parent runs, through the bot's own notifier and message records:
+// a kill between a post and its record must not post the same reply twice (issue 11 item 15).
+const slack = new webApi.WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: apiBase(process.env.SLACK_API_URL ?? ''), retryConfig: { retries: 10, factor: 1.2, minTimeout: 50, maxTimeout: 500 } });
+const opened: { services?: Services } = {};
+const notifier = new SlackNotifier(slack, config.policy, await MessageRefs.open(dataDir), log, (eventId) => opened.services?.auditLog.entryOf(eventId));
 
 const services = await openServices({
   policy: config.policy,
@@ -38,6 +45,7 @@ const services = await openServices({
   directory,
   log,
 });
+opened.services = services;
 process.stdout.write('ready\n');
 
 const marker = (item: PlanItem) => `plan #${item.n}`;
@@ -61,8 +69,10 @@ for (;;) {
     const next = await act(services, item, current);
     if (next) byMarker.set(marker(item), next);
   }
-  if (open === 0) break;
+  if (open === 0 && services.store.pendingNotices().length === 0) break;
+  if (open === 0) await new Promise((resolve) => setTimeout(resolve, 20));
   await services.executor.settle();
+  await services.dispatcher.settle();
 }
 await services.executor.settle();
 await services.close();
@@ -85,11 +95,13 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
         return approver ? await s.service.approve(approver, request.id, st.stage, request.operation.kind === 'mfa.reset' ? 'verified by a call' : undefined) : request;
       }
       case 'executing':
-        if (st.rotation?.step === 'reveal') {
-          await s.service.revealSecret(request.requester, request.id, async () => true);
-          return await s.service.confirmRotation(request.requester, request.id);
+        if (st.rotation?.step === 'reveal') await s.service.revealSecret(request.requester, request.id, async () => true);
+        if (st.rotation?.step === 'reveal' || st.rotation?.step === 'confirm') {
+          const confirmed = await s.service.confirmRotation(request.requester, request.id);
+          // The retire step is recorded and the old keys are being retired: the parent may kill right now.
+          process.stdout.write('retire\n');
+          return confirmed;
         }
-        if (st.rotation?.step === 'confirm') return await s.service.confirmRotation(request.requester, request.id);
         return request;
       case 'failed':
         return await s.service.retry(PEOPLE.erin.id, request.id);

@@ -43,6 +43,10 @@ describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, (
     if (fields.reason) await page.fill('.modal textarea[data-action="iam_reason"]', fields.reason);
     await shot(screenshot);
     await page.click('#modal-submit');
+    // The form is answered at once and the modal then shows the outcome, as in Slack: read it, then close it.
+    await expect.poll(() => page.locator('#modal').textContent(), { timeout: 15_000 }).toMatch(/REQ-\d{4}/);
+    await shot(`${screenshot}-submitted`);
+    await page.click('#modal-close');
     await page.waitForSelector('#modal', { state: 'hidden' });
   };
 
@@ -78,6 +82,8 @@ describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, (
     await openTab('C0AUDIT');
     const thread = page.locator('#main .thread');
     await expect.poll(() => thread.first().textContent()).toMatch(/Approved by @Bob Baker/);
+    // Slack's per-channel posting limit (about one a second) spaces the thread's replies out, as in Slack.
+    await expect.poll(() => thread.first().textContent(), { timeout: 20_000 }).toMatch(/Calling cf/);
     const text = (await thread.first().textContent()) ?? '';
     expect(text).toMatch(/Submitted by @Alice Archer/);
     expect(text).toMatch(/Calling cf/);
@@ -113,7 +119,7 @@ describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, (
     await shot('secret-revealed-once');
     await page.click('#modal-close');
     await page.waitForSelector('#modal', { state: 'hidden' });
-    await expect.poll(() => page.locator('#main .ephemeral').last().textContent()).toMatch(/not waiting for you to reveal/);
+    await expect.poll(() => page.locator('#main .ephemeral').last().textContent()).toMatch(/can no longer be revealed|not waiting for you to reveal/);
     expect(await page.locator('#main button[data-action="iam_reveal"]').count()).toBe(0);
     expect(await page.locator('body').textContent()).not.toContain(secret);
     await shot('second-reveal-refused');

@@ -12,26 +12,11 @@ interface Command {
 
 // Each command is loaded only when it runs: `--help` stays fast and `start` never loads the sandbox's simulators.
 const commands: Record<string, () => Promise<Command>> = {
-  start: async () => {
-    const m = await import('./cli/start.ts');
-    return { run: m.start, help: m.startHelp };
-  },
-  check: async () => {
-    const m = await import('./cli/check.ts');
-    return { run: m.check, help: m.checkHelp };
-  },
-  audit: async () => {
-    const m = await import('./cli/audit.ts');
-    return { run: m.audit, help: m.auditHelp };
-  },
-  requests: async () => {
-    const m = await import('./cli/requests.ts');
-    return { run: m.requests, help: m.requestsHelp };
-  },
-  sandbox: async () => {
-    const m = await import('./cli/sandbox.ts');
-    return { run: m.sandbox, help: m.sandboxHelp };
-  },
+  start: () => import('./cli/start.ts').then((m) => ({ run: m.start, help: m.startHelp })),
+  check: () => import('./cli/check.ts').then((m) => ({ run: m.check, help: m.checkHelp })),
+  audit: () => import('./cli/audit.ts').then((m) => ({ run: m.audit, help: m.auditHelp })),
+  requests: () => import('./cli/requests.ts').then((m) => ({ run: m.requests, help: m.requestsHelp })),
+  sandbox: () => import('./cli/sandbox.ts').then((m) => ({ run: m.sandbox, help: m.sandboxHelp })),
 };
 
 export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.

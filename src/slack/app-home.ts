@@ -21,7 +21,7 @@ export function registerAppHome(app: App, ctx: BotContext): void {
       try {
         do {
           refreshing.set(user, false);
-          const mine = ctx.service.openRequestsOf(user);
+          const mine = await ctx.service.openRequestsOf(user);
           const toApprove = await ctx.service.pendingFor(user);
           await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
         } while (refreshing.get(user));

@@ -27,6 +27,8 @@ export interface ExecutorOptions {
 
 export class Executor {
   readonly #running = new Map<string, Promise<void>>();
+  /** Reads of the store that are looking for work to start. */
+  readonly #scans = new Set<Promise<void>>();
   readonly #rotation: RotationDeps;
 
   constructor(
@@ -57,8 +59,12 @@ export class Executor {
   /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
   kick(): void {
     if (!this.active) return;
+    this.#scan(() => this.#startReady());
+  }
+
+  async #startReady(): Promise<void> {
     const now = this.clock.now();
-    for (const request of this.store.openRequests()) {
+    for (const request of await this.store.openRequests()) {
       const s = request.status;
       const rotationStep = s.state === 'executing' ? s.rotation?.step : undefined;
       const revokeDue = s.state === 'revoking' && (s.retryAt === undefined || s.retryAt <= now);
@@ -74,28 +80,37 @@ export class Executor {
    */
   recover(): void {
     if (!this.active) return;
-    for (const request of this.store.openRequests()) {
-      if (request.status.state === 'executing') this.#launch(request.id, true);
-    }
-    this.kick();
+    this.#scan(async () => {
+      for (const request of await this.store.openRequests()) {
+        if (request.status.state === 'executing') this.#launch(request.id, true);
+      }
+      await this.#startReady();
+    });
+  }
+
+  #scan(work: () => Promise<void>): void {
+    const scan: Promise<void> = work()
+      .catch((error: unknown) => this.log.error({ err: error }, 'could not read the requests ready to carry out'))
+      .finally(() => this.#scans.delete(scan));
+    this.#scans.add(scan);
   }
 
   get busy(): boolean {
-    return this.#running.size > 0;
+    return this.#running.size > 0 || this.#scans.size > 0;
   }
 
   /** Resolves when every step started so far has finished. */
   async settle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all(this.#running.values());
+    while (this.busy) await Promise.all([...this.#running.values(), ...this.#scans]);
   }
 
   #launch(id: string, resuming: boolean): void {
     if (this.#running.has(id)) return;
     let conflicted = false;
     const run = this.#run(id, resuming)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (error instanceof StoreConflictError) conflicted = true;
-        else this.log.error({ err: error, requestId: id, request: this.store.openRequests().find((r) => r.id === id)?.ref }, 'execution step crashed');
+        else this.log.error({ err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref }, 'execution step crashed');
       })
       .finally(() => {
         this.#running.delete(id);
@@ -118,6 +133,8 @@ export class Executor {
     if (s.state !== 'executing') return;
     if (s.rotation?.step === 'retire' || s.rotation?.step === 'rollback') return this.#rotate(request);
     if (resuming && s.rotation?.step === 'reveal') {
+      // A sealed secret outlives the process: it waits for its owner (or its deadline) as before.
+      if (await this.ctx.vault.holds(request.id)) return;
       // The secret lived in the memory of the process that died: nobody can ever reveal it.
       const abandoned = await this.#apply(request, { type: 'abandon', reason: 'lost' }, [
         { event: 'rotation.abandoned', actor: 'system', details: { reason: 'lost' } },
@@ -143,7 +160,7 @@ export class Executor {
       if (started.status.state === 'executing' && started.status.memberBefore !== undefined) hooks.memberBefore = started.status.memberBefore;
       const outcome = await execute(started, provider, this.ctx, hooks);
       // Joining a group an overlapping grant of the bot's already gave: the membership is still the bot's doing.
-      if (outcome.membershipAdded === false && this.#overlapping(started).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
+      if (outcome.membershipAdded === false && (await this.#overlapping(started)).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
       return outcome;
     });
   }
@@ -208,10 +225,10 @@ export class Executor {
   }
 
   /** Other active grants of the same group to the same person. */
-  #overlapping(request: Request): Request[] {
+  async #overlapping(request: Request): Promise<Request[]> {
     const op = request.operation;
     if (op.kind !== 'group.add') return [];
-    return this.store.openRequests().filter((r) => {
+    return (await this.store.openRequests()).filter((r) => {
       const o = r.operation;
       const s = r.status;
       return r.id !== request.id && r.requester === request.requester && r.provider === request.provider && o.kind === 'group.add' && o.group === op.group && s.state === 'completed' && s.grantExpiresAt !== undefined;

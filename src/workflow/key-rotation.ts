@@ -76,7 +76,7 @@ async function create(
   }
   const created = await provider.createKey(who);
   const ttl = deps.ctx.secretTtlMs;
-  deps.ctx.vault.put(current.id, current.requester, created.secret, ttl);
+  await deps.ctx.vault.put(current.id, current.requester, created.secret, ttl);
   const revealBy = deps.clock.now() + ttl;
   const details: Record<string, unknown> = { newKeyId: created.key.id, principal: who.name, revealBy: new Date(revealBy).toISOString() };
   if (created.providerRequestId) details.providerRequestId = created.providerRequestId;
@@ -115,7 +115,7 @@ async function deactivateOrDelete(provider: Provider, who: PrincipalRef, keyId: 
 }
 
 async function rollback(request: Request, rotation: Extract<Rotation, { step: 'rollback' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {
-  deps.ctx.vault.discard(request.id);
+  await deps.ctx.vault.discard(request.id);
   const why = rotation.reason === 'expired' ? 'was not revealed in time' : 'was lost when the bot restarted before it was revealed';
   if (rotation.oldKeyIds.includes(rotation.newKeyId)) {
     // A rolled token keeps its id and its old value died with the roll: there is nothing to keep.

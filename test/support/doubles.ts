@@ -3,6 +3,7 @@ import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
+import type { AuditLogStore } from '../../src/store/port.ts';
 import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Standing, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
 import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
@@ -75,8 +76,15 @@ export class RecordingNotifier implements Notifier {
 
 export class MemoryAuditSink implements AuditSink {
   records: AuditRecord[] = [];
+  /** The store's audit log, which the events go to as well (the store checks at open that it reaches the head it recorded). */
+  log: AuditLogStore | undefined;
+
   async append(records: readonly AuditRecord[]): Promise<AuditHead | undefined> {
     this.records.push(...records);
+    if (this.log) {
+      const written = (await this.log.append(records)).at(-1);
+      return written && { seq: written.seq, hash: written.hash, eventId: written.eventId };
+    }
     const last = records.at(-1);
     return last && { seq: this.records.length, hash: `h${this.records.length}`, eventId: last.eventId };
   }

@@ -236,7 +236,7 @@ describe('revealing the new key (issue 11 item 9)', () => {
     let finishShowing: () => void = () => undefined;
     const showing = h.service.revealSecret('U_ALICE', ref, () => new Promise<boolean>((resolve) => (finishShowing = () => resolve(true))));
     const { id } = await h.service.find(ref);
-    while (!h.vault.showing(id)) await new Promise((resolve) => setImmediate(resolve));
+    while (!(await h.vault.showing(id))) await new Promise((resolve) => setImmediate(resolve));
     expect(await refusal(reveal('U_ALICE', ref))).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('being shown') });
     h.clock.advance(FIFTEEN_MINUTES);
     await h.service.tick();

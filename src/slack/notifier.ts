@@ -18,7 +18,7 @@ import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.t
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage, revokeFailingMessage } from './views/grant.ts';
+import { expiringMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
@@ -95,7 +95,7 @@ export class SlackNotifier implements Notifier {
     if (dm) await this.#part(attempt, 'requester', requester, () => this.#once.dm(`${notice.id}:requester`, request.requester, dm));
     if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
     if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
-    if (notice.event === 'revoke.escalated') await this.#tellAdmins(attempt, notice, item);
+    if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified') await this.#tellAdmins(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#settleRotationDm(notice, item));
   }
 
@@ -250,11 +250,14 @@ export class SlackNotifier implements Notifier {
     if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#once.dm(`${noticeId}:expiring`, request.requester, expiringMessage(request, item, s.grantExpiresAt));
   }
 
-  /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
+  /**
+   * A revoke that keeps failing, or a change the provider does not show, goes to the admins: access
+   * that should have ended, or was reported given, must not be taken on trust.
+   */
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
     if (this.refs.partsDone(notice.id).includes('admins')) return;
-    const message = revokeFailingMessage(notice.request, item);
+    const message = notice.event === 'effect.unverified' ? unverifiedEffectMessage(notice.request, item) : revokeFailingMessage(notice.request, item);
     for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
   }
 

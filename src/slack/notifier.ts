@@ -17,7 +17,7 @@ import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
-import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
+import { rotationEndText, rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
 import { expiringMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
@@ -192,7 +192,7 @@ export class SlackNotifier implements Notifier {
     for (const ref of this.refs.get(request.id).approvals) {
       if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
-      const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage);
+      const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage, this.policy.providers[request.provider]);
       // A message that can never be updated (deleted, its channel archived) is given up on, not retried with every notice.
       const giveUp = () => this.#saveApproval(request.id, { ...ref, settled: true });
       await this.#part(
@@ -220,7 +220,7 @@ export class SlackNotifier implements Notifier {
    * by DM too when the item's channel refuses it for good.
    */
   async #ask(attempt: Attempt, noticeId: string, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
-    const message = approvalMessage(request, item, stage);
+    const message = approvalMessage(request, item, stage, this.policy.providers[request.provider]);
     const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
     // Approvers already asked by DM because the channel refused an earlier message: go on by DM.
@@ -273,8 +273,7 @@ export class SlackNotifier implements Notifier {
     if (request.operation.kind !== 'key.rotate' || (notice.event !== 'execution.completed' && notice.event !== 'execution.failed')) return;
     const dm = this.refs.get(request.id).secretDm;
     if (!dm) return;
-    const text = request.status.state === 'completed' ? 'Rotation complete: your old key is retired.' : 'This rotation ended without a new key; see the message above.';
-    await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, text) });
+    await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, rotationEndText(request)) });
   }
 }
 

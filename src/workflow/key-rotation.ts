@@ -106,6 +106,12 @@ async function retire(request: Request, rotation: Extract<Rotation, { step: 'ret
     verified.push(done.verification);
     retired.push(keyId);
   }
+  if (rotation.oldKeyIds.includes(rotation.newKeyId)) {
+    // A rolled token: people must not be told an old key was retired, nor wonder whether one is still live.
+    const note = 'The old value stopped working at the roll; nothing is left to retire.';
+    await deps.finish(request, { outcome: withRequestId({ summary: `token ${rotation.newKeyId} rolled: its new value is in use. ${note}`, newKeyId: rotation.newKeyId, note }, providerRequestId) });
+    return;
+  }
   const summary = retired.length > 0 ? `new key ${rotation.newKeyId} in use; retired ${retired.join(', ')}` : `new key ${rotation.newKeyId} in use`;
   const outcome: Outcome = { summary, newKeyId: rotation.newKeyId, ...(verified.length > 0 ? { verified } : {}) };
   await deps.finish(request, { outcome: withRequestId(outcome, providerRequestId) });

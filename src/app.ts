@@ -51,6 +51,8 @@ export interface ServicesOptions {
   world?: DataWorld;
   /** Counts audit events and decisions (the bot passes its metrics; the CLI and tests need none). */
   metrics?: BotMetrics;
+  /** The executor's waits (recording retries, read-backs of changes); real by default, instant in tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Services extends Workflow {
@@ -89,6 +91,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     log: options.log,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.active === false ? { active: false } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();
@@ -121,6 +124,8 @@ export interface BotOptions {
   graceMs?: number;
   delivery?: DispatcherOptions;
   world?: DataWorld;
+  /** The executor's waits (see ServicesOptions.sleep). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningBot {
@@ -172,6 +177,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     metrics,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.world ? { world: options.world } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   opened.services = services;
   await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });

@@ -17,8 +17,8 @@ import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
-import { rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage, revokeFailingMessage } from './views/grant.ts';
+import { rotationEndText, rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
+import { expiringMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
@@ -95,7 +95,7 @@ export class SlackNotifier implements Notifier {
     if (dm) await this.#part(attempt, 'requester', requester, () => this.#once.dm(`${notice.id}:requester`, request.requester, dm));
     if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
     if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
-    if (notice.event === 'revoke.escalated') await this.#tellAdmins(attempt, notice, item);
+    if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified') await this.#tellAdmins(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#settleRotationDm(notice, item));
   }
 
@@ -192,7 +192,7 @@ export class SlackNotifier implements Notifier {
     for (const ref of (await this.refs.get(request.id)).approvals) {
       if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
-      const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage);
+      const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage, this.policy.providers[request.provider]);
       // A message that can never be updated (deleted, its channel archived) is given up on, not retried with every notice.
       const giveUp = () => this.#saveApproval(request.id, { ...ref, settled: true });
       await this.#part(
@@ -220,7 +220,7 @@ export class SlackNotifier implements Notifier {
    * by DM too when the item's channel refuses it for good.
    */
   async #ask(attempt: Attempt, noticeId: string, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
-    const message = approvalMessage(request, item, stage);
+    const message = approvalMessage(request, item, stage, this.policy.providers[request.provider]);
     const asked = again ? [] : (await this.refs.get(request.id)).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
     // Approvers already asked by DM because the channel refused an earlier message: go on by DM.
@@ -250,11 +250,14 @@ export class SlackNotifier implements Notifier {
     if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#once.dm(`${noticeId}:expiring`, request.requester, expiringMessage(request, item, s.grantExpiresAt));
   }
 
-  /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
+  /**
+   * A revoke that keeps failing, or a change the provider does not show, goes to the admins: access
+   * that should have ended, or was reported given, must not be taken on trust.
+   */
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
     if ((await this.refs.partsDone(notice.id)).includes('admins')) return;
-    const message = revokeFailingMessage(notice.request, item);
+    const message = notice.event === 'effect.unverified' ? unverifiedEffectMessage(notice.request, item) : revokeFailingMessage(notice.request, item);
     for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
   }
 
@@ -270,8 +273,7 @@ export class SlackNotifier implements Notifier {
     if (request.operation.kind !== 'key.rotate' || (notice.event !== 'execution.completed' && notice.event !== 'execution.failed')) return;
     const dm = (await this.refs.get(request.id)).secretDm;
     if (!dm) return;
-    const text = request.status.state === 'completed' ? 'Rotation complete: your old key is retired.' : 'This rotation ended without a new key; see the message above.';
-    await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, text) });
+    await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, rotationEndText(request)) });
   }
 }
 

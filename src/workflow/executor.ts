@@ -3,7 +3,7 @@
  * transition is a compare-and-set, so of two executors (two clicks, a restart racing a retry) only one
  * ever calls the provider for a given step.
  */
-import type { FailureInfo, Outcome, Request } from '../domain/request.ts';
+import type { FailureInfo, Outcome, Request, Verification } from '../domain/request.ts';
 import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
@@ -15,6 +15,7 @@ import { backoffDelay } from '../providers/http/backoff.ts';
 import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
 import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
+import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 
 type Step = 'execute' | 'revoke';
 
@@ -51,7 +52,7 @@ export class Executor {
       apply: (request, event, recorded) => this.#apply(request, event, recorded),
       finish: async (request, result) => {
         if ('outcome' in result) await this.#succeed(request, 'execute', result.outcome);
-        else await this.#fail(request, 'execute', result.failure);
+        else await this.#fail(request, 'execute', result.failure, result.verified);
       },
     };
   }
@@ -255,7 +256,8 @@ export class Executor {
       if (outcome) await this.#succeed((await this.store.get(request.id)) ?? request, step, outcome);
     } catch (error) {
       if (error instanceof StoreConflictError) throw error;
-      if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
+      if (error instanceof UnverifiedEffectError) this.log.warn({ request: request.ref, expected: error.expected, observed: error.observed }, 'a change the provider acknowledged does not show in its reads');
+      else if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
       // The latest version: a rotation may have moved on before the failing call.
       const latest = (await this.store.get(request.id)) ?? request;
       if (step === 'revoke') await this.#revokeFailed(latest, failureOf(error));
@@ -267,6 +269,7 @@ export class Executor {
     const details: Record<string, unknown> = { summary: outcome.summary };
     if (outcome.providerRequestId) details.providerRequestId = outcome.providerRequestId;
     if (outcome.newKeyId) details.newKeyId = outcome.newKeyId;
+    Object.assign(details, verifiedDetails(outcome.verified));
     await this.#apply(request, { type: 'succeed', outcome }, [
       { event: step === 'execute' ? 'execution.completed' : 'revoke.completed', actor: 'system', details },
     ]);
@@ -274,13 +277,14 @@ export class Executor {
 
   /**
    * Access that should end is never given up on: the revoke is retried with growing waits, and after
-   * REVOKE_ESCALATION failures the policy's admins are told, once.
+   * REVOKE_ESCALATION failures the policy's admins are told, once — at once when the provider
+   * acknowledged the removal but still shows the member (`unverified`): that access survived its revoke.
    */
   async #revokeFailed(request: Request, error: FailureInfo): Promise<void> {
     if (request.status.state !== 'revoking') return;
     const { attempt, escalated } = request.status;
     const retryAt = this.clock.now() + backoffDelay(attempt, REVOKE_BACKOFF, () => 1);
-    const escalate = attempt >= REVOKE_ESCALATION && escalated !== true;
+    const escalate = (attempt >= REVOKE_ESCALATION || error.kind === 'unverified') && escalated !== true;
     const details: Record<string, unknown> = { kind: error.kind, message: error.message, attempt, retryAt: new Date(retryAt).toISOString() };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
     const recorded: Recorded[] = [{ event: 'revoke.failed', actor: 'system', details }];
@@ -288,10 +292,13 @@ export class Executor {
     await this.#apply(request, { type: 'revokeFailed', error, retryAt, escalate }, recorded);
   }
 
-  async #fail(request: Request, step: Step, error: FailureInfo): Promise<void> {
-    const details: Record<string, unknown> = { kind: error.kind, message: error.message };
+  /** A change the provider acknowledged but does not show (`unverified`) is also put to the admins. */
+  async #fail(request: Request, step: Step, error: FailureInfo, verified?: readonly Verification[]): Promise<void> {
+    const details: Record<string, unknown> = { kind: error.kind, message: error.message, ...verifiedDetails(verified) };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
-    await this.#apply(request, { type: 'fail', error }, [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }]);
+    const recorded: Recorded[] = [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }];
+    if (error.kind === 'unverified') recorded.push({ event: 'effect.unverified', actor: 'system', details: { message: error.message }, approvers: await this.admins() });
+    await this.#apply(request, { type: 'fail', error }, recorded);
   }
 
   async #apply(request: Request, event: RequestEvent, recorded: readonly Recorded[]): Promise<Request> {
@@ -355,6 +362,7 @@ function failureOf(error: unknown): FailureInfo {
     if (error.providerRequestId) info.providerRequestId = error.providerRequestId;
     return info;
   }
+  if (error instanceof UnverifiedEffectError) return { kind: 'unverified', message: error.message };
   // Internal details stay in the log; people see that something unexpected happened.
   return { kind: 'internal', message: 'An unexpected error stopped this step; the details are in the bot log.' };
 }

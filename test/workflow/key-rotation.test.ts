@@ -163,7 +163,11 @@ describe('a second rotation', () => {
     await h.service.confirmRotation('U_ALICE', request.ref);
     await h.settle();
     expect(keyIds()).toEqual(['current:inactive', 'key-1:active']);
-    expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({ keys: ['retired'] });
+    expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({
+      keys: ['retired'],
+      verified: true,
+      readBack: [{ expected: 'key retired is deleted', observed: 'key retired not listed', at: expect.any(String), reads: 1 }],
+    });
   });
 });
 

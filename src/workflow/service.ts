@@ -86,6 +86,9 @@ export class WorkflowService {
     };
     const admitted = admit(submission);
     if (!admitted.ok) throw new WorkflowFailure(admitted.error);
+    // A request nobody could approve would only wait for its expiry: refused before it takes a number.
+    const unapprovable = await this.people.whyUnapprovable(item, command.requester);
+    if (unapprovable) throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
     // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
     const created = submit({
       ...submission,

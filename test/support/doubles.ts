@@ -40,6 +40,11 @@ export class MemoryDirectory implements Directory {
   async usergroupMembers(usergroup: string) {
     return [...(this.usergroups.get(usergroup) ?? [])];
   }
+  /** Deactivated or unknown accounts. */
+  inactive = new Set<string>();
+  async isActive(user: string) {
+    return !this.inactive.has(user);
+  }
 }
 
 export class RecordingNotifier implements Notifier {

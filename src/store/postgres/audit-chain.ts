@@ -6,7 +6,8 @@
  */
 import type pg from 'pg';
 import { chainAfter, prepareEvent, type PreparedEvent } from '../../audit/chain.ts';
-import type { AuditEntry } from '../../audit/entry.ts';
+import { parseLine, type AuditEntry } from '../../audit/entry.ts';
+import { AuditLogError } from '../../audit/errors.ts';
 import type { AuditHead, AuditRecord } from '../../domain/audit-event.ts';
 import type { AuditLogStore } from '../port.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
@@ -83,4 +84,33 @@ async function appendPrepared(client: Queryable, prepared: readonly PreparedEven
   const last = chained[chained.length - 1]!.entry;
   await client.query('UPDATE audit_head SET seq = $1, hash = $2, event_id = $3', [last.seq, last.hash, last.eventId]);
   return chained.map((c) => c.entry);
+}
+
+/**
+ * Takes over an existing chain into an empty table, line for line (the same entries, the same hashes):
+ * how an embedded store's log moves here. Each line is checked on its own; the caller verifies the links.
+ */
+export async function adoptLines(client: Queryable, lines: AsyncIterable<string>): Promise<void> {
+  let batch: AuditEntry[] = [];
+  let raw: string[] = [];
+  let last: AuditEntry | undefined;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await client.query(
+      'INSERT INTO audit_log (seq, event_id, request_id, hash, line) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])',
+      [batch.map((e) => e.seq), batch.map((e) => e.eventId), batch.map((e) => e.requestId), batch.map((e) => e.hash), raw],
+    );
+    batch = [];
+    raw = [];
+  };
+  for await (const line of lines) {
+    const entry = parseLine(line);
+    if (typeof entry === 'string') throw new AuditLogError(`audit entry ${(last?.seq ?? 0) + 1} is ${entry}`);
+    batch.push(entry);
+    raw.push(line);
+    last = entry;
+    if (batch.length >= PAGE) await flush();
+  }
+  await flush();
+  if (last) await client.query('UPDATE audit_head SET seq = $1, hash = $2, event_id = $3', [last.seq, last.hash, last.eventId]);
 }

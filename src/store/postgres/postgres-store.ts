@@ -142,7 +142,7 @@ export class PostgresStore implements Store {
 }
 
 /** Writes the request if the stored version is still `expected` (null: the id must be new), else throws StoreConflictError. */
-async function compareAndSet(client: Queryable, request: Request, expected: number | null): Promise<void> {
+export async function compareAndSet(client: Queryable, request: Request, expected: number | null): Promise<void> {
   const values = [request.id, request.number, request.requester, request.submissionKey ?? null, request.status.state, isClosed(request), request.version, request];
   const written =
     expected === null
@@ -161,7 +161,7 @@ async function compareAndSet(client: Queryable, request: Request, expected: numb
   throw new StoreConflictError(request.id, expected, rows[0]?.version ?? null);
 }
 
-async function addNotices(client: Queryable, notices: readonly Notice[]): Promise<void> {
+export async function addNotices(client: Queryable, notices: readonly Notice[]): Promise<void> {
   if (notices.length === 0) return;
   // One statement keeps their order: positions are drawn in the order of the array.
   await client.query(

@@ -30,13 +30,15 @@ import { MemorySecretVault } from './workflow/secret-vault.ts';
 import { timeAcks } from './ops/ack-timing.ts';
 import { instrumentProviders } from './ops/instrument-providers.ts';
 import { BotMetrics } from './ops/metrics.ts';
-import { readinessChecks } from './ops/readiness.ts';
+import { dataDirProblem, readinessChecks } from './ops/readiness.ts';
 import { opsRoutes } from './ops/routes.ts';
 import type { DispatcherOptions } from './workflow/dispatcher.ts';
 
 export interface ServicesOptions {
   policy: Policy;
   dataDir: string;
+  /** DATABASE_URL: PostgreSQL instead of the data directory. */
+  databaseUrl?: string;
   /** A store opened already (the bot opens it first: its Slack notifier keeps its message index there); else opened on `dataDir`. */
   store?: Store;
   providers: ProviderRegistry;
@@ -69,7 +71,7 @@ export const dataFiles = (dataDir: string) => ({
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore({ dataDir: options.dataDir, log: options.log, ...(options.world ? { world: options.world } : {}) }));
+  const store = options.store ?? (await openStore(storeOptions(options, options.log)));
   const vault = new MemorySecretVault(clock);
   const workflow = createWorkflow({
     policy: options.policy,
@@ -110,10 +112,17 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   };
 }
 
+/** Where the store is: the database when a URL is given, else the data directory. */
+function storeOptions(options: { dataDir: string; databaseUrl?: string; world?: DataWorld }, log: Logger) {
+  return { dataDir: options.dataDir, log, ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}), ...(options.world ? { world: options.world } : {}) };
+}
+
 export interface BotOptions {
   slack: RuntimeSettings['slack'];
   config: LoadedConfig;
   dataDir: string;
+  /** DATABASE_URL: PostgreSQL instead of the data directory; several replicas may share it. */
+  databaseUrl?: string;
   log: Logger;
   clock?: Clock;
   /** Adapters to use instead of the ones the policy configures (the sandbox and tests pass simulators'). */
@@ -157,12 +166,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // No retries and no queue behind a 429 (as for triggers): a probe must answer now, not in half an hour.
   const triggers = createTriggerClient({ slack: options.slack, log });
   scrubSlackWrites(triggers);
-  const routes = opsRoutes({ metrics, checks: readinessChecks(options.dataDir, triggers, clock), draining: () => draining });
+  const storeProblem = async () => {
+    const store = opened.services?.store;
+    if (!store) return 'store not open yet';
+    return store.problem ? store.problem() : dataDirProblem(options.dataDir);
+  };
+  const routes = opsRoutes({ metrics, checks: readinessChecks(storeProblem, triggers, clock), draining: () => draining });
   const app = createSlackApp({ slack: options.slack, log, routes });
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
   // The store first: the notifier keeps where its messages are in it.
-  const store = await openStore({ dataDir: options.dataDir, log, ...(options.world ? { world: options.world } : {}) });
+  const store = await openStore(storeOptions(options, log));
   const notifier = new SlackNotifier(app.client, policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId));
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
@@ -204,16 +218,28 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // In the background: a slow or rate-limiting Slack must not hold up the start.
   tasks.run('channel readiness', () => reportChannelReadiness(app.client, policy, log));
   const tickMs = options.tickMs ?? 30_000;
-  const tick = () => tasks.run('tick', () => services.service.tick());
+  // Periodic work runs where the store says this process leads (always, on the embedded store). The
+  // leader also starts steps and deliveries that a replica which died left behind.
+  const leading = (name: string, work: () => Promise<unknown>) => () =>
+    tasks.run(name, async () => {
+      if (!store.leads || (await store.leads())) await work();
+    });
+  const tick = leading('tick', async () => {
+    await services.service.tick();
+    if (store.leads) {
+      services.executor.recover();
+      services.dispatcher.kick();
+    }
+  });
   const timer = tickMs > 0 ? setInterval(tick, tickMs) : undefined;
   timer?.unref();
   // Work that fell due while the bot was down (grants that ended, pending requests past their TTL) runs
   // now, not a tick period later.
   if (timer) tick();
-  const sweeps = tickMs > 0 ? setInterval(() => tasks.run('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
+  const sweeps = tickMs > 0 ? setInterval(leading('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
   sweeps?.unref();
   const checkpointEvery = policy.audit.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS;
-  const checkpoints = tickMs > 0 && policy.audit.channel ? setInterval(() => tasks.run('checkpoint', () => services.checkpoints.run()), checkpointEvery) : undefined;
+  const checkpoints = tickMs > 0 && policy.audit.channel ? setInterval(leading('checkpoint', () => services.checkpoints.run()), checkpointEvery) : undefined;
   checkpoints?.unref();
   const idle = async () => {
     while (tasks.busy || services.executor.busy || services.dispatcher.busy) {

@@ -5,6 +5,7 @@ import { loadPolicy, type LoadedConfig } from '../config/load-policy.ts';
 import { PolicyError } from '../config/problems.ts';
 import { readRuntimeSettings } from '../config/runtime.ts';
 import { createLogger } from '../log.ts';
+import { describeDatabase } from '../shared/database-url.ts';
 import { EXIT, type Io } from './io.ts';
 
 export const startHelp = `Usage: iam-bot start [--config FILE] [--data DIR]
@@ -18,7 +19,7 @@ It needs:
   SLACK_SIGNING_SECRET or SLACK_APP_TOKEN HTTP mode, or Socket Mode (xapp-…)
   a policy file                           --config FILE, $IAM_BOT_POLICY, or ./policy.yml
   the provider credentials the policy's env: references name
-Optional: SLACK_API_URL, PORT (HTTP mode, default 3000; Socket Mode: serves /healthz, /readyz, /metrics), IAM_BOT_DATA_DIR (default ./data), LOG_LEVEL.
+Optional: SLACK_API_URL, PORT (HTTP mode, default 3000; Socket Mode: serves /healthz, /readyz, /metrics), IAM_BOT_DATA_DIR (default ./data), DATABASE_URL (PostgreSQL instead of the data directory; replicas may share it), LOG_LEVEL.
 
 Options:
   --config FILE  the policy file
@@ -54,9 +55,11 @@ export async function start(args: string[], io: Io): Promise<number> {
   }
   const log = createLogger();
   const { settings } = runtime;
-  let bot = await startBot({ slack: settings.slack, config, dataDir: settings.dataDir, log });
+  const where = { dataDir: settings.dataDir, ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}) };
+  let bot = await startBot({ slack: settings.slack, config, ...where, log });
   const mode = settings.slack.mode.type === 'http' ? `HTTP mode on port ${bot.port}, endpoint /slack/events` : 'Socket Mode';
-  io.out(`iam-bot is running (${mode}); data in ${settings.dataDir}. Stop with Ctrl-C; reload the policy with SIGHUP.`);
+  const data = settings.databaseUrl !== undefined ? `PostgreSQL at ${describeDatabase(settings.databaseUrl)}` : settings.dataDir;
+  io.out(`iam-bot is running (${mode}); data in ${data}. Stop with Ctrl-C; reload the policy with SIGHUP.`);
   // SIGHUP: the new policy file is checked first; a bad one is refused and the running policy kept. A good
   // one is put in force by a restart in this process: steps in flight finish, then the bot starts on it. If
   // that start fails, the process exits 1 so its supervisor restarts it (work in flight resumes from the store).
@@ -73,7 +76,7 @@ export async function start(args: string[], io: Io): Promise<number> {
       if (!next || failed) return;
       await bot.stop();
       try {
-        bot = await startBot({ slack: settings.slack, config: next, dataDir: settings.dataDir, log });
+        bot = await startBot({ slack: settings.slack, config: next, ...where, log });
         log.info({ file: next.file, sha256: next.sha256 }, 'policy reloaded');
       } catch (error) {
         log.fatal({ err: error }, 'the bot could not start again on the reloaded policy; exiting so the supervisor restarts it');

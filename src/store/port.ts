@@ -95,6 +95,15 @@ export interface Store {
   readonly secrets: SecretStore;
   readonly leases: LeaseStore;
 
+  /**
+   * Whether this process runs the periodic work now (the tick, reminders, the sweep, checkpoints): of
+   * several processes sharing the storage, one leads, and another takes over when it stops. Absent: this
+   * process is the only one (the embedded store's directory lock).
+   */
+  leads?(): Promise<boolean>;
+  /** Why the storage cannot take work now (unreachable, schema behind), or undefined when it can. Absent: see the bot's own check. */
+  problem?(): Promise<string | undefined>;
+
   /** Finishes pending writes and lets go of the storage (the embedded store's directory lock). */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
  * to the admins, in the same store write that takes the notice out of the outbox. A notice the notifier
  * says can never be delivered at all is dropped, and that is audited too.
  */
+import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../domain/audit-event.ts';
 import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Undelivered, type UndeliveredNotice } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
@@ -36,7 +37,14 @@ export interface DispatcherOptions {
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 60_000 };
 
+const OUTBOX_LEASE = 'outbox';
+/** Longer than one delivery with its retries' longest wait (the backoff's cap), so a live holder keeps it. */
+const OUTBOX_LEASE_MS = 120_000;
+const OUTBOX_LOOK_AGAIN_MS = 1_000;
+
 export class Dispatcher {
+  /** This process, as a lease holder. */
+  readonly #worker = randomUUID();
   #running: Promise<void> | undefined;
   /** Kicked while draining: the outbox is read once more before the drain ends. */
   #kicked = false;
@@ -93,11 +101,31 @@ export class Dispatcher {
     await this.#running;
   }
 
+  /**
+   * One replica at a time delivers the outbox (its order matters), holding the outbox lease, renewed at
+   * each notice. Another replica's kick meanwhile looks again shortly; if the holder dies, its lease lapses
+   * and the next kick (at the latest the leader's tick) takes over.
+   */
   async #drain(): Promise<void> {
+    try {
+      await this.#deliverAll();
+    } finally {
+      await this.store.leases.release(OUTBOX_LEASE, this.#worker).catch(() => undefined);
+    }
+  }
+
+  async #holdOutbox(): Promise<boolean> {
+    if (await this.store.leases.claim(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS)) return true;
+    setTimeout(() => this.kick(), OUTBOX_LOOK_AGAIN_MS).unref();
+    return false;
+  }
+
+  async #deliverAll(): Promise<void> {
     let failures = 0;
     for (;;) {
+      if (this.#stopping || !(await this.#holdOutbox())) return;
       const notice = (await this.store.pendingNotices())[0];
-      if (!notice || this.#stopping) return;
+      if (!notice) return;
       try {
         const { undelivered } = await inContextOf(notice, () => this.notifier.deliver(notice));
         failures = 0;

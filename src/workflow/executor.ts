@@ -3,6 +3,7 @@
  * transition is a compare-and-set, so of two executors (two clicks, a restart racing a retry) only one
  * ever calls the provider for a given step.
  */
+import { randomUUID } from 'node:crypto';
 import type { FailureInfo, Outcome, Request, Verification } from '../domain/request.ts';
 import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
@@ -26,7 +27,12 @@ export interface ExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How long a request's step lease lasts without renewal: how soon another replica resumes a dead one's step. */
+const STEP_LEASE_MS = 60_000;
+
 export class Executor {
+  /** This process, as a lease holder. */
+  readonly #worker = randomUUID();
   readonly #running = new Map<string, Promise<void>>();
   /** Reads of the store that are looking for work to start. */
   readonly #scans = new Set<Promise<void>>();
@@ -108,7 +114,7 @@ export class Executor {
   #launch(id: string, resuming: boolean): void {
     if (this.#running.has(id)) return;
     let conflicted = false;
-    const run = this.#run(id, resuming)
+    const run = this.#leased(id, () => this.#run(id, resuming))
       .catch(async (error: unknown) => {
         if (error instanceof StoreConflictError) conflicted = true;
         else this.log.error({ err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref }, 'execution step crashed');
@@ -119,6 +125,25 @@ export class Executor {
         if (conflicted) this.#launch(id, true);
       });
     this.#running.set(id, run);
+  }
+
+  /**
+   * Runs a request's step holding the request's lease, so of several replicas sharing the store only one
+   * works on a request at a time. A replica that dies stops renewing; once the lease lapses, the leader's
+   * next tick resumes the step (recover). Not claimed: another replica is on it.
+   */
+  async #leased(id: string, work: () => Promise<void>): Promise<void> {
+    const name = `request:${id}`;
+    const { leases } = this.store;
+    if (!(await leases.claim(name, this.#worker, this.clock.now(), STEP_LEASE_MS))) return;
+    const renewal = setInterval(() => void leases.renew(name, this.#worker, this.clock.now(), STEP_LEASE_MS).catch(() => undefined), STEP_LEASE_MS / 3);
+    renewal.unref();
+    try {
+      await work();
+    } finally {
+      clearInterval(renewal);
+      await leases.release(name, this.#worker).catch(() => undefined);
+    }
   }
 
   async #run(id: string, resuming: boolean): Promise<void> {

@@ -76,6 +76,7 @@ describe('workflow', () => {
     expect(h.notifier.notices[0]?.approvers).toEqual(['U_MANAGER']);
     expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ reason: 'not_an_approver' });
     await h.service.approve('U_MANAGER', request.ref);
+    await h.settle();
     expect(h.notifier.notices.at(-1)).toMatchObject({ event: 'request.stage_passed', approvers: ['U_BOB', 'U_CAROL'] });
     await h.service.approve('U_CAROL', request.ref);
     await h.settle();

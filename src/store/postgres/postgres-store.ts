@@ -13,7 +13,8 @@ import { upgradeRequest } from '../../domain/upgrade.ts';
 import { StoreConflictError, type Commit, type ListFilter, type AuditAndNotices, type Store } from '../port.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
-import { migrate, type MigrationResult } from './migrate.ts';
+import { AdvisoryLeader } from './leader.ts';
+import { LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
 import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions } from './sections.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
@@ -29,12 +30,15 @@ export class PostgresStore implements Store {
   readonly submissions;
   readonly secrets;
   readonly leases;
+  readonly #leader: AdvisoryLeader;
 
   private constructor(
     readonly pool: pg.Pool,
     /** What opening migrated, for the operator. */
     readonly migration: MigrationResult,
+    url: string,
   ) {
+    this.#leader = new AdvisoryLeader(url);
     this.auditLog = new PostgresAuditLog(pool);
     this.messages = new PostgresMessageRefs(pool);
     this.submissions = postgresSubmissions(pool);
@@ -46,7 +50,7 @@ export class PostgresStore implements Store {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = openPool(options.url, options.poolSize);
     try {
-      return new PostgresStore(pool, await migrate(pool));
+      return new PostgresStore(pool, await migrate(pool), options.url);
     } catch (error) {
       await pool.end();
       throw connectionError(error, options.url);
@@ -127,7 +131,21 @@ export class PostgresStore implements Store {
     });
   }
 
+  leads(): Promise<boolean> {
+    return this.#leader.lead();
+  }
+
+  async problem(): Promise<string | undefined> {
+    try {
+      const version = await schemaVersion(this.pool);
+      return version < LATEST_VERSION ? `database schema at version ${version}, this release needs ${LATEST_VERSION}` : undefined;
+    } catch (error) {
+      return `database unreachable (${(error as { code?: string }).code ?? (error as Error).message})`;
+    }
+  }
+
   async close(): Promise<void> {
+    await this.#leader.close();
     await this.pool.end();
   }
 

@@ -1,6 +1,6 @@
 /** `audit verify --slack`: the audit channel's threads held against the (already verified) log. */
 import { webApi } from '@slack/bolt';
-import { readEntries } from '../audit/index.ts';
+import { readEntries, type AuditSource } from '../audit/index.ts';
 import { REQUEST_EVENTS } from '../domain/notice.ts';
 import { createLogger } from '../log.ts';
 import { compareThreads, readAuditThreads, type LoggedEvent } from '../slack/audit-thread-check.ts';
@@ -13,7 +13,7 @@ const REQUEST_EVENT_NAMES = new Set<string>(REQUEST_EVENTS);
 /** Parts of a notice that, when recorded undeliverable, excuse a missing audit reply. */
 const REPLY_PARTS = new Set(['audit-reply']);
 
-export async function verifySlack(file: string, channel: string, pendingNotices: readonly string[], io: Io): Promise<number> {
+export async function verifySlack(file: AuditSource, channel: string, pendingNotices: readonly string[], io: Io): Promise<number> {
   const token = io.env.SLACK_BOT_TOKEN?.trim();
   if (!token) {
     io.err('audit verify --slack needs SLACK_BOT_TOKEN (and SLACK_API_URL, if any): the bot token with channels:history or groups:history');
@@ -46,7 +46,7 @@ export async function verifySlack(file: string, channel: string, pendingNotices:
 }
 
 /** The log's events, and the notices whose audit reply the log itself says never went out. */
-async function loggedEvents(file: string): Promise<{ events: LoggedEvent[]; excused: Set<string> }> {
+async function loggedEvents(file: AuditSource): Promise<{ events: LoggedEvent[]; excused: Set<string> }> {
   const events: LoggedEvent[] = [];
   const excused = new Set<string>();
   for await (const { entry } of readEntries(file)) {

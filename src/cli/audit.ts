@@ -3,13 +3,18 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
 import { readFile } from 'node:fs/promises';
-import { exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor, type ExportOptions } from '../audit/index.ts';
+import {
+  exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, verifyLines, type Anchor, type AuditSource, type ExportOptions,
+} from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
 import { loadPolicy } from '../config/load-policy.ts';
 import { verifySlack } from './audit-slack.ts';
+import { databaseOf, withDatabase } from './database.ts';
 import { EXIT, UsageError, dataDirOf, terminationSignal, type Io } from './io.ts';
+
+type ExportValues = { since?: string | undefined; out?: string | undefined; format?: string | undefined; follow?: boolean | undefined; 'after-seq'?: string | undefined };
 
 export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--slack [--channel ID] [--config FILE]] [--data DIR]
        iam-bot audit export [--since DATE] [--after-seq N] [--follow] [--format jsonl|csv] [--out DIR] [--data DIR]
@@ -83,6 +88,20 @@ export async function audit(args: string[], io: Io): Promise<number> {
     case 'verify': {
       const checkpoints = await readCheckpoints(values.checkpoint ?? []);
       const channel = values.slack ? await auditChannel(values, io) : undefined;
+      const database = databaseOf(io.env);
+      if (database !== undefined) {
+        return withDatabase(database, async (store, name) => {
+          // The log and the store are one database: the chain's own head is the one recorded.
+          const result = await verifyLines(store.auditLog.lines(), checkpoints);
+          if (!result.ok) {
+            io.err(`${name}: broken at seq ${result.seq}: ${result.problem}`);
+            return EXIT.failed;
+          }
+          io.out(`${name}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`);
+          const waiting = (await store.pendingNotices()).map((n) => n.id);
+          return channel === undefined ? EXIT.ok : verifySlack({ name, lines: (after) => store.auditLog.lines(after) }, channel, waiting, io);
+        });
+      }
       const { auditHead, pendingNotices } = await readSnapshot(dataDir);
       const result = await verifyAuditLog(file, [...(auditHead ? [auditHead] : []), ...checkpoints]);
       if (result.ok) {
@@ -93,27 +112,11 @@ export async function audit(args: string[], io: Io): Promise<number> {
       return EXIT.failed;
     }
     case 'export': {
-      const since = values.since === undefined ? {} : { since: parseDate(values.since) };
-      if (values.out !== undefined) {
-        if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError('--out writes JSON lines; leave out --format');
-        if (values.follow || values['after-seq'] !== undefined) throw new UsageError('--follow and --after-seq write to stdout; leave out --out');
-        for (const day of await exportDays(file, values.out, since)) {
-          io.out(`${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`);
-        }
-        return EXIT.ok;
+      const database = databaseOf(io.env);
+      if (database !== undefined) {
+        return withDatabase(database, (store, name) => exportFrom({ name, lines: (after) => store.auditLog.lines(after) }, values, io));
       }
-      const format = values.format ?? 'jsonl';
-      if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
-      const options: ExportOptions = { format, ...since };
-      if (values['after-seq'] !== undefined) options.afterSeq = parseSeq(values['after-seq']);
-      if (values.follow) options.follow = { signal: io.signal ?? terminationSignal() };
-      try {
-        await exportAudit(file, options, io.stdout);
-      } catch (error) {
-        // The reader went away (`| head`, a closed SIEM socket): that ends the export, it is not a failure.
-        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-      }
-      return EXIT.ok;
+      return exportFrom(file, values, io);
     }
     case 'accept-loss': {
       const reason = values.reason?.trim();
@@ -123,6 +126,31 @@ export async function audit(args: string[], io: Io): Promise<number> {
     default:
       throw new UsageError(`unknown audit action "${action}"; use verify, export or accept-loss`);
   }
+}
+
+/** `audit export` from the log wherever it is kept. */
+async function exportFrom(source: AuditSource, values: ExportValues, io: Io): Promise<number> {
+  const since = values.since === undefined ? {} : { since: parseDate(values.since) };
+  if (values.out !== undefined) {
+    if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError('--out writes JSON lines; leave out --format');
+    if (values.follow || values['after-seq'] !== undefined) throw new UsageError('--follow and --after-seq write to stdout; leave out --out');
+    for (const day of await exportDays(source, values.out, since)) {
+      io.out(`${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`);
+    }
+    return EXIT.ok;
+  }
+  const format = values.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format must be jsonl or csv, not "${format}"`);
+  const options: ExportOptions = { format, ...since };
+  if (values['after-seq'] !== undefined) options.afterSeq = parseSeq(values['after-seq']);
+  if (values.follow) options.follow = { signal: io.signal ?? terminationSignal() };
+  try {
+    await exportAudit(source, options, io.stdout);
+  } catch (error) {
+    // The reader went away (`| head`, a closed SIEM socket): that ends the export, it is not a failure.
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+  }
+  return EXIT.ok;
 }
 
 /** Records an accepted loss in the log itself and moves the store's recorded head to that entry. */

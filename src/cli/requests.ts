@@ -8,6 +8,7 @@ import { WorkflowFailure } from '../domain/errors.ts';
 import { createLogger } from '../log.ts';
 import { StoreOpenError } from '../store/port.ts';
 import type { Directory } from '../workflow/ports.ts';
+import { databaseOf, withDatabase } from './database.ts';
 import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
 
 export const requestsHelp = `Usage: iam-bot requests list [--state STATE] [--json] [--data DIR]
@@ -51,7 +52,8 @@ export async function requests(args: string[], io: Io): Promise<number> {
   if (action !== 'list') throw new UsageError(`unknown requests action "${action}"; use list or retry`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const states = values.state?.map(parseState);
-  const { requests: all } = await readSnapshot(dataDirOf(values, io.env));
+  const database = databaseOf(io.env);
+  const all = database !== undefined ? await withDatabase(database, (store) => store.list()) : (await readSnapshot(dataDirOf(values, io.env))).requests;
   const shown = states ? all.filter((r) => states.includes(r.status.state)) : all;
   if (values.json) {
     for (const request of shown) io.out(JSON.stringify(request));
@@ -81,9 +83,11 @@ async function retry(args: string[], values: { actor?: string | undefined; confi
   if (!values.actor) throw new UsageError('retry needs --actor, the Slack user id of the admin retrying');
   const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, { missingEnv: 'warn' });
   const nobody: Directory = { managerOf: async () => undefined, emailOf: async () => undefined, standingOf: async () => 'member', usergroupMembers: async () => [] };
+  const database = databaseOf(io.env);
   const services = await openServices({
     policy: config.policy,
     dataDir: dataDirOf(values, io.env),
+    ...(database !== undefined ? { databaseUrl: database } : {}),
     providers: new Map(),
     notifier: { deliver: async () => ({ undelivered: [] }) },
     directory: nobody,

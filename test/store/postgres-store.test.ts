@@ -9,7 +9,9 @@ import { verifyLines } from '../../src/audit/verify.ts';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import { StoreConflictError } from '../../src/store/port.ts';
 import { AdvisoryLeader } from '../../src/store/postgres/leader.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
+import { captureLog } from '../support/capture-log.ts';
 import { apply, makeRequest, T0 } from '../support/fixtures.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
 
@@ -113,5 +115,21 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
     await admin.end();
     expect(await second.lead()).toBe(true);
     expect(await first.lead()).toBe(false);
+  });
+
+  it('the bot opens PostgreSQL when given DATABASE_URL, migrating it, and its readiness follows the database', async () => {
+    const url = await server.createDatabase();
+    const { log, text } = captureLog();
+    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: url, log });
+    opened.push(store);
+    expect(store).toBeInstanceOf(PostgresStore);
+    expect(text()).toContain('database schema migrated to version');
+    expect(await store.problem?.()).toBeUndefined();
+    expect(await store.leads?.()).toBe(true);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('DELETE FROM schema_migrations');
+    await admin.end();
+    expect(await store.problem?.()).toMatch(/^database schema at version 0, this release needs \d+$/);
   });
 });

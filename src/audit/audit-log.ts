@@ -5,10 +5,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import canonicalize from 'canonicalize';
-import writeFileAtomic from 'write-file-atomic';
+import { replaceFile } from '../files/replace-file.ts';
 import { type AuditEntry, type AuditHead, GENESIS_HASH, formatLine, hashEntry, headOf, parseLine } from './entry.ts';
 import { AuditLogError } from './errors.ts';
 import { assertNoSecrets } from './secrets.ts';
+import { LineAppender } from '../files/jsonl-file.ts';
 import { readTail } from '../files/tail.ts';
 import type { AuditRecord } from '../domain/audit-event.ts';
 import { scrubDeep } from '../domain/scrub.ts';
@@ -26,12 +27,10 @@ type Prepared = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
 export class AuditLog {
   readonly #fh: FileHandle;
-  #size: number;
+  readonly #appender: LineAppender;
   #head: AuditHead | undefined;
   /** Appends run one after another through this chain; each needs the head the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
-  /** Set by a failed write: the file's end is uncertain until the log is reopened (which repairs it). */
-  #failure: Error | undefined;
   #closing: Promise<void> | undefined;
   /** Event id → where it was written, for the most recent appends: notices quote it in Slack. */
   readonly #recent = new Map<string, { seq: number; hash: string }>();
@@ -46,7 +45,7 @@ export class AuditLog {
 
   private constructor(fh: FileHandle, size: number, head: AuditHead | undefined, torn: { bytes: number; side?: string }) {
     this.#fh = fh;
-    this.#size = size;
+    this.#appender = new LineAppender(fh, size);
     this.#head = head;
     this.droppedTornBytes = torn.bytes;
     this.tornSetAside = torn.side;
@@ -82,7 +81,7 @@ export class AuditLog {
         const side = `${file}.torn-${Date.now()}`;
         const torn = Buffer.alloc(size - tail.completeEnd);
         await fh.read(torn, 0, torn.length, tail.completeEnd);
-        await writeFileAtomic(side, torn, { mode: 0o600, fsync: true });
+        await replaceFile(side, torn);
         await fh.truncate(tail.completeEnd);
         await fh.sync();
         return new AuditLog(fh, tail.completeEnd, head, { bytes: torn.length, side });
@@ -128,12 +127,9 @@ export class AuditLog {
   }
 
   async #write(prepared: readonly Prepared[]): Promise<AuditEntry[]> {
-    if (this.#failure) {
-      throw new AuditLogError(`an earlier append failed (${this.#failure.message}); reopen the audit log`, { cause: this.#failure });
-    }
     const entries: AuditEntry[] = [];
     let { seq, hash: prevHash } = this.#head ?? { seq: 0, hash: GENESIS_HASH };
-    let data = '';
+    const lines: string[] = [];
     for (const p of prepared) {
       const body = { seq: ++seq, ...p, prevHash };
       const entry: AuditEntry = { ...body, hash: hashEntry(body) };
@@ -142,19 +138,15 @@ export class AuditLog {
       const problem = parseLine(line);
       if (typeof problem === 'string') throw new AuditLogError(`event ${p.eventId} cannot be logged: ${problem}`);
       entries.push(entry);
-      data += `${line}\n`;
+      lines.push(line);
       prevHash = entry.hash;
     }
     try {
-      await this.#fh.appendFile(data);
-      await this.#fh.sync();
+      // An append cut short is cut back off before the next one (LineAppender): the chain goes on intact.
+      await this.#appender.append(lines);
     } catch (err) {
-      this.#failure = err instanceof Error ? err : new Error(String(err));
-      // Best effort: drop the unacknowledged bytes now; if this fails too, open() repairs a torn tail.
-      await this.#fh.truncate(this.#size).catch(() => undefined);
-      throw new AuditLogError(`audit append failed: ${this.#failure.message}`, { cause: err });
+      throw new AuditLogError(`audit append failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    this.#size += Buffer.byteLength(data);
     this.#head = headOf(entries[entries.length - 1]!);
     for (const e of entries) this.#recent.set(e.eventId, { seq: e.seq, hash: e.hash });
     // Maps iterate in insertion order: the first keys are the oldest.

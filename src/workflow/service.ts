@@ -328,7 +328,7 @@ export class WorkflowService {
       throw new WorkflowFailure(failure('not_allowed', 'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.', 'not_an_admin'));
     }
     const waiting: Waiting[] = [];
-    for (const request of this.store.openRequests()) {
+    for (const request of await this.store.openRequests()) {
       const entry = await waitingOf(this.people, request);
       if (entry) waiting.push(entry);
     }

@@ -1,5 +1,6 @@
 /** The App Home tab, published when someone opens it. */
 import type { App } from '@slack/bolt';
+import { adminHomeBlocks } from './admin-home.ts';
 import { itemOf, type BotContext } from './context.ts';
 import { homeView } from './views/home.ts';
 
@@ -21,9 +22,11 @@ export function registerAppHome(app: App, ctx: BotContext): void {
       try {
         do {
           refreshing.set(user, false);
-          const mine = ctx.service.openRequestsOf(user);
+          const mine = await ctx.service.openRequestsOf(user);
           const toApprove = await ctx.service.pendingFor(user);
-          await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
+          const view = homeView(mine, toApprove, (id) => itemOf(ctx, id));
+          view.blocks.push(...(await adminHomeBlocks(ctx, user, view.blocks.length)));
+          await ctx.client.views.publish({ user_id: user, view });
         } while (refreshing.get(user));
       } finally {
         refreshing.delete(user);

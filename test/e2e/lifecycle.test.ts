@@ -46,7 +46,11 @@ describe('lifecycle through Slack', () => {
     expect(asked.outcome).toBe('updated');
     await e.bot.idle();
     expect(modalText(e, alice.id)).toMatch(/REQ-0002 asks for 1h more; the approvers were asked/);
-    await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
+    // The extension reads as one, to its approver and to its requester (issue 13 item 5).
+    const ask = dmWithButton(e, bob.id, 'iam_approve');
+    expect(JSON.stringify(e.world.slack.workspace.message(ask.channel, ask.ts))).toContain('asks to extend their access to *Cloudflare');
+    expect(JSON.stringify(e.world.slack.workspace.dmWith(alice.id).at(-1))).toContain('You asked to extend your access to *Cloudflare');
+    await click(e, bob.id, ask, 'iam_approve');
     await at(clock, granted + HOUR);
     expect(member()).toBe(true);
     await at(clock, granted + 2 * HOUR);

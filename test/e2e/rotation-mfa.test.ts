@@ -91,13 +91,22 @@ describe('key rotation through Slack', () => {
   it('Cloudflare: the CI token is rolled and its new value revealed once', async () => {
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'cf-ci-token', reason: 'rotation' });
-    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    const ask = dmWithButton(e, carol.id, 'iam_approve');
+    // The approver reads what approving does: the roll ends the current value at once (issue 13 item 5).
+    expect(JSON.stringify(e.world.slack.workspace.message(ask.channel, ask.ts)?.blocks)).toContain('Approving rolls the token');
+    await click(e, carol.id, ask, 'iam_approve');
     const reveal = dmWithButton(e, alice.id, 'iam_reveal');
+    const shown = () => JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks);
+    expect(shown()).toContain('its old value stopped working at the roll');
     await click(e, alice.id, reveal, 'iam_reveal');
     const secret = revealedSecret(e, alice.id);
     expect(e.world.cloudflare.state.tokenByValue(secret)?.id).toBe(e.world.ids.cloudflareToken);
+    expect(shown()).toContain('nothing is left to retire');
     await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
-    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('Rotation complete');
+    expect(shown()).toContain('Rotation complete. The old value stopped working at the roll; nothing is left to retire.');
+    const thread = auditThread(e, 'REQ-0001').replies.join('\n');
+    expect(thread).toContain('rolled: its old value stopped working at the roll');
+    expect(thread).not.toMatch(/retiring the old key|retired tok|old key kept/);
     expect(await everythingWritten(e)).not.toContain(secret);
   });
 });

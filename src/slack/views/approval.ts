@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { describeOperation, LIMITS, mention, name, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
+import { approvalEffect, describeOperation, LIMITS, mention, name, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
 import { ACTION, approveValue } from './ids.ts';
 
 export interface Message {
@@ -10,8 +10,11 @@ export interface Message {
   blocks: KnownBlock[];
 }
 
-/** The live message for one stage: the request, the approvals so far, and Approve / Deny. */
-export function approvalMessage(request: Request, item: CatalogItem | undefined, stage: number): Message {
+/**
+ * The live message for one stage: the request, what approving it will do, the approvals so far, and
+ * Approve / Deny. `providerType` (the policy's type of the request's provider) names the provider in words.
+ */
+export function approvalMessage(request: Request, item: CatalogItem | undefined, stage: number, providerType?: string): Message {
   const stageInfo = request.stages[stage];
   const approvals = request.approvals.filter((a) => a.stage === stage);
   const progress = stageInfo && stageInfo.quorum > 1 ? ` — ${approvals.length} of ${stageInfo.quorum} approvals` : '';
@@ -22,6 +25,7 @@ export function approvalMessage(request: Request, item: CatalogItem | undefined,
     text: `${request.ref}: ${mention(request.requester)} asks to ${plainText(describeOperation(request, item))}: your approval is needed`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
+      { type: 'section', block_id: 'effect', text: { type: 'mrkdwn', text: approvalEffect(request, item, providerType) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
       {
         type: 'actions',

@@ -3,7 +3,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { escape, LIMITS, mention, outcomeLine, plainText, requestSummary, slackDate, stateLabel, targetLine } from './format.ts';
+import { escape, LIMITS, mention, outcomeLine, plainText, requestSummary, rollsInPlace, slackDate, stateLabel, targetLine } from './format.ts';
 
 /** The thread's root; `latestSeq`, when known, is the audit log entry of the request's latest event. */
 export function auditRoot(request: Request, item: CatalogItem | undefined, latestSeq?: number): Message {
@@ -65,14 +65,18 @@ export function auditReply(notice: Notice): string {
     case 'grant.released':
       return `:unlock: Released early by ${who}, before the end of the period: removing the membership.`;
     case 'rotation.key_created':
+      if (rollsInPlace(request)) return `:key: Token ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} rolled: its old value stopped working at the roll. Waiting for ${mention(request.requester)} to reveal the new value.`;
       return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
     case 'rotation.revealed':
       return `:eyes: The new key was revealed to ${who}. ${confirmDeadline(request)}`;
     case 'rotation.confirm_deadline':
+      if (rollsInPlace(request)) return `:alarm_clock: ${mention(request.requester)} did not confirm the new value is in use by the deadline; closing the request (the old value stopped working at the roll: nothing is left to retire).`;
       return `:alarm_clock: ${mention(request.requester)} did not confirm the new key is in use by the deadline; retiring the old key as announced.`;
     case 'rotation.confirmed':
+      if (rollsInPlace(request)) return `:white_check_mark: ${who} confirmed the new value is in use. The old value stopped working at the roll: nothing is left to retire.`;
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
+      if (rollsInPlace(request)) return ':wastebasket: The rolled value was not revealed in time and cannot be shown again; the old value stopped working at the roll, so there is nothing to keep.';
       return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
     case 'rotation.inactive_keys_deleted':
       return ':wastebasket: Deleted the keys an earlier rotation had deactivated, before creating the new one.';
@@ -86,6 +90,8 @@ export function auditReply(notice: Notice): string {
       return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? slackDate(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
+    case 'effect.unverified':
+      return `:rotating_light: ${escape(request.provider)} acknowledged the change, but reading it back does not show it: not done. The admins were told${approversLine(notice)}.`;
   }
 }
 
@@ -93,7 +99,8 @@ export function auditReply(notice: Notice): string {
 export function confirmDeadline(request: Request): string {
   const s = request.status;
   const by = s.state === 'executing' && s.rotation?.step === 'confirm' ? slackDate(s.rotation.confirmBy) : 'the deadline';
-  return `Waiting for ${mention(request.requester)} to confirm it is in use, until ${by}; then the old key is retired anyway.`;
+  const then = rollsInPlace(request) ? 'the request is closed anyway (the old value stopped working at the roll: nothing is left to retire)' : 'the old key is retired anyway';
+  return `Waiting for ${mention(request.requester)} to confirm it is in use, until ${by}; then ${then}.`;
 }
 
 function approversLine(notice: Notice): string {

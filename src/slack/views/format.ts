@@ -111,12 +111,16 @@ function groupName(group: string, item: CatalogItem | undefined): string {
   return name(item?.title ?? group);
 }
 
-/** "join *Cloudflare admins* for 2h" — what the request does, in words. `audit` adds the provider's group id. */
+/**
+ * "join *Cloudflare admins* for 2h" — what the request does, in words; an extension reads as one ("extend
+ * their access to *Cloudflare admins* by 2h"). `audit` adds the provider's group id.
+ */
 export function describeOperation(request: Request, item: CatalogItem | undefined, audit = false): string {
   const op = request.operation;
   const id = (group: string) => (audit && item?.title !== undefined ? ` (group \`${name(group)}\`)` : '');
   switch (op.kind) {
     case 'group.add':
+      if (op.extends !== undefined) return extensionWords(request, item, 'their', id(op.group));
       return `join *${groupName(op.group, item)}*${id(op.group)}${op.durationMs !== undefined ? ` for ${formatDuration(op.durationMs)}` : ''}`;
     case 'group.remove':
       return `leave *${groupName(op.group, item)}*${id(op.group)}`;
@@ -126,6 +130,73 @@ export function describeOperation(request: Request, item: CatalogItem | undefine
       return item?.title !== undefined ? `rotate *${name(item.title)}*${audit ? ` (principal \`${name(op.principal)}\`)` : ''}` : `rotate the key of *${name(op.principal)}*`;
     case 'mfa.reset':
       return 'reset their MFA';
+  }
+}
+
+/** "extend your access to *Cloudflare admins* by 2h": an extension in words, for its requester (`your`) or others. */
+export function extensionWords(request: Request, item: CatalogItem | undefined, whose: 'their' | 'your', groupId = ''): string {
+  const op = request.operation;
+  const group = op.kind === 'group.add' || op.kind === 'group.remove' ? op.group : request.itemId;
+  const by = op.kind === 'group.add' && op.durationMs !== undefined ? ` by ${formatDuration(op.durationMs)}` : '';
+  return `extend ${whose} access to *${groupName(group, item)}*${groupId}${by}`;
+}
+
+/** Provider types as people call them. */
+const PROVIDER_TYPES: Readonly<Record<string, string>> = { jcs: 'JCS', cloudflare: 'Cloudflare', scaleway: 'Scaleway', outscale: 'Outscale' };
+
+/** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
+export function providerName(request: Request, providerType: string | undefined): string {
+  const kind = providerType === undefined ? undefined : PROVIDER_TYPES[providerType];
+  return kind === undefined ? name(request.provider) : `${kind} (${name(request.provider)})`;
+}
+
+/**
+ * Whether the rotation rolls a token in place (Cloudflare, WIRE.md §2: the roll returns a new value for
+ * the same token id, and the old value stops working at once) rather than adding a key beside the old one:
+ * then nothing is left to retire, and an unrevealed value cannot be undone. Known from the rotation once
+ * it has a new key (a roll keeps the key id), else from the provider's type.
+ */
+export function rollsInPlace(request: Request, providerType?: string): boolean {
+  if (request.operation.kind !== 'key.rotate') return false;
+  const s = request.status;
+  const rotation = s.state === 'executing' || s.state === 'failed' ? s.rotation : undefined;
+  if (rotation && 'newKeyId' in rotation) return rotation.oldKeyIds.includes(rotation.newKeyId);
+  return providerType === 'cloudflare';
+}
+
+/** Who a request acts on, as approvers check it: their Slack email (or the service) and the provider's principal. */
+function subjectOf(request: Request, item: CatalogItem | undefined, providerType: string | undefined): string {
+  const t = request.target;
+  const provider = providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
+  if (!t) return mention(request.requester);
+  if (t.rule === 'service') return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
+  return `${t.email !== undefined ? name(t.email) : mention(request.requester)} (${provider} principal \`${name(t.principal)}\`)`;
+}
+
+/**
+ * What an approval will do, in words, for the people deciding: "Approving adds alice@example.com
+ * (Scaleway principal `…`) to *Developers* on Scaleway (scw) for 4h."
+ */
+export function approvalEffect(request: Request, item: CatalogItem | undefined, providerType?: string): string {
+  const op = request.operation;
+  const who = subjectOf(request, item, providerType);
+  const on = `on ${providerName(request, providerType)}`;
+  switch (op.kind) {
+    case 'group.add': {
+      const group = `*${groupName(op.group, item)}*`;
+      if (op.extends !== undefined) return `Approving extends the access of ${who} to ${group} ${on}${op.durationMs !== undefined ? ` by ${formatDuration(op.durationMs)}` : ''}.`;
+      const period = op.durationMs !== undefined ? `for ${formatDuration(op.durationMs)}, then removes them` : 'with no end: the access is permanent until someone removes it';
+      return `Approving adds ${who} to ${group} ${on} ${period}.`;
+    }
+    case 'group.remove':
+      return `Approving removes ${who} from *${groupName(op.group, item)}* ${on}.`;
+    case 'key.rotate':
+      if (rollsInPlace(request, providerType)) {
+        return `Approving rolls the token of ${who} ${on}: its current value stops working at once, and ${mention(request.requester)} can reveal the new value once.`;
+      }
+      return `Approving creates a new access key for ${who} ${on}; ${mention(request.requester)} can reveal it once, and the old key is retired once they confirm.`;
+    case 'mfa.reset':
+      return `Approving removes the MFA device of ${who} ${on}: whoever signs in with their password next sets up a new one.`;
   }
 }
 
@@ -217,7 +288,8 @@ export function peopleOutcomeLine(request: Request, item: CatalogItem | undefine
     case 'group.remove':
       return `Removed from *${groupName(op.group, item)}*.`;
     case 'key.rotate':
-      return 'The new key is in use; the old key is retired.';
+      // A rolled token's note says why nothing was retired.
+      return s.outcome.note ? withFree('', s.outcome.note, max) : 'The new key is in use; the old key is retired.';
     case 'mfa.reset':
       return s.outcome.note ? withFree('MFA reset: ', s.outcome.note, max, '.') : 'MFA was reset: a new device is set up at the next sign-in.';
   }

@@ -2,7 +2,7 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel, underHeadline } from './format.ts';
+import { extensionWords, headline, LIMITS, mention, name, peopleOutcomeLine, plainText, rollsInPlace, stateLabel, underHeadline } from './format.ts';
 import { grantedMessage } from './grant.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
@@ -18,6 +18,9 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
   const outcome = () => `${state}\n${peopleOutcomeLine(request, item, LIMITS.sectionText - head.length - state.length - 2) ?? ''}`;
   switch (notice.event) {
     case 'request.submitted':
+      if (request.operation.kind === 'group.add' && request.operation.extends !== undefined) {
+        return line(`You asked to ${extensionWords(request, item, 'your')}. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
+      }
       return line(`Submitted. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
     case 'request.stage_passed':
       return line(`${mention(notice.actor)} approved. Now waiting for the next stage.`);
@@ -36,8 +39,10 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.confirm_deadline':
+      if (rollsInPlace(request)) return line('You did not confirm the new value is in use by the deadline: the request is closed now. The old value stopped working at the roll; nothing is left to retire.');
       return line('You did not confirm the new key is in use by the deadline: your old key is being retired now, as announced.');
     case 'rotation.abandoned':
+      if (rollsInPlace(request)) return line('The new value was not revealed in time and cannot be shown again. The old value stopped working at the roll: request a new rotation for a working value.');
       return line('The new key was not revealed in time: it is being deleted and your old key kept.');
     case 'grant.extended':
       return line(`${state} — your extension was approved.`);

@@ -4,11 +4,13 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { fit, headline, LIMITS, name, plainText, slackDate, underHeadline } from './format.ts';
+import { fit, headline, LIMITS, name, plainText, rollsInPlace, slackDate, underHeadline } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
-  const text = `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${slackDate(revealBy)}; after that it is deleted and your old key kept.`;
+  const text = rollsInPlace(request)
+    ? `${headline(request, item)}\nYour token was rolled: its old value stopped working at the roll. You can reveal the new value *once*, before ${slackDate(revealBy)}; after that it cannot be shown again, and only a new rotation gives you a working value.`
+    : `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${slackDate(revealBy)}; after that it is deleted and your old key kept.`;
   return {
     text: `${request.ref}: ${plainText(text)}`,
     blocks: [
@@ -21,20 +23,34 @@ export function secretReadyMessage(request: Request, item: CatalogItem | undefin
 export function revealedMessage(request: Request, item: CatalogItem | undefined): Message {
   const s = request.status;
   const confirmBy = s.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : undefined;
+  const rolled = rollsInPlace(request);
   const deadline =
     confirmBy === undefined
       ? ''
-      : ` If you have not confirmed by ${slackDate(confirmBy)}, the old key is retired anyway.`;
+      : rolled
+        ? ` If you have not confirmed by ${slackDate(confirmBy)}, the request is closed anyway.`
+        : ` If you have not confirmed by ${slackDate(confirmBy)}, the old key is retired anyway.`;
+  const body = rolled
+    ? 'The new value was revealed to you. The old value stopped working at the roll, so nothing is left to retire: confirm once your systems use the new value, to close the request.'
+    : 'The new key was revealed to you. Once your systems use it, confirm: the old key is then retired.';
   return {
     text: `${request.ref}: key revealed; confirm once your systems use it`,
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `${headline(request, item)}\nThe new key was revealed to you. Once your systems use it, confirm: the old key is then retired.${deadline}` },
+        text: { type: 'mrkdwn', text: `${headline(request, item)}\n${body}${deadline}` },
       },
       { type: 'actions', block_id: 'rotation', elements: [{ type: 'button', action_id: ACTION.rotationDone, style: 'primary', text: { type: 'plain_text', text: 'I have updated my systems' }, value: request.id }] },
     ],
   };
+}
+
+/** How the Reveal DM ends once the rotation is over: no button is left on it. */
+export function rotationEndText(request: Request): string {
+  const s = request.status;
+  // A rolled token's outcome carries a note saying why nothing was retired.
+  if (s.state === 'completed') return s.outcome.note !== undefined ? `Rotation complete. ${s.outcome.note}` : 'Rotation complete: your old key is retired.';
+  return 'This rotation ended without a new key; see the message above.';
 }
 
 export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {

@@ -17,7 +17,8 @@ import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
 import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { MessageRefs } from './slack/message-refs.ts';
-import { SlackNotifier } from './slack/notifier.ts';
+import { SlackNotifier, type HomeRefresh } from './slack/notifier.ts';
+import { publishHome } from './slack/app-home.ts';
 import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { assertAuditContinuity } from './audit/continuity.ts';
@@ -176,7 +177,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
   const refs = await MessageRefs.open(options.dataDir);
-  const notifier = new SlackNotifier(app.client, policy, refs, log, (eventId) => opened.services?.auditLog.entryOf(eventId));
+  const homes = (): HomeRefresh | undefined => {
+    const service = opened.services?.service;
+    return service && { concerned: (request) => service.concernedWith(request), publish: (user) => publishHome({ service, policy, client: app.client }, user) };
+  };
+  const notifier = new SlackNotifier(app.client, policy, refs, log, (eventId) => opened.services?.auditLog.entryOf(eventId), homes);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
     policy,

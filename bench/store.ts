@@ -28,7 +28,7 @@ async function measure(closed: number): Promise<{ p50: number; p99: number; open
     const openMs = performance.now() - started;
     const open = [];
     for (let i = 0; i < OPEN_REQUESTS; i++) {
-      const request = { ...makeRequest(store.reserveNumber()), id: `open-${i}` };
+      const request = { ...makeRequest(await store.reserveNumber()), id: `open-${i}` };
       await store.commit({ request, expectedVersion: null, audit: [] });
       open.push(request);
     }
@@ -38,13 +38,13 @@ async function measure(closed: number): Promise<{ p50: number; p99: number; open
       const current = open[slot]!;
       // Alternate approve-by-one-of-two and cancel/re-create so every sample is a real transition.
       const next = apply(current, { type: 'cancel', actor: current.requester, isAdmin: false });
-      const reopened = { ...makeRequest(store.reserveNumber()), id: `open-${slot}-${i}` };
+      const reopened = { ...makeRequest(await store.reserveNumber()), id: `open-${slot}-${i}` };
       const event = { eventId: `e${i}`, time: Date.now(), actor: 'bench', event: 'request.cancelled', details: {} };
       const t0 = performance.now();
       await store.commit({ request: next, expectedVersion: current.version, audit: [event] });
       timings.push(performance.now() - t0);
       await store.commit({ request: reopened, expectedVersion: null, audit: [] });
-      store.auditWritten({ seq: i + 1, hash: 'h', eventId: event.eventId });
+      await store.auditWritten({ seq: i + 1, hash: 'h', eventId: event.eventId });
       open[slot] = reopened;
     }
     await store.close();

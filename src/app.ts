@@ -1,7 +1,7 @@
 /**
- * Composition root: the only place that wires configuration, storage, the audit log, providers and the
- * workflow together. Open order matters: the audit log first, so the store learns which outbox events
- * already reached it; then anything left in the outbox is written before new work starts.
+ * Composition root: the only place that wires configuration, storage, providers and the workflow
+ * together. The store is opened first (with its audit log, so it knows which outbox events already
+ * reached it); then anything left in the outbox is written before new work starts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -16,18 +16,15 @@ import { createSlackApp, createTriggerClient, registerHandlers } from './slack/b
 import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
 import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
-import { MessageRefs } from './slack/message-refs.ts';
 import { SlackNotifier, type HomeRefresh } from './slack/notifier.ts';
 import { publishHome } from './slack/app-home.ts';
 import { scrubSlackWrites } from './slack/scrubbing-client.ts';
-import { AuditLog } from './audit/audit-log.ts';
-import { assertAuditContinuity } from './audit/continuity.ts';
-import { storageError } from './files/storage-error.ts';
 import { DEFAULT_CHECKPOINT_EVERY_MS, type Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
 import type { ProviderRegistry } from './providers/port.ts';
 import type { DataWorld } from './store/data-world.ts';
-import { LowdbStore } from './store/lowdb-store.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/port.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
 import { systemClock, type Clock, type Directory, type Notifier } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
@@ -41,6 +38,8 @@ import type { DispatcherOptions } from './workflow/dispatcher.ts';
 export interface ServicesOptions {
   policy: Policy;
   dataDir: string;
+  /** A store opened already (the bot opens it first: its Slack notifier keeps its message index there); else opened on `dataDir`. */
+  store?: Store;
   providers: ProviderRegistry;
   notifier: Notifier;
   directory: Directory;
@@ -53,11 +52,12 @@ export interface ServicesOptions {
   world?: DataWorld;
   /** Counts audit events and decisions (the bot passes its metrics; the CLI and tests need none). */
   metrics?: BotMetrics;
+  /** The executor's waits (recording retries, read-backs of changes); real by default, instant in tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Services extends Workflow {
-  store: LowdbStore;
-  auditLog: AuditLog;
+  store: Store;
   vault: MemorySecretVault;
   close(): Promise<void>;
 }
@@ -70,32 +70,17 @@ export const dataFiles = (dataDir: string) => ({
 
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const clock = options.clock ?? systemClock;
-  // The store takes the directory lock; the audit log is opened only once the lock is held.
-  const store = await LowdbStore.open({ dataDir: options.dataDir, ...(options.world ? { world: options.world } : {}) });
-  for (const note of store.notes) options.log.warn(note);
-  let auditLog: AuditLog | undefined;
-  try {
-    auditLog = await AuditLog.open(dataFiles(options.dataDir).audit);
-    if (auditLog.tornSetAside) {
-      options.log.warn(`${dataFiles(options.dataDir).audit}: an interrupted append left ${auditLog.droppedTornBytes} bytes after the last entry; they were moved to ${auditLog.tornSetAside}.`);
-    }
-    await assertAuditContinuity(dataFiles(options.dataDir).audit, store.auditHead());
-  } catch (error) {
-    await auditLog?.close();
-    await store.close();
-    throw storageError(error, options.dataDir) ?? error;
-  }
-  const head = auditLog.head();
-  if (head) store.auditWritten(head);
+  const store = options.store ?? (await openStore({ dataDir: options.dataDir, log: options.log, ...(options.world ? { world: options.world } : {}) }));
   const vault = new MemorySecretVault(clock);
   const workflow = createWorkflow({
     policy: options.policy,
     store,
     audit: {
       append: async (records) => {
-        await auditLog.append(records);
+        const entries = await store.auditLog.append(records);
         for (const record of records) options.metrics?.audited(record, (id) => store.get(id));
-        return auditLog.head();
+        const last = entries.at(-1);
+        return last ? { seq: last.seq, hash: last.hash, eventId: last.eventId } : store.auditLog.head();
       },
     },
     notifier: options.notifier,
@@ -107,6 +92,7 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     log: options.log,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.active === false ? { active: false } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();
@@ -115,13 +101,11 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   return {
     ...workflow,
     store,
-    auditLog,
     vault,
     async close() {
       await workflow.executor.settle();
       await workflow.dispatcher.stop();
       await workflow.recorder.flushAudit();
-      await auditLog.close();
       await store.close();
     },
   };
@@ -141,6 +125,8 @@ export interface BotOptions {
   graceMs?: number;
   delivery?: DispatcherOptions;
   world?: DataWorld;
+  /** The executor's waits (see ServicesOptions.sleep). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RunningBot {
@@ -164,8 +150,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const opened: { services?: Services } = {};
   let draining = false;
   const metrics = new BotMetrics({
-    openRequests: () => opened.services?.store.openRequests() ?? [],
-    pendingNotices: () => opened.services?.store.pendingNotices() ?? [],
+    openRequests: async () => (await opened.services?.store.openRequests()) ?? [],
+    pendingNotices: async () => (await opened.services?.store.pendingNotices()) ?? [],
     now: () => clock.now(),
   });
   const providers = instrumentProviders(options.providers ?? createProviders(config.providers, { log }), metrics);
@@ -176,16 +162,18 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const app = createSlackApp({ slack: options.slack, log, routes });
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
-  const refs = await MessageRefs.open(options.dataDir);
+  // The store first: the notifier keeps where its messages are in it.
+  const store = await openStore({ dataDir: options.dataDir, log, ...(options.world ? { world: options.world } : {}) });
   const homes = (): HomeRefresh | undefined => {
     const service = opened.services?.service;
     return service && { concerned: (request) => service.concernedWith(request), publish: (user) => publishHome({ service, policy, client: app.client }, user) };
   };
-  const notifier = new SlackNotifier(app.client, policy, refs, log, (eventId) => opened.services?.auditLog.entryOf(eventId), homes);
+  const notifier = new SlackNotifier(app.client, policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId), homes);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
     policy,
     dataDir: options.dataDir,
+    store,
     providers,
     notifier,
     directory,
@@ -194,6 +182,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     metrics,
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.world ? { world: options.world } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   opened.services = services;
   await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });

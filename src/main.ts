@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: () => import('./cli/audit.ts').then((m) => ({ run: m.audit, help: m.auditHelp })),
   requests: () => import('./cli/requests.ts').then((m) => ({ run: m.requests, help: m.requestsHelp })),
   sandbox: () => import('./cli/sandbox.ts').then((m) => ({ run: m.sandbox, help: m.sandboxHelp })),
+  db: () => import('./cli/db.ts').then((m) => ({ run: m.db, help: m.dbHelp })),
 };
 
 export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
@@ -29,6 +30,7 @@ Commands:
   check --config FILE   validate a policy file
   audit verify|export   check or export the tamper-evident audit log
   requests list         list requests
+  db migrate            bring the PostgreSQL schema (DATABASE_URL) up to this release
 
 Run iam-bot <command> --help for a command's options.`;
 

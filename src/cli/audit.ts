@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
 import { readFile } from 'node:fs/promises';
-import { AuditLog, exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor, type ExportOptions } from '../audit/index.ts';
+import { exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, type Anchor, type ExportOptions } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
 import { readSnapshot } from '../store/snapshot.ts';
@@ -127,38 +127,34 @@ export async function audit(args: string[], io: Io): Promise<number> {
 
 /** Records an accepted loss in the log itself and moves the store's recorded head to that entry. */
 async function acceptLoss(io: Io, dataDir: string, file: string, reason: string): Promise<number> {
-  const store = await LowdbStore.open({ dataDir });
+  // Opened without the continuity check it exists to get past.
+  const store = await LowdbStore.open({ dataDir, checkAuditContinuity: false });
   try {
-    const log = await AuditLog.open(file);
-    try {
-      const recorded = store.auditHead();
-      const result = await verifyAuditLog(file, recorded);
-      if (result.ok) {
-        io.out(`${file}: intact and reaches the last entry recorded; there is no loss to accept.`);
-        return EXIT.ok;
-      }
-      if (result.kind === 'damaged') {
-        throw new StoreOpenError(
-          `${file}:${result.line}: ${result.problem}. That is damage, not a loss: accept-loss only goes on from missing entries. Restore the file from a backup.`,
-          'damaged',
-        );
-      }
-      const found = log.head();
-      const [entry] = await log.append([
-        {
-          eventId: randomUUID(),
-          time: Date.now(),
-          actor: operator(),
-          event: 'audit.loss_accepted',
-          details: { reason, problem: result.problem, recorded: recorded ? { seq: recorded.seq, hash: recorded.hash } : null, found: found ? { seq: found.seq, hash: found.hash } : null },
-        },
-      ]);
-      store.auditWritten({ seq: entry!.seq, hash: entry!.hash, eventId: entry!.eventId });
-      io.out(`${file}: the loss is recorded as entry ${entry!.seq} (audit.loss_accepted); the bot starts from there.`);
+    const recorded = await store.auditHead();
+    const result = await verifyAuditLog(file, recorded);
+    if (result.ok) {
+      io.out(`${file}: intact and reaches the last entry recorded; there is no loss to accept.`);
       return EXIT.ok;
-    } finally {
-      await log.close();
     }
+    if (result.kind === 'damaged') {
+      throw new StoreOpenError(
+        `${file}:${result.line}: ${result.problem}. That is damage, not a loss: accept-loss only goes on from missing entries. Restore the file from a backup.`,
+        'damaged',
+      );
+    }
+    const found = await store.auditLog.head();
+    const [entry] = await store.auditLog.append([
+      {
+        eventId: randomUUID(),
+        time: Date.now(),
+        actor: operator(),
+        event: 'audit.loss_accepted',
+        details: { reason, problem: result.problem, recorded: recorded ? { seq: recorded.seq, hash: recorded.hash } : null, found: found ? { seq: found.seq, hash: found.hash } : null },
+      },
+    ]);
+    await store.auditWritten({ seq: entry!.seq, hash: entry!.hash, eventId: entry!.eventId });
+    io.out(`${file}: the loss is recorded as entry ${entry!.seq} (audit.loss_accepted); the bot starts from there.`);
+    return EXIT.ok;
   } finally {
     await store.close();
   }

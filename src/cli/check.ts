@@ -9,8 +9,11 @@ import { probeSlack } from './slack-probe.ts';
 
 export const checkHelp = `Usage: iam-bot check --config FILE
 
-Validates a policy file: its YAML, every field and every reference between sections. Prints a summary
-and exits 0, or prints each problem as file:line:col and exits 1. An env: reference whose variable is
+Validates a policy file: its YAML, every field and every reference between sections, and that every
+stage can be approved by someone other than the requester (separation of duties counted: nobody approves
+their own request, and by default one person approves at most one stage). Prints a summary and exits 0,
+or prints each problem as file:line:col and exits 1. A stage that fails only for some people who may ask
+(their own request would be refused), or that only admins could approve, is a warning. An env: reference whose variable is
 not set here is a warning (a CI job checking the policy has no production secrets), unless
 --require-env makes it a problem, as it is for \`start\`.
 
@@ -36,7 +39,7 @@ export async function check(args: string[], io: Io): Promise<number> {
   try {
     const config = await loadPolicy(file, io.env, { missingEnv: values['require-env'] ? 'error' : 'warn' });
     io.out(summarize(config));
-    for (const warning of config.warnings) io.err(`warning: ${formatProblem(warning)}`);
+    for (const warning of [...config.warnings, ...config.cautions]) io.err(`warning: ${formatProblem(warning)}`);
     const note = config.warnings.length > 0 ? ` (${config.warnings.length} environment variable${config.warnings.length === 1 ? '' : 's'} not set here: start will refuse until they are)` : '';
     io.out(`${file}: OK${note}`);
     if (values.offline) return EXIT.ok;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkReferences } from './policy-checks.ts';
+import { checkFeasibility } from './policy-feasibility.ts';
 import { partsOf, salvageParts } from './policy-parts.ts';
 import { policyFileSchema } from './policy-schema.ts';
 import { PolicyError, formatPath, type Finding, type PolicyProblem } from './problems.ts';
@@ -26,6 +27,8 @@ export interface LoadedConfig {
   providers: Record<string, ProviderSettings>;
   /** Missing environment variables, when the caller chose to be told rather than refused. */
   warnings: PolicyProblem[];
+  /** What some people meet under this policy though it can work (a requester nobody else can approve for). */
+  cautions: PolicyProblem[];
   /** SHA-256 of the file's text (hex): the audit log records which policy was in force. */
   sha256: string;
 }
@@ -66,10 +69,15 @@ export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv =
   const envFindings = providers.findings.filter((finding) => !reported.has(formatPath(finding.path)));
   findings.push(...checkReferences(parts).filter((finding) => !reported.has(formatPath(finding.path))));
   if (!warnOnly) findings.push(...envFindings);
+  // Whether stages can be approved is judged on the whole, well-formed policy only.
+  const policy = parsed.success ? buildPolicy(parsed.data) : undefined;
+  const feasibility = policy ? checkFeasibility(policy) : { errors: [], cautions: [] };
+  findings.push(...feasibility.errors);
 
-  if (!parsed.success || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
+  if (!policy || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
   const warnings = warnOnly ? locate(envFindings, yaml.source, file) : [];
-  return { file, policy: buildPolicy(parsed.data), providers: providers.settings, warnings, sha256: createHash('sha256').update(text).digest('hex') };
+  const cautions = locate(feasibility.cautions, yaml.source, file);
+  return { file, policy, providers: providers.settings, warnings, cautions, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /** Findings → problems in file order, which is the order a person fixes them in. */

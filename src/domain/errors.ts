@@ -24,7 +24,9 @@ export type NotAllowedReason =
   | 'not_the_requester'
   | 'not_an_admin'
   /** An MFA reset is approved only with the approver's attestation that they verified the requester's identity. */
-  | 'attestation_required';
+  | 'attestation_required'
+  /** A submission some stage of which nobody but the requester (or nobody active) could approve. */
+  | 'no_possible_approver';
 
 /** The input a refusal is about, so a form shows it on that field (never guessed from the message). */
 export type ErrorField = 'item' | 'duration' | 'reason';

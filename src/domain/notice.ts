@@ -1,5 +1,5 @@
 /** What happened to a request, for the people involved: one notice per audit event, delivered in order. */
-import type { Request } from './request.ts';
+import type { Request, Verification } from './request.ts';
 
 /** The events that are about one request and reach its people (and its audit thread) as notices. */
 export const REQUEST_EVENTS = [
@@ -30,6 +30,8 @@ export const REQUEST_EVENTS = [
   // Ended early by its holder ("I'm done") or an admin: not the end of the period.
   'grant.released',
   'revoke.escalated',
+  // A change the provider acknowledged but its reads do not show, after every attempt: the admins are told.
+  'effect.unverified',
 ] as const;
 
 export type EventName = (typeof REQUEST_EVENTS)[number];
@@ -42,7 +44,7 @@ export interface RequestNotice {
   /** The request as the event left it. */
   request: Request;
   actor: string;
-  /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated` and `revoke.escalated`: who must act now. */
+  /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated`, `revoke.escalated` and `effect.unverified`: who must act now. */
   approvers?: readonly string[];
 }
 
@@ -59,6 +61,9 @@ export type SweepFinding =
         member: string;
         /** sweep.removed: the ended grant that had added them. */
         grant?: string;
+        /** sweep.removed: the removal, read back from the provider. */
+        verified?: true;
+        readBack?: readonly Verification[];
       };
     }
   /** The sweep could not see these groups whole (a provider error), so it changed nothing in them. */

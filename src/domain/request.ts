@@ -22,13 +22,28 @@ export type ProviderErrorKind =
   | 'unsupported'
   | 'internal';
 
-/** Why a request failed: a provider error, or a new secret nobody revealed in time. */
-export type FailureKind = ProviderErrorKind | 'secret_expired';
+/**
+ * Why a request failed: a provider error, a new secret nobody revealed in time, or a change the provider
+ * acknowledged that its own reads do not show (`unverified`).
+ */
+export type FailureKind = ProviderErrorKind | 'secret_expired' | 'unverified';
 
 export interface FailureInfo {
   kind: FailureKind;
   message: string;
   providerRequestId?: string;
+}
+
+/** A change read back from the provider after it was made: the post-condition held. */
+export interface Verification {
+  /** The post-condition, e.g. "alice is a member of devs". */
+  expected: string;
+  /** What the provider's own API answered. */
+  observed: string;
+  /** When the read that showed it was made (ISO 8601). */
+  at: string;
+  /** How many reads it took (more than one where the provider shows changes late). */
+  reads: number;
 }
 
 /** What a provider operation left behind, without secrets. */
@@ -44,6 +59,8 @@ export interface Outcome {
   membershipAdded?: boolean;
   /** What people must know that the usual words for the kind would hide (an MFA reset that found no device). */
   note?: string;
+  /** The post-conditions read back from the provider after its changes. */
+  verified?: readonly Verification[];
 }
 
 export type Status =

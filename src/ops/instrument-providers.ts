@@ -5,7 +5,7 @@
 import { ProviderError, type PrincipalKind, type PrincipalRef, type Provider, type ProviderRegistry } from '../providers/port.ts';
 import type { BotMetrics } from './metrics.ts';
 
-type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'close'>;
+type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'consistency' | 'close'>;
 
 export function instrumentProviders(registry: ProviderRegistry, metrics: BotMetrics, now: () => number = performance.now.bind(performance)): ProviderRegistry {
   return new Map([...registry].map(([id, provider]) => [id, instrument(provider, metrics, now)]));
@@ -31,6 +31,7 @@ function instrument(provider: Provider, metrics: BotMetrics, now: () => number):
     id: provider.id,
     type: provider.type,
     capabilities: provider.capabilities,
+    consistency: provider.consistency,
     listGroups: measure('listGroups', (search?: string) => provider.listGroups(search)),
     resolvePrincipal: measure('resolvePrincipal', (identity: string, as?: PrincipalKind) => provider.resolvePrincipal(identity, as)),
     isMember: measure('isMember', (group: string, principal: PrincipalRef) => provider.isMember(group, principal)),
@@ -42,6 +43,7 @@ function instrument(provider: Provider, metrics: BotMetrics, now: () => number):
     deactivateKey: measure('deactivateKey', (principal: PrincipalRef, keyId: string) => provider.deactivateKey(principal, keyId)),
     deleteKey: measure('deleteKey', (principal: PrincipalRef, keyId: string) => provider.deleteKey(principal, keyId)),
     resetMfa: measure('resetMfa', (principal: PrincipalRef) => provider.resetMfa(principal)),
+    mfaEnrolled: measure('mfaEnrolled', (principal: PrincipalRef) => provider.mfaEnrolled(principal)),
     probe: measure('probe', () => provider.probe()),
     close: () => provider.close(),
   };

@@ -10,8 +10,8 @@ import type { Request } from '../domain/request.ts';
 
 /** What the scrape-time gauges read. */
 export interface MetricsSource {
-  openRequests(): readonly Request[];
-  pendingNotices(): readonly Notice[];
+  openRequests(): Promise<readonly Request[]>;
+  pendingNotices(): Promise<readonly Notice[]>;
   now(): number;
 }
 
@@ -65,25 +65,26 @@ export class BotMetrics {
       help: 'Requests not yet closed, by kind and state.',
       labelNames: ['kind', 'state'],
       registers,
-      collect() {
+      async collect() {
+        const open = await source.openRequests();
         this.reset();
-        for (const request of source.openRequests()) this.inc({ kind: request.operation.kind, state: request.status.state });
+        for (const request of open) this.inc({ kind: request.operation.kind, state: request.status.state });
       },
     });
     new Gauge({
       name: 'iam_bot_outbox_depth',
       help: 'Slack notices committed and not yet delivered.',
       registers,
-      collect() {
-        this.set(source.pendingNotices().length);
+      async collect() {
+        this.set((await source.pendingNotices()).length);
       },
     });
     new Gauge({
       name: 'iam_bot_revoke_lag_seconds',
       help: 'How long the oldest grant past its end still waits to be removed (0 when none).',
       registers,
-      collect() {
-        this.set(oldestOverdueGrant(source.openRequests(), source.now()) / 1000);
+      async collect() {
+        this.set(oldestOverdueGrant(await source.openRequests(), source.now()) / 1000);
       },
     });
   }

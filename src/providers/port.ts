@@ -41,10 +41,26 @@ export interface CreatedKey extends CallResult {
   secret: Secret;
 }
 
+/**
+ * How soon a change shows in the provider's own reads, and how that is known. The workflow reads every
+ * change back (workflow/verify.ts): right away where reads follow writes, within a bounded wait elsewhere.
+ */
+export interface Consistency {
+  /**
+   * `read-your-writes`: a read made after a change was acknowledged shows it. `eventual`: documented (or,
+   * for an API compatible with one that documents it, inherited) to show it later. `unknown`: nothing
+   * says, so it is treated as eventual.
+   */
+  model: 'read-your-writes' | 'eventual' | 'unknown';
+  /** Where the fact comes from (WIRE.md, the provider's docs, recorded traffic). */
+  source: string;
+}
+
 export interface Provider {
   readonly id: string;
   readonly type: string;
   readonly capabilities: Capabilities;
+  readonly consistency: Consistency;
   /** Groups whose name matches `search` (all when empty), for pickers. */
   listGroups(search?: string): Promise<GroupRef[]>;
   /**
@@ -69,6 +85,11 @@ export interface Provider {
   deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
   deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult>;
   resetMfa(principal: PrincipalRef): Promise<CallResult>;
+  /**
+   * Whether the principal still has the MFA device a reset removes: how a reset is read back. `unsupported`
+   * where `resetMfa` is.
+   */
+  mfaEnrolled(principal: PrincipalRef): Promise<boolean>;
   /** One cheap read-only call that proves the endpoint answers and the credentials are accepted. */
   probe(): Promise<CallResult>;
   /** Releases the connection pool. */

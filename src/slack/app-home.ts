@@ -5,7 +5,7 @@ import { homeView } from './views/home.ts';
 
 /** Builds `user`'s Home from the requests as they stand now, and publishes it. */
 export async function publishHome(ctx: Pick<BotContext, 'service' | 'policy' | 'client'>, user: string): Promise<void> {
-  const mine = ctx.service.openRequestsOf(user);
+  const mine = await ctx.service.openRequestsOf(user);
   const toApprove = await ctx.service.pendingFor(user);
   await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
 }

@@ -21,6 +21,7 @@ const userInfo = z
         is_restricted: z.boolean().optional(),
         is_ultra_restricted: z.boolean().optional(),
         is_stranger: z.boolean().optional(),
+        deleted: z.boolean().optional(),
       })
       .loose(),
   })
@@ -52,7 +53,17 @@ export class SlackDirectory implements Directory {
     return info.is_restricted === true || info.is_ultra_restricted === true ? 'guest' : 'member';
   }
 
-  // One users.info answer serves the email, the name and the standing.
+  /** A deactivated account shows `deleted: true`; one Slack does not know answers user_not_found. */
+  async isActive(user: string): Promise<boolean> {
+    try {
+      return (await this.#info(user)).deleted !== true;
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return false;
+      throw error;
+    }
+  }
+
+  // One users.info answer serves the email, the name, the standing and whether the account is active.
   #info(user: string): Promise<z.infer<typeof userInfo>['user']> {
     return this.#cached(`user:${user}`, false, async () => userInfo.parse(await this.client.users.info({ user })).user);
   }

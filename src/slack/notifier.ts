@@ -12,13 +12,13 @@ import type { Logger } from '../log.ts';
 import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
-import type { ApprovalRef, MessageRefs } from './message-refs.ts';
+import type { ApprovalRef, MessageRefStore } from '../store/port.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { ownerKeyMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage, grantedMessage, grantEndedMessage, revokeFailingMessage } from './views/grant.ts';
+import { expiringMessage, grantedMessage, grantEndedMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
 import { stateLabel } from './views/format.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
@@ -78,10 +78,10 @@ export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: SlackClient,
     private readonly policy: Policy,
-    private readonly refs: MessageRefs,
+    private readonly refs: MessageRefStore,
     private readonly log: Logger,
     /** Where the log wrote each event, so replies can quote it (see audit-metadata.ts). */
-    private readonly logged: AuditLookup = () => undefined,
+    private readonly logged: AuditLookup = async () => undefined,
     /** The App Home refresh, once the workflow it reads exists (undefined before: the notice waits). */
     private readonly homes?: () => HomeRefresh | undefined,
   ) {
@@ -99,7 +99,7 @@ export class SlackNotifier implements Notifier {
     else if (isRequestNotice(notice)) await this.#request(attempt, notice);
     else await this.#part(attempt, 'sweep', this.#auditChannel(), () => this.#sweepFinding(notice));
     if (attempt.retry !== undefined) throw deliveryError(attempt.retry);
-    return { undelivered: this.refs.failures(notice.id) };
+    return { undelivered: await this.refs.failures(notice.id) };
   }
 
   async settled(notice: Notice): Promise<void> {
@@ -119,7 +119,7 @@ export class SlackNotifier implements Notifier {
     if (dm) await this.#part(attempt, 'requester', requester, () => this.#holderDm(`${notice.id}:requester`, request, dm));
     if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
     if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
-    if (notice.event === 'revoke.escalated') await this.#tellAdmins(attempt, notice, item);
+    if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified') await this.#tellAdmins(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#rotationDm(notice, item));
     await this.#grantDms(attempt, notice, item);
     await this.#refreshHomes(attempt, notice);
@@ -167,7 +167,7 @@ export class SlackNotifier implements Notifier {
    */
   async #part(attempt: Attempt, part: string, to: Recipient | undefined, work: () => Promise<unknown>, onPermanent?: () => Promise<void>): Promise<void> {
     const { notice } = attempt;
-    if (this.refs.partsDone(notice.id).includes(part) || this.refs.failures(notice.id).some((f) => f.part === part)) return;
+    if ((await this.refs.partsDone(notice.id)).includes(part) || (await this.refs.failures(notice.id)).some((f) => f.part === part)) return;
     try {
       await work();
     } catch (error) {
@@ -194,7 +194,7 @@ export class SlackNotifier implements Notifier {
     const audit = this.#auditChannel();
     const auditFailed = notice.undelivered.some((u) => audit && 'channel' in u.to && u.to.channel === audit.channel);
     if (audit && !auditFailed) await this.#part(attempt, 'audit', audit, () => this.#once.post(`${notice.id}:audit`, audit.channel, message));
-    else if (audit && !this.refs.failures(notice.id).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
+    else if (audit && !(await this.refs.failures(notice.id)).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
   }
 
   /** Posts the audit chain head to the audit channel, for `audit verify --checkpoint`. */
@@ -224,21 +224,21 @@ export class SlackNotifier implements Notifier {
     const channel = this.policy.audit.channel;
     if (!channel) return;
     const { request } = notice;
-    let root = this.refs.get(request.id).audit;
+    let root = (await this.refs.get(request.id)).audit;
     if (!root) {
       root = await this.#once.post(`${request.id}:audit-root`, channel, { ...auditRoot(request, item), metadata: rootMetadata(request.id, request.ref, undefined) });
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
     const text = auditReply(notice);
-    await this.#once.post(`${notice.id}:audit-reply`, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, this.logged(notice.id)) }, root.ts);
+    await this.#once.post(`${notice.id}:audit-reply`, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, await this.logged(notice.id)) }, root.ts);
   }
 
   /** The thread's root shows the request's current state. */
   async #auditRoot(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
-    const root = this.refs.get(notice.request.id).audit;
+    const root = (await this.refs.get(notice.request.id)).audit;
     if (!root) return;
-    const latest = this.logged(notice.id);
+    const latest = await this.logged(notice.id);
     const { request } = notice;
     await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(request, item, latest?.seq), metadata: rootMetadata(request.id, request.ref, latest) });
   }
@@ -247,7 +247,7 @@ export class SlackNotifier implements Notifier {
   async #approvals(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     const s = request.status;
-    for (const ref of this.refs.get(request.id).approvals) {
+    for (const ref of (await this.refs.get(request.id)).approvals) {
       if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
       const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage, this.policy.providers[request.provider]);
@@ -279,7 +279,7 @@ export class SlackNotifier implements Notifier {
    */
   async #ask(attempt: Attempt, noticeId: string, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
     const message = approvalMessage(request, item, stage, this.policy.providers[request.provider]);
-    const asked = again ? [] : this.refs.get(request.id).approvals.filter((r) => r.stage === stage);
+    const asked = again ? [] : (await this.refs.get(request.id)).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
     // Approvers already asked by DM because the channel refused an earlier message: go on by DM.
     const byDm = asked.some((r) => r.user !== undefined);
@@ -288,7 +288,7 @@ export class SlackNotifier implements Notifier {
         await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await this.#once.post(`${noticeId}:ask:channel`, channel, message)), stage, settled: false }));
       }
       // A channel that refuses for good (the bot not invited, archived) must not leave the request waiting unseen.
-      if (!this.refs.failures(attempt.notice.id).some((f) => f.part === 'ask:channel')) return;
+      if (!(await this.refs.failures(attempt.notice.id)).some((f) => f.part === 'ask:channel')) return;
     }
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;
@@ -325,7 +325,7 @@ export class SlackNotifier implements Notifier {
     const active = s.state === 'completed' && s.grantExpiresAt !== undefined;
     if (active && notice.event !== 'grant.extended') return;
     const message = active ? grantedMessage(request, item, stateLabel(request)) : grantEndedMessage(request, item);
-    for (const dm of this.refs.get(request.id).grantDms ?? []) {
+    for (const dm of (await this.refs.get(request.id)).grantDms ?? []) {
       // An ended grant's message is settled for good; one that cannot be updated any more is given up on.
       const done = () => this.refs.update(request.id, (r) => ({ ...r, grantDms: (r.grantDms ?? []).filter((g) => g.channel !== dm.channel || g.ts !== dm.ts) }));
       await this.#part(
@@ -341,11 +341,14 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** A revoke that keeps failing goes to the admins: access that should have ended must not be forgotten. */
+  /**
+   * A revoke that keeps failing, or a change the provider does not show, goes to the admins: access
+   * that should have ended, or was reported given, must not be taken on trust.
+   */
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
-    if (this.refs.partsDone(notice.id).includes('admins')) return;
-    const message = revokeFailingMessage(notice.request, item);
+    if ((await this.refs.partsDone(notice.id)).includes('admins')) return;
+    const message = notice.event === 'effect.unverified' ? unverifiedEffectMessage(notice.request, item) : revokeFailingMessage(notice.request, item);
     for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
   }
 
@@ -360,7 +363,7 @@ export class SlackNotifier implements Notifier {
   async #rotationDm(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
     if (request.operation.kind !== 'key.rotate') return;
-    const dm = this.refs.get(request.id).secretDm;
+    const dm = (await this.refs.get(request.id)).secretDm;
     const message = dm && ownerKeyMessage(notice.event, request, item);
     if (dm && message) await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...message });
   }

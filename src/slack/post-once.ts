@@ -7,7 +7,7 @@
  */
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import { post, type DmChannels, type SlackClient } from './client.ts';
-import type { MessageRef, MessageRefs } from './message-refs.ts';
+import type { MessageRef, MessageRefStore } from '../store/port.ts';
 
 /** The metadata event type of a post that carries no metadata of its own. */
 export const POST_EVENT_TYPE = 'iam_bot_post';
@@ -21,14 +21,14 @@ type Message = { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata
 export class OncePoster {
   constructor(
     private readonly client: SlackClient,
-    private readonly refs: MessageRefs,
+    private readonly refs: MessageRefStore,
     private readonly dms: DmChannels,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Posts `message` under `key` (`<notice or request id>:<part>`), once across crashes. */
   async post(key: string, channel: string, message: Message, threadTs?: string): Promise<MessageRef> {
-    const intended = this.refs.intentOf(key);
+    const intended = await this.refs.intentOf(key);
     if (intended === undefined) await this.refs.intend(key, this.now());
     else {
       const found = await this.#find(key, channel, intended, threadTs);

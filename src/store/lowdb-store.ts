@@ -1,10 +1,14 @@
 /**
- * The embedded Store: lowdb holds the live document (open requests, audit outbox, counters) in
- * `state.json`, written atomically; closed requests move to the append-only `archive.jsonl`. A write
- * therefore costs O(open requests), whatever the history.
+ * The embedded Store: lowdb holds the live document (open requests, audit and notice outboxes, counters,
+ * sealed secrets) in `state.json`, written atomically; closed requests move to the append-only
+ * `archive.jsonl`. A write therefore costs O(open requests), whatever the history. Beside them: the
+ * audit log (`audit.jsonl`) and the Slack message index (`slack.json`). One process holds the directory
+ * (its lock), so what this object has in memory is what is stored.
  */
 import { join } from 'node:path';
 import { Low } from 'lowdb';
+import { AuditLog } from '../audit/audit-log.ts';
+import { assertAuditContinuity } from '../audit/continuity.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
@@ -14,8 +18,22 @@ import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { storageError } from '../files/storage-error.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { claimWorld, type DataWorld } from './data-world.ts';
+import { FileAuditLog } from './file-audit-log.ts';
 import { lockDirectory, type DirectoryLock } from './lock.ts';
-import { StoreConflictError, type Commit, type ListFilter, type Store } from './port.ts';
+import { LowdbMessageRefs } from './lowdb-message-refs.ts';
+import { MemoryLeases } from './memory-leases.ts';
+import {
+  StoreConflictError,
+  type Commit,
+  type LendResult,
+  type ListFilter,
+  type AuditAndNotices,
+  type SealedSecret,
+  type SecretStore,
+  type Store,
+  type SubmissionCounters,
+} from './port.ts';
+import { inWindow, isShowing, lendSecret, restoreSecret, secretExpired, secretRecord, spendSecret, withoutValue, type SecretRecord } from './section-rules.ts';
 import { Serial } from '../shared/serial.ts';
 import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
 
@@ -23,7 +41,15 @@ export interface LowdbStoreOptions {
   dataDir: string;
   /** Who opens it: a directory written by one world is refused to the other (default production). */
   world?: DataWorld;
+  /**
+   * Whether the audit log must still reach the head the store recorded (default true). Only
+   * `iam-bot audit accept-loss` opens without, to record the loss.
+   */
+  checkAuditContinuity?: boolean;
 }
+
+/** The parts of the live document a write may change; the rest is written as it is. */
+type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'secrets'>> & { open?: ReadonlyMap<string, Request> };
 
 export class LowdbStore implements Store {
   readonly #open = new Map<string, Request>();
@@ -32,6 +58,12 @@ export class LowdbStore implements Store {
   #outbox: AuditRecord[];
   #notices: Notice[];
   #auditHead: AuditHead | undefined;
+  #submissions: Record<string, number[]>;
+  #secrets: SecretRecord[];
+
+  readonly leases = new MemoryLeases();
+  readonly submissions: SubmissionCounters;
+  readonly secrets: SecretStore;
 
   /** What opening repaired, for the operator (logged at start). */
   readonly notes: readonly string[];
@@ -40,6 +72,8 @@ export class LowdbStore implements Store {
     private readonly db: Low<StateDocument>,
     private readonly archive: Archive,
     private readonly lock: DirectoryLock,
+    readonly auditLog: FileAuditLog,
+    readonly messages: LowdbMessageRefs,
     doc: StateDocument,
     notes: readonly string[],
   ) {
@@ -47,12 +81,33 @@ export class LowdbStore implements Store {
     this.#outbox = doc.outbox;
     this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
+    this.#submissions = doc.submissions;
+    this.#secrets = doc.secrets;
     this.notes = notes;
     for (const request of doc.open) {
       // A closed request still here was committed, then the process stopped before (or after) archiving it.
       const archived = archive.entry(request.id);
       if (!archived || archived.version < request.version) this.#open.set(request.id, request);
     }
+    this.submissions = {
+      count: async (person, now, windowMs) => inWindow(this.#submissions[person] ?? [], now, windowMs).length,
+      take: (person, now, limit) =>
+        this.#serial.run(async () => {
+          const recent = inWindow(this.#submissions[person] ?? [], now, limit.windowMs);
+          if (recent.length >= limit.count) return false;
+          const submissions: Record<string, number[]> = {};
+          // Everyone's old entries go at each write: the window is the policy's, the same for all.
+          for (const [who, times] of Object.entries(this.#submissions)) {
+            const kept = inWindow(times, now, limit.windowMs);
+            if (kept.length > 0) submissions[who] = kept;
+          }
+          submissions[person] = [...recent, now];
+          await this.#write({ submissions });
+          this.#submissions = submissions;
+          return true;
+        }),
+    };
+    this.secrets = this.#secretStore();
   }
 
   /** Moves the closed requests a crash left in the live document to the archive. */
@@ -76,22 +131,36 @@ export class LowdbStore implements Store {
   static async #openDirectory(options: LowdbStoreOptions): Promise<LowdbStore> {
     const notes = await prepareDataDir(options.dataDir);
     const lock = await lockDirectory(options.dataDir);
+    const opened: { close(): Promise<void> }[] = [];
     try {
       await claimWorld(options.dataDir, options.world ?? 'production');
       const file = join(options.dataDir, 'state.json');
       const db = new Low(new DurableJsonFile(file, parseStateDocument(file)), emptyDocument());
       await db.read();
       const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
-      const store = new LowdbStore(db, archive, lock, db.data, [...notes, ...archive.notes]);
+      opened.push(archive);
+      const messages = await LowdbMessageRefs.open(options.dataDir);
+      // The audit log only once the lock is held; the store then learns which outbox events already reached it.
+      const auditFile = join(options.dataDir, 'audit.jsonl');
+      const log = await AuditLog.open(auditFile);
+      opened.push(log);
+      const auditNotes = log.tornSetAside
+        ? [`${auditFile}: an interrupted append left ${log.droppedTornBytes} bytes after the last entry; they were moved to ${log.tornSetAside}.`]
+        : [];
+      if (options.checkAuditContinuity !== false) await assertAuditContinuity(auditFile, db.data.auditHead);
+      const store = new LowdbStore(db, archive, lock, new FileAuditLog(log, auditFile), messages, db.data, [...notes, ...archive.notes, ...auditNotes]);
       await store.#archiveLeftovers();
+      const head = log.head();
+      if (head && options.checkAuditContinuity !== false) await store.auditWritten(head);
       return store;
     } catch (error) {
+      for (const part of opened.reverse()) await part.close().catch(() => undefined);
       await lock.release();
       throw error;
     }
   }
 
-  reserveNumber(): number {
+  async reserveNumber(): Promise<number> {
     return this.#nextNumber++;
   }
 
@@ -107,9 +176,8 @@ export class LowdbStore implements Store {
       // The change and its audit events and notices become durable together, in the live document —
       // a closing request too. Only then does a closed request move to the archive; it leaves the live
       // document with the next write (or, after a crash, when the store is opened).
-      const open = new Map(this.#open).set(request.id, request);
       const notices = change.notices ?? [];
-      await this.#write(open, [...this.#outbox, ...change.audit], [...this.#notices, ...notices]);
+      await this.#write({ open: new Map(this.#open).set(request.id, request), outbox: [...this.#outbox, ...change.audit], notices: [...this.#notices, ...notices] });
       this.#open.set(request.id, request);
       // Read the outboxes again: entries may have been reported written or delivered during this write.
       this.#outbox = [...this.#outbox, ...change.audit];
@@ -121,10 +189,10 @@ export class LowdbStore implements Store {
     });
   }
 
-  record(recorded: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void> {
+  record(recorded: AuditAndNotices): Promise<void> {
     const change = scrubDeep(recorded);
     return this.#serial.run(async () => {
-      await this.#write(this.#open, [...this.#outbox, ...change.audit], [...this.#notices, ...change.notices]);
+      await this.#write({ outbox: [...this.#outbox, ...change.audit], notices: [...this.#notices, ...change.notices] });
       this.#outbox = [...this.#outbox, ...change.audit];
       this.#notices = [...this.#notices, ...change.notices];
     });
@@ -149,7 +217,11 @@ export class LowdbStore implements Store {
     return entry ? this.archive.read(entry) : undefined;
   }
 
-  openRequests(): readonly Request[] {
+  async openRequests(): Promise<Request[]> {
+    return this.#openByNumber();
+  }
+
+  #openByNumber(): Request[] {
     return [...this.#open.values()].sort((a, b) => a.number - b.number);
   }
 
@@ -160,51 +232,105 @@ export class LowdbStore implements Store {
     for (const entry of this.archive.entries()) {
       if (!this.#open.has(entry.id) && matches(entry)) closed.push(await this.archive.read(entry));
     }
-    const open = this.openRequests().filter((r) => matches({ requester: r.requester, state: r.status.state }));
+    const open = this.#openByNumber().filter((r) => matches({ requester: r.requester, state: r.status.state }));
     return [...closed, ...open].sort((a, b) => a.number - b.number);
   }
 
-  pendingAudit(): readonly AuditRecord[] {
+  async pendingAudit(): Promise<readonly AuditRecord[]> {
     return this.#outbox;
   }
 
-  auditWritten(head: AuditHead): void {
+  async auditWritten(head: AuditHead): Promise<void> {
     const at = this.#outbox.findIndex((e) => e.eventId === head.eventId);
     // The outbox is in commit order and the log is appended in that order: all up to `head` are written.
     if (at >= 0) this.#outbox = this.#outbox.slice(at + 1);
     this.#auditHead = head;
   }
 
-  auditHead(): AuditHead | undefined {
+  async auditHead(): Promise<AuditHead | undefined> {
     return this.#auditHead;
   }
 
-  pendingNotices(): readonly Notice[] {
+  async pendingNotices(): Promise<readonly Notice[]> {
     return this.#notices;
   }
 
-  noticeDone(id: string, followUp: { audit: readonly AuditRecord[]; notices: readonly Notice[] } = { audit: [], notices: [] }): Promise<void> {
+  noticeDone(id: string, followUp: AuditAndNotices = { audit: [], notices: [] }): Promise<void> {
+    const change = scrubDeep(followUp);
     return this.#serial.run(async () => {
       if (!this.#notices.some((n) => n.id === id)) return;
-      const notices = [...this.#notices.filter((n) => n.id !== id), ...followUp.notices];
-      const outbox = [...this.#outbox, ...followUp.audit];
-      await this.#write(this.#open, outbox, notices);
+      const notices = [...this.#notices.filter((n) => n.id !== id), ...change.notices];
+      await this.#write({ outbox: [...this.#outbox, ...change.audit], notices });
       // Read the outbox again: events may have been reported written during this write.
       this.#notices = notices;
-      this.#outbox = [...this.#outbox, ...followUp.audit];
+      this.#outbox = [...this.#outbox, ...change.audit];
     });
   }
 
   async close(): Promise<void> {
     await this.#serial.run(async () => {
-      await this.#write(this.#open, this.#outbox, this.#notices);
+      await this.#write({});
+      await this.messages.close();
+      await this.auditLog.close();
       await this.archive.close();
       await this.lock.release();
     });
   }
 
-  async #write(open: ReadonlyMap<string, Request>, outbox: AuditRecord[], notices: Notice[]): Promise<void> {
-    const doc: StateDocument = { ...emptyDocument(), nextNumber: this.#nextNumber, open: [...open.values()], outbox, notices };
+  #secretStore(): SecretStore {
+    const find = (requestId: string) => this.#secrets.find((s) => s.requestId === requestId);
+    /** Stores `next` for its request (undefined: drops it), durably. */
+    const save = (requestId: string, next: SecretRecord | undefined) =>
+      this.#saveSecrets([...this.#secrets.filter((s) => s.requestId !== requestId), ...(next ? [next] : [])]);
+    return {
+      put: (secret: SealedSecret) => this.#serial.run(() => save(secret.requestId, secretRecord(secret))),
+      lend: (requestId, person, now, lentUntil) =>
+        this.#serial.run(async (): Promise<LendResult> => {
+          const { result, next } = lendSecret(find(requestId), person, now, lentUntil);
+          if (next) await save(requestId, next);
+          return result;
+        }),
+      restore: (requestId) =>
+        this.#serial.run(async () => {
+          const record = find(requestId);
+          if (record) await save(requestId, restoreSecret(record));
+        }),
+      spend: (requestId) =>
+        this.#serial.run(async () => {
+          const record = find(requestId);
+          if (record) await save(requestId, spendSecret(record));
+        }),
+      showing: async (requestId, now) => isShowing(find(requestId), now),
+      holds: async (requestId) => find(requestId)?.sealed !== undefined,
+      drop: (requestId) =>
+        this.#serial.run(async () => {
+          if (find(requestId)) await save(requestId, undefined);
+        }),
+      dropExpired: (now) =>
+        this.#serial.run(async () => {
+          const expired = this.#secrets.filter((s) => secretExpired(s, now));
+          if (expired.length === 0) return 0;
+          await this.#saveSecrets(this.#secrets.map((s) => (secretExpired(s, now) ? withoutValue(s) : s)));
+          return expired.length;
+        }),
+    };
+  }
+
+  async #saveSecrets(secrets: SecretRecord[]): Promise<void> {
+    await this.#write({ secrets });
+    this.#secrets = secrets;
+  }
+
+  async #write(changes: Changes): Promise<void> {
+    const doc: StateDocument = {
+      ...emptyDocument(),
+      nextNumber: this.#nextNumber,
+      open: [...(changes.open ?? this.#open).values()],
+      outbox: changes.outbox ?? this.#outbox,
+      notices: changes.notices ?? this.#notices,
+      submissions: changes.submissions ?? this.#submissions,
+      secrets: changes.secrets ?? this.#secrets,
+    };
     if (this.#auditHead) doc.auditHead = this.#auditHead;
     this.db.data = doc;
     await this.db.write();

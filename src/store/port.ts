@@ -1,11 +1,26 @@
 /**
- * The Store port. One transition is one `commit`: the new request version, the audit events it caused
- * and the notices for the people involved are written together, so none is ever lost nor written for a
- * change that did not happen.
+ * The Store port: everything the bot keeps, in one place, so the embedded store (lowdb, one process)
+ * and a database (PostgreSQL, several replicas) are interchangeable. Every method is async and reads
+ * storage as it is now: no caller may rely on state cached in its own process, because another replica
+ * may have changed it. `test/store/contract.ts` states this contract as tests; every implementation runs it.
+ *
+ * Sections:
+ * - requests, the audit outbox and notices (this interface's own methods): one transition is one
+ *   `commit` — the new request version, the audit events it caused and the notices for the people
+ *   involved are written together, so none is ever lost nor written for a change that did not happen;
+ * - `auditLog`: the append-only, hash-chained audit log;
+ * - `messages`: where the bot's Slack messages about each request are, and each notice's delivery progress;
+ * - `submissions`: the per-person submission rate counters;
+ * - `secrets`: new secrets, sealed, until revealed once or expired;
+ * - `leases`: named work leases with expiry, so one replica at a time does a piece of work.
  */
+import type { AuditEntry } from '../audit/entry.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice } from '../domain/notice.ts';
+import type { Notice, Undelivered } from '../domain/notice.ts';
 import type { Request, State } from '../domain/request.ts';
+
+export type { AuditEntry } from '../audit/entry.ts';
+export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 
 export interface Commit {
   request: Request;
@@ -15,43 +30,217 @@ export interface Commit {
   notices?: readonly Notice[];
 }
 
+/** Audit events and notices that belong to no request's change (a sweep's findings, a notice's delivery). */
+export interface AuditAndNotices {
+  audit: readonly AuditRecord[];
+  notices: readonly Notice[];
+}
+
 export interface ListFilter {
   states?: readonly State[];
   requester?: string;
 }
 
 export interface Store {
-  /** A fresh request number; persisted with the next commit. */
-  reserveNumber(): number;
-  /** Throws `StoreConflictError` when the stored version is not `expectedVersion`. */
+  // ---- Requests ----
+
+  /** A request number never handed out before, by any process. It may be lost (a gap) if no commit uses it. */
+  reserveNumber(): Promise<number>;
+  /**
+   * Writes one transition atomically: the request (compare-and-set on its version), `audit` appended to
+   * the outbox and `notices` to the notice outbox, all or nothing. Throws `StoreConflictError` when the
+   * stored version is not `expectedVersion` (`null`: the id must be new); nothing is written then.
+   * Durable when it resolves. A closed request stays readable by `get`, `getByNumber`, `findSubmission`, `list`.
+   */
   commit(change: Commit): Promise<void>;
   get(id: string): Promise<Request | undefined>;
   getByNumber(number: number): Promise<Request | undefined>;
   /** The request `requester` submitted from the form `submissionKey`, open or closed. */
   findSubmission(requester: string, submissionKey: string): Promise<Request | undefined>;
-  /** Requests still in play (not closed), oldest first; served from memory. */
-  openRequests(): readonly Request[];
-  /** Every request matching the filter, open and closed, oldest first. */
+  /** Requests still in play (not closed), by number. */
+  openRequests(): Promise<Request[]>;
+  /** Every request matching the filter, open and closed, by number. */
   list(filter?: ListFilter): Promise<Request[]>;
-  /** Audit events committed but not yet known to be in the audit log, in commit order. */
-  pendingAudit(): readonly AuditRecord[];
-  /** Record that the audit log now ends at `head`; the events up to it leave the outbox. */
-  auditWritten(head: AuditHead): void;
-  /** The audit head as last persisted or reported. */
-  auditHead(): AuditHead | undefined;
-  /** Audit events and notices about no single request (what a sweep found), made durable together. */
-  record(change: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void>;
-  /** Notices committed but not yet delivered, in commit order. */
-  pendingNotices(): readonly Notice[];
+
+  // ---- Audit outbox and notices ----
+
+  /** Audit events and notices about no single request, made durable together (atomic, like `commit`'s). */
+  record(change: AuditAndNotices): Promise<void>;
   /**
-   * A notice was delivered (or dropped for good): it leaves the outbox, durably — in the same write as
-   * `followUp`, the audit events and notices its delivery led to (parts nobody could receive).
+   * Audit events committed but not yet in the audit log, in commit order. A store that appends the chain
+   * inside `commit` itself (a database) always answers none.
    */
-  noticeDone(id: string, followUp?: { audit: readonly AuditRecord[]; notices: readonly Notice[] }): Promise<void>;
+  pendingAudit(): Promise<readonly AuditRecord[]>;
+  /**
+   * The audit log now ends at `head` (the caller appended the pending events in order): those up to it
+   * leave the outbox and `auditHead()` answers `head`. May become durable only with the next write.
+   */
+  auditWritten(head: AuditHead): Promise<void>;
+  /** The audit head as last recorded (what the log must still reach when the bot starts). */
+  auditHead(): Promise<AuditHead | undefined>;
+  /** Notices committed but not yet delivered, in commit order. */
+  pendingNotices(): Promise<readonly Notice[]>;
+  /**
+   * A notice was delivered (or dropped for good): it leaves the outbox — atomically with `followUp`, the
+   * audit events and notices its delivery led to (parts nobody could receive), which join the outboxes at
+   * their end. A notice no longer pending is ignored, follow-up included (it was done already).
+   */
+  noticeDone(id: string, followUp?: AuditAndNotices): Promise<void>;
+
+  // ---- The other sections ----
+
+  readonly auditLog: AuditLogStore;
+  readonly messages: MessageRefStore;
+  readonly submissions: SubmissionCounters;
+  readonly secrets: SecretStore;
+  readonly leases: LeaseStore;
+
+  /** Finishes pending writes and lets go of the storage (the embedded store's directory lock). */
   close(): Promise<void>;
 }
 
+/**
+ * The audit log: an append-only hash chain (audit/entry.ts: each entry's hash covers the previous one).
+ * The embedded store keeps it as `audit.jsonl`; a database as a table. Appends are serialised, so the
+ * chain never forks, whatever the number of processes.
+ */
+export interface AuditLogStore {
+  /** Appends in order, numbering and chaining them; durable when it resolves. Refuses (all) events holding a secret. */
+  append(records: readonly AuditRecord[]): Promise<AuditEntry[]>;
+  /** The last entry of the chain; undefined while it is empty. */
+  head(): Promise<AuditHead | undefined>;
+  /** The entries after sequence number `afterSeq` (default 0: all), in order. */
+  read(afterSeq?: number): AsyncIterable<AuditEntry>;
+  /** Where an event was written, or undefined when not (yet, or any longer) known: the embedded store remembers its recent appends only. */
+  entryOf(eventId: string): Promise<{ seq: number; hash: string } | undefined>;
+}
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface ApprovalRef extends MessageRef {
+  /** The 0-based stage the message asked about. */
+  stage: number;
+  /** Whether the message was already updated to its final state. */
+  settled: boolean;
+  /** Set for a DM to one approver. */
+  user?: string;
+}
+
+/** The bot's messages about one request. */
+export interface RequestRefs {
+  /** The root of its thread in the audit channel. */
+  audit?: MessageRef;
+  approvals: ApprovalRef[];
+  /** The DM that offers the new secret of a key rotation. */
+  secretDm?: MessageRef;
+  /** The holder's DMs with Extend / "I'm done", settled once the access ends. */
+  grantDms?: MessageRef[];
+}
+
+/**
+ * Where the bot's Slack messages about each request are (so later events update them and no stale
+ * button survives), and how far each notice's delivery got (so a retried delivery repeats nothing).
+ * Each method is atomic on its own; a request's entry is forgotten once it is closed and its last updates are out.
+ */
+export interface MessageRefStore {
+  get(requestId: string): Promise<RequestRefs>;
+  /** Changes one request's entry: `change` sees the stored entry and its result is stored, with no other change in between. */
+  update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void>;
+  /** The parts of a notice's delivery already done. */
+  partsDone(noticeId: string): Promise<readonly string[]>;
+  markPart(noticeId: string, part: string): Promise<void>;
+  /** The parts of a notice that can never be delivered, kept until the notice is done so a retry reports them again. */
+  failures(noticeId: string): Promise<readonly Undelivered[]>;
+  markFailed(noticeId: string, failure: Undelivered): Promise<void>;
+  /** When the bot first set out to post the message of `key` (`<owner id>:<part>`), or undefined. */
+  intentOf(key: string): Promise<number | undefined>;
+  /** Records durably, before the post, that the message of `key` is about to be posted. */
+  intend(key: string, at: number): Promise<void>;
+  /** The notice is delivered: its parts, failures and intents (`<noticeId>:…`) are dropped. */
+  delivered(noticeId: string): Promise<void>;
+  /** The request is closed and its messages final: its entry and intents (`<requestId>:…`) are dropped. */
+  forget(requestId: string): Promise<void>;
+}
+
+/**
+ * Submissions per person in a sliding window (policy `requests.submissionLimit`), shared by every
+ * process. A submission counts while `now - at < windowMs`.
+ */
+export interface SubmissionCounters {
+  /** How many submissions `person` made in the window ending at `now`. */
+  count(person: string, now: number, windowMs: number): Promise<number>;
+  /**
+   * Atomically: when fewer than `limit.count` submissions of `person` fall in the window, records one at
+   * `now` and answers true; else records nothing and answers false. Entries older than the window may go.
+   */
+  take(person: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
+}
+
+/** A new secret as stored: sealed (workflow/sealing.ts, AES-256-GCM), never in clear. */
+export interface SealedSecret {
+  requestId: string;
+  /** Who may reveal it (the key's owner). */
+  owner: string;
+  /** The sealed envelope, opaque to the store. */
+  sealed: string;
+  /** Epoch ms after which it is never shown. */
+  expiresAt: number;
+}
+
+export type LendResult =
+  | { ok: true; secret: SealedSecret }
+  | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'being_shown' | 'expired' };
+
+/**
+ * New secrets (a rotated key's value), sealed, until their owner has seen them once or their deadline
+ * passed. Showing is two steps so a secret is spent only once really shown: `lend` hands it out (a
+ * second `lend` meanwhile is refused until `lentUntil`, so a replica that died while showing does not
+ * lock it for good), then `spend` erases it or `restore` makes it lendable again. Each method is atomic.
+ */
+export interface SecretStore {
+  /** Stores a new secret for its request, replacing whatever the request had. */
+  put(secret: SealedSecret): Promise<void>;
+  /**
+   * Lends the secret to `person` for showing, until `lentUntil`. Refused: `unknown` (none stored or it was
+   * dropped), `not_owner`, `already_revealed` (spent), `being_shown` (lent and not yet back, before its
+   * `lentUntil`), `expired` (past its deadline: the value is erased on the spot).
+   */
+  lend(requestId: string, person: string, now: number, lentUntil: number): Promise<LendResult>;
+  /** Showing failed: lendable again until its deadline. */
+  restore(requestId: string): Promise<void>;
+  /** Shown: the value is erased; only the fact that it was revealed remains. */
+  spend(requestId: string): Promise<void>;
+  /** Whether it is lent out at `now` (its deadline must not remove the key meanwhile). */
+  showing(requestId: string, now: number): Promise<boolean>;
+  /** Whether a value is stored for the request (lent or not): it can still be revealed, deadline permitting. */
+  holds(requestId: string): Promise<boolean>;
+  /** Drops the request's secret and any trace of it. */
+  drop(requestId: string): Promise<void>;
+  /** Erases every value past its deadline and not lent out; answers how many. */
+  dropExpired(now: number): Promise<number>;
+}
+
+/**
+ * Named leases with expiry: one holder at a time does the work a lease names (a request's provider step,
+ * the outbox, the periodic tick). A holder that dies stops renewing and the lease lapses at `now + ttlMs`.
+ * Each method is atomic: of two claimants of a free lease, exactly one gets it. The embedded store, one
+ * process by its directory lock, keeps them in memory: they need not survive a reopen.
+ */
+export interface LeaseStore {
+  /** Takes `name` for `holder` until `now + ttlMs` when free (never taken, released or lapsed) or already `holder`'s; whether it did. */
+  claim(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Extends `holder`'s lease to `now + ttlMs`; false when `holder` no longer holds it (released, or lapsed and taken by another). */
+  renew(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `holder` holds it. */
+  release(name: string, holder: string): Promise<void>;
+}
+
 export class StoreConflictError extends Error {
+  readonly code = 'store_conflict';
+
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
@@ -62,7 +251,7 @@ export class StoreConflictError extends Error {
   }
 }
 
-/** Why a data directory cannot be used, for callers that branch on it. */
+/** Why storage cannot be used, for callers that branch on it. */
 export type StoreOpenCode =
   /** Another process holds the directory. */
   | 'in_use'
@@ -75,7 +264,7 @@ export type StoreOpenCode =
   /** The file system refused (read-only, permissions, full disk). */
   | 'storage';
 
-/** The data directory cannot be used as it is; start-up stops with this message. */
+/** The storage cannot be used as it is; start-up stops with this message. */
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 

@@ -1,10 +1,14 @@
-/** The live document (`state.json`): open requests, the audit outbox and counters. Small by design. */
+/**
+ * The live document (`state.json`): open requests, the audit and notice outboxes, counters, and sealed
+ * secrets. Small by design. Fields added since the first release default to empty, so earlier files open.
+ */
 import { z } from 'zod';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
 import { StoreOpenError } from './port.ts';
+import type { SecretRecord } from './section-rules.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -15,6 +19,10 @@ export interface StateDocument {
   outbox: AuditRecord[];
   notices: Notice[];
   auditHead?: AuditHead;
+  /** Person → times of their recent submissions (the rate limit's window). */
+  submissions: Record<string, number[]>;
+  /** New secrets, sealed (never in clear), and what became of them. */
+  secrets: SecretRecord[];
 }
 
 // The envelope is checked strictly; request bodies are the store's own output and are checked for the
@@ -34,10 +42,23 @@ const documentShape = z.object({
   outbox: z.array(z.looseObject({ eventId: z.string(), event: z.string() })),
   notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape.optional() })).default([]),
   auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
+  submissions: z.record(z.string(), z.array(z.number())).default({}),
+  secrets: z
+    .array(
+      z.object({
+        requestId: z.string(),
+        owner: z.string(),
+        expiresAt: z.number(),
+        sealed: z.string().optional(),
+        lentUntil: z.number().optional(),
+        revealed: z.literal(true).optional(),
+      }),
+    )
+    .default([]),
 });
 
 export function emptyDocument(): StateDocument {
-  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [], notices: [] };
+  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [], notices: [], submissions: {}, secrets: [] };
 }
 
 export function parseStateDocument(file: string) {

@@ -24,7 +24,7 @@ export class Checkpointer {
   /** Publishes the current head unless nothing was logged since the last checkpoint. */
   async run(): Promise<void> {
     await this.recorder.flushAudit();
-    const head = this.store.auditHead();
+    const head = await this.store.auditHead();
     if (!head || head.eventId === this.#lastEventId || !this.notifier.publishCheckpoint) return;
     const posted = await this.notifier.publishCheckpoint({ seq: head.seq, hash: head.hash });
     if (!posted) return;

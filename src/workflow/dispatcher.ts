@@ -38,6 +38,8 @@ const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 60_000 };
 
 export class Dispatcher {
   #running: Promise<void> | undefined;
+  /** Kicked while draining: the outbox is read once more before the drain ends. */
+  #kicked = false;
   #stopping = false;
   readonly #sleep: (ms: number) => Promise<void>;
   /** Recipient and error → when the admins were last told, so an unreachable channel does not flood them. */
@@ -59,12 +61,25 @@ export class Dispatcher {
 
   /** Starts draining the outbox if it is not already being drained. */
   kick(): void {
-    if (this.#running || this.#stopping || this.options.active === false) return;
-    this.#running = this.#drain().finally(() => {
+    if (this.#stopping || this.options.active === false) return;
+    if (this.#running) {
+      this.#kicked = true;
+      return;
+    }
+    this.#running = this.#drainWhileKicked();
+  }
+
+  async #drainWhileKicked(): Promise<void> {
+    try {
+      // A notice committed while the last one was being finished: its kick came while draining.
+      do {
+        this.#kicked = false;
+        await this.#drain();
+      } while (this.#kicked && !this.#stopping);
+    } finally {
+      // Cleared here, not in a later callback: a kick from now on starts a new drain.
       this.#running = undefined;
-      // A notice committed while the last one was being finished.
-      if (this.store.pendingNotices().length > 0 && !this.#stopping) this.kick();
-    });
+    }
   }
 
   /** Resolves when the outbox is empty (or the dispatcher stopped). */
@@ -81,7 +96,7 @@ export class Dispatcher {
   async #drain(): Promise<void> {
     let failures = 0;
     for (;;) {
-      const notice = this.store.pendingNotices()[0];
+      const notice = (await this.store.pendingNotices())[0];
       if (!notice || this.#stopping) return;
       try {
         const { undelivered } = await inContextOf(notice, () => this.notifier.deliver(notice));

@@ -3,7 +3,7 @@
  * transition is a compare-and-set, so of two executors (two clicks, a restart racing a retry) only one
  * ever calls the provider for a given step.
  */
-import type { FailureInfo, Outcome, Request } from '../domain/request.ts';
+import type { FailureInfo, Outcome, Request, Verification } from '../domain/request.ts';
 import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
@@ -15,6 +15,7 @@ import { backoffDelay } from '../providers/http/backoff.ts';
 import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
 import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
+import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 
 type Step = 'execute' | 'revoke';
 
@@ -27,6 +28,8 @@ export interface ExecutorOptions {
 
 export class Executor {
   readonly #running = new Map<string, Promise<void>>();
+  /** Reads of the store that are looking for work to start. */
+  readonly #scans = new Set<Promise<void>>();
   readonly #rotation: RotationDeps;
 
   constructor(
@@ -49,7 +52,7 @@ export class Executor {
       apply: (request, event, recorded) => this.#apply(request, event, recorded),
       finish: async (request, result) => {
         if ('outcome' in result) await this.#succeed(request, 'execute', result.outcome);
-        else await this.#fail(request, 'execute', result.failure);
+        else await this.#fail(request, 'execute', result.failure, result.verified);
       },
     };
   }
@@ -57,8 +60,12 @@ export class Executor {
   /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
   kick(): void {
     if (!this.active) return;
+    this.#scan(() => this.#startReady());
+  }
+
+  async #startReady(): Promise<void> {
     const now = this.clock.now();
-    for (const request of this.store.openRequests()) {
+    for (const request of await this.store.openRequests()) {
       const s = request.status;
       const rotationStep = s.state === 'executing' ? s.rotation?.step : undefined;
       const revokeDue = s.state === 'revoking' && (s.retryAt === undefined || s.retryAt <= now);
@@ -74,28 +81,37 @@ export class Executor {
    */
   recover(): void {
     if (!this.active) return;
-    for (const request of this.store.openRequests()) {
-      if (request.status.state === 'executing') this.#launch(request.id, true);
-    }
-    this.kick();
+    this.#scan(async () => {
+      for (const request of await this.store.openRequests()) {
+        if (request.status.state === 'executing') this.#launch(request.id, true);
+      }
+      await this.#startReady();
+    });
+  }
+
+  #scan(work: () => Promise<void>): void {
+    const scan: Promise<void> = work()
+      .catch((error: unknown) => this.log.error({ err: error }, 'could not read the requests ready to carry out'))
+      .finally(() => this.#scans.delete(scan));
+    this.#scans.add(scan);
   }
 
   get busy(): boolean {
-    return this.#running.size > 0;
+    return this.#running.size > 0 || this.#scans.size > 0;
   }
 
   /** Resolves when every step started so far has finished. */
   async settle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all(this.#running.values());
+    while (this.busy) await Promise.all([...this.#running.values(), ...this.#scans]);
   }
 
   #launch(id: string, resuming: boolean): void {
     if (this.#running.has(id)) return;
     let conflicted = false;
     const run = this.#run(id, resuming)
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         if (error instanceof StoreConflictError) conflicted = true;
-        else this.log.error({ err: error, requestId: id, request: this.store.openRequests().find((r) => r.id === id)?.ref }, 'execution step crashed');
+        else this.log.error({ err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref }, 'execution step crashed');
       })
       .finally(() => {
         this.#running.delete(id);
@@ -118,6 +134,8 @@ export class Executor {
     if (s.state !== 'executing') return;
     if (s.rotation?.step === 'retire' || s.rotation?.step === 'rollback') return this.#rotate(request);
     if (resuming && s.rotation?.step === 'reveal') {
+      // A sealed secret outlives the process: it waits for its owner (or its deadline) as before.
+      if (await this.ctx.vault.holds(request.id)) return;
       // The secret lived in the memory of the process that died: nobody can ever reveal it.
       const abandoned = await this.#apply(request, { type: 'abandon', reason: 'lost' }, [
         { event: 'rotation.abandoned', actor: 'system', details: { reason: 'lost' } },
@@ -143,7 +161,7 @@ export class Executor {
       if (started.status.state === 'executing' && started.status.memberBefore !== undefined) hooks.memberBefore = started.status.memberBefore;
       const outcome = await execute(started, provider, this.ctx, hooks);
       // Joining a group an overlapping grant of the bot's already gave: the membership is still the bot's doing.
-      if (outcome.membershipAdded === false && this.#overlapping(started).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
+      if (outcome.membershipAdded === false && (await this.#overlapping(started)).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
       return outcome;
     });
   }
@@ -208,10 +226,10 @@ export class Executor {
   }
 
   /** Other active grants of the same group to the same person. */
-  #overlapping(request: Request): Request[] {
+  async #overlapping(request: Request): Promise<Request[]> {
     const op = request.operation;
     if (op.kind !== 'group.add') return [];
-    return this.store.openRequests().filter((r) => {
+    return (await this.store.openRequests()).filter((r) => {
       const o = r.operation;
       const s = r.status;
       return r.id !== request.id && r.requester === request.requester && r.provider === request.provider && o.kind === 'group.add' && o.group === op.group && s.state === 'completed' && s.grantExpiresAt !== undefined;
@@ -238,7 +256,8 @@ export class Executor {
       if (outcome) await this.#succeed((await this.store.get(request.id)) ?? request, step, outcome);
     } catch (error) {
       if (error instanceof StoreConflictError) throw error;
-      if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
+      if (error instanceof UnverifiedEffectError) this.log.warn({ request: request.ref, expected: error.expected, observed: error.observed }, 'a change the provider acknowledged does not show in its reads');
+      else if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
       // The latest version: a rotation may have moved on before the failing call.
       const latest = (await this.store.get(request.id)) ?? request;
       if (step === 'revoke') await this.#revokeFailed(latest, failureOf(error));
@@ -250,6 +269,7 @@ export class Executor {
     const details: Record<string, unknown> = { summary: outcome.summary };
     if (outcome.providerRequestId) details.providerRequestId = outcome.providerRequestId;
     if (outcome.newKeyId) details.newKeyId = outcome.newKeyId;
+    Object.assign(details, verifiedDetails(outcome.verified));
     await this.#apply(request, { type: 'succeed', outcome }, [
       { event: step === 'execute' ? 'execution.completed' : 'revoke.completed', actor: 'system', details },
     ]);
@@ -257,13 +277,14 @@ export class Executor {
 
   /**
    * Access that should end is never given up on: the revoke is retried with growing waits, and after
-   * REVOKE_ESCALATION failures the policy's admins are told, once.
+   * REVOKE_ESCALATION failures the policy's admins are told, once — at once when the provider
+   * acknowledged the removal but still shows the member (`unverified`): that access survived its revoke.
    */
   async #revokeFailed(request: Request, error: FailureInfo): Promise<void> {
     if (request.status.state !== 'revoking') return;
     const { attempt, escalated } = request.status;
     const retryAt = this.clock.now() + backoffDelay(attempt, REVOKE_BACKOFF, () => 1);
-    const escalate = attempt >= REVOKE_ESCALATION && escalated !== true;
+    const escalate = (attempt >= REVOKE_ESCALATION || error.kind === 'unverified') && escalated !== true;
     const details: Record<string, unknown> = { kind: error.kind, message: error.message, attempt, retryAt: new Date(retryAt).toISOString() };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
     const recorded: Recorded[] = [{ event: 'revoke.failed', actor: 'system', details }];
@@ -271,10 +292,13 @@ export class Executor {
     await this.#apply(request, { type: 'revokeFailed', error, retryAt, escalate }, recorded);
   }
 
-  async #fail(request: Request, step: Step, error: FailureInfo): Promise<void> {
-    const details: Record<string, unknown> = { kind: error.kind, message: error.message };
+  /** A change the provider acknowledged but does not show (`unverified`) is also put to the admins. */
+  async #fail(request: Request, step: Step, error: FailureInfo, verified?: readonly Verification[]): Promise<void> {
+    const details: Record<string, unknown> = { kind: error.kind, message: error.message, ...verifiedDetails(verified) };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
-    await this.#apply(request, { type: 'fail', error }, [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }]);
+    const recorded: Recorded[] = [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }];
+    if (error.kind === 'unverified') recorded.push({ event: 'effect.unverified', actor: 'system', details: { message: error.message }, approvers: await this.admins() });
+    await this.#apply(request, { type: 'fail', error }, recorded);
   }
 
   async #apply(request: Request, event: RequestEvent, recorded: readonly Recorded[]): Promise<Request> {
@@ -338,6 +362,7 @@ function failureOf(error: unknown): FailureInfo {
     if (error.providerRequestId) info.providerRequestId = error.providerRequestId;
     return info;
   }
+  if (error instanceof UnverifiedEffectError) return { kind: 'unverified', message: error.message };
   // Internal details stay in the log; people see that something unexpected happened.
   return { kind: 'internal', message: 'An unexpected error stopped this step; the details are in the bot log.' };
 }

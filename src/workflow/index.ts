@@ -30,7 +30,7 @@ export interface WorkflowDeps {
   /** How long the key owner has to confirm a revealed key is in use; default DEFAULT_CONFIRM_WITHIN_MS (24 h). */
   confirmWithinMs?: number;
   delivery?: DispatcherOptions;
-  /** Waits between attempts to record an executor step (tests make it instant). */
+  /** The executor's waits: between attempts to record a step, and between reads of a change a provider may show late (tests make them instant). */
   sleep?: (ms: number) => Promise<void>;
   /** False: record decisions only; provider steps and notices wait for a process that runs them. */
   active?: boolean;
@@ -51,7 +51,8 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   const active = deps.active ?? true;
   // Every provider call the workflow makes is logged (provider, operation, duration, outcome).
   const providers = observeProviders(deps.providers, deps.log);
-  const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000 };
+  const readBack = { clock: deps.clock, wait: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) };
+  const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000, readBack };
   const reports = { clock: deps.clock, newId: deps.newId, admins: () => people.adminsList(), flushAudit: () => recorder.flushAudit() };
   const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, reports, { ...deps.delivery, active });
   const recorder: Recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log, deps.directory);

@@ -19,6 +19,7 @@ const CALLS = new Set<string>([
   'deactivateKey',
   'deleteKey',
   'resetMfa',
+  'mfaEnrolled',
   'probe',
 ]);
 

@@ -1,13 +1,15 @@
 /**
  * The provider side of the one-shot request kinds (group access, MFA reset; key rotation has its own
  * steps in key-rotation.ts). Every step is safe to run again after a crash: membership is read back
- * before it is changed, and an existing member or an absent one counts as done.
+ * before it is changed, and an existing member or an absent one counts as done. Every change is read
+ * back after it is made too (verify.ts), and that read is what the outcome records.
  */
 import { principalFor, type Policy } from '../domain/policy.ts';
 import type { Outcome, Request } from '../domain/request.ts';
 import type { PrincipalRef, Provider } from '../providers/port.ts';
 import { ProviderError } from '../providers/port.ts';
 import type { Directory, SecretVault } from './ports.ts';
+import { alreadyHeld, membership, mfaRemoved, verifiedEffect, type ReadBackDeps } from './verify.ts';
 
 export interface OperationContext {
   policy: Policy;
@@ -15,6 +17,8 @@ export interface OperationContext {
   vault: SecretVault;
   /** How long a new secret waits to be revealed. */
   secretTtlMs: number;
+  /** The clock and the waits of reading changes back. */
+  readBack: ReadBackDeps;
 }
 
 /** The provider user a request acts on: a named service principal, or the requester's own account. */
@@ -50,17 +54,18 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
         before = await provider.isMember(op.group, who);
         await hooks.recordMemberBefore?.(before);
       }
-      if (before) return { summary: `${who.name} was already in ${op.group}`, membershipAdded: false };
+      const wanted = membership(provider, op.group, who, true);
+      if (before) return { summary: `${who.name} was already in ${op.group}`, membershipAdded: false, verified: [alreadyHeld(wanted.expected, 'a member', ctx.readBack)] };
       // Adding an existing member succeeds: a resumed step whose lost attempt did add them ends here too.
-      const result = await provider.addMember(op.group, who);
-      return withRequestId({ summary: `added ${who.name} to ${op.group}`, membershipAdded: true }, result.providerRequestId);
+      const { result, verification } = await verifiedEffect(() => provider.addMember(op.group, who), wanted, provider, ctx.readBack);
+      return withRequestId({ summary: `added ${who.name} to ${op.group}`, membershipAdded: true, verified: [verification] }, result.providerRequestId);
     }
     case 'group.remove':
-      return removeFrom(op.group, who, provider);
+      return removeFrom(op.group, who, provider, ctx);
     case 'mfa.reset': {
-      const result = await provider.resetMfa(who);
+      const { result, verification } = await verifiedEffect(() => provider.resetMfa(who), mfaRemoved(provider, who), provider, ctx.readBack);
       const outcome: Outcome = result.note ? { summary: `reset MFA of ${who.name}: ${result.note}`, note: result.note } : { summary: `reset MFA of ${who.name}` };
-      return withRequestId(outcome, result.providerRequestId);
+      return withRequestId({ ...outcome, verified: [verification] }, result.providerRequestId);
     }
   }
 }
@@ -68,13 +73,15 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
 /** Ends a timed grant. */
 export async function revoke(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
   if (request.operation.kind !== 'group.add') throw new ProviderError('invalid_request', `${request.ref} is not a group grant`);
-  return removeFrom(request.operation.group, await targetOf(request, provider, ctx), provider);
+  return removeFrom(request.operation.group, await targetOf(request, provider, ctx), provider, ctx);
 }
 
-async function removeFrom(group: string, who: PrincipalRef, provider: Provider): Promise<Outcome> {
-  if (!(await provider.isMember(group, who))) return { summary: `${who.name} was not in ${group}` };
-  const result = await provider.removeMember(group, who);
-  return withRequestId({ summary: `removed ${who.name} from ${group}` }, result.providerRequestId);
+/** Removes a member (read back); also the sweep's removal of a membership whose grant has ended. */
+export async function removeFrom(group: string, who: PrincipalRef, provider: Provider, ctx: Pick<OperationContext, 'readBack'>): Promise<Outcome> {
+  const wanted = membership(provider, group, who, false);
+  if (!(await provider.isMember(group, who))) return { summary: `${who.name} was not in ${group}`, verified: [alreadyHeld(wanted.expected, 'not a member', ctx.readBack)] };
+  const { result, verification } = await verifiedEffect(() => provider.removeMember(group, who), wanted, provider, ctx.readBack);
+  return withRequestId({ summary: `removed ${who.name} from ${group}`, verified: [verification] }, result.providerRequestId);
 }
 
 export function withRequestId(outcome: Outcome, providerRequestId: string | undefined): Outcome {

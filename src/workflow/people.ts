@@ -2,6 +2,7 @@
  * Who may do what, decided at the moment of the action from the policy and fresh directory facts —
  * never from anything a client sent.
  */
+import { shortfall } from '../domain/approvability.ts';
 import { isInSet, type CatalogItem, type MembershipFacts, type PeopleSet, type Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import type { Directory, Standing } from './ports.ts';
@@ -94,18 +95,47 @@ export class People {
   }
 
   /** The people of a set, relative to a request (its requester's manager; the requester excluded). */
-  async membersOf(setName: string, request: Request): Promise<string[]> {
+  membersOf(setName: string, request: Request): Promise<string[]> {
+    return this.membersFor(setName, request.requester);
+  }
+
+  /** The people of a set relative to a requester (their manager; the requester excluded). */
+  async membersFor(setName: string, requester: string): Promise<string[]> {
     const set = this.policy.sets[setName];
     if (!set) return [];
     const people = new Set(set.users);
     if (set.manager) {
-      const manager = await this.managerOf(request.requester);
+      const manager = await this.managerOf(requester);
       if (manager) people.add(manager);
     }
     for (const group of set.usergroups) {
       for (const member of await this.directory.usergroupMembers(group)) people.add(member);
     }
-    people.delete(request.requester);
+    people.delete(requester);
     return [...people].sort();
+  }
+
+  /**
+   * Why a request by `requester` for `item` could never be approved as things stand, or undefined: each
+   * stage's set resolved now, the requester and inactive accounts left out, separation of duties counted.
+   */
+  async whyUnapprovable(item: CatalogItem, requester: string): Promise<string | undefined> {
+    const stages = await Promise.all(
+      item.stages.map(async (stage) => {
+        const members = await this.membersFor(stage.set, requester);
+        const active = await Promise.all(members.map(async (person) => (await this.directory.isActive?.(person)) ?? true));
+        return { quorum: stage.quorum, people: members.filter((_, i) => active[i]) };
+      }),
+    );
+    const short = shortfall(stages, !item.sameApproverAcrossStages);
+    if (!short) return undefined;
+    const stage = item.stages[short.stage];
+    const name = `stage ${short.stage + 1} (${stage?.set ?? '?'})`;
+    if (short.why === 'taken_by_earlier_stages') {
+      return `Nobody could approve this request: everyone who could approve ${name} is needed by an earlier stage, and one person approves at most one stage of a request. Ask your IAM admins to fix the policy's approvers.`;
+    }
+    const found = stages[short.stage]?.people.length ?? 0;
+    const needs = stage?.quorum ?? 1;
+    return `Nobody could approve this request: ${name} needs ${needs} approver${needs === 1 ? '' : 's'} other than you with an active Slack account, and has ${found === 0 ? 'none' : `only ${found}`}. Ask your IAM admins to fix the policy's approvers.`;
   }
 }

@@ -20,6 +20,8 @@ export interface Directory {
   nameOf?(user: string): Promise<string | undefined>;
   /** A full member of the workspace, or a guest or a user of another organisation (who never derive a provider account from an email). */
   standingOf(user: string): Promise<Standing>;
+  /** false for a deactivated or unknown account, who can approve nothing; absent: everyone counts as active. */
+  isActive?(user: string): Promise<boolean>;
   /** `fresh`: bypass any cache — used when the answer decides whether a click may approve. */
   usergroupMembers(usergroup: string, options?: { fresh?: boolean }): Promise<readonly string[]>;
   /** What is already known of a group, however old, without asking anyone; undefined when nothing is. */
@@ -61,7 +63,7 @@ export interface Notifier {
 }
 
 /** Where the audit log wrote an event (seq and hash), when known; notices quote it in Slack. */
-export type AuditLookup = (eventId: string) => { seq: number; hash: string } | undefined;
+export type AuditLookup = (eventId: string) => Promise<{ seq: number; hash: string } | undefined>;
 
 /** A delivery that failed. `permanent`: it can never succeed as it is (a bug in the message), so it is dropped. */
 export class DeliveryError extends Error {
@@ -81,19 +83,22 @@ export interface AuditSink {
 }
 
 /**
- * Holds new secrets in memory, by request id, until their owner has seen them once, or they expire.
+ * Holds new secrets, by request id, until their owner has seen them once, or they expire: in memory
+ * (MemorySecretVault), or sealed in the store for every replica (SealedSecretVault).
  * Showing is two steps so a secret is spent only once it was really shown: `open` lends it (a second
  * `open` meanwhile is refused), then `spend` wipes it, or `restore` makes it revealable again after the
  * showing failed.
  */
 export interface SecretVault {
-  put(requestId: string, owner: string, secret: Secret, ttlMs: number): void;
-  open(requestId: string, person: string): RevealResult;
-  spend(requestId: string): void;
-  restore(requestId: string): void;
+  put(requestId: string, owner: string, secret: Secret, ttlMs: number): Promise<void>;
+  open(requestId: string, person: string): Promise<RevealResult>;
+  spend(requestId: string): Promise<void>;
+  restore(requestId: string): Promise<void>;
   /** Whether the secret is being shown right now (its deadline must not remove the key meanwhile). */
-  showing(requestId: string): boolean;
-  discard(requestId: string): void;
+  showing(requestId: string): Promise<boolean>;
+  /** Whether it is still held (revealable, deadline permitting): after a restart only a sealed vault still holds it. */
+  holds(requestId: string): Promise<boolean>;
+  discard(requestId: string): Promise<void>;
 }
 
 export type RevealResult =

@@ -97,11 +97,11 @@ export class Recorder {
   /** Writes the outbox to the audit log. Safe to call at any time; calls run one at a time. */
   flushAudit(): Promise<void> {
     return this.#flushes.run(async () => {
-      const pending = this.store.pendingAudit();
+      const pending = await this.store.pendingAudit();
       if (pending.length === 0) return;
       try {
         const head = await this.audit.append(pending);
-        if (head) this.store.auditWritten(head);
+        if (head) await this.store.auditWritten(head);
       } catch (error) {
         // The events stay in the outbox and go out with the next flush.
         this.log.error({ err: error }, 'audit log append failed; will retry');

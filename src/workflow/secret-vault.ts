@@ -18,12 +18,12 @@ export class MemorySecretVault implements SecretVault {
 
   constructor(private readonly clock: Clock) {}
 
-  put(requestId: string, owner: string, secret: Secret, ttlMs: number): void {
+  async put(requestId: string, owner: string, secret: Secret, ttlMs: number): Promise<void> {
     this.#slots.set(requestId, { owner, secret, expiresAt: this.clock.now() + ttlMs, showing: false });
   }
 
   /** Lends the secret to its owner for showing; nobody else gets it meanwhile. */
-  open(requestId: string, person: string): RevealResult {
+  async open(requestId: string, person: string): Promise<RevealResult> {
     const slot = this.#slots.get(requestId);
     if (!slot) return { ok: false, reason: 'unknown' };
     if (slot.owner !== person) return { ok: false, reason: 'not_owner' };
@@ -38,22 +38,26 @@ export class MemorySecretVault implements SecretVault {
   }
 
   /** The secret was shown: afterwards only the fact that it was revealed remains. */
-  spend(requestId: string): void {
+  async spend(requestId: string): Promise<void> {
     const slot = this.#slots.get(requestId);
     if (slot) this.#slots.set(requestId, { ...slot, secret: undefined, showing: false });
   }
 
   /** Showing failed (the modal never opened): the owner may try again until the secret expires. */
-  restore(requestId: string): void {
+  async restore(requestId: string): Promise<void> {
     const slot = this.#slots.get(requestId);
     if (slot) slot.showing = false;
   }
 
-  showing(requestId: string): boolean {
+  async showing(requestId: string): Promise<boolean> {
     return this.#slots.get(requestId)?.showing === true;
   }
 
-  discard(requestId: string): void {
+  async holds(requestId: string): Promise<boolean> {
+    return this.#slots.get(requestId)?.secret !== undefined;
+  }
+
+  async discard(requestId: string): Promise<void> {
     this.#slots.delete(requestId);
   }
 }

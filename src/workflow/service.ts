@@ -86,11 +86,14 @@ export class WorkflowService {
     };
     const admitted = admit(submission);
     if (!admitted.ok) throw new WorkflowFailure(admitted.error);
+    // A request nobody could approve would only wait for its expiry: refused before it takes a number.
+    const unapprovable = await this.people.whyUnapprovable(item, command.requester);
+    if (unapprovable) throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
     // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
     const created = submit({
       ...submission,
       id: this.newId(),
-      number: this.store.reserveNumber(),
+      number: await this.store.reserveNumber(),
       requester: command.requester,
       ...(target.ok ? { target: { principal: target.principal, rule: target.rule, ...(target.email ? { email: target.email } : {}) } } : {}),
       now,
@@ -206,16 +209,16 @@ export class WorkflowService {
     const event: RequestEvent = { type: 'reveal', actor, confirmBy: clicked + this.confirmWithinMs };
     const allowed = transition(request, event, clicked);
     if (!allowed.ok) throw new WorkflowFailure(allowed.error);
-    const lent = this.vault.open(request.id, actor);
+    const lent = await this.vault.open(request.id, actor);
     if (!lent.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${lent.reason.replace('_', ' ')}).`));
     let shown = false;
     try {
       shown = await show(request, lent.secret);
     } finally {
-      if (!shown) this.vault.restore(request.id);
+      if (!shown) await this.vault.restore(request.id);
     }
     if (!shown) return undefined;
-    this.vault.spend(request.id);
+    await this.vault.spend(request.id);
     return this.#decide(ref, async () => event, clicked);
   }
 
@@ -266,7 +269,7 @@ export class WorkflowService {
   async tick(): Promise<void> {
     const now = this.clock.now();
     const { remindAfterMs, escalateAfterMs } = this.policy.requests;
-    for (const request of this.store.openRequests()) {
+    for (const request of await this.store.openRequests()) {
       const s = request.status;
       if (s.state === 'pending') {
         const waiting = now - (s.stageSince ?? request.createdAt);
@@ -277,7 +280,7 @@ export class WorkflowService {
       } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
         if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
         else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined) await this.#applyQuietly(request, { type: 'warn' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy && !this.vault.showing(request.id)) {
+      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy && !(await this.vault.showing(request.id))) {
         await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
       } else if (s.state === 'executing' && s.rotation?.step === 'confirm' && now >= s.rotation.confirmBy) {
         await this.#applyQuietly(request, { type: 'confirmDeadline' });
@@ -335,7 +338,7 @@ export class WorkflowService {
   /** Pending requests whose current stage `person` may decide. */
   async pendingFor(person: string): Promise<Request[]> {
     const mine: Request[] = [];
-    for (const request of this.store.openRequests()) {
+    for (const request of await this.store.openRequests()) {
       const s = request.status;
       if (s.state !== 'pending' || request.requester === person) continue;
       const decided = request.approvals.some((a) => a.stage === s.stage && a.by === person);
@@ -376,10 +379,9 @@ export class WorkflowService {
     return this.#tooLong(reason);
   }
 
-  /** This person's open requests, newest first: from memory, never the archive of closed ones. */
-  openRequestsOf(requester: string): Request[] {
-    return this.store
-      .openRequests()
+  /** This person's open requests, newest first: never the archive of closed ones. */
+  async openRequestsOf(requester: string): Promise<Request[]> {
+    return (await this.store.openRequests())
       .filter((r) => r.requester === requester && !isClosed(r))
       .sort((a, b) => b.number - a.number);
   }

@@ -15,7 +15,8 @@ import type { Logger } from '../log.ts';
 import type { PrincipalRef, Provider, ProviderRegistry } from '../providers/port.ts';
 import { ProviderError } from '../providers/port.ts';
 import type { Store } from '../store/port.ts';
-import { targetOf, type OperationContext } from './operations.ts';
+import { removeFrom, targetOf, type OperationContext } from './operations.ts';
+import { UnverifiedEffectError } from './verify.ts';
 import type { Recorder } from './recorder.ts';
 
 export interface SweepResult {
@@ -93,8 +94,8 @@ export class Sweeper {
     view = await this.#grantView(provider, group, principals);
     for (const { member, grant } of acts) {
       if (view.explained.has(member.id)) continue;
-      await provider.removeMember(group, member);
-      findings.push({ event: 'sweep.removed', finding: { provider: provider.id, group, member: member.name, ...(grant ? { grant: grant.ref } : {}) } });
+      const removed = await removeFrom(group, member, provider, this.ctx);
+      findings.push({ event: 'sweep.removed', finding: { provider: provider.id, group, member: member.name, ...(grant ? { grant: grant.ref } : {}), ...(removed.verified ? { verified: true as const, readBack: removed.verified } : {}) } });
     }
     return findings;
   }
@@ -141,5 +142,7 @@ function endedManaged(grant: Request): boolean {
 }
 
 function problemOf(error: unknown): string {
-  return error instanceof ProviderError ? `${error.kind}: ${error.message}` : 'an unexpected error (details in the bot log)';
+  if (error instanceof ProviderError) return `${error.kind}: ${error.message}`;
+  if (error instanceof UnverifiedEffectError) return `${error.code}: ${error.message}`;
+  return 'an unexpected error (details in the bot log)';
 }

@@ -22,7 +22,7 @@ async function auditEventIds(): Promise<string[]> {
 describe('services: the store outbox and the audit log stay in step across crashes', () => {
   it('writes events committed before a crash to the audit log at the next start, once', async () => {
     const store = await LowdbStore.open({ dataDir: dir.path });
-    await store.commit({ request: makeRequest(store.reserveNumber()), expectedVersion: null, audit: [event('e1'), event('e2')] });
+    await store.commit({ request: makeRequest(await store.reserveNumber()), expectedVersion: null, audit: [event('e1'), event('e2')] });
     await store.close(); // the process died before appending to the audit log
     const w = world(dir.path);
     await (await w.open()).close();
@@ -33,7 +33,7 @@ describe('services: the store outbox and the audit log stay in step across crash
 
   it('does not write an event twice when the crash came after the append', async () => {
     const store = await LowdbStore.open({ dataDir: dir.path });
-    await store.commit({ request: makeRequest(store.reserveNumber()), expectedVersion: null, audit: [event('e1'), event('e2'), event('e3')] });
+    await store.commit({ request: makeRequest(await store.reserveNumber()), expectedVersion: null, audit: [event('e1'), event('e2'), event('e3')] });
     const log = await AuditLog.open(dataFiles(dir.path).audit);
     await log.append([event('e1'), event('e2')]); // appended, but the outbox was never pruned
     await log.close();

@@ -14,8 +14,8 @@ import type { Request } from '../../src/domain/request.ts';
 import { createLogger } from '../../src/log.ts';
 import { createProviders } from '../../src/providers/registry.ts';
 import { apiBase } from '../../src/slack/client.ts';
-import { MessageRefs } from '../../src/slack/message-refs.ts';
 import { SlackNotifier } from '../../src/slack/notifier.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { PEOPLE, PLATFORM_GROUP } from '../../src/sandbox/world.ts';
 import type { Directory } from '../../src/workflow/ports.ts';
 import { LEADS, MANAGERS, type PlanItem } from './plan.ts';
@@ -34,18 +34,18 @@ const directory: Directory = {
 // Notices go to the Slack simulator the parent runs, through the bot's own notifier and message records:
 // a kill between a post and its record must not post the same reply twice (issue 11 item 15).
 const slack = new webApi.WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: apiBase(process.env.SLACK_API_URL ?? ''), retryConfig: { retries: 10, factor: 1.2, minTimeout: 50, maxTimeout: 500 } });
-const opened: { services?: Services } = {};
-const notifier = new SlackNotifier(slack, config.policy, await MessageRefs.open(dataDir), log, (eventId) => opened.services?.auditLog.entryOf(eventId));
+const store = await openStore({ dataDir, log });
+const notifier = new SlackNotifier(slack, config.policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId));
 
-const services = await openServices({
+const services: Services = await openServices({
   policy: config.policy,
   dataDir,
+  store,
   providers: createProviders(config.providers, { log, sleep: async () => undefined }),
   notifier,
   directory,
   log,
 });
-opened.services = services;
 process.stdout.write('ready\n');
 
 const marker = (item: PlanItem) => `plan #${item.n}`;
@@ -69,7 +69,7 @@ for (;;) {
     const next = await act(services, item, current);
     if (next) byMarker.set(marker(item), next);
   }
-  if (open === 0 && services.store.pendingNotices().length === 0) break;
+  if (open === 0 && (await services.store.pendingNotices()).length === 0) break;
   if (open === 0) await new Promise((resolve) => setTimeout(resolve, 20));
   await services.executor.settle();
   await services.dispatcher.settle();

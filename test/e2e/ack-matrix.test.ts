@@ -132,7 +132,7 @@ describe.concurrent('the main flows with slow and rate-limiting Slack and slow p
       expect(views.map((c) => c.error ?? 'ok')).toEqual(views.map(() => 'ok'));
       expect(views).toHaveLength(opens);
       // Nothing lost: every notice delivered.
-      expect(e.bot.services.store.pendingNotices()).toEqual([]);
+      expect(await e.bot.services.store.pendingNotices()).toEqual([]);
     } finally {
       await e.close();
     }

@@ -62,7 +62,7 @@ describe('an audit thread anyone can check against the log', () => {
     e.world.slack.workspace.messages.remove(deleted!);
     e.world.slack.workspace.messages.update(edited!, { text: 'Approved by <@U0MALLORY>.', ...(edited!.metadata ? { metadata: edited!.metadata } : {}) }, Date.now(), e.world.slack.identity.botUserId);
     const request = entries.find((x) => x.requestRef === 'REQ-0001')!;
-    const [forged] = await e.bot.services.auditLog.append([
+    const [forged] = await e.bot.services.store.auditLog.append([
       { eventId: randomUUID(), time: Date.now(), requestId: request.requestId!, requestRef: 'REQ-0001', actor: bob.id, event: 'request.approved', details: {} },
     ]);
     const result = await verifySlack();

@@ -50,7 +50,7 @@ describe('notices reach every recipient they can', () => {
       expect(miss.requestRef).toBe('REQ-0001');
       expect(miss.details.undelivered).toContainEqual({ part: 'audit-reply', to: { channel: 'C0AUDIT' }, code: 'not_in_channel' });
     }
-    expect(e.bot.services.store.pendingNotices()).toEqual([]);
+    expect(await e.bot.services.store.pendingNotices()).toEqual([]);
   });
 
   it('a deactivated approver does not keep the other approver from being asked', async () => {

@@ -22,6 +22,6 @@ describe('Slack answering 429 and 5xx', () => {
     expect(replies).toHaveLength(order.length);
     order.forEach((text, i) => expect(replies[i]).toContain(text));
     expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text).join('\n')).toMatch(/Submitted[\s\S]*Approved[\s\S]*Done/);
-    expect(e.bot.services.store.pendingNotices()).toEqual([]);
+    expect(await e.bot.services.store.pendingNotices()).toEqual([]);
   });
 });

@@ -22,7 +22,9 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Clock; policy?: (text: string) => string } = {}): Promise<E2E> {
+export async function startE2E(
+  options: { mode?: 'http' | 'socket'; clock?: Clock; policy?: (text: string) => string; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<E2E> {
   const mode = options.mode ?? 'http';
   const world = await startWorld();
   const dir = await tempDir();
@@ -41,6 +43,7 @@ export async function startE2E(options: { mode?: 'http' | 'socket'; clock?: Cloc
     // Notice retries wait briefly here; Retry-After from the simulator is still honoured.
     delivery: { backoff: { baseMs: 20, capMs: 200 } },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   const client =
     mode === 'http'

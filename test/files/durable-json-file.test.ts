@@ -1,7 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageRefs } from '../../src/slack/message-refs.ts';
+import { LowdbMessageRefs } from '../../src/store/lowdb-message-refs.ts';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { tempDir } from '../support/fixtures.ts';
 
@@ -13,7 +13,7 @@ describe('start-up after a kill mid-write (issue 11 item 15)', () => {
     dir = await tempDir();
     for (const leftover of ['state.json.1234567', 'slack.json.42', 'state.json.notes', 'other.json.7']) await writeFile(join(dir.path, leftover), '{');
     const store = await LowdbStore.open({ dataDir: dir.path });
-    await MessageRefs.open(dir.path);
+    await LowdbMessageRefs.open(dir.path);
     await store.close();
     const files = await readdir(dir.path);
     expect(files).not.toContain('state.json.1234567');

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestNotice } from '../../src/domain/notice.ts';
 import { createLogger } from '../../src/log.ts';
 import type { SlackClient } from '../../src/slack/client.ts';
-import { MessageRefs } from '../../src/slack/message-refs.ts';
+import { LowdbMessageRefs } from '../../src/store/lowdb-message-refs.ts';
 import { SlackNotifier } from '../../src/slack/notifier.ts';
 import { DeliveryError } from '../../src/workflow/ports.ts';
 import { basePolicy, makeRequest, tempDir } from '../support/fixtures.ts';
@@ -45,7 +45,7 @@ function fakeSlack(auditAnswers: ('ok' | 'http503' | 'not_in_channel' | 'lost')[
 async function notifierWith(auditAnswers: Parameters<typeof fakeSlack>[0]) {
   dir = await tempDir();
   const slack = fakeSlack(auditAnswers);
-  const notifier = new SlackNotifier(slack.client, { ...basePolicy, audit: { channel: AUDIT } }, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+  const notifier = new SlackNotifier(slack.client, { ...basePolicy, audit: { channel: AUDIT } }, await LowdbMessageRefs.open(dir.path), createLogger({ level: 'silent' }));
   return { notifier, posts: slack.posts };
 }
 
@@ -74,10 +74,10 @@ describe('SlackNotifier', () => {
     dir = await tempDir();
     const slack = fakeSlack(['ok', 'lost']);
     const policy = { ...basePolicy, audit: { channel: AUDIT } };
-    const first = new SlackNotifier(slack.client, policy, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+    const first = new SlackNotifier(slack.client, policy, await LowdbMessageRefs.open(dir.path), createLogger({ level: 'silent' }));
     await expect(first.deliver(submitted)).rejects.toBeInstanceOf(DeliveryError);
     // A new process on the same data directory: only slack.json carries over.
-    const second = new SlackNotifier(slack.client, policy, await MessageRefs.open(dir.path), createLogger({ level: 'silent' }));
+    const second = new SlackNotifier(slack.client, policy, await LowdbMessageRefs.open(dir.path), createLogger({ level: 'silent' }));
     expect(await second.deliver(submitted)).toEqual({ undelivered: [] });
     expect(slack.posts.filter((p) => p.channel === AUDIT).map((p) => (p.thread_ts ? 'reply' : 'root'))).toEqual(['root', 'reply']);
   });

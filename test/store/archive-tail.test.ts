@@ -16,12 +16,12 @@ async function twoClosed(): Promise<string[]> {
   const store = await LowdbStore.open({ dataDir: dir.path });
   const ids: string[] = [];
   for (let i = 0; i < 2; i++) {
-    const request = makeRequest(store.reserveNumber());
+    const request = makeRequest(await store.reserveNumber());
     await store.commit({ request, expectedVersion: null, audit: [] });
     await store.commit({ request: denied(request), expectedVersion: 1, audit: [] });
     ids.push(request.id);
   }
-  await store.commit({ request: makeRequest(store.reserveNumber()), expectedVersion: null, audit: [] });
+  await store.commit({ request: makeRequest(await store.reserveNumber()), expectedVersion: null, audit: [] });
   await store.close();
   return ids;
 }

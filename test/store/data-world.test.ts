@@ -34,26 +34,26 @@ describe('a data directory belongs to one world', () => {
 
   it('refuses the sandbox a directory production wrote, and leaves it untouched', async () => {
     const store = await LowdbStore.open({ dataDir: dir.path });
-    await store.commit({ request: makeRequest(store.reserveNumber()), expectedVersion: null, audit: [] });
+    await store.commit({ request: makeRequest(await store.reserveNumber()), expectedVersion: null, audit: [] });
     await store.close();
     const before = await readFile(join(dir.path, 'state.json'), 'utf8');
     expect((await refusal('sandbox')).message).toContain('holds production data; the sandbox never runs on it');
     expect(await readFile(join(dir.path, 'state.json'), 'utf8')).toBe(before);
     const again = await LowdbStore.open({ dataDir: dir.path, world: 'production' });
-    expect(again.openRequests()).toHaveLength(1);
+    expect(await again.openRequests()).toHaveLength(1);
     await again.close();
   });
 
   it('adopts data an earlier release wrote (no marker) as production, and never gives it to the sandbox', async () => {
     const store = await LowdbStore.open({ dataDir: dir.path });
-    await store.commit({ request: makeRequest(store.reserveNumber()), expectedVersion: null, audit: [] });
+    await store.commit({ request: makeRequest(await store.reserveNumber()), expectedVersion: null, audit: [] });
     await store.close();
     await writeFile(join(dir.path, 'data-dir.json'), ''); // damaged marker: not guessed
     expect((await refusal('production')).message).toContain('does not say which world wrote this data directory');
     await rm(join(dir.path, 'data-dir.json'));
     await refusal('sandbox');
     const adopted = await LowdbStore.open({ dataDir: dir.path });
-    expect(adopted.openRequests()).toHaveLength(1);
+    expect(await adopted.openRequests()).toHaveLength(1);
     await adopted.close();
     expect(JSON.parse(await readFile(join(dir.path, 'data-dir.json'), 'utf8'))).toEqual({ world: 'production' });
   });

@@ -26,19 +26,19 @@ async function openStore(): Promise<LowdbStore> {
 describe('LowdbStore', () => {
   it('stores a request and finds it by id and number after a reopen', async () => {
     const s = await openStore();
-    const number = s.reserveNumber();
+    const number = (await s.reserveNumber());
     const request = makeRequest(number);
     await s.commit({ request, expectedVersion: null, audit: [] });
     await s.close();
     const reopened = await openStore();
     expect(await reopened.get(request.id)).toEqual(request);
     expect(await reopened.getByNumber(number)).toEqual(request);
-    expect(reopened.reserveNumber()).toBe(number + 1);
+    expect(await reopened.reserveNumber()).toBe(number + 1);
   });
 
   it('refuses a write computed from a stale version', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
     const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     await s.commit({ request: approved, expectedVersion: 1, audit: [] });
@@ -50,7 +50,7 @@ describe('LowdbStore', () => {
 
   it('lets exactly one of two concurrent transitions from the same version win', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
     const a = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     const b = apply(request, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 0 });
@@ -63,8 +63,8 @@ describe('LowdbStore', () => {
 
   it('moves closed requests out of the live document but still serves them', async () => {
     const s = await openStore();
-    const open = makeRequest(s.reserveNumber());
-    const closed = makeRequest(s.reserveNumber());
+    const open = makeRequest(await s.reserveNumber());
+    const closed = makeRequest(await s.reserveNumber());
     await s.commit({ request: open, expectedVersion: null, audit: [] });
     await s.commit({ request: closed, expectedVersion: null, audit: [] });
     await s.commit({ request: denied(closed), expectedVersion: 1, audit: [] });
@@ -72,7 +72,7 @@ describe('LowdbStore', () => {
     await s.commit({ request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }), expectedVersion: 1, audit: [] });
     const live = JSON.parse(await readFile(join(dir.path, 'state.json'), 'utf8')) as { open: { id: string }[] };
     expect(live.open.map((r) => r.id)).toEqual([open.id]);
-    expect(s.openRequests().map((r) => r.id)).toEqual([open.id]);
+    expect((await s.openRequests()).map((r) => r.id)).toEqual([open.id]);
     expect((await s.get(closed.id))?.status.state).toBe('denied');
     expect((await s.list({ states: ['denied'] })).map((r) => r.id)).toEqual([closed.id]);
     expect((await s.list()).map((r) => r.number)).toEqual([open.number, closed.number]);
@@ -80,12 +80,12 @@ describe('LowdbStore', () => {
     await s.close();
     const reopened = await openStore();
     expect((await reopened.getByNumber(closed.number))?.status.state).toBe('denied');
-    expect(reopened.reserveNumber()).toBe(3);
+    expect(await reopened.reserveNumber()).toBe(3);
   });
 
   it('loses neither a closing change nor its audit event when the process dies before archiving it', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
     const event = { eventId: 'closing', time: 1, actor: 'U_BOB', event: 'request.denied', details: {} };
     await s.commit({ request: denied(request), expectedVersion: 1, audit: [event] });
@@ -96,38 +96,38 @@ describe('LowdbStore', () => {
     await writeFile(join(dir.path, 'archive.jsonl'), '');
     const reopened = await openStore();
     expect((await reopened.get(request.id))?.status.state).toBe('denied');
-    expect(reopened.openRequests()).toEqual([]);
-    expect(reopened.pendingAudit().map((e) => e.eventId)).toEqual(['closing']);
+    expect(await reopened.openRequests()).toEqual([]);
+    expect((await reopened.pendingAudit()).map((e) => e.eventId)).toEqual(['closing']);
     expect((await readFile(join(dir.path, 'archive.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it('keeps audit events in an outbox until the log reports them written', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     const event = (id: string) => ({ eventId: id, time: 1, actor: 'U_ALICE', event: 'request.submitted', details: {} });
     await s.commit({ request, expectedVersion: null, audit: [event('e1'), event('e2')] });
     await s.commit({ request: denied(request), expectedVersion: 1, audit: [event('e3')] });
-    expect(s.pendingAudit().map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
+    expect((await s.pendingAudit()).map((e) => e.eventId)).toEqual(['e1', 'e2', 'e3']);
     await s.close();
     // The log got e1 and e2 before a crash; the store learns it at open.
     const reopened = await openStore();
-    expect(reopened.pendingAudit()).toHaveLength(3);
-    reopened.auditWritten({ seq: 2, hash: 'h2', eventId: 'e2' });
-    expect(reopened.pendingAudit().map((e) => e.eventId)).toEqual(['e3']);
-    expect(reopened.auditHead()).toEqual({ seq: 2, hash: 'h2', eventId: 'e2' });
+    expect(await reopened.pendingAudit()).toHaveLength(3);
+    await reopened.auditWritten({ seq: 2, hash: 'h2', eventId: 'e2' });
+    expect((await reopened.pendingAudit()).map((e) => e.eventId)).toEqual(['e3']);
+    expect(await reopened.auditHead()).toEqual({ seq: 2, hash: 'h2', eventId: 'e2' });
   });
 
   it('does not bring back audit events reported written while a commit was being written', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     const event = (id: string) => ({ eventId: id, time: 1, actor: 'U_ALICE', event: 'request.submitted', details: {} });
     await s.commit({ request, expectedVersion: null, audit: [event('e1')] });
     const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     const writing = s.commit({ request: approved, expectedVersion: 1, audit: [event('e2')] });
     await new Promise((resolve) => setImmediate(resolve)); // the commit is now inside its file write
-    s.auditWritten({ seq: 1, hash: 'h1', eventId: 'e1' });
+    await s.auditWritten({ seq: 1, hash: 'h1', eventId: 'e1' });
     await writing;
-    expect(s.pendingAudit().map((e) => e.eventId)).toEqual(['e2']);
+    expect((await s.pendingAudit()).map((e) => e.eventId)).toEqual(['e2']);
   });
 
   it('refuses a second process on the same data directory, naming the first', async () => {
@@ -146,7 +146,7 @@ describe('LowdbStore', () => {
   it('takes over a lock left by a dead process', async () => {
     await writeFile(join(dir.path, 'iam-bot.pid'), '999999\n');
     const s = await openStore();
-    expect(s.openRequests()).toEqual([]);
+    expect(await s.openRequests()).toEqual([]);
   });
 
   it('stops on a corrupt live document and leaves it untouched', async () => {
@@ -171,7 +171,7 @@ describe('LowdbStore', () => {
 
   it('sets a torn last archive line aside but stops on damage inside the archive', async () => {
     const s = await openStore();
-    const request = makeRequest(s.reserveNumber());
+    const request = makeRequest(await s.reserveNumber());
     await s.commit({ request, expectedVersion: null, audit: [] });
     await s.commit({ request: denied(request), expectedVersion: 1, audit: [] });
     await s.close();

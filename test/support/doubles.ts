@@ -1,8 +1,9 @@
 /** In-memory implementations of the workflow's ports, for tests that do not need a provider simulator. */
 import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
-import type { CallResult, Capabilities, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
+import type { CallResult, Capabilities, Consistency, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
+import type { AuditLogStore } from '../../src/store/port.ts';
 import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Standing, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
 import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
@@ -38,6 +39,11 @@ export class MemoryDirectory implements Directory {
   }
   async usergroupMembers(usergroup: string) {
     return [...(this.usergroups.get(usergroup) ?? [])];
+  }
+  /** Deactivated or unknown accounts. */
+  inactive = new Set<string>();
+  async isActive(user: string) {
+    return !this.inactive.has(user);
   }
 }
 
@@ -75,8 +81,15 @@ export class RecordingNotifier implements Notifier {
 
 export class MemoryAuditSink implements AuditSink {
   records: AuditRecord[] = [];
+  /** The store's audit log, which the events go to as well (the store checks at open that it reaches the head it recorded). */
+  log: AuditLogStore | undefined;
+
   async append(records: readonly AuditRecord[]): Promise<AuditHead | undefined> {
     this.records.push(...records);
+    if (this.log) {
+      const written = (await this.log.append(records)).at(-1);
+      return written && { seq: written.seq, hash: written.hash, eventId: written.eventId };
+    }
     const last = records.at(-1);
     return last && { seq: this.records.length, hash: `h${this.records.length}`, eventId: last.eventId };
   }
@@ -86,7 +99,12 @@ export class MemoryAuditSink implements AuditSink {
 export class MemoryProvider implements Provider {
   readonly type = 'memory';
   capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  consistency: Consistency = { model: 'read-your-writes', source: 'an in-memory double' };
   members = new Map<string, Set<string>>();
+  /** Principal ids with an MFA device, which a reset removes. */
+  mfaDevices = new Set<string>();
+  /** The next N calls of these names answer as if done and change nothing (a provider losing writes). */
+  lost = new Map<string, number>();
   users = new Map<string, PrincipalRef>();
   keys = new Map<string, KeyInfo[]>();
   mfaResets: string[] = [];
@@ -107,7 +125,8 @@ export class MemoryProvider implements Provider {
     return user;
   }
 
-  async #call(name: string): Promise<void> {
+  /** Throws the faults set for this call; false when the call is to be acknowledged without effect. */
+  async #call(name: string): Promise<boolean> {
     this.calls.push(name);
     await this.gate;
     const fault = this.faults.get(name);
@@ -117,6 +136,9 @@ export class MemoryProvider implements Provider {
     }
     const down = this.failing.get(name);
     if (down) throw down;
+    const lost = this.lost.get(name) ?? 0;
+    if (lost > 0) this.lost.set(name, lost - 1);
+    return lost === 0;
   }
 
   async listGroups(search = ''): Promise<GroupRef[]> {
@@ -151,14 +173,14 @@ export class MemoryProvider implements Provider {
     });
   }
   async addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
-    await this.#call('addMember');
+    if (!(await this.#call('addMember'))) return { providerRequestId: `req-add-${this.calls.length}` };
     const set = this.members.get(group) ?? new Set<string>();
     set.add(principal.id);
     this.members.set(group, set);
     return { providerRequestId: `req-add-${this.calls.length}` };
   }
   async removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
-    await this.#call('removeMember');
+    if (!(await this.#call('removeMember'))) return { providerRequestId: `req-rm-${this.calls.length}` };
     this.members.get(group)?.delete(principal.id);
     return { providerRequestId: `req-rm-${this.calls.length}` };
   }
@@ -167,24 +189,29 @@ export class MemoryProvider implements Provider {
     return this.keys.get(principal.id) ?? [];
   }
   async createKey(principal: PrincipalRef): Promise<CreatedKey> {
-    await this.#call('createKey');
+    const done = await this.#call('createKey');
     const key: KeyInfo = { id: `key-${++this.#keySeq}`, status: 'active' };
-    this.keys.set(principal.id, [...(this.keys.get(principal.id) ?? []), key]);
+    if (done) this.keys.set(principal.id, [...(this.keys.get(principal.id) ?? []), key]);
     return { key, secret: new Secret(`SECRET-${principal.id}-${key.id}-do-not-leak`) };
   }
   async deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
-    await this.#call('deactivateKey');
+    if (!(await this.#call('deactivateKey'))) return {};
     for (const key of this.keys.get(principal.id) ?? []) if (key.id === keyId) key.status = 'inactive';
     return {};
   }
   async deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
-    await this.#call('deleteKey');
+    if (!(await this.#call('deleteKey'))) return {};
     this.keys.set(principal.id, (this.keys.get(principal.id) ?? []).filter((k) => k.id !== keyId));
     return {};
   }
   async resetMfa(principal: PrincipalRef): Promise<CallResult> {
-    await this.#call('resetMfa');
+    if (!(await this.#call('resetMfa'))) return { providerRequestId: 'req-mfa' };
     this.mfaResets.push(principal.id);
+    this.mfaDevices.delete(principal.id);
     return { providerRequestId: 'req-mfa' };
+  }
+  async mfaEnrolled(principal: PrincipalRef): Promise<boolean> {
+    await this.#call('mfaEnrolled');
+    return this.mfaDevices.has(principal.id);
   }
 }

@@ -48,6 +48,7 @@ async function build(
   audit: MemoryAuditSink,
 ): Promise<Harness> {
   const store = await LowdbStore.open({ dataDir: dir.path });
+  audit.log = store.auditLog;
   const notifier = new RecordingNotifier();
   const vault = new MemorySecretVault(clock);
   const sleeps: number[] = [];

@@ -17,7 +17,7 @@ describe('notice delivery', () => {
     expect(h.notifier.events(request.ref)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
     expect(h.sleeps[0]).toBeGreaterThanOrEqual(1_000);
     expect(h.sleeps).toHaveLength(3);
-    expect(h.store.pendingNotices()).toEqual([]);
+    expect(await h.store.pendingNotices()).toEqual([]);
   });
 
   it('drops only a notice that can never be delivered, audits the drop, and goes on', async () => {
@@ -40,7 +40,7 @@ describe('notice delivery', () => {
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
     expect(h.notifier.notices).toEqual([]);
-    expect(h.store.pendingNotices().map((n) => n.event)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    expect((await h.store.pendingNotices()).map((n) => n.event)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
     h.notifier.failures = [];
     h = await h.restart();
     h.dispatcher.kick();
@@ -63,7 +63,7 @@ describe('notice delivery', () => {
     expect(audited[0]?.details.undelivered).toEqual([miss]);
     expect(h.notifier.reports).toHaveLength(1);
     expect(h.notifier.reports[0]).toMatchObject({ admins: ['U_ADMIN'], undelivered: [miss], about: { requestRef: request.ref, event: 'request.submitted' } });
-    expect(h.store.pendingNotices()).toEqual([]);
+    expect(await h.store.pendingNotices()).toEqual([]);
   });
 
   it('a report the admins cannot receive either is kept in the audit log, not reported again', async () => {
@@ -78,6 +78,6 @@ describe('notice delivery', () => {
     await h.settle();
     expect(h.audit.records.filter((r) => r.event === 'notice.undelivered').map((r) => r.details.event)).toEqual(['request.submitted', 'notice.undelivered']);
     expect(h.notifier.reports).toHaveLength(1);
-    expect(h.store.pendingNotices()).toEqual([]);
+    expect(await h.store.pendingNotices()).toEqual([]);
   });
 });

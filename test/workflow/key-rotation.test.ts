@@ -163,7 +163,11 @@ describe('a second rotation', () => {
     await h.service.confirmRotation('U_ALICE', request.ref);
     await h.settle();
     expect(keyIds()).toEqual(['current:inactive', 'key-1:active']);
-    expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({ keys: ['retired'] });
+    expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({
+      keys: ['retired'],
+      verified: true,
+      readBack: [{ expected: 'key retired is deleted', observed: 'key retired not listed', at: expect.any(String), reads: 1 }],
+    });
   });
 });
 
@@ -236,7 +240,7 @@ describe('revealing the new key (issue 11 item 9)', () => {
     let finishShowing: () => void = () => undefined;
     const showing = h.service.revealSecret('U_ALICE', ref, () => new Promise<boolean>((resolve) => (finishShowing = () => resolve(true))));
     const { id } = await h.service.find(ref);
-    while (!h.vault.showing(id)) await new Promise((resolve) => setImmediate(resolve));
+    while (!(await h.vault.showing(id))) await new Promise((resolve) => setImmediate(resolve));
     expect(await refusal(reveal('U_ALICE', ref))).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('being shown') });
     h.clock.advance(FIFTEEN_MINUTES);
     await h.service.tick();

@@ -34,7 +34,7 @@ describe('workflow', () => {
     expect(h.audit.records.map((r) => r.event)).toEqual(events);
     expect(h.notifier.events(request.ref)).toEqual(events);
     expect(h.audit.records[3]?.details).toMatchObject({ providerRequestId: expect.stringMatching(/^req-add-/) });
-    expect(h.store.pendingAudit()).toEqual([]);
+    expect(await h.store.pendingAudit()).toEqual([]);
   });
 
   it('refuses self-approval', async () => {
@@ -176,7 +176,7 @@ describe('workflow', () => {
     await h.settle();
     expect(h.provider.members.get('admins')?.size).toBe(0);
     expect((await h.service.find(request.ref)).status.state).toBe('revoked');
-    expect(h.store.openRequests()).toEqual([]);
+    expect(await h.store.openRequests()).toEqual([]);
   });
 
   it('resumes an execution a crash interrupted, without doing it twice', async () => {

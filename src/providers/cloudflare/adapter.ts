@@ -17,6 +17,7 @@ import {
   ProviderError,
   type CallResult,
   type Capabilities,
+  type Consistency,
   type CreatedKey,
   type GroupRef,
   type KeyInfo,
@@ -33,6 +34,8 @@ const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 export class CloudflareProvider implements Provider {
   readonly type = 'cloudflare';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
+  readonly consistency: Consistency = { model: 'unknown', source: 'not stated in WIRE.md §2 or provider-docs/cloudflare-iam*.txt' };
   readonly id: string;
   readonly #api: CloudflareApi;
   readonly #log: Logger;
@@ -131,6 +134,10 @@ export class CloudflareProvider implements Provider {
 
   async resetMfa(_principal: PrincipalRef): Promise<CallResult> {
     throw new ProviderError('unsupported', "Cloudflare has no API to reset another member's two-factor authentication.");
+  }
+
+  async mfaEnrolled(_principal: PrincipalRef): Promise<boolean> {
+    throw new ProviderError('unsupported', "Cloudflare has no API to read another member's two-factor authentication.");
   }
 
   async probe(): Promise<CallResult> {

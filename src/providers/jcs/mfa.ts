@@ -39,6 +39,12 @@ export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNa
   return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: name }, { done: [404] }));
 }
 
+/** Whether the device a reset would remove is still listed: how a reset is read back. */
+export async function mfaEnrolled(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<boolean> {
+  const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
+  return typeof findDevice(listed.data.entities, principal, deviceNameRule) !== 'string';
+}
+
 /** The user's device, and whether JCS said it is theirs (the list named owners); or why there is none. */
 function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, rule: string): { device: JcsMfaDevice; ownerListed: boolean } | string {
   if (devices.length > 0 && devices.every((device) => device.user_id !== undefined)) {

@@ -1,10 +1,10 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
 import type { JcsSettings } from '../../config/provider-settings.ts';
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import { ProviderError, type CallResult, type Capabilities, type Consistency, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
 import { addMember, isMember, listMembers, removeMember } from './membership.ts';
-import { resetMfa } from './mfa.ts';
+import { mfaEnrolled, resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
 import { resultOf, type JcsClient } from './wire-client.ts';
@@ -12,6 +12,11 @@ import { resultOf, type JcsClient } from './wire-client.ts';
 export class JcsProvider implements Provider {
   readonly type = 'jcs';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  /**
+   * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
+   * says when a change shows in reads, and no traffic was recorded.
+   */
+  readonly consistency: Consistency = { model: 'unknown', source: 'not stated in WIRE.md §1 or provider-docs/jcs-iam-python-sdk.txt' };
   readonly id: string;
   readonly #mfaDeviceName: string;
 
@@ -72,6 +77,10 @@ export class JcsProvider implements Provider {
 
   resetMfa(principal: PrincipalRef): Promise<CallResult> {
     return resetMfa(this.jcs, principal, this.#mfaDeviceName);
+  }
+
+  mfaEnrolled(principal: PrincipalRef): Promise<boolean> {
+    return mfaEnrolled(this.jcs, principal, this.#mfaDeviceName);
   }
 
   /** ListGroups: read-only, signed, and usually the smallest list the account has. */

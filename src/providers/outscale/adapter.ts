@@ -6,7 +6,7 @@
  */
 import { Secret } from '../../domain/secret.ts';
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type Capabilities, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import { ProviderError, type CallResult, type Capabilities, type Consistency, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
 import type { Answer, EimClient } from './eim-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
 
@@ -16,6 +16,12 @@ export const EIM_ACCESS_KEYS_PER_USER = 2;
 export class OutscaleProvider implements Provider {
   readonly type = 'outscale';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  /**
+   * EIM is AWS IAM compatible (WIRE.md §4), and AWS documents IAM as eventually consistent (a change may
+   * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing
+   * either way, so EIM is read back as AWS IAM would be.
+   */
+  readonly consistency: Consistency = { model: 'eventual', source: 'WIRE.md §4 (AWS IAM compatible; AWS IAM is eventually consistent); provider-docs/outscale-eim.txt is silent' };
 
   constructor(
     readonly id: string,
@@ -116,6 +122,10 @@ export class OutscaleProvider implements Provider {
 
   async resetMfa(): Promise<CallResult> {
     throw new ProviderError('unsupported', `${this.id}: Outscale EIM has no API for MFA devices, so the bot cannot reset MFA on Outscale.`);
+  }
+
+  async mfaEnrolled(): Promise<boolean> {
+    throw new ProviderError('unsupported', `${this.id}: Outscale EIM has no API for MFA devices.`);
   }
 
   async probe(): Promise<CallResult> {

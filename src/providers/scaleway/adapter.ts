@@ -8,6 +8,7 @@ import {
   ProviderError,
   type CallResult,
   type Capabilities,
+  type Consistency,
   type CreatedKey,
   type GroupRef,
   type KeyInfo,
@@ -24,6 +25,12 @@ import { callResult, segment, type ScalewayWire } from './wire.ts';
 export class ScalewayProvider implements Provider {
   readonly type = 'scaleway';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  /**
+   * Recorded traffic (scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
+   * after `add-member` lists the new member, and a second `remove-member` right after the first answers
+   * 404 `not_found`: the membership is already gone. (Keys and MFA were not recorded this way.)
+   */
+  readonly consistency: Consistency = { model: 'read-your-writes', source: 'scaleway-recorded/group-membership-basic.cassette.yaml' };
   readonly #directory: Directory;
   readonly #keys: ApiKeys;
 
@@ -104,6 +111,12 @@ export class ScalewayProvider implements Provider {
     // Someone reset it between the read and the delete: the OTP is gone, as wanted. A missing user names itself.
     if (reset.failure.error?.type === 'not_found' && reset.failure.error.resource !== 'user') return callResult(reset.failure.requestId);
     throw toProviderError(reset.failure, what);
+  }
+
+  /** The user's `mfa` flag, which `DELETE /users/{id}/mfa-otp` clears. */
+  async mfaEnrolled(principal: PrincipalRef): Promise<boolean> {
+    const user = await this.wire.call({ method: 'GET', path: `/users/${segment(principal.id)}` }, userSchema, `reading Scaleway user ${principal.name}`);
+    return user.value.mfa;
   }
 
   async probe(): Promise<CallResult> {

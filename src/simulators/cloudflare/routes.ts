@@ -145,7 +145,7 @@ function addGroupMembers(context: Context): SimResponse {
     if (present && context.duplicateMember !== 'accept') {
       return fail(context.duplicateMember === 'conflict' ? 409 : 400, { code: CODES.duplicate, message: `Member ${present.id} is already in the user group` });
     }
-    for (const member of members) context.state.addToGroup(group.id, member.id);
+    if (!context.state.lostWrites.take('add-member')) for (const member of members) context.state.addToGroup(group.id, member.id);
     return ok(members.map(groupMemberView));
   });
 }
@@ -163,7 +163,8 @@ function replaceGroupMembers(context: Context): SimResponse {
 function removeGroupMember(context: Context): SimResponse {
   return withGroup(context, (group) => {
     const member = context.state.members.get(context.params.member ?? '');
-    if (!member || !context.state.removeFromGroup(group.id, member.id)) return notFound('Member');
+    if (!member || !group.members.includes(member.id)) return notFound('Member');
+    if (!context.state.lostWrites.take('remove-member')) context.state.removeFromGroup(group.id, member.id);
     return ok(groupMemberView(member));
   });
 }

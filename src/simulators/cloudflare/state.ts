@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { LostWrites } from '../shared/lost-writes.ts';
 
 export interface SimAccountMember {
   /** The membership id: what user groups hold. */
@@ -68,6 +69,8 @@ export class CloudflareState {
   readonly members = new Map<string, SimAccountMember>();
   readonly groups = new Map<string, SimUserGroup>();
   readonly tokens = new Map<string, SimToken>();
+  /** Group edits the API acknowledges without doing, checked by the same rules first (see LostWrites). */
+  readonly lostWrites = new LostWrites<'add-member' | 'remove-member'>();
 
   constructor(
     readonly accountId: string,

@@ -5,6 +5,7 @@
  * status JCS answers.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { LostWrites } from '../shared/lost-writes.ts';
 import { FORBIDDEN, JcsSimError } from './errors.ts';
 
 export { JcsSimError } from './errors.ts';
@@ -61,6 +62,8 @@ export class JcsState {
   readonly #keys = new Map<string, SimKey>();
   readonly #devices = new Map<string, SimMfaDevice>();
   readonly #denied = new Set<string>();
+  /** Writes JCS acknowledges (204) without doing, checked by the same rules first (see LostWrites). */
+  readonly lostWrites = new LostWrites<'add-member' | 'remove-member' | 'delete-key' | 'delete-mfa-device'>();
 
   // ---- seeding (and the API's own writes) ----------------------------------------------------------
 
@@ -90,12 +93,16 @@ export class JcsState {
     const user = this.user(userName);
     if (members.has(user.name)) throw new JcsSimError(409, `User ${user.name} is already a member of group ${groupName}`);
     if (members.size >= LIMITS.usersPerGroup || this.groupsOf(user.name).length >= LIMITS.groupsPerUser) throw new JcsSimError(403, FORBIDDEN);
+    if (this.lostWrites.take('add-member')) return;
     members.add(user.name);
   }
 
   removeMember(groupName: string, userName: string): void {
     const members = this.#membersOf(this.group(groupName).name);
-    if (!members.delete(this.user(userName).name)) throw new JcsSimError(404, `User ${userName} is not a member of group ${groupName}`);
+    const name = this.user(userName).name;
+    if (!members.has(name)) throw new JcsSimError(404, `User ${userName} is not a member of group ${groupName}`);
+    if (this.lostWrites.take('remove-member')) return;
+    members.delete(name);
   }
 
   /** CreateCredential's rules: 403 past the per-user limit. */
@@ -112,6 +119,7 @@ export class JcsState {
   deleteKey(by: { access?: string; id?: string }): void {
     const key = by.access !== undefined ? this.#keys.get(by.access) : [...this.#keys.values()].find((candidate) => candidate.id === by.id);
     if (!key) throw new JcsSimError(404, `Credential ${by.access ?? by.id} not found`);
+    if (this.lostWrites.take('delete-key')) return;
     this.#keys.delete(key.access);
   }
 
@@ -148,6 +156,7 @@ export class JcsState {
   /** DeleteVirtualMFADevice: WIRE.md §1 "Exact shapes": deletes the device even while it is attached. */
   deleteMfaDevice(deviceName: string): void {
     this.mfaDevice(deviceName);
+    if (this.lostWrites.take('delete-mfa-device')) return;
     this.#devices.delete(deviceName);
   }
 

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { EimFault } from './fault.ts';
+import { LostWrites } from '../shared/lost-writes.ts';
 
 export interface EimLimits {
   /** Outscale documents 2, like AWS. */
@@ -71,6 +72,8 @@ export class EimState {
   readonly #users = new Map<string, SimUser>();
   readonly #groups = new Map<string, SimGroup>();
   readonly #keys = new Map<string, SimKey>();
+  /** Writes EIM acknowledges without doing, checked by the same rules first (see LostWrites). */
+  readonly lostWrites = new LostWrites<'add-member' | 'remove-member' | 'update-key' | 'delete-key'>();
 
   constructor(
     private readonly accountId: string,
@@ -169,15 +172,18 @@ export class EimState {
     if (this.groupsOf(user.name).length >= this.limits.groupsPerUser) {
       throw new EimFault('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${this.limits.groupsPerUser}`);
     }
+    if (this.lostWrites.take('add-member')) return;
     group.members.add(user.name);
   }
 
   removeMember(groupName: string, userName: string): void {
     const group = this.group(groupName);
     const user = this.user(userName);
-    if (!group.members.delete(user.name)) {
+    if (!group.members.has(user.name)) {
       throw new EimFault('NoSuchEntity', `The user with name ${user.name} cannot be found in group ${group.name}.`);
     }
+    if (this.lostWrites.take('remove-member')) return;
+    group.members.delete(user.name);
   }
 
   createKey(userName: string): SimKey {
@@ -197,11 +203,15 @@ export class EimState {
   }
 
   setKeyStatus(userName: string, keyId: string, status: KeyStatus): void {
-    this.#keyOf(userName, keyId).status = status;
+    const key = this.#keyOf(userName, keyId);
+    if (this.lostWrites.take('update-key')) return;
+    key.status = status;
   }
 
   deleteKey(userName: string, keyId: string): void {
-    this.#keys.delete(this.#keyOf(userName, keyId).id);
+    const key = this.#keyOf(userName, keyId);
+    if (this.lostWrites.take('delete-key')) return;
+    this.#keys.delete(key.id);
   }
 
   #keyOf(userName: string, keyId: string): SimKey {

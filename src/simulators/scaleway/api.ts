@@ -140,6 +140,7 @@ export class ScalewayApi {
     if (!user) return notFound('user', id);
     // [guess] The answer for a user without an OTP is not recorded.
     if (!user.mfa) return notFound('mfa_otp', id);
+    if (this.state.lostWrites.take('delete-mfa-otp')) return noContent();
     user.mfa = false;
     return noContent();
   }
@@ -203,10 +204,13 @@ export class ScalewayApi {
     const index = members.indexOf(member.value);
     if (edit === 'add') {
       if (index >= 0) return this.config.duplicateMember === 'refuse' ? alreadyExists(member.value) : answer(200, this.state.groupJson(group));
+      // A lost write answers the group as it would be: the recorded answer to add-member shows the new member.
+      if (this.state.lostWrites.take('add-member')) return answer(200, { ...this.state.groupJson(group), [kind === 'user' ? 'user_ids' : 'application_ids']: [...members, member.value] });
       members.push(member.value);
     } else {
       // As recorded: removing a non-member is a 404 with an empty resource name.
       if (index < 0) return notFound('', member.value);
+      if (this.state.lostWrites.take('remove-member')) return answer(200, { ...this.state.groupJson(group), [kind === 'user' ? 'user_ids' : 'application_ids']: members.filter((m) => m !== member.value) });
       members.splice(index, 1);
     }
     this.state.touch(group);
@@ -268,6 +272,7 @@ export class ScalewayApi {
 
   deleteApiKey({ params: [accessKey = ''] }: Call): SimResponse {
     if (!this.state.apiKey(accessKey)) return notFound('access_key', accessKey);
+    if (this.state.lostWrites.take('delete-api-key')) return noContent();
     this.state.deleteApiKey(accessKey);
     return noContent();
   }

@@ -4,6 +4,7 @@
  * scaleway-recorded/). Each bearer has an access level standing in for IAM policies.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { LostWrites } from '../shared/lost-writes.ts';
 
 /** What a bearer's policies allow on IAM: `manager` ~ IAMManager, `read-only` ~ IAMReadOnly. */
 export type Access = 'manager' | 'read-only' | 'none';
@@ -52,6 +53,8 @@ export class ScalewayState {
   readonly applications: SimApplication[] = [];
   readonly groups: SimGroup[] = [];
   readonly apiKeys: SimApiKey[] = [];
+  /** Writes the API acknowledges without doing, checked by the same rules first (see LostWrites). */
+  readonly lostWrites = new LostWrites<'add-member' | 'remove-member' | 'delete-api-key' | 'delete-mfa-otp'>();
   /** Creation times advance a second per object, so "ordered by creation date" is deterministic. */
   #clock = Date.UTC(2026, 0, 1);
 

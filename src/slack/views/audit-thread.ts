@@ -90,6 +90,8 @@ export function auditReply(notice: Notice): string {
       return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? slackDate(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
+    case 'effect.unverified':
+      return `:rotating_light: ${escape(request.provider)} acknowledged the change, but reading it back does not show it: not done. The admins were told${approversLine(notice)}.`;
   }
 }
 

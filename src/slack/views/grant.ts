@@ -56,3 +56,15 @@ export function revokeFailingMessage(request: Request, item: CatalogItem | undef
   const text = error ? withFree(`${head} (${error.kind}: `, error.message, LIMITS.sectionText, `)${tail}`) : `${head}${tail}`;
   return { text: `${request.ref}: revoke keeps failing`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
+
+/**
+ * For the admins: the provider acknowledged a change its own reads do not show, so the request failed
+ * (`unverified`) instead of being reported done. The read-back's words get the section's remaining room.
+ */
+export function unverifiedEffectMessage(request: Request, item: CatalogItem | undefined): Message {
+  const error = request.status.state === 'failed' ? request.status.error : undefined;
+  const head = `:rotating_light: ${headline(request, item)}\n${request.provider} acknowledged the change, but reading it back does not show it`;
+  const tail = `. ${request.ref} is failed, not done: check the provider, then \`/iam retry ${request.ref}\`.`;
+  const text = error ? withFree(`${head} (`, error.message, LIMITS.sectionText, `)${tail}`) : `${head}${tail}`;
+  return { text: `${request.ref}: change not verified on the provider`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

@@ -1,14 +1,14 @@
 /**
- * Where the bot's messages about each request live in Slack, so later events can update them (and no
- * stale Approve button survives a restart). Kept in `slack.json` beside the store, written atomically;
- * a request's entry is dropped once it is closed and its last updates are out, so the file holds only
- * open requests.
+ * The embedded store's Slack message references (see `MessageRefStore`), in `slack.json` beside the
+ * store, written atomically; a request's entry is dropped once it is closed and its last updates are
+ * out, so the file holds only open requests. One process holds the directory, so the document in
+ * memory is the stored one.
  */
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
-import { StoreOpenError } from '../store/port.ts';
+import { StoreOpenError, type MessageRefStore, type RequestRefs } from './port.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Undelivered } from '../domain/notice.ts';
 
@@ -41,17 +41,14 @@ const documentSchema = z.object({
   intents: z.record(z.string(), z.number()).default({}),
 });
 
-export type MessageRef = z.infer<typeof ref>;
-export type ApprovalRef = z.infer<typeof approvalRef>;
-export type RequestRefs = z.infer<typeof requestRefs>;
 type RefsDocument = z.infer<typeof documentSchema>;
 
-export class MessageRefs {
+export class LowdbMessageRefs implements MessageRefStore {
   readonly #serial = new Serial();
 
   private constructor(private readonly db: Low<RefsDocument>) {}
 
-  static async open(dataDir: string): Promise<MessageRefs> {
+  static async open(dataDir: string): Promise<LowdbMessageRefs> {
     const file = join(dataDir, 'slack.json');
     const db = new Low(
       new DurableJsonFile(file, (value) => {
@@ -62,49 +59,50 @@ export class MessageRefs {
       { schema: 1, requests: {}, deliveries: {}, failures: {}, intents: {} },
     );
     await db.read();
-    return new MessageRefs(db);
+    return new LowdbMessageRefs(db);
   }
 
-  get(requestId: string): RequestRefs {
+  async get(requestId: string): Promise<RequestRefs> {
+    return this.#get(requestId);
+  }
+
+  #get(requestId: string): RequestRefs {
     return this.db.data.requests[requestId] ?? { approvals: [] };
   }
 
-  /** Changes one request's entry and persists it. */
   update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void> {
     return this.#serial.run(async () => {
-      this.db.data.requests[requestId] = change(this.get(requestId));
+      this.db.data.requests[requestId] = change(this.#get(requestId));
       await this.db.write();
     });
   }
 
-  partsDone(noticeId: string): readonly string[] {
+  async partsDone(noticeId: string): Promise<readonly string[]> {
     return this.db.data.deliveries[noticeId] ?? [];
   }
 
   markPart(noticeId: string, part: string): Promise<void> {
     return this.#serial.run(async () => {
-      this.db.data.deliveries[noticeId] = [...this.partsDone(noticeId), part];
+      this.db.data.deliveries[noticeId] = [...(this.db.data.deliveries[noticeId] ?? []), part];
       await this.db.write();
     });
   }
 
-  failures(noticeId: string): readonly Undelivered[] {
+  async failures(noticeId: string): Promise<readonly Undelivered[]> {
     return this.db.data.failures[noticeId] ?? [];
   }
 
-  /** A part that can never be delivered: it is not tried again for this notice. */
   markFailed(noticeId: string, failure: Undelivered): Promise<void> {
     return this.#serial.run(async () => {
-      this.db.data.failures[noticeId] = [...this.failures(noticeId), failure];
+      this.db.data.failures[noticeId] = [...(this.db.data.failures[noticeId] ?? []), failure];
       await this.db.write();
     });
   }
 
-  intentOf(key: string): number | undefined {
+  async intentOf(key: string): Promise<number | undefined> {
     return this.db.data.intents[key];
   }
 
-  /** The bot is about to post the message of `key`: recorded durably before the post. */
   intend(key: string, at: number): Promise<void> {
     return this.#serial.run(async () => {
       this.db.data.intents[key] = at;
@@ -112,7 +110,6 @@ export class MessageRefs {
     });
   }
 
-  /** The notice is delivered: its progress is no longer needed. */
   delivered(noticeId: string): Promise<void> {
     return this.#serial.run(async () => {
       const intents = this.#dropIntents(noticeId);
@@ -130,6 +127,11 @@ export class MessageRefs {
       delete this.db.data.requests[requestId];
       await this.db.write();
     });
+  }
+
+  /** Waits for the writes under way. */
+  close(): Promise<void> {
+    return this.#serial.run(async () => undefined);
   }
 
   /** Drops the intents of keys `<owner>:…`; whether there were any. */

@@ -1,0 +1,10 @@
+/** Every schema version, oldest first. A release only ever adds a file here; applied ones never change. */
+import * as m0001 from './0001-requests-and-audit.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001];

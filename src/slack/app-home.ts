@@ -1,5 +1,6 @@
 /** The App Home tab: published when someone opens it, and again by the notifier whenever a change concerns them. */
 import type { App } from '@slack/bolt';
+import { adminHomeBlocks } from './admin-home.ts';
 import { itemOf, type BotContext } from './context.ts';
 import { homeView } from './views/home.ts';
 
@@ -7,7 +8,9 @@ import { homeView } from './views/home.ts';
 export async function publishHome(ctx: Pick<BotContext, 'service' | 'policy' | 'client'>, user: string): Promise<void> {
   const mine = await ctx.service.openRequestsOf(user);
   const toApprove = await ctx.service.pendingFor(user);
-  await ctx.client.views.publish({ user_id: user, view: homeView(mine, toApprove, (id) => itemOf(ctx, id)) });
+  const view = homeView(mine, toApprove, (id) => itemOf(ctx, id));
+  view.blocks.push(...(await adminHomeBlocks(ctx, user, view.blocks.length)));
+  await ctx.client.views.publish({ user_id: user, view });
 }
 
 export function registerAppHome(app: App, ctx: BotContext): void {

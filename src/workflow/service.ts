@@ -21,6 +21,7 @@ import type { People } from './people.ts';
 import type { Clock, SecretVault } from './ports.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
+import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';
 
 export interface SubmitCommand {
   requester: string;
@@ -345,6 +346,23 @@ export class WorkflowService {
       if (!decided && (await this.people.mayApproveStage(request, s.stage, person, false))) mine.push(request);
     }
     return mine;
+  }
+
+  isAdmin(person: string): Promise<boolean> {
+    return this.people.isAdmin(person);
+  }
+
+  /** Every pending request, longest waiting first, with who it waits on: for admins only. */
+  async waitingRequests(actor: string): Promise<Waiting[]> {
+    if (!(await this.people.isAdmin(actor))) {
+      throw new WorkflowFailure(failure('not_allowed', 'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.', 'not_an_admin'));
+    }
+    const waiting: Waiting[] = [];
+    for (const request of await this.store.openRequests()) {
+      const entry = await waitingOf(this.people, request);
+      if (entry) waiting.push(entry);
+    }
+    return waiting.sort(byLongestWait);
   }
 
   /** Catalog items this person may request and whose provider supports the kind: what /iam offers. */

@@ -4,11 +4,14 @@
  */
 import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
+import { parseSealingKey, SealingError } from '../shared/sealing.ts';
 
 export interface RuntimeSettings {
   slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret; port?: number }; apiUrl?: string };
   policyFile: string;
   dataDir: string;
+  /** `IAM_BOT_SEALING_KEY`, decoded (32 bytes): new secrets are sealed in the store. */
+  sealingKey?: Buffer;
 }
 
 const optional = z
@@ -24,6 +27,8 @@ const envSchema = z.object({
   PORT: optional,
   IAM_BOT_POLICY: optional,
   IAM_BOT_DATA_DIR: optional,
+  IAM_BOT_SEALING_KEY: optional,
+  DATABASE_URL: optional,
 });
 
 /** The variables this file reads. PORT is left out of typo matching: HOST and SORT are two keystrokes away. */
@@ -77,6 +82,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   const port = e.PORT === undefined ? 3000 : Number(e.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`PORT must be a TCP port number (1-65535), not "${e.PORT}".`);
   if (e.SLACK_API_URL !== undefined && !URL.canParse(e.SLACK_API_URL)) problems.push(`SLACK_API_URL is not a URL: "${e.SLACK_API_URL}".`);
+  const sealingKey = sealingKeyOf(e, problems);
   if (problems.length > 0 || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
   const mode: RuntimeSettings['slack']['mode'] = e.SLACK_APP_TOKEN
     ? { type: 'socket', appToken: new Secret(e.SLACK_APP_TOKEN), ...(e.PORT !== undefined ? { port } : {}) }
@@ -85,6 +91,32 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL;
   return {
     ok: true,
-    settings: { slack, policyFile: overrides.policyFile ?? e.IAM_BOT_POLICY ?? 'policy.yml', dataDir: overrides.dataDir ?? e.IAM_BOT_DATA_DIR ?? './data' },
+    settings: {
+      slack,
+      policyFile: overrides.policyFile ?? e.IAM_BOT_POLICY ?? 'policy.yml',
+      dataDir: overrides.dataDir ?? e.IAM_BOT_DATA_DIR ?? './data',
+      ...(sealingKey ? { sealingKey } : {}),
+    },
   };
+}
+
+/**
+ * The sealing key, decoded; a problem when it is malformed, or missing while DATABASE_URL is set (several
+ * replicas share new secrets only through the database, sealed).
+ */
+function sealingKeyOf(e: z.infer<typeof envSchema>, problems: string[]): Buffer | undefined {
+  if (e.IAM_BOT_SEALING_KEY === undefined) {
+    if (e.DATABASE_URL !== undefined) {
+      problems.push('IAM_BOT_SEALING_KEY is not set, and DATABASE_URL is: with PostgreSQL, new secrets are sealed with it in the database. Set it to 32 random bytes in base64 (openssl rand -base64 32), the same on every replica.');
+    }
+    return undefined;
+  }
+  try {
+    // Wrapped first: its text is then scrubbed from anything logged or stored by mistake.
+    return parseSealingKey(new Secret(e.IAM_BOT_SEALING_KEY).reveal());
+  } catch (error) {
+    if (!(error instanceof SealingError)) throw error;
+    problems.push(error.message);
+    return undefined;
+  }
 }

@@ -8,5 +8,6 @@ await mkdir(target, { recursive: true });
 await Promise.all([
   copyFile(new URL('index.html', source), new URL('index.html', target)),
   copyFile(new URL('style.css', source), new URL('style.css', target)),
+  copyFile(new URL('favicon.svg', source), new URL('favicon.svg', target)),
   bundlePage(new URL('main.ts', source).pathname).then((js) => writeFile(new URL('main.js', target), js)),
 ]);

@@ -16,7 +16,8 @@ import { createSlackApp, createTriggerClient, registerHandlers } from './slack/b
 import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
 import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
-import { SlackNotifier } from './slack/notifier.ts';
+import { SlackNotifier, type HomeRefresh } from './slack/notifier.ts';
+import { publishHome } from './slack/app-home.ts';
 import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { DEFAULT_CHECKPOINT_EVERY_MS, type Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
@@ -170,7 +171,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   timeAcks(app, metrics);
   // The store first: the notifier keeps where its messages are in it.
   const store = await openStore({ dataDir: options.dataDir, log, ...(options.world ? { world: options.world } : {}) });
-  const notifier = new SlackNotifier(app.client, policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId));
+  const homes = (): HomeRefresh | undefined => {
+    const service = opened.services?.service;
+    return service && { concerned: (request) => service.concernedWith(request), publish: (user) => publishHome({ service, policy, client: app.client }, user) };
+  };
+  const notifier = new SlackNotifier(app.client, policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId), homes);
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
     policy,

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   requests: () => import('./cli/requests.ts').then((m) => ({ run: m.requests, help: m.requestsHelp })),
   sandbox: () => import('./cli/sandbox.ts').then((m) => ({ run: m.sandbox, help: m.sandboxHelp })),
   db: () => import('./cli/db.ts').then((m) => ({ run: m.db, help: m.dbHelp })),
+  store: () => import('./cli/store.ts').then((m) => ({ run: m.store, help: m.storeHelp })),
 };
 
 export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
@@ -31,6 +32,7 @@ Commands:
   audit verify|export   check or export the tamper-evident audit log
   requests list         list requests
   db migrate            bring the PostgreSQL schema (DATABASE_URL) up to this release
+  store copy --to URL   move the embedded store into an empty PostgreSQL database
 
 Run iam-bot <command> --help for a command's options.`;
 

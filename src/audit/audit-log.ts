@@ -4,14 +4,12 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import canonicalize from 'canonicalize';
 import writeFileAtomic from 'write-file-atomic';
-import { type AuditEntry, type AuditHead, GENESIS_HASH, formatLine, hashEntry, headOf, parseLine } from './entry.ts';
+import { chainAfter, prepareEvent, type PreparedEvent } from './chain.ts';
+import { type AuditEntry, type AuditHead, headOf, parseLine } from './entry.ts';
 import { AuditLogError } from './errors.ts';
-import { assertNoSecrets } from './secrets.ts';
 import { readTail } from '../files/tail.ts';
 import type { AuditRecord } from '../domain/audit-event.ts';
-import { scrubDeep } from '../domain/scrub.ts';
 
 export type { AuditEntry, AuditHead } from './entry.ts';
 export { AuditLogError } from './errors.ts';
@@ -21,8 +19,6 @@ export type AuditEventInput = AuditRecord;
 
 /** How many recent appends `entryOf` remembers: far more than notices ever wait in the outbox. */
 const RECENT_EVENTS = 10_000;
-
-type Prepared = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
 export class AuditLog {
   readonly #fh: FileHandle;
@@ -106,7 +102,7 @@ export class AuditLog {
    */
   async append(events: readonly AuditEventInput[]): Promise<AuditEntry[]> {
     if (this.#closing) throw new AuditLogError('the audit log is closed');
-    const prepared = events.map(prepare);
+    const prepared = events.map(prepareEvent);
     if (prepared.length === 0) return [];
     const written = this.#queue.then(() => this.#write(prepared));
     this.#queue = written.catch(() => undefined);
@@ -127,24 +123,13 @@ export class AuditLog {
     return this.#closing;
   }
 
-  async #write(prepared: readonly Prepared[]): Promise<AuditEntry[]> {
+  async #write(prepared: readonly PreparedEvent[]): Promise<AuditEntry[]> {
     if (this.#failure) {
       throw new AuditLogError(`an earlier append failed (${this.#failure.message}); reopen the audit log`, { cause: this.#failure });
     }
-    const entries: AuditEntry[] = [];
-    let { seq, hash: prevHash } = this.#head ?? { seq: 0, hash: GENESIS_HASH };
-    let data = '';
-    for (const p of prepared) {
-      const body = { seq: ++seq, ...p, prevHash };
-      const entry: AuditEntry = { ...body, hash: hashEntry(body) };
-      const line = formatLine(entry);
-      // Never write a line that open() or verify would reject.
-      const problem = parseLine(line);
-      if (typeof problem === 'string') throw new AuditLogError(`event ${p.eventId} cannot be logged: ${problem}`);
-      entries.push(entry);
-      data += `${line}\n`;
-      prevHash = entry.hash;
-    }
+    const chained = chainAfter(this.#head, prepared);
+    const entries = chained.map((c) => c.entry);
+    const data = chained.map((c) => `${c.line}\n`).join('');
     try {
       await this.#fh.appendFile(data);
       await this.#fh.sync();
@@ -164,34 +149,6 @@ export class AuditLog {
     }
     return entries;
   }
-}
-
-/** Checks an event and freezes its details as plain JSON, so later changes by the caller cannot leak in. */
-function prepare(input: AuditEventInput): Prepared {
-  assertNoSecrets(input.details);
-  const time = new Date(input.time);
-  if (Number.isNaN(time.getTime())) throw new AuditLogError(`event ${input.eventId}: time ${input.time} is not a valid instant`);
-  let details: unknown;
-  try {
-    details = JSON.parse(canonicalize(input.details) ?? 'null');
-  } catch (err) {
-    throw new AuditLogError(`event ${input.eventId}: details are not JSON (${(err as Error).message})`, { cause: err });
-  }
-  if (typeof details !== 'object' || details === null || Array.isArray(details)) {
-    throw new AuditLogError(`event ${input.eventId}: details must be a JSON object`);
-  }
-  // Again on the JSON form: a value's toJSON() can bring out keys the raw object did not show.
-  assertNoSecrets(details as Record<string, unknown>);
-  return {
-    time: time.toISOString(),
-    eventId: input.eventId,
-    requestId: input.requestId ?? null,
-    requestRef: input.requestRef ?? null,
-    actor: input.actor,
-    event: input.event,
-    // Last line of defence: a credential's value (a provider's echo) never enters the chain.
-    details: scrubDeep(details as Record<string, unknown>),
-  };
 }
 
 /** Opens for read + append, creating the file 0600 and making its directory entry durable if new. */

@@ -31,15 +31,26 @@ const CSV_COLUMNS = [
   'seq', 'time', 'eventId', 'requestId', 'requestRef', 'actor', 'event', 'details', 'prevHash', 'hash',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
+/** The audit log kept elsewhere than in a file (a database table): its lines, exactly as stored. */
+export interface StoredAuditLines {
+  /** How messages name it. */
+  name: string;
+  /** The lines of the entries after `afterSeq` (default 0: all), in order. */
+  lines(afterSeq?: number): AsyncIterable<string>;
+}
+
+/** The audit log to read: its file, or where else it is stored. */
+export type AuditSource = string | StoredAuditLines;
+
 /**
  * Writes the selected entries to `out` (left open: the caller owns it) and returns how many. This
  * does not verify the chain, so a damaged log can still be exported for inspection, but it refuses a
  * line that is not an entry at all.
  */
-export async function exportAudit(file: string, options: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function exportAudit(source: AuditSource, options: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
   let count = 0;
   const selected = async function* () {
-    const entries = options.follow ? followEntries(file, options.follow) : readEntries(file);
+    const entries = options.follow ? followEntries(source, options.follow) : readEntries(source);
     for await (const { line, entry } of entries) {
       if (options.afterSeq !== undefined && entry.seq <= options.afterSeq) continue;
       // Times are not guaranteed monotonic (they come from callers), so every line is tested.
@@ -63,7 +74,17 @@ export async function exportAudit(file: string, options: ExportOptions, out: Nod
 }
 
 /** The log's entries with their lines, in order; refuses a line that is not an entry at all. */
-export async function* readEntries(file: string): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+export async function* readEntries(source: AuditSource, afterSeq = 0): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+  if (typeof source !== 'string') {
+    for await (const line of source.lines(afterSeq)) {
+      const entry = parseEntry(line);
+      if (!entry) throw new AuditLogError(`${source.name}: entry after ${afterSeq} is not an audit entry; run "audit verify"`);
+      afterSeq = entry.seq;
+      yield { line, entry };
+    }
+    return;
+  }
+  const file = source;
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
@@ -80,12 +101,28 @@ export async function* readEntries(file: string): AsyncGenerator<{ line: string;
   }
 }
 
+/** Reads the whole log, then waits for more, polling (a table is asked for the entries after the last one read). */
+async function* followEntries(source: AuditSource, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+  if (typeof source === 'string') {
+    yield* followFile(source, follow);
+    return;
+  }
+  let last = 0;
+  while (!follow.signal.aborted) {
+    for await (const read of readEntries(source, last)) {
+      last = read.entry.seq;
+      yield read;
+    }
+    await sleep(follow.pollMs ?? DEFAULT_POLL_MS, undefined, { signal: follow.signal }).catch(() => undefined);
+  }
+}
+
 /**
  * Reads complete lines from the start of the file, then waits for more: the log is append-only, so what
  * is read once never changes, and a line is only handed on once its newline is written. Polling rather than
  * fs.watch, which misses appends on network and container file systems.
  */
-async function* followEntries(file: string, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+async function* followFile(file: string, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
   const fh = await open(file, 'r');
   const chunk = Buffer.alloc(64 * 1024);
   let offset = 0;
@@ -143,12 +180,12 @@ export interface DayFile {
  * content is not a prefix of the new one means the log changed under an exported day, and is refused
  * with nothing replaced for that day. `since` selects whole UTC days: the day it falls in and later.
  */
-export async function exportDays(file: string, dir: string, options: { since?: Date } = {}): Promise<DayFile[]> {
+export async function exportDays(source: AuditSource, dir: string, options: { since?: Date } = {}): Promise<DayFile[]> {
   await mkdir(dir, { recursive: true });
   const days = new Map<string, { partial: string; out: FileHandle; hash: Hash; entries: number }>();
   try {
     const from = options.since?.toISOString().slice(0, 10);
-    for await (const { line, entry } of readEntries(file)) {
+    for await (const { line, entry } of readEntries(source)) {
       const date = new Date(entry.time).toISOString().slice(0, 10);
       if (from !== undefined && date < from) continue;
       const name = `audit-${date}.jsonl`;

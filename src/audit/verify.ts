@@ -46,33 +46,38 @@ export interface Anchor {
  * re-hashed consistently.
  */
 export async function verifyAuditLog(file: string, expected?: Anchor | readonly Anchor[], depth: VerifyDepth = 'full'): Promise<VerifyResult> {
-  const anchors = expected === undefined ? [] : 'seq' in expected ? [expected] : [...expected];
-  const bySeq = new Map(anchors.map((a) => [a.seq, a]));
-  const furthest = anchors.reduce<Anchor | undefined>((max, a) => (max && max.seq >= a.seq ? max : a), undefined);
   // Opened first so a missing file rejects here rather than surfacing as a stream error.
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
-  const parse = depth === 'full' ? parseLine : parseLinks;
-  let last: AuditEntry | undefined;
   try {
-    for await (const line of lines) {
-      const next = checkNext(parse(line), last);
-      if ('problem' in next) return { ok: false, kind: 'damaged', ...next };
-      const anchor = bySeq.get(next.seq);
-      if (anchor && anchor.hash !== next.hash) {
-        return {
-          ok: false,
-          kind: 'diverged',
-          seq: next.seq,
-          line: next.seq,
-          problem: `entry ${next.seq} has hash ${next.hash} but ${anchor.hash} was recorded for it${byWhom(anchor)}: the log was rewritten or replaced`,
-        };
-      }
-      last = next;
-    }
+    return await verifyLines(lines, expected, depth);
   } finally {
     lines.close();
     input.destroy();
+  }
+}
+
+/** The same check over the log's lines from wherever they are kept (a file, a database table), in order. */
+export async function verifyLines(lines: AsyncIterable<string>, expected?: Anchor | readonly Anchor[], depth: VerifyDepth = 'full'): Promise<VerifyResult> {
+  const anchors = expected === undefined ? [] : 'seq' in expected ? [expected] : [...expected];
+  const bySeq = new Map(anchors.map((a) => [a.seq, a]));
+  const furthest = anchors.reduce<Anchor | undefined>((max, a) => (max && max.seq >= a.seq ? max : a), undefined);
+  const parse = depth === 'full' ? parseLine : parseLinks;
+  let last: AuditEntry | undefined;
+  for await (const line of lines) {
+    const next = checkNext(parse(line), last);
+    if ('problem' in next) return { ok: false, kind: 'damaged', ...next };
+    const anchor = bySeq.get(next.seq);
+    if (anchor && anchor.hash !== next.hash) {
+      return {
+        ok: false,
+        kind: 'diverged',
+        seq: next.seq,
+        line: next.seq,
+        problem: `entry ${next.seq} has hash ${next.hash} but ${anchor.hash} was recorded for it${byWhom(anchor)}: the log was rewritten or replaced`,
+      };
+    }
+    last = next;
   }
   const count = last?.seq ?? 0;
   if (furthest && furthest.seq > count) {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { connectionError, describeDatabase, openPool } from '../store/postgres/connection.ts';
+import { describeDatabase } from '../shared/database-url.ts';
+import { connectionError, openPool } from '../store/postgres/connection.ts';
 import { migrate } from '../store/postgres/migrate.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 

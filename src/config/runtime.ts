@@ -4,12 +4,15 @@
  */
 import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
+import { isDatabaseUrl } from '../shared/database-url.ts';
 import { parseSealingKey, SealingError } from '../shared/sealing.ts';
 
 export interface RuntimeSettings {
   slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret; port?: number }; apiUrl?: string };
   policyFile: string;
   dataDir: string;
+  /** PostgreSQL instead of the embedded store in the data directory (several replicas may share it). */
+  databaseUrl?: string;
   /** `IAM_BOT_SEALING_KEY`, decoded (32 bytes): new secrets are sealed in the store. */
   sealingKey?: Buffer;
 }
@@ -82,6 +85,9 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   const port = e.PORT === undefined ? 3000 : Number(e.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) problems.push(`PORT must be a TCP port number (1-65535), not "${e.PORT}".`);
   if (e.SLACK_API_URL !== undefined && !URL.canParse(e.SLACK_API_URL)) problems.push(`SLACK_API_URL is not a URL: "${e.SLACK_API_URL}".`);
+  if (e.DATABASE_URL !== undefined && !isDatabaseUrl(e.DATABASE_URL)) {
+    problems.push('DATABASE_URL is not a PostgreSQL URL: postgres://user:password@host:5432/database.');
+  }
   const sealingKey = sealingKeyOf(e, problems);
   if (problems.length > 0 || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
   const mode: RuntimeSettings['slack']['mode'] = e.SLACK_APP_TOKEN
@@ -89,15 +95,10 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
     : { type: 'http', signingSecret: new Secret(e.SLACK_SIGNING_SECRET ?? ''), port };
   const slack: RuntimeSettings['slack'] = { botToken: new Secret(e.SLACK_BOT_TOKEN), mode };
   if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL;
-  return {
-    ok: true,
-    settings: {
-      slack,
-      policyFile: overrides.policyFile ?? e.IAM_BOT_POLICY ?? 'policy.yml',
-      dataDir: overrides.dataDir ?? e.IAM_BOT_DATA_DIR ?? './data',
-      ...(sealingKey ? { sealingKey } : {}),
-    },
-  };
+  const settings: RuntimeSettings = { slack, policyFile: overrides.policyFile ?? e.IAM_BOT_POLICY ?? 'policy.yml', dataDir: overrides.dataDir ?? e.IAM_BOT_DATA_DIR ?? './data' };
+  if (e.DATABASE_URL) settings.databaseUrl = e.DATABASE_URL;
+  if (sealingKey) settings.sealingKey = sealingKey;
+  return { ok: true, settings };
 }
 
 /**

@@ -257,7 +257,9 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
         status: { ...s, at: now, attempt: s.attempt + 1, retryAt: event.retryAt, lastError: event.error, escalated: s.escalated === true || event.escalate },
       });
     case 'release':
-      if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'release'));
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined) {
+        return err(failure('invalid_state', `${request.ref} is ${PAST[s.state]}: there is no active, timed access left to end.`));
+      }
       if (event.actor !== request.requester && !event.isAdmin) {
         return err(failure('not_allowed', `Only the requester or an admin can end ${request.ref}'s access.`, 'not_the_requester'));
       }

@@ -5,12 +5,16 @@
  */
 import { z } from 'zod';
 import type { RunningBot } from '../app.ts';
+import { formatDuration, parseDuration } from '../domain/duration.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { SlackAppClient } from '../simulators/slack/index.ts';
 import type { WhatIf } from '../workflow/what-if.ts';
+import type { SandboxClock } from './clock.ts';
+import { MAX_FAST_FORWARD_MS, type FastForward } from './fast-forward.ts';
 import type { Persona } from './personas.ts';
 import { providerPanels } from './provider-state.ts';
 import { personaState } from './slack-state.ts';
+import { whoMustAct } from './waiting.ts';
 import type { World } from './world.ts';
 
 export interface ApiContext {
@@ -22,6 +26,8 @@ export interface ApiContext {
   /** What `--policy` created on the simulators, shown on the page. */
   notes: readonly string[];
   whatIf(person: string, itemId: string): Promise<WhatIf | undefined>;
+  clock: SandboxClock;
+  fastForward: FastForward;
 }
 
 export class ApiError extends Error {
@@ -50,6 +56,7 @@ const schemas = {
   suggest: z.intersection(z.object({ user, actionId: z.string().min(1), value: z.string().max(200) }), surface),
   home: z.object({ user }),
   whatif: z.object({ person: user, item: z.string().min(1) }),
+  advance: z.object({ by: z.string().max(20) }),
 };
 
 export type ApiAction = keyof typeof schemas;
@@ -131,6 +138,13 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
         if (!explained) throw new ApiError(404, `no catalog item ${input.item}`);
         return explained;
       }
+      case 'advance': {
+        const input = parse('advance', schemas.advance, body);
+        const ms = parseDuration(input.by);
+        if (ms === undefined) throw new ApiError(400, `"${input.by}" is not a duration; write it like 15m, 4h or 1d.`);
+        if (ms > MAX_FAST_FORWARD_MS) throw new ApiError(400, `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`);
+        return await ctx.fastForward.by(ms);
+      }
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -144,8 +158,8 @@ async function settled<T>(ctx: ApiContext, answer: T): Promise<T> {
   return answer;
 }
 
-/** GET /api/state?user=…: the persona's Slack, the providers, and the page's fixed facts. */
-export function readState(ctx: ApiContext, userId: string | null): unknown {
+/** GET /api/state?user=…: the persona's Slack, the providers, who must act next, the sandbox's time, and the page's fixed facts. */
+export async function readState(ctx: ApiContext, userId: string | null): Promise<unknown> {
   const persona = ctx.personas.find((p) => p.id === userId) ?? ctx.personas[0];
   if (!persona) throw new ApiError(404, 'the sandbox has no personas');
   const names = Object.fromEntries(ctx.personas.map((p) => [p.id, p.realName]));
@@ -155,6 +169,8 @@ export function readState(ctx: ApiContext, userId: string | null): unknown {
     catalog: ctx.policy.catalog.map((item) => ({ id: item.id, title: item.title, kind: item.kind, provider: item.provider })),
     slack: personaState(ctx.world.slack, persona.id, channelsOf(ctx.policy), names),
     providers: providerPanels(ctx.world),
+    waiting: await whoMustAct(ctx.bot.services.service, ctx.policy, ctx.personas),
+    clock: { now: ctx.clock.now(), aheadMs: ctx.clock.aheadMs },
   };
 }
 

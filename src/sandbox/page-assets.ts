@@ -11,15 +11,17 @@ export interface PageAssets {
   html: string;
   css: string;
   js: string;
+  favicon: string;
 }
 
 export async function loadPageAssets(): Promise<PageAssets> {
-  const [html, css, js] = await Promise.all([
+  const [html, css, js, favicon] = await Promise.all([
     readFile(new URL('index.html', pageDir), 'utf8'),
     readFile(new URL('style.css', pageDir), 'utf8'),
     pageScript(),
+    readFile(new URL('favicon.svg', pageDir), 'utf8'),
   ]);
-  return { html, css, js };
+  return { html, css, js, favicon };
 }
 
 async function pageScript(): Promise<string> {

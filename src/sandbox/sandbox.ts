@@ -13,9 +13,10 @@ import { Secret } from '../domain/secret.ts';
 import type { Logger } from '../log.ts';
 import { SlackDirectory } from '../slack/directory.ts';
 import { People } from '../workflow/people.ts';
-import { systemClock } from '../workflow/ports.ts';
 import { explainRequest } from '../workflow/what-if.ts';
 import type { ApiContext } from './api.ts';
+import { SandboxClock } from './clock.ts';
+import { FastForward } from './fast-forward.ts';
 import { loadPageAssets } from './page-assets.ts';
 import { DEMO_PERSONAS, type Persona } from './personas.ts';
 import { adoptPolicy } from './policy-world.ts';
@@ -43,7 +44,9 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const world = await startWorld();
+  // One clock for the bot and the simulated Slack: the page's clock control moves both.
+  const clock = new SandboxClock();
+  const world = await startWorld({ slackClock: () => clock.now() });
   const cleanups: (() => Promise<void>)[] = [() => world.close()];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -64,11 +67,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       dataDir,
       world: 'sandbox',
       log: options.log,
+      clock,
       tickMs: options.tickMs ?? 5_000,
     });
     cleanups.push(() => bot.stop());
     const client = world.slack.client({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret });
-    const directory = new SlackDirectory(bot.app.client, systemClock, config.policy.managerField);
+    const directory = new SlackDirectory(bot.app.client, clock, config.policy.managerField);
     const whatIfDeps = { policy: config.policy, people: new People(config.policy, directory), directory, describeCall: providerCallDescriber(config.providers) };
     const api: ApiContext = {
       world,
@@ -78,6 +82,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       personas: setup.personas,
       notes: setup.notes,
       whatIf: (person, itemId) => explainRequest(whatIfDeps, person, itemId),
+      clock,
+      fastForward: new FastForward(bot, clock, config.policy.grants.sweepEveryMs),
     };
     const server = await startPageServer(api, await loadPageAssets(), options.port);
     cleanups.push(() => server.close());

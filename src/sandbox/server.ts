@@ -1,5 +1,5 @@
 /**
- * The page's HTTP server: the page's three files and the JSON API, on 127.0.0.1. Any web page the person
+ * The page's HTTP server: the page's files and the JSON API, on 127.0.0.1. Any web page the person
  * visits could otherwise drive it: a write must come from the sandbox's own page (its Origin, as JSON,
  * which a cross-site form cannot send without a preflight this server never grants), and every request
  * must name the sandbox as its Host, so a DNS-rebinding name pointed at 127.0.0.1 reads nothing.
@@ -57,7 +57,8 @@ async function route(ctx: ApiContext, assets: PageAssets, req: IncomingMessage, 
       if (url.pathname === '/') return send(res, 200, 'text/html; charset=utf-8', assets.html);
       if (url.pathname === '/app.js') return send(res, 200, 'text/javascript; charset=utf-8', assets.js);
       if (url.pathname === '/app.css') return send(res, 200, 'text/css; charset=utf-8', assets.css);
-      if (url.pathname === '/api/state') return json(res, 200, readState(ctx, url.searchParams.get('user')));
+      if (url.pathname === '/favicon.svg') return send(res, 200, 'image/svg+xml', assets.favicon);
+      if (url.pathname === '/api/state') return json(res, 200, await readState(ctx, url.searchParams.get('user')));
     }
     const action = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
     if (req.method === 'POST' && isAction(action)) return json(res, 200, await runAction(ctx, action, await readJson(req)));

@@ -37,11 +37,13 @@ export interface World {
 export interface WorldOptions {
   /** Slack's per-method rate limits (default on, as in Slack). */
   slackRateLimits?: boolean;
+  /** The Slack simulator's time (default real time): the sandbox passes the clock it fast-forwards. */
+  slackClock?: () => number;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [slack, cloudflare, scaleway, outscale, jcs] = await Promise.all([
-    startSlackSimulator(options.slackRateLimits === false ? { rateLimits: false } : {}),
+    startSlackSimulator({ ...(options.slackRateLimits === false ? { rateLimits: false } : {}), ...(options.slackClock ? { clock: options.slackClock } : {}) }),
     startCloudflareSimulator(),
     startScalewaySimulator(),
     startOutscaleSimulator(),

@@ -6,6 +6,7 @@ import type { Request } from '../domain/request.ts';
 import { explain, itemOf, type BotContext } from './context.ts';
 import { escape, headline, peopleOutcomeLine, stateLabel } from './views/format.ts';
 import { helpText } from './views/help.ts';
+import { waitingList } from './views/waiting.ts';
 import { noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
 
 const MAX_LINES = 15;
@@ -35,6 +36,7 @@ export function registerCommands(app: App, ctx: BotContext): void {
           case 'history':
             return await reply(list('Your requests', (await ctx.service.history(user)).reverse(), ctx));
           case 'pending':
+            if (args[0]?.toLowerCase() === '--all') return await reply(waitingList(await ctx.service.waitingRequests(user), (id) => itemOf(ctx, id), MAX_LINES));
             return await reply(list('Waiting for your approval', await ctx.service.pendingFor(user), ctx));
           case 'cancel':
             if (!args[0]) return await reply('Which request? `/iam cancel REQ-0042`');

@@ -19,7 +19,7 @@ export interface BotContext {
   log: Logger;
 }
 
-export function itemOf(ctx: BotContext, id: string): CatalogItem | undefined {
+export function itemOf(ctx: Pick<BotContext, 'policy'>, id: string): CatalogItem | undefined {
   return findItem(ctx.policy, id);
 }
 

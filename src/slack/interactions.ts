@@ -17,7 +17,7 @@ import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from
 import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
 import { catalogOptions, denyModal, extendModal, MFA_ATTESTATION_TEXT, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
-import { revealedMessage, revealModal, rotationSettledMessage } from './views/rotation.ts';
+import { revealModal } from './views/rotation.ts';
 import { fit, headline, LIMITS } from './views/format.ts';
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
@@ -37,6 +37,8 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const { requestId, stage } = parseApproveValue(value);
     const request = await ctx.service.find(requestId);
     if (request.operation.kind === 'mfa.reset') {
+      // A stale button is told so now, not after the approver attested in a form that could count for nothing.
+      await refuseIfStale(ctx.service.staleClick(body.user.id, requestId, { action: 'approve', ...(stage !== undefined ? { stage } : {}) }));
       await openModal(ctx, body, mfaConfirmModal(request, itemOf(ctx, request.itemId), stage));
       return;
     }
@@ -44,6 +46,7 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.deny, async (body, requestId) => {
+    await refuseIfStale(ctx.service.staleClick(body.user.id, requestId, { action: 'deny' }));
     const request = await ctx.service.find(requestId);
     await openModal(ctx, body, denyModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength));
   });
@@ -54,29 +57,23 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 
   onButton(app, ctx, ACTION.extend, async (body, requestId) => {
+    await refuseIfStale(ctx.service.staleClick(body.user.id, requestId, { action: 'extend' }));
     const request = await ctx.service.find(requestId);
     await openModal(ctx, body, extendModal(request, itemOf(ctx, request.itemId), ctx.policy.requests.maxReasonLength));
   });
 
+  // The Reveal DM loses its button through the notice of the reveal (the outbox), not here: one writer per message, in order.
   onButton(app, ctx, ACTION.reveal, async (body, requestId) => {
     // The secret is spent only once the modal opened: a failed open leaves it revealable (openModal told the owner).
-    const request = await ctx.service.revealSecret(body.user.id, requestId, (shown, secret) => {
+    await ctx.service.revealSecret(body.user.id, requestId, (shown, secret) => {
       const s = shown.status;
       const keyId = s.state === 'executing' && s.rotation && 'newKeyId' in s.rotation ? s.rotation.newKeyId : '';
       return openModal(ctx, body, revealModal(shown, keyId, secret));
     });
-    if (!request) return;
-    if (body.channel && body.message) {
-      await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...revealedMessage(request, itemOf(ctx, request.itemId)) });
-    }
   });
 
   onButton(app, ctx, ACTION.rotationDone, async (body, requestId) => {
-    const request = await ctx.service.confirmRotation(body.user.id, requestId);
-    if (body.channel && body.message) {
-      const message = rotationSettledMessage(request, itemOf(ctx, request.itemId), 'Thanks. Retiring your old key now; you will hear when it is done.');
-      await ctx.client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...message });
-    }
+    await ctx.service.confirmRotation(body.user.id, requestId);
   });
 
   // Choosing a kind rebuilds the modal with the fields that kind needs.
@@ -261,6 +258,12 @@ function onButton(app: App, ctx: BotContext, actionId: string, act: (body: Block
       }
     });
   });
+}
+
+/** A click on a button that no longer means anything: the refusal, thrown to be told privately; nothing opens. */
+async function refuseIfStale(stale: Promise<WorkflowError | undefined>): Promise<void> {
+  const refused = await stale;
+  if (refused) throw new WorkflowFailure(refused);
 }
 
 function kindOf(value: string | undefined): RequestKind | undefined {

@@ -13,12 +13,13 @@ import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } f
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
 import type { ApprovalRef, MessageRefStore } from '../store/port.ts';
-import { approvalMessage, settledApprovalMessage } from './views/approval.ts';
+import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
-import { rotationEndText, rotationSettledMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
+import { ownerKeyMessage, secretReadyMessage } from './views/rotation.ts';
+import { expiringMessage, grantedMessage, grantEndedMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
+import { stateLabel } from './views/format.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
 
@@ -48,6 +49,27 @@ interface Attempt {
   retry?: unknown;
 }
 
+/** How the notifier refreshes App Homes: who a request concerns, and one person's Home, built from the requests as they stand. */
+export interface HomeRefresh {
+  concerned(request: Request): Promise<readonly string[]>;
+  publish(user: string): Promise<void>;
+}
+
+/**
+ * Events that change what a request's approvers and the admins see on their Home (what waits for a
+ * decision); every other event changes only its requester's (the state of their open requests).
+ */
+const APPROVER_HOME_EVENTS: ReadonlySet<string> = new Set([
+  'request.submitted',
+  'request.approval_recorded',
+  'request.stage_passed',
+  'request.approved',
+  'request.denied',
+  'request.cancelled',
+  'request.expired',
+  'request.escalated',
+]);
+
 export class SlackNotifier implements Notifier {
   readonly #dms: DmChannels;
   /** Every post goes through here: a delivery retried after a crash finds what the lost attempt posted. */
@@ -60,6 +82,8 @@ export class SlackNotifier implements Notifier {
     private readonly log: Logger,
     /** Where the log wrote each event, so replies can quote it (see audit-metadata.ts). */
     private readonly logged: AuditLookup = async () => undefined,
+    /** The App Home refresh, once the workflow it reads exists (undefined before: the notice waits). */
+    private readonly homes?: () => HomeRefresh | undefined,
   ) {
     this.#dms = new DmChannels(client);
     this.#once = new OncePoster(client, refs, this.#dms);
@@ -92,11 +116,45 @@ export class SlackNotifier implements Notifier {
     await this.#approvals(attempt, notice, item);
     const dm = requesterUpdate(notice, item);
     const requester = { user: request.requester };
-    if (dm) await this.#part(attempt, 'requester', requester, () => this.#once.dm(`${notice.id}:requester`, request.requester, dm));
+    if (dm) await this.#part(attempt, 'requester', requester, () => this.#holderDm(`${notice.id}:requester`, request, dm));
     if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
     if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
     if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified') await this.#tellAdmins(attempt, notice, item);
-    await this.#part(attempt, 'rotation', requester, () => this.#settleRotationDm(notice, item));
+    await this.#part(attempt, 'rotation', requester, () => this.#rotationDm(notice, item));
+    await this.#grantDms(attempt, notice, item);
+    await this.#refreshHomes(attempt, notice);
+  }
+
+  /**
+   * Publishes again the Home of everyone the change concerns, so no Approve or Deny lingers there. Each
+   * Home is built when published, from the requests as they stand, so a late or repeated refresh is never
+   * older than the notice. A Home Slack refuses for good (the person left) is no message lost: logged only.
+   */
+  async #refreshHomes(attempt: Attempt, notice: RequestNotice): Promise<void> {
+    if (!this.homes) return;
+    const homes = this.homes();
+    if (!homes) {
+      attempt.retry ??= new Error('the App Home cannot be built before the workflow is open');
+      return;
+    }
+    let users: readonly string[];
+    try {
+      users = APPROVER_HOME_EVENTS.has(notice.event) ? await homes.concerned(notice.request) : [notice.request.requester];
+    } catch (error) {
+      attempt.retry ??= error;
+      return;
+    }
+    for (const user of users) {
+      await this.#part(attempt, `home:${user}`, undefined, async () => {
+        try {
+          await homes.publish(user);
+        } catch (error) {
+          const code = permanentCode(error);
+          if (code === undefined) throw error;
+          this.log.info({ err: error, user, code }, 'an App Home could not be published');
+        }
+      });
+    }
   }
 
   #auditChannel(): { channel: string } | undefined {
@@ -247,7 +305,40 @@ export class SlackNotifier implements Notifier {
 
   async #expiring(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {
     const s = request.status;
-    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#once.dm(`${noticeId}:expiring`, request.requester, expiringMessage(request, item, s.grantExpiresAt));
+    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#holderDm(`${noticeId}:expiring`, request, expiringMessage(request, item, s.grantExpiresAt));
+  }
+
+  /** A DM to the requester; one with buttons (Extend, "I'm done") is tracked so it can be settled once they mean nothing. */
+  async #holderDm(key: string, request: Request, message: Message): Promise<void> {
+    const posted = await this.#once.dm(key, request.requester, message);
+    if (!message.blocks.some((b) => b.type === 'actions')) return;
+    await this.refs.update(request.id, (r) => ({ ...r, grantDms: [...(r.grantDms ?? []).filter((g) => g.channel !== posted.channel || g.ts !== posted.ts), posted] }));
+  }
+
+  /**
+   * The holder's Extend / "I'm done" messages: shown with the new end (and "I'm done" only) once an
+   * extension moved it, and left with no button once the access is over.
+   */
+  async #grantDms(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+    const { request } = notice;
+    const s = request.status;
+    const active = s.state === 'completed' && s.grantExpiresAt !== undefined;
+    if (active && notice.event !== 'grant.extended') return;
+    const message = active ? grantedMessage(request, item, stateLabel(request)) : grantEndedMessage(request, item);
+    for (const dm of (await this.refs.get(request.id)).grantDms ?? []) {
+      // An ended grant's message is settled for good; one that cannot be updated any more is given up on.
+      const done = () => this.refs.update(request.id, (r) => ({ ...r, grantDms: (r.grantDms ?? []).filter((g) => g.channel !== dm.channel || g.ts !== dm.ts) }));
+      await this.#part(
+        attempt,
+        `grant:${dm.channel}:${dm.ts}`,
+        { user: request.requester },
+        async () => {
+          await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...message });
+          if (!active) await done();
+        },
+        done,
+      );
+    }
   }
 
   /**
@@ -268,12 +359,13 @@ export class SlackNotifier implements Notifier {
     await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
 
-  async #settleRotationDm(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+  /** The Reveal DM follows the rotation, so no button on it outlives its meaning. */
+  async #rotationDm(notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     const { request } = notice;
-    if (request.operation.kind !== 'key.rotate' || (notice.event !== 'execution.completed' && notice.event !== 'execution.failed')) return;
+    if (request.operation.kind !== 'key.rotate') return;
     const dm = (await this.refs.get(request.id)).secretDm;
-    if (!dm) return;
-    await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...rotationSettledMessage(request, item, rotationEndText(request)) });
+    const message = dm && ownerKeyMessage(notice.event, request, item);
+    if (dm && message) await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...message });
   }
 }
 

@@ -16,7 +16,13 @@ const ref = z.object({ channel: z.string(), ts: z.string() });
 const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean(), user: z.string().optional() });
 const recipient = z.union([z.object({ channel: z.string() }), z.object({ user: z.string() })]);
 const undelivered = z.object({ part: z.string(), to: recipient, code: z.string() });
-const requestRefs = z.object({ audit: ref.optional(), approvals: z.array(approvalRef), secretDm: ref.optional() });
+const requestRefs = z.object({
+  audit: ref.optional(),
+  approvals: z.array(approvalRef),
+  secretDm: ref.optional(),
+  /** The holder's DMs with Extend / "I'm done", settled once the access ends. Absent in files of earlier releases. */
+  grantDms: z.array(ref).optional(),
+});
 const documentSchema = z.object({
   schema: z.literal(1),
   requests: z.record(z.string(), requestRefs),

@@ -136,6 +136,8 @@ export interface RequestRefs {
   approvals: ApprovalRef[];
   /** The DM that offers the new secret of a key rotation. */
   secretDm?: MessageRef;
+  /** The holder's DMs with Extend / "I'm done", settled once the access ends. */
+  grantDms?: MessageRef[];
 }
 
 /**

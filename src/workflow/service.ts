@@ -21,6 +21,7 @@ import type { People } from './people.ts';
 import type { Clock, SecretVault } from './ports.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
+import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';
 
 export interface SubmitCommand {
   requester: string;
@@ -232,12 +233,28 @@ export class WorkflowService {
    */
   async extend(actor: string, ref: string, duration: string, reason: string): Promise<Request> {
     const grant = await this.find(ref);
-    const s = grant.status;
-    if (grant.requester !== actor) throw new WorkflowFailure(failure('not_allowed', `Only the requester can extend ${grant.ref}.`, 'not_the_requester'));
-    if (s.state !== 'completed' || s.grantExpiresAt === undefined) {
-      throw new WorkflowFailure(failure('invalid_state', `${grant.ref} is not active, timed access: there is nothing to extend.`));
-    }
+    const refused = notExtendable(grant, actor);
+    if (refused) throw new WorkflowFailure(refused);
     return this.submit({ requester: actor, itemId: grant.itemId, reason: reason.trim() || `extend ${grant.ref}`, duration, extends: grant.id });
+  }
+
+  /**
+   * Why a button `actor` clicked no longer means anything, from the request as it stands now — the
+   * answer a stale button gets at once, before any form opens over it. Who may decide is not asked (the
+   * directory can be slow, and a form must open within 3 s of the click): the decision re-checks it.
+   */
+  async staleClick(actor: string, ref: string, click: { action: 'approve'; stage?: number } | { action: 'deny' } | { action: 'extend' }): Promise<WorkflowError | undefined> {
+    const request = await this.find(ref);
+    const s = request.status;
+    const now = this.clock.now();
+    if (click.action === 'extend') return notExtendable(request, actor);
+    if (s.state === 'pending' && now >= s.expiresAt) return failure('already_decided', `${request.ref} has expired: nobody decided in time, so there is nothing left to decide.`);
+    const event: RequestEvent =
+      click.action === 'approve'
+        ? { type: 'approve', actor, eligible: true, stage: click.stage ?? (s.state === 'pending' ? s.stage : 0) }
+        : { type: 'deny', actor, eligible: true, reason: 'stale-click check' };
+    const tried = transition(request, event, now);
+    return tried.ok ? undefined : tried.error;
   }
 
   /** The owner says their systems use the new key: the old keys are retired. */
@@ -305,6 +322,20 @@ export class WorkflowService {
     return this.people.isAdmin(person);
   }
 
+  /**
+   * Everyone whose view of a request (their App Home) a change to it may alter: its requester, whoever
+   * approved it or may decide any of its stages (the escalation set included), and the admins.
+   */
+  async concernedWith(request: Request): Promise<string[]> {
+    const people = new Set([request.requester, ...request.approvals.map((a) => a.by)]);
+    const add = (list: readonly string[]) => list.forEach((person) => people.add(person));
+    for (let stage = 0; stage < request.stages.length; stage++) add(await this.people.approversOf(request, stage));
+    const escalation = this.#escalationSet(request);
+    if (escalation !== undefined) add(await this.people.membersOf(escalation, request));
+    add(await this.people.adminsList());
+    return [...people].sort();
+  }
+
   /** Pending requests whose current stage `person` may decide. */
   async pendingFor(person: string): Promise<Request[]> {
     const mine: Request[] = [];
@@ -315,6 +346,23 @@ export class WorkflowService {
       if (!decided && (await this.people.mayApproveStage(request, s.stage, person, false))) mine.push(request);
     }
     return mine;
+  }
+
+  isAdmin(person: string): Promise<boolean> {
+    return this.people.isAdmin(person);
+  }
+
+  /** Every pending request, longest waiting first, with who it waits on: for admins only. */
+  async waitingRequests(actor: string): Promise<Waiting[]> {
+    if (!(await this.people.isAdmin(actor))) {
+      throw new WorkflowFailure(failure('not_allowed', 'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.', 'not_an_admin'));
+    }
+    const waiting: Waiting[] = [];
+    for (const request of await this.store.openRequests()) {
+      const entry = await waitingOf(this.people, request);
+      if (entry) waiting.push(entry);
+    }
+    return waiting.sort(byLongestWait);
   }
 
   /** Catalog items this person may request and whose provider supports the kind: what /iam offers. */
@@ -438,6 +486,14 @@ function supports(capabilities: { groupMembership: boolean; keyRotation: boolean
   if (kind === 'key.rotate') return capabilities.keyRotation;
   if (kind === 'mfa.reset') return capabilities.mfaReset;
   return capabilities.groupMembership;
+}
+
+/** Why `actor` may not extend `grant`: only its requester, and only while the timed access is active. */
+function notExtendable(grant: Request, actor: string): WorkflowError | undefined {
+  const s = grant.status;
+  if (grant.requester !== actor) return failure('not_allowed', `Only the requester can extend ${grant.ref}.`, 'not_the_requester');
+  if (s.state !== 'completed' || s.grantExpiresAt === undefined) return failure('invalid_state', `${grant.ref} is not active, timed access (it has ended, or never had an end): there is nothing to extend.`);
+  return undefined;
 }
 
 function notFound(ref: string): WorkflowFailure {

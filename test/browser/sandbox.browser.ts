@@ -3,64 +3,33 @@
  * the manager, watch the membership appear in the provider panel and the events in the audit thread;
  * then a key rotation whose secret is shown once. Each step's screenshot lands in test-artifacts/.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
 import { PEOPLE } from '../../src/sandbox/world.ts';
-import { captureLog } from '../support/capture-log.ts';
-import { CHROMIUM, chromiumMissing, launchChromium } from './chromium.ts';
-
-const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+import { CHROMIUM, chromiumMissing } from './chromium.ts';
+import { openSandboxPage, type SandboxPage } from './driver.ts';
 
 if (chromiumMissing) process.stderr.write(`\nSKIPPING the browser tests: ${CHROMIUM} is missing. Install it with: apt-get install -y --no-install-recommends chromium\n\n`);
 
 describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, () => {
+  let driver: SandboxPage;
   let sandbox: Sandbox;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let step = 0;
-  const shot = async (name: string) => {
-    step += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`) });
-  };
-  const be = async (id: string) => {
-    await page.selectOption('#persona', id);
-    await expect.poll(() => page.evaluate(() => location.search)).toContain(id);
-  };
-  const openTab = (tab: string) => page.click(`#nav [data-tab="${tab}"]`);
-
-  /** Through the /iam modal, as a person would: the kind, then the catalog item from the search, then the fields. */
-  const request = async (kind: string, itemId: string, fields: { duration?: string; reason?: string }, screenshot: string) => {
-    await page.fill('#composer-text', '/iam');
-    await page.press('#composer-text', 'Enter');
-    await page.waitForSelector('.modal select[data-action="iam_kind"]');
-    await page.selectOption('.modal select[data-action="iam_kind"]', kind);
-    await page.click('.modal input[data-action="iam_item"]');
-    await page.click(`.modal button.option[data-value="${itemId}"]`);
-    if (fields.duration) await page.fill('.modal input[data-action="iam_duration"]', fields.duration);
-    if (fields.reason) await page.fill('.modal textarea[data-action="iam_reason"]', fields.reason);
-    await shot(screenshot);
-    await page.click('#modal-submit');
-    // The form is answered at once and the modal then shows the outcome, as in Slack: read it, then close it.
-    await expect.poll(() => page.locator('#modal').textContent(), { timeout: 15_000 }).toMatch(/REQ-\d{4}/);
-    await shot(`${screenshot}-submitted`);
-    await page.click('#modal-close');
-    await page.waitForSelector('#modal', { state: 'hidden' });
-  };
+  const shot = (name: string) => driver.shot(`${String((step += 1)).padStart(2, '0')}-${name}`);
+  const be = (id: string) => driver.be(id);
+  const openTab = (tab: string) => driver.openTab(tab);
+  const request = (kind: string, itemId: string, fields: { duration?: string; reason?: string }, screenshot: string) =>
+    driver.request(kind, itemId, fields, (moment) => shot(moment === 'filled' ? screenshot : `${screenshot}-submitted`));
 
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    sandbox = await startSandbox({ log: captureLog().log, port: 0, tickMs: 0 });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    await page.goto(`http://127.0.0.1:${sandbox.port}/?as=${PEOPLE.alice.id}`);
+    driver = await openSandboxPage(PEOPLE.alice.id);
+    ({ sandbox, page } = driver);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
+    await driver?.close();
   });
 
   it('group access: the requester asks, the manager approves, the provider panel and the audit thread show it', async () => {

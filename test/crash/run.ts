@@ -55,10 +55,11 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       const life = startLife(dataDir, policyFile, planFile, env);
       const ready = await life.ready;
       if (!ready) throw new Error(`a life of the bot failed to start:\n${life.stderr()}`);
-      // Every other life dies the moment a rotation starts retiring the old keys (or after 5 s without one);
-      // the others at a random moment.
+      // Every other life dies the moment a rotation starts retiring the old keys (or after 15 s without one:
+      // every change is read back from the provider, so on a loaded machine a life may need more than a few
+      // seconds to walk a rotation to its confirmation); the others at a random moment.
       const targeted = kills % 2 === 0;
-      const lifetime = targeted ? 5_000 : 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
+      const lifetime = targeted ? 15_000 : 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
       const atRetire = targeted ? life.retire.then((seen) => (seen ? ('retire' as const) : false)) : new Promise<false>(() => undefined);
       const finished = await Promise.race([life.done, sleep(lifetime).then(() => false), atRetire]);
       if (finished === true) break; // the plan is done: nothing left to kill

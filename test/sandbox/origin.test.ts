@@ -38,6 +38,13 @@ describe('the sandbox page server', () => {
     expect(sandbox.world.slack.workspace.openView(PEOPLE.alice.id)).toBeDefined();
   });
 
+  it('refuses a fast-forward from another origin: the clock does not move', async () => {
+    const host = `localhost:${sandbox.port}`;
+    const refused = await send('POST', '/api/advance', { host, origin: 'http://evil.example', 'content-type': 'application/json' }, JSON.stringify({ by: '1d' }));
+    expect(refused.status).toBe(403);
+    expect(sandbox.api.clock.aheadMs).toBe(0);
+  });
+
   it('refuses a write that is not JSON (what a cross-site form can send without asking)', async () => {
     const refused = await send('POST', '/api/command', { host: `localhost:${sandbox.port}`, 'content-type': 'text/plain' }, openIam);
     expect(refused.status).toBe(415);

@@ -55,6 +55,23 @@ export interface State {
     names: Record<string, string>;
   };
   providers: ProviderPanel[];
+  waiting: Waiting[];
+  /** The sandbox's time (the bot's and Slack's), and how far ahead of real time it runs. */
+  clock: { now: number; aheadMs: number };
+}
+
+export interface Waiting {
+  ref: string;
+  title: string;
+  action: string;
+  people: string[];
+  endsAt?: number;
+}
+
+export interface FastForwarded {
+  now: number;
+  aheadMs: number;
+  sweeps: { at: number; removed: number; unexplained: number }[];
 }
 
 export interface Option {

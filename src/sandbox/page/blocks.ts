@@ -6,14 +6,14 @@
  */
 import type { Block, Option } from './api.ts';
 import { h } from './dom.ts';
-import { mrkdwnToHtml } from './mrkdwn.ts';
+import { emojify } from './emoji.ts';
+import { mrkdwnToHtml, type TextContext } from './mrkdwn.ts';
 
 type Text = { type?: string; text?: string };
 type Element = Record<string, unknown> & { type: string; action_id?: string };
 export type InputValue = string | string[] | { text: string; value: string };
 
-export interface Surface {
-  names: Record<string, string>;
+export interface Surface extends TextContext {
   /** Entered values of a modal's inputs, by block_id; absent outside modals. */
   values?: Map<string, InputValue>;
   errors?: Record<string, string>;
@@ -22,11 +22,12 @@ export interface Surface {
   suggest(actionId: string, value: string): Promise<Option[]>;
 }
 
-export function renderText(text: Text | undefined, names: Record<string, string>): HTMLElement {
+export function renderText(text: Text | undefined, ctx: TextContext): HTMLElement {
   const span = h('span', { class: 'text' });
   if (!text?.text) return span;
-  if (text.type === 'mrkdwn') span.innerHTML = mrkdwnToHtml(text.text, names);
-  else span.textContent = text.text;
+  if (text.type === 'mrkdwn') span.innerHTML = mrkdwnToHtml(text.text, ctx);
+  // plain_text shows emoji too (its `emoji` flag defaults to true).
+  else span.textContent = emojify(text.text);
   return span;
 }
 
@@ -38,18 +39,18 @@ function renderBlock(block: Block, surface: Surface): HTMLElement {
   const blockId = block.block_id ?? '';
   switch (block.type) {
     case 'header':
-      return h('h3', { class: 'block-header' }, renderText(block.text as Text, surface.names));
+      return h('h3', { class: 'block-header' }, renderText(block.text as Text, surface));
     case 'divider':
       return h('hr');
     case 'context':
-      return h('div', { class: 'block-context' }, ...((block.elements as Text[] | undefined) ?? []).map((e) => renderText(e, surface.names)));
+      return h('div', { class: 'block-context' }, ...((block.elements as Text[] | undefined) ?? []).map((e) => renderText(e, surface)));
     case 'section': {
       const fields = (block.fields as Text[] | undefined) ?? [];
       const accessory = block.accessory as Element | undefined;
       return h(
         'div',
         { class: 'block-section' },
-        h('div', { class: 'section-body' }, renderText(block.text as Text, surface.names), fields.length > 0 && h('div', { class: 'fields' }, ...fields.map((f) => renderText(f, surface.names)))),
+        h('div', { class: 'section-body' }, renderText(block.text as Text, surface), fields.length > 0 && h('div', { class: 'fields' }, ...fields.map((f) => renderText(f, surface)))),
         accessory && renderElement(accessory, blockId, surface, true),
       );
     }
@@ -76,7 +77,7 @@ function renderElement(element: Element, blockId: string, surface: Surface, disp
   const actionId = element.action_id ?? '';
   switch (element.type) {
     case 'button':
-      return h('button', { class: `btn ${String(element.style ?? '')}`, 'data-action': actionId, type: 'button', onclick: () => surface.action('click', blockId, element, { text: (element.text as Text).text ?? '', ...(typeof element.value === 'string' ? { value: element.value } : {}), ...(typeof element.style === 'string' ? { style: element.style } : {}) }) }, (element.text as Text).text ?? '');
+      return h('button', { class: `btn ${String(element.style ?? '')}`, 'data-action': actionId, type: 'button', onclick: () => surface.action('click', blockId, element, { text: (element.text as Text).text ?? '', ...(typeof element.value === 'string' ? { value: element.value } : {}), ...(typeof element.style === 'string' ? { style: element.style } : {}) }) }, emojify((element.text as Text).text ?? ''));
     case 'plain_text_input': {
       const current = surface.values?.get(blockId);
       const attrs = { 'data-action': actionId, oninput: (event: Event) => surface.values?.set(blockId, (event.target as HTMLInputElement).value) };
@@ -158,7 +159,8 @@ function checkboxes(element: Element, blockId: string, surface: Surface, dispatc
         surface.values?.set(blockId, [...picked]);
         if (dispatches) surface.action('check', blockId, element, { options: options.filter((x) => picked.has(x.value)).map((x) => ({ text: x.text.text ?? '', value: x.value })) });
       });
-      return h('label', { class: 'checkbox' }, box, renderText(o.text, surface.names));
+      const description = (o as { description?: Text }).description;
+      return h('label', { class: 'checkbox' }, box, h('span', {}, renderText(o.text, surface), description ? h('span', { class: 'hint description' }, renderText(description, surface)) : null));
     }),
   );
 }

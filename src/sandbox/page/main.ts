@@ -3,10 +3,14 @@
  * The sandbox page: a small Slack-like client. It polls the persona's state and re-renders a part only
  * when its data changed, so typing in a modal or the message box is never interrupted.
  */
-import { act, getState, type Message, type Option, type State, type View } from './api.ts';
+import { act, getState, type FastForwarded, type Message, type Option, type State, type View } from './api.ts';
 import { renderBlocks, renderText, type InputValue, type Surface } from './blocks.ts';
+import { renderClockNow, sweepLines } from './clock.ts';
 import { h } from './dom.ts';
+import type { TextContext } from './mrkdwn.ts';
 import { renderProviders } from './providers.ts';
+import { slackTime } from './slack-date.ts';
+import { renderWaiting } from './waiting.ts';
 import { renderWhatIf } from './whatif.ts';
 
 const POLL_MS = 1000;
@@ -40,9 +44,12 @@ async function run(action: string, body: Record<string, unknown>): Promise<Recor
   }
 }
 
+/** What text needs to render: names for mentions, the sandbox's time for date tokens. */
+const textContext = (): TextContext => ({ names: state?.slack.names ?? {}, now: state?.clock.now ?? Date.now() });
+
 function surfaceFor(target: { message: { channel: string; ts: string } } | { view: string }, values?: Map<string, InputValue>, errors?: Record<string, string>): Surface {
   return {
-    names: state?.slack.names ?? {},
+    ...textContext(),
     ...(values ? { values } : {}),
     ...(errors ? { errors } : {}),
     action: (kind, blockId, element, extra = {}) => void run(kind, { actionId: element.action_id, blockId, ...target, ...extra }),
@@ -65,16 +72,18 @@ function renderIfChanged(id: string, key: string, build: () => Node): void {
 }
 
 function renderMessage(m: Message, ephemeral = false): HTMLElement {
-  const names = state?.slack.names ?? {};
-  const body = m.blocks.length > 0 ? renderBlocks(m.blocks as never, surfaceFor({ message: { channel: m.channel, ts: m.ts } })) : renderText({ type: 'mrkdwn', text: m.text }, names);
+  const body = m.blocks.length > 0 ? renderBlocks(m.blocks as never, surfaceFor({ message: { channel: m.channel, ts: m.ts } })) : renderText({ type: 'mrkdwn', text: m.text }, textContext());
   return h(
     'article',
     { class: `message${ephemeral ? ' ephemeral' : ''}`, 'data-ts': m.ts },
-    h('header', {}, h('b', {}, m.author), m.edited ? h('span', { class: 'edited' }, ' (edited)') : null, ephemeral ? h('span', { class: 'only-you' }, ' Only visible to you') : null),
+    h('header', {}, h('b', {}, m.author), h('span', { class: 'message-time' }, slackTime(new Date(Number(m.ts.split('.')[0]) * 1000))), m.edited ? h('span', { class: 'edited' }, ' (edited)') : null, ephemeral ? h('span', { class: 'only-you' }, ' Only visible to you') : null),
     body,
     m.replies.length > 0 ? h('div', { class: 'thread' }, h('div', { class: 'thread-count' }, `${m.replies.length} repl${m.replies.length === 1 ? 'y' : 'ies'}`), ...m.replies.map((r) => renderMessage(r))) : null,
   );
 }
+
+/** Slack timestamps (`1764694000.000123`) in time order: ten digits of seconds, six of micros. */
+const byTs = (a: { ts: string }, b: { ts: string }) => a.ts.padStart(24, '0').localeCompare(b.ts.padStart(24, '0'));
 
 function renderNav(s: State): void {
   const select = $('persona') as HTMLSelectElement;
@@ -106,8 +115,11 @@ function renderMain(s: State): void {
   const conversation = tab === 'dm' ? s.slack.dm : s.slack.channels.find((c) => c.id === tab);
   if (!conversation) return;
   const ephemeral = s.slack.ephemeral.filter((m) => m.channel === conversation.id || (tab === 'dm' && m.channel === s.slack.dm.id));
-  renderIfChanged('main', `${tab}:${persona}:${JSON.stringify([conversation, ephemeral])}`, () => {
-    const list = h('div', { class: 'messages' }, ...conversation.messages.map((m) => renderMessage(m)), ...ephemeral.map((m) => renderMessage(m, true)));
+  // A change of the sandbox's day changes what "today" means in date tokens.
+  renderIfChanged('main', `${tab}:${persona}:${s.clock.aheadMs}:${JSON.stringify([conversation, ephemeral])}`, () => {
+    // Private answers sit among the messages at the time they came, as in Slack.
+    const timeline = [...conversation.messages.map((m) => ({ m, ephemeral: false, ts: m.ts })), ...ephemeral.map((m) => ({ m, ephemeral: true, ts: m.ts }))].sort(byTs);
+    const list = h('div', { class: 'messages' }, ...timeline.map((t) => renderMessage(t.m, t.ephemeral)));
     if (conversation.messages.length + ephemeral.length === 0) list.append(h('p', { class: 'hint' }, tab === 'dm' ? 'No messages yet. Type /iam below to ask for access.' : 'No messages yet.'));
     requestAnimationFrame(() => (list.parentElement ? (list.parentElement.scrollTop = list.parentElement.scrollHeight) : undefined));
     return list;
@@ -146,8 +158,12 @@ function render(s: State): void {
   if (!s.personas.some((p) => p.id === persona)) persona = s.personas[0]?.id ?? '';
   renderNav(s);
   renderMain(s);
+  // Whose Slack the pane shows now (a switch shows the previous person's until their state arrives).
+  $('main').dataset.as = s.slack.user;
   renderModal(s);
   renderIfChanged('providers', JSON.stringify(s.providers), () => renderProviders(s.providers));
+  renderIfChanged('waiting', JSON.stringify([persona, s.waiting, s.clock.aheadMs]), () => renderWaiting(s, persona, (p) => switchPersona(p, 'dm')));
+  renderIfChanged('clock-now', String(Math.floor(s.clock.now / 60_000)), () => renderClockNow(s.clock));
   renderIfChanged('notes', JSON.stringify(s.notes), () => h('ul', {}, ...s.notes.map((n) => h('li', {}, n))));
 }
 
@@ -166,13 +182,24 @@ function switchTab(next: string): void {
   else void refresh();
 }
 
+function switchPersona(next: string, nextTab = tab): void {
+  persona = next;
+  history.replaceState(null, '', `?as=${persona}`);
+  rendered.clear();
+  switchTab(nextTab);
+}
+
+async function fastForward(by: string): Promise<void> {
+  const result = (await run('advance', { by })) as FastForwarded | undefined;
+  if (!result) return;
+  const log = $('clock-log');
+  for (const line of sweepLines(result)) log.prepend(h('li', {}, line));
+  while (log.children.length > 5) log.lastElementChild?.remove();
+}
+
 function start(): void {
-  $('persona').addEventListener('change', (event) => {
-    persona = (event.target as HTMLSelectElement).value;
-    history.replaceState(null, '', `?as=${persona}`);
-    rendered.clear();
-    switchTab(tab === 'whatif' ? 'whatif' : tab);
-  });
+  $('persona').addEventListener('change', (event) => switchPersona((event.target as HTMLSelectElement).value));
+  document.querySelectorAll<HTMLButtonElement>('[data-ff]').forEach((button) => button.addEventListener('click', () => void fastForward(button.dataset.ff ?? '')));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = $('composer-text') as HTMLInputElement;

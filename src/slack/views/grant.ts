@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Message } from './approval.ts';
-import { headline, LIMITS, plainText, slackDate, underHeadline, withFree } from './format.ts';
+import { fit, headline, LIMITS, peopleOutcomeLine, plainText, slackDate, stateLabel, underHeadline, withFree } from './format.ts';
 import { ACTION } from './ids.ts';
 
 function grantButtons(request: Request, extend: boolean): KnownBlock {
@@ -29,6 +29,23 @@ export function grantedMessage(request: Request, item: CatalogItem | undefined, 
     text: `${request.ref}: ${plainText(text)}`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }, grantButtons(request, false)],
   };
+}
+
+/**
+ * A grant message once the access it offered to extend or end is over: the same headline, what became
+ * of the access, and no button.
+ */
+export function grantEndedMessage(request: Request, item: CatalogItem | undefined): Message {
+  const s = request.status;
+  // A failed removal's provider message gets half the section: the headline and label are bounded.
+  const outcome = peopleOutcomeLine(request, item, LIMITS.sectionText / 2);
+  const text =
+    s.state === 'revoking'
+      ? s.trigger === 'released'
+        ? 'Released early: removing your access now. There is nothing left to extend or end.'
+        : 'Your access period is over: removing it now. There is nothing left to extend or end.'
+      : [stateLabel(request), outcome].filter(Boolean).join('\n');
+  return { text: fit(`${request.ref}: ${plainText(text)}`, LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }] };
 }
 
 /** For the admins: removing a grant keeps failing; the provider's message gets the section's remaining room. */

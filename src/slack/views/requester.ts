@@ -2,8 +2,9 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { extensionWords, headline, LIMITS, mention, name, peopleOutcomeLine, plainText, rollsInPlace, stateLabel, underHeadline } from './format.ts';
+import { extensionWords, headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel, underHeadline } from './format.ts';
 import { grantedMessage } from './grant.ts';
+import { rotationNews } from './rotation.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
 export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
@@ -39,11 +40,8 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
     case 'request.expired':
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.confirm_deadline':
-      if (rollsInPlace(request)) return line('You did not confirm the new value is in use by the deadline: the request is closed now. The old value stopped working at the roll; nothing is left to retire.');
-      return line('You did not confirm the new key is in use by the deadline: your old key is being retired now, as announced.');
     case 'rotation.abandoned':
-      if (rollsInPlace(request)) return line('The new value was not revealed in time and cannot be shown again. The old value stopped working at the roll: request a new rotation for a working value.');
-      return line('The new key was not revealed in time: it is being deleted and your old key kept.');
+      return line(rotationNews(notice.event, request));
     case 'grant.extended':
       return line(`${state} — your extension was approved.`);
     case 'grant.released':

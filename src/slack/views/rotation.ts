@@ -4,7 +4,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { fit, headline, LIMITS, name, plainText, rollsInPlace, slackDate, underHeadline } from './format.ts';
+import { fit, headline, LIMITS, name, peopleOutcomeLine, plainText, rollsInPlace, slackDate, underHeadline } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
@@ -45,12 +45,52 @@ export function revealedMessage(request: Request, item: CatalogItem | undefined)
   };
 }
 
+/** What the owner hears when a rotation moves on without them (their own DM, and the Reveal DM's last words). */
+export function rotationNews(event: 'rotation.confirm_deadline' | 'rotation.abandoned', request: Request): string {
+  const rolled = rollsInPlace(request);
+  if (event === 'rotation.confirm_deadline') {
+    return rolled
+      ? 'You did not confirm the new value is in use by the deadline: the request is closed now. The old value stopped working at the roll; nothing is left to retire.'
+      : 'You did not confirm the new key is in use by the deadline: your old key is being retired now, as announced.';
+  }
+  return rolled
+    ? 'The new value was not revealed in time and cannot be shown again. The old value stopped working at the roll: request a new rotation for a working value.'
+    : 'The new key was not revealed in time: it is being deleted and your old key kept.';
+}
+
+/**
+ * The Reveal DM as the rotation moves on, or undefined when this event leaves it as it is: Reveal goes
+ * once revealed or no longer revealable, "I have updated my systems" once confirmed or past its deadline.
+ */
+export function ownerKeyMessage(event: string, request: Request, item: CatalogItem | undefined): Message | undefined {
+  switch (event) {
+    case 'rotation.revealed':
+      return revealedMessage(request, item);
+    case 'rotation.confirmed':
+      return rotationSettledMessage(
+        request,
+        item,
+        rollsInPlace(request)
+          ? 'Thanks. The old value stopped working at the roll, so nothing is left to retire: closing the request.'
+          : 'Thanks. Retiring your old key now; you will hear when it is done.',
+      );
+    case 'rotation.confirm_deadline':
+    case 'rotation.abandoned':
+      return rotationSettledMessage(request, item, rotationNews(event, request));
+    case 'execution.completed':
+    case 'execution.failed':
+      return rotationSettledMessage(request, item, rotationEndText(request));
+    default:
+      return undefined;
+  }
+}
+
 /** How the Reveal DM ends once the rotation is over: no button is left on it. */
 export function rotationEndText(request: Request): string {
   const s = request.status;
   // A rolled token's outcome carries a note saying why nothing was retired.
   if (s.state === 'completed') return s.outcome.note !== undefined ? `Rotation complete. ${s.outcome.note}` : 'Rotation complete: your old key is retired.';
-  return 'This rotation ended without a new key; see the message above.';
+  return peopleOutcomeLine(request, undefined, LIMITS.sectionText / 2) ?? 'This rotation ended without a new key; see the message above.';
 }
 
 export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {

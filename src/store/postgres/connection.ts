@@ -1,20 +1,7 @@
 /** Connecting to PostgreSQL, and saying where without ever showing the password. */
 import pg from 'pg';
+import { describeDatabase, isDatabaseUrl } from '../../shared/database-url.ts';
 import { StoreOpenError } from '../port.ts';
-
-/** `host:port/database` of a connection URL: what messages and logs may show. */
-export function describeDatabase(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
-  } catch {
-    return 'DATABASE_URL (not a URL)';
-  }
-}
-
-export function isDatabaseUrl(url: string): boolean {
-  return URL.canParse(url) && ['postgres:', 'postgresql:'].includes(new URL(url).protocol);
-}
 
 export function openPool(url: string, max = 10): pg.Pool {
   if (!isDatabaseUrl(url)) throw new StoreOpenError(`${describeDatabase(url)} is not a PostgreSQL URL (postgres://user:password@host:5432/database)`, 'storage');

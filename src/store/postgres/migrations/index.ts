@@ -1,5 +1,5 @@
 /** Every schema version, oldest first. A release only ever adds a file here; applied ones never change. */
-import * as m0001 from './0001-requests-and-audit.ts';
+import * as m0001 from './0001-initial.ts';
 
 export interface Migration {
   version: number;

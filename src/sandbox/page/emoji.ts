@@ -1,0 +1,63 @@
+/**
+ * Slack's standard emoji names, for the ones the bot writes and their everyday neighbours. Slack shows
+ * a name it does not know as the text `:name:`, and so does the page.
+ */
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  ballot_box_with_check: '☑️',
+  x: '❌',
+  heavy_multiplication_x: '✖️',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  gear: '⚙️',
+  lock: '🔒',
+  unlock: '🔓',
+  key: '🔑',
+  closed_lock_with_key: '🔐',
+  wastebasket: '🗑️',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  alarm_clock: '⏰',
+  clock3: '🕒',
+  stopwatch: '⏱️',
+  repeat: '🔁',
+  arrows_counterclockwise: '🔄',
+  mag: '🔍',
+  inbox_tray: '📥',
+  outbox_tray: '📤',
+  eyes: '👀',
+  broom: '🧹',
+  bell: '🔔',
+  memo: '📝',
+  page_facing_up: '📄',
+  information_source: 'ℹ️',
+  question: '❓',
+  exclamation: '❗',
+  bust_in_silhouette: '👤',
+  busts_in_silhouette: '👥',
+  wave: '👋',
+  tada: '🎉',
+  thumbsup: '👍',
+  '+1': '👍',
+  thumbsdown: '👎',
+  '-1': '👎',
+  hammer_and_wrench: '🛠️',
+  shield: '🛡️',
+  link: '🔗',
+  calendar: '📆',
+  door: '🚪',
+  arrow_right: '➡️',
+  red_circle: '🔴',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  stop_sign: '🛑',
+  sparkles: '✨',
+};
+
+/** `:name:` as its emoji, where Slack knows the name; anything else untouched. */
+export function emojify(text: string): string {
+  return text.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole);
+}

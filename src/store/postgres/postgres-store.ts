@@ -1,0 +1,175 @@
+/**
+ * The Store on PostgreSQL, for one or several replicas. A `commit` is one transaction: the request's
+ * compare-and-set on its version, its audit entries chained onto the log (serialised on the chain's head
+ * row) and its notices. Nothing is cached in the process: every read asks the database, so a replica
+ * sees what the others committed. The schema is brought up to date at open, under an advisory lock.
+ */
+import type pg from 'pg';
+import type { AuditHead, AuditRecord } from '../../domain/audit-event.ts';
+import { isRequestNotice, type Notice } from '../../domain/notice.ts';
+import { isClosed, type Request } from '../../domain/request.ts';
+import { scrubDeep } from '../../domain/scrub.ts';
+import { upgradeRequest } from '../../domain/upgrade.ts';
+import { StoreConflictError, type Commit, type ListFilter, type AuditAndNotices, type Store } from '../port.ts';
+import { appendIn, PostgresAuditLog } from './audit-chain.ts';
+import { connectionError, openPool } from './connection.ts';
+import { migrate, type MigrationResult } from './migrate.ts';
+import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions } from './sections.ts';
+import { inTransaction, type Queryable } from './transaction.ts';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Connections this process may hold (default 10). */
+  poolSize?: number;
+}
+
+export class PostgresStore implements Store {
+  readonly auditLog: PostgresAuditLog;
+  readonly messages: PostgresMessageRefs;
+  readonly submissions;
+  readonly secrets;
+  readonly leases;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    /** What opening migrated, for the operator. */
+    readonly migration: MigrationResult,
+  ) {
+    this.auditLog = new PostgresAuditLog(pool);
+    this.messages = new PostgresMessageRefs(pool);
+    this.submissions = postgresSubmissions(pool);
+    this.secrets = postgresSecrets(pool);
+    this.leases = postgresLeases(pool);
+  }
+
+  /** Connects and migrates; a database that cannot be reached or used is a StoreOpenError naming it (never its password). */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const pool = openPool(options.url, options.poolSize);
+    try {
+      return new PostgresStore(pool, await migrate(pool));
+    } catch (error) {
+      await pool.end();
+      throw connectionError(error, options.url);
+    }
+  }
+
+  async reserveNumber(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>("SELECT nextval('request_numbers')::integer AS n");
+    return rows[0]!.n;
+  }
+
+  commit(commit: Commit): Promise<void> {
+    // Last line of defence: no known secret's value reaches the database, whatever text carried it here.
+    const change = scrubDeep(commit);
+    return inTransaction(this.pool, async (client) => {
+      await compareAndSet(client, change.request, change.expectedVersion);
+      await appendIn(client, change.audit);
+      await addNotices(client, change.notices ?? []);
+    });
+  }
+
+  async get(id: string): Promise<Request | undefined> {
+    return this.#one('SELECT body FROM requests WHERE id = $1', [id]);
+  }
+
+  async getByNumber(number: number): Promise<Request | undefined> {
+    return this.#one('SELECT body FROM requests WHERE number = $1', [number]);
+  }
+
+  async findSubmission(requester: string, submissionKey: string): Promise<Request | undefined> {
+    return this.#one('SELECT body FROM requests WHERE requester = $1 AND submission_key = $2 ORDER BY number LIMIT 1', [requester, submissionKey]);
+  }
+
+  async openRequests(): Promise<Request[]> {
+    return this.#many('SELECT body FROM requests WHERE NOT closed ORDER BY number', []);
+  }
+
+  async list(filter: ListFilter = {}): Promise<Request[]> {
+    return this.#many('SELECT body FROM requests WHERE ($1::text[] IS NULL OR state = ANY($1)) AND ($2::text IS NULL OR requester = $2) ORDER BY number', [
+      filter.states ? [...filter.states] : null,
+      filter.requester ?? null,
+    ]);
+  }
+
+  record(recorded: AuditAndNotices): Promise<void> {
+    const change = scrubDeep(recorded);
+    return inTransaction(this.pool, async (client) => {
+      await appendIn(client, change.audit);
+      await addNotices(client, change.notices);
+    });
+  }
+
+  /** Always none: audit events are chained inside the transaction that caused them. */
+  async pendingAudit(): Promise<readonly AuditRecord[]> {
+    return [];
+  }
+
+  /** Nothing to do: the log and the store are one database, so the head is always the log's own. */
+  async auditWritten(): Promise<void> {}
+
+  auditHead(): Promise<AuditHead | undefined> {
+    return this.auditLog.head();
+  }
+
+  async pendingNotices(): Promise<readonly Notice[]> {
+    const { rows } = await this.pool.query<{ body: Notice }>('SELECT body FROM notices ORDER BY position');
+    return rows.map((r) => upgradeNotice(r.body));
+  }
+
+  noticeDone(id: string, followUp: AuditAndNotices = { audit: [], notices: [] }): Promise<void> {
+    const change = scrubDeep(followUp);
+    return inTransaction(this.pool, async (client) => {
+      const removed = await client.query('DELETE FROM notices WHERE id = $1', [id]);
+      // Done already (by this replica earlier, or another): its follow-up was recorded then.
+      if (removed.rowCount === 0) return;
+      await appendIn(client, change.audit);
+      await addNotices(client, change.notices);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async #one(sql: string, params: unknown[]): Promise<Request | undefined> {
+    return (await this.#many(sql, params))[0];
+  }
+
+  async #many(sql: string, params: unknown[]): Promise<Request[]> {
+    const { rows } = await this.pool.query<{ body: Request }>(sql, params);
+    return rows.map((r) => upgradeRequest(r.body));
+  }
+}
+
+/** Writes the request if the stored version is still `expected` (null: the id must be new), else throws StoreConflictError. */
+export async function compareAndSet(client: Queryable, request: Request, expected: number | null): Promise<void> {
+  const values = [request.id, request.number, request.requester, request.submissionKey ?? null, request.status.state, isClosed(request), request.version, request];
+  const written =
+    expected === null
+      ? await client.query(
+          `INSERT INTO requests (id, number, requester, submission_key, state, closed, version, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (id) DO NOTHING`,
+          values,
+        )
+      : await client.query(
+          `UPDATE requests SET number = $2, requester = $3, submission_key = $4, state = $5, closed = $6, version = $7, body = $8
+           WHERE id = $1 AND version = $9`,
+          [...values, expected],
+        );
+  if (written.rowCount === 1) return;
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM requests WHERE id = $1', [request.id]);
+  throw new StoreConflictError(request.id, expected, rows[0]?.version ?? null);
+}
+
+export async function addNotices(client: Queryable, notices: readonly Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  // One statement keeps their order: positions are drawn in the order of the array.
+  await client.query(
+    'INSERT INTO notices (id, body) SELECT id, body FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS n(id, body, i) ORDER BY i ON CONFLICT (id) DO NOTHING',
+    [notices.map((n) => n.id), notices.map((n) => JSON.stringify(n))],
+  );
+}
+
+function upgradeNotice(notice: Notice): Notice {
+  return isRequestNotice(notice) ? { ...notice, request: upgradeRequest(notice.request) } : notice;
+}

@@ -4,7 +4,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { LineAppender } from '../files/jsonl-file.ts';
+import { replaceFile } from '../files/replace-file.ts';
 import { chainAfter, prepareEvent, type PreparedEvent } from './chain.ts';
 import { type AuditEntry, type AuditHead, headOf, parseLine } from './entry.ts';
 import { AuditLogError } from './errors.ts';
@@ -22,12 +23,10 @@ const RECENT_EVENTS = 10_000;
 
 export class AuditLog {
   readonly #fh: FileHandle;
-  #size: number;
+  readonly #appender: LineAppender;
   #head: AuditHead | undefined;
   /** Appends run one after another through this chain; each needs the head the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
-  /** Set by a failed write: the file's end is uncertain until the log is reopened (which repairs it). */
-  #failure: Error | undefined;
   #closing: Promise<void> | undefined;
   /** Event id → where it was written, for the most recent appends: notices quote it in Slack. */
   readonly #recent = new Map<string, { seq: number; hash: string }>();
@@ -42,7 +41,7 @@ export class AuditLog {
 
   private constructor(fh: FileHandle, size: number, head: AuditHead | undefined, torn: { bytes: number; side?: string }) {
     this.#fh = fh;
-    this.#size = size;
+    this.#appender = new LineAppender(fh, size);
     this.#head = head;
     this.droppedTornBytes = torn.bytes;
     this.tornSetAside = torn.side;
@@ -78,7 +77,7 @@ export class AuditLog {
         const side = `${file}.torn-${Date.now()}`;
         const torn = Buffer.alloc(size - tail.completeEnd);
         await fh.read(torn, 0, torn.length, tail.completeEnd);
-        await writeFileAtomic(side, torn, { mode: 0o600, fsync: true });
+        await replaceFile(side, torn);
         await fh.truncate(tail.completeEnd);
         await fh.sync();
         return new AuditLog(fh, tail.completeEnd, head, { bytes: torn.length, side });
@@ -124,22 +123,15 @@ export class AuditLog {
   }
 
   async #write(prepared: readonly PreparedEvent[]): Promise<AuditEntry[]> {
-    if (this.#failure) {
-      throw new AuditLogError(`an earlier append failed (${this.#failure.message}); reopen the audit log`, { cause: this.#failure });
-    }
     const chained = chainAfter(this.#head, prepared);
     const entries = chained.map((c) => c.entry);
-    const data = chained.map((c) => `${c.line}\n`).join('');
+    const lines = chained.map((c) => c.line);
     try {
-      await this.#fh.appendFile(data);
-      await this.#fh.sync();
+      // An append cut short is cut back off before the next one (LineAppender): the chain goes on intact.
+      await this.#appender.append(lines);
     } catch (err) {
-      this.#failure = err instanceof Error ? err : new Error(String(err));
-      // Best effort: drop the unacknowledged bytes now; if this fails too, open() repairs a torn tail.
-      await this.#fh.truncate(this.#size).catch(() => undefined);
-      throw new AuditLogError(`audit append failed: ${this.#failure.message}`, { cause: err });
+      throw new AuditLogError(`audit append failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    this.#size += Buffer.byteLength(data);
     this.#head = headOf(entries[entries.length - 1]!);
     for (const e of entries) this.#recent.set(e.eventId, { seq: e.seq, hash: e.hash });
     // Maps iterate in insertion order: the first keys are the oldest.

@@ -20,8 +20,10 @@ not set here is a warning (a CI job checking the policy has no production secret
 Then it reaches every provider whose credentials are set with one read-only call, and reports
 reachability, latency and authentication errors; an unreachable provider makes the exit code 1.
 With SLACK_BOT_TOKEN set (and SLACK_API_URL, if any), it checks the token and that the bot can post
-in the audit channel and every approval channel, saying what to do when it cannot (invite the bot);
-a channel the bot cannot post in makes the exit code 1.
+in the audit channel and every approval channel, saying what to do when it cannot (invite the bot),
+and that every Slack user and user group the policy names exists (users.info, usergroups.list), each
+problem at the file:line:col that names it. A channel the bot cannot post in, or a user or user group
+Slack does not know, makes the exit code 1; a deactivated user or a disabled group is a warning.
 
 Options:
   --config FILE   the policy file (default: $IAM_BOT_POLICY, then ./policy.yml)
@@ -51,7 +53,7 @@ export async function check(args: string[], io: Io): Promise<number> {
       ok = results.every((r) => r.ok);
     }
     const token = io.env.SLACK_BOT_TOKEN?.trim();
-    if (token) ok = (await probeSlack(config.policy, token, io.env.SLACK_API_URL?.trim() || undefined, io)) && ok;
+    if (token) ok = (await probeSlack(config, token, io.env.SLACK_API_URL?.trim() || undefined, io)) && ok;
     return ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;

@@ -8,6 +8,7 @@ import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkReferences } from './policy-checks.ts';
 import { checkFeasibility } from './policy-feasibility.ts';
+import { slackRefsOf, type SlackRefKind } from './slack-refs.ts';
 import { partsOf, salvageParts } from './policy-parts.ts';
 import { policyFileSchema } from './policy-schema.ts';
 import { PolicyError, formatPath, type Finding, type PolicyProblem } from './problems.ts';
@@ -29,9 +30,14 @@ export interface LoadedConfig {
   warnings: PolicyProblem[];
   /** What some people meet under this policy though it can work (a requester nobody else can approve for). */
   cautions: PolicyProblem[];
+  /** Every Slack user, user group and channel the file names, located (`check` asks Slack about each). */
+  slackRefs: LocatedSlackRef[];
   /** SHA-256 of the file's text (hex): the audit log records which policy was in force. */
   sha256: string;
 }
+
+/** A Slack id the file names, and where (its `message` is empty). */
+export type LocatedSlackRef = PolicyProblem & { kind: SlackRefKind; id: string };
 
 export interface LoadOptions {
   /**
@@ -77,7 +83,8 @@ export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv =
   if (!policy || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
   const warnings = warnOnly ? locate(envFindings, yaml.source, file) : [];
   const cautions = locate(feasibility.cautions, yaml.source, file);
-  return { file, policy, providers: providers.settings, warnings, cautions, sha256: createHash('sha256').update(text).digest('hex') };
+  const slackRefs = slackRefsOf(yaml.data).map(({ kind, id, finding }) => ({ kind, id, ...(locate([{ ...finding, message: '' }], yaml.source, file)[0] as PolicyProblem) }));
+  return { file, policy, providers: providers.settings, warnings, cautions, slackRefs, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 /** Findings → problems in file order, which is the order a person fixes them in. */

@@ -1,13 +1,13 @@
 /**
- * A lowdb adapter that survives crashes and power loss: each write goes to a temporary file, is fsynced
- * and renamed over the old one (write-file-atomic), so a reader sees the previous or the next document,
- * never a torn one. Reading never repairs: a file that does not parse stops start-up untouched. It does
- * remove the temporary files of writes a crash interrupted (`state.json.<n>`), which nothing else reads.
+ * A lowdb adapter that survives crashes, power loss and a full disk: each write goes to a temporary file, is
+ * fsynced and renamed over the old one, so a reader sees the previous or the next document,
+ * never a torn one (replaceFile). Reading never repairs: a file that does not parse stops start-up untouched.
+ * It does remove the temporary files of writes a crash interrupted (`state.json.<n>`), which nothing else reads.
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import writeFileAtomic from 'write-file-atomic';
+import { isInterruptedReplacement, replaceFile } from './replace-file.ts';
 import { isCode } from '../store/lock.ts';
 import { StoreOpenError } from '../store/port.ts';
 
@@ -38,7 +38,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     return this.parse(value);
   }
 
-  /** write-file-atomic writes to `<file>.<uint32>` and renames it over `<file>`; a kill in between leaves it. */
+  /** A kill between writing `<file>.<uint32>` and renaming it over `<file>` leaves it. */
   async #removeInterruptedWrites(): Promise<void> {
     const name = basename(this.file);
     let entries: string[];
@@ -49,11 +49,11 @@ export class DurableJsonFile<T> implements Adapter<T> {
       throw error;
     }
     for (const entry of entries) {
-      if (entry.startsWith(`${name}.`) && /^\d+$/.test(entry.slice(name.length + 1))) await rm(join(dirname(this.file), entry), { force: true });
+      if (isInterruptedReplacement(entry, name)) await rm(join(dirname(this.file), entry), { force: true });
     }
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(data), { mode: 0o600, fsync: true });
+    await replaceFile(this.file, JSON.stringify(data));
   }
 }

@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import writeFileAtomic from 'write-file-atomic';
+import { replaceFile } from './replace-file.ts';
 import { readTail } from './tail.ts';
 
 export interface JsonlLine {
@@ -41,7 +41,7 @@ export async function openJsonl(file: string, isRecord: (text: string) => boolea
       return { handle, size: size + 1, notes: [`${file}: the last record had lost its newline; it was kept and the newline restored.`] };
     }
     const side = `${file}.torn-${Date.now()}`;
-    await writeFileAtomic(side, torn, { mode: 0o600, fsync: true });
+    await replaceFile(side, torn);
     await handle.truncate(completeEnd);
     await handle.sync();
     return { handle, size: completeEnd, notes: [`${file}: its last line (${size - completeEnd} bytes) was not a whole record, left by an interrupted write; it was moved to ${side}.`] };
@@ -71,6 +71,49 @@ export async function appendLines(handle: FileHandle, lines: readonly string[]):
   await handle.appendFile(data);
   await handle.sync();
   return data.length;
+}
+
+/**
+ * The one writer of an append-only file, which knows where its last acknowledged line ends. An append
+ * cut short (a full disk writes what fits, then fails) leaves a fragment; it is cut back off at once, or
+ * before the next append if that fails too, so no later line ever lands behind a fragment — and the
+ * writer goes on once space is back, with no restart.
+ */
+export class LineAppender {
+  #size: number;
+  #cutShort = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    size: number,
+  ) {
+    this.#size = size;
+  }
+
+  /** Where the next line starts. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends `lines`, durably; returns the offset of the first. */
+  async append(lines: readonly string[]): Promise<number> {
+    if (this.#cutShort) await this.#cutBack();
+    const offset = this.#size;
+    try {
+      this.#size += await appendLines(this.handle, lines);
+    } catch (error) {
+      this.#cutShort = true;
+      await this.#cutBack().catch(() => undefined);
+      throw error;
+    }
+    return offset;
+  }
+
+  async #cutBack(): Promise<void> {
+    await this.handle.truncate(this.#size);
+    await this.handle.sync();
+    this.#cutShort = false;
+  }
 }
 
 export async function readAt(handle: FileHandle, offset: number, length: number): Promise<string> {

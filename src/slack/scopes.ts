@@ -24,4 +24,6 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'users.info': ['users:read', 'users:read.email'],
   'users.profile.get': ['users.profile:read'],
   'usergroups.users.list': ['usergroups:read'],
+  // `iam-bot check` with a token: that every user group the policy names exists and is enabled.
+  'usergroups.list': ['usergroups:read'],
 };

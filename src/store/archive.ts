@@ -5,7 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Request, State } from '../domain/request.ts';
-import { appendLines, openJsonl, readAt, readJsonlLines } from '../files/jsonl-file.ts';
+import { LineAppender, openJsonl, readAt, readJsonlLines } from '../files/jsonl-file.ts';
 import { StoreOpenError } from './port.ts';
 
 export interface ArchiveEntry {
@@ -24,12 +24,16 @@ export class Archive {
   /** `requester submissionKey` → entry: a form submitted again long after its request closed is still known. */
   readonly #bySubmission = new Map<string, ArchiveEntry>();
 
+  readonly #appender: LineAppender;
+
   private constructor(
     private readonly handle: FileHandle,
-    private size: number,
+    size: number,
     /** What opening repaired (a record's lost newline, a torn line moved aside). */
     readonly notes: readonly string[],
-  ) {}
+  ) {
+    this.#appender = new LineAppender(handle, size);
+  }
 
   static async open(file: string): Promise<Archive> {
     const { handle, size, notes } = await openJsonl(file, (text) => asRecord(text) !== undefined);
@@ -69,8 +73,7 @@ export class Archive {
 
   async append(request: Request): Promise<void> {
     const text = JSON.stringify(request);
-    const offset = this.size;
-    this.size += await appendLines(this.handle, [text]);
+    const offset = await this.#appender.append([text]);
     this.#index(request, offset, Buffer.byteLength(text));
   }
 

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { replaceFile } from '../files/replace-file.ts';
 import { z } from 'zod';
 import { isCode } from './lock.ts';
 import { StoreOpenError } from './port.ts';
@@ -29,7 +29,7 @@ export async function claimWorld(dir: string, world: DataWorld): Promise<void> {
   // Releases before this one wrote no marker and ran only for real on a directory they kept (the sandbox's
   // own directories were temporary): such data is production's. The sandbox only ever starts empty.
   if (world === 'sandbox' && (await holdsData(dir))) throw new StoreOpenError(refusal(dir, 'production'), 'wrong_world');
-  await writeFileAtomic(file, `${JSON.stringify({ world })}\n`, { mode: 0o600, fsync: true });
+  await replaceFile(file, `${JSON.stringify({ world })}\n`);
 }
 
 function refusal(dir: string, recorded: DataWorld): string {

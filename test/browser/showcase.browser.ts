@@ -26,6 +26,13 @@ describe.skipIf(chromiumMissing)(`the sandbox as a showcase, in Chromium (${CHRO
     expect(await persona()).toBe(person);
     await expect.poll(() => page.locator('#nav button.active').getAttribute('data-tab')).toBe('dm');
   };
+  /** A click on the clock's fast-forward, answered once the bot has done what fell due. */
+  const forward = async (by: string) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/advance'));
+    await page.click(`button[data-ff="${by}"]`);
+    expect((await answered).status()).toBe(200);
+    await page.locator('#busy').waitFor({ state: 'hidden' });
+  };
   const command = async (text: string) => {
     await page.fill('#composer-text', text);
     await page.press('#composer-text', 'Enter');
@@ -114,6 +121,27 @@ describe.skipIf(chromiumMissing)(`the sandbox as a showcase, in Chromium (${CHRO
     await driver.shot('mfa-reset-2-device-reset');
   });
 
+  it('the clock: a request nobody decides is reminded, escalated to the admins, then expires', async () => {
+    const ref = await driver.request('group.add', 'jcs-devs', { reason: 'Nobody answers this one' });
+    await driver.openTab('C0AUDIT');
+    const thread = page.locator('#main .messages > article', { hasText: ref }).locator('.thread');
+    await expect.poll(() => thread.textContent()).toMatch(/Submitted by @Alice Archer/);
+    await forward('4h');
+    expect(await page.locator('#clock-now').textContent()).toContain('(4h ahead)');
+    await expect.poll(() => thread.textContent()).toMatch(/Still waiting: reminded/);
+    await forward('4h');
+    await forward('4h');
+    await expect.poll(() => thread.textContent()).toMatch(/Nobody decided in time: escalated to admins/);
+    // The admins may decide now too: the sidebar offers them.
+    await expect.poll(() => hint(ref).textContent()).toContain('Bob Baker or Erin Evans to approve or deny');
+    await driver.shot('clock-1-reminded-then-escalated');
+    await forward('1d');
+    await expect.poll(() => requestState(ref)).toBe('expired');
+    await expect.poll(() => hint(ref).count()).toBe(0);
+    await driver.openTab('dm');
+    await driver.shot('clock-2-expired-unanswered');
+  });
+
   it('the clock fast-forwards a grant through its expiry warning to its end, and the sweep runs', async () => {
     const group = page.locator('[data-provider="Cloudflare"] [data-group="prod-admins"]');
     const ref = await driver.request('group.add', 'cf-prod-admins', { duration: '2h', reason: 'Ship the hotfix' });
@@ -127,24 +155,18 @@ describe.skipIf(chromiumMissing)(`the sandbox as a showcase, in Chromium (${CHRO
     expect(await dm()).not.toMatch(/\d{2}:\d{2} UTC/);
     await driver.shot('fast-forward-1-access-granted');
 
-    const clock = page.locator('#clock-now');
-    const forward = async (by: string, ahead: string) => {
-      await page.click(`button[data-ff="${by}"]`);
-      await expect.poll(() => clock.textContent(), { timeout: 30_000 }).toContain(`(${ahead} ahead)`);
-      await page.locator('#busy').waitFor({ state: 'hidden' });
-    };
-    await forward('1h', '1h');
-    await expect.poll(() => page.locator('#clock-log').textContent()).toMatch(/sweep: every member explained by a grant/);
-    await forward('15m', '1h 15m');
-    await forward('15m', '1h 30m');
+    await forward('1h');
+    await expect.poll(() => page.locator('#clock-log').textContent()).toMatch(/sweep: nothing to fix/);
+    await forward('15m');
+    await forward('15m');
     expect(await dm()).not.toContain('Your access ends');
-    await forward('15m', '1h 45m');
+    await forward('15m');
     // 15 minutes before the end: the warning, with the way to ask for more time; still a member.
     await expect.poll(dm).toContain('Your access ends');
     expect(await group.textContent()).toContain(PEOPLE.alice.email);
     await driver.shot('fast-forward-2-expiry-warning');
 
-    await forward('15m', '2h');
+    await forward('15m');
     await expect.poll(() => group.textContent()).not.toContain(PEOPLE.alice.email);
     await expect.poll(dm).toContain('has ended');
     await expect.poll(() => hint(ref).count()).toBe(0);

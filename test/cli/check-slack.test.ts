@@ -1,5 +1,8 @@
-/** `iam-bot check` with a bot token: can the bot post in the audit channel and every approval channel (issue 10, Build 5)? */
-import { writeFile } from 'node:fs/promises';
+/**
+ * `iam-bot check` with a bot token: can the bot post in the audit channel and every approval channel (issue 10,
+ * Build 5)? Does every Slack user and user group the policy names exist (issue 13 item 1)?
+ */
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../src/sandbox/world.ts';
@@ -52,5 +55,50 @@ describe('iam-bot check with SLACK_BOT_TOKEN', () => {
     expect(badToken.stdout).toMatch(/FAIL token +invalid_auth: check SLACK_BOT_TOKEN/);
     expect(badToken.stdout + badToken.stderr).not.toContain('xoxb-not-a-real-token');
     expect(badToken.code).toBe(1);
+  });
+});
+
+describe('iam-bot check with SLACK_BOT_TOKEN: every Slack id the policy names exists', () => {
+  /** The 1-based line of the first line of `text` containing `needle`, and the column where it starts. */
+  const at = (text: string, needle: string, from = 0) => {
+    const lines = text.split('\n');
+    const line = lines.findIndex((l, i) => i >= from && l.includes(needle));
+    return `${line + 1}:${(lines[line] ?? '').indexOf(needle) + 1}`;
+  };
+
+  it('says all is found when it is', async () => {
+    world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true });
+    const result = await check();
+    expect(result.stdout).toMatch(/ok +users +5 named in the policy, all found/);
+    expect(result.stdout).toMatch(/ok +user groups +1 named in the policy, all found/);
+    expect(result.code).toBe(0);
+    // Each person once, and one list for every user group; nothing written.
+    const calls = world.slack.calls.map((c) => c.method);
+    expect(calls.filter((m) => m === 'users.info')).toHaveLength(5);
+    expect(calls.filter((m) => m === 'usergroups.list')).toHaveLength(1);
+  });
+
+  it('fails on a user or user group Slack does not know, and warns on a deactivated user or disabled group, each at file:line:col', async () => {
+    world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true });
+    world.slack.workspace.deactivateUser('U0DAVE');
+    world.slack.workspace.addUsergroup('S0OLD', ['U0CAROL']);
+    world.slack.workspace.disableUsergroup('S0OLD');
+    const text = (await readFile(file, 'utf8')).replace('    users: [U0ERIN]\n', '    users: [U0ERIN, U0GHOST]\n  retired:\n    usergroups: [S0NOSUCH, S0OLD]\n');
+    await writeFile(file, text);
+    const result = await check();
+    expect(result.stdout).toContain(`FAIL U0GHOST        ${file}:${at(text, 'U0GHOST')}: approvers.admins.users[1]: no Slack user U0GHOST in this workspace (user_not_found)`);
+    expect(result.stdout).toContain(`FAIL S0NOSUCH       ${file}:${at(text, 'S0NOSUCH')}: approvers.retired.usergroups[0]: no Slack user group S0NOSUCH in this workspace`);
+    expect(result.stdout).toContain(`warn S0OLD          ${file}:${at(text, 'S0OLD')}: approvers.retired.usergroups[1]: Slack user group S0OLD (@s0old) is disabled`);
+    // Dave is named twice in the directory: as Carol's manager, and as a key.
+    expect(result.stdout).toContain(`warn U0DAVE         ${file}:${at(text, 'U0DAVE')}: directory.managers.U0CAROL: Slack user U0DAVE (@dave) is deactivated`);
+    expect(result.stdout).toContain(`warn U0DAVE         ${file}:${at(text, 'U0DAVE:')}: directory.managers.U0DAVE: Slack user U0DAVE (@dave) is deactivated`);
+    expect(result.code).toBe(1);
+  });
+
+  it('points at where the policy names a channel the bot cannot use', async () => {
+    const result = await check();
+    const text = await readFile(file, 'utf8');
+    expect(result.stdout).toMatch(new RegExp(`FAIL C0APPROVE +approvals of jcs-devs: no such channel[^\\n]*\\n +named at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${at(text, 'C0APPROVE')}: catalog\\[\\d+\\]\\.channel`));
+    expect(result.code).toBe(1);
   });
 });

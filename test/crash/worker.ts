@@ -13,6 +13,7 @@ import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { createLogger } from '../../src/log.ts';
 import { createProviders } from '../../src/providers/registry.ts';
+import { StoreOpenError } from '../../src/store/port.ts';
 import { apiBase } from '../../src/slack/client.ts';
 import { SlackNotifier } from '../../src/slack/notifier.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -45,6 +46,13 @@ const services: Services = await openServices({
   notifier,
   directory,
   log,
+}).catch((error: unknown) => {
+  // A life started on a full disk: the store refuses to open, saying why; the parent checks the words.
+  if (error instanceof StoreOpenError && error.code === 'storage') {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(3);
+  }
+  throw error;
 });
 process.stdout.write('ready\n');
 
@@ -111,6 +119,17 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
   } catch (error) {
     // Someone else (the executor, a lost race) moved the request on; the next pass sees where it is.
     if (error instanceof WorkflowFailure) return (await s.store.get(request?.id ?? '')) ?? request;
+    // The disk is full: the person's click was refused and changed nothing; they try again later.
+    if (isNoSpace(error)) {
+      process.stdout.write('nospace\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return request;
+    }
     throw error;
   }
+}
+
+function isNoSpace(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return true;
+  return false;
 }

@@ -61,6 +61,28 @@ describe('the sandbox clock', () => {
     expect((await state()).clock.aheadMs).toBe(170 * 60_000);
   });
 
+  it('fast-forwards a request nobody decides through its reminder, its escalation to the admins and its expiry', async () => {
+    const { service } = sandbox.api.bot.services;
+    const request = await service.submit({ requester: PEOPLE.alice.id, itemId: 'jcs-devs', reason: 'nobody answers' });
+    await sandbox.api.bot.idle();
+    const auditReplies = () => sandbox.world.slack.workspace.messagesIn('C0AUDIT').flatMap((m) => sandbox.world.slack.workspace.threadOf('C0AUDIT', m.ts)).map((m) => m.text).join('\n');
+    const waitingOn = async () => (await state()).waiting.find((w) => w.ref === request.ref)?.people;
+
+    await post('advance', { by: '4h' });
+    expect(auditReplies()).toMatch(/Still waiting: reminded/);
+    expect(auditReplies()).not.toMatch(/escalated/);
+    expect(await waitingOn()).toEqual([PEOPLE.bob.id]);
+
+    await post('advance', { by: '8h' });
+    expect(auditReplies()).toMatch(/escalated to \*admins\*/);
+    // The admins may now decide too: the sidebar names them.
+    expect(await waitingOn()).toEqual([PEOPLE.bob.id, PEOPLE.erin.id]);
+
+    await post('advance', { by: '12h' });
+    expect((await service.find(request.ref)).status.state).toBe('expired');
+    expect(await waitingOn()).toBeUndefined();
+  });
+
   it('refuses what is not a duration, or a jump over a week, and moves nothing', async () => {
     const ahead = sandbox.api.clock.aheadMs;
     const nonsense = await post('advance', { by: 'soon' });

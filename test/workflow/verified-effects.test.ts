@@ -157,4 +157,31 @@ describe('verified effects', () => {
     // One read before adding, then per attempt one read and one per wait.
     expect(calls('isMember') - before).toBe(1 + EFFECT_ATTEMPTS * (EVENTUAL_WAITS_MS.length + 1));
   });
+
+  it('a crash between the change and its read-back: the step resumes, reads again, and records the read once', async () => {
+    h = await createHarness();
+    // The read-back after the add never returns in this process: it dies there.
+    const addMember = h.provider.addMember.bind(h.provider);
+    let added: () => void = () => undefined;
+    const addDone = new Promise<void>((resolve) => (added = resolve));
+    h.provider.addMember = async (group: string, who: PrincipalRef) => {
+      const result = await addMember(group, who);
+      h.provider.gate = new Promise(() => undefined);
+      added();
+      return result;
+    };
+    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    await h.service.approve('U_BOB', request.ref);
+    await addDone;
+    expect((await stateOf(request.ref)).state).toBe('executing');
+    h.provider.gate = Promise.resolve();
+    h.provider.addMember = addMember;
+    h = await h.reopen();
+    h.executor.recover();
+    await h.settle();
+    expect(await stateOf(request.ref)).toMatchObject({ state: 'completed', outcome: { membershipAdded: true } });
+    expect(member()).toBe(true);
+    expect(h.audit.records.filter((r) => r.requestRef === request.ref && r.event === 'execution.completed')).toHaveLength(1);
+    expect(record(request.ref, 'execution.completed')?.details).toMatchObject({ verified: true, readBack: [{ observed: 'a member' }] });
+  });
 });

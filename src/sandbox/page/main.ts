@@ -9,7 +9,7 @@ import { renderClockNow, sweepLines } from './clock.ts';
 import { h } from './dom.ts';
 import type { TextContext } from './mrkdwn.ts';
 import { renderProviders } from './providers.ts';
-import { slackTime } from './slack-date.ts';
+import { formatSlackDate, slackTime } from './slack-date.ts';
 import { renderWaiting } from './waiting.ts';
 import { renderWhatIf } from './whatif.ts';
 
@@ -82,6 +82,18 @@ function renderMessage(m: Message, ephemeral = false): HTMLElement {
   );
 }
 
+/** The messages, with Slack's day divider ("Today", "Yesterday", "Wednesday, December 2nd") before each new day's first. */
+function withDayDividers(timeline: { m: Message; ephemeral: boolean; ts: string }[], now: number): HTMLElement[] {
+  let day = '';
+  return timeline.flatMap((t) => {
+    const seconds = Number(t.ts.split('.')[0]);
+    const next = new Date(seconds * 1000).toDateString();
+    const divider = next === day ? [] : [h('div', { class: 'day-divider' }, h('span', {}, formatSlackDate(seconds, '{date_long_pretty}', now)))];
+    day = next;
+    return [...divider, renderMessage(t.m, t.ephemeral)];
+  });
+}
+
 /** Slack timestamps (`1764694000.000123`) in time order: ten digits of seconds, six of micros. */
 const byTs = (a: { ts: string }, b: { ts: string }) => a.ts.padStart(24, '0').localeCompare(b.ts.padStart(24, '0'));
 
@@ -119,7 +131,7 @@ function renderMain(s: State): void {
   renderIfChanged('main', `${tab}:${persona}:${s.clock.aheadMs}:${JSON.stringify([conversation, ephemeral])}`, () => {
     // Private answers sit among the messages at the time they came, as in Slack.
     const timeline = [...conversation.messages.map((m) => ({ m, ephemeral: false, ts: m.ts })), ...ephemeral.map((m) => ({ m, ephemeral: true, ts: m.ts }))].sort(byTs);
-    const list = h('div', { class: 'messages' }, ...timeline.map((t) => renderMessage(t.m, t.ephemeral)));
+    const list = h('div', { class: 'messages' }, ...withDayDividers(timeline, s.clock.now));
     if (conversation.messages.length + ephemeral.length === 0) list.append(h('p', { class: 'hint' }, tab === 'dm' ? 'No messages yet. Type /iam below to ask for access.' : 'No messages yet.'));
     requestAnimationFrame(() => (list.parentElement ? (list.parentElement.scrollTop = list.parentElement.scrollHeight) : undefined));
     return list;

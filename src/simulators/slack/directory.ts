@@ -76,6 +76,7 @@ export interface ChannelSeed {
 export class Directory {
   readonly #users = new Map<string, SimUser>();
   readonly #usergroups = new Map<string, string[]>();
+  readonly #disabledUsergroups = new Set<string>();
   readonly #channels = new Map<string, SimChannel>();
   /** Sorted member list (without the bot) → conversation id, so conversations.open is stable. */
   readonly #conversationsByMembers = new Map<string, string>();
@@ -129,6 +130,17 @@ export class Directory {
 
   addUsergroup(id: string, members: string[]): void {
     this.#usergroups.set(id, [...members]);
+  }
+
+  /** A disabled group keeps its id and members; usergroups.list shows it only with include_disabled. */
+  disableUsergroup(id: string): void {
+    if (!this.#usergroups.has(id)) throw new Error(`unknown user group ${id}`);
+    this.#disabledUsergroups.add(id);
+  }
+
+  /** Every user group, disabled ones included, in creation order. */
+  usergroups(): { id: string; members: string[]; disabled: boolean }[] {
+    return [...this.#usergroups].map(([id, members]) => ({ id, members: [...members], disabled: this.#disabledUsergroups.has(id) }));
   }
 
   usergroup(id: string): string[] | undefined {

@@ -23,6 +23,11 @@ export class Workspace {
     this.directory.addUsergroup(id, members);
   }
 
+  /** An admin disables a user group (usergroups.disable): it leaves usergroups.list unless include_disabled. */
+  disableUsergroup(id: string): void {
+    this.directory.disableUsergroup(id);
+  }
+
   /**
    * A channel (public unless `seed.private`). The bot is not in it unless `seed.botMember` or
    * `inviteBot`, as after installing the app from its manifest. A members list (or `seed.members`)

@@ -91,7 +91,7 @@ export function auditReply(notice: Notice): string {
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
     case 'effect.unverified':
-      return `:rotating_light: ${escape(request.provider)} acknowledged the change, but reading it back does not show it: not done. The admins were told${approversLine(notice)}.`;
+      return `:rotating_light: ${escape(request.provider)} acknowledged the change, but reading it back does not show it: not done. ${(notice.approvers ?? []).length > 0 ? `The admins were told${approversLine(notice)}.` : 'The policy names no admins to tell: check the provider.'}`;
   }
 }
 

@@ -26,6 +26,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   'users.lookupByEmail': { handler: users.lookupByEmail, token: 'bot', scope: 'users:read.email' },
   'users.profile.get': { handler: users.profileGet, token: 'bot', scope: 'users.profile:read' },
   'usergroups.users.list': { handler: users.usergroupMembers, token: 'bot', scope: 'usergroups:read' },
+  'usergroups.list': { handler: users.usergroupsList, token: 'bot', scope: 'usergroups:read' },
 };
 
 /**

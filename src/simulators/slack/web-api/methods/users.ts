@@ -34,6 +34,39 @@ export const usergroupMembers: MethodHandler = (call, ctx) => {
   return { users };
 };
 
+/**
+ * usergroups.list (https://docs.slack.dev/reference/methods/usergroups.list): every user group of the
+ * team; a disabled one (date_delete set) only with include_disabled; members with include_users, their
+ * number with include_count. Entries carry the documented fields; the simulator keeps no names, so a
+ * group's name and handle are its id.
+ */
+export const usergroupsList: MethodHandler = (call, ctx) => {
+  const flag = (key: string) => ['true', '1'].includes(str(call.params, key) ?? '');
+  const usergroups = ctx.workspace.directory
+    .usergroups()
+    .filter((group) => !group.disabled || flag('include_disabled'))
+    .map((group) => ({
+      id: group.id,
+      team_id: ctx.identity.teamId,
+      is_usergroup: true,
+      name: group.id,
+      description: '',
+      handle: group.id.toLowerCase(),
+      is_external: false,
+      date_create: 0,
+      date_update: 0,
+      date_delete: group.disabled ? 1 : 0,
+      auto_type: null,
+      created_by: 'USLACKBOT',
+      updated_by: 'USLACKBOT',
+      deleted_by: group.disabled ? 'USLACKBOT' : null,
+      prefs: { channels: [], groups: [] },
+      ...(flag('include_users') ? { users: group.members } : {}),
+      ...(flag('include_count') ? { user_count: group.members.length } : {}),
+    }));
+  return { usergroups };
+};
+
 /** Slack shows the email only to tokens holding users:read.email. */
 function visible(user: SimUser, call: MethodCall): SimUser {
   const copy = clone(user);

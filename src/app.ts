@@ -26,8 +26,9 @@ import type { DataWorld } from './store/data-world.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
-import { systemClock, type Clock, type Directory, type Notifier } from './workflow/ports.ts';
+import { systemClock, type Clock, type Directory, type Notifier, type SecretVault } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
+import { SealedSecretVault } from './workflow/sealed-vault.ts';
 import { timeAcks } from './ops/ack-timing.ts';
 import { instrumentProviders } from './ops/instrument-providers.ts';
 import { BotMetrics } from './ops/metrics.ts';
@@ -56,11 +57,13 @@ export interface ServicesOptions {
   metrics?: BotMetrics;
   /** The executor's waits (recording retries, read-backs of changes); real by default, instant in tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** `IAM_BOT_SEALING_KEY`, decoded: new secrets are sealed in the store; absent, they stay in memory. */
+  sealingKey?: Buffer;
 }
 
 export interface Services extends Workflow {
   store: Store;
-  vault: MemorySecretVault;
+  vault: SecretVault;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,9 @@ export const dataFiles = (dataDir: string) => ({
 export async function openServices(options: ServicesOptions): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(storeOptions(options, options.log)));
-  const vault = new MemorySecretVault(clock);
+  // With a sealing key new secrets are sealed in the store (any replica, or a restarted bot, can reveal
+  // them); without one they live in this process's memory only.
+  const vault = options.sealingKey ? new SealedSecretVault(store.secrets, options.sealingKey, clock) : new MemorySecretVault(clock);
   const workflow = createWorkflow({
     policy: options.policy,
     store,
@@ -136,6 +141,8 @@ export interface BotOptions {
   world?: DataWorld;
   /** The executor's waits (see ServicesOptions.sleep). */
   sleep?: (ms: number) => Promise<void>;
+  /** See ServicesOptions.sealingKey. */
+  sealingKey?: Buffer;
 }
 
 export interface RunningBot {
@@ -197,6 +204,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.world ? { world: options.world } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.sealingKey ? { sealingKey: options.sealingKey } : {}),
   });
   opened.services = services;
   await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });

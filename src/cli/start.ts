@@ -19,7 +19,9 @@ It needs:
   SLACK_SIGNING_SECRET or SLACK_APP_TOKEN HTTP mode, or Socket Mode (xapp-…)
   a policy file                           --config FILE, $IAM_BOT_POLICY, or ./policy.yml
   the provider credentials the policy's env: references name
-Optional: SLACK_API_URL, PORT (HTTP mode, default 3000; Socket Mode: serves /healthz, /readyz, /metrics), IAM_BOT_DATA_DIR (default ./data), DATABASE_URL (PostgreSQL instead of the data directory; replicas may share it), LOG_LEVEL.
+Optional: SLACK_API_URL, PORT (HTTP mode, default 3000; Socket Mode: serves /healthz, /readyz, /metrics), IAM_BOT_DATA_DIR (default ./data),
+DATABASE_URL (PostgreSQL instead of the data directory; replicas may share it), LOG_LEVEL,
+IAM_BOT_SEALING_KEY (32 bytes in base64: new secrets are sealed in the store and survive a restart; required with DATABASE_URL).
 
 Options:
   --config FILE  the policy file
@@ -56,7 +58,8 @@ export async function start(args: string[], io: Io): Promise<number> {
   const log = createLogger();
   const { settings } = runtime;
   const where = { dataDir: settings.dataDir, ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}) };
-  let bot = await startBot({ slack: settings.slack, config, ...where, log });
+  const sealing = settings.sealingKey ? { sealingKey: settings.sealingKey } : {};
+  let bot = await startBot({ slack: settings.slack, config, ...where, log, ...sealing });
   const mode = settings.slack.mode.type === 'http' ? `HTTP mode on port ${bot.port}, endpoint /slack/events` : 'Socket Mode';
   const data = settings.databaseUrl !== undefined ? `PostgreSQL at ${describeDatabase(settings.databaseUrl)}` : settings.dataDir;
   io.out(`iam-bot is running (${mode}); data in ${data}. Stop with Ctrl-C; reload the policy with SIGHUP.`);
@@ -76,7 +79,7 @@ export async function start(args: string[], io: Io): Promise<number> {
       if (!next || failed) return;
       await bot.stop();
       try {
-        bot = await startBot({ slack: settings.slack, config: next, ...where, log });
+        bot = await startBot({ slack: settings.slack, config: next, ...where, log, ...sealing });
         log.info({ file: next.file, sha256: next.sha256 }, 'policy reloaded');
       } catch (error) {
         log.fatal({ err: error }, 'the bot could not start again on the reloaded policy; exiting so the supervisor restarts it');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
 import { isDatabaseUrl } from '../shared/database-url.ts';
+import { parseSealingKey, SealingError } from '../shared/sealing.ts';
 
 export interface RuntimeSettings {
   slack: { botToken: Secret; mode: { type: 'http'; signingSecret: Secret; port: number; host?: string } | { type: 'socket'; appToken: Secret; port?: number }; apiUrl?: string };
@@ -12,6 +13,8 @@ export interface RuntimeSettings {
   dataDir: string;
   /** PostgreSQL instead of the embedded store in the data directory (several replicas may share it). */
   databaseUrl?: string;
+  /** `IAM_BOT_SEALING_KEY`, decoded (32 bytes): new secrets are sealed in the store. */
+  sealingKey?: Buffer;
 }
 
 const optional = z
@@ -27,6 +30,7 @@ const envSchema = z.object({
   PORT: optional,
   IAM_BOT_POLICY: optional,
   IAM_BOT_DATA_DIR: optional,
+  IAM_BOT_SEALING_KEY: optional,
   DATABASE_URL: optional,
 });
 
@@ -84,6 +88,7 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   if (e.DATABASE_URL !== undefined && !isDatabaseUrl(e.DATABASE_URL)) {
     problems.push('DATABASE_URL is not a PostgreSQL URL: postgres://user:password@host:5432/database.');
   }
+  const sealingKey = sealingKeyOf(e, problems);
   if (problems.length > 0 || !e.SLACK_BOT_TOKEN) return { ok: false, problems };
   const mode: RuntimeSettings['slack']['mode'] = e.SLACK_APP_TOKEN
     ? { type: 'socket', appToken: new Secret(e.SLACK_APP_TOKEN), ...(e.PORT !== undefined ? { port } : {}) }
@@ -92,5 +97,27 @@ export function readRuntimeSettings(env: NodeJS.ProcessEnv, overrides: { policyF
   if (e.SLACK_API_URL) slack.apiUrl = e.SLACK_API_URL;
   const settings: RuntimeSettings = { slack, policyFile: overrides.policyFile ?? e.IAM_BOT_POLICY ?? 'policy.yml', dataDir: overrides.dataDir ?? e.IAM_BOT_DATA_DIR ?? './data' };
   if (e.DATABASE_URL) settings.databaseUrl = e.DATABASE_URL;
+  if (sealingKey) settings.sealingKey = sealingKey;
   return { ok: true, settings };
+}
+
+/**
+ * The sealing key, decoded; a problem when it is malformed, or missing while DATABASE_URL is set (several
+ * replicas share new secrets only through the database, sealed).
+ */
+function sealingKeyOf(e: z.infer<typeof envSchema>, problems: string[]): Buffer | undefined {
+  if (e.IAM_BOT_SEALING_KEY === undefined) {
+    if (e.DATABASE_URL !== undefined) {
+      problems.push('IAM_BOT_SEALING_KEY is not set, and DATABASE_URL is: with PostgreSQL, new secrets are sealed with it in the database. Set it to 32 random bytes in base64 (openssl rand -base64 32), the same on every replica.');
+    }
+    return undefined;
+  }
+  try {
+    // Wrapped first: its text is then scrubbed from anything logged or stored by mistake.
+    return parseSealingKey(new Secret(e.IAM_BOT_SEALING_KEY).reveal());
+  } catch (error) {
+    if (!(error instanceof SealingError)) throw error;
+    problems.push(error.message);
+    return undefined;
+  }
 }

@@ -99,6 +99,8 @@ export interface SecretVault {
   /** Whether it is still held (revealable, deadline permitting): after a restart only a sealed vault still holds it. */
   holds(requestId: string): Promise<boolean>;
   discard(requestId: string): Promise<void>;
+  /** Erases the secrets whose deadline passed (not one being shown): nothing is kept longer than needed. */
+  expire(): Promise<void>;
 }
 
 export type RevealResult =

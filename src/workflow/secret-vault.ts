@@ -1,6 +1,7 @@
 /**
  * New secrets live only here, in memory, until their owner has seen them once or they expire. Nothing is
  * persisted: after a restart an unrevealed secret is gone, and the rotation rolls back — the safe failure.
+ * The embedded store's default; with a sealing key the bot uses SealedSecretVault instead.
  */
 import type { Secret } from '../domain/secret.ts';
 import type { Clock, RevealResult, SecretVault } from './ports.ts';
@@ -11,6 +12,8 @@ interface Slot {
   expiresAt: number;
   /** Lent out by `open`, waiting for `spend` or `restore`. */
   showing: boolean;
+  /** Spent: it was shown. */
+  revealed?: true;
 }
 
 export class MemorySecretVault implements SecretVault {
@@ -27,9 +30,9 @@ export class MemorySecretVault implements SecretVault {
     const slot = this.#slots.get(requestId);
     if (!slot) return { ok: false, reason: 'unknown' };
     if (slot.owner !== person) return { ok: false, reason: 'not_owner' };
-    if (!slot.secret) return { ok: false, reason: 'already_revealed' };
+    if (slot.revealed) return { ok: false, reason: 'already_revealed' };
     if (slot.showing) return { ok: false, reason: 'being_shown' };
-    if (this.clock.now() >= slot.expiresAt) {
+    if (!slot.secret || this.clock.now() >= slot.expiresAt) {
       slot.secret = undefined;
       return { ok: false, reason: 'expired' };
     }
@@ -40,7 +43,7 @@ export class MemorySecretVault implements SecretVault {
   /** The secret was shown: afterwards only the fact that it was revealed remains. */
   async spend(requestId: string): Promise<void> {
     const slot = this.#slots.get(requestId);
-    if (slot) this.#slots.set(requestId, { ...slot, secret: undefined, showing: false });
+    if (slot) this.#slots.set(requestId, { ...slot, secret: undefined, showing: false, revealed: true });
   }
 
   /** Showing failed (the modal never opened): the owner may try again until the secret expires. */
@@ -59,5 +62,10 @@ export class MemorySecretVault implements SecretVault {
 
   async discard(requestId: string): Promise<void> {
     this.#slots.delete(requestId);
+  }
+
+  async expire(): Promise<void> {
+    const now = this.clock.now();
+    for (const slot of this.#slots.values()) if (!slot.showing && now >= slot.expiresAt) slot.secret = undefined;
   }
 }

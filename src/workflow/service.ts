@@ -87,6 +87,8 @@ export class WorkflowService {
     };
     const admitted = admit(submission);
     if (!admitted.ok) throw new WorkflowFailure(admitted.error);
+    // The store's counters decide, shared by every replica; this process's own count only answers forms at once.
+    if (!(await this.store.submissions.take(command.requester, now, this.policy.requests.submissionLimit))) throw this.#rateLimited();
     // A request nobody could approve would only wait for its expiry: refused before it takes a number.
     const unapprovable = await this.people.whyUnapprovable(item, command.requester);
     if (unapprovable) throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
@@ -129,10 +131,7 @@ export class WorkflowService {
   }
 
   #checked(command: SubmitCommand, now: number): { item: CatalogItem; durationMs: number | undefined } {
-    if (!this.#limit.allows(command.requester, now)) {
-      const { count, windowMs } = this.policy.requests.submissionLimit;
-      throw new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
-    }
+    if (!this.#limit.allows(command.requester, now)) throw this.#rateLimited();
     const item = findItem(this.policy, command.itemId);
     if (!item) throw new WorkflowFailure({ ...failure('not_found', `There is no catalog item "${command.itemId}".`), field: 'item' });
     const provider = this.providers.get(item.provider);
@@ -270,6 +269,7 @@ export class WorkflowService {
   async tick(): Promise<void> {
     const now = this.clock.now();
     const { remindAfterMs, escalateAfterMs } = this.policy.requests;
+    await this.vault.expire();
     for (const request of await this.store.openRequests()) {
       const s = request.status;
       if (s.state === 'pending') {
@@ -464,6 +464,11 @@ export class WorkflowService {
       // Someone else moved it first; the next tick sees the new state.
       if (!(error instanceof StoreConflictError)) throw error;
     }
+  }
+
+  #rateLimited(): WorkflowFailure {
+    const { count, windowMs } = this.policy.requests.submissionLimit;
+    return new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
   }
 
   #checkLength(text: string): void {

@@ -1,4 +1,8 @@
-/** At most `count` submissions per person in any sliding window of `windowMs`. Kept in memory. */
+/**
+ * At most `count` submissions per person in any sliding window of `windowMs`, as far as this process has
+ * seen them: kept in memory, so a form is refused at once, before its ack. The store's counters
+ * (`Store.submissions`), shared by every replica, decide when the request is submitted.
+ */
 export class SubmissionLimit {
   readonly #recent = new Map<string, number[]>();
 

@@ -5,6 +5,8 @@ import { createLogger } from '../../src/log.ts';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { createWorkflow, type Workflow } from '../../src/workflow/index.ts';
 import { MemorySecretVault } from '../../src/workflow/secret-vault.ts';
+import { SealedSecretVault } from '../../src/workflow/sealed-vault.ts';
+import type { SecretVault } from '../../src/workflow/ports.ts';
 import { FakeClock, MemoryAuditSink, MemoryDirectory, MemoryProvider, RecordingNotifier } from './doubles.ts';
 import { T0, basePolicy, tempDir } from './fixtures.ts';
 
@@ -15,7 +17,7 @@ export interface Harness extends Workflow {
   directory: MemoryDirectory;
   provider: MemoryProvider;
   clock: FakeClock;
-  vault: MemorySecretVault;
+  vault: SecretVault;
   dataDir: string;
   /** Waits the notice dispatcher asked for (they do not really wait). */
   sleeps: number[];
@@ -27,16 +29,19 @@ export interface Harness extends Workflow {
   restart(): Promise<Harness>;
   /** Closes the store and builds a fresh workflow on the same data without waiting: a crash mid-step. */
   reopen(): Promise<Harness>;
+  /** `reopen` with another sealing key (undefined: none). */
+  reopenWith(sealingKey: Buffer | undefined): Promise<Harness>;
   close(): Promise<void>;
 }
 
-export async function createHarness(policy: Policy = basePolicy): Promise<Harness> {
+/** `sealingKey`: new secrets are sealed in the store (SealedSecretVault), as `iam-bot start` does with IAM_BOT_SEALING_KEY. */
+export async function createHarness(policy: Policy = basePolicy, options: { sealingKey?: Buffer } = {}): Promise<Harness> {
   const dir = await tempDir();
   const provider = new MemoryProvider('cf');
   provider.addUser('alice@example.com');
   const directory = new MemoryDirectory();
   directory.emails.set('U_ALICE', 'alice@example.com');
-  return build(policy, dir, provider, directory, new FakeClock(T0), new MemoryAuditSink());
+  return build(policy, dir, provider, directory, new FakeClock(T0), new MemoryAuditSink(), options.sealingKey);
 }
 
 async function build(
@@ -46,11 +51,12 @@ async function build(
   directory: MemoryDirectory,
   clock: FakeClock,
   audit: MemoryAuditSink,
+  sealingKey: Buffer | undefined,
 ): Promise<Harness> {
   const store = await LowdbStore.open({ dataDir: dir.path });
   audit.log = store.auditLog;
   const notifier = new RecordingNotifier();
-  const vault = new MemorySecretVault(clock);
+  const vault = sealingKey ? new SealedSecretVault(store.secrets, sealingKey, clock) : new MemorySecretVault(clock);
   const sleeps: number[] = [];
   let stopAfter = Infinity;
   const workflow = createWorkflow({
@@ -96,9 +102,12 @@ async function build(
       await harness.settle();
       return harness.reopen();
     },
-    async reopen() {
+    reopen() {
+      return harness.reopenWith(sealingKey);
+    },
+    async reopenWith(key) {
       await store.close();
-      return build(policy, dir, provider, directory, clock, audit);
+      return build(policy, dir, provider, directory, clock, audit, key);
     },
     async close() {
       await harness.settle();

@@ -211,6 +211,16 @@ describe('workflow', () => {
     await expect(submitGroup()).resolves.toMatchObject({ status: { state: 'pending' } });
   });
 
+  it('counts submissions in the store: a restarted process (or another replica) still refuses the one too many', async () => {
+    const policy: Policy = { ...basePolicy, requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } } };
+    h = await createHarness(policy);
+    await submitGroup();
+    await submitGroup();
+    h = await h.restart();
+    expect(await refusal(submitGroup())).toMatchObject({ code: 'rate_limited' });
+    expect((await h.store.list()).length).toBe(2);
+  });
+
   it('records the MFA identity attestation: who attested, when, and the exact text; refuses an approval without one', async () => {
     const mfa = { ...groupItem, id: 'cf-mfa', kind: 'mfa.reset' as const, title: 'Reset my MFA' };
     const { group: _group, maxDurationMs: _max, ...mfaItem } = mfa;

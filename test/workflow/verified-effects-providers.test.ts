@@ -146,3 +146,17 @@ describe.each(CASES)('$provider: a change the simulator acknowledges without doi
     expect(at).toBeGreaterThanOrEqual(before - 1_000);
   });
 });
+
+describe('jcs: an MFA reset whose device is not the user’s to remove', () => {
+  it('a device named by the rule but attached to nobody is left alone, so the reset ends unverified, not done', async () => {
+    await start();
+    world.jcs.state.deactivateMfaDevice(alice.name, alice.name);
+    const request = await services.service.submit({ requester: alice.id, itemId: 'jcs-mfa', reason: 'verified effects' });
+    await services.service.approve(bob.id, request.ref, 0, 'verified by a call');
+    await services.executor.settle();
+    await services.dispatcher.settle();
+    expect((await services.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'unverified', message: expect.stringContaining('has no MFA device') } });
+    expect(world.jcs.state.mfaDevices().map((d) => d.name)).toEqual([alice.name]);
+    expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({ approvers: [erin.id] });
+  });
+});

@@ -1,15 +1,16 @@
 /**
  * No secret in clear in the database: a key rotation runs end to end through the workflow on the
- * PostgreSQL store, then the whole database, as `pg_dump` writes it, is searched for the new key's value.
+ * PostgreSQL store with its secrets sealed there (IAM_BOT_SEALING_KEY), and the whole database, as
+ * `pg_dump` writes it, is searched for the new key's value while it waits sealed and after its reveal.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../../src/domain/policy.ts';
 import type { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { createWorkflow } from '../../src/workflow/index.ts';
-import { MemorySecretVault } from '../../src/workflow/secret-vault.ts';
+import { SealedSecretVault } from '../../src/workflow/sealed-vault.ts';
 import { FakeClock, MemoryDirectory, MemoryProvider, RecordingNotifier } from '../support/doubles.ts';
 import { basePolicy, T0 } from '../support/fixtures.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -42,7 +43,8 @@ describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
       notifier: new RecordingNotifier(),
       directory,
       providers: new Map([[provider.id, provider]]),
-      vault: new MemorySecretVault(clock),
+      // As with DATABASE_URL in production: the secret waits for its reveal sealed, in the database.
+      vault: new SealedSecretVault(store.secrets, randomBytes(32), clock),
       clock,
       newId: randomUUID,
       log: createLogger({ level: 'silent' }),
@@ -58,6 +60,10 @@ describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
       const request = await workflow.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
       await workflow.service.approve('U_BOB', request.ref);
       await settle();
+      // Waiting for its owner: stored (sealed), yet not in clear.
+      const waiting = server.dump(url);
+      expect(waiting).toMatch(/COPY public\.secrets[^\n]*\n[^\n]*sealed/);
+      expect(waiting).not.toContain('do-not-leak');
       let shown: Secret | undefined;
       await workflow.service.revealSecret('U_ALICE', request.ref, async (_r, secret) => {
         shown = secret;

@@ -1,7 +1,8 @@
 /**
  * Tells people in Slack: the audit thread (root kept current, one reply per event), the approval
  * messages of each stage (updated as approvals come in, settled with no live button once decided), the
- * requester's DMs, and the key owner's Reveal message. Each notice is delivered in parts whose progress
+ * requester's DMs (Extend / "I'm done" settled once the access ends), the key owner's Reveal message
+ * (moved along the rotation), and the App Home of everyone the change concerns. Each notice is delivered in parts whose progress
  * is persisted, so a delivery retried after a failure (Slack 429/5xx, a restart) does not repeat the
  * parts already done.
  */

@@ -76,3 +76,20 @@ describe('a submission nobody could approve', () => {
     expect((await submit('U_CAROL')).ref).toBe('REQ-0001');
   });
 });
+
+describe('asking whether approvers are active', () => {
+  it('stops once a stage has as many active people as the request needs', async () => {
+    h = await createHarness(withLeads([]));
+    const members = Array.from({ length: 50 }, (_, i) => `U_LEAD${String(i).padStart(2, '0')}`);
+    h.directory.usergroups.set('S_LEADS', new Set(members));
+    const asked: string[] = [];
+    const isActive = h.directory.isActive.bind(h.directory);
+    h.directory.isActive = async (user: string) => {
+      asked.push(user);
+      return isActive(user);
+    };
+    h.directory.inactive.add('U_LEAD00');
+    expect((await submit()).ref).toBe('REQ-0001');
+    expect(asked).toEqual(['U_LEAD00', 'U_LEAD01']);
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { StoreConflictError, StoreOpenError } from '../../src/store/port.ts';
-import { apply, denied, makeRequest, tempDir } from '../support/fixtures.ts';
+import { apply, denied, makeRequest, T0, tempDir } from '../support/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };
 let store: LowdbStore | undefined;
@@ -157,6 +157,17 @@ describe('LowdbStore', () => {
     // The lock was released: a repaired directory opens.
     await writeFile(file, JSON.stringify({ schema: 1, nextNumber: 1, open: [], outbox: [] }));
     await expect(openStore()).resolves.toBeInstanceOf(LowdbStore);
+  });
+
+  it('opens a live document of an earlier release (no notices, counters or secrets) and keeps its requests', async () => {
+    const request = makeRequest(7);
+    await writeFile(join(dir.path, 'state.json'), JSON.stringify({ schema: 1, nextNumber: 8, open: [request], outbox: [] }));
+    const s = await openStore();
+    expect(await s.get(request.id)).toEqual(request);
+    expect(await s.pendingNotices()).toEqual([]);
+    expect(await s.submissions.count('U_ALICE', T0, 60_000)).toBe(0);
+    expect(await s.secrets.holds(request.id)).toBe(false);
+    expect(await s.reserveNumber()).toBe(8);
   });
 
   it('stops on a document from a newer version and leaves it untouched', async () => {

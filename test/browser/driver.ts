@@ -61,6 +61,9 @@ export async function openSandboxPage(as: string): Promise<SandboxPage> {
       await page.selectOption('.modal select[data-action="iam_kind"]', kind);
       await page.click('.modal input[data-action="iam_item"]');
       await page.click(`.modal button.option[data-value="${itemId}"]`);
+      // A group's choice makes the bot update the modal (its duration hint): fill the form only once that
+      // update is shown, or the update's re-render would lose what was typed before it.
+      if (kind === 'group.add') await expect.poll(() => page.locator('.modal').textContent()).not.toContain('Choose a group to see how long its access lasts.');
       if (fields.duration) await page.fill('.modal input[data-action="iam_duration"]', fields.duration);
       if (fields.reason) await page.fill('.modal textarea[data-action="iam_reason"]', fields.reason);
       await shoot?.('filled');

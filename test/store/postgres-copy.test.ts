@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import type { RequestNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
@@ -8,7 +8,7 @@ import { LowdbStore } from '../../src/store/lowdb-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { cli } from '../support/cli.ts';
 import { apply, makeRequest, T0, tempDir } from '../support/fixtures.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { postgresUnavailable, useTestPostgres } from '../support/postgres.ts';
 
 const event = (eventId: string, requestId: string): AuditRecord => ({ eventId, time: T0, requestId, actor: 'U_ALICE', event: 'request.submitted', details: { n: eventId } });
 const noticeOf = (id: string, request: Request): RequestNotice => ({ id, event: 'request.submitted', request, actor: 'U_ALICE' });
@@ -34,14 +34,8 @@ async function embeddedStore(dataDir: string): Promise<void> {
 }
 
 describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
-  let server: TestPostgres;
+  const pg = useTestPostgres();
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
   afterEach(async () => {
     await dir?.remove();
   });
@@ -49,7 +43,7 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
   it('moves every request, the log line for line, the waiting notices and message refs, and verifies the chain', async () => {
     dir = await tempDir();
     await embeddedStore(dir.path);
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const result = await cli(['store', 'copy', '--to', url, '--data', dir.path]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/: 6 requests, 9 audit entries, 1 notices to deliver, chain verified up to seq 9 hash [0-9a-f]{64}\n$/);
@@ -85,7 +79,7 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
     const lines = (await readFile(file, 'utf8')).split('\n');
     lines[2] = lines[2]!.replace('"n":"submit-1"', '"n":"edited!!"');
     await writeFile(file, lines.join('\n'));
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const result = await cli(['store', 'copy', '--to', url, '--data', dir.path]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/broken at seq 3: .*nothing was copied/);

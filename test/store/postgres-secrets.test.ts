@@ -4,7 +4,7 @@
  * `pg_dump` writes it, is searched for the new key's value while it waits sealed and after its reveal.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../../src/domain/policy.ts';
 import type { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
@@ -13,22 +13,16 @@ import { createWorkflow } from '../../src/workflow/index.ts';
 import { SealedSecretVault } from '../../src/workflow/sealed-vault.ts';
 import { FakeClock, MemoryDirectory, MemoryProvider, RecordingNotifier } from '../support/doubles.ts';
 import { basePolicy, T0 } from '../support/fixtures.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { postgresUnavailable, useTestPostgres } from '../support/postgres.ts';
 
 const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
 const ALICE = 'user-alice@example.com';
 
 describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
-  let server: TestPostgres;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const pg = useTestPostgres();
 
   it('a key rotation, revealed and confirmed, leaves no secret value anywhere in the database', async () => {
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     const store = await PostgresStore.open({ url });
     const provider = new MemoryProvider('cf');
     provider.addUser('alice@example.com');
@@ -61,7 +55,7 @@ describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
       await workflow.service.approve('U_BOB', request.ref);
       await settle();
       // Waiting for its owner: stored (sealed), yet not in clear.
-      const waiting = server.dump(url);
+      const waiting = pg.server().dump(url);
       expect(waiting).toMatch(/COPY public\.secrets[^\n]*\n[^\n]*sealed/);
       expect(waiting).not.toContain('do-not-leak');
       let shown: Secret | undefined;
@@ -74,7 +68,7 @@ describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
       await workflow.service.confirmRotation('U_ALICE', request.ref);
       await settle();
       expect((await store.get(request.id))?.status.state).toBe('completed');
-      const dump = server.dump(url);
+      const dump = pg.server().dump(url);
       // The dump holds the data (the request, its audit chain), so the search is not vacuous.
       expect(dump).toContain('rotation.revealed');
       expect(dump).not.toContain(value);

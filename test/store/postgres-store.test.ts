@@ -4,7 +4,7 @@
  * as separate processes are, from the database's point of view.
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/audit/verify.ts';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import { StoreConflictError } from '../../src/store/port.ts';
@@ -13,7 +13,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { captureLog } from '../support/capture-log.ts';
 import { apply, makeRequest, T0 } from '../support/fixtures.ts';
-import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { postgresUnavailable, useTestPostgres } from '../support/postgres.ts';
 
 const event = (eventId: string, requestId?: string): AuditRecord => ({
   eventId,
@@ -25,7 +25,7 @@ const event = (eventId: string, requestId?: string): AuditRecord => ({
 });
 
 describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
-  let server: TestPostgres;
+  const db = useTestPostgres();
   const opened: { close(): Promise<void> }[] = [];
   const replicas = async (url: string, n: number) => {
     const stores: PostgresStore[] = [];
@@ -34,18 +34,12 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
     return stores;
   };
 
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 60_000);
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((s) => s.close()));
   });
-  afterAll(async () => {
-    await server?.stop();
-  });
 
   it('commits from two replicas at once make one unbroken chain, each change with its own events', async () => {
-    const [a, b] = await replicas(await server.createDatabase(), 2);
+    const [a, b] = await replicas(await db.server().createDatabase(), 2);
     const commits = Array.from({ length: 60 }, async (_, i) => {
       const store = i % 2 === 0 ? a! : b!;
       const request = makeRequest(await store.reserveNumber());
@@ -62,7 +56,7 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
   });
 
   it('of two replicas changing the same version, one wins; the loser wrote nothing, not even its audit events', async () => {
-    const [a, b] = await replicas(await server.createDatabase(), 2);
+    const [a, b] = await replicas(await db.server().createDatabase(), 2);
     const request = makeRequest(await a!.reserveNumber());
     await a!.commit({ request, expectedVersion: null, audit: [] });
     const byBob = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
@@ -81,13 +75,13 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
   });
 
   it('request numbers are never handed out twice, whichever replica asks', async () => {
-    const [a, b] = await replicas(await server.createDatabase(), 2);
+    const [a, b] = await replicas(await db.server().createDatabase(), 2);
     const numbers = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a! : b!).reserveNumber()));
     expect(new Set(numbers).size).toBe(40);
   });
 
   it('a lease is held by one claimant at a time, and passes to another worker when its holder stops renewing', async () => {
-    const [a, b] = await replicas(await server.createDatabase(), 2);
+    const [a, b] = await replicas(await db.server().createDatabase(), 2);
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a! : b!).leases.claim('execute:id-1', `worker-${i}`, T0, 30_000)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     const holder = `worker-${claims.indexOf(true)}`;
@@ -102,7 +96,7 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
   });
 
   it('one leader for the periodic work; when its process dies, another replica leads', async () => {
-    const url = await server.createDatabase();
+    const url = await db.server().createDatabase();
     const [first, second] = [new AdvisoryLeader(url), new AdvisoryLeader(url)];
     opened.push(first, second);
     expect(await first.lead()).toBe(true);
@@ -118,7 +112,7 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
   });
 
   it('the bot opens PostgreSQL when given DATABASE_URL, migrating it, and its readiness follows the database', async () => {
-    const url = await server.createDatabase();
+    const url = await db.server().createDatabase();
     const { log, text } = captureLog();
     const store = await openStore({ dataDir: '/nonexistent', databaseUrl: url, log });
     opened.push(store);

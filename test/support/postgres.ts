@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestPostgres {
   /** A new, empty database on the server. */
@@ -185,4 +186,21 @@ async function waitForServer(url: string, exited: Promise<number | null>, log: (
     }
   }
   throw new Error(`PostgreSQL did not accept connections within 30 s:\n${log()}`);
+}
+
+/** One throw-away server for a describe block: started before its tests, stopped after; `server()` reads it. */
+export function useTestPostgres(): { server(): TestPostgres } {
+  let server: TestPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    server: () => {
+      if (!server) throw new Error('the test PostgreSQL is not started yet: use it inside a test');
+      return server;
+    },
+  };
 }

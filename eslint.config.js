@@ -17,7 +17,8 @@ const simulatorIndependence = [0, 1, 2, 3, 4].map((depth) => ({
         patterns: [
           {
             regex: `^(\\.\\./){${depth + 1}}${UNDER_TEST}|(^|/)src/${UNDER_TEST}`,
-            message: 'A simulator must not import the code it tests (src/providers, src/slack, src/workflow): write it from WIRE.md and the provider docs.',
+            message:
+              'A simulator must not import the code it tests (src/providers, src/slack, src/workflow): write it from WIRE.md and the provider docs.',
           },
         ],
       },

@@ -26,11 +26,17 @@ interface WorldInfo {
   botToken: string;
   apiUrl: string;
 }
-const world = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: process.stdin }).once('line', resolve))) as WorldInfo;
+const world = JSON.parse(
+  await new Promise<string>((resolve) => createInterface({ input: process.stdin }).once('line', resolve)),
+) as WorldInfo;
 const dataDir = await mkdtemp(join(tmpdir(), 'iam-bot-bench-ack-'));
 await seedClosedRequests(dataDir, CLOSED);
 const bot = await startBot({
-  slack: { botToken: new Secret(world.botToken), apiUrl: world.apiUrl, mode: { type: 'http', signingSecret: new Secret(SIGNING_SECRET), port: 0 } },
+  slack: {
+    botToken: new Secret(world.botToken),
+    apiUrl: world.apiUrl,
+    mode: { type: 'http', signingSecret: new Secret(SIGNING_SECRET), port: 0 },
+  },
   config: parsePolicy(world.policy, 'sandbox-policy.yml', world.env),
   dataDir,
   log: createLogger({ level: 'silent' }),

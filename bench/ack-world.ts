@@ -9,4 +9,6 @@ const LATENCY_MS = 100;
 const world = await startWorld();
 world.slack.setConditions({ latencyMs: LATENCY_MS });
 for (const sim of [world.cloudflare, world.scaleway, world.outscale, world.jcs]) sim.server.setLatency(LATENCY_MS);
-process.stdout.write(`${JSON.stringify({ policy: world.policy, env: world.env, botToken: world.slack.botToken, apiUrl: world.slack.apiUrl })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ policy: world.policy, env: world.env, botToken: world.slack.botToken, apiUrl: world.slack.apiUrl })}\n`,
+);

@@ -42,7 +42,12 @@ const GOAL_MAX_MS = 500;
  */
 const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-function start(script: string, stdin: 'ignore' | 'pipe', cpu: number, flags?: string[]): { child: ChildProcess; line: Promise<string> } {
+function start(
+  script: string,
+  stdin: 'ignore' | 'pipe',
+  cpu: number,
+  flags?: string[],
+): { child: ChildProcess; line: Promise<string> } {
   const command = [process.execPath, ...(flags ?? []), '--import', 'tsx', new URL(script, import.meta.url).pathname];
   const [file, ...args] = pin ? ['taskset', '-c', String(cpu), ...command] : command;
   const child = spawn(file!, args, { stdio: [stdin, 'pipe', 'inherit'] });
@@ -69,7 +74,10 @@ interface Body {
   contentType: string;
 }
 
-const form = (fields: Record<string, string>): Body => ({ body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' });
+const form = (fields: Record<string, string>): Body => ({
+  body: new URLSearchParams(fields).toString(),
+  contentType: 'application/x-www-form-urlencoded',
+});
 const interactive = (payload: Record<string, unknown>): Body => form({ payload: JSON.stringify(payload) });
 
 function slash(text: string): Body {
@@ -91,8 +99,23 @@ function slash(text: string): Body {
 function click(actionId: string, action: Record<string, unknown>, inView = false): Body {
   const n = ++counter;
   const where = inView
-    ? { container: { type: 'view', view_id: 'V0BENCH' }, view: { id: 'V0BENCH', hash: `h${n}`, type: 'modal', callback_id: 'iam_request', private_metadata: '{"kind":null}', state: { values: {} } } }
-    : { container: { type: 'message', channel_id: 'D0BENCH', message_ts: '1.000001' }, channel: { id: 'D0BENCH' }, message: { ts: '1.000001' }, response_url: `http://127.0.0.1:${servers.sink}/r/${n}` };
+    ? {
+        container: { type: 'view', view_id: 'V0BENCH' },
+        view: {
+          id: 'V0BENCH',
+          hash: `h${n}`,
+          type: 'modal',
+          callback_id: 'iam_request',
+          private_metadata: '{"kind":null}',
+          state: { values: {} },
+        },
+      }
+    : {
+        container: { type: 'message', channel_id: 'D0BENCH', message_ts: '1.000001' },
+        channel: { id: 'D0BENCH' },
+        message: { ts: '1.000001' },
+        response_url: `http://127.0.0.1:${servers.sink}/r/${n}`,
+      };
   return interactive({
     type: 'block_actions',
     user: { id: 'U0BOB', username: 'bob', team_id: TEAM.id },
@@ -116,7 +139,17 @@ function submission(callbackId: string, privateMetadata: string, state: Record<s
     team: TEAM,
     api_app_id: 'A0SIMAPP',
     trigger_id: `bench.${n}`,
-    view: { id: `V0BENCH${n}`, team_id: TEAM.id, type: 'modal', callback_id: callbackId, private_metadata: privateMetadata, hash: `h${n}`, title: { type: 'plain_text', text: 'Bench' }, blocks, state: { values: state } },
+    view: {
+      id: `V0BENCH${n}`,
+      team_id: TEAM.id,
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: privateMetadata,
+      hash: `h${n}`,
+      title: { type: 'plain_text', text: 'Bench' },
+      blocks,
+      state: { values: state },
+    },
   });
 }
 
@@ -143,17 +176,25 @@ const TYPES: Record<string, () => Body> = {
       item: { iam_item: { type: 'external_select', selected_option: { value: 'jcs-devs' } } },
       reason: text('iam_reason', 'bench'),
     }),
-  'submit deny modal': () => submission('iam_deny_reason', servers.closedRequestId, { reason: text('iam_reason', 'bench') }),
+  'submit deny modal': () =>
+    submission('iam_deny_reason', servers.closedRequestId, { reason: text('iam_reason', 'bench') }),
   'submit MFA attestation modal': () =>
-    submission('iam_mfa_confirm', servers.closedRequestId, { verified: { iam_verified: { type: 'checkboxes', selected_options: [{ value: 'verified' }] } } }),
-  'submit extend modal': () => submission('iam_extend_grant', servers.closedRequestId, { duration: text('iam_duration', '1h'), reason: text('iam_reason', 'bench') }),
+    submission('iam_mfa_confirm', servers.closedRequestId, {
+      verified: { iam_verified: { type: 'checkboxes', selected_options: [{ value: 'verified' }] } },
+    }),
+  'submit extend modal': () =>
+    submission('iam_extend_grant', servers.closedRequestId, {
+      duration: text('iam_duration', '1h'),
+      reason: text('iam_reason', 'bench'),
+    }),
   'button Approve': button('iam_approve'),
   'button Deny': button('iam_deny'),
   'button Reveal': button('iam_reveal'),
   'button I have updated': button('iam_rotation_done'),
   'button Extend': button('iam_extend'),
   'button End access': button('iam_release'),
-  'select kind (in the modal)': () => click('iam_kind', { type: 'static_select', selected_option: { value: 'group.add' } }, true),
+  'select kind (in the modal)': () =>
+    click('iam_kind', { type: 'static_select', selected_option: { value: 'group.add' } }, true),
   'unknown button (fallback)': button('iam_retired_button'),
   'event app_home_opened': () => ({
     body: JSON.stringify({
@@ -223,7 +264,9 @@ try {
   console.log(
     `ack latency, ms: ${values.rate} req/s per type over ${values.connections} connections, ${seconds} s per type and app; iam-bot's store holds ${servers.closed.toLocaleString('en')} closed requests; Slack and providers answer 100 ms late; servers ${pin ? 'pinned to core 0, Slack simulator and load on core 1' : 'not pinned'}`,
   );
-  console.log(`| ${'listener type'.padEnd(30)} | bare p50 | bare p99 | bare max | bot p50 | bot p99 | bot max | p99 ratio | bot acks |`);
+  console.log(
+    `| ${'listener type'.padEnd(30)} | bare p50 | bare p99 | bare max | bot p50 | bot p99 | bot max | p99 ratio | bot acks |`,
+  );
   console.log(`|${'-'.repeat(32)}|---------:|---------:|---------:|--------:|--------:|--------:|------:|------:|`);
   for (const row of rows) console.log(row);
   console.log(

@@ -21,7 +21,9 @@ function builtAt() {
   }
 }
 
-const inputs = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) => join(root, p));
+const inputs = ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((p) =>
+  join(root, p),
+);
 if (Math.max(...inputs.map(newest)) > builtAt()) {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }

@@ -78,7 +78,9 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
   const store = options.store ?? (await openStore(storeOptions(options, options.log)));
   // With a sealing key new secrets are sealed in the store (any replica, or a restarted bot, can reveal
   // them); without one they live in this process's memory only.
-  const vault = options.sealingKey ? new SealedSecretVault(store.secrets, options.sealingKey, clock) : new MemorySecretVault(clock);
+  const vault = options.sealingKey
+    ? new SealedSecretVault(store.secrets, options.sealingKey, clock)
+    : new MemorySecretVault(clock);
   const workflow = createWorkflow({
     policy: options.policy,
     store,
@@ -120,7 +122,12 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
 
 /** Where the store is: the database when a URL is given, else the data directory. */
 function storeOptions(options: { dataDir: string; databaseUrl?: string; world?: DataWorld }, log: Logger) {
-  return { dataDir: options.dataDir, log, ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}), ...(options.world ? { world: options.world } : {}) };
+  return {
+    dataDir: options.dataDir,
+    log,
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.world ? { world: options.world } : {}),
+  };
 }
 
 export interface BotOptions {
@@ -179,7 +186,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     if (!store) return 'store not open yet';
     return store.problem ? store.problem() : dataDirProblem(options.dataDir);
   };
-  const routes = opsRoutes({ metrics, checks: readinessChecks(storeProblem, triggers, clock), draining: () => draining });
+  const routes = opsRoutes({
+    metrics,
+    checks: readinessChecks(storeProblem, triggers, clock),
+    draining: () => draining,
+  });
   const app = createSlackApp({ slack: options.slack, log, routes });
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
@@ -187,9 +198,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const store = await openStore(storeOptions(options, log));
   const homes = (): HomeRefresh | undefined => {
     const service = opened.services?.service;
-    return service && { concerned: (request) => service.concernedWith(request), publish: (user) => publishHome({ service, policy, client: app.client }, user) };
+    return (
+      service && {
+        concerned: (request) => service.concernedWith(request),
+        publish: (user) => publishHome({ service, policy, client: app.client }, user),
+      }
+    );
   };
-  const notifier = new SlackNotifier(app.client, policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId), homes);
+  const notifier = new SlackNotifier(
+    app.client,
+    policy,
+    store.messages,
+    log,
+    (eventId) => store.auditLog.entryOf(eventId),
+    homes,
+  );
   const directory = new SlackDirectory(app.client, clock, policy.managerField);
   const services = await openServices({
     policy,
@@ -209,14 +232,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   opened.services = services;
   await services.recorder.note('policy.loaded', { file: config.file, sha256: config.sha256 });
   const tasks = new Tasks(log);
-  registerHandlers(app, { service: services.service, policy, client: app.client, triggers, dms: new DmChannels(app.client), tasks, log });
+  registerHandlers(app, {
+    service: services.service,
+    policy,
+    client: app.client,
+    triggers,
+    dms: new DmChannels(app.client),
+    tasks,
+    log,
+  });
   let port: number | undefined;
   let host: string | undefined;
   try {
     await app.init();
     const mode = options.slack.mode;
     if (mode.type === 'http') {
-      const server = (await app.start(mode.host === undefined ? mode.port : { port: mode.port, host: mode.host })) as Server;
+      const server = (await app.start(
+        mode.host === undefined ? mode.port : { port: mode.port, host: mode.host },
+      )) as Server;
       const address = server.address() as AddressInfo | null;
       port = address?.port ?? mode.port;
       host = address?.address;
@@ -249,10 +282,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   // Work that fell due while the bot was down (grants that ended, pending requests past their TTL) runs
   // now, not a tick period later.
   if (timer) tick();
-  const sweeps = tickMs > 0 ? setInterval(leading('sweep', () => services.sweeper.run()), policy.grants.sweepEveryMs) : undefined;
+  const sweeps =
+    tickMs > 0
+      ? setInterval(
+          leading('sweep', () => services.sweeper.run()),
+          policy.grants.sweepEveryMs,
+        )
+      : undefined;
   sweeps?.unref();
   const checkpointEvery = policy.audit.checkpointEveryMs ?? DEFAULT_CHECKPOINT_EVERY_MS;
-  const checkpoints = tickMs > 0 && policy.audit.channel ? setInterval(leading('checkpoint', () => services.checkpoints.run()), checkpointEvery) : undefined;
+  const checkpoints =
+    tickMs > 0 && policy.audit.channel
+      ? setInterval(
+          leading('checkpoint', () => services.checkpoints.run()),
+          checkpointEvery,
+        )
+      : undefined;
   checkpoints?.unref();
   const idle = async () => {
     while (tasks.busy || services.executor.busy || services.dispatcher.busy) {
@@ -298,6 +343,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 async function reportChannelReadiness(client: SlackClient, policy: Policy, log: Logger): Promise<void> {
   for (const r of await checkChannels(client, channelsOf(policy))) {
     if (r.ok) log.info({ channel: r.channel, purpose: r.purpose }, `the bot can post in ${r.name}`);
-    else log.warn({ channel: r.channel, purpose: r.purpose }, `cannot post in ${r.channel} (${r.purpose}): ${r.problem}`);
+    else
+      log.warn({ channel: r.channel, purpose: r.purpose }, `cannot post in ${r.channel} (${r.purpose}): ${r.problem}`);
   }
 }

@@ -17,7 +17,12 @@ describe('logs', () => {
       'calling provider',
     );
     const line = out.text();
-    for (const value of ['tok-AAA', 'sk-BBB', 'ak-CCC', 'tok-DDD', 'tok-EEE', 'sec-FFF']) expect(line).not.toContain(value);
-    expect(JSON.parse(line)).toMatchObject({ msg: 'calling provider', provider: { region: 'eu-west-2' }, created: { key: '[redacted]' } });
+    for (const value of ['tok-AAA', 'sk-BBB', 'ak-CCC', 'tok-DDD', 'tok-EEE', 'sec-FFF'])
+      expect(line).not.toContain(value);
+    expect(JSON.parse(line)).toMatchObject({
+      msg: 'calling provider',
+      provider: { region: 'eu-west-2' },
+      created: { key: '[redacted]' },
+    });
   });
 });

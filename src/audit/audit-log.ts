@@ -39,7 +39,12 @@ export class AuditLog {
   /** Where those bytes were moved (`<file>.torn-<ms>`): nothing is deleted. */
   readonly tornSetAside: string | undefined;
 
-  private constructor(fh: FileHandle, size: number, head: AuditHead | undefined, torn: { bytes: number; side?: string }) {
+  private constructor(
+    fh: FileHandle,
+    size: number,
+    head: AuditHead | undefined,
+    torn: { bytes: number; side?: string },
+  ) {
     this.#fh = fh;
     this.#appender = new LineAppender(fh, size);
     this.#head = head;
@@ -72,7 +77,9 @@ export class AuditLog {
         // A crash leaves a prefix of one of our lines, or zero-filled blocks; anything else is not ours
         // to throw away.
         if (tail.tornByte !== 0x7b /* { */ && tail.tornByte !== 0) {
-          throw new AuditLogError(`${file}: does not end with a newline and its tail is not a torn entry; nothing was changed`);
+          throw new AuditLogError(
+            `${file}: does not end with a newline and its tail is not a torn entry; nothing was changed`,
+          );
         }
         const side = `${file}.torn-${Date.now()}`;
         const torn = Buffer.alloc(size - tail.completeEnd);
@@ -130,7 +137,9 @@ export class AuditLog {
       // An append cut short is cut back off before the next one (LineAppender): the chain goes on intact.
       await this.#appender.append(lines);
     } catch (err) {
-      throw new AuditLogError(`audit append failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new AuditLogError(`audit append failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
     this.#head = headOf(entries[entries.length - 1]!);
     for (const e of entries) this.#recent.set(e.eventId, { seq: e.seq, hash: e.hash });

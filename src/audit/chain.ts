@@ -16,7 +16,8 @@ export type PreparedEvent = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 export function prepareEvent(input: AuditRecord): PreparedEvent {
   assertNoSecrets(input.details);
   const time = new Date(input.time);
-  if (Number.isNaN(time.getTime())) throw new AuditLogError(`event ${input.eventId}: time ${input.time} is not a valid instant`);
+  if (Number.isNaN(time.getTime()))
+    throw new AuditLogError(`event ${input.eventId}: time ${input.time} is not a valid instant`);
   let details: unknown;
   try {
     details = JSON.parse(canonicalize(input.details) ?? 'null');
@@ -41,7 +42,10 @@ export function prepareEvent(input: AuditRecord): PreparedEvent {
 }
 
 /** The entries after `head` (undefined: the chain is empty), each with its exact line. */
-export function chainAfter(head: Pick<AuditHead, 'seq' | 'hash'> | undefined, prepared: readonly PreparedEvent[]): { entry: AuditEntry; line: string }[] {
+export function chainAfter(
+  head: Pick<AuditHead, 'seq' | 'hash'> | undefined,
+  prepared: readonly PreparedEvent[],
+): { entry: AuditEntry; line: string }[] {
   let { seq, hash: prevHash } = head ?? { seq: 0, hash: GENESIS_HASH };
   return prepared.map((p) => {
     const body = { seq: ++seq, ...p, prevHash };

@@ -26,7 +26,16 @@ export type { AuditHead } from '../domain/audit-event.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const FIELDS = [
-  'seq', 'time', 'eventId', 'requestId', 'requestRef', 'actor', 'event', 'details', 'prevHash', 'hash',
+  'seq',
+  'time',
+  'eventId',
+  'requestId',
+  'requestRef',
+  'actor',
+  'event',
+  'details',
+  'prevHash',
+  'hash',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -45,7 +54,9 @@ const entrySchema = z.strictObject({
 
 /** Hex SHA-256 over `prevHash + "\n" + canonicalize(entry without hash)`. */
 export function hashEntry(body: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(`${body.prevHash}\n${canonicalize(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${body.prevHash}\n${canonicalize(body)}`)
+    .digest('hex');
 }
 
 /** The line for an entry, without the newline. */

@@ -28,7 +28,16 @@ export interface ExportOptions {
 const DEFAULT_POLL_MS = 500;
 
 const CSV_COLUMNS = [
-  'seq', 'time', 'eventId', 'requestId', 'requestRef', 'actor', 'event', 'details', 'prevHash', 'hash',
+  'seq',
+  'time',
+  'eventId',
+  'requestId',
+  'requestRef',
+  'actor',
+  'event',
+  'details',
+  'prevHash',
+  'hash',
 ] as const satisfies readonly (keyof AuditEntry)[];
 
 /** The audit log kept elsewhere than in a file (a database table): its lines, exactly as stored. */
@@ -47,7 +56,11 @@ export type AuditSource = string | StoredAuditLines;
  * does not verify the chain, so a damaged log can still be exported for inspection, but it refuses a
  * line that is not an entry at all.
  */
-export async function exportAudit(source: AuditSource, options: ExportOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function exportAudit(
+  source: AuditSource,
+  options: ExportOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   let count = 0;
   const selected = async function* () {
     const entries = options.follow ? followEntries(source, options.follow) : readEntries(source);
@@ -74,11 +87,15 @@ export async function exportAudit(source: AuditSource, options: ExportOptions, o
 }
 
 /** The log's entries with their lines, in order; refuses a line that is not an entry at all. */
-export async function* readEntries(source: AuditSource, afterSeq = 0): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+export async function* readEntries(
+  source: AuditSource,
+  afterSeq = 0,
+): AsyncGenerator<{ line: string; entry: AuditEntry }> {
   if (typeof source !== 'string') {
     for await (const line of source.lines(afterSeq)) {
       const entry = parseEntry(line);
-      if (!entry) throw new AuditLogError(`${source.name}: entry after ${afterSeq} is not an audit entry; run "audit verify"`);
+      if (!entry)
+        throw new AuditLogError(`${source.name}: entry after ${afterSeq} is not an audit entry; run "audit verify"`);
       afterSeq = entry.seq;
       yield { line, entry };
     }
@@ -102,7 +119,10 @@ export async function* readEntries(source: AuditSource, afterSeq = 0): AsyncGene
 }
 
 /** Reads the whole log, then waits for more, polling (a table is asked for the entries after the last one read). */
-async function* followEntries(source: AuditSource, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+async function* followEntries(
+  source: AuditSource,
+  follow: { signal: AbortSignal; pollMs?: number },
+): AsyncGenerator<{ line: string; entry: AuditEntry }> {
   if (typeof source === 'string') {
     yield* followFile(source, follow);
     return;
@@ -122,7 +142,10 @@ async function* followEntries(source: AuditSource, follow: { signal: AbortSignal
  * is read once never changes, and a line is only handed on once its newline is written. Polling rather than
  * fs.watch, which misses appends on network and container file systems.
  */
-async function* followFile(file: string, follow: { signal: AbortSignal; pollMs?: number }): AsyncGenerator<{ line: string; entry: AuditEntry }> {
+async function* followFile(
+  file: string,
+  follow: { signal: AbortSignal; pollMs?: number },
+): AsyncGenerator<{ line: string; entry: AuditEntry }> {
   const fh = await open(file, 'r');
   const chunk = Buffer.alloc(64 * 1024);
   let offset = 0;
@@ -131,7 +154,10 @@ async function* followFile(file: string, follow: { signal: AbortSignal; pollMs?:
   try {
     while (!follow.signal.aborted) {
       const { size } = await fh.stat();
-      if (size < offset) throw new AuditLogError(`${file}: shrank from ${offset} to ${size} bytes while being followed; run "audit verify"`);
+      if (size < offset)
+        throw new AuditLogError(
+          `${file}: shrank from ${offset} to ${size} bytes while being followed; run "audit verify"`,
+        );
       if (size === offset) {
         await sleep(follow.pollMs ?? DEFAULT_POLL_MS, undefined, { signal: follow.signal }).catch(() => undefined);
         continue;
@@ -222,7 +248,9 @@ export async function exportDays(source: AuditSource, dir: string, options: { si
     written.push({ name, entries: day.entries, sha256, status });
   }
   if (refused.length > 0) {
-    throw new AuditLogError(`${dir}: ${refused.join(', ')} already hold entries the log no longer has in that order; they were left as they are — run "audit verify" and compare them with the log`);
+    throw new AuditLogError(
+      `${dir}: ${refused.join(', ')} already hold entries the log no longer has in that order; they were left as they are — run "audit verify" and compare them with the log`,
+    );
   }
   return written;
 }

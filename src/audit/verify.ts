@@ -45,7 +45,11 @@ export interface Anchor {
  * was truncated or rewritten — which the chain alone cannot show, since a rewritten tail can be
  * re-hashed consistently.
  */
-export async function verifyAuditLog(file: string, expected?: Anchor | readonly Anchor[], depth: VerifyDepth = 'full'): Promise<VerifyResult> {
+export async function verifyAuditLog(
+  file: string,
+  expected?: Anchor | readonly Anchor[],
+  depth: VerifyDepth = 'full',
+): Promise<VerifyResult> {
   // Opened first so a missing file rejects here rather than surfacing as a stream error.
   const input = (await open(file, 'r')).createReadStream();
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -58,7 +62,11 @@ export async function verifyAuditLog(file: string, expected?: Anchor | readonly 
 }
 
 /** The same check over the log's lines from wherever they are kept (a file, a database table), in order. */
-export async function verifyLines(lines: AsyncIterable<string>, expected?: Anchor | readonly Anchor[], depth: VerifyDepth = 'full'): Promise<VerifyResult> {
+export async function verifyLines(
+  lines: AsyncIterable<string>,
+  expected?: Anchor | readonly Anchor[],
+  depth: VerifyDepth = 'full',
+): Promise<VerifyResult> {
   const anchors = expected === undefined ? [] : 'seq' in expected ? [expected] : [...expected];
   const bySeq = new Map(anchors.map((a) => [a.seq, a]));
   const furthest = anchors.reduce<Anchor | undefined>((max, a) => (max && max.seq >= a.seq ? max : a), undefined);
@@ -105,24 +113,40 @@ function parseLinks(line: string): AuditEntry | string {
     return 'not valid JSON';
   }
   const entry = raw as Partial<AuditEntry> | null;
-  if (typeof entry?.seq !== 'number' || typeof entry.hash !== 'string' || typeof entry.prevHash !== 'string' || typeof entry.eventId !== 'string') {
+  if (
+    typeof entry?.seq !== 'number' ||
+    typeof entry.hash !== 'string' ||
+    typeof entry.prevHash !== 'string' ||
+    typeof entry.eventId !== 'string'
+  ) {
     return 'not an audit entry (seq, eventId, prevHash and hash are required)';
   }
   return entry as AuditEntry;
 }
 
 /** The entry on the line after `prev`, checked against `prev`; or where and what is wrong. */
-function checkNext(entry: AuditEntry | string, prev: AuditEntry | undefined): AuditEntry | { seq: number; line: number; problem: string } {
+function checkNext(
+  entry: AuditEntry | string,
+  prev: AuditEntry | undefined,
+): AuditEntry | { seq: number; line: number; problem: string } {
   // Up to the first problem, line n holds entry n.
   const due = (prev?.seq ?? 0) + 1;
   if (typeof entry === 'string') return { seq: due, line: due, problem: `line ${due} is ${entry}` };
   if (entry.seq !== due) {
-    return { seq: due, line: due, problem: `line ${due} holds entry ${entry.seq}: lines were deleted, inserted or reordered` };
+    return {
+      seq: due,
+      line: due,
+      problem: `line ${due} holds entry ${entry.seq}: lines were deleted, inserted or reordered`,
+    };
   }
   if (entry.prevHash !== (prev?.hash ?? GENESIS_HASH)) {
     // Both entries are self-consistent, so one was rewritten and re-hashed; the earlier is suspect first.
     if (!prev) return { seq: due, line: due, problem: 'entry 1 does not start from the genesis hash' };
-    return { seq: prev.seq, line: prev.seq, problem: `entry ${due} does not chain to entry ${prev.seq}: one of them was rewritten` };
+    return {
+      seq: prev.seq,
+      line: prev.seq,
+      problem: `entry ${due} does not chain to entry ${prev.seq}: one of them was rewritten`,
+    };
   }
   return entry;
 }

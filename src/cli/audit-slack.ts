@@ -13,15 +13,25 @@ const REQUEST_EVENT_NAMES = new Set<string>(REQUEST_EVENTS);
 /** Parts of a notice that, when recorded undeliverable, excuse a missing audit reply. */
 const REPLY_PARTS = new Set(['audit-reply']);
 
-export async function verifySlack(file: AuditSource, channel: string, pendingNotices: readonly string[], io: Io): Promise<number> {
+export async function verifySlack(
+  file: AuditSource,
+  channel: string,
+  pendingNotices: readonly string[],
+  io: Io,
+): Promise<number> {
   const token = io.env.SLACK_BOT_TOKEN?.trim();
   if (!token) {
-    io.err('audit verify --slack needs SLACK_BOT_TOKEN (and SLACK_API_URL, if any): the bot token with channels:history or groups:history');
+    io.err(
+      'audit verify --slack needs SLACK_BOT_TOKEN (and SLACK_API_URL, if any): the bot token with channels:history or groups:history',
+    );
     return EXIT.failed;
   }
   const apiUrl = io.env.SLACK_API_URL?.trim();
   // The WebClient's default retries wait out a 429's Retry-After: a long history is read at Slack's pace.
-  const client = new webApi.WebClient(token, { logger: boltLogger(createLogger({ level: 'silent' })), ...(apiUrl ? { slackApiUrl: apiBase(apiUrl) } : {}) });
+  const client = new webApi.WebClient(token, {
+    logger: boltLogger(createLogger({ level: 'silent' })),
+    ...(apiUrl ? { slackApiUrl: apiBase(apiUrl) } : {}),
+  });
   const { events, excused } = await loggedEvents(file);
   const waiting = new Set(pendingNotices);
   let threads;
@@ -33,11 +43,14 @@ export async function verifySlack(file: AuditSource, channel: string, pendingNot
     io.err(`cannot read ${channel}'s threads: ${e.data?.error ?? e.message ?? String(error)}`);
     return EXIT.failed;
   }
-  const expected = (e: LoggedEvent) => e.requestId !== null && REQUEST_EVENT_NAMES.has(e.event) && !excused.has(e.eventId) && !waiting.has(e.eventId);
+  const expected = (e: LoggedEvent) =>
+    e.requestId !== null && REQUEST_EVENT_NAMES.has(e.event) && !excused.has(e.eventId) && !waiting.has(e.eventId);
   const findings = compareThreads(events, threads, expected);
   const replies = threads.reduce((n, t) => n + t.replies.length, 0);
   if (findings.length === 0) {
-    io.out(`${channel}: ${threads.length} threads, ${replies} replies, each matching its log entry; every logged request event has its reply`);
+    io.out(
+      `${channel}: ${threads.length} threads, ${replies} replies, each matching its log entry; every logged request event has its reply`,
+    );
     return EXIT.ok;
   }
   for (const f of findings) io.err(`${channel}: ${f.message}`);
@@ -50,11 +63,19 @@ async function loggedEvents(file: AuditSource): Promise<{ events: LoggedEvent[];
   const events: LoggedEvent[] = [];
   const excused = new Set<string>();
   for await (const { entry } of readEntries(file)) {
-    events.push({ seq: entry.seq, hash: entry.hash, eventId: entry.eventId, requestId: entry.requestId, requestRef: entry.requestRef, event: entry.event });
+    events.push({
+      seq: entry.seq,
+      hash: entry.hash,
+      eventId: entry.eventId,
+      requestId: entry.requestId,
+      requestRef: entry.requestRef,
+      event: entry.event,
+    });
     const notice = typeof entry.details.notice === 'string' ? entry.details.notice : undefined;
     if (!notice) continue;
     const parts = Array.isArray(entry.details.undelivered) ? (entry.details.undelivered as { part?: unknown }[]) : [];
-    if (entry.event === 'notice.dropped' || parts.some((u) => typeof u.part === 'string' && REPLY_PARTS.has(u.part))) excused.add(notice);
+    if (entry.event === 'notice.dropped' || parts.some((u) => typeof u.part === 'string' && REPLY_PARTS.has(u.part)))
+      excused.add(notice);
   }
   return { events, excused };
 }

@@ -4,7 +4,15 @@ import { parseArgs } from 'node:util';
 import { dataFiles } from '../app.ts';
 import { readFile } from 'node:fs/promises';
 import {
-  exportAudit, exportDays, parseCheckpoint, parseCheckpointFile, verifyAuditLog, verifyLines, type Anchor, type AuditSource, type ExportOptions,
+  exportAudit,
+  exportDays,
+  parseCheckpoint,
+  parseCheckpointFile,
+  verifyAuditLog,
+  verifyLines,
+  type Anchor,
+  type AuditSource,
+  type ExportOptions,
 } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
 import { StoreOpenError } from '../store/port.ts';
@@ -14,7 +22,13 @@ import { verifySlack } from './audit-slack.ts';
 import { databaseOf, withDatabase } from './database.ts';
 import { EXIT, UsageError, dataDirOf, terminationSignal, type Io } from './io.ts';
 
-type ExportValues = { since?: string | undefined; out?: string | undefined; format?: string | undefined; follow?: boolean | undefined; 'after-seq'?: string | undefined };
+type ExportValues = {
+  since?: string | undefined;
+  out?: string | undefined;
+  format?: string | undefined;
+  follow?: boolean | undefined;
+  'after-seq'?: string | undefined;
+};
 
 export const auditHelp = `Usage: iam-bot audit verify [--checkpoint SEQ:HASH|FILE]... [--slack [--channel ID] [--config FILE]] [--data DIR]
        iam-bot audit export [--since DATE] [--after-seq N] [--follow] [--format jsonl|csv] [--out DIR] [--data DIR]
@@ -78,12 +92,15 @@ export async function audit(args: string[], io: Io): Promise<number> {
   const dataDir = dataDirOf(values, io.env);
   const file = dataFiles(dataDir).audit;
   if (values.reason !== undefined && action !== 'accept-loss') throw new UsageError('--reason goes with accept-loss');
-  if ((values.checkpoint !== undefined || values.slack !== undefined) && action !== 'verify') throw new UsageError('--checkpoint and --slack go with verify');
-  if ((values.channel !== undefined || values.config !== undefined) && !values.slack) throw new UsageError('--channel and --config go with verify --slack');
+  if ((values.checkpoint !== undefined || values.slack !== undefined) && action !== 'verify')
+    throw new UsageError('--checkpoint and --slack go with verify');
+  if ((values.channel !== undefined || values.config !== undefined) && !values.slack)
+    throw new UsageError('--channel and --config go with verify --slack');
   if (action !== 'export' && (values.since !== undefined || values.format !== undefined || values.out !== undefined)) {
     throw new UsageError('--since, --format and --out go with export');
   }
-  if (action !== 'export' && (values['after-seq'] !== undefined || values.follow)) throw new UsageError('--after-seq and --follow go with export');
+  if (action !== 'export' && (values['after-seq'] !== undefined || values.follow))
+    throw new UsageError('--after-seq and --follow go with export');
   switch (action) {
     case 'verify': {
       const checkpoints = await readCheckpoints(values.checkpoint ?? []);
@@ -97,15 +114,21 @@ export async function audit(args: string[], io: Io): Promise<number> {
             io.err(`${name}: broken at seq ${result.seq}: ${result.problem}`);
             return EXIT.failed;
           }
-          io.out(`${name}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`);
+          io.out(
+            `${name}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`,
+          );
           const waiting = (await store.pendingNotices()).map((n) => n.id);
-          return channel === undefined ? EXIT.ok : verifySlack({ name, lines: (after) => store.auditLog.lines(after) }, channel, waiting, io);
+          return channel === undefined
+            ? EXIT.ok
+            : verifySlack({ name, lines: (after) => store.auditLog.lines(after) }, channel, waiting, io);
         });
       }
       const { auditHead, pendingNotices } = await readSnapshot(dataDir);
       const result = await verifyAuditLog(file, [...(auditHead ? [auditHead] : []), ...checkpoints]);
       if (result.ok) {
-        io.out(`${file}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`);
+        io.out(
+          `${file}: intact, ${result.count} entries${result.head ? `, last seq ${result.head.seq} hash ${result.head.hash}` : ''}`,
+        );
         return channel === undefined ? EXIT.ok : verifySlack(file, channel, pendingNotices, io);
       }
       io.err(`${file}: broken at seq ${result.seq}: ${result.problem}`);
@@ -114,13 +137,18 @@ export async function audit(args: string[], io: Io): Promise<number> {
     case 'export': {
       const database = databaseOf(io.env);
       if (database !== undefined) {
-        return withDatabase(database, (store, name) => exportFrom({ name, lines: (after) => store.auditLog.lines(after) }, values, io));
+        return withDatabase(database, (store, name) =>
+          exportFrom({ name, lines: (after) => store.auditLog.lines(after) }, values, io),
+        );
       }
       return exportFrom(file, values, io);
     }
     case 'accept-loss': {
       const reason = values.reason?.trim();
-      if (!reason) throw new UsageError('accept-loss needs --reason TEXT: why the lost entries are given up (it is recorded in the log)');
+      if (!reason)
+        throw new UsageError(
+          'accept-loss needs --reason TEXT: why the lost entries are given up (it is recorded in the log)',
+        );
       return acceptLoss(io, dataDir, file, reason);
     }
     default:
@@ -132,10 +160,14 @@ export async function audit(args: string[], io: Io): Promise<number> {
 async function exportFrom(source: AuditSource, values: ExportValues, io: Io): Promise<number> {
   const since = values.since === undefined ? {} : { since: parseDate(values.since) };
   if (values.out !== undefined) {
-    if (values.format !== undefined && values.format !== 'jsonl') throw new UsageError('--out writes JSON lines; leave out --format');
-    if (values.follow || values['after-seq'] !== undefined) throw new UsageError('--follow and --after-seq write to stdout; leave out --out');
+    if (values.format !== undefined && values.format !== 'jsonl')
+      throw new UsageError('--out writes JSON lines; leave out --format');
+    if (values.follow || values['after-seq'] !== undefined)
+      throw new UsageError('--follow and --after-seq write to stdout; leave out --out');
     for (const day of await exportDays(source, values.out, since)) {
-      io.out(`${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`);
+      io.out(
+        `${day.name}: ${day.entries} entries, sha256 ${day.sha256}${day.status === 'written' ? '' : ` (${day.status})`}`,
+      );
     }
     return EXIT.ok;
   }
@@ -177,7 +209,12 @@ async function acceptLoss(io: Io, dataDir: string, file: string, reason: string)
         time: Date.now(),
         actor: operator(),
         event: 'audit.loss_accepted',
-        details: { reason, problem: result.problem, recorded: recorded ? { seq: recorded.seq, hash: recorded.hash } : null, found: found ? { seq: found.seq, hash: found.hash } : null },
+        details: {
+          reason,
+          problem: result.problem,
+          recorded: recorded ? { seq: recorded.seq, hash: recorded.hash } : null,
+          found: found ? { seq: found.seq, hash: found.hash } : null,
+        },
       },
     ]);
     await store.auditWritten({ seq: entry!.seq, hash: entry!.hash, eventId: entry!.eventId });
@@ -198,9 +235,14 @@ function operator(): string {
 }
 
 /** The channel `--slack` reads: `--channel`, else the policy's audit channel. */
-async function auditChannel(values: { channel?: string | undefined; config?: string | undefined }, io: Io): Promise<string> {
+async function auditChannel(
+  values: { channel?: string | undefined; config?: string | undefined },
+  io: Io,
+): Promise<string> {
   if (values.channel !== undefined) return values.channel;
-  const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, { missingEnv: 'warn' });
+  const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, {
+    missingEnv: 'warn',
+  });
   const channel = config.policy.audit.channel;
   if (channel === undefined) throw new UsageError('the policy names no audit.channel: give --channel ID');
   return channel;
@@ -210,7 +252,9 @@ async function auditChannel(values: { channel?: string | undefined; config?: str
 async function readCheckpoints(values: readonly string[]): Promise<Anchor[]> {
   const anchors: Anchor[] = [];
   for (const value of values) {
-    const inline = /^\d+:[0-9a-f]{64}$/.test(value) ? parseCheckpoint(value, `checkpoint ${value.slice(0, value.indexOf(':'))}`) : undefined;
+    const inline = /^\d+:[0-9a-f]{64}$/.test(value)
+      ? parseCheckpoint(value, `checkpoint ${value.slice(0, value.indexOf(':'))}`)
+      : undefined;
     if (inline) {
       anchors.push(inline);
       continue;
@@ -219,10 +263,13 @@ async function readCheckpoints(values: readonly string[]): Promise<Anchor[]> {
     try {
       text = await readFile(value, 'utf8');
     } catch {
-      throw new UsageError(`--checkpoint expects SEQ:HASH (a sequence number, a colon and a 64-digit hex hash) or a readable file of them, not "${value}"`);
+      throw new UsageError(
+        `--checkpoint expects SEQ:HASH (a sequence number, a colon and a 64-digit hex hash) or a readable file of them, not "${value}"`,
+      );
     }
     const parsed = parseCheckpointFile(text, value);
-    if (!Array.isArray(parsed)) throw new UsageError(`${value}:${parsed.line}:${parsed.column}: expected a checkpoint SEQ:HASH`);
+    if (!Array.isArray(parsed))
+      throw new UsageError(`${value}:${parsed.line}:${parsed.column}: expected a checkpoint SEQ:HASH`);
     anchors.push(...parsed);
   }
   return anchors;
@@ -237,6 +284,7 @@ function parseDate(text: string): Date {
 }
 
 function parseSeq(text: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--after-seq expects a sequence number (0 or more), not "${text}"`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`--after-seq expects a sequence number (0 or more), not "${text}"`);
   return Number(text);
 }

@@ -32,7 +32,16 @@ Options:
   --help          this text`;
 
 export async function check(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, 'require-env': { type: 'boolean' }, offline: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      'require-env': { type: 'boolean' },
+      offline: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     io.out(checkHelp);
     return EXIT.ok;
@@ -42,14 +51,18 @@ export async function check(args: string[], io: Io): Promise<number> {
     const config = await loadPolicy(file, io.env, { missingEnv: values['require-env'] ? 'error' : 'warn' });
     io.out(summarize(config));
     for (const warning of [...config.warnings, ...config.cautions]) io.err(`warning: ${formatProblem(warning)}`);
-    const note = config.warnings.length > 0 ? ` (${config.warnings.length} environment variable${config.warnings.length === 1 ? '' : 's'} not set here: start will refuse until they are)` : '';
+    const note =
+      config.warnings.length > 0
+        ? ` (${config.warnings.length} environment variable${config.warnings.length === 1 ? '' : 's'} not set here: start will refuse until they are)`
+        : '';
     io.out(`${file}: OK${note}`);
     if (values.offline) return EXIT.ok;
     let ok = true;
     if (Object.keys(config.providers).length > 0) {
       io.out('\nProviders (one read-only call each):');
       const results = await probeProviders(config, createLogger({ level: 'silent' }));
-      for (const r of results) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.provider.padEnd(14)} ${String(r.ms).padStart(5)} ms  ${r.detail}`);
+      for (const r of results)
+        io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.provider.padEnd(14)} ${String(r.ms).padStart(5)} ms  ${r.detail}`);
       ok = results.every((r) => r.ok);
     }
     const token = io.env.SLACK_BOT_TOKEN?.trim();

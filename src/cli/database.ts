@@ -9,7 +9,10 @@ export function databaseOf(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Runs `work` on the PostgreSQL store at `url` (named without its password), then closes it. */
-export async function withDatabase<T>(url: string, work: (store: PostgresStore, name: string) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  url: string,
+  work: (store: PostgresStore, name: string) => Promise<T>,
+): Promise<T> {
   // Loaded only when used: commands on the data directory never load the driver.
   const { PostgresStore } = await import('../store/postgres/postgres-store.ts');
   const store = await PostgresStore.open({ url });

@@ -17,7 +17,12 @@ Options:
   --help         this text`;
 
 export async function db(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { help: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const [action, ...extra] = positionals;
   if (values.help || action === undefined) {
     io.out(dbHelp);
@@ -26,7 +31,10 @@ export async function db(args: string[], io: Io): Promise<number> {
   if (action !== 'migrate') throw new UsageError(`unknown db action "${action}"; use migrate`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const url = io.env.DATABASE_URL?.trim();
-  if (!url) throw new UsageError('DATABASE_URL is not set: db migrate works on a PostgreSQL database (the embedded store needs no migration)');
+  if (!url)
+    throw new UsageError(
+      'DATABASE_URL is not set: db migrate works on a PostgreSQL database (the embedded store needs no migration)',
+    );
   const pool = openPool(url, 1);
   try {
     const { applied, version } = await migrate(pool);

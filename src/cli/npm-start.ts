@@ -14,6 +14,8 @@ export async function npmStart(args: readonly string[], io: Io = processIo): Pro
     () => false,
   );
   if (args.length > 0 || policyHere || hasBotSettings(io.env)) return run(['start', ...args], io);
-  io.out('Nothing is configured (no Slack setting, no policy): starting the sandbox. To run the bot for real, see `npx iam-bot start --help`.');
+  io.out(
+    'Nothing is configured (no Slack setting, no policy): starting the sandbox. To run the bot for real, see `npx iam-bot start --help`.',
+  );
   return run(['sandbox'], io);
 }

@@ -13,7 +13,9 @@ export interface ProbeResult {
 
 export async function probeProviders(config: LoadedConfig, log: Logger): Promise<ProbeResult[]> {
   // One attempt each: check reports what is true now, it does not wait out an outage.
-  const settings = Object.fromEntries(Object.entries(config.providers).map(([id, s]) => [id, { ...s, maxAttempts: 1 }]));
+  const settings = Object.fromEntries(
+    Object.entries(config.providers).map(([id, s]) => [id, { ...s, maxAttempts: 1 }]),
+  );
   const providers = createProviders(settings, { log });
   try {
     return await Promise.all(
@@ -22,10 +24,18 @@ export async function probeProviders(config: LoadedConfig, log: Logger): Promise
         try {
           const result = await provider.probe();
           const ms = Math.round(performance.now() - started);
-          return { provider: id, ok: true, ms, detail: `reachable, credentials accepted${result.providerRequestId ? ` (request ${result.providerRequestId})` : ''}` };
+          return {
+            provider: id,
+            ok: true,
+            ms,
+            detail: `reachable, credentials accepted${result.providerRequestId ? ` (request ${result.providerRequestId})` : ''}`,
+          };
         } catch (error) {
           const ms = Math.round(performance.now() - started);
-          const detail = error instanceof ProviderError ? `${error.kind}: ${error.message}` : `unexpected: ${(error as Error).message}`;
+          const detail =
+            error instanceof ProviderError
+              ? `${error.kind}: ${error.message}`
+              : `unexpected: ${(error as Error).message}`;
           return { provider: id, ok: false, ms, detail };
         }
       }),

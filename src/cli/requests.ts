@@ -53,7 +53,10 @@ export async function requests(args: string[], io: Io): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const states = values.state?.map(parseState);
   const database = databaseOf(io.env);
-  const all = database !== undefined ? await withDatabase(database, (store) => store.list()) : (await readSnapshot(dataDirOf(values, io.env))).requests;
+  const all =
+    database !== undefined
+      ? await withDatabase(database, (store) => store.list())
+      : (await readSnapshot(dataDirOf(values, io.env))).requests;
   const shown = states ? all.filter((r) => states.includes(r.status.state)) : all;
   if (values.json) {
     for (const request of shown) io.out(JSON.stringify(request));
@@ -73,16 +76,35 @@ function parseState(text: string): State {
 
 function row(request: Request): string {
   const op = request.operation;
-  const kind = op.kind === 'group.add' && op.durationMs !== undefined ? `${op.kind} ${formatDuration(op.durationMs)}` : op.kind;
-  return [request.ref, request.status.state, kind, request.itemId, request.requester, new Date(request.createdAt).toISOString()].join('\t');
+  const kind =
+    op.kind === 'group.add' && op.durationMs !== undefined ? `${op.kind} ${formatDuration(op.durationMs)}` : op.kind;
+  return [
+    request.ref,
+    request.status.state,
+    kind,
+    request.itemId,
+    request.requester,
+    new Date(request.createdAt).toISOString(),
+  ].join('\t');
 }
 
-async function retry(args: string[], values: { actor?: string | undefined; config?: string | undefined; data?: string | undefined }, io: Io): Promise<number> {
+async function retry(
+  args: string[],
+  values: { actor?: string | undefined; config?: string | undefined; data?: string | undefined },
+  io: Io,
+): Promise<number> {
   const [ref, ...extra] = args;
   if (!ref || extra.length > 0) throw new UsageError('retry takes one request, like REQ-0042');
   if (!values.actor) throw new UsageError('retry needs --actor, the Slack user id of the admin retrying');
-  const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, { missingEnv: 'warn' });
-  const nobody: Directory = { managerOf: async () => undefined, emailOf: async () => undefined, standingOf: async () => 'member', usergroupMembers: async () => [] };
+  const config = await loadPolicy(values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml', io.env, {
+    missingEnv: 'warn',
+  });
+  const nobody: Directory = {
+    managerOf: async () => undefined,
+    emailOf: async () => undefined,
+    standingOf: async () => 'member',
+    usergroupMembers: async () => [],
+  };
   const database = databaseOf(io.env);
   const services = await openServices({
     policy: config.policy,

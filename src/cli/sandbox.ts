@@ -20,13 +20,18 @@ Options:
   --help         this text`;
 
 export async function sandbox(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { policy: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { policy: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
   if (values.help) {
     io.out(sandboxHelp);
     return EXIT.ok;
   }
   const port = portOf(values.port ?? io.env.PORT ?? '3000');
-  const policy = values.policy === undefined ? undefined : { file: values.policy, text: await readPolicy(values.policy) };
+  const policy =
+    values.policy === undefined ? undefined : { file: values.policy, text: await readPolicy(values.policy) };
   return runSandbox(io, { port, ...(policy ? { policy } : {}) });
 }
 
@@ -36,7 +41,9 @@ async function runSandbox(io: Io, options: { port: number; policy?: { file: stri
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const running = await startSandbox({ log, ...options });
   io.out(`iam-bot sandbox: open ${running.url}`);
-  io.out('  Slack and the four providers are local simulators; be the requester, their manager, a platform lead or the admin.');
+  io.out(
+    '  Slack and the four providers are local simulators; be the requester, their manager, a platform lead or the admin.',
+  );
   io.out('  Stop with Ctrl-C.');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', () => resolve());
@@ -49,7 +56,8 @@ async function runSandbox(io: Io, options: { port: number; policy?: { file: stri
 
 function portOf(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port must be a port number (0-65535), not "${text}"`);
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new UsageError(`--port must be a port number (0-65535), not "${text}"`);
   return port;
 }
 
@@ -57,6 +65,8 @@ async function readPolicy(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read the policy file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(
+      `cannot read the policy file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
 }

@@ -15,7 +15,12 @@ import type { Io } from './io.ts';
 type Verdict = { ok: true } | { ok: 'warn' | false; problem: string };
 
 /** Prints one line per check; true when every one passed. */
-export async function probeSlack(config: LoadedConfig, token: string, apiUrl: string | undefined, io: Io): Promise<boolean> {
+export async function probeSlack(
+  config: LoadedConfig,
+  token: string,
+  apiUrl: string | undefined,
+  io: Io,
+): Promise<boolean> {
   // One attempt each, as for the providers: check reports what is true now.
   const client = new webApi.WebClient(token, {
     retryConfig: { retries: 0 },
@@ -31,12 +36,17 @@ export async function probeSlack(config: LoadedConfig, token: string, apiUrl: st
     io.out(`  FAIL ${'token'.padEnd(14)} ${slackError(error)}: check SLACK_BOT_TOKEN (and SLACK_API_URL)`);
     return false;
   }
-  const named = (kind: LocatedSlackRef['kind'], id?: string) => config.slackRefs.filter((ref) => ref.kind === kind && (id === undefined || ref.id === id));
+  const named = (kind: LocatedSlackRef['kind'], id?: string) =>
+    config.slackRefs.filter((ref) => ref.kind === kind && (id === undefined || ref.id === id));
   const results = await checkChannels(client, channelsOf(config.policy));
   if (results.length === 0) io.out('  (the policy names no channel: no audit thread, approvals by DM)');
   for (const r of results) {
-    io.out(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.channel.padEnd(14)} ${r.purpose}: ${r.ok ? `${r.name}, the bot can post there` : r.problem}`);
-    if (!r.ok) for (const ref of named('channel', r.channel)) io.out(`       ${' '.repeat(14)} named at ${formatProblem({ ...ref, message: '' }).replace(/: $/, '')}`);
+    io.out(
+      `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.channel.padEnd(14)} ${r.purpose}: ${r.ok ? `${r.name}, the bot can post there` : r.problem}`,
+    );
+    if (!r.ok)
+      for (const ref of named('channel', r.channel))
+        io.out(`       ${' '.repeat(14)} named at ${formatProblem({ ...ref, message: '' }).replace(/: $/, '')}`);
   }
   const users = report(io, 'users', named('user'), await verdicts(named('user'), (id) => userVerdict(client, id)));
   const groups = report(io, 'user groups', named('usergroup'), await usergroupVerdicts(client, named('usergroup')));
@@ -44,18 +54,28 @@ export async function probeSlack(config: LoadedConfig, token: string, apiUrl: st
 }
 
 /** One line when all is well; otherwise one per place the file names a problem id. True unless one is missing. */
-function report(io: Io, what: string, refs: readonly LocatedSlackRef[], verdicts: ReadonlyMap<string, Verdict>): boolean {
+function report(
+  io: Io,
+  what: string,
+  refs: readonly LocatedSlackRef[],
+  verdicts: ReadonlyMap<string, Verdict>,
+): boolean {
   if (refs.length === 0) return true;
   const bad = refs.filter((ref) => verdicts.get(ref.id)?.ok !== true);
   if (bad.length === 0) io.out(`  ok   ${what.padEnd(14)} ${verdicts.size} named in the policy, all found`);
   for (const ref of bad) {
     const verdict = verdicts.get(ref.id) as Exclude<Verdict, { ok: true }>;
-    io.out(`  ${verdict.ok === 'warn' ? 'warn' : 'FAIL'} ${ref.id.padEnd(14)} ${formatProblem({ ...ref, message: verdict.problem })}`);
+    io.out(
+      `  ${verdict.ok === 'warn' ? 'warn' : 'FAIL'} ${ref.id.padEnd(14)} ${formatProblem({ ...ref, message: verdict.problem })}`,
+    );
   }
   return bad.every((ref) => verdicts.get(ref.id)?.ok === 'warn');
 }
 
-async function verdicts(refs: readonly LocatedSlackRef[], judge: (id: string) => Promise<Verdict>): Promise<Map<string, Verdict>> {
+async function verdicts(
+  refs: readonly LocatedSlackRef[],
+  judge: (id: string) => Promise<Verdict>,
+): Promise<Map<string, Verdict>> {
   const out = new Map<string, Verdict>();
   // One at a time: users.info is Tier 4, and a policy names tens of people, not thousands.
   for (const id of new Set(refs.map((ref) => ref.id))) out.set(id, await judge(id));
@@ -65,11 +85,19 @@ async function verdicts(refs: readonly LocatedSlackRef[], judge: (id: string) =>
 async function userVerdict(client: SlackClient, id: string): Promise<Verdict> {
   try {
     const user = (await client.users.info({ user: id })).user as { deleted?: boolean; name?: string } | undefined;
-    if (user?.deleted) return { ok: 'warn', problem: `Slack user ${id} (@${user.name ?? '?'}) is deactivated: they can approve nothing; remove them from the policy` };
+    if (user?.deleted)
+      return {
+        ok: 'warn',
+        problem: `Slack user ${id} (@${user.name ?? '?'}) is deactivated: they can approve nothing; remove them from the policy`,
+      };
     return { ok: true };
   } catch (error) {
     const code = slackError(error);
-    if (code === 'user_not_found') return { ok: false, problem: `no Slack user ${id} in this workspace (user_not_found): fix the id (profile → ⋮ → Copy member ID) or remove it` };
+    if (code === 'user_not_found')
+      return {
+        ok: false,
+        problem: `no Slack user ${id} in this workspace (user_not_found): fix the id (profile → ⋮ → Copy member ID) or remove it`,
+      };
     return { ok: false, problem: `could not ask Slack about ${id}: ${code}` };
   }
 }
@@ -83,15 +111,26 @@ async function usergroupVerdicts(client: SlackClient, refs: readonly LocatedSlac
     groups = ((await client.usergroups.list({ include_disabled: true })).usergroups ?? []) as typeof groups;
   } catch (error) {
     const code = slackError(error);
-    const problem = code === 'missing_scope' ? 'the app lacks usergroups:read to list user groups: reinstall it from manifest.yml' : `could not list user groups: ${code}`;
+    const problem =
+      code === 'missing_scope'
+        ? 'the app lacks usergroups:read to list user groups: reinstall it from manifest.yml'
+        : `could not list user groups: ${code}`;
     return new Map([...ids].map((id) => [id, { ok: false, problem }]));
   }
   const byId = new Map(groups.map((group) => [group.id, group]));
   return new Map(
     [...ids].map((id): [string, Verdict] => {
       const group = byId.get(id);
-      if (!group) return [id, { ok: false, problem: `no Slack user group ${id} in this workspace: fix the id or remove it` }];
-      if (group.date_delete) return [id, { ok: 'warn', problem: `Slack user group ${id} (@${group.handle ?? '?'}) is disabled: nobody in it can approve; enable it or name another` }];
+      if (!group)
+        return [id, { ok: false, problem: `no Slack user group ${id} in this workspace: fix the id or remove it` }];
+      if (group.date_delete)
+        return [
+          id,
+          {
+            ok: 'warn',
+            problem: `Slack user group ${id} (@${group.handle ?? '?'}) is disabled: nobody in it can approve; enable it or name another`,
+          },
+        ];
       return [id, { ok: true }];
     }),
   );

@@ -29,25 +29,39 @@ Options:
   --help         this text`;
 
 export async function start(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
   if (values.help) {
     io.out(startHelp);
     return EXIT.ok;
   }
   const problems: string[] = [];
-  const overrides = { ...(values.config !== undefined ? { policyFile: values.config } : {}), ...(values.data !== undefined ? { dataDir: values.data } : {}) };
+  const overrides = {
+    ...(values.config !== undefined ? { policyFile: values.config } : {}),
+    ...(values.data !== undefined ? { dataDir: values.data } : {}),
+  };
   const runtime = readRuntimeSettings(io.env, overrides);
   if (!runtime.ok) problems.push(...runtime.problems);
   const policyFile = values.config ?? io.env.IAM_BOT_POLICY ?? 'policy.yml';
   let config: LoadedConfig | undefined;
-  if (await access(policyFile).then(() => true, () => false)) {
+  if (
+    await access(policyFile).then(
+      () => true,
+      () => false,
+    )
+  ) {
     config = await loadPolicy(policyFile, io.env).catch((error: unknown) => {
       if (!(error instanceof PolicyError)) throw error;
       problems.push(...error.message.split('\n'));
       return undefined;
     });
   } else {
-    problems.push(`The policy file ${policyFile} does not exist: pass --config FILE or set IAM_BOT_POLICY (see examples/policy.yml).`);
+    problems.push(
+      `The policy file ${policyFile} does not exist: pass --config FILE or set IAM_BOT_POLICY (see examples/policy.yml).`,
+    );
   }
   if (!runtime.ok || !config || problems.length > 0) {
     io.err('iam-bot cannot start:');
@@ -57,11 +71,16 @@ export async function start(args: string[], io: Io): Promise<number> {
   }
   const log = createLogger();
   const { settings } = runtime;
-  const where = { dataDir: settings.dataDir, ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}) };
+  const where = {
+    dataDir: settings.dataDir,
+    ...(settings.databaseUrl !== undefined ? { databaseUrl: settings.databaseUrl } : {}),
+  };
   const sealing = settings.sealingKey ? { sealingKey: settings.sealingKey } : {};
   let bot = await startBot({ slack: settings.slack, config, ...where, log, ...sealing });
-  const mode = settings.slack.mode.type === 'http' ? `HTTP mode on port ${bot.port}, endpoint /slack/events` : 'Socket Mode';
-  const data = settings.databaseUrl !== undefined ? `PostgreSQL at ${describeDatabase(settings.databaseUrl)}` : settings.dataDir;
+  const mode =
+    settings.slack.mode.type === 'http' ? `HTTP mode on port ${bot.port}, endpoint /slack/events` : 'Socket Mode';
+  const data =
+    settings.databaseUrl !== undefined ? `PostgreSQL at ${describeDatabase(settings.databaseUrl)}` : settings.dataDir;
   io.out(`iam-bot is running (${mode}); data in ${data}. Stop with Ctrl-C; reload the policy with SIGHUP.`);
   // SIGHUP: the new policy file is checked first; a bad one is refused and the running policy kept. A good
   // one is put in force by a restart in this process: steps in flight finish, then the bot starts on it. If
@@ -73,7 +92,10 @@ export async function start(args: string[], io: Io): Promise<number> {
   const reload = () => {
     reloading = reloading.then(async () => {
       const next = await loadPolicy(policyFile, io.env).catch((error: unknown) => {
-        log.error({ problems: error instanceof Error ? error.message.split('\n') : [String(error)] }, 'policy reload refused; the running policy stays in force');
+        log.error(
+          { problems: error instanceof Error ? error.message.split('\n') : [String(error)] },
+          'policy reload refused; the running policy stays in force',
+        );
         return undefined;
       });
       if (!next || failed) return;
@@ -82,7 +104,10 @@ export async function start(args: string[], io: Io): Promise<number> {
         bot = await startBot({ slack: settings.slack, config: next, ...where, log, ...sealing });
         log.info({ file: next.file, sha256: next.sha256 }, 'policy reloaded');
       } catch (error) {
-        log.fatal({ err: error }, 'the bot could not start again on the reloaded policy; exiting so the supervisor restarts it');
+        log.fatal(
+          { err: error },
+          'the bot could not start again on the reloaded policy; exiting so the supervisor restarts it',
+        );
         failed = true;
         stop();
       }

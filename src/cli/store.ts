@@ -36,7 +36,8 @@ export async function store(args: string[], io: Io): Promise<number> {
   if (action !== 'copy') throw new UsageError(`unknown store action "${action}"; use copy`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (values.to === undefined) throw new UsageError('copy needs --to postgres://… (the database to fill)');
-  if (!isDatabaseUrl(values.to)) throw new UsageError(`--to must be a postgres:// URL, not "${describeDatabase(values.to)}"`);
+  if (!isDatabaseUrl(values.to))
+    throw new UsageError(`--to must be a postgres:// URL, not "${describeDatabase(values.to)}"`);
   const dataDir = dataDirOf(values, io.env);
   const from = await LowdbStore.open({ dataDir });
   try {
@@ -46,7 +47,9 @@ export async function store(args: string[], io: Io): Promise<number> {
         throw connectionError(error, values.to!);
       });
       const head = copied.head ? `, chain verified up to seq ${copied.head.seq} hash ${copied.head.hash}` : '';
-      io.out(`${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver${head}`);
+      io.out(
+        `${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver${head}`,
+      );
       return EXIT.ok;
     } finally {
       await to.close();

@@ -9,7 +9,10 @@ export function buildPolicy(file: PolicyFile): Policy {
   const policy: Policy = {
     providers: Object.fromEntries(Object.entries(file.providers).map(([id, provider]) => [id, provider.type])),
     sets: Object.fromEntries(
-      Object.entries(file.approvers).map(([name, set]): [string, PeopleSet] => [name, { name, users: set.users, usergroups: set.usergroups, manager: set.manager }]),
+      Object.entries(file.approvers).map(([name, set]): [string, PeopleSet] => [
+        name,
+        { name, users: set.users, usergroups: set.usergroups, manager: set.manager },
+      ]),
     ),
     catalog: file.catalog.map(buildItem),
     requests: {
@@ -19,7 +22,11 @@ export function buildPolicy(file: PolicyFile): Policy {
       remindAfterMs: file.requests.remindAfter,
       escalateAfterMs: file.requests.escalateAfter,
     },
-    grants: { warnBeforeMs: file.grants.warnBefore, sweepEveryMs: file.grants.sweepEvery, removeUnexplained: file.grants.removeUnexplained },
+    grants: {
+      warnBeforeMs: file.grants.warnBefore,
+      sweepEveryMs: file.grants.sweepEvery,
+      removeUnexplained: file.grants.removeUnexplained,
+    },
     identity: {
       default: file.identity.default,
       providers: file.identity.providers,
@@ -27,7 +34,10 @@ export function buildPolicy(file: PolicyFile): Policy {
       ...(file.identity.domains ? { domains: file.identity.domains } : {}),
     },
     managers: file.directory.managers,
-    audit: { ...(file.audit.channel !== undefined ? { channel: file.audit.channel } : {}), checkpointEveryMs: file.audit.checkpointEvery },
+    audit: {
+      ...(file.audit.channel !== undefined ? { channel: file.audit.channel } : {}),
+      checkpointEveryMs: file.audit.checkpointEvery,
+    },
   };
   if (file.admins !== undefined) policy.admins = file.admins;
   if (file.directory.managerField !== undefined) policy.managerField = file.directory.managerField;
@@ -36,8 +46,10 @@ export function buildPolicy(file: PolicyFile): Policy {
 
 function buildItem(config: CatalogItemConfig): CatalogItem {
   // An item-level quorum is the default for stages that do not set their own.
-  const stages = config.approvers.map(
-    (stage): Stage => (typeof stage === 'string' ? { set: stage, quorum: config.quorum ?? 1 } : { set: stage.set, quorum: stage.quorum ?? config.quorum ?? 1 }),
+  const stages = config.approvers.map((stage): Stage =>
+    typeof stage === 'string'
+      ? { set: stage, quorum: config.quorum ?? 1 }
+      : { set: stage.set, quorum: stage.quorum ?? config.quorum ?? 1 },
   );
   const item: CatalogItem = {
     id: config.id,

@@ -18,7 +18,13 @@ import { findingsFromZod, issueMessage } from './zod-issues.ts';
 
 // Callers (`check`, the composition root) need only this module.
 export { PolicyError, formatProblem, type PolicyProblem } from './problems.ts';
-export type { CloudflareSettings, JcsSettings, OutscaleSettings, ProviderSettings, ScalewaySettings } from './provider-settings.ts';
+export type {
+  CloudflareSettings,
+  JcsSettings,
+  OutscaleSettings,
+  ProviderSettings,
+  ScalewaySettings,
+} from './provider-settings.ts';
 
 export interface LoadedConfig {
   /** The file as the caller named it. */
@@ -47,18 +53,29 @@ export interface LoadOptions {
   missingEnv?: 'error' | 'warn';
 }
 
-export async function loadPolicy(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<LoadedConfig> {
+export async function loadPolicy(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new PolicyError([{ file, line: 0, col: 0, path: '', message: `cannot read the policy file: ${osReason(error)}` }]);
+    throw new PolicyError([
+      { file, line: 0, col: 0, path: '', message: `cannot read the policy file: ${osReason(error)}` },
+    ]);
   }
   return parsePolicy(text, file, env, options);
 }
 
 /** Pure apart from reading `env`: the same text and environment give the same result. */
-export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): LoadedConfig {
+export function parsePolicy(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadedConfig {
   const yaml = parseYaml(text);
   if (!yaml.ok) {
     // Past a syntax error the tree is a guess; its schema problems would mostly be noise.
@@ -83,14 +100,31 @@ export function parsePolicy(text: string, file: string, env: NodeJS.ProcessEnv =
   if (!policy || findings.length > 0) throw new PolicyError(locate(findings, yaml.source, file));
   const warnings = warnOnly ? locate(envFindings, yaml.source, file) : [];
   const cautions = locate(feasibility.cautions, yaml.source, file);
-  const slackRefs = slackRefsOf(yaml.data).map(({ kind, id, finding }) => ({ kind, id, ...(locate([{ ...finding, message: '' }], yaml.source, file)[0] as PolicyProblem) }));
-  return { file, policy, providers: providers.settings, warnings, cautions, slackRefs, sha256: createHash('sha256').update(text).digest('hex') };
+  const slackRefs = slackRefsOf(yaml.data).map(({ kind, id, finding }) => ({
+    kind,
+    id,
+    ...(locate([{ ...finding, message: '' }], yaml.source, file)[0] as PolicyProblem),
+  }));
+  return {
+    file,
+    policy,
+    providers: providers.settings,
+    warnings,
+    cautions,
+    slackRefs,
+    sha256: createHash('sha256').update(text).digest('hex'),
+  };
 }
 
 /** Findings → problems in file order, which is the order a person fixes them in. */
 function locate(findings: readonly Finding[], source: YamlSource, file: string): PolicyProblem[] {
   return findings
-    .map((finding) => ({ file, ...positionOf(source, finding.path, finding.at), path: formatPath(finding.path), message: finding.message }))
+    .map((finding) => ({
+      file,
+      ...positionOf(source, finding.path, finding.at),
+      path: formatPath(finding.path),
+      message: finding.message,
+    }))
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 

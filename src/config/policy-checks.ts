@@ -14,7 +14,8 @@ export function checkReferences(parts: PolicyParts): Finding[] {
   const setNames = Object.keys(parts.sets);
   const findings: Finding[] = [];
   const unknownSet = (name: string, path: PathSegment[]) => {
-    if (!setNames.includes(name)) findings.push({ path, message: `no approver set named "${name}"${known('sets', setNames)}` });
+    if (!setNames.includes(name))
+      findings.push({ path, message: `no approver set named "${name}"${known('sets', setNames)}` });
   };
 
   if (parts.admins !== undefined) unknownSet(parts.admins, ['admins']);
@@ -31,13 +32,19 @@ export function checkReferences(parts: PolicyParts): Finding[] {
     }
 
     if (item.provider !== undefined && !providerIds.includes(item.provider)) {
-      findings.push({ path: at('provider'), message: `no provider named "${item.provider}"${known('providers', providerIds)}` });
+      findings.push({
+        path: at('provider'),
+        message: `no provider named "${item.provider}"${known('providers', providerIds)}`,
+      });
     }
     findings.push(...kindFindings(item, at));
     const providerType = item.provider === undefined ? undefined : parts.providers[item.provider]?.type;
     if (providerType === 'cloudflare' && item.kind === 'key.rotate' && item.principal === undefined) {
       // Cloudflare rolls account-owned tokens; a person's own user tokens need that person's credentials.
-      findings.push({ path: at('kind'), message: 'key.rotate on Cloudflare needs a principal: the id or name of the account API token to roll' });
+      findings.push({
+        path: at('kind'),
+        message: 'key.rotate on Cloudflare needs a principal: the id or name of the account API token to roll',
+      });
     }
 
     item.approvers?.forEach((stage, s) => {
@@ -47,7 +54,11 @@ export function checkReferences(parts: PolicyParts): Finding[] {
       const ownQuorum = typeof stage === 'string' ? undefined : stage.quorum;
       const quorum = ownQuorum ?? item.quorum ?? 1;
       const problem = quorumProblem(name, parts.sets[name], quorum);
-      if (problem) findings.push({ path: ownQuorum !== undefined ? at('approvers', s, 'quorum') : at('quorum'), message: problem });
+      if (problem)
+        findings.push({
+          path: ownQuorum !== undefined ? at('approvers', s, 'quorum') : at('quorum'),
+          message: problem,
+        });
     });
 
     item.requesters?.forEach((name, r) => unknownSet(name, at('requesters', r)));
@@ -56,7 +67,11 @@ export function checkReferences(parts: PolicyParts): Finding[] {
 
   for (const provider of Object.keys(parts.identity?.providers ?? {})) {
     if (!providerIds.includes(provider)) {
-      findings.push({ path: ['identity', 'providers', provider], message: `no provider named "${provider}"${known('providers', providerIds)}`, at: 'key' });
+      findings.push({
+        path: ['identity', 'providers', provider],
+        message: `no provider named "${provider}"${known('providers', providerIds)}`,
+        at: 'key',
+      });
     }
   }
   if (parts.identity && parts.identity.domains === undefined) {
@@ -66,13 +81,21 @@ export function checkReferences(parts: PolicyParts): Finding[] {
       .map(([provider]) => ['identity', 'providers', provider]);
     if (parts.identity.default === 'email-local-part') localPart.unshift(['identity', 'default']);
     for (const path of localPart) {
-      findings.push({ path, message: 'email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])' });
+      findings.push({
+        path,
+        message:
+          'email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])',
+      });
     }
   }
   for (const [user, principals] of Object.entries(parts.identity?.map ?? {})) {
     for (const provider of Object.keys(principals)) {
       if (!providerIds.includes(provider)) {
-        findings.push({ path: ['identity', 'map', user, provider], message: `no provider named "${provider}"${known('providers', providerIds)}`, at: 'key' });
+        findings.push({
+          path: ['identity', 'map', user, provider],
+          message: `no provider named "${provider}"${known('providers', providerIds)}`,
+          at: 'key',
+        });
       }
     }
   }
@@ -109,17 +132,41 @@ function kindFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => Pa
 function durationFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => PathSegment[]): Finding[] {
   const { maxDuration, defaultDuration, permanent } = item;
   if (permanent === true) {
-    if (maxDuration !== undefined) return [{ path: at('permanent'), message: 'permanent: true grants access with no end, so it cannot also have a maxDuration; keep one of them' }];
+    if (maxDuration !== undefined)
+      return [
+        {
+          path: at('permanent'),
+          message: 'permanent: true grants access with no end, so it cannot also have a maxDuration; keep one of them',
+        },
+      ];
     // A request without a duration is what asks for permanent access: a default would make that impossible.
-    if (defaultDuration !== undefined) return [{ path: at('defaultDuration'), message: 'a permanent item has no default duration: a request without a duration is permanent; remove defaultDuration or set maxDuration instead of permanent: true' }];
+    if (defaultDuration !== undefined)
+      return [
+        {
+          path: at('defaultDuration'),
+          message:
+            'a permanent item has no default duration: a request without a duration is permanent; remove defaultDuration or set maxDuration instead of permanent: true',
+        },
+      ];
     return [];
   }
   if (maxDuration === undefined) {
     // At the item when the key is absent; said once when the schema already refused a malformed one.
-    return [{ path: at('maxDuration'), message: 'required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end' }];
+    return [
+      {
+        path: at('maxDuration'),
+        message:
+          'required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end',
+      },
+    ];
   }
   if (defaultDuration !== undefined && defaultDuration > maxDuration) {
-    return [{ path: at('defaultDuration'), message: `${formatDuration(defaultDuration)} is longer than the maxDuration ${formatDuration(maxDuration)}` }];
+    return [
+      {
+        path: at('defaultDuration'),
+        message: `${formatDuration(defaultDuration)} is longer than the maxDuration ${formatDuration(maxDuration)}`,
+      },
+    ];
   }
   return [];
 }

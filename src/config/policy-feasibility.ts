@@ -25,14 +25,25 @@ export function checkFeasibility(policy: Policy): Feasibility {
     const at = (stage: number): PathSegment[] => ['catalog', index, 'approvers', stage];
     const sets = item.stages.map((stage) => policy.sets[stage.set]);
     // An unknown set or a quorum larger than a set can ever have is already reported by checkReferences.
-    if (sets.some((set, s) => !set || (set.usergroups.length === 0 && set.users.length + (set.manager ? 1 : 0) < (item.stages[s]?.quorum ?? 1)))) return;
-    const judge = (requester: string) => shortfall(candidates(policy, item, sets as PeopleSet[], requester), !item.sameApproverAcrossStages);
+    if (
+      sets.some(
+        (set, s) =>
+          !set ||
+          (set.usergroups.length === 0 && set.users.length + (set.manager ? 1 : 0) < (item.stages[s]?.quorum ?? 1)),
+      )
+    )
+      return;
+    const judge = (requester: string) =>
+      shortfall(candidates(policy, item, sets as PeopleSet[], requester), !item.sameApproverAcrossStages);
 
     const { anyone, named } = requestersOf(policy, item);
     const sod = ', and one person approves at most one stage of a request (sameApproverAcrossStages: true allows more)';
     const forAnyone = anyone ? judge(ANYONE) : undefined;
     if (forAnyone) {
-      errors.push({ path: at(forAnyone.stage), message: `${stageName(item, forAnyone.stage)} can never be approved: everyone who could approve it is needed by an earlier stage${sod}` });
+      errors.push({
+        path: at(forAnyone.stage),
+        message: `${stageName(item, forAnyone.stage)} can never be approved: everyone who could approve it is needed by an earlier stage${sod}`,
+      });
       return;
     }
     const failing = new Map<string, NonNullable<Shortfall>>();
@@ -43,7 +54,9 @@ export function checkFeasibility(policy: Policy): Feasibility {
     if (!anyone && failing.size === named.length && named.length > 0) {
       for (const stage of new Set([...failing.values()].map((f) => f.stage))) {
         const who = [...failing].filter(([, f]) => f.stage === stage).map(([person]) => person);
-        const why = [...failing.values()].some((f) => f.stage === stage && f.why === 'taken_by_earlier_stages') ? sod : '';
+        const why = [...failing.values()].some((f) => f.stage === stage && f.why === 'taken_by_earlier_stages')
+          ? sod
+          : '';
         errors.push({
           path: at(stage),
           message: `only the requester could approve ${stageName(item, stage)}: whoever may request ${item.id} (${who.join(', ')}) leaves too few other approvers, and nobody approves their own request${why}`,
@@ -53,7 +66,10 @@ export function checkFeasibility(policy: Policy): Feasibility {
     }
     for (const [person, f] of failing) {
       const why = f.why === 'taken_by_earlier_stages' ? sod : '';
-      cautions.push({ path: at(f.stage), message: `if ${person} requests ${item.id}, nobody else can approve ${stageName(item, f.stage)}: nobody approves their own request${why}; that submission is refused` });
+      cautions.push({
+        path: at(f.stage),
+        message: `if ${person} requests ${item.id}, nobody else can approve ${stageName(item, f.stage)}: nobody approves their own request${why}; that submission is refused`,
+      });
     }
     cautions.push(...onlyAdmins(policy, item, sets as PeopleSet[], at));
   });
@@ -71,7 +87,12 @@ function requestersOf(policy: Policy, item: CatalogItem): { anyone: boolean; nam
   return { anyone: grouped, named: [...new Set(grouped ? [...listed, ...inStages] : listed)].sort() };
 }
 
-function candidates(policy: Policy, item: CatalogItem, sets: readonly PeopleSet[], requester: string): StageCandidates[] {
+function candidates(
+  policy: Policy,
+  item: CatalogItem,
+  sets: readonly PeopleSet[],
+  requester: string,
+): StageCandidates[] {
   return item.stages.map((stage, s) => {
     const set = sets[s] as PeopleSet;
     const people = new Set(set.users);
@@ -85,14 +106,24 @@ function candidates(policy: Policy, item: CatalogItem, sets: readonly PeopleSet[
  * A stage whose set is not the admins set but whose every possible approver is an admin: the admins end
  * up deciding it, usually not what its author meant (or the admins set was meant).
  */
-function onlyAdmins(policy: Policy, item: CatalogItem, sets: readonly PeopleSet[], at: (stage: number) => PathSegment[]): Finding[] {
+function onlyAdmins(
+  policy: Policy,
+  item: CatalogItem,
+  sets: readonly PeopleSet[],
+  at: (stage: number) => PathSegment[],
+): Finding[] {
   const admins = policy.admins === undefined ? undefined : policy.sets[policy.admins];
   if (!admins) return [];
   return item.stages.flatMap((stage, s) => {
     const set = sets[s] as PeopleSet;
     if (stage.set === policy.admins || set.manager || set.usergroups.length > 0) return [];
     if (!set.users.every((user) => admins.users.includes(user))) return [];
-    return [{ path: at(s), message: `only admins could approve ${stageName(item, s)}: every member of set "${stage.set}" is in the admins set "${policy.admins}"` }];
+    return [
+      {
+        path: at(s),
+        message: `only admins could approve ${stageName(item, s)}: every member of set "${stage.set}" is in the admins set "${policy.admins}"`,
+      },
+    ];
   });
 }
 

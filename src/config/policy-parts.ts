@@ -35,7 +35,13 @@ export interface PolicyParts {
 }
 
 export function partsOf(file: PolicyFile): PolicyParts {
-  return { providers: file.providers, sets: file.approvers, admins: file.admins, catalog: file.catalog, identity: file.identity };
+  return {
+    providers: file.providers,
+    sets: file.approvers,
+    admins: file.admins,
+    catalog: file.catalog,
+    identity: file.identity,
+  };
 }
 
 /** Best effort over data that failed validation: whatever is well formed on its own. */
@@ -76,7 +82,9 @@ function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | un
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function mapValues<T>(record: Record<string, unknown>, fn: (value: unknown) => T): Record<string, T> {

@@ -6,7 +6,12 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
-import { DEFAULT_CHECKPOINT_EVERY_MS, DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, REQUEST_KINDS } from '../domain/policy.ts';
+import {
+  DEFAULT_CHECKPOINT_EVERY_MS,
+  DEFAULT_GRANT_SETTINGS,
+  DEFAULT_REQUEST_SETTINGS,
+  REQUEST_KINDS,
+} from '../domain/policy.ts';
 import { secretRefSchema } from './secret-ref.ts';
 
 export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
@@ -62,7 +67,11 @@ const quorumSchema = z.int().min(1, 'must be at least 1');
 
 const common = {
   timeout: durationSchema.default(DEFAULT_PROVIDER_TIMEOUT_MS),
-  maxAttempts: z.int().min(1, 'must be at least 1').max(10, 'must be at most 10').default(DEFAULT_PROVIDER_MAX_ATTEMPTS),
+  maxAttempts: z
+    .int()
+    .min(1, 'must be at least 1')
+    .max(10, 'must be at most 10')
+    .default(DEFAULT_PROVIDER_MAX_ATTEMPTS),
 };
 
 const cloudflareSchema = z.strictObject({
@@ -86,7 +95,10 @@ const scalewaySchema = z.strictObject({
 const outscaleSchema = z.strictObject({
   type: z.literal('outscale'),
   // The region becomes part of a host name.
-  region: z.string().regex(/^[a-z0-9-]+$/, 'expected a region like eu-west-2').default(DEFAULT_OUTSCALE_REGION),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'expected a region like eu-west-2')
+    .default(DEFAULT_OUTSCALE_REGION),
   accessKey: secretRefSchema,
   secretKey: secretRefSchema,
   service: text.default(DEFAULT_OUTSCALE_SERVICE),
@@ -109,7 +121,12 @@ const jcsSchema = z.strictObject({
   ...common,
 });
 
-export const providerSchema = z.discriminatedUnion('type', [jcsSchema, cloudflareSchema, scalewaySchema, outscaleSchema]);
+export const providerSchema = z.discriminatedUnion('type', [
+  jcsSchema,
+  cloudflareSchema,
+  scalewaySchema,
+  outscaleSchema,
+]);
 
 // ---- identity and directory -----------------------------------------------------------------------
 
@@ -150,11 +167,14 @@ export const approverSetSchema = z
     usergroups: z.array(slackUsergroupId).optional(),
     manager: z.boolean().optional(),
   })
-  .refine((set) => (set.users?.length ?? 0) + (set.usergroups?.length ?? 0) > 0 || !!set.usergroup || set.manager === true, {
-    message: 'needs at least one rule: users, usergroup(s) or manager: true',
-    // Only judge a set that is otherwise well formed: `user: [U1]` is already reported as an unknown key.
-    when: (payload) => payload.issues.length === 0,
-  })
+  .refine(
+    (set) => (set.users?.length ?? 0) + (set.usergroups?.length ?? 0) > 0 || !!set.usergroup || set.manager === true,
+    {
+      message: 'needs at least one rule: users, usergroup(s) or manager: true',
+      // Only judge a set that is otherwise well formed: `user: [U1]` is already reported as an unknown key.
+      when: (payload) => payload.issues.length === 0,
+    },
+  )
   .transform((set) => ({
     users: [...new Set(set.users ?? [])],
     usergroups: [...new Set([...(set.usergroup ? [set.usergroup] : []), ...(set.usergroups ?? [])])],
@@ -165,9 +185,12 @@ export const approverSetSchema = z
 
 const setNameSchema = nameSchema('set name');
 
-export const stageSchema = z.union([setNameSchema, z.strictObject({ set: setNameSchema, quorum: quorumSchema.optional() })], {
-  error: 'expected a set name or { set: <name>, quorum: <n> }',
-});
+export const stageSchema = z.union(
+  [setNameSchema, z.strictObject({ set: setNameSchema, quorum: quorumSchema.optional() })],
+  {
+    error: 'expected a set name or { set: <name>, quorum: <n> }',
+  },
+);
 
 /**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
@@ -178,7 +201,8 @@ export const MAX_CATALOG_ID_LENGTH = 150;
 
 export const catalogItemSchema = z.strictObject({
   id: nameSchema('catalog id').refine((id) => id.length <= MAX_CATALOG_ID_LENGTH, {
-    error: (issue) => `must be at most ${MAX_CATALOG_ID_LENGTH} characters: Slack refuses a longer option value in the request modal (this one has ${String(issue.input).length})`,
+    error: (issue) =>
+      `must be at most ${MAX_CATALOG_ID_LENGTH} characters: Slack refuses a longer option value in the request modal (this one has ${String(issue.input).length})`,
   }),
   title: text.optional(),
   provider: z.string(),
@@ -195,7 +219,10 @@ export const catalogItemSchema = z.strictObject({
   /** What a group.add request without a duration gets; at most maxDuration. */
   defaultDuration: durationSchema.optional(),
   requireReason: z.boolean().default(false),
-  requesters: z.array(setNameSchema).min(1, 'needs at least one set; leave requesters out to let everyone request').optional(),
+  requesters: z
+    .array(setNameSchema)
+    .min(1, 'needs at least one set; leave requesters out to let everyone request')
+    .optional(),
   channel: slackChannelId.optional(),
   /** Who may also decide once a stage waited `requests.escalateAfter` (default: the admins set). */
   escalateTo: setNameSchema.optional(),
@@ -218,7 +245,10 @@ const requestsSchema = z.strictObject({
       submissions: z.int().min(1, 'must be at least 1'),
       per: durationSchema,
     })
-    .default({ submissions: DEFAULT_REQUEST_SETTINGS.submissionLimit.count, per: DEFAULT_REQUEST_SETTINGS.submissionLimit.windowMs }),
+    .default({
+      submissions: DEFAULT_REQUEST_SETTINGS.submissionLimit.count,
+      per: DEFAULT_REQUEST_SETTINGS.submissionLimit.windowMs,
+    }),
   /** A stage's approvers are reminded after this long, and the escalation set asked after `escalateAfter`. */
   remindAfter: durationSchema.default(DEFAULT_REQUEST_SETTINGS.remindAfterMs),
   escalateAfter: durationSchema.default(DEFAULT_REQUEST_SETTINGS.escalateAfterMs),

@@ -60,7 +60,10 @@ export interface ResolvedProviders {
 }
 
 /** Resolves every `env:` reference, reporting each missing variable at the field that names it. */
-export function resolveProviders(providers: Readonly<Record<string, ProviderConfig | undefined>>, env: NodeJS.ProcessEnv): ResolvedProviders {
+export function resolveProviders(
+  providers: Readonly<Record<string, ProviderConfig | undefined>>,
+  env: NodeJS.ProcessEnv,
+): ResolvedProviders {
   const settings: Record<string, ProviderSettings> = {};
   const findings: Finding[] = [];
   for (const [id, config] of Object.entries(providers)) {
@@ -89,7 +92,13 @@ function settingsFor(id: string, config: ProviderConfig, secret: SecretOf): Prov
     case 'scaleway': {
       const secretKey = secret('secretKey', config.secretKey);
       if (!secretKey) return undefined;
-      const settings: ScalewaySettings = { type: 'scaleway', ...common, organizationId: config.organizationId, secretKey, baseUrl: config.baseUrl };
+      const settings: ScalewaySettings = {
+        type: 'scaleway',
+        ...common,
+        organizationId: config.organizationId,
+        secretKey,
+        baseUrl: config.baseUrl,
+      };
       if (config.accessKey !== undefined) settings.accessKey = config.accessKey;
       return settings;
     }
@@ -99,13 +108,28 @@ function settingsFor(id: string, config: ProviderConfig, secret: SecretOf): Prov
       const secretKey = secret('secretKey', config.secretKey);
       if (!accessKey || !secretKey) return undefined;
       const endpoint = config.endpoint ?? DEFAULT_OUTSCALE_ENDPOINT.replace('{region}', config.region);
-      return { type: 'outscale', ...common, region: config.region, accessKey, secretKey, service: config.service, endpoint };
+      return {
+        type: 'outscale',
+        ...common,
+        region: config.region,
+        accessKey,
+        secretKey,
+        service: config.service,
+        endpoint,
+      };
     }
     case 'jcs': {
       const accessKey = secret('accessKey', config.accessKey);
       const secretKey = secret('secretKey', config.secretKey);
       if (!accessKey || !secretKey) return undefined;
-      return { type: 'jcs', ...common, endpoint: config.endpoint, accessKey, secretKey, mfaDeviceName: config.mfaDeviceName };
+      return {
+        type: 'jcs',
+        ...common,
+        endpoint: config.endpoint,
+        accessKey,
+        secretKey,
+        mfaDeviceName: config.mfaDeviceName,
+      };
     }
   }
 }

@@ -22,20 +22,18 @@ export class EnvRef {
  * Only the shape is checked here. The message never repeats the input: a literal would be the
  * secret itself, and errors end up in terminals and CI logs.
  */
-export const secretRefSchema = z
-  .string({ error: LITERAL_SECRET_MESSAGE })
-  .transform((text, ctx) => {
-    const match = ENV_REF.exec(text.trim());
-    if (match?.[1]) return new EnvRef(match[1]);
-    ctx.issues.push({
-      code: 'custom',
-      input: undefined,
-      message: text.trim().startsWith('env:')
-        ? 'expected env:NAME where NAME is made of letters, digits and _'
-        : LITERAL_SECRET_MESSAGE,
-    });
-    return z.NEVER;
+export const secretRefSchema = z.string({ error: LITERAL_SECRET_MESSAGE }).transform((text, ctx) => {
+  const match = ENV_REF.exec(text.trim());
+  if (match?.[1]) return new EnvRef(match[1]);
+  ctx.issues.push({
+    code: 'custom',
+    input: undefined,
+    message: text.trim().startsWith('env:')
+      ? 'expected env:NAME where NAME is made of letters, digits and _'
+      : LITERAL_SECRET_MESSAGE,
   });
+  return z.NEVER;
+});
 
 export type SecretResolution = { ok: true; secret: Secret } | { ok: false; message: string };
 

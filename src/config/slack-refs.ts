@@ -30,7 +30,8 @@ export function slackRefsOf(data: unknown): SlackRef[] {
     add('user', user, ['directory', 'managers', user], 'key');
     add('user', manager, ['directory', 'managers', user]);
   }
-  for (const user of Object.keys(record(record(root.identity).map))) add('user', user, ['identity', 'map', user], 'key');
+  for (const user of Object.keys(record(record(root.identity).map)))
+    add('user', user, ['identity', 'map', user], 'key');
   add('channel', record(root.audit).channel, ['audit', 'channel']);
   list(root.catalog).forEach((item, i) => add('channel', record(item).channel, ['catalog', i, 'channel']));
   return refs;

@@ -60,7 +60,9 @@ function setRules(set: PeopleSet): string {
 }
 
 function itemDetails(item: CatalogItem): string {
-  const stages = item.stages.map((stage) => (stage.quorum > 1 ? `${stage.set} (quorum ${stage.quorum})` : stage.set)).join(' → ');
+  const stages = item.stages
+    .map((stage) => (stage.quorum > 1 ? `${stage.set} (quorum ${stage.quorum})` : stage.set))
+    .join(' → ');
   const parts = [`stages: ${stages}`];
   if (item.group !== undefined) parts.push(`group ${item.group}`);
   if (item.principal !== undefined) parts.push(`principal ${item.principal}`);
@@ -75,5 +77,7 @@ function itemDetails(item: CatalogItem): string {
 function table(rows: readonly string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => `  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`);
+  return rows.map(
+    (row) => `  ${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`,
+  );
 }

@@ -35,7 +35,8 @@ export function parseYaml(text: string): YamlParse {
   // yaml only notices an alias to an unknown anchor when converting; report it where it is written.
   visit(doc, {
     Alias(_key, alias) {
-      if (!alias.resolve(doc)) errors.push({ ...(alias.range ? at(alias.range[0]) : START), message: `unknown anchor *${alias.source}` });
+      if (!alias.resolve(doc))
+        errors.push({ ...(alias.range ? at(alias.range[0]) : START), message: `unknown anchor *${alias.source}` });
     },
   });
   if (errors.length > 0) return { ok: false, errors };

@@ -36,10 +36,14 @@ export function issueMessage(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return 'required';
-      if (issue.expected === 'int' && typeof issue.input === 'number') return `expected a whole number, got ${issue.input}`;
+      if (issue.expected === 'int' && typeof issue.input === 'number')
+        return `expected a whole number, got ${issue.input}`;
       const got = describe(issue.input);
       // YAML reads `0123` as the number 123: quoting keeps ids intact.
-      const hint = issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean') ? ' (put it in quotes)' : '';
+      const hint =
+        issue.expected === 'string' && (typeof issue.input === 'number' || typeof issue.input === 'boolean')
+          ? ' (put it in quotes)'
+          : '';
       return `expected ${NOUNS[issue.expected] ?? issue.expected}, got ${got}${hint}`;
     }
     case 'unrecognized_keys': {
@@ -81,7 +85,9 @@ export function findingsFromZod(issues: readonly z.core.$ZodIssue[], prefix: rea
       findings.push({ path, message: issue.message, at: 'key' });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // A name-or-object union: when the input has the shape of one option, that option's issues say more.
-      const sameShape = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+      const sameShape = issue.errors.filter(
+        (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+      );
       const only = sameShape.length === 1 ? sameShape[0] : undefined;
       if (only) findings.push(...findingsFromZod(only, path));
       else findings.push({ path, message: issue.message });

@@ -36,7 +36,13 @@ export function shortfall(stages: readonly StageCandidates[], oneStagePerPerson:
 }
 
 /** Kuhn's augmenting path: finds `slot` a person, moving earlier slots to other people if need be. */
-function assign(slot: number, seen: Set<string>, holder: Map<string, number>, slots: readonly number[], stages: readonly StageCandidates[]): boolean {
+function assign(
+  slot: number,
+  seen: Set<string>,
+  holder: Map<string, number>,
+  slots: readonly number[],
+  stages: readonly StageCandidates[],
+): boolean {
   const stage = stages[slots[slot] ?? -1];
   for (const person of stage?.people ?? []) {
     if (seen.has(person)) continue;

@@ -3,13 +3,7 @@
  * person who acted and says what to do.
  */
 export type ErrorCode =
-  | 'not_found'
-  | 'not_allowed'
-  | 'already_decided'
-  | 'invalid_input'
-  | 'invalid_state'
-  | 'conflict'
-  | 'rate_limited';
+  'not_found' | 'not_allowed' | 'already_decided' | 'invalid_input' | 'invalid_state' | 'conflict' | 'rate_limited';
 
 /** Finer reasons for `not_allowed`, so a UI can explain without parsing messages. */
 export type NotAllowedReason =

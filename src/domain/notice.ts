@@ -106,7 +106,10 @@ export function isUndeliveredNotice(notice: Notice): notice is UndeliveredNotice
 /** A short name for logs. */
 export function describeNotice(notice: Notice): string {
   if (isRequestNotice(notice)) return `${notice.request.ref} ${notice.event}`;
-  if (isUndeliveredNotice(notice)) return `${notice.event} ${notice.about.requestRef ?? ''} ${notice.about.event}`.replace(/ +/g, ' ');
+  if (isUndeliveredNotice(notice))
+    return `${notice.event} ${notice.about.requestRef ?? ''} ${notice.about.event}`.replace(/ +/g, ' ');
   const { provider, group } = notice.finding;
-  return notice.event === 'sweep.incomplete' ? `${notice.event} ${provider}/${group}` : `${notice.event} ${provider}/${group}/${notice.finding.member}`;
+  return notice.event === 'sweep.incomplete'
+    ? `${notice.event} ${provider}/${group}`
+    : `${notice.event} ${provider}/${group}/${notice.finding.member}`;
 }

@@ -155,29 +155,54 @@ export type Standing = 'member' | 'guest' | 'stranger';
  * The provider account a request by `requester` for `item` acts on: the item's service principal, or
  * the requester's own account under the identity rules.
  */
-export function targetFor(identity: IdentityPolicy, item: CatalogItem, requester: string, email: string | undefined, standing: Standing = 'member'): PrincipalResult {
-  if (item.kind === 'key.rotate' && item.principal !== undefined) return { ok: true, principal: item.principal, rule: 'service' };
+export function targetFor(
+  identity: IdentityPolicy,
+  item: CatalogItem,
+  requester: string,
+  email: string | undefined,
+  standing: Standing = 'member',
+): PrincipalResult {
+  if (item.kind === 'key.rotate' && item.principal !== undefined)
+    return { ok: true, principal: item.principal, rule: 'service' };
   return principalFor(identity, item.provider, requester, email, standing);
 }
 
 /** The provider principal of a Slack user, from the policy's identity rules and the user's profile email. */
-export function principalFor(identity: IdentityPolicy, provider: string, slackUser: string, email: string | undefined, standing: Standing = 'member'): PrincipalResult {
+export function principalFor(
+  identity: IdentityPolicy,
+  provider: string,
+  slackUser: string,
+  email: string | undefined,
+  standing: Standing = 'member',
+): PrincipalResult {
   const mapped = identity.map[slackUser]?.[provider];
   if (mapped) return { ok: true, principal: mapped, rule: 'map' };
   const rule = identity.providers[provider] ?? identity.default;
-  if (rule === 'map') return { ok: false, message: `No ${provider} account is mapped to you in the policy's identity map.` };
+  if (rule === 'map')
+    return { ok: false, message: `No ${provider} account is mapped to you in the policy's identity map.` };
   if (standing !== 'member') {
     const who = standing === 'guest' ? 'a guest of this Slack workspace' : 'a user of another organisation';
-    return { ok: false, message: `You are ${who}, so your email does not name a ${provider} account. Ask an IAM admin to map your account in the policy's identity map.` };
+    return {
+      ok: false,
+      message: `You are ${who}, so your email does not name a ${provider} account. Ask an IAM admin to map your account in the policy's identity map.`,
+    };
   }
-  if (!email) return { ok: false, message: `Your Slack profile has no email, so your ${provider} account cannot be found.` };
+  if (!email)
+    return { ok: false, message: `Your Slack profile has no email, so your ${provider} account cannot be found.` };
   const at = email.lastIndexOf('@');
   const local = at > 0 ? email.slice(0, at) : '';
   const domain = email.slice(at + 1).toLowerCase();
-  if (!local || !domain) return { ok: false, message: `Your Slack email ${email} is not an address your ${provider} account can be found by.` };
+  if (!local || !domain)
+    return {
+      ok: false,
+      message: `Your Slack email ${email} is not an address your ${provider} account can be found by.`,
+    };
   const domains = identity.domains ?? [];
   if (rule === 'email-local-part' && domains.length === 0) {
-    return { ok: false, message: `The policy names no email domains for ${provider}'s email-local-part rule, so no ${provider} account can be derived from an email.` };
+    return {
+      ok: false,
+      message: `The policy names no email domains for ${provider}'s email-local-part rule, so no ${provider} account can be derived from an email.`,
+    };
   }
   // A guest, a Slack Connect partner or a second domain must not borrow the account of a namesake.
   if (domains.length > 0 && !domains.includes(domain)) {
@@ -187,5 +212,7 @@ export function principalFor(identity: IdentityPolicy, provider: string, slackUs
     };
   }
   const exact = `${local}@${domain}`;
-  return rule === 'email' ? { ok: true, principal: exact, rule, email: exact } : { ok: true, principal: local, rule, email: exact };
+  return rule === 'email'
+    ? { ok: true, principal: exact, rule, email: exact }
+    : { ok: true, principal: local, rule, email: exact };
 }

@@ -83,7 +83,14 @@ export type Status =
       /** Group access: whether the person was a member before the bot acted, read once before adding. */
       memberBefore?: boolean;
     }
-  | { state: 'completed'; at: number; outcome: Outcome; grantExpiresAt?: number; warnedAt?: number; extendedBy?: readonly string[] }
+  | {
+      state: 'completed';
+      at: number;
+      outcome: Outcome;
+      grantExpiresAt?: number;
+      warnedAt?: number;
+      extendedBy?: readonly string[];
+    }
   | {
       state: 'revoking';
       at: number;

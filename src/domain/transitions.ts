@@ -6,7 +6,17 @@
 import { failure, invalidField, type WorkflowError } from './errors.ts';
 import { formatRef } from './ids.ts';
 import type { CatalogItem, RequestSettings } from './policy.ts';
-import type { FailureInfo, Operation, Outcome, Request, RequestTarget, RevokeTrigger, Rotation, State, Status } from './request.ts';
+import type {
+  FailureInfo,
+  Operation,
+  Outcome,
+  Request,
+  RequestTarget,
+  RevokeTrigger,
+  Rotation,
+  State,
+  Status,
+} from './request.ts';
 import { err, ok, type Result } from './result.ts';
 import { formatDuration } from './duration.ts';
 
@@ -90,7 +100,9 @@ export function checkSubmission(input: SubmissionInput): Result<Operation, Workf
  * Whether a submission is accepted, decided before it is given a request number (a refused form uses
  * none, so the numbers of requests that exist have no gaps a refusal made).
  */
-export function admit(input: SubmissionInput & Pick<SubmitInput, 'requesterAllowed'>): Result<Operation, WorkflowError> {
+export function admit(
+  input: SubmissionInput & Pick<SubmitInput, 'requesterAllowed'>,
+): Result<Operation, WorkflowError> {
   if (!input.requesterAllowed) {
     return err(failure('not_allowed', `You may not request ${input.item.title}.`, 'not_a_requester'));
   }
@@ -135,20 +147,34 @@ function operationFor(item: CatalogItem, durationMs: number | undefined): Result
       }
       if (item.maxDurationMs !== undefined) {
         if (durationMs === undefined) {
-          return err(invalidField('duration', `${item.title} is time-bound: choose a duration up to ${formatDuration(item.maxDurationMs)}.`));
+          return err(
+            invalidField(
+              'duration',
+              `${item.title} is time-bound: choose a duration up to ${formatDuration(item.maxDurationMs)}.`,
+            ),
+          );
         }
         if (durationMs > item.maxDurationMs) {
           return err(
-            invalidField('duration', `${formatDuration(durationMs)} is longer than the ${formatDuration(item.maxDurationMs)} allowed for ${item.title}.`),
+            invalidField(
+              'duration',
+              `${formatDuration(durationMs)} is longer than the ${formatDuration(item.maxDurationMs)} allowed for ${item.title}.`,
+            ),
           );
         }
       }
-      return ok(durationMs === undefined ? { kind: 'group.add', group: groupOf(item) } : { kind: 'group.add', group: groupOf(item), durationMs });
+      return ok(
+        durationMs === undefined
+          ? { kind: 'group.add', group: groupOf(item) }
+          : { kind: 'group.add', group: groupOf(item), durationMs },
+      );
     }
     case 'group.remove':
       return ok({ kind: 'group.remove', group: groupOf(item) });
     case 'key.rotate':
-      return ok(item.principal === undefined ? { kind: 'key.rotate' } : { kind: 'key.rotate', principal: item.principal });
+      return ok(
+        item.principal === undefined ? { kind: 'key.rotate' } : { kind: 'key.rotate', principal: item.principal },
+      );
     case 'mfa.reset':
       return ok({ kind: 'mfa.reset' });
   }
@@ -178,7 +204,9 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'deny':
       if (s.state !== 'pending') return err(alreadyDecided(request));
       if (event.actor === request.requester) {
-        return err(failure('not_allowed', 'You cannot decide on your own request; cancel it instead.', 'self_approval'));
+        return err(
+          failure('not_allowed', 'You cannot decide on your own request; cancel it instead.', 'self_approval'),
+        );
       }
       if (!event.eligible) return err(notAnApprover(request, s.stage));
       if (event.reason.trim() === '') return err(invalidField('reason', 'A denial needs a reason.'));
@@ -186,7 +214,9 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'cancel':
       if (s.state !== 'pending') return err(alreadyDecided(request));
       if (event.actor !== request.requester && !event.isAdmin) {
-        return err(failure('not_allowed', `Only the requester or an admin can cancel ${request.ref}.`, 'not_the_requester'));
+        return err(
+          failure('not_allowed', `Only the requester or an admin can cancel ${request.ref}.`, 'not_the_requester'),
+        );
       }
       return ok({ status: { state: 'cancelled', at: now, by: event.actor } });
     case 'expire':
@@ -199,10 +229,12 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (s.state === 'executing') return ok({ status: { ...s, at: now, attempt: s.attempt + 1 } });
       return err(invalidState(request, 'start'));
     case 'progress':
-      if (s.state !== 'executing' || request.operation.kind !== 'key.rotate') return err(invalidState(request, 'progress'));
+      if (s.state !== 'executing' || request.operation.kind !== 'key.rotate')
+        return err(invalidState(request, 'progress'));
       return ok({ status: { ...s, at: now, rotation: event.rotation } });
     case 'observe':
-      if (s.state !== 'executing' || request.operation.kind !== 'group.add') return err(invalidState(request, 'observe'));
+      if (s.state !== 'executing' || request.operation.kind !== 'group.add')
+        return err(invalidState(request, 'observe'));
       return ok({ status: { ...s, memberBefore: event.memberBefore } });
     case 'reveal':
     case 'confirm':
@@ -210,14 +242,28 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'confirmDeadline': {
       const r = s.state === 'executing' ? s.rotation : undefined;
       if (s.state !== 'executing' || r?.step !== 'confirm') return err(invalidState(request, 'confirmDeadline'));
-      if (now < r.confirmBy) return err(failure('invalid_state', `${request.ref} may still be confirmed by its owner.`));
-      return ok({ status: { ...s, at: now, rotation: { step: 'retire', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, trigger: 'deadline' } } });
+      if (now < r.confirmBy)
+        return err(failure('invalid_state', `${request.ref} may still be confirmed by its owner.`));
+      return ok({
+        status: {
+          ...s,
+          at: now,
+          rotation: { step: 'retire', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, trigger: 'deadline' },
+        },
+      });
     }
     case 'abandon': {
       const r = s.state === 'executing' ? s.rotation : undefined;
       if (s.state !== 'executing' || r?.step !== 'reveal') return err(invalidState(request, 'abandon'));
-      if (event.reason === 'expired' && now < r.revealBy) return err(failure('invalid_state', `${request.ref}'s new key may still be revealed.`));
-      return ok({ status: { ...s, at: now, rotation: { step: 'rollback', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, reason: event.reason } } });
+      if (event.reason === 'expired' && now < r.revealBy)
+        return err(failure('invalid_state', `${request.ref}'s new key may still be revealed.`));
+      return ok({
+        status: {
+          ...s,
+          at: now,
+          rotation: { step: 'rollback', oldKeyIds: r.oldKeyIds, newKeyId: r.newKeyId, reason: event.reason },
+        },
+      });
     }
     case 'succeed':
       if (s.state === 'executing') return ok({ status: completed(request, event.outcome, now) });
@@ -233,17 +279,22 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
         const resume = unfinished ? { rotation: r } : {};
         return ok({ status: { state: 'failed', at: now, step: 'execute', error: event.error, ...resume } });
       }
-      if (s.state === 'revoking') return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });
+      if (s.state === 'revoking')
+        return ok({ status: { state: 'failed', at: now, step: 'revoke', error: event.error } });
       return err(invalidState(request, 'fail'));
     case 'retry':
       if (s.state !== 'failed') return err(invalidState(request, 'retry'));
       if (!event.isAdmin) return err(failure('not_allowed', `Only an admin can retry ${request.ref}.`, 'not_an_admin'));
       if (s.rotation) return ok({ status: { state: 'executing', at: now, attempt: 1, rotation: s.rotation } });
       return ok({
-        status: s.step === 'execute' ? { state: 'approved', at: now } : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
+        status:
+          s.step === 'execute'
+            ? { state: 'approved', at: now }
+            : { state: 'revoking', at: now, trigger: 'expired', attempt: 1 },
       });
     case 'warn':
-      if (s.state !== 'completed' || s.grantExpiresAt === undefined || s.warnedAt !== undefined) return err(invalidState(request, 'warn'));
+      if (s.state !== 'completed' || s.grantExpiresAt === undefined || s.warnedAt !== undefined)
+        return err(invalidState(request, 'warn'));
       return ok({ status: { ...s, warnedAt: now } });
     case 'remind':
       if (s.state !== 'pending' || s.remindedAt !== undefined) return err(invalidState(request, 'remind'));
@@ -254,14 +305,29 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'revokeFailed':
       if (s.state !== 'revoking') return err(invalidState(request, 'revokeFailed'));
       return ok({
-        status: { ...s, at: now, attempt: s.attempt + 1, retryAt: event.retryAt, lastError: event.error, escalated: s.escalated === true || event.escalate },
+        status: {
+          ...s,
+          at: now,
+          attempt: s.attempt + 1,
+          retryAt: event.retryAt,
+          lastError: event.error,
+          escalated: s.escalated === true || event.escalate,
+        },
       });
     case 'release':
       if (s.state !== 'completed' || s.grantExpiresAt === undefined) {
-        return err(failure('invalid_state', `${request.ref} is ${PAST[s.state]}: there is no active, timed access left to end.`));
+        return err(
+          failure('invalid_state', `${request.ref} is ${PAST[s.state]}: there is no active, timed access left to end.`),
+        );
       }
       if (event.actor !== request.requester && !event.isAdmin) {
-        return err(failure('not_allowed', `Only the requester or an admin can end ${request.ref}'s access.`, 'not_the_requester'));
+        return err(
+          failure(
+            'not_allowed',
+            `Only the requester or an admin can end ${request.ref}'s access.`,
+            'not_the_requester',
+          ),
+        );
       }
       return ok({ status: revoking(s, 'released', now) });
     case 'extend': {
@@ -270,7 +336,13 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       // The same extension applied twice (a resumed step) changes nothing.
       if (extendedBy.includes(event.by)) return ok({ status: s });
       const { warnedAt: _warned, ...rest } = s;
-      return ok({ status: { ...rest, grantExpiresAt: Math.max(s.grantExpiresAt, event.until), extendedBy: [...extendedBy, event.by] } });
+      return ok({
+        status: {
+          ...rest,
+          grantExpiresAt: Math.max(s.grantExpiresAt, event.until),
+          extendedBy: [...extendedBy, event.by],
+        },
+      });
     }
     case 'revoke':
       if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'revoke'));
@@ -282,21 +354,43 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
 }
 
 /** Reveal moves `reveal` → `confirm`; confirm moves `confirm` → `retire`. Only the requester, who owns the key. */
-function ownerStep(request: Request, event: Extract<RequestEvent, { type: 'reveal' | 'confirm' }>, now: number): Result<Change, WorkflowError> {
+function ownerStep(
+  request: Request,
+  event: Extract<RequestEvent, { type: 'reveal' | 'confirm' }>,
+  now: number,
+): Result<Change, WorkflowError> {
   const s = request.status;
   const from = event.type === 'reveal' ? 'reveal' : 'confirm';
   if (s.state !== 'executing' || s.rotation?.step !== from) {
-    return err(failure('invalid_state', `${request.ref} is not waiting for you to ${event.type === 'reveal' ? 'reveal its new key' : 'confirm the new key is in use'}.`));
+    return err(
+      failure(
+        'invalid_state',
+        `${request.ref} is not waiting for you to ${event.type === 'reveal' ? 'reveal its new key' : 'confirm the new key is in use'}.`,
+      ),
+    );
   }
   if (event.actor !== request.requester) {
-    return err(failure('not_allowed', `Only the requester, who owns the new key, can do this for ${request.ref}.`, 'not_the_requester'));
+    return err(
+      failure(
+        'not_allowed',
+        `Only the requester, who owns the new key, can do this for ${request.ref}.`,
+        'not_the_requester',
+      ),
+    );
   }
   if (s.rotation.step === 'reveal' && now >= s.rotation.revealBy) {
-    return err(failure('invalid_state', `${request.ref}'s new key was not revealed in time; it is being deleted and your old key kept.`));
+    return err(
+      failure(
+        'invalid_state',
+        `${request.ref}'s new key was not revealed in time; it is being deleted and your old key kept.`,
+      ),
+    );
   }
   const { oldKeyIds, newKeyId } = s.rotation;
   const rotation: Rotation =
-    event.type === 'reveal' ? { step: 'confirm', oldKeyIds, newKeyId, confirmBy: event.confirmBy } : { step: 'retire', oldKeyIds, newKeyId, trigger: 'confirmed' };
+    event.type === 'reveal'
+      ? { step: 'confirm', oldKeyIds, newKeyId, confirmBy: event.confirmBy }
+      : { step: 'retire', oldKeyIds, newKeyId, trigger: 'confirmed' };
   return ok({ status: { ...s, at: now, rotation } });
 }
 
@@ -311,20 +405,36 @@ function approve(
   }
   // A click counts for the stage it was shown for: a double-click must not carry into the next stage.
   if (event.stage < s.stage) {
-    return err(failure('invalid_state', `Stage ${event.stage + 1} of ${request.ref} has already passed; this click counted for nothing.`));
+    return err(
+      failure(
+        'invalid_state',
+        `Stage ${event.stage + 1} of ${request.ref} has already passed; this click counted for nothing.`,
+      ),
+    );
   }
   if (event.stage > s.stage) {
-    return err(failure('invalid_state', `Stage ${event.stage + 1} of ${request.ref} has not started yet; this click counted for nothing.`));
+    return err(
+      failure(
+        'invalid_state',
+        `Stage ${event.stage + 1} of ${request.ref} has not started yet; this click counted for nothing.`,
+      ),
+    );
   }
   if (!event.eligible) return err(notAnApprover(request, s.stage));
   if (!request.sameApproverAcrossStages && request.approvals.some((a) => a.by === event.actor && a.stage < s.stage)) {
     return err(
-      failure('not_allowed', `You approved an earlier stage of ${request.ref}; someone else must approve stage ${s.stage + 1}.`, 'approved_earlier_stage'),
+      failure(
+        'not_allowed',
+        `You approved an earlier stage of ${request.ref}; someone else must approve stage ${s.stage + 1}.`,
+        'approved_earlier_stage',
+      ),
     );
   }
   const inStage = request.approvals.filter((a) => a.stage === s.stage);
   if (inStage.some((a) => a.by === event.actor)) {
-    return err(failure('not_allowed', `You already approved ${request.ref}; it needs another approver.`, 'already_approved'));
+    return err(
+      failure('not_allowed', `You already approved ${request.ref}; it needs another approver.`, 'already_approved'),
+    );
   }
   const approvals = [...request.approvals, { stage: s.stage, by: event.actor, at: now }];
   const stage = request.stages[s.stage];
@@ -366,7 +476,10 @@ const PAST: Record<State, string> = {
 };
 
 function alreadyDecided(request: Request): WorkflowError {
-  return failure('already_decided', `${request.ref} is ${PAST[request.status.state]}; there is nothing left to decide.`);
+  return failure(
+    'already_decided',
+    `${request.ref} is ${PAST[request.status.state]}; there is nothing left to decide.`,
+  );
 }
 
 function invalidState(request: Request, action: EventType): WorkflowError {

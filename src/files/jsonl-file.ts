@@ -38,13 +38,23 @@ export async function openJsonl(file: string, isRecord: (text: string) => boolea
     const torn = await readAt(handle, completeEnd, size - completeEnd);
     if (isRecord(torn)) {
       await appendLines(handle, ['']);
-      return { handle, size: size + 1, notes: [`${file}: the last record had lost its newline; it was kept and the newline restored.`] };
+      return {
+        handle,
+        size: size + 1,
+        notes: [`${file}: the last record had lost its newline; it was kept and the newline restored.`],
+      };
     }
     const side = `${file}.torn-${Date.now()}`;
     await replaceFile(side, torn);
     await handle.truncate(completeEnd);
     await handle.sync();
-    return { handle, size: completeEnd, notes: [`${file}: its last line (${size - completeEnd} bytes) was not a whole record, left by an interrupted write; it was moved to ${side}.`] };
+    return {
+      handle,
+      size: completeEnd,
+      notes: [
+        `${file}: its last line (${size - completeEnd} bytes) was not a whole record, left by an interrupted write; it was moved to ${side}.`,
+      ],
+    };
   } catch (error) {
     await handle.close();
     throw error;

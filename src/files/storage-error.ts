@@ -5,12 +5,24 @@
 import { StoreOpenError } from '../store/port.ts';
 
 const MEANING: Record<string, { what: string; todo: string }> = {
-  EROFS: { what: 'the file system is read-only', todo: 'mount it read-write, or give the bot a writable data directory (--data DIR or IAM_BOT_DATA_DIR)' },
-  EACCES: { what: 'permission denied', todo: 'make the data directory owned by the user the bot runs as, or give it another data directory (--data DIR or IAM_BOT_DATA_DIR)' },
-  EPERM: { what: 'the operation is not permitted', todo: 'make the data directory owned by the user the bot runs as, or give it another data directory (--data DIR or IAM_BOT_DATA_DIR)' },
+  EROFS: {
+    what: 'the file system is read-only',
+    todo: 'mount it read-write, or give the bot a writable data directory (--data DIR or IAM_BOT_DATA_DIR)',
+  },
+  EACCES: {
+    what: 'permission denied',
+    todo: 'make the data directory owned by the user the bot runs as, or give it another data directory (--data DIR or IAM_BOT_DATA_DIR)',
+  },
+  EPERM: {
+    what: 'the operation is not permitted',
+    todo: 'make the data directory owned by the user the bot runs as, or give it another data directory (--data DIR or IAM_BOT_DATA_DIR)',
+  },
   ENOSPC: { what: 'the disk is full', todo: 'free space on that file system; nothing was changed' },
   EDQUOT: { what: 'the disk quota is exhausted', todo: 'raise the quota or free space; nothing was changed' },
-  ENOTDIR: { what: 'a part of the path is a file, not a directory', todo: 'point --data or IAM_BOT_DATA_DIR at a directory' },
+  ENOTDIR: {
+    what: 'a part of the path is a file, not a directory',
+    todo: 'point --data or IAM_BOT_DATA_DIR at a directory',
+  },
   EISDIR: { what: 'a directory is where a file should be', todo: 'move that directory out of the data directory' },
   EMFILE: { what: 'the process has too many open files', todo: 'raise the open-file limit (ulimit -n)' },
   ENFILE: { what: 'the system has too many open files', todo: 'raise the system open-file limit' },
@@ -31,5 +43,7 @@ export function describeStorageError(error: unknown): string | undefined {
 /** A StoreOpenError naming the data directory, for an error that came from the file system; else undefined. */
 export function storageError(error: unknown, dataDir: string): StoreOpenError | undefined {
   const described = describeStorageError(error);
-  return described === undefined ? undefined : new StoreOpenError(`Cannot use the data directory ${dataDir}: ${described}`, 'storage', { cause: error });
+  return described === undefined
+    ? undefined
+    : new StoreOpenError(`Cannot use the data directory ${dataDir}: ${described}`, 'storage', { cause: error });
 }

@@ -2,12 +2,22 @@
  * Measures every provider operation at the port: one place for every adapter, so a new provider is
  * measured without code of its own. The outcome is `ok` or the provider error's kind.
  */
-import { ProviderError, type PrincipalKind, type PrincipalRef, type Provider, type ProviderRegistry } from '../providers/port.ts';
+import {
+  ProviderError,
+  type PrincipalKind,
+  type PrincipalRef,
+  type Provider,
+  type ProviderRegistry,
+} from '../providers/port.ts';
 import type { BotMetrics } from './metrics.ts';
 
 type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'consistency' | 'close'>;
 
-export function instrumentProviders(registry: ProviderRegistry, metrics: BotMetrics, now: () => number = performance.now.bind(performance)): ProviderRegistry {
+export function instrumentProviders(
+  registry: ProviderRegistry,
+  metrics: BotMetrics,
+  now: () => number = performance.now.bind(performance),
+): ProviderRegistry {
   return new Map([...registry].map(([id, provider]) => [id, instrument(provider, metrics, now)]));
 }
 
@@ -33,14 +43,20 @@ function instrument(provider: Provider, metrics: BotMetrics, now: () => number):
     capabilities: provider.capabilities,
     consistency: provider.consistency,
     listGroups: measure('listGroups', (search?: string) => provider.listGroups(search)),
-    resolvePrincipal: measure('resolvePrincipal', (identity: string, as?: PrincipalKind) => provider.resolvePrincipal(identity, as)),
+    resolvePrincipal: measure('resolvePrincipal', (identity: string, as?: PrincipalKind) =>
+      provider.resolvePrincipal(identity, as),
+    ),
     isMember: measure('isMember', (group: string, principal: PrincipalRef) => provider.isMember(group, principal)),
     listMembers: measure('listMembers', (group: string) => provider.listMembers(group)),
     addMember: measure('addMember', (group: string, principal: PrincipalRef) => provider.addMember(group, principal)),
-    removeMember: measure('removeMember', (group: string, principal: PrincipalRef) => provider.removeMember(group, principal)),
+    removeMember: measure('removeMember', (group: string, principal: PrincipalRef) =>
+      provider.removeMember(group, principal),
+    ),
     listKeys: measure('listKeys', (principal: PrincipalRef) => provider.listKeys(principal)),
     createKey: measure('createKey', (principal: PrincipalRef) => provider.createKey(principal)),
-    deactivateKey: measure('deactivateKey', (principal: PrincipalRef, keyId: string) => provider.deactivateKey(principal, keyId)),
+    deactivateKey: measure('deactivateKey', (principal: PrincipalRef, keyId: string) =>
+      provider.deactivateKey(principal, keyId),
+    ),
     deleteKey: measure('deleteKey', (principal: PrincipalRef, keyId: string) => provider.deleteKey(principal, keyId)),
     resetMfa: measure('resetMfa', (principal: PrincipalRef) => provider.resetMfa(principal)),
     mfaEnrolled: measure('mfaEnrolled', (principal: PrincipalRef) => provider.mfaEnrolled(principal)),

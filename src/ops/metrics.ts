@@ -15,7 +15,15 @@ export interface MetricsSource {
   now(): number;
 }
 
-export type ListenerType = 'slash_command' | 'options_load' | 'view_submission' | 'view_closed' | 'block_action' | 'shortcut' | 'event' | 'other';
+export type ListenerType =
+  | 'slash_command'
+  | 'options_load'
+  | 'view_submission'
+  | 'view_closed'
+  | 'block_action'
+  | 'shortcut'
+  | 'event'
+  | 'other';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const DECISION_BUCKETS = [60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600];
@@ -32,8 +40,18 @@ export class BotMetrics {
   constructor(source: MetricsSource) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'iam_bot_' });
-    this.auditEvents = new Counter({ name: 'iam_bot_audit_events_total', help: 'Audit log entries written, by event.', labelNames: ['event'], registers });
-    this.decisions = new Counter({ name: 'iam_bot_decisions_total', help: 'Requests decided by people, by decision.', labelNames: ['decision'], registers });
+    this.auditEvents = new Counter({
+      name: 'iam_bot_audit_events_total',
+      help: 'Audit log entries written, by event.',
+      labelNames: ['event'],
+      registers,
+    });
+    this.decisions = new Counter({
+      name: 'iam_bot_decisions_total',
+      help: 'Requests decided by people, by decision.',
+      labelNames: ['decision'],
+      registers,
+    });
     this.timeToDecision = new Histogram({
       name: 'iam_bot_time_to_decision_seconds',
       help: 'From submission to the final approval or the denial.',
@@ -92,7 +110,8 @@ export class BotMetrics {
   /** An audit entry was written; decisions also feed the decision counters (the request is looked up only for those). */
   audited(record: AuditRecord, lookup: (requestId: string) => Promise<Request | undefined>): void {
     this.auditEvents.inc({ event: record.event });
-    const decision = record.event === 'request.approved' ? 'approved' : record.event === 'request.denied' ? 'denied' : undefined;
+    const decision =
+      record.event === 'request.approved' ? 'approved' : record.event === 'request.denied' ? 'denied' : undefined;
     if (decision === undefined) return;
     this.decisions.inc({ decision });
     if (record.requestId === undefined) return;
@@ -121,7 +140,12 @@ export class BotMetrics {
 function oldestOverdueGrant(requests: readonly Request[], now: number): number {
   let lag = 0;
   for (const { status } of requests) {
-    const end = status.state === 'completed' ? status.grantExpiresAt : status.state === 'revoking' && status.trigger === 'expired' ? status.at : undefined;
+    const end =
+      status.state === 'completed'
+        ? status.grantExpiresAt
+        : status.state === 'revoking' && status.trigger === 'expired'
+          ? status.at
+          : undefined;
     if (end !== undefined && end < now) lag = Math.max(lag, now - end);
   }
   return lag;

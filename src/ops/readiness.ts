@@ -7,10 +7,17 @@ import { cachedCheck, type ReadinessCheck } from './routes.ts';
 
 /** Why the data directory cannot take writes, or undefined. */
 export function dataDirProblem(dataDir: string): Promise<string | undefined> {
-  return access(dataDir, constants.W_OK).then(() => undefined, (error: NodeJS.ErrnoException) => `data directory not writable (${error.code ?? 'error'})`);
+  return access(dataDir, constants.W_OK).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => `data directory not writable (${error.code ?? 'error'})`,
+  );
 }
 
-export function readinessChecks(storeProblem: () => Promise<string | undefined>, slack: webApi.WebClient, clock: Clock): ReadinessCheck[] {
+export function readinessChecks(
+  storeProblem: () => Promise<string | undefined>,
+  slack: webApi.WebClient,
+  clock: Clock,
+): ReadinessCheck[] {
   const options = { ttlMs: 10_000, timeoutMs: 2_000, now: () => clock.now() };
   return [
     cachedCheck('store', storeProblem, options),

@@ -61,7 +61,9 @@ export function opsRoutes(options: OpsRoutesOptions): CustomRoute[] {
 async function readiness(options: OpsRoutesOptions): Promise<{ ready: boolean; checks: Record<string, string> }> {
   const checks: Record<string, string> = {};
   if (options.draining()) checks.draining = 'stopping: finishing the steps in flight';
-  const results = await Promise.all(options.checks.map(async (c) => [c.name, await c.check().catch(() => 'check failed')] as const));
+  const results = await Promise.all(
+    options.checks.map(async (c) => [c.name, await c.check().catch(() => 'check failed')] as const),
+  );
   for (const [name, problem] of results) checks[name] = problem ?? 'ok';
   return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
 }
@@ -70,14 +72,20 @@ async function readiness(options: OpsRoutesOptions): Promise<{ ready: boolean; c
  * A check whose answer is reused for `ttlMs` (probes come every few seconds; Slack's auth.test need not) and
  * which gives up after `timeoutMs`, so a hanging dependency makes the bot not ready instead of hanging the probe.
  */
-export function cachedCheck(name: string, check: () => Promise<string | undefined>, options: { ttlMs: number; timeoutMs: number; now: () => number }): ReadinessCheck {
+export function cachedCheck(
+  name: string,
+  check: () => Promise<string | undefined>,
+  options: { ttlMs: number; timeoutMs: number; now: () => number },
+): ReadinessCheck {
   let last: { at: number; result: string | undefined } | undefined;
   return {
     name,
     async check() {
       if (last && options.now() - last.at < options.ttlMs) return last.result;
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${options.timeoutMs} ms`), options.timeoutMs)));
+      const timeout = new Promise<string>(
+        (resolve) => (timer = setTimeout(() => resolve(`no answer within ${options.timeoutMs} ms`), options.timeoutMs)),
+      );
       const result = await Promise.race([check().catch((error: unknown) => describe(error)), timeout]);
       clearTimeout(timer);
       last = { at: options.now(), result };
@@ -87,6 +95,8 @@ export function cachedCheck(name: string, check: () => Promise<string | undefine
 }
 
 function describe(error: unknown): string {
-  const code = (error as { data?: { error?: unknown }; code?: unknown } | null)?.data?.error ?? (error as { code?: unknown } | null)?.code;
+  const code =
+    (error as { data?: { error?: unknown }; code?: unknown } | null)?.data?.error ??
+    (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'failed';
 }

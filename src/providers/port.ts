@@ -123,7 +123,10 @@ export class ProviderError extends Error {
     // stops here (the store, log, audit and Slack writers scrub again as a last line of defence).
     super(boundText(scrubText(message), MAX_PROVIDER_MESSAGE));
     this.name = 'ProviderError';
-    this.providerRequestId = details.providerRequestId === undefined ? undefined : boundText(scrubText(details.providerRequestId), MAX_PROVIDER_REQUEST_ID);
+    this.providerRequestId =
+      details.providerRequestId === undefined
+        ? undefined
+        : boundText(scrubText(details.providerRequestId), MAX_PROVIDER_REQUEST_ID);
     this.retryAfterMs = details.retryAfterMs;
     this.uncertain = details.uncertain ?? false;
   }

@@ -20,7 +20,10 @@ export function createProvider(settings: ProviderSettings, deps: ProviderDeps): 
   }
 }
 
-export function createProviders(settings: Readonly<Record<string, ProviderSettings>>, deps: ProviderDeps): Map<string, Provider> {
+export function createProviders(
+  settings: Readonly<Record<string, ProviderSettings>>,
+  deps: ProviderDeps,
+): Map<string, Provider> {
   return new Map(Object.entries(settings).map(([id, s]) => [id, createProvider(s, deps)]));
 }
 

@@ -42,15 +42,40 @@ export class ApiError extends Error {
 const user = z.string().regex(/^[UW][A-Z0-9]+$/);
 const messageRef = z.object({ channel: z.string().min(1), ts: z.string().min(1) });
 /** An interaction happens on a message or on a view (modal or Home tab), never both. */
-const surface = z.union([z.object({ message: messageRef, view: z.undefined().optional() }), z.object({ view: z.string().min(1), message: z.undefined().optional() })]);
+const surface = z.union([
+  z.object({ message: messageRef, view: z.undefined().optional() }),
+  z.object({ view: z.string().min(1), message: z.undefined().optional() }),
+]);
 const option = z.object({ text: z.string(), value: z.string() });
 const inputValue = z.union([z.string(), z.array(z.string()), option]);
 
 const schemas = {
   command: z.object({ user, text: z.string().max(4000) }),
-  click: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), text: z.string(), value: z.string().optional(), style: z.string().optional() }), surface),
-  select: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), type: z.enum(['static_select', 'external_select']), option }), surface),
-  check: z.intersection(z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), options: z.array(option) }), surface),
+  click: z.intersection(
+    z.object({
+      user,
+      actionId: z.string().min(1),
+      blockId: z.string().min(1),
+      text: z.string(),
+      value: z.string().optional(),
+      style: z.string().optional(),
+    }),
+    surface,
+  ),
+  select: z.intersection(
+    z.object({
+      user,
+      actionId: z.string().min(1),
+      blockId: z.string().min(1),
+      type: z.enum(['static_select', 'external_select']),
+      option,
+    }),
+    surface,
+  ),
+  check: z.intersection(
+    z.object({ user, actionId: z.string().min(1), blockId: z.string().min(1), options: z.array(option) }),
+    surface,
+  ),
   submit: z.object({ user, viewId: z.string().min(1), values: z.record(z.string(), inputValue) }),
   close: z.object({ user }),
   suggest: z.intersection(z.object({ user, actionId: z.string().min(1), value: z.string().max(200) }), surface),
@@ -67,13 +92,19 @@ export function isAction(name: string): name is ApiAction {
 
 function parse<T>(action: ApiAction, schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, `invalid ${action} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ApiError(
+      400,
+      `invalid ${action} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
 /** The surface fields as the simulator's client takes them. */
 function on(input: { message?: { channel: string; ts: string } | undefined; view?: string | undefined }) {
-  return input.view !== undefined ? { view: input.view } : { message: input.message as { channel: string; ts: string } };
+  return input.view !== undefined
+    ? { view: input.view }
+    : { message: input.message as { channel: string; ts: string } };
 }
 
 const plain = (text: string) => ({ type: 'plain_text', text });
@@ -96,25 +127,46 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
       case 'click': {
         const input = parse('click', schemas.click, body);
         // The button as the page showed it, like Slack's client: a click on a message the bot has since updated still arrives, and the bot must refuse it.
-        const button = { type: 'button', action_id: input.actionId, block_id: input.blockId, text: plain(input.text), ...(input.value === undefined ? {} : { value: input.value }), ...(input.style ? { style: input.style } : {}) };
+        const button = {
+          type: 'button',
+          action_id: input.actionId,
+          block_id: input.blockId,
+          text: plain(input.text),
+          ...(input.value === undefined ? {} : { value: input.value }),
+          ...(input.style ? { style: input.style } : {}),
+        };
         const answer = await ctx.client.blockAction({ user: known(input.user), actions: [button], ...on(input) });
         return settled(ctx, { status: answer.status });
       }
       case 'select': {
         const input = parse('select', schemas.select, body);
-        const selected = { type: input.type, action_id: input.actionId, block_id: input.blockId, selected_option: { text: plain(input.option.text), value: input.option.value } };
+        const selected = {
+          type: input.type,
+          action_id: input.actionId,
+          block_id: input.blockId,
+          selected_option: { text: plain(input.option.text), value: input.option.value },
+        };
         const answer = await ctx.client.blockAction({ user: known(input.user), actions: [selected], ...on(input) });
         return settled(ctx, { status: answer.status });
       }
       case 'check': {
         const input = parse('check', schemas.check, body);
-        const selected = { type: 'checkboxes', action_id: input.actionId, block_id: input.blockId, selected_options: input.options.map((o) => ({ text: plain(o.text), value: o.value })) };
+        const selected = {
+          type: 'checkboxes',
+          action_id: input.actionId,
+          block_id: input.blockId,
+          selected_options: input.options.map((o) => ({ text: plain(o.text), value: o.value })),
+        };
         const answer = await ctx.client.blockAction({ user: known(input.user), actions: [selected], ...on(input) });
         return settled(ctx, { status: answer.status });
       }
       case 'submit': {
         const input = parse('submit', schemas.submit, body);
-        const answer = await ctx.client.submitView({ user: known(input.user), viewId: input.viewId, values: input.values });
+        const answer = await ctx.client.submitView({
+          user: known(input.user),
+          viewId: input.viewId,
+          values: input.values,
+        });
         return settled(ctx, { outcome: answer.outcome, errors: answer.errors ?? {}, problems: answer.problems ?? [] });
       }
       case 'close': {
@@ -124,7 +176,12 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
       }
       case 'suggest': {
         const input = parse('suggest', schemas.suggest, body);
-        const answer = await ctx.client.blockSuggestion({ user: known(input.user), actionId: input.actionId, value: input.value, ...on(input) });
+        const answer = await ctx.client.blockSuggestion({
+          user: known(input.user),
+          actionId: input.actionId,
+          value: input.value,
+          ...on(input),
+        });
         return { options: answer.options, optionGroups: answer.optionGroups };
       }
       case 'home': {
@@ -142,7 +199,8 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
         const input = parse('advance', schemas.advance, body);
         const ms = parseDuration(input.by);
         if (ms === undefined) throw new ApiError(400, `"${input.by}" is not a duration; write it like 15m, 4h or 1d.`);
-        if (ms > MAX_FAST_FORWARD_MS) throw new ApiError(400, `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`);
+        if (ms > MAX_FAST_FORWARD_MS)
+          throw new ApiError(400, `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`);
         return await ctx.fastForward.by(ms);
       }
     }
@@ -166,7 +224,12 @@ export async function readState(ctx: ApiContext, userId: string | null): Promise
   return {
     personas: ctx.personas,
     notes: ctx.notes,
-    catalog: ctx.policy.catalog.map((item) => ({ id: item.id, title: item.title, kind: item.kind, provider: item.provider })),
+    catalog: ctx.policy.catalog.map((item) => ({
+      id: item.id,
+      title: item.title,
+      kind: item.kind,
+      provider: item.provider,
+    })),
     slack: personaState(ctx.world.slack, persona.id, channelsOf(ctx.policy), names),
     providers: providerPanels(ctx.world),
     waiting: await whoMustAct(ctx.bot.services.service, ctx.policy, ctx.personas),
@@ -175,6 +238,8 @@ export async function readState(ctx: ApiContext, userId: string | null): Promise
 }
 
 function channelsOf(policy: Policy): string[] {
-  const channels = [policy.audit.channel, ...policy.catalog.map((item) => item.channel)].filter((c): c is string => c !== undefined);
+  const channels = [policy.audit.channel, ...policy.catalog.map((item) => item.channel)].filter(
+    (c): c is string => c !== undefined,
+  );
   return [...new Set(channels)];
 }

@@ -5,7 +5,14 @@
  */
 export async function bundlePage(entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const bundle = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', target: 'es2022', logLevel: 'silent' });
+  const bundle = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
   const js = bundle.outputFiles[0]?.text;
   if (js === undefined) throw new Error('esbuild produced no page script');
   return js;

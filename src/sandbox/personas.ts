@@ -9,4 +9,9 @@ export interface Persona {
 }
 
 /** The demo world's people, in the order a first visit walks through them: requester, manager, platform lead, admin. */
-export const DEMO_PERSONAS: readonly Persona[] = Object.values(PEOPLE).map(({ id, name, realName, role }) => ({ id, name, realName, role }));
+export const DEMO_PERSONAS: readonly Persona[] = Object.values(PEOPLE).map(({ id, name, realName, role }) => ({
+  id,
+  name,
+  realName,
+  role,
+}));

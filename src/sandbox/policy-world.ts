@@ -23,7 +23,10 @@ const SANDBOX_REQUESTER = 'U0SANDBOXREQ';
 export function adoptPolicy(world: World, file: string, original: string): AdoptedPolicy {
   // Validated as written first, so mistakes point at the author's file and lines; secrets are the simulators'.
   const { policy } = parsePolicy(original, file, {}, { missingEnv: 'warn' });
-  const doc = parse(original) as { providers: Record<string, Record<string, unknown>>; directory?: { managers?: Record<string, string> } };
+  const doc = parse(original) as {
+    providers: Record<string, Record<string, unknown>>;
+    directory?: { managers?: Record<string, string> };
+  };
   const notes: string[] = [];
   for (const [id, provider] of Object.entries(doc.providers)) {
     doc.providers[id] = pointAtSimulator(world, provider);
@@ -62,10 +65,15 @@ export function adoptPolicy(world: World, file: string, original: string): Adopt
     world.slack.workspace.addUsergroup(group, members);
     notes.push(`Slack user group ${group} has two sandbox members.`);
   }
-  notes.push(`${users.size} Slack users from the policy joined the workspace with @${domain} emails and provider accounts.`);
+  notes.push(
+    `${users.size} Slack users from the policy joined the workspace with @${domain} emails and provider accounts.`,
+  );
   notes.push(...createCatalogTargets(world, policy));
-  if (policy.audit.channel && !world.slack.workspace.directory.channel(policy.audit.channel)) world.slack.workspace.addChannel(policy.audit.channel, 'iam-audit', { botMember: true });
-  for (const item of policy.catalog) if (item.channel && !world.slack.workspace.directory.channel(item.channel)) world.slack.workspace.addChannel(item.channel, item.channel.toLowerCase(), { botMember: true });
+  if (policy.audit.channel && !world.slack.workspace.directory.channel(policy.audit.channel))
+    world.slack.workspace.addChannel(policy.audit.channel, 'iam-audit', { botMember: true });
+  for (const item of policy.catalog)
+    if (item.channel && !world.slack.workspace.directory.channel(item.channel))
+      world.slack.workspace.addChannel(item.channel, item.channel.toLowerCase(), { botMember: true });
   return { text: stringify(doc), file, env: world.env, personas, notes };
 }
 
@@ -74,11 +82,27 @@ function pointAtSimulator(world: World, provider: Record<string, unknown>): Reco
   const common = { type, ...(provider.timeout !== undefined ? { timeout: provider.timeout } : {}) };
   switch (type) {
     case 'cloudflare':
-      return { ...common, accountId: world.cloudflare.accountId, token: 'env:CLOUDFLARE_API_TOKEN', baseUrl: world.cloudflare.url };
+      return {
+        ...common,
+        accountId: world.cloudflare.accountId,
+        token: 'env:CLOUDFLARE_API_TOKEN',
+        baseUrl: world.cloudflare.url,
+      };
     case 'scaleway':
-      return { ...common, organizationId: world.scaleway.organizationId, secretKey: 'env:SCW_SECRET_KEY', baseUrl: world.scaleway.url };
+      return {
+        ...common,
+        organizationId: world.scaleway.organizationId,
+        secretKey: 'env:SCW_SECRET_KEY',
+        baseUrl: world.scaleway.url,
+      };
     case 'outscale':
-      return { ...common, region: world.outscale.region, accessKey: 'env:OSC_ACCESS_KEY', secretKey: 'env:OSC_SECRET_KEY', endpoint: world.outscale.url };
+      return {
+        ...common,
+        region: world.outscale.region,
+        accessKey: 'env:OSC_ACCESS_KEY',
+        secretKey: 'env:OSC_SECRET_KEY',
+        endpoint: world.outscale.url,
+      };
     case 'jcs':
       return { ...common, endpoint: world.jcs.url, accessKey: 'env:JCS_ACCESS_KEY', secretKey: 'env:JCS_SECRET_KEY' };
     default:
@@ -103,7 +127,9 @@ function inAnyListedSet(policy: Policy, user: string): boolean {
 }
 
 function rolesOf(policy: Policy, user: string): string {
-  const sets = Object.values(policy.sets).filter((set) => set.users.includes(user)).map((set) => set.name);
+  const sets = Object.values(policy.sets)
+    .filter((set) => set.users.includes(user))
+    .map((set) => set.name);
   const manages = Object.values(policy.managers).includes(user);
   return [...sets, ...(manages ? ['a manager'] : [])].join(', ') || 'requester';
 }
@@ -114,9 +140,14 @@ function createAccounts(world: World, policy: Policy, user: string, email: strin
     const principal = principalFor(policy.identity, providerId, user, email);
     if (!principal.ok) continue;
     const name = principal.principal;
-    if (type === 'cloudflare' && ![...world.cloudflare.state.members.values()].some((m) => m.email === name)) world.cloudflare.state.addMember(name);
+    if (type === 'cloudflare' && ![...world.cloudflare.state.members.values()].some((m) => m.email === name))
+      world.cloudflare.state.addMember(name);
     if (type === 'scaleway' && !world.scaleway.state.users.some((u) => u.email === name)) {
-      const created = world.scaleway.state.addUser({ email: name.includes('@') ? name : `${name}@sandbox.example`, username: name.split('@')[0] ?? name, mfa: true });
+      const created = world.scaleway.state.addUser({
+        email: name.includes('@') ? name : `${name}@sandbox.example`,
+        username: name.split('@')[0] ?? name,
+        mfa: true,
+      });
       world.scaleway.state.addApiKey({ bearer: { kind: 'user', id: created.id }, description: 'sandbox key' });
     }
     if (type === 'outscale' && !world.outscale.state.users().some((u) => u.name === name)) {
@@ -155,7 +186,8 @@ function createCatalogTargets(world: World, policy: Policy): string[] {
         const group = world.scaleway.state.addGroup({ name: target });
         if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(target)) group.id = target;
       }
-      if (type === 'outscale' && !world.outscale.state.groups().some((g) => g.name === target)) world.outscale.state.addGroup(target);
+      if (type === 'outscale' && !world.outscale.state.groups().some((g) => g.name === target))
+        world.outscale.state.addGroup(target);
       if (type === 'jcs' && !world.jcs.state.groups().some((g) => g.name === target)) world.jcs.state.addGroup(target);
     } else if (type === 'cloudflare') {
       world.cloudflare.state.addToken(target);

@@ -31,7 +31,9 @@ function cloudflare({ kind, principal, group }: CallInput, account: string): str
     case 'group.remove':
       return [`Cloudflare: DELETE ${groupPath}/{member id of ${principal}}`];
     case 'key.rotate':
-      return [`Cloudflare: PUT /accounts/${account}/tokens/${principal}/value (roll the token; the new value is revealed once)`];
+      return [
+        `Cloudflare: PUT /accounts/${account}/tokens/${principal}/value (roll the token; the new value is revealed once)`,
+      ];
     case 'mfa.reset':
       return ['Cloudflare: MFA reset is not supported'];
   }
@@ -77,7 +79,10 @@ function jcs({ kind, principal, group }: CallInput): string[] {
     case 'group.remove':
       return [`JCS: RemoveUserFromGroup UserName=${principal} GroupName=${group ?? '{group}'}`];
     case 'key.rotate':
-      return [`JCS: CreateCredential UserName=${principal} (the new secret is revealed once)`, `JCS: DeleteCredential on the old key once the owner confirms`];
+      return [
+        `JCS: CreateCredential UserName=${principal} (the new secret is revealed once)`,
+        `JCS: DeleteCredential on the old key once the owner confirms`,
+      ];
     case 'mfa.reset':
       return [`JCS: DeactivateMFADevice and DeleteVirtualMFADevice for ${principal}`];
   }

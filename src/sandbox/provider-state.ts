@@ -17,17 +17,32 @@ function cloudflare({ cloudflare: { state } }: World): ProviderPanel {
   return {
     name: 'Cloudflare',
     groups: [...state.groups.values()].map((g) => ({ name: g.name, members: g.members.map(emailOf) })),
-    keys: [...state.tokens.values()].map((t) => ({ owner: t.name, id: t.id, status: `${t.status}, rolled ${t.rolls}×` })),
+    keys: [...state.tokens.values()].map((t) => ({
+      owner: t.name,
+      id: t.id,
+      status: `${t.status}, rolled ${t.rolls}×`,
+    })),
     mfa: [],
   };
 }
 
 function scaleway({ scaleway: { state } }: World): ProviderPanel {
-  const bearerName = (kind: string, id: string) => (kind === 'user' ? state.user(id)?.email : state.application(id)?.name) ?? id;
+  const bearerName = (kind: string, id: string) =>
+    (kind === 'user' ? state.user(id)?.email : state.application(id)?.name) ?? id;
   return {
     name: 'Scaleway',
-    groups: state.groups.map((g) => ({ name: g.name, members: [...g.userIds.map((id) => bearerName('user', id)), ...g.applicationIds.map((id) => bearerName('application', id))] })),
-    keys: state.apiKeys.map((k) => ({ owner: bearerName(k.bearer.kind, k.bearer.id), id: k.accessKey, status: k.expiresAt ? `expires ${k.expiresAt}` : 'active' })),
+    groups: state.groups.map((g) => ({
+      name: g.name,
+      members: [
+        ...g.userIds.map((id) => bearerName('user', id)),
+        ...g.applicationIds.map((id) => bearerName('application', id)),
+      ],
+    })),
+    keys: state.apiKeys.map((k) => ({
+      owner: bearerName(k.bearer.kind, k.bearer.id),
+      id: k.accessKey,
+      status: k.expiresAt ? `expires ${k.expiresAt}` : 'active',
+    })),
     mfa: state.users.map((u) => ({ owner: u.email, device: 'OTP', status: u.mfa ? 'enrolled' : 'none' })),
   };
 }
@@ -49,6 +64,8 @@ function jcs({ jcs: { state } }: World): ProviderPanel {
     name: 'JCS',
     groups: state.groups().map((g) => ({ name: g.name, members: state.members(g.name) })),
     keys: users.flatMap((u) => state.keysOf(u.name).map((k) => ({ owner: u.name, id: k.access, status: 'active' }))),
-    mfa: state.mfaDevices().map((d) => ({ owner: nameOf(d.userId), device: d.name, status: d.enabled ? 'enabled' : 'disabled' })),
+    mfa: state
+      .mfaDevices()
+      .map((d) => ({ owner: nameOf(d.userId), device: d.name, status: d.enabled ? 'enabled' : 'disabled' })),
   };
 }

@@ -54,7 +54,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     const setup = options.policy
       ? adoptPolicy(world, options.policy.file, options.policy.text)
-      : { text: world.policy, file: 'sandbox-policy.yml', env: world.env, personas: DEMO_PERSONAS as readonly Persona[], notes: [] as string[] };
+      : {
+          text: world.policy,
+          file: 'sandbox-policy.yml',
+          env: world.env,
+          personas: DEMO_PERSONAS as readonly Persona[],
+          notes: [] as string[],
+        };
     const config = parsePolicy(setup.text, setup.file, setup.env);
     // Always a fresh directory: the sandbox never sees production data, and leaves nothing behind.
     const dataDir = await mkdtemp(join(tmpdir(), 'iam-bot-sandbox-'));
@@ -62,7 +68,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // A fresh secret per run: the simulator signs every request with it, exactly as Slack would.
     const signingSecret = randomBytes(24).toString('hex');
     const bot = await startBot({
-      slack: { botToken: new Secret(world.slack.botToken), apiUrl: world.slack.apiUrl, mode: { type: 'http', signingSecret: new Secret(signingSecret), port: 0, host: '127.0.0.1' } },
+      slack: {
+        botToken: new Secret(world.slack.botToken),
+        apiUrl: world.slack.apiUrl,
+        mode: { type: 'http', signingSecret: new Secret(signingSecret), port: 0, host: '127.0.0.1' },
+      },
       config,
       dataDir,
       world: 'sandbox',
@@ -71,9 +81,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tickMs: options.tickMs ?? 5_000,
     });
     cleanups.push(() => bot.stop());
-    const client = world.slack.client({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret });
+    const client = world.slack.client({
+      mode: 'http',
+      url: `http://127.0.0.1:${bot.port}/slack/events`,
+      signingSecret,
+    });
     const directory = new SlackDirectory(bot.app.client, clock, config.policy.managerField);
-    const whatIfDeps = { policy: config.policy, people: new People(config.policy, directory), directory, describeCall: providerCallDescriber(config.providers) };
+    const whatIfDeps = {
+      policy: config.policy,
+      people: new People(config.policy, directory),
+      directory,
+      describeCall: providerCallDescriber(config.providers),
+    };
     const api: ApiContext = {
       world,
       bot,

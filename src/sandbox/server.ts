@@ -41,12 +41,18 @@ export async function startPageServer(ctx: ApiContext, assets: PageAssets, port:
 /** Why a request does not come from the sandbox's own page, or undefined when it does. */
 function refuse(req: IncomingMessage, hosts: ReadonlySet<string>): { status: number; error: string } | undefined {
   const host = req.headers.host ?? '';
-  if (!hosts.has(host)) return { status: 421, error: `this is the iam-bot sandbox; open it as ${[...hosts].map((h) => `http://${h}`).join(' or ')}` };
+  if (!hosts.has(host))
+    return {
+      status: 421,
+      error: `this is the iam-bot sandbox; open it as ${[...hosts].map((h) => `http://${h}`).join(' or ')}`,
+    };
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const origin = req.headers.origin;
   // A browser names the page a write comes from; a client with no page (curl, the tests) names none.
-  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, error: `cross-origin request from ${origin} refused` };
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return { status: 415, error: 'send JSON (content-type: application/json)' };
+  if (origin !== undefined && origin !== `http://${host}`)
+    return { status: 403, error: `cross-origin request from ${origin} refused` };
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return { status: 415, error: 'send JSON (content-type: application/json)' };
   return undefined;
 }
 
@@ -61,7 +67,8 @@ async function route(ctx: ApiContext, assets: PageAssets, req: IncomingMessage, 
       if (url.pathname === '/api/state') return json(res, 200, await readState(ctx, url.searchParams.get('user')));
     }
     const action = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
-    if (req.method === 'POST' && isAction(action)) return json(res, 200, await runAction(ctx, action, await readJson(req)));
+    if (req.method === 'POST' && isAction(action))
+      return json(res, 200, await runAction(ctx, action, await readJson(req)));
     return json(res, 404, { error: `no route ${req.method ?? ''} ${url.pathname}` });
   } catch (error) {
     if (error instanceof ApiError) return json(res, error.status, { error: error.message });

@@ -29,7 +29,12 @@ export interface PersonaState {
   names: Record<string, string>;
 }
 
-export function personaState(slack: SlackSimulator, user: string, channels: readonly string[], names: Record<string, string>): PersonaState {
+export function personaState(
+  slack: SlackSimulator,
+  user: string,
+  channels: readonly string[],
+  names: Record<string, string>,
+): PersonaState {
   const ws = slack.workspace;
   const authorOf = (id: string) => names[id] ?? (id === slack.identity.botUserId ? slack.identity.botName : id);
   const view = (m: StoredMessage, withReplies: boolean): MessageView => ({
@@ -39,16 +44,35 @@ export function personaState(slack: SlackSimulator, user: string, channels: read
     text: m.text,
     blocks: m.blocks ?? [],
     edited: m.history.length > 0,
-    replies: withReplies ? ws.threadOf(m.channel, m.ts).filter((r) => r.ts !== m.ts).map((r) => view(r, false)) : [],
+    replies: withReplies
+      ? ws
+          .threadOf(m.channel, m.ts)
+          .filter((r) => r.ts !== m.ts)
+          .map((r) => view(r, false))
+      : [],
   });
   const top = ws.openView(user);
   const home = ws.home(user);
   const dmId = ws.dmChannel(user) ?? '';
   return {
     user,
-    channels: channels.map((id) => ({ id, name: ws.directory.channel(id)?.name ?? id, messages: ws.messagesIn(id).map((m) => view(m, true)) })),
+    channels: channels.map((id) => ({
+      id,
+      name: ws.directory.channel(id)?.name ?? id,
+      messages: ws.messagesIn(id).map((m) => view(m, true)),
+    })),
     dm: { id: dmId, name: slack.identity.botName, messages: ws.dmWith(user).map((m) => view(m, true)) },
-    ephemeral: ws.ephemeralFor(user).map((m) => ({ channel: m.channel, ts: m.ts, author: authorOf(slack.identity.botUserId), text: m.text, blocks: m.blocks ?? [], edited: m.history.length > 0, replies: [] })),
+    ephemeral: ws
+      .ephemeralFor(user)
+      .map((m) => ({
+        channel: m.channel,
+        ts: m.ts,
+        author: authorOf(slack.identity.botUserId),
+        text: m.text,
+        blocks: m.blocks ?? [],
+        edited: m.history.length > 0,
+        replies: [],
+      })),
     modal: top ? { id: String(top.view.id), view: top.view, errors: top.errors ?? {} } : null,
     home: home ? { id: String(home.view.id), view: home.view } : null,
     names,

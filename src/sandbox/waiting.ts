@@ -18,28 +18,42 @@ export interface Waiting {
   endsAt?: number;
 }
 
-export async function whoMustAct(service: WorkflowService, policy: Policy, personas: readonly Persona[]): Promise<Waiting[]> {
+export async function whoMustAct(
+  service: WorkflowService,
+  policy: Policy,
+  personas: readonly Persona[],
+): Promise<Waiting[]> {
   const open = new Map<string, { request: Request; waiting: Waiting }>();
   const entry = (request: Request, action: string) => {
     const known = open.get(request.id);
     if (known) return known.waiting;
-    const waiting: Waiting = { ref: request.ref, title: findItem(policy, request.itemId)?.title ?? request.itemId, action, people: [] };
+    const waiting: Waiting = {
+      ref: request.ref,
+      title: findItem(policy, request.itemId)?.title ?? request.itemId,
+      action,
+      people: [],
+    };
     open.set(request.id, { request, waiting });
     return waiting;
   };
-  const stageAction = (request: Request, stage: number) => `approve or deny${request.stages.length > 1 ? ` stage ${stage + 1} of ${request.stages.length}` : ''}`;
+  const stageAction = (request: Request, stage: number) =>
+    `approve or deny${request.stages.length > 1 ? ` stage ${stage + 1} of ${request.stages.length}` : ''}`;
   for (const persona of personas) {
     for (const request of await service.openRequestsOf(persona.id)) {
       const s = request.status;
       if (s.state === 'pending') entry(request, stageAction(request, s.stage));
-      else if (s.state === 'executing' && s.rotation?.step === 'reveal') entry(request, 'reveal the new secret').people.push(persona.id);
-      else if (s.state === 'executing' && s.rotation?.step === 'confirm') entry(request, 'confirm the new key is in use').people.push(persona.id);
-      else if (s.state === 'completed' && s.grantExpiresAt !== undefined) entry(request, 'nothing to do: the bot ends it then').endsAt = s.grantExpiresAt;
+      else if (s.state === 'executing' && s.rotation?.step === 'reveal')
+        entry(request, 'reveal the new secret').people.push(persona.id);
+      else if (s.state === 'executing' && s.rotation?.step === 'confirm')
+        entry(request, 'confirm the new key is in use').people.push(persona.id);
+      else if (s.state === 'completed' && s.grantExpiresAt !== undefined)
+        entry(request, 'nothing to do: the bot ends it then').endsAt = s.grantExpiresAt;
     }
   }
   for (const persona of personas) {
     for (const request of await service.pendingFor(persona.id)) {
-      if (request.status.state === 'pending') entry(request, stageAction(request, request.status.stage)).people.push(persona.id);
+      if (request.status.state === 'pending')
+        entry(request, stageAction(request, request.status.stage)).people.push(persona.id);
     }
   }
   return [...open.values()].sort((a, b) => a.request.number - b.request.number).map((o) => o.waiting);

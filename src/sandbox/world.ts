@@ -43,7 +43,10 @@ export interface WorldOptions {
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [slack, cloudflare, scaleway, outscale, jcs] = await Promise.all([
-    startSlackSimulator({ ...(options.slackRateLimits === false ? { rateLimits: false } : {}), ...(options.slackClock ? { clock: options.slackClock } : {}) }),
+    startSlackSimulator({
+      ...(options.slackRateLimits === false ? { rateLimits: false } : {}),
+      ...(options.slackClock ? { clock: options.slackClock } : {}),
+    }),
     startCloudflareSimulator(),
     startScalewaySimulator(),
     startOutscaleSimulator(),
@@ -78,7 +81,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     JCS_ACCESS_KEY: jcs.credentials.accessKey,
     JCS_SECRET_KEY: jcs.credentials.secretKey,
   };
-  const ids = { cloudflareGroup: cfGroup.id, cloudflareToken: cfToken.id, scalewayGroup: scwGroup.id, scalewayApplication: scwApp.id };
+  const ids = {
+    cloudflareGroup: cfGroup.id,
+    cloudflareToken: cfToken.id,
+    scalewayGroup: scwGroup.id,
+    scalewayApplication: scwApp.id,
+  };
   const policy = policyText({ cloudflare, scaleway, outscale, jcs, ids });
   return {
     slack,
@@ -95,7 +103,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   };
 }
 
-function policyText(w: { cloudflare: CloudflareSimulator; scaleway: ScalewaySimulator; outscale: OutscaleSimulator; jcs: JcsSimulator; ids: World['ids'] }): string {
+function policyText(w: {
+  cloudflare: CloudflareSimulator;
+  scaleway: ScalewaySimulator;
+  outscale: OutscaleSimulator;
+  jcs: JcsSimulator;
+  ids: World['ids'];
+}): string {
   const { alice, bob, carol, dave, erin } = PEOPLE;
   return `# The sandbox policy: every provider is a local simulator.
 providers:

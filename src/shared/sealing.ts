@@ -32,10 +32,16 @@ export function parseSealingKey(text: string): Buffer {
   // Node's decoder skips what is not base64: a value that does not encode back the same was not base64.
   const canonical = key.toString('base64');
   if (trimmed === '' || canonical.replace(/=+$/, '') !== trimmed.replace(/=+$/, '')) {
-    throw new SealingError('IAM_BOT_SEALING_KEY is not base64: give 32 random bytes in base64 (openssl rand -base64 32).', 'invalid_sealing_key');
+    throw new SealingError(
+      'IAM_BOT_SEALING_KEY is not base64: give 32 random bytes in base64 (openssl rand -base64 32).',
+      'invalid_sealing_key',
+    );
   }
   if (key.length !== KEY_BYTES) {
-    throw new SealingError(`IAM_BOT_SEALING_KEY decodes to ${key.length} bytes; it must be ${KEY_BYTES} (openssl rand -base64 32).`, 'invalid_sealing_key');
+    throw new SealingError(
+      `IAM_BOT_SEALING_KEY decodes to ${key.length} bytes; it must be ${KEY_BYTES} (openssl rand -base64 32).`,
+      'invalid_sealing_key',
+    );
   }
   return key;
 }
@@ -46,14 +52,22 @@ export function seal(key: Buffer, plaintext: string, context: string): string {
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(context, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  return [
+    VERSION,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    ciphertext.toString('base64url'),
+  ].join('.');
 }
 
 /** Opens an envelope `seal` made; a SealingError when the key, the context or the envelope is not the one it was sealed with. */
 export function unseal(key: Buffer, envelope: string, context: string): string {
   const [version, iv, tag, ciphertext, ...rest] = envelope.split('.');
   if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined || rest.length > 0) {
-    throw new SealingError(`The sealed secret of ${context} is not a ${VERSION} envelope; it cannot be opened.`, 'unseal_failed');
+    throw new SealingError(
+      `The sealed secret of ${context} is not a ${VERSION} envelope; it cannot be opened.`,
+      'unseal_failed',
+    );
   }
   try {
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });

@@ -6,7 +6,11 @@ import { adminHomeSection } from './views/waiting.ts';
 /** Slack's limit of blocks in a Home tab (WIRE.md §5). */
 const HOME_BLOCKS = 100;
 
-export async function adminHomeBlocks(ctx: Pick<BotContext, 'service' | 'policy'>, user: string, blocksUsed: number): Promise<KnownBlock[]> {
+export async function adminHomeBlocks(
+  ctx: Pick<BotContext, 'service' | 'policy'>,
+  user: string,
+  blocksUsed: number,
+): Promise<KnownBlock[]> {
   if (!(await ctx.service.isAdmin(user))) return [];
   return adminHomeSection(await ctx.service.waitingRequests(user), (id) => itemOf(ctx, id), HOME_BLOCKS - blocksUsed);
 }

@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
 import type { MessageMetadata } from '@slack/types';
 import { z } from 'zod';
 
-export const METADATA_TYPE = { reply: 'iam_audit', root: 'iam_audit_request', checkpoint: 'iam_audit_checkpoint' } as const;
+export const METADATA_TYPE = {
+  reply: 'iam_audit',
+  root: 'iam_audit_request',
+  checkpoint: 'iam_audit_checkpoint',
+} as const;
 
 /** How many hex digits of an entry's hash a reply shows: enough to tell entries apart at a glance. */
 export const HASH_PREFIX = 12;
@@ -24,15 +28,28 @@ export interface LoggedAt {
  * failed is retried, so the id is what ties a reply to its entry), the seq and hash prefix once known,
  * and a digest of the text as posted so a later edit shows.
  */
-export function replyMetadata(eventId: string, event: string, text: string, logged: LoggedAt | undefined): MessageMetadata {
+export function replyMetadata(
+  eventId: string,
+  event: string,
+  text: string,
+  logged: LoggedAt | undefined,
+): MessageMetadata {
   return {
     event_type: METADATA_TYPE.reply,
-    event_payload: { event_id: eventId, event, text_sha256: textDigest(text), ...(logged ? { seq: logged.seq, hash: logged.hash.slice(0, HASH_PREFIX) } : {}) },
+    event_payload: {
+      event_id: eventId,
+      event,
+      text_sha256: textDigest(text),
+      ...(logged ? { seq: logged.seq, hash: logged.hash.slice(0, HASH_PREFIX) } : {}),
+    },
   };
 }
 
 export function rootMetadata(requestId: string, requestRef: string, latest: LoggedAt | undefined): MessageMetadata {
-  return { event_type: METADATA_TYPE.root, event_payload: { request_id: requestId, request_ref: requestRef, ...(latest ? { seq: latest.seq } : {}) } };
+  return {
+    event_type: METADATA_TYPE.root,
+    event_payload: { request_id: requestId, request_ref: requestRef, ...(latest ? { seq: latest.seq } : {}) },
+  };
 }
 
 export function checkpointMetadata(head: LoggedAt): MessageMetadata {
@@ -51,7 +68,11 @@ const replyPayload = z.object({
   seq: z.int().positive().optional(),
   hash: z.string().optional(),
 });
-const rootPayload = z.object({ request_id: z.string().min(1), request_ref: z.string(), seq: z.int().positive().optional() });
+const rootPayload = z.object({
+  request_id: z.string().min(1),
+  request_ref: z.string(),
+  seq: z.int().positive().optional(),
+});
 
 export type ReplyPayload = z.infer<typeof replyPayload>;
 export type RootPayload = z.infer<typeof rootPayload>;

@@ -42,33 +42,63 @@ export type Finding =
 type Client = Pick<webApi.WebClient, 'conversations'>;
 
 /** Every thread in the channel whose root the bot posted, with the bot's replies. */
-export async function readAuditThreads(client: Client, channel: string, botId: string | undefined): Promise<AuditThread[]> {
+export async function readAuditThreads(
+  client: Client,
+  channel: string,
+  botId: string | undefined,
+): Promise<AuditThread[]> {
   const threads: AuditThread[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.conversations.history({ channel, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+    const page = await client.conversations.history({
+      channel,
+      limit: 200,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    });
     for (const message of page.messages ?? []) {
       if (!message.ts || !isBot(message, botId)) continue;
       const root = readRoot(message.metadata);
       const ref = root?.request_ref ?? /^(REQ-\d+):/.exec(message.text ?? '')?.[1];
       if (!ref && !root) continue;
-      threads.push({ rootTs: message.ts, ...(root ? { requestId: root.request_id } : {}), ...(ref ? { requestRef: ref } : {}), replies: (message.reply_count ?? 0) > 0 ? await readReplies(client, channel, message.ts, botId) : [] });
+      threads.push({
+        rootTs: message.ts,
+        ...(root ? { requestId: root.request_id } : {}),
+        ...(ref ? { requestRef: ref } : {}),
+        replies: (message.reply_count ?? 0) > 0 ? await readReplies(client, channel, message.ts, botId) : [],
+      });
     }
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);
   return threads;
 }
 
-async function readReplies(client: Client, channel: string, ts: string, botId: string | undefined): Promise<ThreadReply[]> {
+async function readReplies(
+  client: Client,
+  channel: string,
+  ts: string,
+  botId: string | undefined,
+): Promise<ThreadReply[]> {
   const replies: ThreadReply[] = [];
   let cursor: string | undefined;
   do {
-    const page = await client.conversations.replies({ channel, ts, limit: 200, include_all_metadata: true, ...(cursor ? { cursor } : {}) });
+    const page = await client.conversations.replies({
+      channel,
+      ts,
+      limit: 200,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    });
     for (const message of page.messages ?? []) {
       // The root comes back first; people may discuss in the thread too: only the bot's replies are checked.
       if (!message.ts || message.ts === ts || !isBot(message, botId)) continue;
       const payload = readReply(message.metadata);
-      replies.push({ ts: message.ts, text: message.text ?? '', edited: message.edited !== undefined, ...(payload ? { payload } : {}) });
+      replies.push({
+        ts: message.ts,
+        text: message.text ?? '',
+        edited: message.edited !== undefined,
+        ...(payload ? { payload } : {}),
+      });
     }
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor);
@@ -83,7 +113,11 @@ function isBot(message: { bot_id?: string }, botId: string | undefined): boolean
  * Compares the threads with the log. `expected` says which logged events should have a reply (request
  * events whose audit reply was not recorded as undeliverable or still waiting to go out).
  */
-export function compareThreads(log: Iterable<LoggedEvent>, threads: readonly AuditThread[], expected: (e: LoggedEvent) => boolean): Finding[] {
+export function compareThreads(
+  log: Iterable<LoggedEvent>,
+  threads: readonly AuditThread[],
+  expected: (e: LoggedEvent) => boolean,
+): Finding[] {
   const byId = new Map<string, LoggedEvent>();
   for (const e of log) byId.set(e.eventId, e);
   const findings: Finding[] = [];
@@ -95,29 +129,54 @@ export function compareThreads(log: Iterable<LoggedEvent>, threads: readonly Aud
     for (const reply of thread.replies) {
       const p = reply.payload;
       if (!p) {
-        findings.push({ kind: 'unreadable', ts: reply.ts, message: `reply ${reply.ts} in ${thread.requestRef ?? thread.rootTs}'s thread carries no audit metadata: the log cannot vouch for it` });
+        findings.push({
+          kind: 'unreadable',
+          ts: reply.ts,
+          message: `reply ${reply.ts} in ${thread.requestRef ?? thread.rootTs}'s thread carries no audit metadata: the log cannot vouch for it`,
+        });
         continue;
       }
       const entry = byId.get(p.event_id);
       if (!entry) {
-        findings.push({ kind: 'not_in_log', ts: reply.ts, eventId: p.event_id, message: `reply ${reply.ts} in ${thread.requestRef ?? thread.rootTs}'s thread claims event ${p.event_id}${p.seq ? ` (#${p.seq})` : ''}, which the log does not hold` });
+        findings.push({
+          kind: 'not_in_log',
+          ts: reply.ts,
+          eventId: p.event_id,
+          message: `reply ${reply.ts} in ${thread.requestRef ?? thread.rootTs}'s thread claims event ${p.event_id}${p.seq ? ` (#${p.seq})` : ''}, which the log does not hold`,
+        });
         continue;
       }
       replied.add(entry.eventId);
       const problems: string[] = [];
       if (p.seq !== undefined && p.seq !== entry.seq) problems.push(`it says #${p.seq}`);
-      if (p.hash !== undefined && p.hash !== entry.hash.slice(0, HASH_PREFIX)) problems.push(`its hash ${p.hash} is not the entry's ${entry.hash.slice(0, HASH_PREFIX)}`);
+      if (p.hash !== undefined && p.hash !== entry.hash.slice(0, HASH_PREFIX))
+        problems.push(`its hash ${p.hash} is not the entry's ${entry.hash.slice(0, HASH_PREFIX)}`);
       if (p.event !== entry.event) problems.push(`it reports ${p.event}, the entry ${entry.event}`);
-      if (entry.requestId !== null && thread.requestId !== undefined && entry.requestId !== thread.requestId) problems.push(`the entry is about ${entry.requestRef ?? entry.requestId}`);
+      if (entry.requestId !== null && thread.requestId !== undefined && entry.requestId !== thread.requestId)
+        problems.push(`the entry is about ${entry.requestRef ?? entry.requestId}`);
       if (reply.edited) problems.push('its text was edited after it was posted');
       else if (textDigest(reply.text) !== p.text_sha256) problems.push('its text is not the text posted');
-      if (problems.length > 0) findings.push({ kind: 'mismatch', ts: reply.ts, seq: entry.seq, message: `reply ${reply.ts} for entry #${entry.seq} (${entry.event}) does not match the log: ${problems.join('; ')}` });
+      if (problems.length > 0)
+        findings.push({
+          kind: 'mismatch',
+          ts: reply.ts,
+          seq: entry.seq,
+          message: `reply ${reply.ts} for entry #${entry.seq} (${entry.event}) does not match the log: ${problems.join('; ')}`,
+        });
     }
   }
   for (const e of byId.values()) {
     if (replied.has(e.eventId) || !expected(e)) continue;
-    const where = e.requestId !== null && (threadOf.has(e.requestId) || (e.requestRef !== null && threadOf.has(e.requestRef))) ? 'its thread' : 'the audit channel (no thread found)';
-    findings.push({ kind: 'missing_reply', seq: e.seq, eventId: e.eventId, message: `entry #${e.seq} (${e.event}, ${e.requestRef ?? e.requestId}) has no reply in ${where}` });
+    const where =
+      e.requestId !== null && (threadOf.has(e.requestId) || (e.requestRef !== null && threadOf.has(e.requestRef)))
+        ? 'its thread'
+        : 'the audit channel (no thread found)';
+    findings.push({
+      kind: 'missing_reply',
+      seq: e.seq,
+      eventId: e.eventId,
+      message: `entry #${e.seq} (${e.event}, ${e.requestRef ?? e.requestId}) has no reply in ${where}`,
+    });
   }
   return findings.sort((a, b) => ('seq' in a ? a.seq : 0) - ('seq' in b ? b.seq : 0));
 }

@@ -6,7 +6,8 @@ export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = LogLevel.WARN;
   let child = log.child({ component: 'bolt' });
   // Bolt's debug output can include request details; it is never raised above `info` here.
-  const text = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
   return {
     debug: () => undefined,
     info: (...parts: unknown[]) => {

@@ -55,7 +55,10 @@ export function createSlackApp(options: SlackAppOptions): App {
   };
   const routes = options.routes ?? [];
   if (slack.mode.type === 'socket') {
-    const http = slack.mode.port !== undefined && routes.length > 0 ? { customRoutes: routes, installerOptions: { port: slack.mode.port } } : {};
+    const http =
+      slack.mode.port !== undefined && routes.length > 0
+        ? { customRoutes: routes, installerOptions: { port: slack.mode.port } }
+        : {};
     return new App({ ...common, socketMode: true, appToken: slack.mode.appToken.reveal(), ...http });
   }
   const receiver = new HTTPReceiver({

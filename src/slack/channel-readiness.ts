@@ -43,8 +43,10 @@ export async function checkChannel(client: SlackClient, need: ChannelNeed): Prom
     return { ...need, ok: false, problem: problemOf(error) };
   }
   const name = `#${channel.name ?? need.channel}`;
-  if (channel.is_archived) return { ...need, ok: false, problem: `${name} is archived: unarchive it, or name another channel in the policy.` };
-  if (channel.is_member === false) return { ...need, ok: false, problem: `the bot is not in ${name}, so it cannot post there: ${INVITE}.` };
+  if (channel.is_archived)
+    return { ...need, ok: false, problem: `${name} is archived: unarchive it, or name another channel in the policy.` };
+  if (channel.is_member === false)
+    return { ...need, ok: false, problem: `the bot is not in ${name}, so it cannot post there: ${INVITE}.` };
   return { ...need, ok: true, name };
 }
 

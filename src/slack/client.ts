@@ -31,7 +31,12 @@ export class DmChannels {
   }
 }
 
-export async function post(client: SlackClient, channel: string, message: { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata }, threadTs?: string): Promise<MessageRef> {
+export async function post(
+  client: SlackClient,
+  channel: string,
+  message: { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata },
+  threadTs?: string,
+): Promise<MessageRef> {
   const posted = await client.chat.postMessage({ channel, ...message, ...(threadTs ? { thread_ts: threadTs } : {}) });
   if (!posted.ts || !posted.channel) throw new Error(`chat.postMessage to ${channel} gave no ts`);
   return { channel: posted.channel, ts: posted.ts };

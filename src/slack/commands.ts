@@ -20,7 +20,10 @@ export function registerCommands(app: App, ctx: BotContext): void {
     const known = ['', 'status', 'history', 'pending', 'cancel', 'retry', 'release', 'extend'];
     // Help needs no work: it goes back in the acknowledgement itself, with no second round-trip.
     if (!known.includes(sub.toLowerCase())) {
-      await ack({ response_type: 'ephemeral', text: sub.toLowerCase() === 'help' ? helpText() : helpText(text.slice(0, 100)) });
+      await ack({
+        response_type: 'ephemeral',
+        text: sub.toLowerCase() === 'help' ? helpText() : helpText(text.slice(0, 100)),
+      });
       return;
     }
     await ack();
@@ -36,7 +39,10 @@ export function registerCommands(app: App, ctx: BotContext): void {
           case 'history':
             return await reply(list('Your requests', (await ctx.service.history(user)).reverse(), ctx));
           case 'pending':
-            if (args[0]?.toLowerCase() === '--all') return await reply(waitingList(await ctx.service.waitingRequests(user), (id) => itemOf(ctx, id), MAX_LINES));
+            if (args[0]?.toLowerCase() === '--all')
+              return await reply(
+                waitingList(await ctx.service.waitingRequests(user), (id) => itemOf(ctx, id), MAX_LINES),
+              );
             return await reply(list('Waiting for your approval', await ctx.service.pendingFor(user), ctx));
           case 'cancel':
             if (!args[0]) return await reply('Which request? `/iam cancel REQ-0042`');
@@ -49,9 +55,12 @@ export function registerCommands(app: App, ctx: BotContext): void {
             return await reply(`Ending your access from ${(await ctx.service.release(user, args[0])).ref} now.`);
           case 'extend': {
             const [ref, duration, ...why] = args;
-            if (!ref || !duration) return await reply('Which grant, for how much longer? `/iam extend REQ-0042 2h [why]`');
+            if (!ref || !duration)
+              return await reply('Which grant, for how much longer? `/iam extend REQ-0042 2h [why]`');
             const extension = await ctx.service.extend(user, ref, duration, why.join(' '));
-            return await reply(`${extension.ref} asks to extend ${ref.toUpperCase()} by ${duration}; the approvers were asked.`);
+            return await reply(
+              `${extension.ref} asks to extend ${ref.toUpperCase()} by ${duration}; the approvers were asked.`,
+            );
           }
         }
       } catch (error) {
@@ -65,10 +74,18 @@ export function registerCommands(app: App, ctx: BotContext): void {
  * Opens the request modal at once — the trigger_id serves once within 3 s, and looking people up first
  * could take longer (a 429 on usergroups.users.list) — then fills it with views.update.
  */
-async function openRequestModal(ctx: BotContext, user: string, triggerId: string, reply: (text: string) => Promise<unknown>): Promise<void> {
+async function openRequestModal(
+  ctx: BotContext,
+  user: string,
+  triggerId: string,
+  reply: (text: string) => Promise<unknown>,
+): Promise<void> {
   let opened: { id: string; hash?: string };
   try {
-    const answer = await ctx.triggers.views.open({ trigger_id: triggerId, view: noticeModal(REQUEST_MODAL_TITLE, 'Looking up what you may request…') });
+    const answer = await ctx.triggers.views.open({
+      trigger_id: triggerId,
+      view: noticeModal(REQUEST_MODAL_TITLE, 'Looking up what you may request…'),
+    });
     opened = { id: answer.view?.id ?? '', ...(answer.view?.hash ? { hash: answer.view.hash } : {}) };
   } catch (error) {
     ctx.log.warn({ err: error }, 'views.open refused for /iam');
@@ -79,7 +96,10 @@ async function openRequestModal(ctx: BotContext, user: string, triggerId: string
   const kinds = [...new Set(items.map((i) => i.kind))] as RequestKind[];
   const view =
     kinds.length === 0
-      ? noticeModal(REQUEST_MODAL_TITLE, 'There is nothing in the catalog you may request. Ask your IAM admins if you think there should be.')
+      ? noticeModal(
+          REQUEST_MODAL_TITLE,
+          'There is nothing in the catalog you may request. Ask your IAM admins if you think there should be.',
+        )
       : requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength });
   await ctx.client.views.update({ view_id: opened.id, ...(opened.hash ? { hash: opened.hash } : {}), view });
 }
@@ -100,6 +120,7 @@ async function status(ctx: BotContext, user: string, ref: string | undefined): P
 function list(title: string, requests: readonly Request[], ctx: BotContext): string {
   if (requests.length === 0) return `${title}: none.`;
   const lines = requests.slice(0, MAX_LINES).map((r) => `• ${headline(r, itemOf(ctx, r.itemId))} — ${stateLabel(r)}`);
-  if (requests.length > MAX_LINES) lines.push(`…and ${requests.length - MAX_LINES} more (oldest: ${formatRef(requests.at(-1)?.number ?? 0)}).`);
+  if (requests.length > MAX_LINES)
+    lines.push(`…and ${requests.length - MAX_LINES} more (oldest: ${formatRef(requests.at(-1)?.number ?? 0)}).`);
   return `${title}:\n${lines.join('\n')}`;
 }

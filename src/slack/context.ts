@@ -29,7 +29,12 @@ export async function tell(ctx: BotContext, user: string, channel: string | unde
   else await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
 }
 
-const who = z.object({ user: z.object({ id: z.string().min(1) }).loose(), channel: z.object({ id: z.string() }).loose().nullish() }).loose();
+const who = z
+  .object({
+    user: z.object({ id: z.string().min(1) }).loose(),
+    channel: z.object({ id: z.string() }).loose().nullish(),
+  })
+  .loose();
 
 /** `tell`, after the ack, from a payload not otherwise parsed (a fallback, a forged click): whoever is in it. */
 export function tellPrivately(ctx: BotContext, body: unknown, text: string): void {
@@ -47,13 +52,22 @@ export function tellPrivately(ctx: BotContext, body: unknown, text: string): voi
  * refused open (the trigger expired, Slack rate limited it) is not retried: the person is told to
  * click again instead of waiting for nothing.
  */
-export async function openModal(ctx: BotContext, body: { user: { id: string }; channel?: { id: string } | undefined; trigger_id?: string | undefined }, view: ModalView): Promise<boolean> {
+export async function openModal(
+  ctx: BotContext,
+  body: { user: { id: string }; channel?: { id: string } | undefined; trigger_id?: string | undefined },
+  view: ModalView,
+): Promise<boolean> {
   try {
     await ctx.triggers.views.open({ trigger_id: body.trigger_id ?? '', view });
     return true;
   } catch (error) {
     ctx.log.warn({ err: error }, 'views.open refused');
-    await tell(ctx, body.user.id, body.channel?.id, 'Slack did not let me open the form in time (it may be busy). Nothing was done; please try again.');
+    await tell(
+      ctx,
+      body.user.id,
+      body.channel?.id,
+      'Slack did not let me open the form in time (it may be busy). Nothing was done; please try again.',
+    );
     return false;
   }
 }

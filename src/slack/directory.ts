@@ -17,7 +17,13 @@ const userInfo = z
       .object({
         name: z.string().optional(),
         real_name: z.string().optional(),
-        profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).loose(),
+        profile: z
+          .object({
+            email: z.string().optional(),
+            real_name: z.string().optional(),
+            display_name: z.string().optional(),
+          })
+          .loose(),
         is_restricted: z.boolean().optional(),
         is_ultra_restricted: z.boolean().optional(),
         is_stranger: z.boolean().optional(),
@@ -26,7 +32,11 @@ const userInfo = z
       .loose(),
   })
   .loose();
-const profileInfo = z.object({ profile: z.object({ fields: z.record(z.string(), z.object({ value: z.string() }).loose()).nullish() }).loose() }).loose();
+const profileInfo = z
+  .object({
+    profile: z.object({ fields: z.record(z.string(), z.object({ value: z.string() }).loose()).nullish() }).loose(),
+  })
+  .loose();
 const groupUsers = z.object({ users: z.array(z.string()) }).loose();
 
 export class SlackDirectory implements Directory {
@@ -44,7 +54,9 @@ export class SlackDirectory implements Directory {
 
   async nameOf(user: string): Promise<string | undefined> {
     const info = await this.#info(user);
-    return [info.profile.real_name, info.real_name, info.profile.display_name, info.name].find((name) => name !== undefined && name.trim() !== '');
+    return [info.profile.real_name, info.real_name, info.profile.display_name, info.name].find(
+      (name) => name !== undefined && name.trim() !== '',
+    );
   }
 
   async standingOf(user: string): Promise<Standing> {
@@ -79,7 +91,11 @@ export class SlackDirectory implements Directory {
   }
 
   usergroupMembers(usergroup: string, options: { fresh?: boolean } = {}): Promise<readonly string[]> {
-    return this.#cached(`group:${usergroup}`, options.fresh ?? false, async () => groupUsers.parse(await this.client.usergroups.users.list({ usergroup })).users);
+    return this.#cached(
+      `group:${usergroup}`,
+      options.fresh ?? false,
+      async () => groupUsers.parse(await this.client.usergroups.users.list({ usergroup })).users,
+    );
   }
 
   knownUsergroupMembers(usergroup: string): readonly string[] | undefined {

@@ -10,8 +10,10 @@ import { BUTTONS, HANDLED_OPTIONS, HANDLED_SELECTS } from './interactions.ts';
 import { VIEW } from './views/ids.ts';
 import { noticeModal } from './views/modals.ts';
 
-const NOTHING_DONE = 'I do not know that button or menu (it may come from an older version of me). Nothing was done; start again from /iam.';
-const UNKNOWN_FORM = 'I do not know this form (it may come from an older version of me). Nothing was done: close it and start again from /iam.';
+const NOTHING_DONE =
+  'I do not know that button or menu (it may come from an older version of me). Nothing was done; start again from /iam.';
+const UNKNOWN_FORM =
+  'I do not know this form (it may come from an older version of me). Nothing was done: close it and start again from /iam.';
 
 /** Matches any id except these, exactly. */
 export function anyIdBut(ids: readonly string[]): RegExp {

@@ -14,20 +14,44 @@ import { WorkflowFailure } from '../domain/errors.ts';
 import type { RequestKind } from '../domain/policy.ts';
 import { findItem, REQUEST_KINDS } from '../domain/policy.ts';
 import { explain, itemOf, openModal, tell, tellPrivately, type BotContext } from './context.ts';
-import { blockActionBody, inputOf, suggestionBody, viewSubmissionBody, type BlockActionBody, type ViewSubmissionBody } from './payloads.ts';
+import {
+  blockActionBody,
+  inputOf,
+  suggestionBody,
+  viewSubmissionBody,
+  type BlockActionBody,
+  type ViewSubmissionBody,
+} from './payloads.ts';
 import { ACTION, BLOCK, VIEW, parseApproveValue } from './views/ids.ts';
-import { catalogOptions, denyModal, extendModal, MFA_ATTESTATION_TEXT, mfaConfirmModal, noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
+import {
+  catalogOptions,
+  denyModal,
+  extendModal,
+  MFA_ATTESTATION_TEXT,
+  mfaConfirmModal,
+  noticeModal,
+  REQUEST_MODAL_TITLE,
+  requestModal,
+} from './views/modals.ts';
 import { revealModal } from './views/rotation.ts';
 import { fit, headline, LIMITS } from './views/format.ts';
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
-export const BUTTONS = [ACTION.approve, ACTION.deny, ACTION.release, ACTION.extend, ACTION.reveal, ACTION.rotationDone] as const;
+export const BUTTONS = [
+  ACTION.approve,
+  ACTION.deny,
+  ACTION.release,
+  ACTION.extend,
+  ACTION.reveal,
+  ACTION.rotationDone,
+] as const;
 export const HANDLED_SELECTS = [ACTION.kind, ACTION.item] as const;
 export const HANDLED_OPTIONS = [ACTION.item] as const;
 
 /** Button values are request ids (UUIDs), Approve's with `:stage:N`: anything else was not made by the bot. */
 const BUTTON_VALUE = /^[A-Za-z0-9:-]{1,80}$/;
-const FORGED = 'That button carries something I never put in a button, so I did nothing. Use the buttons in my messages, or /iam.';
+const FORGED =
+  'That button carries something I never put in a button, so I did nothing. Use the buttons in my messages, or /iam.';
 
 /** Which block of a form shows a refusal about each field. */
 const FIELD_BLOCK: Record<ErrorField, string> = { item: BLOCK.item, duration: BLOCK.duration, reason: BLOCK.reason };
@@ -38,7 +62,12 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const request = await ctx.service.find(requestId);
     if (request.operation.kind === 'mfa.reset') {
       // A stale button is told so now, not after the approver attested in a form that could count for nothing.
-      await refuseIfStale(ctx.service.staleClick(body.user.id, requestId, { action: 'approve', ...(stage !== undefined ? { stage } : {}) }));
+      await refuseIfStale(
+        ctx.service.staleClick(body.user.id, requestId, {
+          action: 'approve',
+          ...(stage !== undefined ? { stage } : {}),
+        }),
+      );
       await openModal(ctx, body, mfaConfirmModal(request, itemOf(ctx, request.itemId), stage));
       return;
     }
@@ -86,7 +115,11 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const view = parsed.data.view;
     ctx.tasks.run('request modal kind', async () => {
       const kinds = [...new Set((await ctx.service.requestableItems(user)).map((i) => i.kind))];
-      const next = requestModal({ kinds, maxReasonLength: ctx.policy.requests.maxReasonLength, ...(kind ? { kind } : {}) });
+      const next = requestModal({
+        kinds,
+        maxReasonLength: ctx.policy.requests.maxReasonLength,
+        ...(kind ? { kind } : {}),
+      });
       await ctx.client.views.update({ view_id: view.id, ...(view.hash ? { hash: view.hash } : {}), view: next });
     });
   });
@@ -114,9 +147,13 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     if (!parsed.success) return ack({ options: [] });
     const kind = kindOf(metadataKind(parsed.data.view?.private_metadata));
     const query = parsed.data.value.trim().toLowerCase();
-    const items = ctx.service.requestableItemsAsKnown(parsed.data.user.id).filter(
-      (item) => (!kind || item.kind === kind) && (query === '' || item.title.toLowerCase().includes(query) || item.id.toLowerCase().includes(query)),
-    );
+    const items = ctx.service
+      .requestableItemsAsKnown(parsed.data.user.id)
+      .filter(
+        (item) =>
+          (!kind || item.kind === kind) &&
+          (query === '' || item.title.toLowerCase().includes(query) || item.id.toLowerCase().includes(query)),
+      );
     await ack({ options: catalogOptions(items) });
   });
 
@@ -125,7 +162,8 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     if (!parsed.success) return ack(unreadable(REQUEST_MODAL_TITLE));
     const form = parsed.data;
     const itemId = inputOf(form, BLOCK.item, ACTION.item)?.selected_option?.value;
-    if (!itemId) return ack(fieldErrors(form, { code: 'invalid_input', field: 'item', message: 'Choose what you need.' }));
+    if (!itemId)
+      return ack(fieldErrors(form, { code: 'invalid_input', field: 'item', message: 'Choose what you need.' }));
     const duration = inputOf(form, BLOCK.duration, ACTION.duration)?.value ?? undefined;
     const command = {
       requester: form.user.id,
@@ -178,8 +216,13 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     const parsed = viewSubmissionBody.safeParse(body);
     if (!parsed.success) return ack(unreadable('Approve'));
     const form = parsed.data;
-    const checked = inputOf(form, BLOCK.verified, ACTION.verified)?.selected_options?.some((o) => o.value === 'verified') ?? false;
-    if (!checked) return ack({ response_action: 'errors', errors: { [BLOCK.verified]: 'Confirm that you verified the requester’s identity, or go back.' } });
+    const checked =
+      inputOf(form, BLOCK.verified, ACTION.verified)?.selected_options?.some((o) => o.value === 'verified') ?? false;
+    if (!checked)
+      return ack({
+        response_action: 'errors',
+        errors: { [BLOCK.verified]: 'Confirm that you verified the requester’s identity, or go back.' },
+      });
     const { requestId, stage } = parseApproveValue(form.view.private_metadata);
     const title = titleOf(form, 'Approve');
     await ack(working(form, title, 'Recording your approval…'));
@@ -190,17 +233,22 @@ export function registerInteractions(app: App, ctx: BotContext): void {
   });
 }
 
-type ModalAnswer = { response_action: 'errors'; errors: Record<string, string> } | { response_action: 'update'; view: ReturnType<typeof noticeModal> };
+type ModalAnswer =
+  | { response_action: 'errors'; errors: Record<string, string> }
+  | { response_action: 'update'; view: ReturnType<typeof noticeModal> };
 
 /**
  * A refusal shown on its field. Slack accepts an `errors` key only for an input block of the submitted
  * view; a refusal whose field is not there (a form submitted before it grew) goes on the first input.
  */
 function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswer {
-  const inputs = form.view.blocks.filter((b) => b.type === 'input' && b.block_id !== undefined).map((b) => b.block_id as string);
+  const inputs = form.view.blocks
+    .filter((b) => b.type === 'input' && b.block_id !== undefined)
+    .map((b) => b.block_id as string);
   const wanted = error.field ? FIELD_BLOCK[error.field] : undefined;
   const block = wanted && inputs.includes(wanted) ? wanted : inputs[0];
-  if (block === undefined) return { response_action: 'update', view: noticeModal(titleOf(form, 'iam-bot'), error.message) };
+  if (block === undefined)
+    return { response_action: 'update', view: noticeModal(titleOf(form, 'iam-bot'), error.message) };
   return { response_action: 'errors', errors: { [block]: error.message } };
 }
 
@@ -209,7 +257,10 @@ function working(form: ViewSubmissionBody, title: string, text: string): ModalAn
 }
 
 function unreadable(title: string): ModalAnswer {
-  return { response_action: 'update', view: noticeModal(title, 'Slack sent something I could not read, so nothing was done. Please start again.') };
+  return {
+    response_action: 'update',
+    view: noticeModal(title, 'Slack sent something I could not read, so nothing was done. Please start again.'),
+  };
 }
 
 function titleOf(form: ViewSubmissionBody, fallback: string): string {
@@ -220,7 +271,13 @@ function titleOf(form: ViewSubmissionBody, fallback: string): string {
  * The decision after the ack: its outcome (or refusal) replaces the "working" view; when that view is
  * gone (closed), the person hears by DM instead — an outcome is never only logged.
  */
-function decideAfterAck(ctx: BotContext, form: ViewSubmissionBody, title: string, what: string, decide: () => Promise<string>): void {
+function decideAfterAck(
+  ctx: BotContext,
+  form: ViewSubmissionBody,
+  title: string,
+  what: string,
+  decide: () => Promise<string>,
+): void {
   const user = form.user.id;
   ctx.tasks.run(what, async () => {
     let text: string;
@@ -233,19 +290,30 @@ function decideAfterAck(ctx: BotContext, form: ViewSubmissionBody, title: string
       await ctx.client.views.update({ view_id: form.view.id, view: noticeModal(title, text) });
     } catch (error) {
       ctx.log.info({ err: error, what }, 'the modal could not show the outcome: telling by DM');
-      await ctx.dms.post(user, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } }] });
+      await ctx.dms.post(user, {
+        text,
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } }],
+      });
     }
   });
 }
 
 /** A button whose value is a request id: ack at once, act in the background, explain a refusal privately. */
-function onButton(app: App, ctx: BotContext, actionId: string, act: (body: BlockActionBody, requestId: string) => Promise<void>): void {
+function onButton(
+  app: App,
+  ctx: BotContext,
+  actionId: string,
+  act: (body: BlockActionBody, requestId: string) => Promise<void>,
+): void {
   app.action(actionId, async ({ ack, body }) => {
     await ack();
     const parsed = blockActionBody.safeParse(body);
     const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
     if (!parsed.success || requestId === undefined || !BUTTON_VALUE.test(requestId)) {
-      ctx.log.warn({ actionId, issues: parsed.success ? [] : parsed.error.issues.slice(0, 3) }, 'refused a block action with a malformed or forged value');
+      ctx.log.warn(
+        { actionId, issues: parsed.success ? [] : parsed.error.issues.slice(0, 3) },
+        'refused a block action with a malformed or forged value',
+      );
       tellPrivately(ctx, body, FORGED);
       return;
     }

@@ -7,7 +7,16 @@
  * parts already done.
  */
 import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
-import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Recipient, type RequestNotice, type SweepNotice, type UndeliveredNotice } from '../domain/notice.ts';
+import {
+  describeNotice,
+  isRequestNotice,
+  isUndeliveredNotice,
+  type Notice,
+  type Recipient,
+  type RequestNotice,
+  type SweepNotice,
+  type UndeliveredNotice,
+} from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
 import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
@@ -19,7 +28,13 @@ import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.t
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
 import { requesterUpdate } from './views/requester.ts';
 import { ownerKeyMessage, secretReadyMessage } from './views/rotation.ts';
-import { expiringMessage, grantedMessage, grantEndedMessage, revokeFailingMessage, unverifiedEffectMessage } from './views/grant.ts';
+import {
+  expiringMessage,
+  grantedMessage,
+  grantEndedMessage,
+  revokeFailingMessage,
+  unverifiedEffectMessage,
+} from './views/grant.ts';
 import { stateLabel } from './views/format.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
@@ -117,10 +132,14 @@ export class SlackNotifier implements Notifier {
     await this.#approvals(attempt, notice, item);
     const dm = requesterUpdate(notice, item);
     const requester = { user: request.requester };
-    if (dm) await this.#part(attempt, 'requester', requester, () => this.#holderDm(`${notice.id}:requester`, request, dm));
-    if (notice.event === 'rotation.key_created') await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
-    if (notice.event === 'grant.expiring') await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
-    if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified') await this.#tellAdmins(attempt, notice, item);
+    if (dm)
+      await this.#part(attempt, 'requester', requester, () => this.#holderDm(`${notice.id}:requester`, request, dm));
+    if (notice.event === 'rotation.key_created')
+      await this.#part(attempt, 'reveal', requester, () => this.#secretReady(notice.id, request, item));
+    if (notice.event === 'grant.expiring')
+      await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
+    if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified')
+      await this.#tellAdmins(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#rotationDm(notice, item));
     await this.#grantDms(attempt, notice, item);
     await this.#refreshHomes(attempt, notice);
@@ -140,7 +159,9 @@ export class SlackNotifier implements Notifier {
     }
     let users: readonly string[];
     try {
-      users = APPROVER_HOME_EVENTS.has(notice.event) ? await homes.concerned(notice.request) : [notice.request.requester];
+      users = APPROVER_HOME_EVENTS.has(notice.event)
+        ? await homes.concerned(notice.request)
+        : [notice.request.requester];
     } catch (error) {
       attempt.retry ??= error;
       return;
@@ -166,9 +187,19 @@ export class SlackNotifier implements Notifier {
    * Runs one part unless done (or found undeliverable) before. A permanent Slack refusal is recorded
    * for the report and `onPermanent` runs; an error a retry may cure is kept for the whole notice.
    */
-  async #part(attempt: Attempt, part: string, to: Recipient | undefined, work: () => Promise<unknown>, onPermanent?: () => Promise<void>): Promise<void> {
+  async #part(
+    attempt: Attempt,
+    part: string,
+    to: Recipient | undefined,
+    work: () => Promise<unknown>,
+    onPermanent?: () => Promise<void>,
+  ): Promise<void> {
     const { notice } = attempt;
-    if ((await this.refs.partsDone(notice.id)).includes(part) || (await this.refs.failures(notice.id)).some((f) => f.part === part)) return;
+    if (
+      (await this.refs.partsDone(notice.id)).includes(part) ||
+      (await this.refs.failures(notice.id)).some((f) => f.part === part)
+    )
+      return;
     try {
       await work();
     } catch (error) {
@@ -177,7 +208,10 @@ export class SlackNotifier implements Notifier {
         attempt.retry ??= error;
         return;
       }
-      this.log.warn({ err: error, notice: describeNotice(notice), part, to, code }, 'a part of a notice can never be delivered');
+      this.log.warn(
+        { err: error, notice: describeNotice(notice), part, to, code },
+        'a part of a notice can never be delivered',
+      );
       await this.refs.markFailed(notice.id, { part, to, code });
       await onPermanent?.();
       return;
@@ -189,13 +223,18 @@ export class SlackNotifier implements Notifier {
   async #reportUndelivered(attempt: Attempt, notice: UndeliveredNotice): Promise<void> {
     const message = undeliveredMessage(notice);
     if (notice.admins.length > 0) {
-      for (const admin of notice.admins) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
+      for (const admin of notice.admins)
+        await this.#part(attempt, `admin:${admin}`, { user: admin }, () =>
+          this.#once.dm(`${notice.id}:admin:${admin}`, admin, message),
+        );
       return;
     }
     const audit = this.#auditChannel();
     const auditFailed = notice.undelivered.some((u) => audit && 'channel' in u.to && u.to.channel === audit.channel);
-    if (audit && !auditFailed) await this.#part(attempt, 'audit', audit, () => this.#once.post(`${notice.id}:audit`, audit.channel, message));
-    else if (audit && !(await this.refs.failures(notice.id)).some((f) => f.part === 'audit')) await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
+    if (audit && !auditFailed)
+      await this.#part(attempt, 'audit', audit, () => this.#once.post(`${notice.id}:audit`, audit.channel, message));
+    else if (audit && !(await this.refs.failures(notice.id)).some((f) => f.part === 'audit'))
+      await this.refs.markFailed(notice.id, { part: 'audit', to: audit, code: 'no_admins' });
   }
 
   /** Posts the audit chain head to the audit channel, for `audit verify --checkpoint`. */
@@ -207,7 +246,12 @@ export class SlackNotifier implements Notifier {
 
   /** Direct DMs to the admins (the audit channel when there are none), for when the outbox cannot take a notice. */
   async alertAdmins(admins: readonly string[], text: string): Promise<void> {
-    const message = { text, blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `:rotating_light: ${escape(text)}` } }] };
+    const message = {
+      text,
+      blocks: [
+        { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `:rotating_light: ${escape(text)}` } },
+      ],
+    };
     const channel = this.policy.audit.channel;
     if (admins.length === 0 && channel) await post(this.client, channel, message);
     for (const admin of admins) await this.#dms.post(admin, message);
@@ -227,12 +271,20 @@ export class SlackNotifier implements Notifier {
     const { request } = notice;
     let root = (await this.refs.get(request.id)).audit;
     if (!root) {
-      root = await this.#once.post(`${request.id}:audit-root`, channel, { ...auditRoot(request, item), metadata: rootMetadata(request.id, request.ref, undefined) });
+      root = await this.#once.post(`${request.id}:audit-root`, channel, {
+        ...auditRoot(request, item),
+        metadata: rootMetadata(request.id, request.ref, undefined),
+      });
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
     const text = auditReply(notice);
-    await this.#once.post(`${notice.id}:audit-reply`, root.channel, { text, metadata: replyMetadata(notice.id, notice.event, text, await this.logged(notice.id)) }, root.ts);
+    await this.#once.post(
+      `${notice.id}:audit-reply`,
+      root.channel,
+      { text, metadata: replyMetadata(notice.id, notice.event, text, await this.logged(notice.id)) },
+      root.ts,
+    );
   }
 
   /** The thread's root shows the request's current state. */
@@ -241,7 +293,12 @@ export class SlackNotifier implements Notifier {
     if (!root) return;
     const latest = await this.logged(notice.id);
     const { request } = notice;
-    await this.client.chat.update({ channel: root.channel, ts: root.ts, ...auditRoot(request, item, latest?.seq), metadata: rootMetadata(request.id, request.ref, latest) });
+    await this.client.chat.update({
+      channel: root.channel,
+      ts: root.ts,
+      ...auditRoot(request, item, latest?.seq),
+      metadata: rootMetadata(request.id, request.ref, latest),
+    });
   }
 
   /** Settles or refreshes the earlier approval messages, then asks the stage's approvers if it is their turn. */
@@ -251,7 +308,9 @@ export class SlackNotifier implements Notifier {
     for (const ref of (await this.refs.get(request.id)).approvals) {
       if (ref.settled) continue;
       const decided = s.state !== 'pending' || s.stage > ref.stage;
-      const message = decided ? settledApprovalMessage(request, item, ref.stage) : approvalMessage(request, item, ref.stage, this.policy.providers[request.provider]);
+      const message = decided
+        ? settledApprovalMessage(request, item, ref.stage)
+        : approvalMessage(request, item, ref.stage, this.policy.providers[request.provider]);
       // A message that can never be updated (deleted, its channel archived) is given up on, not retried with every notice.
       const giveUp = () => this.#saveApproval(request.id, { ...ref, settled: true });
       await this.#part(
@@ -266,7 +325,11 @@ export class SlackNotifier implements Notifier {
       );
     }
     if (s.state !== 'pending') return;
-    if (notice.event === 'request.submitted' || notice.event === 'request.stage_passed' || notice.event === 'request.escalated') {
+    if (
+      notice.event === 'request.submitted' ||
+      notice.event === 'request.stage_passed' ||
+      notice.event === 'request.escalated'
+    ) {
       await this.#ask(attempt, notice.id, request, item, s.stage, notice.approvers ?? []);
     } else if (notice.event === 'request.reminded') {
       // A fresh message at the bottom of each approver's DMs; the earlier one stays tracked too.
@@ -278,7 +341,15 @@ export class SlackNotifier implements Notifier {
    * The stage's approval message: once in the item's channel, or to each approver by DM (each once) —
    * by DM too when the item's channel refuses it for good.
    */
-  async #ask(attempt: Attempt, noticeId: string, request: Request, item: CatalogItem | undefined, stage: number, approvers: readonly string[], again = false): Promise<void> {
+  async #ask(
+    attempt: Attempt,
+    noticeId: string,
+    request: Request,
+    item: CatalogItem | undefined,
+    stage: number,
+    approvers: readonly string[],
+    again = false,
+  ): Promise<void> {
     const message = approvalMessage(request, item, stage, this.policy.providers[request.provider]);
     const asked = again ? [] : (await this.refs.get(request.id)).approvals.filter((r) => r.stage === stage);
     const channel = item?.channel;
@@ -286,7 +357,13 @@ export class SlackNotifier implements Notifier {
     const byDm = asked.some((r) => r.user !== undefined);
     if (channel && !byDm) {
       if (asked.length === 0) {
-        await this.#part(attempt, 'ask:channel', { channel }, async () => this.#saveApproval(request.id, { ...(await this.#once.post(`${noticeId}:ask:channel`, channel, message)), stage, settled: false }));
+        await this.#part(attempt, 'ask:channel', { channel }, async () =>
+          this.#saveApproval(request.id, {
+            ...(await this.#once.post(`${noticeId}:ask:channel`, channel, message)),
+            stage,
+            settled: false,
+          }),
+        );
       }
       // A channel that refuses for good (the bot not invited, archived) must not leave the request waiting unseen.
       if (!(await this.refs.failures(attempt.notice.id)).some((f) => f.part === 'ask:channel')) return;
@@ -294,26 +371,38 @@ export class SlackNotifier implements Notifier {
     for (const approver of approvers) {
       if (asked.some((r) => r.user === approver)) continue;
       await this.#part(attempt, `ask:${approver}`, { user: approver }, async () =>
-        this.#saveApproval(request.id, { ...(await this.#once.dm(`${noticeId}:ask:${approver}`, approver, message)), stage, settled: false, user: approver }),
+        this.#saveApproval(request.id, {
+          ...(await this.#once.dm(`${noticeId}:ask:${approver}`, approver, message)),
+          stage,
+          settled: false,
+          user: approver,
+        }),
       );
     }
   }
 
   /** Records an approval message, replacing the entry of the same message. */
   #saveApproval(requestId: string, ref: ApprovalRef): Promise<void> {
-    return this.refs.update(requestId, (r) => ({ ...r, approvals: [...r.approvals.filter((a) => a.channel !== ref.channel || a.ts !== ref.ts), ref] }));
+    return this.refs.update(requestId, (r) => ({
+      ...r,
+      approvals: [...r.approvals.filter((a) => a.channel !== ref.channel || a.ts !== ref.ts), ref],
+    }));
   }
 
   async #expiring(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {
     const s = request.status;
-    if (s.state === 'completed' && s.grantExpiresAt !== undefined) await this.#holderDm(`${noticeId}:expiring`, request, expiringMessage(request, item, s.grantExpiresAt));
+    if (s.state === 'completed' && s.grantExpiresAt !== undefined)
+      await this.#holderDm(`${noticeId}:expiring`, request, expiringMessage(request, item, s.grantExpiresAt));
   }
 
   /** A DM to the requester; one with buttons (Extend, "I'm done") is tracked so it can be settled once they mean nothing. */
   async #holderDm(key: string, request: Request, message: Message): Promise<void> {
     const posted = await this.#once.dm(key, request.requester, message);
     if (!message.blocks.some((b) => b.type === 'actions')) return;
-    await this.refs.update(request.id, (r) => ({ ...r, grantDms: [...(r.grantDms ?? []).filter((g) => g.channel !== posted.channel || g.ts !== posted.ts), posted] }));
+    await this.refs.update(request.id, (r) => ({
+      ...r,
+      grantDms: [...(r.grantDms ?? []).filter((g) => g.channel !== posted.channel || g.ts !== posted.ts), posted],
+    }));
   }
 
   /**
@@ -328,7 +417,11 @@ export class SlackNotifier implements Notifier {
     const message = active ? grantedMessage(request, item, stateLabel(request)) : grantEndedMessage(request, item);
     for (const dm of (await this.refs.get(request.id)).grantDms ?? []) {
       // An ended grant's message is settled for good; one that cannot be updated any more is given up on.
-      const done = () => this.refs.update(request.id, (r) => ({ ...r, grantDms: (r.grantDms ?? []).filter((g) => g.channel !== dm.channel || g.ts !== dm.ts) }));
+      const done = () =>
+        this.refs.update(request.id, (r) => ({
+          ...r,
+          grantDms: (r.grantDms ?? []).filter((g) => g.channel !== dm.channel || g.ts !== dm.ts),
+        }));
       await this.#part(
         attempt,
         `grant:${dm.channel}:${dm.ts}`,
@@ -349,14 +442,24 @@ export class SlackNotifier implements Notifier {
   async #tellAdmins(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
     // Progress written by an earlier release, which told all the admins as one part.
     if ((await this.refs.partsDone(notice.id)).includes('admins')) return;
-    const message = notice.event === 'effect.unverified' ? unverifiedEffectMessage(notice.request, item) : revokeFailingMessage(notice.request, item);
-    for (const admin of notice.approvers ?? []) await this.#part(attempt, `admin:${admin}`, { user: admin }, () => this.#once.dm(`${notice.id}:admin:${admin}`, admin, message));
+    const message =
+      notice.event === 'effect.unverified'
+        ? unverifiedEffectMessage(notice.request, item)
+        : revokeFailingMessage(notice.request, item);
+    for (const admin of notice.approvers ?? [])
+      await this.#part(attempt, `admin:${admin}`, { user: admin }, () =>
+        this.#once.dm(`${notice.id}:admin:${admin}`, admin, message),
+      );
   }
 
   async #secretReady(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {
     const s = request.status;
     if (s.state !== 'executing' || s.rotation?.step !== 'reveal') return;
-    const ref = await this.#once.dm(`${noticeId}:reveal`, request.requester, secretReadyMessage(request, item, s.rotation.revealBy));
+    const ref = await this.#once.dm(
+      `${noticeId}:reveal`,
+      request.requester,
+      secretReadyMessage(request, item, s.rotation.revealBy),
+    );
     await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
 
@@ -384,7 +487,8 @@ function permanentCode(error: unknown): string | undefined {
 /** A retryable Slack error as the dispatcher understands it: retry, after how long. */
 function deliveryError(error: unknown): DeliveryError {
   const e = error as { code?: string; retryAfter?: number; message?: string } | null;
-  if (e?.code === 'slack_webapi_rate_limited_error') return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
+  if (e?.code === 'slack_webapi_rate_limited_error')
+    return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
   const code = slackErrorCode(error);
   if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, false);
   return new DeliveryError(e?.message ?? String(error), false);

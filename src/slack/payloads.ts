@@ -13,7 +13,10 @@ export const blockActionBody = z
     trigger_id: z.string().optional(),
     channel: z.object({ id: z.string() }).loose().optional(),
     message: z.object({ ts: z.string() }).loose().optional(),
-    view: z.object({ id: z.string(), hash: z.string().optional(), private_metadata: z.string().optional() }).loose().optional(),
+    view: z
+      .object({ id: z.string(), hash: z.string().optional(), private_metadata: z.string().optional() })
+      .loose()
+      .optional(),
     actions: z
       .array(
         z
@@ -45,7 +48,10 @@ export const viewSubmissionBody = z
       .object({
         id: z.string().max(64),
         private_metadata: z.string().max(3000).default(''),
-        title: z.object({ text: z.string().max(24) }).loose().optional(),
+        title: z
+          .object({ text: z.string().max(24) })
+          .loose()
+          .optional(),
         /** The submitted view's blocks: field errors may name only its input blocks. */
         blocks: z.array(z.object({ type: z.string(), block_id: z.string().optional() }).loose()).default([]),
         state: z.object({ values: z.record(z.string(), z.record(z.string(), inputValue)) }).loose(),
@@ -64,6 +70,10 @@ export const suggestionBody = z
   .loose();
 
 /** The value of one input in a submitted view. */
-export function inputOf(body: ViewSubmissionBody, block: string, action: string): z.infer<typeof inputValue> | undefined {
+export function inputOf(
+  body: ViewSubmissionBody,
+  block: string,
+  action: string,
+): z.infer<typeof inputValue> | undefined {
   return body.view.state.values[block]?.[action];
 }

@@ -48,8 +48,15 @@ export class OncePoster {
   async #find(key: string, channel: string, intended: number, threadTs?: string): Promise<MessageRef | undefined> {
     const answer = threadTs
       ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 999 })
-      : await this.client.conversations.history({ channel, oldest: String(Math.floor(intended / 1000) - CLOCK_MARGIN_S), include_all_metadata: true, limit: 999 });
-    const found = (answer.messages ?? []).find((m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.[KEY_FIELD] === key);
+      : await this.client.conversations.history({
+          channel,
+          oldest: String(Math.floor(intended / 1000) - CLOCK_MARGIN_S),
+          include_all_metadata: true,
+          limit: 999,
+        });
+    const found = (answer.messages ?? []).find(
+      (m) => (m.metadata?.event_payload as Record<string, unknown> | undefined)?.[KEY_FIELD] === key,
+    );
     return found?.ts ? { channel, ts: found.ts } : undefined;
   }
 }

@@ -97,7 +97,8 @@ export class Archive {
     };
     this.#byId.set(entry.id, entry);
     this.#byNumber.set(entry.number, entry);
-    if (request.submissionKey) this.#bySubmission.set(submissionIndexKey(request.requester, request.submissionKey), entry);
+    if (request.submissionKey)
+      this.#bySubmission.set(submissionIndexKey(request.requester, request.submissionKey), entry);
   }
 }
 
@@ -109,7 +110,12 @@ function submissionIndexKey(requester: string, submissionKey: string): string {
 export function asRecord(text: string): Request | undefined {
   try {
     const value = JSON.parse(text) as Partial<Request> | null;
-    if (typeof value?.id === 'string' && typeof value.number === 'number' && typeof value.version === 'number' && value.status) {
+    if (
+      typeof value?.id === 'string' &&
+      typeof value.number === 'number' &&
+      typeof value.version === 'number' &&
+      value.status
+    ) {
       return value as Request;
     }
   } catch {
@@ -121,5 +127,7 @@ export function asRecord(text: string): Request | undefined {
 function parseRecord(file: string, line: number, text: string): Request {
   const record = asRecord(text);
   if (record) return record;
-  throw new StoreOpenError(`${file}:${line}: not a request record. The archive is damaged; iam-bot will not change it: restore it from a backup.`);
+  throw new StoreOpenError(
+    `${file}:${line}: not a request record. The archive is damaged; iam-bot will not change it: restore it from a backup.`,
+  );
 }

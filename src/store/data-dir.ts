@@ -15,7 +15,11 @@ export async function prepareDataDir(dir: string): Promise<string[]> {
   try {
     await chmod(dir, 0o700);
   } catch (error) {
-    return [`The data directory ${dir} is open to other users (mode ${was}) and could not be tightened (${(error as NodeJS.ErrnoException).code ?? String(error)}): run chmod 700 on it.`];
+    return [
+      `The data directory ${dir} is open to other users (mode ${was}) and could not be tightened (${(error as NodeJS.ErrnoException).code ?? String(error)}): run chmod 700 on it.`,
+    ];
   }
-  return [`The data directory ${dir} was open to other users (mode ${was}); it is now 0700, since it holds the audit log and every request.`];
+  return [
+    `The data directory ${dir} was open to other users (mode ${was}); it is now 0700, since it holds the audit log and every request.`,
+  ];
 }

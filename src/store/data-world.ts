@@ -28,7 +28,8 @@ export async function claimWorld(dir: string, world: DataWorld): Promise<void> {
   if (recorded !== undefined) throw new StoreOpenError(refusal(dir, recorded), 'wrong_world');
   // Releases before this one wrote no marker and ran only for real on a directory they kept (the sandbox's
   // own directories were temporary): such data is production's. The sandbox only ever starts empty.
-  if (world === 'sandbox' && (await holdsData(dir))) throw new StoreOpenError(refusal(dir, 'production'), 'wrong_world');
+  if (world === 'sandbox' && (await holdsData(dir)))
+    throw new StoreOpenError(refusal(dir, 'production'), 'wrong_world');
   await replaceFile(file, `${JSON.stringify({ world })}\n`);
 }
 

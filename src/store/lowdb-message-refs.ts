@@ -13,7 +13,11 @@ import { Serial } from '../shared/serial.ts';
 import type { Undelivered } from '../domain/notice.ts';
 
 const ref = z.object({ channel: z.string(), ts: z.string() });
-const approvalRef = ref.extend({ stage: z.number().int().nonnegative(), settled: z.boolean(), user: z.string().optional() });
+const approvalRef = ref.extend({
+  stage: z.number().int().nonnegative(),
+  settled: z.boolean(),
+  user: z.string().optional(),
+});
 const recipient = z.union([z.object({ channel: z.string() }), z.object({ user: z.string() })]);
 const undelivered = z.object({ part: z.string(), to: recipient, code: z.string() });
 const requestRefs = z.object({
@@ -53,7 +57,10 @@ export class LowdbMessageRefs implements MessageRefStore {
     const db = new Low(
       new DurableJsonFile(file, (value) => {
         const parsed = documentSchema.safeParse(value);
-        if (!parsed.success) throw new StoreOpenError(`${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`);
+        if (!parsed.success)
+          throw new StoreOpenError(
+            `${file} is not an iam-bot Slack message index. iam-bot will not overwrite it: move it aside.`,
+          );
         return parsed.data;
       }),
       { schema: 1, requests: {}, deliveries: {}, failures: {}, intents: {} },

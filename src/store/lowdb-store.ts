@@ -33,7 +33,17 @@ import {
   type Store,
   type SubmissionCounters,
 } from './port.ts';
-import { inWindow, isShowing, lendSecret, restoreSecret, secretExpired, secretRecord, spendSecret, withoutValue, type SecretRecord } from './section-rules.ts';
+import {
+  inWindow,
+  isShowing,
+  lendSecret,
+  restoreSecret,
+  secretExpired,
+  secretRecord,
+  spendSecret,
+  withoutValue,
+  type SecretRecord,
+} from './section-rules.ts';
 import { Serial } from '../shared/serial.ts';
 import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
 
@@ -49,7 +59,9 @@ export interface LowdbStoreOptions {
 }
 
 /** The parts of the live document a write may change; the rest is written as it is. */
-type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'secrets'>> & { open?: ReadonlyMap<string, Request> };
+type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'secrets'>> & {
+  open?: ReadonlyMap<string, Request>;
+};
 
 export class LowdbStore implements Store {
   readonly #open = new Map<string, Request>();
@@ -145,10 +157,16 @@ export class LowdbStore implements Store {
       const log = await AuditLog.open(auditFile);
       opened.push(log);
       const auditNotes = log.tornSetAside
-        ? [`${auditFile}: an interrupted append left ${log.droppedTornBytes} bytes after the last entry; they were moved to ${log.tornSetAside}.`]
+        ? [
+            `${auditFile}: an interrupted append left ${log.droppedTornBytes} bytes after the last entry; they were moved to ${log.tornSetAside}.`,
+          ]
         : [];
       if (options.checkAuditContinuity !== false) await assertAuditContinuity(auditFile, db.data.auditHead);
-      const store = new LowdbStore(db, archive, lock, new FileAuditLog(log, auditFile), messages, db.data, [...notes, ...archive.notes, ...auditNotes]);
+      const store = new LowdbStore(db, archive, lock, new FileAuditLog(log, auditFile), messages, db.data, [
+        ...notes,
+        ...archive.notes,
+        ...auditNotes,
+      ]);
       await store.#archiveLeftovers();
       const head = log.head();
       if (head && options.checkAuditContinuity !== false) await store.auditWritten(head);
@@ -177,7 +195,11 @@ export class LowdbStore implements Store {
       // a closing request too. Only then does a closed request move to the archive; it leaves the live
       // document with the next write (or, after a crash, when the store is opened).
       const notices = change.notices ?? [];
-      await this.#write({ open: new Map(this.#open).set(request.id, request), outbox: [...this.#outbox, ...change.audit], notices: [...this.#notices, ...notices] });
+      await this.#write({
+        open: new Map(this.#open).set(request.id, request),
+        outbox: [...this.#outbox, ...change.audit],
+        notices: [...this.#notices, ...notices],
+      });
       this.#open.set(request.id, request);
       // Read the outboxes again: entries may have been reported written or delivered during this write.
       this.#outbox = [...this.#outbox, ...change.audit];
@@ -212,7 +234,8 @@ export class LowdbStore implements Store {
   }
 
   async findSubmission(requester: string, submissionKey: string): Promise<Request | undefined> {
-    for (const request of this.#open.values()) if (request.requester === requester && request.submissionKey === submissionKey) return request;
+    for (const request of this.#open.values())
+      if (request.requester === requester && request.submissionKey === submissionKey) return request;
     const entry = this.archive.entryBySubmission(requester, submissionKey);
     return entry ? this.archive.read(entry) : undefined;
   }

@@ -24,7 +24,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const { PostgresStore } = await import('./postgres/postgres-store.ts');
     const store = await PostgresStore.open({ url: options.databaseUrl });
     if (store.migration.applied.length > 0) {
-      options.log.info({ database: describeDatabase(options.databaseUrl), applied: store.migration.applied }, `database schema migrated to version ${store.migration.version}`);
+      options.log.info(
+        { database: describeDatabase(options.databaseUrl), applied: store.migration.applied },
+        `database schema migrated to version ${store.migration.version}`,
+      );
     }
     return store;
   }

@@ -255,7 +255,9 @@ export class StoreConflictError extends Error {
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
-    super(`request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`);
+    super(
+      `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
+    );
     this.name = 'StoreConflictError';
   }
 }

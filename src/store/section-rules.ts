@@ -23,14 +23,24 @@ export function secretRecord(secret: SealedSecret): SecretRecord {
 }
 
 /** The answer to a `lend` and the record to store afterwards (undefined: unchanged). */
-export function lendSecret(record: SecretRecord | undefined, person: string, now: number, lentUntil: number): { result: LendResult; next?: SecretRecord } {
+export function lendSecret(
+  record: SecretRecord | undefined,
+  person: string,
+  now: number,
+  lentUntil: number,
+): { result: LendResult; next?: SecretRecord } {
   if (!record) return { result: { ok: false, reason: 'unknown' } };
   if (record.owner !== person) return { result: { ok: false, reason: 'not_owner' } };
   if (record.revealed) return { result: { ok: false, reason: 'already_revealed' } };
   if (record.sealed === undefined) return { result: { ok: false, reason: 'expired' } };
   if (record.lentUntil !== undefined && now < record.lentUntil) return { result: { ok: false, reason: 'being_shown' } };
   if (now >= record.expiresAt) return { result: { ok: false, reason: 'expired' }, next: withoutValue(record) };
-  const secret: SealedSecret = { requestId: record.requestId, owner: record.owner, sealed: record.sealed, expiresAt: record.expiresAt };
+  const secret: SealedSecret = {
+    requestId: record.requestId,
+    owner: record.owner,
+    sealed: record.sealed,
+    expiresAt: record.expiresAt,
+  };
   return { result: { ok: true, secret }, next: { ...record, lentUntil } };
 }
 

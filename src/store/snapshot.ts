@@ -35,7 +35,10 @@ export async function readSnapshot(dataDir: string): Promise<Snapshot> {
     const archived = byId.get(request.id);
     if (!archived || archived.version < request.version) byId.set(request.id, request);
   }
-  const snapshot: Snapshot = { requests: [...byId.values()].sort((a, b) => a.number - b.number), pendingNotices: doc.notices.map((n) => n.id) };
+  const snapshot: Snapshot = {
+    requests: [...byId.values()].sort((a, b) => a.number - b.number),
+    pendingNotices: doc.notices.map((n) => n.id),
+  };
   if (doc.auditHead) snapshot.auditHead = doc.auditHead;
   return snapshot;
 }

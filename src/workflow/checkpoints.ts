@@ -30,7 +30,15 @@ export class Checkpointer {
     if (!posted) return;
     const eventId = this.newId();
     await this.store.record({
-      audit: [{ eventId, time: this.clock.now(), actor: 'system', event: 'audit.checkpoint', details: { seq: head.seq, hash: head.hash, channel: posted.channel, ts: posted.ts } }],
+      audit: [
+        {
+          eventId,
+          time: this.clock.now(),
+          actor: 'system',
+          event: 'audit.checkpoint',
+          details: { seq: head.seq, hash: head.hash, channel: posted.channel, ts: posted.ts },
+        },
+      ],
       notices: [],
     });
     await this.recorder.flushAudit();

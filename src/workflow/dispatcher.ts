@@ -8,7 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../domain/audit-event.ts';
-import { describeNotice, isRequestNotice, isUndeliveredNotice, type Notice, type Undelivered, type UndeliveredNotice } from '../domain/notice.ts';
+import {
+  describeNotice,
+  isRequestNotice,
+  isUndeliveredNotice,
+  type Notice,
+  type Undelivered,
+  type UndeliveredNotice,
+} from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
 import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
@@ -115,7 +122,8 @@ export class Dispatcher {
   }
 
   async #holdOutbox(): Promise<boolean> {
-    if (await this.store.leases.claim(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS)) return true;
+    if (await this.store.leases.claim(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS))
+      return true;
     setTimeout(() => this.kick(), OUTBOX_LOOK_AGAIN_MS).unref();
     return false;
   }
@@ -135,7 +143,10 @@ export class Dispatcher {
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
           this.log.error({ err: error, ...logFields(notice) }, 'dropping a notice that can never be delivered');
-          await this.store.noticeDone(notice.id, { audit: [this.#auditRecord(notice, 'notice.dropped', { error: error.message })], notices: [] });
+          await this.store.noticeDone(notice.id, {
+            audit: [this.#auditRecord(notice, 'notice.dropped', { error: error.message })],
+            notices: [],
+          });
           await this.notifier.settled?.(notice);
           await this.reports.flushAudit();
           continue;
@@ -143,7 +154,10 @@ export class Dispatcher {
         failures++;
         const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
         const delay = Math.max(retryAfter ?? 0, backoffDelay(failures, this.options.backoff ?? DEFAULT_BACKOFF));
-        this.log.warn({ err: error, ...logFields(notice), attempt: failures, delayMs: delay }, 'notice delivery failed; will retry');
+        this.log.warn(
+          { err: error, ...logFields(notice), attempt: failures, delayMs: delay },
+          'notice delivery failed; will retry',
+        );
         await this.#sleep(delay);
       }
     }
@@ -154,13 +168,25 @@ export class Dispatcher {
    * policy names none) — unless the notice was itself such a report: then the audit log alone holds it.
    */
   async #reportUndelivered(notice: Notice, undelivered: readonly Undelivered[]): Promise<void> {
-    this.log.error({ ...logFields(notice), undelivered }, 'parts of a notice can never be delivered; recorded and reported to the admins');
+    this.log.error(
+      { ...logFields(notice), undelivered },
+      'parts of a notice can never be delivered; recorded and reported to the admins',
+    );
     const now = this.reports.clock.now();
     const record = this.#auditRecord(notice, 'notice.undelivered', { undelivered: undelivered.map((u) => ({ ...u })) });
-    const fresh = undelivered.filter((u) => now - (this.#reported.get(reportKey(u)) ?? -Infinity) >= REPORT_AGAIN_AFTER_MS);
+    const fresh = undelivered.filter(
+      (u) => now - (this.#reported.get(reportKey(u)) ?? -Infinity) >= REPORT_AGAIN_AFTER_MS,
+    );
     const notices: UndeliveredNotice[] = [];
     if (!isUndeliveredNotice(notice) && fresh.length > 0) {
-      notices.push({ id: record.eventId, event: 'notice.undelivered', actor: 'system', about: aboutOf(notice), undelivered: fresh, admins: await this.reports.admins() });
+      notices.push({
+        id: record.eventId,
+        event: 'notice.undelivered',
+        actor: 'system',
+        about: aboutOf(notice),
+        undelivered: fresh,
+        admins: await this.reports.admins(),
+      });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });
     for (const u of fresh) this.#reported.set(reportKey(u), now);
@@ -181,7 +207,11 @@ export class Dispatcher {
 }
 
 function aboutOf(notice: Notice): UndeliveredNotice['about'] {
-  return { notice: notice.id, event: notice.event, ...(isRequestNotice(notice) ? { requestRef: notice.request.ref } : {}) };
+  return {
+    notice: notice.id,
+    event: notice.event,
+    ...(isRequestNotice(notice) ? { requestRef: notice.request.ref } : {}),
+  };
 }
 
 function reportKey(u: Undelivered): string {
@@ -190,7 +220,9 @@ function reportKey(u: Undelivered): string {
 
 /** A notice's log fields: what it is, and the ref of the request it is about. */
 function logFields(notice: Notice): { notice: string; request?: string } {
-  return isRequestNotice(notice) ? { notice: describeNotice(notice), request: notice.request.ref } : { notice: describeNotice(notice) };
+  return isRequestNotice(notice)
+    ? { notice: describeNotice(notice), request: notice.request.ref }
+    : { notice: describeNotice(notice) };
 }
 
 /** Delivers with the request's ref on every log line written meanwhile (the notifier's own included). */

@@ -117,7 +117,11 @@ export class Executor {
     const run = this.#leased(id, () => this.#run(id, resuming))
       .catch(async (error: unknown) => {
         if (error instanceof StoreConflictError) conflicted = true;
-        else this.log.error({ err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref }, 'execution step crashed');
+        else
+          this.log.error(
+            { err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref },
+            'execution step crashed',
+          );
       })
       .finally(() => {
         this.#running.delete(id);
@@ -136,7 +140,10 @@ export class Executor {
     const name = `request:${id}`;
     const { leases } = this.store;
     if (!(await leases.claim(name, this.#worker, this.clock.now(), STEP_LEASE_MS))) return;
-    const renewal = setInterval(() => void leases.renew(name, this.#worker, this.clock.now(), STEP_LEASE_MS).catch(() => undefined), STEP_LEASE_MS / 3);
+    const renewal = setInterval(
+      () => void leases.renew(name, this.#worker, this.clock.now(), STEP_LEASE_MS).catch(() => undefined),
+      STEP_LEASE_MS / 3,
+    );
     renewal.unref();
     try {
       await work();
@@ -183,10 +190,12 @@ export class Executor {
           await this.#apply(started, { type: 'observe', memberBefore }, []);
         },
       };
-      if (started.status.state === 'executing' && started.status.memberBefore !== undefined) hooks.memberBefore = started.status.memberBefore;
+      if (started.status.state === 'executing' && started.status.memberBefore !== undefined)
+        hooks.memberBefore = started.status.memberBefore;
       const outcome = await execute(started, provider, this.ctx, hooks);
       // Joining a group an overlapping grant of the bot's already gave: the membership is still the bot's doing.
-      if (outcome.membershipAdded === false && (await this.#overlapping(started)).some((g) => managed(g))) return { ...outcome, membershipAdded: true };
+      if (outcome.membershipAdded === false && (await this.#overlapping(started)).some((g) => managed(g)))
+        return { ...outcome, membershipAdded: true };
       return outcome;
     });
   }
@@ -201,7 +210,12 @@ export class Executor {
       const other = await this.#justifiedElsewhere(request);
       if (other) {
         const s = other.status;
-        const until = s.state !== 'completed' ? 'being carried out' : s.grantExpiresAt === undefined ? 'with no end' : `until ${new Date(s.grantExpiresAt).toISOString()}`;
+        const until =
+          s.state !== 'completed'
+            ? 'being carried out'
+            : s.grantExpiresAt === undefined
+              ? 'with no end'
+              : `until ${new Date(s.grantExpiresAt).toISOString()}`;
         return { summary: `membership kept: ${other.ref} also grants it (${until})` };
       }
       if (request.status.state === 'revoking' && request.status.leaveAsFound) {
@@ -216,13 +230,23 @@ export class Executor {
     const grant = await this.store.get(grantId);
     const op = extension.operation;
     const gs = grant?.status;
-    if (!grant || gs?.state !== 'completed' || gs.grantExpiresAt === undefined || op.kind !== 'group.add' || op.durationMs === undefined) {
+    if (
+      !grant ||
+      gs?.state !== 'completed' ||
+      gs.grantExpiresAt === undefined ||
+      op.kind !== 'group.add' ||
+      op.durationMs === undefined
+    ) {
       throw new ProviderError('invalid_request', `The grant this extends has already ended: request access anew.`);
     }
     await execute({ ...extension, operation: { kind: 'group.add', group: op.group } }, provider, this.ctx);
     const until = Math.max(gs.grantExpiresAt, this.clock.now()) + op.durationMs;
     const extended = await this.#apply(grant, { type: 'extend', by: extension.id, until }, [
-      { event: 'grant.extended', actor: extension.requester, details: { by: extension.ref, until: new Date(until).toISOString() } },
+      {
+        event: 'grant.extended',
+        actor: extension.requester,
+        details: { by: extension.ref, until: new Date(until).toISOString() },
+      },
     ]);
     const end = extended.status.state === 'completed' ? extended.status.grantExpiresAt : until;
     return { summary: `extended ${grant.ref} until ${new Date(end ?? until).toISOString()}` };
@@ -235,7 +259,11 @@ export class Executor {
   async #justifiedElsewhere(request: Request): Promise<Request | undefined> {
     const op = request.operation;
     if (op.kind !== 'group.add') return undefined;
-    const same = (r: Request) => r.id !== request.id && r.provider === request.provider && 'group' in r.operation && r.operation.group === op.group;
+    const same = (r: Request) =>
+      r.id !== request.id &&
+      r.provider === request.provider &&
+      'group' in r.operation &&
+      r.operation.group === op.group;
     const mine = (await this.store.list({ requester: request.requester })).filter(same);
     let permanent: { grant: Request; at: number } | undefined;
     let removedAt = -Infinity;
@@ -243,7 +271,12 @@ export class Executor {
       const s = r.status;
       if (r.operation.kind === 'group.remove' && s.state === 'completed') removedAt = Math.max(removedAt, s.at);
       if (r.operation.kind !== 'group.add' || r.operation.extends !== undefined) continue;
-      if (s.state === 'approved' || s.state === 'executing' || (s.state === 'completed' && s.grantExpiresAt !== undefined)) return r;
+      if (
+        s.state === 'approved' ||
+        s.state === 'executing' ||
+        (s.state === 'completed' && s.grantExpiresAt !== undefined)
+      )
+        return r;
       if (s.state === 'completed') permanent = { grant: r, at: s.at };
     }
     // A permanent grant justifies the membership unless it was removed on request afterwards.
@@ -257,7 +290,15 @@ export class Executor {
     return (await this.store.openRequests()).filter((r) => {
       const o = r.operation;
       const s = r.status;
-      return r.id !== request.id && r.requester === request.requester && r.provider === request.provider && o.kind === 'group.add' && o.group === op.group && s.state === 'completed' && s.grantExpiresAt !== undefined;
+      return (
+        r.id !== request.id &&
+        r.requester === request.requester &&
+        r.provider === request.provider &&
+        o.kind === 'group.add' &&
+        o.group === op.group &&
+        s.state === 'completed' &&
+        s.grantExpiresAt !== undefined
+      );
     });
   }
 
@@ -272,7 +313,10 @@ export class Executor {
   async #guarded(request: Request, step: Step, body: (provider: Provider) => Promise<Outcome | void>): Promise<void> {
     const provider = this.providers.get(request.provider);
     if (!provider) {
-      await this.#fail(request, step, { kind: 'invalid_request', message: `Provider ${request.provider} is not configured.` });
+      await this.#fail(request, step, {
+        kind: 'invalid_request',
+        message: `Provider ${request.provider} is not configured.`,
+      });
       return;
     }
     try {
@@ -281,8 +325,13 @@ export class Executor {
       if (outcome) await this.#succeed((await this.store.get(request.id)) ?? request, step, outcome);
     } catch (error) {
       if (error instanceof StoreConflictError) throw error;
-      if (error instanceof UnverifiedEffectError) this.log.warn({ request: request.ref, expected: error.expected, observed: error.observed }, 'a change the provider acknowledged does not show in its reads');
-      else if (!(error instanceof ProviderError)) this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
+      if (error instanceof UnverifiedEffectError)
+        this.log.warn(
+          { request: request.ref, expected: error.expected, observed: error.observed },
+          'a change the provider acknowledged does not show in its reads',
+        );
+      else if (!(error instanceof ProviderError))
+        this.log.error({ err: error, request: request.ref }, 'unexpected error in a provider step');
       // The latest version: a rotation may have moved on before the failing call.
       const latest = (await this.store.get(request.id)) ?? request;
       if (step === 'revoke') await this.#revokeFailed(latest, failureOf(error));
@@ -310,10 +359,21 @@ export class Executor {
     const { attempt, escalated } = request.status;
     const retryAt = this.clock.now() + backoffDelay(attempt, REVOKE_BACKOFF, () => 1);
     const escalate = (attempt >= REVOKE_ESCALATION || error.kind === 'unverified') && escalated !== true;
-    const details: Record<string, unknown> = { kind: error.kind, message: error.message, attempt, retryAt: new Date(retryAt).toISOString() };
+    const details: Record<string, unknown> = {
+      kind: error.kind,
+      message: error.message,
+      attempt,
+      retryAt: new Date(retryAt).toISOString(),
+    };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
     const recorded: Recorded[] = [{ event: 'revoke.failed', actor: 'system', details }];
-    if (escalate) recorded.push({ event: 'revoke.escalated', actor: 'system', details: { attempts: attempt }, approvers: await this.admins() });
+    if (escalate)
+      recorded.push({
+        event: 'revoke.escalated',
+        actor: 'system',
+        details: { attempts: attempt },
+        approvers: await this.admins(),
+      });
     await this.#apply(request, { type: 'revokeFailed', error, retryAt, escalate }, recorded);
   }
 
@@ -321,8 +381,16 @@ export class Executor {
   async #fail(request: Request, step: Step, error: FailureInfo, verified?: readonly Verification[]): Promise<void> {
     const details: Record<string, unknown> = { kind: error.kind, message: error.message, ...verifiedDetails(verified) };
     if (error.providerRequestId) details.providerRequestId = error.providerRequestId;
-    const recorded: Recorded[] = [{ event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details }];
-    if (error.kind === 'unverified') recorded.push({ event: 'effect.unverified', actor: 'system', details: { message: error.message }, approvers: await this.admins() });
+    const recorded: Recorded[] = [
+      { event: step === 'execute' ? 'execution.failed' : 'revoke.failed', actor: 'system', details },
+    ];
+    if (error.kind === 'unverified')
+      recorded.push({
+        event: 'effect.unverified',
+        actor: 'system',
+        details: { message: error.message },
+        approvers: await this.admins(),
+      });
     await this.#apply(request, { type: 'fail', error }, recorded);
   }
 
@@ -348,7 +416,10 @@ export class Executor {
       } catch (error) {
         if (error instanceof StoreConflictError) throw error;
         const delayMs = backoffDelay(attempt, BOOKKEEPING_BACKOFF);
-        this.log.error({ err: error, request: request.ref, attempt, delayMs }, 'cannot record a step of this request; retrying');
+        this.log.error(
+          { err: error, request: request.ref, attempt, delayMs },
+          'cannot record a step of this request; retrying',
+        );
         if (attempt === 1) await this.#alertAdmins(request, error);
         await (this.options.sleep ?? sleep)(delayMs);
       }

@@ -51,11 +51,33 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   const active = deps.active ?? true;
   // Every provider call the workflow makes is logged (provider, operation, duration, outcome).
   const providers = observeProviders(deps.providers, deps.log);
-  const readBack = { clock: deps.clock, wait: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))) };
-  const ctx = { policy: deps.policy, directory: deps.directory, vault: deps.vault, secretTtlMs: deps.secretTtlMs ?? 15 * 60_000, readBack };
-  const reports = { clock: deps.clock, newId: deps.newId, admins: () => people.adminsList(), flushAudit: () => recorder.flushAudit() };
+  const readBack = {
+    clock: deps.clock,
+    wait: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+  };
+  const ctx = {
+    policy: deps.policy,
+    directory: deps.directory,
+    vault: deps.vault,
+    secretTtlMs: deps.secretTtlMs ?? 15 * 60_000,
+    readBack,
+  };
+  const reports = {
+    clock: deps.clock,
+    newId: deps.newId,
+    admins: () => people.adminsList(),
+    flushAudit: () => recorder.flushAudit(),
+  };
   const dispatcher = new Dispatcher(deps.store, deps.notifier, deps.log, reports, { ...deps.delivery, active });
-  const recorder: Recorder = new Recorder(deps.store, deps.audit, dispatcher, deps.clock, deps.newId, deps.log, deps.directory);
+  const recorder: Recorder = new Recorder(
+    deps.store,
+    deps.audit,
+    dispatcher,
+    deps.clock,
+    deps.newId,
+    deps.log,
+    deps.directory,
+  );
   const executor = new Executor(
     deps.store,
     recorder,
@@ -70,7 +92,18 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     },
   );
-  const service = new WorkflowService(deps.policy, deps.store, providers, people, recorder, executor, deps.clock, deps.newId, deps.vault, deps.confirmWithinMs ?? DEFAULT_CONFIRM_WITHIN_MS);
+  const service = new WorkflowService(
+    deps.policy,
+    deps.store,
+    providers,
+    people,
+    recorder,
+    executor,
+    deps.clock,
+    deps.newId,
+    deps.vault,
+    deps.confirmWithinMs ?? DEFAULT_CONFIRM_WITHIN_MS,
+  );
   const sweeper = new Sweeper(deps.policy, deps.store, providers, ctx, recorder, deps.log);
   const checkpoints = new Checkpointer(deps.store, recorder, deps.notifier, deps.clock, deps.newId, deps.log);
   return { service, executor, recorder, dispatcher, people, sweeper, checkpoints };

@@ -23,7 +23,12 @@ export interface RotationDeps {
   log: Logger;
   apply: Apply;
   /** Completes the request (retire done) or fails it (rollback done, with the deletion read back). */
-  finish: (request: Request, result: { outcome: Outcome } | { failure: { kind: 'secret_expired'; message: string }; verified?: readonly Verification[] }) => Promise<void>;
+  finish: (
+    request: Request,
+    result:
+      | { outcome: Outcome }
+      | { failure: { kind: 'secret_expired'; message: string }; verified?: readonly Verification[] },
+  ) => Promise<void>;
 }
 
 /** Runs the rotation from wherever it stands until it must wait for a person, or ends. */
@@ -75,27 +80,54 @@ async function create(
     const deleted: Verification[] = [];
     for (const keyId of deactivated) deleted.push(await deleteVerified(provider, who, keyId, deps));
     oldKeyIds = keys.filter((k) => k.status === 'active').map((k) => k.id);
-    const recorded: Recorded[] = deactivated.length > 0 ? [{ event: 'rotation.inactive_keys_deleted', actor: 'system', details: { keys: deactivated, ...verifiedDetails(deleted) } }] : [];
+    const recorded: Recorded[] =
+      deactivated.length > 0
+        ? [
+            {
+              event: 'rotation.inactive_keys_deleted',
+              actor: 'system',
+              details: { keys: deactivated, ...verifiedDetails(deleted) },
+            },
+          ]
+        : [];
     current = await deps.apply(current, { type: 'progress', rotation: { step: 'create', oldKeyIds } }, recorded);
   }
   const created = await provider.createKey(who);
   // Created once only (never blindly again): a key the list does not show fails the step, and a retry
   // starts a new rotation, whose first step finds and handles whatever this one left.
-  const listed = await readBack(keyState(provider, who, created.key.id, 'active'), provider.consistency, deps.ctx.readBack);
-  if (!listed.holds) throw new UnverifiedEffectError(`new key ${created.key.id} is listed and active`, listed.observed, 1);
+  const listed = await readBack(
+    keyState(provider, who, created.key.id, 'active'),
+    provider.consistency,
+    deps.ctx.readBack,
+  );
+  if (!listed.holds)
+    throw new UnverifiedEffectError(`new key ${created.key.id} is listed and active`, listed.observed, 1);
   verified.push(listed.verification);
   const ttl = deps.ctx.secretTtlMs;
   await deps.ctx.vault.put(current.id, current.requester, created.secret, ttl);
   const revealBy = deps.clock.now() + ttl;
-  const details: Record<string, unknown> = { newKeyId: created.key.id, principal: who.name, revealBy: new Date(revealBy).toISOString(), ...verifiedDetails(verified) };
+  const details: Record<string, unknown> = {
+    newKeyId: created.key.id,
+    principal: who.name,
+    revealBy: new Date(revealBy).toISOString(),
+    ...verifiedDetails(verified),
+  };
   if (created.providerRequestId) details.providerRequestId = created.providerRequestId;
   // The notice of this event is what tells the owner to reveal the key.
-  await deps.apply(current, { type: 'progress', rotation: { step: 'reveal', oldKeyIds, newKeyId: created.key.id, revealBy } }, [
-    { event: 'rotation.key_created', actor: 'system', details },
-  ]);
+  await deps.apply(
+    current,
+    { type: 'progress', rotation: { step: 'reveal', oldKeyIds, newKeyId: created.key.id, revealBy } },
+    [{ event: 'rotation.key_created', actor: 'system', details }],
+  );
 }
 
-async function retire(request: Request, rotation: Extract<Rotation, { step: 'retire' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {
+async function retire(
+  request: Request,
+  rotation: Extract<Rotation, { step: 'retire' }>,
+  who: PrincipalRef,
+  provider: Provider,
+  deps: RotationDeps,
+): Promise<void> {
   const retired: string[] = [];
   const verified: Verification[] = [];
   let providerRequestId: string | undefined;
@@ -109,28 +141,67 @@ async function retire(request: Request, rotation: Extract<Rotation, { step: 'ret
   if (rotation.oldKeyIds.includes(rotation.newKeyId)) {
     // A rolled token: people must not be told an old key was retired, nor wonder whether one is still live.
     const note = 'The old value stopped working at the roll; nothing is left to retire.';
-    await deps.finish(request, { outcome: withRequestId({ summary: `token ${rotation.newKeyId} rolled: its new value is in use. ${note}`, newKeyId: rotation.newKeyId, note }, providerRequestId) });
+    await deps.finish(request, {
+      outcome: withRequestId(
+        {
+          summary: `token ${rotation.newKeyId} rolled: its new value is in use. ${note}`,
+          newKeyId: rotation.newKeyId,
+          note,
+        },
+        providerRequestId,
+      ),
+    });
     return;
   }
-  const summary = retired.length > 0 ? `new key ${rotation.newKeyId} in use; retired ${retired.join(', ')}` : `new key ${rotation.newKeyId} in use`;
+  const summary =
+    retired.length > 0
+      ? `new key ${rotation.newKeyId} in use; retired ${retired.join(', ')}`
+      : `new key ${rotation.newKeyId} in use`;
   const outcome: Outcome = { summary, newKeyId: rotation.newKeyId, ...(verified.length > 0 ? { verified } : {}) };
   await deps.finish(request, { outcome: withRequestId(outcome, providerRequestId) });
 }
 
 /** Deactivation keeps a way back where the provider has it; elsewhere the old key is deleted. */
-async function deactivateOrDelete(provider: Provider, who: PrincipalRef, keyId: string, deps: RotationDeps): Promise<{ providerRequestId?: string; verification: Verification }> {
+async function deactivateOrDelete(
+  provider: Provider,
+  who: PrincipalRef,
+  keyId: string,
+  deps: RotationDeps,
+): Promise<{ providerRequestId?: string; verification: Verification }> {
   try {
-    const { result, verification } = await verifiedEffect(() => goneIsDone(provider.deactivateKey(who, keyId)), keyState(provider, who, keyId, 'inactive'), provider, deps.ctx.readBack);
+    const { result, verification } = await verifiedEffect(
+      () => goneIsDone(provider.deactivateKey(who, keyId)),
+      keyState(provider, who, keyId, 'inactive'),
+      provider,
+      deps.ctx.readBack,
+    );
     return { ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}), verification };
   } catch (error) {
     if (!(error instanceof ProviderError) || error.kind !== 'unsupported') throw error;
   }
-  const { result, verification } = await verifiedEffect(() => goneIsDone(provider.deleteKey(who, keyId)), keyState(provider, who, keyId, 'absent'), provider, deps.ctx.readBack);
+  const { result, verification } = await verifiedEffect(
+    () => goneIsDone(provider.deleteKey(who, keyId)),
+    keyState(provider, who, keyId, 'absent'),
+    provider,
+    deps.ctx.readBack,
+  );
   return { ...(result.providerRequestId ? { providerRequestId: result.providerRequestId } : {}), verification };
 }
 
-async function deleteVerified(provider: Provider, who: PrincipalRef, keyId: string, deps: RotationDeps): Promise<Verification> {
-  return (await verifiedEffect(() => goneIsDone(provider.deleteKey(who, keyId)), keyState(provider, who, keyId, 'absent'), provider, deps.ctx.readBack)).verification;
+async function deleteVerified(
+  provider: Provider,
+  who: PrincipalRef,
+  keyId: string,
+  deps: RotationDeps,
+): Promise<Verification> {
+  return (
+    await verifiedEffect(
+      () => goneIsDone(provider.deleteKey(who, keyId)),
+      keyState(provider, who, keyId, 'absent'),
+      provider,
+      deps.ctx.readBack,
+    )
+  ).verification;
 }
 
 /** A key already gone is where deleting or deactivating it leads. */
@@ -143,9 +214,18 @@ async function goneIsDone(call: Promise<{ providerRequestId?: string }>): Promis
   }
 }
 
-async function rollback(request: Request, rotation: Extract<Rotation, { step: 'rollback' }>, who: PrincipalRef, provider: Provider, deps: RotationDeps): Promise<void> {
+async function rollback(
+  request: Request,
+  rotation: Extract<Rotation, { step: 'rollback' }>,
+  who: PrincipalRef,
+  provider: Provider,
+  deps: RotationDeps,
+): Promise<void> {
   await deps.ctx.vault.discard(request.id);
-  const why = rotation.reason === 'expired' ? 'was not revealed in time' : 'was lost when the bot restarted before it was revealed';
+  const why =
+    rotation.reason === 'expired'
+      ? 'was not revealed in time'
+      : 'was lost when the bot restarted before it was revealed';
   if (rotation.oldKeyIds.includes(rotation.newKeyId)) {
     // A rolled token keeps its id and its old value died with the roll: there is nothing to keep.
     const message = `The rolled value of ${rotation.newKeyId} ${why}, and the old value stopped working at the roll: request a new rotation.`;
@@ -153,5 +233,8 @@ async function rollback(request: Request, rotation: Extract<Rotation, { step: 'r
     return;
   }
   const deleted = await deleteVerified(provider, who, rotation.newKeyId, deps);
-  await deps.finish(request, { failure: { kind: 'secret_expired', message: `The new key ${why}; it was deleted and the old key kept.` }, verified: [deleted] });
+  await deps.finish(request, {
+    failure: { kind: 'secret_expired', message: `The new key ${why}; it was deleted and the old key kept.` },
+    verified: [deleted],
+  });
 }

@@ -34,16 +34,26 @@ function observed(provider: Provider, log: Logger): Provider {
       if (typeof property !== 'string' || !CALLS.has(property) || typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const started = performance.now();
-        const facts = () => ({ provider: target.id, operation: property, durationMs: Math.round(performance.now() - started) });
+        const facts = () => ({
+          provider: target.id,
+          operation: property,
+          durationMs: Math.round(performance.now() - started),
+        });
         try {
           const result: unknown = await value.apply(target, args);
           const providerRequestId = (result as { providerRequestId?: unknown } | null)?.providerRequestId;
-          log.debug({ ...facts(), outcome: 'ok', ...(typeof providerRequestId === 'string' ? { providerRequestId } : {}) }, 'provider call');
+          log.debug(
+            { ...facts(), outcome: 'ok', ...(typeof providerRequestId === 'string' ? { providerRequestId } : {}) },
+            'provider call',
+          );
           return result;
         } catch (error) {
           const outcome = error instanceof ProviderError ? error.kind : 'error';
           const providerRequestId = error instanceof ProviderError ? error.providerRequestId : undefined;
-          log.info({ ...facts(), outcome, ...(providerRequestId ? { providerRequestId } : {}) }, 'provider call failed');
+          log.info(
+            { ...facts(), outcome, ...(providerRequestId ? { providerRequestId } : {}) },
+            'provider call failed',
+          );
           throw error;
         }
       };

@@ -28,7 +28,12 @@ export async function targetOf(request: Request, provider: Provider, ctx: Operat
   }
   // The account the approvers saw; only a request stored before targets were recorded derives it now.
   if (request.target) return provider.resolvePrincipal(request.target.principal);
-  const identity = principalFor(ctx.policy.identity, request.provider, request.requester, await ctx.directory.emailOf(request.requester));
+  const identity = principalFor(
+    ctx.policy.identity,
+    request.provider,
+    request.requester,
+    await ctx.directory.emailOf(request.requester),
+  );
   if (!identity.ok) throw new ProviderError('not_found', identity.message);
   return provider.resolvePrincipal(identity.principal);
 }
@@ -43,7 +48,12 @@ export interface ExecuteHooks {
   recordMemberBefore?: (before: boolean) => Promise<void>;
 }
 
-export async function execute(request: Request, provider: Provider, ctx: OperationContext, hooks: ExecuteHooks = {}): Promise<Outcome> {
+export async function execute(
+  request: Request,
+  provider: Provider,
+  ctx: OperationContext,
+  hooks: ExecuteHooks = {},
+): Promise<Outcome> {
   const op = request.operation;
   if (op.kind === 'key.rotate') throw new Error('key rotation runs in steps, not through execute()');
   const who = await targetOf(request, provider, ctx);
@@ -55,16 +65,36 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
         await hooks.recordMemberBefore?.(before);
       }
       const wanted = membership(provider, op.group, who, true);
-      if (before) return { summary: `${who.name} was already in ${op.group}`, membershipAdded: false, verified: [alreadyHeld(wanted.expected, 'a member', ctx.readBack)] };
+      if (before)
+        return {
+          summary: `${who.name} was already in ${op.group}`,
+          membershipAdded: false,
+          verified: [alreadyHeld(wanted.expected, 'a member', ctx.readBack)],
+        };
       // Adding an existing member succeeds: a resumed step whose lost attempt did add them ends here too.
-      const { result, verification } = await verifiedEffect(() => provider.addMember(op.group, who), wanted, provider, ctx.readBack);
-      return withRequestId({ summary: `added ${who.name} to ${op.group}`, membershipAdded: true, verified: [verification] }, result.providerRequestId);
+      const { result, verification } = await verifiedEffect(
+        () => provider.addMember(op.group, who),
+        wanted,
+        provider,
+        ctx.readBack,
+      );
+      return withRequestId(
+        { summary: `added ${who.name} to ${op.group}`, membershipAdded: true, verified: [verification] },
+        result.providerRequestId,
+      );
     }
     case 'group.remove':
       return removeFrom(op.group, who, provider, ctx);
     case 'mfa.reset': {
-      const { result, verification } = await verifiedEffect(() => provider.resetMfa(who), mfaRemoved(provider, who), provider, ctx.readBack);
-      const outcome: Outcome = result.note ? { summary: `reset MFA of ${who.name}: ${result.note}`, note: result.note } : { summary: `reset MFA of ${who.name}` };
+      const { result, verification } = await verifiedEffect(
+        () => provider.resetMfa(who),
+        mfaRemoved(provider, who),
+        provider,
+        ctx.readBack,
+      );
+      const outcome: Outcome = result.note
+        ? { summary: `reset MFA of ${who.name}: ${result.note}`, note: result.note }
+        : { summary: `reset MFA of ${who.name}` };
       return withRequestId({ ...outcome, verified: [verification] }, result.providerRequestId);
     }
   }
@@ -72,16 +102,34 @@ export async function execute(request: Request, provider: Provider, ctx: Operati
 
 /** Ends a timed grant. */
 export async function revoke(request: Request, provider: Provider, ctx: OperationContext): Promise<Outcome> {
-  if (request.operation.kind !== 'group.add') throw new ProviderError('invalid_request', `${request.ref} is not a group grant`);
+  if (request.operation.kind !== 'group.add')
+    throw new ProviderError('invalid_request', `${request.ref} is not a group grant`);
   return removeFrom(request.operation.group, await targetOf(request, provider, ctx), provider, ctx);
 }
 
 /** Removes a member (read back); also the sweep's removal of a membership whose grant has ended. */
-export async function removeFrom(group: string, who: PrincipalRef, provider: Provider, ctx: Pick<OperationContext, 'readBack'>): Promise<Outcome> {
+export async function removeFrom(
+  group: string,
+  who: PrincipalRef,
+  provider: Provider,
+  ctx: Pick<OperationContext, 'readBack'>,
+): Promise<Outcome> {
   const wanted = membership(provider, group, who, false);
-  if (!(await provider.isMember(group, who))) return { summary: `${who.name} was not in ${group}`, verified: [alreadyHeld(wanted.expected, 'not a member', ctx.readBack)] };
-  const { result, verification } = await verifiedEffect(() => provider.removeMember(group, who), wanted, provider, ctx.readBack);
-  return withRequestId({ summary: `removed ${who.name} from ${group}`, verified: [verification] }, result.providerRequestId);
+  if (!(await provider.isMember(group, who)))
+    return {
+      summary: `${who.name} was not in ${group}`,
+      verified: [alreadyHeld(wanted.expected, 'not a member', ctx.readBack)],
+    };
+  const { result, verification } = await verifiedEffect(
+    () => provider.removeMember(group, who),
+    wanted,
+    provider,
+    ctx.readBack,
+  );
+  return withRequestId(
+    { summary: `removed ${who.name} from ${group}`, verified: [verification] },
+    result.providerRequestId,
+  );
 }
 
 export function withRequestId(outcome: Outcome, providerRequestId: string | undefined): Outcome {

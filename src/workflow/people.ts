@@ -63,7 +63,9 @@ export class People {
     return item.requesters.some((name) => {
       const set = this.policy.sets[name];
       if (!set) return false;
-      const usergroupsOfPerson = set.usergroups.filter((group) => this.directory.knownUsergroupMembers?.(group)?.includes(person) ?? true);
+      const usergroupsOfPerson = set.usergroups.filter(
+        (group) => this.directory.knownUsergroupMembers?.(group)?.includes(person) ?? true,
+      );
       return isInSet({ ...set, manager: false }, person, { usergroupsOfPerson });
     });
   }
@@ -73,7 +75,12 @@ export class People {
     const name = request.stages[stage]?.set;
     if (name !== undefined && (await this.inSet(this.policy.sets[name], person, request.requester, fresh))) return true;
     const s = request.status;
-    return s.state === 'pending' && s.stage === stage && s.escalatedTo !== undefined && this.inSet(this.policy.sets[s.escalatedTo], person, request.requester, fresh);
+    return (
+      s.state === 'pending' &&
+      s.stage === stage &&
+      s.escalatedTo !== undefined &&
+      this.inSet(this.policy.sets[s.escalatedTo], person, request.requester, fresh)
+    );
   }
 
   async isAdmin(person: string): Promise<boolean> {
@@ -85,7 +92,8 @@ export class People {
     const set = this.policy.admins === undefined ? undefined : this.policy.sets[this.policy.admins];
     if (!set) return [];
     const people = new Set(set.users);
-    for (const group of set.usergroups) for (const member of await this.directory.usergroupMembers(group)) people.add(member);
+    for (const group of set.usergroups)
+      for (const member of await this.directory.usergroupMembers(group)) people.add(member);
     return [...people].sort();
   }
 

@@ -28,7 +28,14 @@ export interface Directory {
   knownUsergroupMembers?(usergroup: string): readonly string[] | undefined;
 }
 
-export type { EventName as AuditEventName, Notice, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../domain/notice.ts';
+export type {
+  EventName as AuditEventName,
+  Notice,
+  RequestNotice,
+  SweepNotice,
+  Undelivered,
+  UndeliveredNotice,
+} from '../domain/notice.ts';
 
 /** What became of a notice: delivered, except the parts listed, which can never be delivered as things stand. */
 export interface DeliveryReport {

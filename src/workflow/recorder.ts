@@ -39,26 +39,47 @@ export class Recorder {
   /** Throws `StoreConflictError` when `previous` is stale; nothing is written then. */
   async commit(previous: Request | null, next: Request, events: readonly Recorded[]): Promise<void> {
     const people = new Map<string, Record<string, string>>();
-    for (const e of events) if (e.actor !== 'system' && !people.has(e.actor)) people.set(e.actor, await this.#asOfNow(e.actor));
+    for (const e of events)
+      if (e.actor !== 'system' && !people.has(e.actor)) people.set(e.actor, await this.#asOfNow(e.actor));
     const time = this.clock.now();
     const records: AuditRecord[] = [];
     const notices: RequestNotice[] = [];
     for (const e of events) {
       const eventId = this.newId();
       const details = { ...e.details, ...people.get(e.actor) };
-      records.push({ eventId, time, requestId: next.id, requestRef: next.ref, actor: e.actor, event: e.event, details });
-      notices.push({ id: eventId, event: e.event, request: next, actor: e.actor, ...(e.approvers ? { approvers: e.approvers } : {}) });
+      records.push({
+        eventId,
+        time,
+        requestId: next.id,
+        requestRef: next.ref,
+        actor: e.actor,
+        event: e.event,
+        details,
+      });
+      notices.push({
+        id: eventId,
+        event: e.event,
+        request: next,
+        actor: e.actor,
+        ...(e.approvers ? { approvers: e.approvers } : {}),
+      });
     }
     await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });
     // Names and states only: event details may quote people and providers.
-    this.log.info({ request: next.ref, state: next.status.state, events: events.map((e) => e.event) }, 'request updated');
+    this.log.info(
+      { request: next.ref, state: next.status.state, events: events.map((e) => e.event) },
+      'request updated',
+    );
     await this.flushAudit();
     this.dispatcher.kick();
   }
 
   /** Records an event about the bot itself (no request, nobody to notify): which policy is in force. */
   async note(event: SystemEvent, details: Record<string, unknown>): Promise<void> {
-    await this.store.record({ audit: [{ eventId: this.newId(), time: this.clock.now(), actor: 'system', event, details }], notices: [] });
+    await this.store.record({
+      audit: [{ eventId: this.newId(), time: this.clock.now(), actor: 'system', event, details }],
+      notices: [],
+    });
     await this.flushAudit();
   }
 

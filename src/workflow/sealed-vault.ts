@@ -22,7 +22,12 @@ export class SealedSecretVault implements SecretVault {
   ) {}
 
   async put(requestId: string, owner: string, secret: Secret, ttlMs: number): Promise<void> {
-    await this.secrets.put({ requestId, owner, sealed: seal(this.key, secret.reveal(), requestId), expiresAt: this.clock.now() + ttlMs });
+    await this.secrets.put({
+      requestId,
+      owner,
+      sealed: seal(this.key, secret.reveal(), requestId),
+      expiresAt: this.clock.now() + ttlMs,
+    });
   }
 
   /** Lends the secret to its owner; throws a SealingError (code unseal_failed) when this key cannot open it. */

@@ -75,8 +75,15 @@ export class WorkflowService {
     // Fixed now, shown to the approvers, and the account the executor acts on.
     const target = item.principal
       ? targetFor(this.policy.identity, item, command.requester, undefined)
-      : targetFor(this.policy.identity, item, command.requester, await this.people.emailOf(command.requester), await this.people.standingOf(command.requester));
-    if (requesterAllowed && !target.ok) throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
+      : targetFor(
+          this.policy.identity,
+          item,
+          command.requester,
+          await this.people.emailOf(command.requester),
+          await this.people.standingOf(command.requester),
+        );
+    if (requesterAllowed && !target.ok)
+      throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
     const submission = {
       item,
       requesterAllowed,
@@ -88,30 +95,51 @@ export class WorkflowService {
     const admitted = admit(submission);
     if (!admitted.ok) throw new WorkflowFailure(admitted.error);
     // The store's counters decide, shared by every replica; this process's own count only answers forms at once.
-    if (!(await this.store.submissions.take(command.requester, now, this.policy.requests.submissionLimit))) throw this.#rateLimited();
+    if (!(await this.store.submissions.take(command.requester, now, this.policy.requests.submissionLimit)))
+      throw this.#rateLimited();
     // A request nobody could approve would only wait for its expiry: refused before it takes a number.
     const unapprovable = await this.people.whyUnapprovable(item, command.requester);
-    if (unapprovable) throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
+    if (unapprovable)
+      throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
     // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
     const created = submit({
       ...submission,
       id: this.newId(),
       number: await this.store.reserveNumber(),
       requester: command.requester,
-      ...(target.ok ? { target: { principal: target.principal, rule: target.rule, ...(target.email ? { email: target.email } : {}) } } : {}),
+      ...(target.ok
+        ? {
+            target: {
+              principal: target.principal,
+              rule: target.rule,
+              ...(target.email ? { email: target.email } : {}),
+            },
+          }
+        : {}),
       now,
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
     });
     if (!created.ok) throw new WorkflowFailure(created.error);
     const request = created.value;
     this.#limit.record(command.requester, now);
-    const details: Record<string, unknown> = { item: item.id, kind: item.kind, provider: item.provider, reason: request.reason };
+    const details: Record<string, unknown> = {
+      item: item.id,
+      kind: item.kind,
+      provider: item.provider,
+      reason: request.reason,
+    };
     if (request.target) details.target = request.target;
-    if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove') details.group = request.operation.group;
+    if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove')
+      details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;
     if (command.extends) details.extends = command.extends;
     await this.recorder.commit(null, request, [
-      { event: 'request.submitted', actor: command.requester, details, approvers: await this.people.approversOf(request, 0) },
+      {
+        event: 'request.submitted',
+        actor: command.requester,
+        details,
+        approvers: await this.people.approversOf(request, 0),
+      },
     ]);
     return request;
   }
@@ -133,7 +161,11 @@ export class WorkflowService {
   #checked(command: SubmitCommand, now: number): { item: CatalogItem; durationMs: number | undefined } {
     if (!this.#limit.allows(command.requester, now)) throw this.#rateLimited();
     const item = findItem(this.policy, command.itemId);
-    if (!item) throw new WorkflowFailure({ ...failure('not_found', `There is no catalog item "${command.itemId}".`), field: 'item' });
+    if (!item)
+      throw new WorkflowFailure({
+        ...failure('not_found', `There is no catalog item "${command.itemId}".`),
+        field: 'item',
+      });
     const provider = this.providers.get(item.provider);
     if (provider && !supports(provider.capabilities, item.kind)) {
       throw new WorkflowFailure(invalidField('item', `${item.title}: ${item.provider} does not support ${item.kind}.`));
@@ -142,7 +174,12 @@ export class WorkflowService {
     if (command.duration !== undefined && command.duration.trim() !== '') {
       durationMs = command.duration.length <= MAX_DURATION_TEXT ? parseDuration(command.duration) : undefined;
       if (durationMs === undefined) {
-        throw new WorkflowFailure(invalidField('duration', `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`));
+        throw new WorkflowFailure(
+          invalidField(
+            'duration',
+            `"${command.duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`,
+          ),
+        );
       }
     }
     const checked = checkSubmission({
@@ -168,14 +205,28 @@ export class WorkflowService {
         if (request.status.state !== 'pending') return { type: 'approve', actor, eligible: false, stage: stage ?? 0 };
         // MFA resets hand over an account: the attestation is required here, not only by the modal.
         if (request.operation.kind === 'mfa.reset' && !attestation?.trim()) {
-          throw new WorkflowFailure(failure('not_allowed', `Approving ${request.ref} needs your attestation that you verified the requester’s identity out of band.`, 'attestation_required'));
+          throw new WorkflowFailure(
+            failure(
+              'not_allowed',
+              `Approving ${request.ref} needs your attestation that you verified the requester’s identity out of band.`,
+              'attestation_required',
+            ),
+          );
         }
         const current = request.status.stage;
-        return { type: 'approve', actor, stage: stage ?? current, eligible: await this.people.mayApproveStage(request, current, actor) };
+        return {
+          type: 'approve',
+          actor,
+          stage: stage ?? current,
+          eligible: await this.people.mayApproveStage(request, current, actor),
+        };
       },
       undefined,
       // The attestation belongs to the audit trail: who attested (the actor), when, and the exact text.
-      (request) => (request.operation.kind === 'mfa.reset' && attestation ? { attestation: { text: attestation, at: new Date(attestedAt).toISOString() } } : {}),
+      (request) =>
+        request.operation.kind === 'mfa.reset' && attestation
+          ? { attestation: { text: attestation, at: new Date(attestedAt).toISOString() } }
+          : {},
     );
   }
 
@@ -185,7 +236,8 @@ export class WorkflowService {
       type: 'deny',
       actor,
       reason,
-      eligible: request.status.state === 'pending' && (await this.people.mayApproveStage(request, request.status.stage, actor)),
+      eligible:
+        request.status.state === 'pending' && (await this.people.mayApproveStage(request, request.status.stage, actor)),
     }));
   }
 
@@ -203,14 +255,24 @@ export class WorkflowService {
    * once shown; otherwise (undefined) it stays revealable until its deadline. The reveal is recorded at the time of the
    * click, so a showing that ends just after the deadline still counts.
    */
-  async revealSecret(actor: string, ref: string, show: (request: Request, secret: Secret) => Promise<boolean>): Promise<Request | undefined> {
+  async revealSecret(
+    actor: string,
+    ref: string,
+    show: (request: Request, secret: Secret) => Promise<boolean>,
+  ): Promise<Request | undefined> {
     const request = await this.find(ref);
     const clicked = this.clock.now();
     const event: RequestEvent = { type: 'reveal', actor, confirmBy: clicked + this.confirmWithinMs };
     const allowed = transition(request, event, clicked);
     if (!allowed.ok) throw new WorkflowFailure(allowed.error);
     const lent = await this.vault.open(request.id, actor);
-    if (!lent.ok) throw new WorkflowFailure(failure('invalid_state', `The new key of ${request.ref} can no longer be revealed (${lent.reason.replace('_', ' ')}).`));
+    if (!lent.ok)
+      throw new WorkflowFailure(
+        failure(
+          'invalid_state',
+          `The new key of ${request.ref} can no longer be revealed (${lent.reason.replace('_', ' ')}).`,
+        ),
+      );
     let shown = false;
     try {
       shown = await show(request, lent.secret);
@@ -235,7 +297,13 @@ export class WorkflowService {
     const grant = await this.find(ref);
     const refused = notExtendable(grant, actor);
     if (refused) throw new WorkflowFailure(refused);
-    return this.submit({ requester: actor, itemId: grant.itemId, reason: reason.trim() || `extend ${grant.ref}`, duration, extends: grant.id });
+    return this.submit({
+      requester: actor,
+      itemId: grant.itemId,
+      reason: reason.trim() || `extend ${grant.ref}`,
+      duration,
+      extends: grant.id,
+    });
   }
 
   /**
@@ -243,12 +311,20 @@ export class WorkflowService {
    * answer a stale button gets at once, before any form opens over it. Who may decide is not asked (the
    * directory can be slow, and a form must open within 3 s of the click): the decision re-checks it.
    */
-  async staleClick(actor: string, ref: string, click: { action: 'approve'; stage?: number } | { action: 'deny' } | { action: 'extend' }): Promise<WorkflowError | undefined> {
+  async staleClick(
+    actor: string,
+    ref: string,
+    click: { action: 'approve'; stage?: number } | { action: 'deny' } | { action: 'extend' },
+  ): Promise<WorkflowError | undefined> {
     const request = await this.find(ref);
     const s = request.status;
     const now = this.clock.now();
     if (click.action === 'extend') return notExtendable(request, actor);
-    if (s.state === 'pending' && now >= s.expiresAt) return failure('already_decided', `${request.ref} has expired: nobody decided in time, so there is nothing left to decide.`);
+    if (s.state === 'pending' && now >= s.expiresAt)
+      return failure(
+        'already_decided',
+        `${request.ref} has expired: nobody decided in time, so there is nothing left to decide.`,
+      );
     const event: RequestEvent =
       click.action === 'approve'
         ? { type: 'approve', actor, eligible: true, stage: click.stage ?? (s.state === 'pending' ? s.stage : 0) }
@@ -277,11 +353,18 @@ export class WorkflowService {
         if (now >= s.expiresAt) await this.#applyQuietly(request, { type: 'expire' });
         else if (waiting >= escalateAfterMs && s.escalatedTo === undefined && this.#escalationSet(request)) {
           await this.#applyQuietly(request, { type: 'escalate', set: this.#escalationSet(request) ?? '' });
-        } else if (waiting >= remindAfterMs && s.remindedAt === undefined) await this.#applyQuietly(request, { type: 'remind' });
+        } else if (waiting >= remindAfterMs && s.remindedAt === undefined)
+          await this.#applyQuietly(request, { type: 'remind' });
       } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
         if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
-        else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined) await this.#applyQuietly(request, { type: 'warn' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'reveal' && now >= s.rotation.revealBy && !(await this.vault.showing(request.id))) {
+        else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined)
+          await this.#applyQuietly(request, { type: 'warn' });
+      } else if (
+        s.state === 'executing' &&
+        s.rotation?.step === 'reveal' &&
+        now >= s.rotation.revealBy &&
+        !(await this.vault.showing(request.id))
+      ) {
         await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
       } else if (s.state === 'executing' && s.rotation?.step === 'confirm' && now >= s.rotation.confirmBy) {
         await this.#applyQuietly(request, { type: 'confirmDeadline' });
@@ -355,7 +438,13 @@ export class WorkflowService {
   /** Every pending request, longest waiting first, with who it waits on: for admins only. */
   async waitingRequests(actor: string): Promise<Waiting[]> {
     if (!(await this.people.isAdmin(actor))) {
-      throw new WorkflowFailure(failure('not_allowed', 'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.', 'not_an_admin'));
+      throw new WorkflowFailure(
+        failure(
+          'not_allowed',
+          'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.',
+          'not_an_admin',
+        ),
+      );
     }
     const waiting: Waiting[] = [];
     for (const request of await this.store.openRequests()) {
@@ -370,7 +459,8 @@ export class WorkflowService {
     const items: CatalogItem[] = [];
     for (const item of this.policy.catalog) {
       const provider = this.providers.get(item.provider);
-      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person, false))) items.push(item);
+      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person, false)))
+        items.push(item);
     }
     return items;
   }
@@ -379,7 +469,11 @@ export class WorkflowService {
   requestableItemsAsKnown(person: string): CatalogItem[] {
     return this.policy.catalog.filter((item) => {
       const provider = this.providers.get(item.provider);
-      return provider !== undefined && supports(provider.capabilities, item.kind) && this.people.mayRequestAsKnown(item, person);
+      return (
+        provider !== undefined &&
+        supports(provider.capabilities, item.kind) &&
+        this.people.mayRequestAsKnown(item, person)
+      );
     });
   }
 
@@ -392,7 +486,10 @@ export class WorkflowService {
   /** An extension's own input, checked before anything is looked up (the item's limits are checked on submit). */
   checkExtension(duration: string, reason: string): WorkflowError | undefined {
     if (duration.length > MAX_DURATION_TEXT || parseDuration(duration) === undefined) {
-      return invalidField('duration', `"${duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`);
+      return invalidField(
+        'duration',
+        `"${duration.slice(0, MAX_DURATION_TEXT)}" is not a duration; write it like 30m, 8h or 2d.`,
+      );
     }
     return this.#tooLong(reason);
   }
@@ -434,7 +531,11 @@ export class WorkflowService {
         if (error instanceof StoreConflictError) continue;
         throw error;
       }
-      if (after.state === 'approved' || after.state === 'revoking' || (after.state === 'executing' && (after.rotation?.step === 'retire' || after.rotation?.step === 'rollback'))) {
+      if (
+        after.state === 'approved' ||
+        after.state === 'revoking' ||
+        (after.state === 'executing' && (after.rotation?.step === 'retire' || after.rotation?.step === 'rollback'))
+      ) {
         this.executor.kick();
       }
       return next.value;
@@ -455,7 +556,10 @@ export class WorkflowService {
     const recorded = recordedFor(request, next.value, event);
     const s = next.value.status;
     if (s.state === 'pending' && recorded[0] && (event.type === 'remind' || event.type === 'escalate')) {
-      const people = event.type === 'escalate' ? await this.people.membersOf(event.set, next.value) : await this.people.approversOf(next.value, s.stage);
+      const people =
+        event.type === 'escalate'
+          ? await this.people.membersOf(event.set, next.value)
+          : await this.people.approversOf(next.value, s.stage);
       recorded[0] = { ...recorded[0], approvers: people };
     }
     try {
@@ -468,7 +572,12 @@ export class WorkflowService {
 
   #rateLimited(): WorkflowFailure {
     const { count, windowMs } = this.policy.requests.submissionLimit;
-    return new WorkflowFailure(failure('rate_limited', `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`));
+    return new WorkflowFailure(
+      failure(
+        'rate_limited',
+        `You submitted ${count} requests in the last ${formatDuration(windowMs)}; wait a little before the next one.`,
+      ),
+    );
   }
 
   #checkLength(text: string): void {
@@ -482,7 +591,10 @@ export class WorkflowService {
   }
 }
 
-function supports(capabilities: { groupMembership: boolean; keyRotation: boolean; mfaReset: boolean }, kind: Request['operation']['kind']): boolean {
+function supports(
+  capabilities: { groupMembership: boolean; keyRotation: boolean; mfaReset: boolean },
+  kind: Request['operation']['kind'],
+): boolean {
   if (kind === 'key.rotate') return capabilities.keyRotation;
   if (kind === 'mfa.reset') return capabilities.mfaReset;
   return capabilities.groupMembership;
@@ -491,8 +603,13 @@ function supports(capabilities: { groupMembership: boolean; keyRotation: boolean
 /** Why `actor` may not extend `grant`: only its requester, and only while the timed access is active. */
 function notExtendable(grant: Request, actor: string): WorkflowError | undefined {
   const s = grant.status;
-  if (grant.requester !== actor) return failure('not_allowed', `Only the requester can extend ${grant.ref}.`, 'not_the_requester');
-  if (s.state !== 'completed' || s.grantExpiresAt === undefined) return failure('invalid_state', `${grant.ref} is not active, timed access (it has ended, or never had an end): there is nothing to extend.`);
+  if (grant.requester !== actor)
+    return failure('not_allowed', `Only the requester can extend ${grant.ref}.`, 'not_the_requester');
+  if (s.state !== 'completed' || s.grantExpiresAt === undefined)
+    return failure(
+      'invalid_state',
+      `${grant.ref} is not active, timed access (it has ended, or never had an end): there is nothing to extend.`,
+    );
   return undefined;
 }
 
@@ -544,8 +661,17 @@ function recordedFor(before: Request, after: Request, event: RequestEvent): Reco
     case 'release': {
       // A release, not the period running out: when it would have ended, and whether the holder chose it.
       const s = before.status;
-      const scheduledEnd = s.state === 'completed' && s.grantExpiresAt !== undefined ? { scheduledEnd: new Date(s.grantExpiresAt).toISOString() } : {};
-      return [{ event: 'grant.released', actor, details: { releasedEarlyBy: actor, byHolder: actor === before.requester, ...scheduledEnd } }];
+      const scheduledEnd =
+        s.state === 'completed' && s.grantExpiresAt !== undefined
+          ? { scheduledEnd: new Date(s.grantExpiresAt).toISOString() }
+          : {};
+      return [
+        {
+          event: 'grant.released',
+          actor,
+          details: { releasedEarlyBy: actor, byHolder: actor === before.requester, ...scheduledEnd },
+        },
+      ];
     }
     default:
       return [];

@@ -60,10 +60,14 @@ export class Sweeper {
         continue;
       }
       await this.recorder.report(findings);
-      for (const f of findings) if (f.event !== 'sweep.incomplete') result[f.event === 'sweep.removed' ? 'removed' : 'unexplained']++;
+      for (const f of findings)
+        if (f.event !== 'sweep.incomplete') result[f.event === 'sweep.removed' ? 'removed' : 'unexplained']++;
     }
     await this.recorder.report(
-      [...incomplete].map(([provider, { groups, problem }]) => ({ event: 'sweep.incomplete', finding: { provider, group: groups.join(', '), problem } })),
+      [...incomplete].map(([provider, { groups, problem }]) => ({
+        event: 'sweep.incomplete',
+        finding: { provider, group: groups.join(', '), problem },
+      })),
     );
     return result;
   }
@@ -72,7 +76,8 @@ export class Sweeper {
   #grantManagedGroups(): [string, string][] {
     const seen = new Map<string, [string, string]>();
     for (const item of this.policy.catalog) {
-      if (item.kind === 'group.add' && item.maxDurationMs !== undefined && item.group) seen.set(`${item.provider}\u0000${item.group}`, [item.provider, item.group]);
+      if (item.kind === 'group.add' && item.maxDurationMs !== undefined && item.group)
+        seen.set(`${item.provider}\u0000${item.group}`, [item.provider, item.group]);
     }
     return [...seen.values()];
   }
@@ -87,7 +92,8 @@ export class Sweeper {
       if (view.explained.has(member.id)) continue;
       const grant = view.ended.get(member.id);
       if (grant || this.policy.grants.removeUnexplained) acts.push(grant ? { member, grant } : { member });
-      else findings.push({ event: 'sweep.unexplained', finding: { provider: provider.id, group, member: member.name } });
+      else
+        findings.push({ event: 'sweep.unexplained', finding: { provider: provider.id, group, member: member.name } });
     }
     if (acts.length === 0) return findings;
     // Grants decided while the provider was read: anyone they now explain stays.
@@ -95,7 +101,16 @@ export class Sweeper {
     for (const { member, grant } of acts) {
       if (view.explained.has(member.id)) continue;
       const removed = await removeFrom(group, member, provider, this.ctx);
-      findings.push({ event: 'sweep.removed', finding: { provider: provider.id, group, member: member.name, ...(grant ? { grant: grant.ref } : {}), ...(removed.verified ? { verified: true as const, readBack: removed.verified } : {}) } });
+      findings.push({
+        event: 'sweep.removed',
+        finding: {
+          provider: provider.id,
+          group,
+          member: member.name,
+          ...(grant ? { grant: grant.ref } : {}),
+          ...(removed.verified ? { verified: true as const, readBack: removed.verified } : {}),
+        },
+      });
     }
     return findings;
   }
@@ -104,9 +119,17 @@ export class Sweeper {
    * The grants of one group as the store has them now. The person of an active grant must be known, or
    * the view is incomplete (throws); an ended grant whose person cannot be named is simply not acted on.
    */
-  async #grantView(provider: Provider, group: string, principals: Map<string, Promise<PrincipalRef>>): Promise<GrantView> {
+  async #grantView(
+    provider: Provider,
+    group: string,
+    principals: Map<string, Promise<PrincipalRef>>,
+  ): Promise<GrantView> {
     const grants = (await this.store.list()).filter(
-      (r) => r.provider === provider.id && r.operation.kind === 'group.add' && r.operation.extends === undefined && r.operation.group === group,
+      (r) =>
+        r.provider === provider.id &&
+        r.operation.kind === 'group.add' &&
+        r.operation.extends === undefined &&
+        r.operation.group === group,
     );
     const principalOf = (request: Request): Promise<PrincipalRef> => {
       let known = principals.get(request.requester);

@@ -47,17 +47,27 @@ export class UnverifiedEffectError extends Error {
     readonly attempts: number,
   ) {
     const times = attempts === 1 ? 'once' : `${attempts} times`;
-    super(`The provider acknowledged the change (${times}), but reading it back does not show it: expected ${expected}, read ${observed}. Nothing was reported as done.`);
+    super(
+      `The provider acknowledged the change (${times}), but reading it back does not show it: expected ${expected}, read ${observed}. Nothing was reported as done.`,
+    );
     this.name = 'UnverifiedEffectError';
   }
 }
 
 /** Reads the post-condition, waiting within the bound where the provider may show the change late. */
-export async function readBack(condition: PostCondition, consistency: Consistency, deps: ReadBackDeps): Promise<{ holds: true; verification: Verification } | { holds: false; observed: string }> {
+export async function readBack(
+  condition: PostCondition,
+  consistency: Consistency,
+  deps: ReadBackDeps,
+): Promise<{ holds: true; verification: Verification } | { holds: false; observed: string }> {
   const waits = consistency.model === 'read-your-writes' ? [] : EVENTUAL_WAITS_MS;
   for (let reads = 1; ; reads++) {
     const { holds, observed } = await condition.read();
-    if (holds) return { holds, verification: { expected: condition.expected, observed, at: new Date(deps.clock.now()).toISOString(), reads } };
+    if (holds)
+      return {
+        holds,
+        verification: { expected: condition.expected, observed, at: new Date(deps.clock.now()).toISOString(), reads },
+      };
     const wait = waits[reads - 1];
     if (wait === undefined) return { holds, observed };
     await deps.wait(wait);
@@ -102,14 +112,25 @@ export function membership(provider: Provider, group: string, who: PrincipalRef,
 }
 
 /** `inactive`: deactivated or gone; `absent`: gone; `active`: listed and active. */
-export function keyState(provider: Provider, who: PrincipalRef, keyId: string, wanted: 'active' | 'inactive' | 'absent'): PostCondition {
-  const expected = wanted === 'absent' ? `key ${keyId} is deleted` : wanted === 'inactive' ? `key ${keyId} is inactive or deleted` : `key ${keyId} is listed and active`;
+export function keyState(
+  provider: Provider,
+  who: PrincipalRef,
+  keyId: string,
+  wanted: 'active' | 'inactive' | 'absent',
+): PostCondition {
+  const expected =
+    wanted === 'absent'
+      ? `key ${keyId} is deleted`
+      : wanted === 'inactive'
+        ? `key ${keyId} is inactive or deleted`
+        : `key ${keyId} is listed and active`;
   return {
     expected,
     read: async () => {
       const key: KeyInfo | undefined = (await provider.listKeys(who)).find((k) => k.id === keyId);
       const observed = key ? `key ${keyId} ${key.status}` : `key ${keyId} not listed`;
-      const holds = wanted === 'absent' ? !key : wanted === 'inactive' ? key?.status !== 'active' : key?.status === 'active';
+      const holds =
+        wanted === 'absent' ? !key : wanted === 'inactive' ? key?.status !== 'active' : key?.status === 'active';
       return { holds, observed };
     },
   };

@@ -18,7 +18,8 @@ export async function waitingOf(people: People, request: Request): Promise<Waiti
   const s = request.status;
   if (s.state !== 'pending') return undefined;
   const candidates = new Set(await people.approversOf(request, s.stage));
-  if (s.escalatedTo !== undefined) for (const person of await people.membersOf(s.escalatedTo, request)) candidates.add(person);
+  if (s.escalatedTo !== undefined)
+    for (const person of await people.membersOf(s.escalatedTo, request)) candidates.add(person);
   for (const approval of request.approvals) {
     if (approval.stage === s.stage || !request.sameApproverAcrossStages) candidates.delete(approval.by);
   }

@@ -3,7 +3,14 @@
  * what the provider would be asked to do — resolved from the policy and the directory, executing
  * nothing. The sandbox's policy-author view shows it; nothing here knows Slack or a provider's wire.
  */
-import { findItem, targetFor, type CatalogItem, type PrincipalResult, type Policy, type RequestKind } from '../domain/policy.ts';
+import {
+  findItem,
+  targetFor,
+  type CatalogItem,
+  type PrincipalResult,
+  type Policy,
+  type RequestKind,
+} from '../domain/policy.ts';
 import type { People } from './people.ts';
 import type { Directory } from './ports.ts';
 
@@ -56,17 +63,33 @@ export async function explainRequest(
   const requestRule = !item.requesters
     ? 'Anyone in the workspace may request this item.'
     : `Only members of ${item.requesters.join(', ')} may request it; ${person} ${mayRequest ? 'is' : 'is not'} one.`;
-  const principal: PrincipalResult = targetFor(policy.identity, item, person, item.principal ? undefined : await directory.emailOf(person));
+  const principal: PrincipalResult = targetFor(
+    policy.identity,
+    item,
+    person,
+    item.principal ? undefined : await directory.emailOf(person),
+  );
   const stages: StageExplained[] = [];
   for (const stage of item.stages) stages.push(await explainStage(deps, stage.set, stage.quorum, person));
   const providerType = policy.providers[item.provider] ?? 'unknown';
   const calls = principal.ok
-    ? deps.describeCall({ providerId: item.provider, providerType, kind: item.kind, principal: principal.principal, ...(item.group ? { group: item.group } : {}) })
+    ? deps.describeCall({
+        providerId: item.provider,
+        providerType,
+        kind: item.kind,
+        principal: principal.principal,
+        ...(item.group ? { group: item.group } : {}),
+      })
     : [];
   return { person, item, mayRequest, requestRule, principal, stages, calls };
 }
 
-async function explainStage(deps: { policy: Policy; people: People; directory: Directory }, setName: string, quorum: number, requester: string): Promise<StageExplained> {
+async function explainStage(
+  deps: { policy: Policy; people: People; directory: Directory },
+  setName: string,
+  quorum: number,
+  requester: string,
+): Promise<StageExplained> {
   const set = deps.policy.sets[setName];
   if (!set) return { set: setName, quorum, approvers: [], problem: `The approver set ${setName} is not defined.` };
   const found = new Map<string, string>();
@@ -76,11 +99,14 @@ async function explainStage(deps: { policy: Policy; people: People; directory: D
     if (manager && !found.has(manager)) found.set(manager, "the requester's manager");
   }
   for (const group of set.usergroups) {
-    for (const member of await deps.directory.usergroupMembers(group)) if (!found.has(member)) found.set(member, `member of user group ${group}`);
+    for (const member of await deps.directory.usergroupMembers(group))
+      if (!found.has(member)) found.set(member, `member of user group ${group}`);
   }
   // Nobody approves their own request, whatever the set says.
   found.delete(requester);
-  const approvers = [...found].map(([person, via]) => ({ person, via })).sort((a, b) => a.person.localeCompare(b.person));
+  const approvers = [...found]
+    .map(([person, via]) => ({ person, via }))
+    .sort((a, b) => a.person.localeCompare(b.person));
   const problem =
     approvers.length === 0
       ? 'Nobody but the requester could approve this stage: the request would wait until it expires.'

@@ -16,7 +16,12 @@ afterEach(() => dir.remove());
 async function withHistory(): Promise<{ file: string; lines: string[] }> {
   const w = world(dir.path);
   const services = await w.open();
-  const request = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident', duration: '2h' });
+  const request = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'incident',
+    duration: '2h',
+  });
   await services.service.approve('U_BOB', request.ref);
   await services.close();
   const file = dataFiles(dir.path).audit;
@@ -56,22 +61,41 @@ describe('start-up and the audit log the store recorded', () => {
     const noReason = await cli(['audit', 'accept-loss', '--data', dir.path]);
     expect(noReason.code).toBe(2);
     expect(noReason.stderr).toContain('accept-loss needs --reason');
-    const accepted = await cli(['audit', 'accept-loss', '--reason', 'disk restored from the 02:00 snapshot', '--data', dir.path]);
+    const accepted = await cli([
+      'audit',
+      'accept-loss',
+      '--reason',
+      'disk restored from the 02:00 snapshot',
+      '--data',
+      dir.path,
+    ]);
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toContain('the loss is recorded as entry 3');
-    const entry = JSON.parse((await readFile(file, 'utf8')).trim().split('\n')[2]!) as { event: string; actor: string; details: Record<string, unknown> };
+    const entry = JSON.parse((await readFile(file, 'utf8')).trim().split('\n')[2]!) as {
+      event: string;
+      actor: string;
+      details: Record<string, unknown>;
+    };
     expect(entry.event).toBe('audit.loss_accepted');
     expect(entry.actor).toMatch(/^cli:/);
-    expect(entry.details).toMatchObject({ reason: 'disk restored from the 02:00 snapshot', recorded: { seq: lines.length }, found: { seq: 2 } });
+    expect(entry.details).toMatchObject({
+      reason: 'disk restored from the 02:00 snapshot',
+      recorded: { seq: lines.length },
+      found: { seq: 2 },
+    });
     expect((await cli(['audit', 'verify', '--data', dir.path])).code).toBe(0);
     await (await world(dir.path).open()).close();
-    expect((await cli(['audit', 'accept-loss', '--reason', 'again', '--data', dir.path])).stdout).toContain('there is no loss to accept');
+    expect((await cli(['audit', 'accept-loss', '--reason', 'again', '--data', dir.path])).stdout).toContain(
+      'there is no loss to accept',
+    );
   });
 
   it('refuses a log that was deleted', async () => {
     const { file, lines } = await withHistory();
     await rm(file);
-    expect((await refusal()).message).toContain(`the log ends at entry 0 but entries up to ${lines.length} were recorded`);
+    expect((await refusal()).message).toContain(
+      `the log ends at entry 0 but entries up to ${lines.length} were recorded`,
+    );
   });
 
   it('stops on a damaged line in the middle with file:line, and accept-loss will not paper over it', async () => {

@@ -25,7 +25,11 @@ describe('due work at start', () => {
     const w = world;
     const start = (tickMs: number) =>
       startBot({
-        slack: { botToken: new Secret(w.slack.botToken), apiUrl: w.slack.apiUrl, mode: { type: 'http', signingSecret: new Secret('tick-test-secret'), port: 0, host: '127.0.0.1' } },
+        slack: {
+          botToken: new Secret(w.slack.botToken),
+          apiUrl: w.slack.apiUrl,
+          mode: { type: 'http', signingSecret: new Secret('tick-test-secret'), port: 0, host: '127.0.0.1' },
+        },
         config,
         dataDir: dir!.path,
         log: captureLog().log,
@@ -34,7 +38,12 @@ describe('due work at start', () => {
       });
     bot = await start(0);
     const { service } = bot.services;
-    const request = await service.submit({ requester: PEOPLE.alice.id, itemId: 'cf-prod-admins', reason: 'incident 4242', duration: '1h' });
+    const request = await service.submit({
+      requester: PEOPLE.alice.id,
+      itemId: 'cf-prod-admins',
+      reason: 'incident 4242',
+      duration: '1h',
+    });
     await service.approve(PEOPLE.bob.id, request.ref);
     await bot.idle();
     expect((await bot.services.store.get(request.id))?.status.state).toBe('completed');

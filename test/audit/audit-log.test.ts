@@ -26,7 +26,16 @@ describe('AuditLog', () => {
     const [line] = await readLines(file);
     expect(JSON.parse(line!)).toEqual(entry);
     expect(Object.keys(JSON.parse(line!))).toEqual([
-      'seq', 'time', 'eventId', 'requestId', 'requestRef', 'actor', 'event', 'details', 'prevHash', 'hash',
+      'seq',
+      'time',
+      'eventId',
+      'requestId',
+      'requestRef',
+      'actor',
+      'event',
+      'details',
+      'prevHash',
+      'hash',
     ]);
     expect(entry).toMatchObject({
       seq: 1,
@@ -177,7 +186,9 @@ describe('AuditLog', () => {
   it('accepts keys that only identify a secret', async () => {
     const file = await tempLogPath();
     const log = await AuditLog.open(file);
-    await expect(log.append([event(1, { details: { tokenId: 't1', secretName: 'n', accessKeyId: 'AK' } })])).resolves.toHaveLength(1);
+    await expect(
+      log.append([event(1, { details: { tokenId: 't1', secretName: 'n', accessKeyId: 'AK' } })]),
+    ).resolves.toHaveLength(1);
     await log.close();
   });
 

@@ -55,7 +55,13 @@ describe('exportAudit', () => {
     const file = await logWith(5); // entry n is at T0 + n minutes
     const out = sink();
     expect(await exportAudit(file, { format: 'jsonl', since: new Date(T0 + 3 * 60_000) }, out)).toBe(3);
-    expect(out.text().trimEnd().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([3, 4, 5]);
+    expect(
+      out
+        .text()
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    ).toEqual([3, 4, 5]);
   });
 
   it('writes csv with a header, and fields with commas and quotes survive a round trip', async () => {
@@ -74,8 +80,16 @@ describe('exportAudit', () => {
     expect(rows[0]).toEqual(HEADER);
     expect(rows.slice(1)).toEqual(
       entries.map((e) => [
-        String(e.seq), e.time, e.eventId, e.requestId ?? '', e.requestRef ?? '', e.actor, e.event,
-        JSON.stringify(e.details), e.prevHash, e.hash,
+        String(e.seq),
+        e.time,
+        e.eventId,
+        e.requestId ?? '',
+        e.requestRef ?? '',
+        e.actor,
+        e.event,
+        JSON.stringify(e.details),
+        e.prevHash,
+        e.hash,
       ]),
     );
     expect(JSON.parse(rows[2]![7]!)).toEqual({ group: 'admins', reason: tricky });
@@ -97,7 +111,11 @@ describe('exportAudit', () => {
 });
 
 describe('exportAudit --follow (a SIEM feed)', () => {
-  const seqs = (text: string) => text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq);
+  const seqs = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { seq: number }).seq);
 
   async function until(check: () => boolean): Promise<void> {
     while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -124,7 +142,12 @@ describe('exportAudit --follow (a SIEM feed)', () => {
     stop.abort();
     expect(await done).toBe(5);
     expect(seqs(out.text())).toEqual([1, 2, 3, 4, 5]);
-    expect(out.text()).toBe((await readLines(file)).slice(0, 5).map((l) => `${l}\n`).join(''));
+    expect(out.text()).toBe(
+      (await readLines(file))
+        .slice(0, 5)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
   });
 
   it('resumes after the last sequence number a consumer stored', async () => {

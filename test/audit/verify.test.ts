@@ -18,7 +18,11 @@ describe('verifyAuditLog', () => {
   it('accepts an intact log and reports its head', async () => {
     const file = await logWith(5);
     const last = JSON.parse((await readLines(file))[4]!) as { hash: string; eventId: string };
-    expect(await verifyAuditLog(file)).toEqual({ ok: true, count: 5, head: { seq: 5, hash: last.hash, eventId: last.eventId } });
+    expect(await verifyAuditLog(file)).toEqual({
+      ok: true,
+      count: 5,
+      head: { seq: 5, hash: last.hash, eventId: last.eventId },
+    });
   });
 
   it('accepts an empty log', async () => {
@@ -42,7 +46,11 @@ describe('verifyAuditLog', () => {
   it('reports JSON that canonical JSON refuses (a lone surrogate) instead of throwing', async () => {
     const file = await logWith(3);
     await tamper(file, (lines) => lines.map((l, i) => (i === 1 ? l.replace('"reason 2"', '"reason \\ud800"') : l)));
-    expect(await verifyAuditLog(file)).toMatchObject({ ok: false, seq: 2, problem: expect.stringMatching(/canonical/) });
+    expect(await verifyAuditLog(file)).toMatchObject({
+      ok: false,
+      seq: 2,
+      problem: expect.stringMatching(/canonical/),
+    });
   });
 
   it('reports an unparseable line at the seq it should have had', async () => {
@@ -87,7 +95,11 @@ describe('verifyAuditLog', () => {
     const expected = headOfLine((await readLines(file))[4]!);
     await tamper(file, (lines) => lines.slice(0, 3));
     expect(await verifyAuditLog(file)).toEqual({ ok: true, count: 3, head: expect.anything() });
-    expect(await verifyAuditLog(file, expected)).toMatchObject({ ok: false, seq: 4, problem: expect.stringMatching(/truncated/) });
+    expect(await verifyAuditLog(file, expected)).toMatchObject({
+      ok: false,
+      seq: 4,
+      problem: expect.stringMatching(/truncated/),
+    });
   });
 
   it('reports a rewritten tail against the expected head', async () => {
@@ -96,7 +108,11 @@ describe('verifyAuditLog', () => {
     // Rebuild a consistent chain of the same length: the chain alone cannot tell.
     const other = await logWith(5);
     expect(await verifyAuditLog(other)).toMatchObject({ ok: true, count: 5 });
-    expect(await verifyAuditLog(other, expected)).toMatchObject({ ok: false, seq: 5, problem: expect.stringMatching(/rewritten/) });
+    expect(await verifyAuditLog(other, expected)).toMatchObject({
+      ok: false,
+      seq: 5,
+      problem: expect.stringMatching(/rewritten/),
+    });
   });
 
   it('accepts a log that grew past the expected head', async () => {

@@ -25,7 +25,12 @@ export interface SandboxPage {
    * Through the /iam modal, as a person would: the kind, then the catalog item from the search, then the
    * fields; `shoot` is called with the form filled in and with its answer. Answers the request's ref.
    */
-  request(kind: string, itemId: string, fields: { duration?: string; reason?: string }, shoot?: (moment: 'filled' | 'submitted') => Promise<void>): Promise<string>;
+  request(
+    kind: string,
+    itemId: string,
+    fields: { duration?: string; reason?: string },
+    shoot?: (moment: 'filled' | 'submitted') => Promise<void>,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,10 @@ export async function openSandboxPage(as: string): Promise<SandboxPage> {
       await page.click(`.modal button.option[data-value="${itemId}"]`);
       // A group's choice makes the bot update the modal (its duration hint): fill the form only once that
       // update is shown, or the update's re-render would lose what was typed before it.
-      if (kind === 'group.add') await expect.poll(() => page.locator('.modal').textContent()).not.toContain('Choose a group to see how long its access lasts.');
+      if (kind === 'group.add')
+        await expect
+          .poll(() => page.locator('.modal').textContent())
+          .not.toContain('Choose a group to see how long its access lasts.');
       if (fields.duration) await page.fill('.modal input[data-action="iam_duration"]', fields.duration);
       if (fields.reason) await page.fill('.modal textarea[data-action="iam_reason"]', fields.reason);
       await shoot?.('filled');

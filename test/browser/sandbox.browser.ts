@@ -10,7 +10,10 @@ import { PEOPLE } from '../../src/sandbox/world.ts';
 import { CHROMIUM, chromiumMissing } from './chromium.ts';
 import { openSandboxPage, type SandboxPage } from './driver.ts';
 
-if (chromiumMissing) process.stderr.write(`\nSKIPPING the browser tests: ${CHROMIUM} is missing. Install it with: apt-get install -y --no-install-recommends chromium\n\n`);
+if (chromiumMissing)
+  process.stderr.write(
+    `\nSKIPPING the browser tests: ${CHROMIUM} is missing. Install it with: apt-get install -y --no-install-recommends chromium\n\n`,
+  );
 
 describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, () => {
   let driver: SandboxPage;
@@ -21,7 +24,9 @@ describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, (
   const be = (id: string) => driver.be(id);
   const openTab = (tab: string) => driver.openTab(tab);
   const request = (kind: string, itemId: string, fields: { duration?: string; reason?: string }, screenshot: string) =>
-    driver.request(kind, itemId, fields, (moment) => shot(moment === 'filled' ? screenshot : `${screenshot}-submitted`));
+    driver.request(kind, itemId, fields, (moment) =>
+      shot(moment === 'filled' ? screenshot : `${screenshot}-submitted`),
+    );
 
   beforeAll(async () => {
     driver = await openSandboxPage(PEOPLE.alice.id);
@@ -88,7 +93,9 @@ describe.skipIf(chromiumMissing)(`the sandbox page in Chromium (${CHROMIUM})`, (
     await shot('secret-revealed-once');
     await page.click('#modal-close');
     await page.waitForSelector('#modal', { state: 'hidden' });
-    await expect.poll(() => page.locator('#main .ephemeral').last().textContent()).toMatch(/can no longer be revealed|not waiting for you to reveal/);
+    await expect
+      .poll(() => page.locator('#main .ephemeral').last().textContent())
+      .toMatch(/can no longer be revealed|not waiting for you to reveal/);
     expect(await page.locator('#main button[data-action="iam_reveal"]').count()).toBe(0);
     expect(await page.locator('body').textContent()).not.toContain(secret);
     await shot('second-reveal-refused');

@@ -52,10 +52,17 @@ describe.skipIf(chromiumMissing)(`the sandbox as a showcase, in Chromium (${CHRO
     // A private answer first, then the request's DM, then another private answer: they stay in that order.
     await command('/iam help');
     await page.locator('#main .ephemeral').waitFor();
-    const ref = await driver.request('group.add', 'scw-developers', { reason: 'Onboarding to the platform team' }, (moment) => driver.shot(`two-stage-1-request-${moment}`));
+    const ref = await driver.request(
+      'group.add',
+      'scw-developers',
+      { reason: 'Onboarding to the platform team' },
+      (moment) => driver.shot(`two-stage-1-request-${moment}`),
+    );
     await command('/iam help');
     await expect.poll(() => page.locator('#main .messages > article.ephemeral').count()).toBe(2);
-    const order = await page.locator('#main .messages > article').evaluateAll((articles) => articles.map((a) => (a.classList.contains('ephemeral') ? 'private' : 'message')));
+    const order = await page
+      .locator('#main .messages > article')
+      .evaluateAll((articles) => articles.map((a) => (a.classList.contains('ephemeral') ? 'private' : 'message')));
     expect(order[0]).toBe('private');
     expect(order.at(-1)).toBe('private');
     expect(order).toContain('message');
@@ -68,12 +75,16 @@ describe.skipIf(chromiumMissing)(`the sandbox as a showcase, in Chromium (${CHRO
     await driver.shot('two-stage-3-manager-approves-stage-1');
     await approve.click();
 
-    await expect.poll(() => hint(ref).textContent()).toContain('Carol Chen or Dave Diaz to approve or deny stage 2 of 2');
+    await expect
+      .poll(() => hint(ref).textContent())
+      .toContain('Carol Chen or Dave Diaz to approve or deny stage 2 of 2');
     await driver.shot('two-stage-4-waiting-on-the-platform-leads');
     await switchTo(ref, PEOPLE.carol.id);
     await approve.waitFor();
     await approve.click();
-    await expect.poll(() => page.locator('[data-provider="Scaleway"] [data-group="developers"]').textContent()).toContain(PEOPLE.alice.email);
+    await expect
+      .poll(() => page.locator('[data-provider="Scaleway"] [data-group="developers"]').textContent())
+      .toContain(PEOPLE.alice.email);
     await expect.poll(() => hint(ref).count()).toBe(0);
 
     await driver.openTab('C0AUDIT');

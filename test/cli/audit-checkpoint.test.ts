@@ -18,17 +18,31 @@ beforeAll(async () => {
   dir = await tempDir();
   const w = world(dir.path);
   const services = await w.open();
-  const granted = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident', duration: '2h' });
+  const granted = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'incident',
+    duration: '2h',
+  });
   await services.service.approve('U_BOB', granted.ref);
   w.clock.advance(24 * 3_600_000);
-  const denied = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'curious', duration: '1h' });
+  const denied = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'curious',
+    duration: '1h',
+  });
   await services.service.deny('U_CAROL', denied.ref, 'no ticket');
   await services.close();
   original = await readFile(file(), 'utf8');
 });
 afterAll(() => dir.remove());
 
-const entries = () => original.trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+const entries = () =>
+  original
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as AuditEntry);
 
 /**
  * The log rewritten the way a careful attacker would: entry `seq` changed and every later entry
@@ -56,7 +70,10 @@ describe('audit verify --checkpoint', () => {
     const inline = await cli(['audit', 'verify', '--checkpoint', `${third!.seq}:${third!.hash}`, ...data()]);
     expect(inline.code).toBe(0);
     const list = join(dir.path, 'checkpoints.txt');
-    await writeFile(list, `# copied from #iam-audit\n:lock: Audit checkpoint ${second!.seq}:${second!.hash}\n\n${third!.seq}:${third!.hash}\n`);
+    await writeFile(
+      list,
+      `# copied from #iam-audit\n:lock: Audit checkpoint ${second!.seq}:${second!.hash}\n\n${third!.seq}:${third!.hash}\n`,
+    );
     const fromFile = await cli(['audit', 'verify', '--checkpoint', list, ...data()]);
     expect(fromFile.code).toBe(0);
   });
@@ -116,7 +133,8 @@ describe('audit export --out', () => {
       joined += body;
       const digest = createHash('sha256').update(body).digest('hex');
       expect(await readFile(join(out, `${day}.sha256`), 'utf8')).toBe(`${digest}  ${day}\n`);
-      for (const line of body.trim().split('\n')) expect(day).toBe(`audit-${(JSON.parse(line) as AuditEntry).time.slice(0, 10)}.jsonl`);
+      for (const line of body.trim().split('\n'))
+        expect(day).toBe(`audit-${(JSON.parse(line) as AuditEntry).time.slice(0, 10)}.jsonl`);
     }
     expect(joined).toBe(original);
     const again = await cli(['audit', 'export', '--out', out, ...data()]);

@@ -19,19 +19,39 @@ describe('iam-bot check: stages that can work', () => {
     const file = join(dir.path, 'self-approval.yml');
     const text = await readFile(examplePolicy, 'utf8');
     // The MFA reset needs three of the security team, who alone may ask for it: whoever asks leaves two.
-    await writeFile(file, text.replace('    approvers: [security]\n', '    approvers: [security]\n    requesters: [security]\n').replace(/quorum: 2 .*/, 'quorum: 3'));
+    await writeFile(
+      file,
+      text
+        .replace('    approvers: [security]\n', '    approvers: [security]\n    requesters: [security]\n')
+        .replace(/quorum: 2 .*/, 'quorum: 3'),
+    );
     const line = text.split('\n').findIndex((l) => l === '    approvers: [security]') + 1;
     const result = await cli(['check', '--offline', '--config', file], exampleEnv);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^${escaped(file)}:${line}:17: catalog\\[3\\]\\.approvers\\[0\\]: only the requester could approve stage 1 \\(set "security"\\)`, 'm'));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^${escaped(file)}:${line}:17: catalog\\[3\\]\\.approvers\\[0\\]: only the requester could approve stage 1 \\(set "security"\\)`,
+        'm',
+      ),
+    );
   });
 
   it('passes a policy that works for some people only, with a warning naming them', async () => {
     const file = join(dir.path, 'partly.yml');
     const text = await readFile(examplePolicy, 'utf8');
-    await writeFile(file, text.replace('    approvers: [security]\n', '    approvers: [security]\n    requesters: [security, platform-leads]\n').replace(/quorum: 2 .*/, 'quorum: 3'));
+    await writeFile(
+      file,
+      text
+        .replace(
+          '    approvers: [security]\n',
+          '    approvers: [security]\n    requesters: [security, platform-leads]\n',
+        )
+        .replace(/quorum: 2 .*/, 'quorum: 3'),
+    );
     const result = await cli(['check', '--offline', '--config', file], exampleEnv);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^warning: .*partly\.yml:\d+:17: catalog\[3\]\.approvers\[0\]: if U\w+ requests jcs-mfa-reset, nobody else can approve stage 1/m);
+    expect(result.stderr).toMatch(
+      /^warning: .*partly\.yml:\d+:17: catalog\[3\]\.approvers\[0\]: if U\w+ requests jcs-mfa-reset, nobody else can approve stage 1/m,
+    );
   });
 });

@@ -25,7 +25,12 @@ afterEach(async () => {
   await dir.remove();
 });
 
-const check = () => cli(['check', '--config', file], { ...world.env, SLACK_BOT_TOKEN: world.slack.botToken, SLACK_API_URL: world.slack.apiUrl });
+const check = () =>
+  cli(['check', '--config', file], {
+    ...world.env,
+    SLACK_BOT_TOKEN: world.slack.botToken,
+    SLACK_API_URL: world.slack.apiUrl,
+  });
 
 describe('iam-bot check with SLACK_BOT_TOKEN', () => {
   it('passes when the bot is in the audit channel and every approval channel', async () => {
@@ -41,8 +46,12 @@ describe('iam-bot check with SLACK_BOT_TOKEN', () => {
     world.slack.workspace.removeBot('C0AUDIT');
     world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { private: true });
     const result = await check();
-    expect(result.stdout).toMatch(/FAIL C0AUDIT +audit channel: the bot is not in #iam-audit, so it cannot post there: invite the bot: type `\/invite @iam-bot` in that channel/);
-    expect(result.stdout).toMatch(/FAIL C0APPROVE +approvals of jcs-devs: no such channel for the bot: it does not exist, or it is private and the bot was not invited/);
+    expect(result.stdout).toMatch(
+      /FAIL C0AUDIT +audit channel: the bot is not in #iam-audit, so it cannot post there: invite the bot: type `\/invite @iam-bot` in that channel/,
+    );
+    expect(result.stdout).toMatch(
+      /FAIL C0APPROVE +approvals of jcs-devs: no such channel for the bot: it does not exist, or it is private and the bot was not invited/,
+    );
     expect(result.code).toBe(1);
   });
 
@@ -51,7 +60,11 @@ describe('iam-bot check with SLACK_BOT_TOKEN', () => {
     const archived = await check();
     expect(archived.stdout).toMatch(/FAIL C0APPROVE +approvals of jcs-devs: #iam-approvals is archived/);
     expect(archived.code).toBe(1);
-    const badToken = await cli(['check', '--config', file], { ...world.env, SLACK_BOT_TOKEN: 'xoxb-not-a-real-token', SLACK_API_URL: world.slack.apiUrl });
+    const badToken = await cli(['check', '--config', file], {
+      ...world.env,
+      SLACK_BOT_TOKEN: 'xoxb-not-a-real-token',
+      SLACK_API_URL: world.slack.apiUrl,
+    });
     expect(badToken.stdout).toMatch(/FAIL token +invalid_auth: check SLACK_BOT_TOKEN/);
     expect(badToken.stdout + badToken.stderr).not.toContain('xoxb-not-a-real-token');
     expect(badToken.code).toBe(1);
@@ -83,22 +96,39 @@ describe('iam-bot check with SLACK_BOT_TOKEN: every Slack id the policy names ex
     world.slack.workspace.deactivateUser('U0DAVE');
     world.slack.workspace.addUsergroup('S0OLD', ['U0CAROL']);
     world.slack.workspace.disableUsergroup('S0OLD');
-    const text = (await readFile(file, 'utf8')).replace('    users: [U0ERIN]\n', '    users: [U0ERIN, U0GHOST]\n  retired:\n    usergroups: [S0NOSUCH, S0OLD]\n');
+    const text = (await readFile(file, 'utf8')).replace(
+      '    users: [U0ERIN]\n',
+      '    users: [U0ERIN, U0GHOST]\n  retired:\n    usergroups: [S0NOSUCH, S0OLD]\n',
+    );
     await writeFile(file, text);
     const result = await check();
-    expect(result.stdout).toContain(`FAIL U0GHOST        ${file}:${at(text, 'U0GHOST')}: approvers.admins.users[1]: no Slack user U0GHOST in this workspace (user_not_found)`);
-    expect(result.stdout).toContain(`FAIL S0NOSUCH       ${file}:${at(text, 'S0NOSUCH')}: approvers.retired.usergroups[0]: no Slack user group S0NOSUCH in this workspace`);
-    expect(result.stdout).toContain(`warn S0OLD          ${file}:${at(text, 'S0OLD')}: approvers.retired.usergroups[1]: Slack user group S0OLD (@s0old) is disabled`);
+    expect(result.stdout).toContain(
+      `FAIL U0GHOST        ${file}:${at(text, 'U0GHOST')}: approvers.admins.users[1]: no Slack user U0GHOST in this workspace (user_not_found)`,
+    );
+    expect(result.stdout).toContain(
+      `FAIL S0NOSUCH       ${file}:${at(text, 'S0NOSUCH')}: approvers.retired.usergroups[0]: no Slack user group S0NOSUCH in this workspace`,
+    );
+    expect(result.stdout).toContain(
+      `warn S0OLD          ${file}:${at(text, 'S0OLD')}: approvers.retired.usergroups[1]: Slack user group S0OLD (@s0old) is disabled`,
+    );
     // Dave is named twice in the directory: as Carol's manager, and as a key.
-    expect(result.stdout).toContain(`warn U0DAVE         ${file}:${at(text, 'U0DAVE')}: directory.managers.U0CAROL: Slack user U0DAVE (@dave) is deactivated`);
-    expect(result.stdout).toContain(`warn U0DAVE         ${file}:${at(text, 'U0DAVE:')}: directory.managers.U0DAVE: Slack user U0DAVE (@dave) is deactivated`);
+    expect(result.stdout).toContain(
+      `warn U0DAVE         ${file}:${at(text, 'U0DAVE')}: directory.managers.U0CAROL: Slack user U0DAVE (@dave) is deactivated`,
+    );
+    expect(result.stdout).toContain(
+      `warn U0DAVE         ${file}:${at(text, 'U0DAVE:')}: directory.managers.U0DAVE: Slack user U0DAVE (@dave) is deactivated`,
+    );
     expect(result.code).toBe(1);
   });
 
   it('points at where the policy names a channel the bot cannot use', async () => {
     const result = await check();
     const text = await readFile(file, 'utf8');
-    expect(result.stdout).toMatch(new RegExp(`FAIL C0APPROVE +approvals of jcs-devs: no such channel[^\\n]*\\n +named at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${at(text, 'C0APPROVE')}: catalog\\[\\d+\\]\\.channel`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `FAIL C0APPROVE +approvals of jcs-devs: no such channel[^\\n]*\\n +named at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${at(text, 'C0APPROVE')}: catalog\\[\\d+\\]\\.channel`,
+      ),
+    );
     expect(result.code).toBe(1);
   });
 });

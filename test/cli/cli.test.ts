@@ -19,12 +19,27 @@ beforeAll(async () => {
   dir = await tempDir();
   const w = world(dir.path);
   const services = await w.open();
-  const granted = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident, "urgent"', duration: '2h' });
+  const granted = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'incident, "urgent"',
+    duration: '2h',
+  });
   await services.service.approve('U_BOB', granted.ref);
-  const denied = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'curious', duration: '1h' });
+  const denied = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'curious',
+    duration: '1h',
+  });
   await services.service.deny('U_CAROL', denied.ref, 'no ticket');
   w.clock.advance(60_000);
-  const pending = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'later', duration: '30m' });
+  const pending = await services.service.submit({
+    requester: 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'later',
+    duration: '30m',
+  });
   refs = [granted.ref, denied.ref, pending.ref];
   await services.close();
 });
@@ -40,7 +55,12 @@ describe('iam-bot requests list', () => {
     expect(all.stdout).toContain(`${refs[1]}\tdenied`);
     expect(all.stdout).toContain('3 requests');
     const denied = await cli(['requests', 'list', '--state', 'denied', '--json', ...data()]);
-    expect(denied.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { ref: string }).ref)).toEqual([refs[1]]);
+    expect(
+      denied.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { ref: string }).ref),
+    ).toEqual([refs[1]]);
   });
 
   it('rejects an unknown state with the list of states, exit 2', async () => {
@@ -57,7 +77,12 @@ describe('iam-bot requests retry', () => {
       const w = world(data.path);
       const services = await w.open();
       w.provider.faults.set('addMember', new ProviderError('unavailable', 'provider down'));
-      const request = await services.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'x', duration: '1h' });
+      const request = await services.service.submit({
+        requester: 'U_ALICE',
+        itemId: 'cf-admins',
+        reason: 'x',
+        duration: '1h',
+      });
       await services.service.approve('U_BOB', request.ref);
       await services.executor.settle();
       expect((await services.service.find(request.ref)).status.state).toBe('failed');
@@ -110,13 +135,24 @@ describe('iam-bot audit', () => {
     const csv = await cli(['audit', 'export', '--format', 'csv', ...data()]);
     expect(csv.stdout.split('\n')[0]).toBe('seq,time,eventId,requestId,requestRef,actor,event,details,prevHash,hash');
     expect(csv.stdout).toContain('incident, \\""urgent\\""');
-    const since = await cli(['audit', 'export', '--since', new Date(Date.UTC(2026, 10, 21, 9, 0, 30)).toISOString(), ...data()]);
+    const since = await cli([
+      'audit',
+      'export',
+      '--since',
+      new Date(Date.UTC(2026, 10, 21, 9, 0, 30)).toISOString(),
+      ...data(),
+    ]);
     expect(since.stdout.trim().split('\n')).toHaveLength(1);
     const bad = await cli(['audit', 'export', '--since', 'yesterday', ...data()]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since expects an ISO 8601 date');
     const after = await cli(['audit', 'export', '--after-seq', '5', ...data()]);
-    expect(after.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([6, 7]);
+    expect(
+      after.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    ).toEqual([6, 7]);
     const badSeq = await cli(['audit', 'export', '--after-seq', 'last', ...data()]);
     expect(badSeq.code).toBe(2);
     expect(badSeq.stderr).toContain('--after-seq expects a sequence number');
@@ -176,7 +212,9 @@ describe('iam-bot check', () => {
   it('without the production secrets, warns per missing variable and still passes; --require-env refuses', async () => {
     const relaxed = await cli(['check', '--config', examplePolicy], {});
     expect(relaxed.code).toBe(0);
-    expect(relaxed.stderr).toMatch(/^warning: .*policy\.yml:\d+:\d+: providers\.cf-prod\.token: environment variable CLOUDFLARE_API_TOKEN is not set$/m);
+    expect(relaxed.stderr).toMatch(
+      /^warning: .*policy\.yml:\d+:\d+: providers\.cf-prod\.token: environment variable CLOUDFLARE_API_TOKEN is not set$/m,
+    );
     expect(relaxed.stdout).toContain('cf-prod  cloudflare  credentials not set in this environment');
     const strict = await cli(['check', '--require-env', '--config', examplePolicy], {});
     expect(strict.code).toBe(1);
@@ -190,10 +228,16 @@ describe('iam-bot check', () => {
       await writeFile(file, world.policy);
       const good = await cli(['check', '--config', file], world.env);
       expect(good.code).toBe(0);
-      for (const provider of ['cf', 'scw', 'osc', 'jcs']) expect(good.stdout).toMatch(new RegExp(`ok +${provider} +\\d+ ms +reachable, credentials accepted`));
-      const writes = [world.cloudflare, world.scaleway, world.outscale, world.jcs].flatMap((sim) => sim.server.requests).filter((r) => r.method !== 'GET' && !/Action=(List|Get)/.test(r.body));
+      for (const provider of ['cf', 'scw', 'osc', 'jcs'])
+        expect(good.stdout).toMatch(new RegExp(`ok +${provider} +\\d+ ms +reachable, credentials accepted`));
+      const writes = [world.cloudflare, world.scaleway, world.outscale, world.jcs]
+        .flatMap((sim) => sim.server.requests)
+        .filter((r) => r.method !== 'GET' && !/Action=(List|Get)/.test(r.body));
       expect(writes).toEqual([]);
-      const bad = await cli(['check', '--config', file], { ...world.env, CLOUDFLARE_API_TOKEN: 'wrong-token-value-0000000000000000000000' });
+      const bad = await cli(['check', '--config', file], {
+        ...world.env,
+        CLOUDFLARE_API_TOKEN: 'wrong-token-value-0000000000000000000000',
+      });
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/FAIL cf +\d+ ms +unauthorized/);
       expect(bad.stdout + bad.stderr).not.toContain('wrong-token-value');
@@ -208,7 +252,11 @@ describe('iam-bot check', () => {
     await writeFile(broken, text.replace(/maxDuration: \S+/, 'maxDuration: forever'));
     const result = await cli(['check', '--config', broken], exampleEnv);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: catalog\\[\\d+\\]\\.maxDuration: expected a duration like 8h`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: catalog\\[\\d+\\]\\.maxDuration: expected a duration like 8h`,
+      ),
+    );
   });
 });
 
@@ -221,7 +269,9 @@ describe('iam-bot check: no silent permanent access', () => {
     const itemLine = lines.findIndex((line) => line.includes('id: scw-billing-readers')) + 1;
     const result = await cli(['check', '--offline', '--config', old], exampleEnv);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${old}:${itemLine}:5: catalog[1].maxDuration: required for group.add unless the item says permanent: true`);
+    expect(result.stderr).toContain(
+      `${old}:${itemLine}:5: catalog[1].maxDuration: required for group.add unless the item says permanent: true`,
+    );
   });
 });
 
@@ -246,7 +296,10 @@ describe('the iam-bot executable', () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
     const policy = join(dir.path, 'copy.yml');
     await copyFile(examplePolicy, policy);
-    const checked = spawnSync(process.execPath, [bin, 'check', '--offline', '--config', policy], { encoding: 'utf8', env: { PATH: process.env.PATH, ...exampleEnv } });
+    const checked = spawnSync(process.execPath, [bin, 'check', '--offline', '--config', policy], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...exampleEnv },
+    });
     expect(checked.status).toBe(0);
     // The README's first command runs the CLI's start.
     const npmStart = spawnSync('npm', ['start', '--silent', '--', '--help'], { cwd: root, encoding: 'utf8' });

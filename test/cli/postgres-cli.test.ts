@@ -7,7 +7,14 @@ import { cli } from '../support/cli.ts';
 import { apply, makeRequest, T0 } from '../support/fixtures.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
 
-const event = (eventId: string, requestId: string): AuditRecord => ({ eventId, time: T0, requestId, actor: 'U_ALICE', event: 'request.submitted', details: { n: eventId } });
+const event = (eventId: string, requestId: string): AuditRecord => ({
+  eventId,
+  time: T0,
+  requestId,
+  actor: 'U_ALICE',
+  event: 'request.submitted',
+  details: { n: eventId },
+});
 
 describe.skipIf(postgresUnavailable())('commands on PostgreSQL', () => {
   let server: TestPostgres;
@@ -19,7 +26,12 @@ describe.skipIf(postgresUnavailable())('commands on PostgreSQL', () => {
     for (let i = 0; i < 3; i++) {
       const request = makeRequest(await store.reserveNumber());
       await store.commit({ request, expectedVersion: null, audit: [event(`submit-${i}`, request.id)] });
-      if (i === 0) await store.commit({ request: apply(request, { type: 'deny', actor: 'U_BOB', eligible: true, reason: 'no' }), expectedVersion: 1, audit: [event('deny', request.id)] });
+      if (i === 0)
+        await store.commit({
+          request: apply(request, { type: 'deny', actor: 'U_BOB', eligible: true, reason: 'no' }),
+          expectedVersion: 1,
+          audit: [event('deny', request.id)],
+        });
     }
     await store.close();
   }, 60_000);
@@ -45,7 +57,9 @@ describe.skipIf(postgresUnavailable())('commands on PostgreSQL', () => {
   it('audit verify: intact, then broken where a row was edited', async () => {
     const intact = await cli(['audit', 'verify'], { DATABASE_URL: url });
     expect(intact).toMatchObject({ code: 0, stderr: '' });
-    expect(intact.stdout).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+\/iam_bot_test_\w+: intact, 4 entries, last seq 4 hash [0-9a-f]{64}\n$/);
+    expect(intact.stdout).toMatch(
+      /^PostgreSQL at 127\.0\.0\.1:\d+\/iam_bot_test_\w+: intact, 4 entries, last seq 4 hash [0-9a-f]{64}\n$/,
+    );
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`UPDATE audit_log SET line = replace(line, '"n":"deny"', '"n":"okay"') WHERE seq = 2`);

@@ -19,7 +19,10 @@ afterEach(() => dir.remove());
 
 describe('iam-bot start never runs the sandbox', () => {
   it('with a policy from IAM_BOT_POLICY and no Slack setting, it exits 1 naming SLACK_BOT_TOKEN', async () => {
-    const result = await cli(['start', '--data', join(dir.path, 'data')], { ...exampleEnv, IAM_BOT_POLICY: examplePolicy });
+    const result = await cli(['start', '--data', join(dir.path, 'data')], {
+      ...exampleEnv,
+      IAM_BOT_POLICY: examplePolicy,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SLACK_BOT_TOKEN is not set');
     expect(result.stdout).not.toContain('sandbox');
@@ -33,7 +36,12 @@ describe('iam-bot start never runs the sandbox', () => {
   });
 
   it('names a misspelled Slack variable and the one it was meant to be', async () => {
-    const env = { ...exampleEnv, IAM_BOT_POLICY: examplePolicy, SLACK_BOT_TOKN: 'xoxb-1-2-3', SLACK_SIGNING_SECRET: 'secret' };
+    const env = {
+      ...exampleEnv,
+      IAM_BOT_POLICY: examplePolicy,
+      SLACK_BOT_TOKN: 'xoxb-1-2-3',
+      SLACK_SIGNING_SECRET: 'secret',
+    };
     const result = await cli(['start', '--data', join(dir.path, 'data')], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('SLACK_BOT_TOKN is set, but iam-bot reads SLACK_BOT_TOKEN: rename it.');
@@ -46,13 +54,22 @@ describe('iam-bot start never runs the sandbox', () => {
 function captureIo(env: NodeJS.ProcessEnv) {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), stdout: new Writable({ write: (_c, _e, cb) => cb() }), env };
+  const io = {
+    out: (t: string) => out.push(t),
+    err: (t: string) => err.push(t),
+    stdout: new Writable({ write: (_c, _e, cb) => cb() }),
+    env,
+  };
   return { io, out, err };
 }
 
 describe('npm start', () => {
   it('is iam-bot start as soon as a policy or any Slack setting is configured', async () => {
-    const withPolicy = captureIo({ ...exampleEnv, IAM_BOT_POLICY: examplePolicy, IAM_BOT_DATA_DIR: join(dir.path, 'data') });
+    const withPolicy = captureIo({
+      ...exampleEnv,
+      IAM_BOT_POLICY: examplePolicy,
+      IAM_BOT_DATA_DIR: join(dir.path, 'data'),
+    });
     expect(await npmStart([], withPolicy.io)).toBe(1);
     expect(withPolicy.err.join('\n')).toContain('SLACK_BOT_TOKEN is not set');
     const withSlack = captureIo({ SLACK_APP_TOKEN: 'xapp-1', IAM_BOT_DATA_DIR: join(dir.path, 'data') });
@@ -76,7 +93,10 @@ describe('npm start', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(lines[0]).toContain('Nothing is configured');
-      const url = lines.find((l) => l.startsWith('iam-bot sandbox: open'))!.split(' ').at(-1)!;
+      const url = lines
+        .find((l) => l.startsWith('iam-bot sandbox: open'))!
+        .split(' ')
+        .at(-1)!;
       const page = await fetch(url.replace('localhost', '127.0.0.1'));
       expect(page.status).toBe(200);
     } finally {

@@ -7,7 +7,14 @@ import { PolicyError } from '../../src/config/problems.ts';
 import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, type Policy } from '../../src/domain/policy.ts';
 import { Secret } from '../../src/domain/secret.ts';
 
-const ENV = { CF_TOKEN: 'cf-token-value', SCW_KEY: 'scw-secret', OSC_AK: 'osc-ak', OSC_SK: 'osc-sk', JCS_AK: 'jcs-ak', JCS_SK: 'jcs-sk' };
+const ENV = {
+  CF_TOKEN: 'cf-token-value',
+  SCW_KEY: 'scw-secret',
+  OSC_AK: 'osc-ak',
+  OSC_SK: 'osc-sk',
+  JCS_AK: 'jcs-ak',
+  JCS_SK: 'jcs-sk',
+};
 
 const MINIMAL = `
 providers:
@@ -92,7 +99,15 @@ describe('parsePolicy: a valid file', () => {
           requesters: ['security'],
           channel: 'C0APPROVALS',
         },
-        { id: 'osc-ci-key', title: 'osc-ci-key', provider: 'osc', kind: 'key.rotate', principal: 'ci-bot', stages: [{ set: 'leads', quorum: 1 }], requireReason: false },
+        {
+          id: 'osc-ci-key',
+          title: 'osc-ci-key',
+          provider: 'osc',
+          kind: 'key.rotate',
+          principal: 'ci-bot',
+          stages: [{ set: 'leads', quorum: 1 }],
+          requireReason: false,
+        },
         {
           id: 'jcs-mfa',
           title: 'jcs-mfa',
@@ -105,11 +120,24 @@ describe('parsePolicy: a valid file', () => {
           ],
           requireReason: false,
         },
-        { id: 'scw-leave', title: 'scw-leave', provider: 'scw', kind: 'group.remove', group: 'grp-2', stages: [{ set: 'managers', quorum: 1 }], requireReason: false },
+        {
+          id: 'scw-leave',
+          title: 'scw-leave',
+          provider: 'scw',
+          kind: 'group.remove',
+          group: 'grp-2',
+          stages: [{ set: 'managers', quorum: 1 }],
+          requireReason: false,
+        },
       ],
       requests: { ...DEFAULT_REQUEST_SETTINGS, pendingTtlMs: 2 * 3_600_000, maxReasonLength: 300 },
       grants: DEFAULT_GRANT_SETTINGS,
-      identity: { default: 'email-local-part', providers: { osc: 'map' }, map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } }, domains: ['example.com', 'corp.example.com'] },
+      identity: {
+        default: 'email-local-part',
+        providers: { osc: 'map' },
+        map: { U0ALICE: { osc: 'alice', jcs: 'alice.j' } },
+        domains: ['example.com', 'corp.example.com'],
+      },
       managers: { U0ALICE: 'U0BOB' },
       managerField: 'Xf0MGR',
       audit: { channel: 'C0AUDIT', checkpointEveryMs: 3_600_000 },
@@ -133,7 +161,12 @@ describe('parsePolicy: a valid file', () => {
     expect(cf?.type === 'cloudflare' && cf.token.reveal()).toBe('cf-token-value');
     const scw = providers.scw;
     expect(scw?.type === 'scaleway' && [scw.accessKey, scw.secretKey.reveal()]).toEqual(['SCWAK', 'scw-secret']);
-    expect(providers.osc).toMatchObject({ type: 'outscale', region: 'cloudgouv-eu-west-1', service: 'iam', endpoint: 'https://eim.cloudgouv-eu-west-1.outscale.com' });
+    expect(providers.osc).toMatchObject({
+      type: 'outscale',
+      region: 'cloudgouv-eu-west-1',
+      service: 'iam',
+      endpoint: 'https://eim.cloudgouv-eu-west-1.outscale.com',
+    });
     const osc = providers.osc;
     expect(osc?.type === 'outscale' && [osc.accessKey.reveal(), osc.secretKey.reveal()]).toEqual(['osc-ak', 'osc-sk']);
   });
@@ -174,9 +207,22 @@ approvers:
       requireReason: false,
       permanent: true,
     });
-    expect(providers.cf).toMatchObject({ baseUrl: 'https://api.cloudflare.com/client/v4', timeoutMs: 10_000, maxAttempts: 3 });
-    expect(providers.osc).toMatchObject({ region: 'eu-west-2', service: 'eim', endpoint: 'https://eim.eu-west-2.outscale.com' });
-    expect(providers.jcs).toMatchObject({ endpoint: 'https://iam.ind-west-1.jiocloudservices.com', timeoutMs: 10_000, maxAttempts: 3, mfaDeviceName: '{user}' });
+    expect(providers.cf).toMatchObject({
+      baseUrl: 'https://api.cloudflare.com/client/v4',
+      timeoutMs: 10_000,
+      maxAttempts: 3,
+    });
+    expect(providers.osc).toMatchObject({
+      region: 'eu-west-2',
+      service: 'eim',
+      endpoint: 'https://eim.eu-west-2.outscale.com',
+    });
+    expect(providers.jcs).toMatchObject({
+      endpoint: 'https://iam.ind-west-1.jiocloudservices.com',
+      timeoutMs: 10_000,
+      maxAttempts: 3,
+      mfaDeviceName: '{user}',
+    });
     expect(providers.scw).toMatchObject({ baseUrl: 'https://api.scaleway.com' });
     expect(providers.scw && 'accessKey' in providers.scw).toBe(false);
   });
@@ -209,8 +255,12 @@ describe('loadPolicy', () => {
     expect(Object.keys(providers).sort()).toEqual(Object.keys(policy.providers).sort());
     const kinds = policy.catalog.map((item) => item.kind);
     expect(kinds).toEqual(expect.arrayContaining(['group.add', 'key.rotate', 'mfa.reset']));
-    expect(policy.catalog.find((item) => item.kind === 'group.add' && item.maxDurationMs === 8 * 3_600_000)?.requireReason).toBe(true);
-    expect(policy.catalog.find((item) => item.kind === 'mfa.reset')?.stages.some((stage) => stage.quorum === 2)).toBe(true);
+    expect(
+      policy.catalog.find((item) => item.kind === 'group.add' && item.maxDurationMs === 8 * 3_600_000)?.requireReason,
+    ).toBe(true);
+    expect(policy.catalog.find((item) => item.kind === 'mfa.reset')?.stages.some((stage) => stage.quorum === 2)).toBe(
+      true,
+    );
     expect(policy.catalog.find((item) => item.kind === 'key.rotate')?.principal).toBeDefined();
     expect(Object.values(policy.sets).some((set) => set.manager)).toBe(true);
     expect(policy.admins).toBeDefined();
@@ -219,8 +269,17 @@ describe('loadPolicy', () => {
   it('reports examples/policy.yml environment variables that are missing', async () => {
     const error = await loadPolicy('examples/policy.yml', {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
-    const names = (error as PolicyError).problems.map((problem) => /environment variable (\w+) is not set/.exec(problem.message)?.[1]);
-    expect(names.sort()).toEqual(['CLOUDFLARE_API_TOKEN', 'JCS_ACCESS_KEY', 'JCS_SECRET_KEY', 'OSC_ACCESS_KEY', 'OSC_SECRET_KEY', 'SCW_SECRET_KEY']);
+    const names = (error as PolicyError).problems.map(
+      (problem) => /environment variable (\w+) is not set/.exec(problem.message)?.[1],
+    );
+    expect(names.sort()).toEqual([
+      'CLOUDFLARE_API_TOKEN',
+      'JCS_ACCESS_KEY',
+      'JCS_SECRET_KEY',
+      'OSC_ACCESS_KEY',
+      'OSC_SECRET_KEY',
+      'SCW_SECRET_KEY',
+    ]);
   });
 
   it('reads a file from disk', async () => {
@@ -237,7 +296,17 @@ describe('loadPolicy', () => {
     const missing = join(dir, 'nope.yml');
     const error = await loadPolicy(missing, ENV).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PolicyError);
-    expect((error as PolicyError).message).toBe(`${missing}: cannot read the policy file: no such file or directory (ENOENT)`);
-    expect((error as PolicyError).problems).toEqual([{ file: missing, line: 0, col: 0, path: '', message: 'cannot read the policy file: no such file or directory (ENOENT)' }]);
+    expect((error as PolicyError).message).toBe(
+      `${missing}: cannot read the policy file: no such file or directory (ENOENT)`,
+    );
+    expect((error as PolicyError).problems).toEqual([
+      {
+        file: missing,
+        line: 0,
+        col: 0,
+        path: '',
+        message: 'cannot read the policy file: no such file or directory (ENOENT)',
+      },
+    ]);
   });
 });

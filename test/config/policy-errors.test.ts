@@ -53,12 +53,18 @@ describe('policy problems: exact file:line:col: path: message', () => {
 
   it('a catalog id longer than a Slack option value can be, which the request modal could never offer (issue 10 Found 6)', () => {
     const id = `cf-${'a'.repeat(148)}`;
-    expect(problems(policy({ 12: `  - id: ${id}` }))).toEqual([`policy.yml:12:9: catalog[0].id: must be at most 150 characters: Slack refuses a longer option value in the request modal (this one has 151)`]);
-    expect(parsePolicy(policy({ 12: `  - id: ${id.slice(1)}` }), 'policy.yml', ENV).policy.catalog[0]?.id).toHaveLength(150);
+    expect(problems(policy({ 12: `  - id: ${id}` }))).toEqual([
+      `policy.yml:12:9: catalog[0].id: must be at most 150 characters: Slack refuses a longer option value in the request modal (this one has 151)`,
+    ]);
+    expect(parsePolicy(policy({ 12: `  - id: ${id.slice(1)}` }), 'policy.yml', ENV).policy.catalog[0]?.id).toHaveLength(
+      150,
+    );
   });
 
   it('a bad duration', () => {
-    expect(problems(policy({ 17: '    maxDuration: 8 hours' }))).toEqual(['policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h']);
+    expect(problems(policy({ 17: '    maxDuration: 8 hours' }))).toEqual([
+      'policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h',
+    ]);
   });
 
   it('an unknown approver set, in a list and in a { set } stage', () => {
@@ -69,20 +75,32 @@ describe('policy problems: exact file:line:col: path: message', () => {
   });
 
   it('an unknown provider', () => {
-    expect(problems(policy({ 13: '    provider: cfx' }))).toEqual(['policy.yml:13:15: catalog[0].provider: no provider named "cfx" (providers: cf)']);
+    expect(problems(policy({ 13: '    provider: cfx' }))).toEqual([
+      'policy.yml:13:15: catalog[0].provider: no provider named "cfx" (providers: cf)',
+    ]);
   });
 
   it('a missing environment variable, at the reference', () => {
-    expect(problems(policy(), {})).toEqual(['policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is not set']);
-    expect(problems(policy(), { CF_TOKEN: '' })).toEqual(['policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is empty']);
+    expect(problems(policy(), {})).toEqual([
+      'policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is not set',
+    ]);
+    expect(problems(policy(), { CF_TOKEN: '' })).toEqual([
+      'policy.yml:5:12: providers.cf.token: environment variable CF_TOKEN is empty',
+    ]);
   });
 
   it('a literal secret, without repeating it', () => {
     const lines = problems(policy({ 5: '    token: abc123-literal-token' }));
-    expect(lines).toEqual(['policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself']);
+    expect(lines).toEqual([
+      'policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself',
+    ]);
     expect(lines.join('\n')).not.toContain('abc123');
-    expect(problems(policy({ 5: '    token: 1234567' }))).toEqual(['policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself']);
-    expect(problems(policy({ 5: '    token: env:CF-TOKEN' }))).toEqual(['policy.yml:5:12: providers.cf.token: expected env:NAME where NAME is made of letters, digits and _']);
+    expect(problems(policy({ 5: '    token: 1234567' }))).toEqual([
+      'policy.yml:5:12: providers.cf.token: must be an env:NAME reference, never the secret itself',
+    ]);
+    expect(problems(policy({ 5: '    token: env:CF-TOKEN' }))).toEqual([
+      'policy.yml:5:12: providers.cf.token: expected env:NAME where NAME is made of letters, digits and _',
+    ]);
   });
 
   it('an unknown key, at the key, listing the keys that exist', () => {
@@ -103,7 +121,9 @@ describe('policy problems: exact file:line:col: path: message', () => {
   });
 
   it('a missing required key points at the map that lacks it', () => {
-    expect(problems(policy({ 14: null }))).toEqual(['policy.yml:12:5: catalog[0].kind: required, one of: group.add, group.remove, key.rotate, mfa.reset']);
+    expect(problems(policy({ 14: null }))).toEqual([
+      'policy.yml:12:5: catalog[0].kind: required, one of: group.add, group.remove, key.rotate, mfa.reset',
+    ]);
     expect(problems(policy({ 1: null, 2: null, 3: null, 4: null, 5: null }))).toEqual([
       'policy.yml:6:1: providers: required',
       'policy.yml:13:15: catalog[0].provider: no provider named "cf" (no providers are defined)',
@@ -111,9 +131,13 @@ describe('policy problems: exact file:line:col: path: message', () => {
   });
 
   it('YAML syntax errors, at the positions yaml gives', () => {
-    expect(problems(policy({ 4: '    accountId: acc: 1' }))).toEqual(['policy.yml:4:16: Nested mappings are not allowed in compact mappings']);
+    expect(problems(policy({ 4: '    accountId: acc: 1' }))).toEqual([
+      'policy.yml:4:16: Nested mappings are not allowed in compact mappings',
+    ]);
     expect(problems(policy({ 4: '    type: jcs' }))).toEqual(['policy.yml:4:5: Map keys must be unique']);
-    expect(problems(policy({ 16: '    approvers: [leads, *nobody]' }))).toEqual(['policy.yml:16:24: unknown anchor *nobody']);
+    expect(problems(policy({ 16: '    approvers: [leads, *nobody]' }))).toEqual([
+      'policy.yml:16:24: unknown anchor *nobody',
+    ]);
   });
 
   it('an empty file', () => {
@@ -121,21 +145,35 @@ describe('policy problems: exact file:line:col: path: message', () => {
   });
 
   it('an unknown provider type', () => {
-    expect(problems(policy({ 3: '    type: cloudfare' }))).toEqual(['policy.yml:3:11: providers.cf.type: expected one of: jcs, cloudflare, scaleway, outscale']);
-    expect(problems(policy({ 3: null }))).toEqual(['policy.yml:4:5: providers.cf.type: required, one of: jcs, cloudflare, scaleway, outscale']);
+    expect(problems(policy({ 3: '    type: cloudfare' }))).toEqual([
+      'policy.yml:3:11: providers.cf.type: expected one of: jcs, cloudflare, scaleway, outscale',
+    ]);
+    expect(problems(policy({ 3: null }))).toEqual([
+      'policy.yml:4:5: providers.cf.type: required, one of: jcs, cloudflare, scaleway, outscale',
+    ]);
   });
 
   it('a JCS mfaDeviceName rule that cannot name one device per user', () => {
-    const jcs = (rule: string) => policy({ 2: '  jcs:', 3: '    type: jcs', 4: '    accessKey: env:CF_TOKEN', 5: `    secretKey: env:CF_TOKEN\n    mfaDeviceName: ${rule}` }).replace('provider: cf', 'provider: jcs');
+    const jcs = (rule: string) =>
+      policy({
+        2: '  jcs:',
+        3: '    type: jcs',
+        4: '    accessKey: env:CF_TOKEN',
+        5: `    secretKey: env:CF_TOKEN\n    mfaDeviceName: ${rule}`,
+      }).replace('provider: cf', 'provider: jcs');
     expect(() => parsePolicy(jcs('"{user}-mfa"'), 'policy.yml', ENV)).not.toThrow();
     expect(problems(jcs('shared-phone'))).toEqual([
       "policy.yml:6:20: providers.jcs.mfaDeviceName: must contain {user}, the JCS user name (e.g. '{user}' or '{user}-mfa')",
     ]);
-    expect(problems(jcs('"{username}-{user}"'))).toEqual(['policy.yml:6:20: providers.jcs.mfaDeviceName: the only placeholder is {user}']);
+    expect(problems(jcs('"{username}-{user}"'))).toEqual([
+      'policy.yml:6:20: providers.jcs.mfaDeviceName: the only placeholder is {user}',
+    ]);
   });
 
   it('a number where an id string belongs', () => {
-    expect(problems(policy({ 4: '    accountId: 0123' }))).toEqual(['policy.yml:4:16: providers.cf.accountId: expected a string, got a number (put it in quotes)']);
+    expect(problems(policy({ 4: '    accountId: 0123' }))).toEqual([
+      'policy.yml:4:16: providers.cf.accountId: expected a string, got a number (put it in quotes)',
+    ]);
   });
 });
 
@@ -148,12 +186,16 @@ describe('policy problems: cross-references', () => {
   });
 
   it('maxDuration only for group.add; principal only for key.rotate', () => {
-    expect(problems(policy({ 14: '    kind: group.remove' }))).toEqual(['policy.yml:17:18: catalog[0].maxDuration: only allowed for group.add']);
+    expect(problems(policy({ 14: '    kind: group.remove' }))).toEqual([
+      'policy.yml:17:18: catalog[0].maxDuration: only allowed for group.add',
+    ]);
     expect(problems(policy({ 15: '    principal: ci-bot' }))).toEqual([
       'policy.yml:12:5: catalog[0].group: required for group.add',
       'policy.yml:15:16: catalog[0].principal: only allowed for key.rotate',
     ]);
-    expect(() => parsePolicy(policy({ 14: '    kind: key.rotate', 15: '    principal: ci-bot', 17: null }), 'policy.yml', ENV)).not.toThrow();
+    expect(() =>
+      parsePolicy(policy({ 14: '    kind: key.rotate', 15: '    principal: ci-bot', 17: null }), 'policy.yml', ENV),
+    ).not.toThrow();
   });
 
   it('a group.add with no end must say permanent: true (the upgrade path of a previous release’s policy)', () => {
@@ -166,16 +208,25 @@ describe('policy problems: cross-references', () => {
     expect(problems(policy({}, ['    permanent: true']))).toEqual([
       'policy.yml:18:16: catalog[0].permanent: permanent: true grants access with no end, so it cannot also have a maxDuration; keep one of them',
     ]);
-    expect(problems(policy({ 14: '    kind: group.remove', 17: '    permanent: true' }))).toEqual(['policy.yml:17:16: catalog[0].permanent: only allowed for group.add']);
+    expect(problems(policy({ 14: '    kind: group.remove', 17: '    permanent: true' }))).toEqual([
+      'policy.yml:17:16: catalog[0].permanent: only allowed for group.add',
+    ]);
   });
 
   it('defaultDuration: at most maxDuration, never on a permanent item, only for group.add', () => {
-    expect(parsePolicy(policy({}, ['    defaultDuration: 2h']), 'policy.yml', ENV).policy.catalog[0]).toMatchObject({ maxDurationMs: 8 * 3_600_000, defaultDurationMs: 2 * 3_600_000 });
-    expect(problems(policy({}, ['    defaultDuration: 9h']))).toEqual(['policy.yml:18:22: catalog[0].defaultDuration: 9h is longer than the maxDuration 8h']);
+    expect(parsePolicy(policy({}, ['    defaultDuration: 2h']), 'policy.yml', ENV).policy.catalog[0]).toMatchObject({
+      maxDurationMs: 8 * 3_600_000,
+      defaultDurationMs: 2 * 3_600_000,
+    });
+    expect(problems(policy({}, ['    defaultDuration: 9h']))).toEqual([
+      'policy.yml:18:22: catalog[0].defaultDuration: 9h is longer than the maxDuration 8h',
+    ]);
     expect(problems(policy({ 17: '    permanent: true' }, ['    defaultDuration: 2h']))).toEqual([
       'policy.yml:18:22: catalog[0].defaultDuration: a permanent item has no default duration: a request without a duration is permanent; remove defaultDuration or set maxDuration instead of permanent: true',
     ]);
-    expect(problems(policy({ 14: '    kind: mfa.reset', 15: null, 17: '    defaultDuration: 2h' }))).toEqual(['policy.yml:17:22: catalog[0].defaultDuration: only allowed for group.add']);
+    expect(problems(policy({ 14: '    kind: mfa.reset', 15: null, 17: '    defaultDuration: 2h' }))).toEqual([
+      'policy.yml:17:22: catalog[0].defaultDuration: only allowed for group.add',
+    ]);
   });
 
   it('duplicate catalog ids', () => {
@@ -185,8 +236,12 @@ describe('policy problems: cross-references', () => {
   });
 
   it('quorum: at least 1, at most what a fixed set can provide', () => {
-    expect(problems(policy({}, ['    quorum: 0']))).toEqual(['policy.yml:18:13: catalog[0].quorum: must be at least 1']);
-    expect(problems(policy({}, ['    quorum: 3']))).toEqual(['policy.yml:18:13: catalog[0].quorum: quorum 3 is more than the 2 approver(s) set "leads" can ever have']);
+    expect(problems(policy({}, ['    quorum: 0']))).toEqual([
+      'policy.yml:18:13: catalog[0].quorum: must be at least 1',
+    ]);
+    expect(problems(policy({}, ['    quorum: 3']))).toEqual([
+      'policy.yml:18:13: catalog[0].quorum: quorum 3 is more than the 2 approver(s) set "leads" can ever have',
+    ]);
     expect(problems(policy({ 16: '    approvers: [{ set: boss, quorum: 2 }]' }))).toEqual([
       `policy.yml:16:38: catalog[0].approvers[0].quorum: set "boss" is only the requester's manager, so quorum cannot be more than 1`,
     ]);
@@ -195,7 +250,13 @@ describe('policy problems: cross-references', () => {
       `policy.yml:18:13: catalog[0].quorum: set "boss" is only the requester's manager, so quorum cannot be more than 1`,
     ]);
     // A set with a user group can grow: any quorum is accepted.
-    expect(() => parsePolicy(policy({ 8: '    users: [U0BOB]', 9: '    usergroup: S0LEADS', 10: null }, ['    quorum: 5']), 'p.yml', ENV)).not.toThrow();
+    expect(() =>
+      parsePolicy(
+        policy({ 8: '    users: [U0BOB]', 9: '    usergroup: S0LEADS', 10: null }, ['    quorum: 5']),
+        'p.yml',
+        ENV,
+      ),
+    ).not.toThrow();
   });
 
   it('requesters and admins must name sets', () => {
@@ -206,30 +267,48 @@ describe('policy problems: cross-references', () => {
   });
 
   it('identity keys must name providers', () => {
-    expect(problems(policy({}, ['identity:', '  providers: { cf: map, scw: email }', '  map: { U0BOB: { cf: bob, osc: bob } }']))).toEqual([
+    expect(
+      problems(
+        policy({}, ['identity:', '  providers: { cf: map, scw: email }', '  map: { U0BOB: { cf: bob, osc: bob } }']),
+      ),
+    ).toEqual([
       'policy.yml:19:25: identity.providers.scw: no provider named "scw" (providers: cf)',
       'policy.yml:20:28: identity.map.U0BOB.osc: no provider named "osc" (providers: cf)',
     ]);
   });
 
   it('an email-local-part rule needs identity.domains, at the rule; domains are email domains', () => {
-    expect(problems(policy({}, ['identity:', '  default: email-local-part', '  providers: { cf: email-local-part }']))).toEqual([
+    expect(
+      problems(policy({}, ['identity:', '  default: email-local-part', '  providers: { cf: email-local-part }'])),
+    ).toEqual([
       'policy.yml:19:12: identity.default: email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])',
       'policy.yml:20:20: identity.providers.cf: email-local-part needs identity.domains: the email domains whose local part names a provider user (e.g. domains: [example.com])',
     ]);
-    expect(parsePolicy(policy({}, ['identity:', '  providers: { cf: email-local-part }', '  domains: [Example.COM]']), 'policy.yml', ENV).policy.identity.domains).toEqual(['example.com']);
+    expect(
+      parsePolicy(
+        policy({}, ['identity:', '  providers: { cf: email-local-part }', '  domains: [Example.COM]']),
+        'policy.yml',
+        ENV,
+      ).policy.identity.domains,
+    ).toEqual(['example.com']);
     expect(problems(policy({}, ['identity:', '  domains: ["@example.com"]']))).toEqual([
       'policy.yml:19:13: identity.domains[0]: expected an email domain like example.com (no @)',
     ]);
   });
 
   it('an approver set needs a rule; the catalog needs an item', () => {
-    expect(problems(policy({ 10: '    manager: false' }))).toEqual(['policy.yml:10:5: approvers.boss: needs at least one rule: users, usergroup(s) or manager: true']);
-    expect(problems(policy({ 12: '  []', 13: null, 14: null, 15: null, 16: null, 17: null }))).toEqual(['policy.yml:12:3: catalog: needs at least one item']);
+    expect(problems(policy({ 10: '    manager: false' }))).toEqual([
+      'policy.yml:10:5: approvers.boss: needs at least one rule: users, usergroup(s) or manager: true',
+    ]);
+    expect(problems(policy({ 12: '  []', 13: null, 14: null, 15: null, 16: null, 17: null }))).toEqual([
+      'policy.yml:12:3: catalog: needs at least one item',
+    ]);
   });
 
   it('Slack ids are checked', () => {
-    expect(problems(policy({ 8: '    users: [U0BOB, carol@example.com]' }))).toEqual(['policy.yml:8:20: approvers.leads.users[1]: expected a Slack user id like U0123ABCD']);
+    expect(problems(policy({ 8: '    users: [U0BOB, carol@example.com]' }))).toEqual([
+      'policy.yml:8:20: approvers.leads.users[1]: expected a Slack user id like U0123ABCD',
+    ]);
   });
 });
 
@@ -259,11 +338,19 @@ describe('policy problems: all of them at once', () => {
       'policy.yml:18:18: requests.ttl: expected a duration like 8h',
       'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit',
     ]);
-    expect(error.problems[2]).toEqual({ file: 'policy.yml', line: 17, col: 18, path: 'catalog[0].maxDuration', message: 'expected a duration like 8h' });
+    expect(error.problems[2]).toEqual({
+      file: 'policy.yml',
+      line: 17,
+      col: 18,
+      path: 'catalog[0].maxDuration',
+      message: 'expected a duration like 8h',
+    });
   });
 
   it('does not report a rejected field a second time as missing', () => {
-    expect(problems(policy({ 15: '    group: ""' }))).toEqual(['policy.yml:15:12: catalog[0].group: must not be empty']);
+    expect(problems(policy({ 15: '    group: ""' }))).toEqual([
+      'policy.yml:15:12: catalog[0].group: must not be empty',
+    ]);
   });
 });
 
@@ -277,6 +364,8 @@ describe('provider-specific catalog rules', () => {
       'catalog:',
       '  - { id: cf-key, provider: cf, kind: key.rotate, approvers: [leads] }',
     ].join('\n');
-    expect(() => parsePolicy(text, 'p.yml', { CF_TOKEN: 'x' })).toThrow(/^p\.yml:6:\d+: catalog\[0\]\.kind: key\.rotate on Cloudflare needs a principal/m);
+    expect(() => parsePolicy(text, 'p.yml', { CF_TOKEN: 'x' })).toThrow(
+      /^p\.yml:6:\d+: catalog\[0\]\.kind: key\.rotate on Cloudflare needs a principal/m,
+    );
   });
 });

@@ -27,8 +27,12 @@ describe('summarize', () => {
       expect(lines.some((line) => line.includes(id) && line.includes(type))).toBe(true);
     }
     for (const name of Object.keys(config.policy.sets)) expect(text).toContain(name);
-    expect(lines.find((line) => line.includes('cf-prod-admins'))).toMatch(/group\.add on cf-prod .*stages: managers → platform-leads.*max 8h.*reason required/);
-    expect(lines.find((line) => line.includes('jcs-mfa-reset'))).toMatch(/mfa\.reset on jcs .*stages: security \(quorum 2\)/);
+    expect(lines.find((line) => line.includes('cf-prod-admins'))).toMatch(
+      /group\.add on cf-prod .*stages: managers → platform-leads.*max 8h.*reason required/,
+    );
+    expect(lines.find((line) => line.includes('jcs-mfa-reset'))).toMatch(
+      /mfa\.reset on jcs .*stages: security \(quorum 2\)/,
+    );
     expect(text).toContain('Requests: pending ones expire after 1d');
   });
 });

@@ -19,7 +19,15 @@ let sdk: Cloudflare;
 beforeEach(async () => {
   sim = await startCloudflareSimulator();
   provider = createCloudflareProvider(
-    { type: 'cloudflare', id: 'cf', timeoutMs: 2_000, maxAttempts: 1, accountId: sim.accountId, token: new Secret(sim.credentials.token), baseUrl: sim.url },
+    {
+      type: 'cloudflare',
+      id: 'cf',
+      timeoutMs: 2_000,
+      maxAttempts: 1,
+      accountId: sim.accountId,
+      token: new Secret(sim.credentials.token),
+      baseUrl: sim.url,
+    },
     { log: createLogger({ level: 'silent' }), sleep: async () => {} },
   );
   sdk = new Cloudflare({ apiToken: sim.credentials.token, baseURL: sim.url, maxRetries: 0 });
@@ -58,7 +66,9 @@ describe('Cloudflare conformance with the official SDK', () => {
     const group = sim.state.addGroup('admins');
     const alice = sim.state.addMember('alice@example.com');
     const bySdk = await recorded(async () => {
-      const added = await drain(sdk.iam.userGroups.members.create(group.id, { account_id: sim.accountId, members: [{ id: alice.id }] }));
+      const added = await drain(
+        sdk.iam.userGroups.members.create(group.id, { account_id: sim.accountId, members: [{ id: alice.id }] }),
+      );
       expect(added.map((m) => m.id)).toEqual([alice.id]);
     });
     expect(sim.state.groupMembers(group.id)).toEqual([alice.id]);
@@ -66,7 +76,12 @@ describe('Cloudflare conformance with the official SDK', () => {
     const byAdapter = await recorded(() => provider.addMember(group.id, { id: alice.id, name: alice.email }));
     expect(sim.state.groupMembers(group.id)).toEqual([alice.id]);
     expect(byAdapter).toEqual(bySdk);
-    expect(bySdk[0]).toMatchObject({ method: 'POST', body: [{ id: alice.id }], contentType: 'application/json', authorization: `Bearer ${sim.credentials.token}` });
+    expect(bySdk[0]).toMatchObject({
+      method: 'POST',
+      body: [{ id: alice.id }],
+      contentType: 'application/json',
+      authorization: `Bearer ${sim.credentials.token}`,
+    });
   });
 
   it('remove member', async () => {
@@ -74,7 +89,10 @@ describe('Cloudflare conformance with the official SDK', () => {
     const alice = sim.state.addMember('alice@example.com');
     sim.state.addToGroup(group.id, alice.id);
     const bySdk = await recorded(async () => {
-      const removed = await sdk.iam.userGroups.members.delete(alice.id, { account_id: sim.accountId, user_group_id: group.id });
+      const removed = await sdk.iam.userGroups.members.delete(alice.id, {
+        account_id: sim.accountId,
+        user_group_id: group.id,
+      });
       expect(removed.id).toBe(alice.id);
     });
     expect(sim.state.groupMembers(group.id)).toEqual([]);
@@ -89,7 +107,9 @@ describe('Cloudflare conformance with the official SDK', () => {
     sim.state.addGroup('unrelated');
     let names: string[] = [];
     const bySdk = await recorded(async () => {
-      const groups = await drain(sdk.iam.userGroups.list({ account_id: sim.accountId, fuzzyName: 'team', page: 1, per_page: 500 }));
+      const groups = await drain(
+        sdk.iam.userGroups.list({ account_id: sim.accountId, fuzzyName: 'team', page: 1, per_page: 500 }),
+      );
       names = groups.map((g) => g.name);
     });
     expect(names).toHaveLength(1200);
@@ -112,7 +132,11 @@ describe('Cloudflare conformance with the official SDK', () => {
     });
     expect(ci.rolls).toBe(2);
     expect(byAdapter).toEqual(bySdk);
-    expect(bySdk[0]).toMatchObject({ method: 'PUT', path: `/accounts/${sim.accountId}/tokens/${ci.id}/value`, body: undefined });
+    expect(bySdk[0]).toMatchObject({
+      method: 'PUT',
+      path: `/accounts/${sim.accountId}/tokens/${ci.id}/value`,
+      body: undefined,
+    });
   });
 
   it('current scannable tokens (cfat_…) authenticate the SDK and the adapter, before and after a roll', async () => {
@@ -122,9 +146,19 @@ describe('Cloudflare conformance with the official SDK', () => {
     const rolled = await sdk.accounts.tokens.value.update(sim.credentials.tokenId, { account_id: sim.accountId });
     expect(rolled).toMatch(scannable);
     const after = new Cloudflare({ apiToken: rolled, baseURL: sim.url, maxRetries: 0 });
-    expect((await drain(after.iam.userGroups.list({ account_id: sim.accountId }))).map((g) => g.id)).toEqual([group.id]);
+    expect((await drain(after.iam.userGroups.list({ account_id: sim.accountId }))).map((g) => g.id)).toEqual([
+      group.id,
+    ]);
     const adapter = createCloudflareProvider(
-      { type: 'cloudflare', id: 'cf-rolled', timeoutMs: 2_000, maxAttempts: 1, accountId: sim.accountId, token: new Secret(rolled), baseUrl: sim.url },
+      {
+        type: 'cloudflare',
+        id: 'cf-rolled',
+        timeoutMs: 2_000,
+        maxAttempts: 1,
+        accountId: sim.accountId,
+        token: new Secret(rolled),
+        baseUrl: sim.url,
+      },
       { log: createLogger({ level: 'silent' }), sleep: async () => {} },
     );
     try {

@@ -8,7 +8,13 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalQuery, encodeRfc3986, jcsTimestamp, signature, signedQuery } from '../../src/providers/jcs/signing.ts';
+import {
+  canonicalQuery,
+  encodeRfc3986,
+  jcsTimestamp,
+  signature,
+  signedQuery,
+} from '../../src/providers/jcs/signing.ts';
 import { expectedSignature } from '../../src/simulators/jcs/auth.ts';
 import { startJcsSimulator, type JcsSimulator, type JcsSimulatorOptions } from '../../src/simulators/jcs/index.ts';
 import { VECTOR } from '../providers/jcs/vector.ts';
@@ -34,19 +40,31 @@ async function vectorSimulator(now = VECTOR.at): Promise<JcsSimulator> {
   return sim;
 }
 
-async function get(query: string, headers: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: string }> {
+async function get(
+  query: string,
+  headers: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'GET',
+): Promise<{ status: number; body: string }> {
   const response = await request(`${sim.url}/?${query}`, { headers, method });
   return { status: response.statusCode, body: await response.body.text() };
 }
 
 /** A signed call with the root credential; the body parsed when there is one. */
-async function call(action: string, params: Record<string, string> = {}, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: unknown }> {
+async function call(
+  action: string,
+  params: Record<string, string> = {},
+  method: 'GET' | 'POST' = 'GET',
+): Promise<{ status: number; body: unknown }> {
   const answer = await get(signedQuery(action, params, sim.credentials, new URL(sim.url).host, new Date()), {}, method);
   return { status: answer.status, body: answer.body === '' ? undefined : JSON.parse(answer.body) };
 }
 
-const GENERIC_401 = { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } };
-const GENERIC_403 = { error: { code: 403, title: 'Forbidden', message: 'You are not authorized to perform the requested action.' } };
+const GENERIC_401 = {
+  error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+};
+const GENERIC_403 = {
+  error: { code: 403, title: 'Forbidden', message: 'You are not authorized to perform the requested action.' },
+};
 
 const vectorQuery = (sig: string) => `${canonicalQuery(VECTOR.params)}&Signature=${encodeRfc3986(sig)}`;
 
@@ -60,8 +78,15 @@ describe('JCS conformance', () => {
     expect(expectedSignature(VECTOR.secretKey, VECTOR.hostWithPort, VECTOR.params)).toBe(VECTOR.signatureWithPort);
     expect(expectedSignature(VECTOR.secretKey, VECTOR.host, VECTOR.params)).toBe(VECTOR.signatureWithoutPort);
     // Reserved characters, spaces and non-ASCII: the two implementations must agree byte for byte.
-    const awkward = { ...VECTOR.params, UserName: "a b+c/d=e!'()*~ é✓", Zed: '', a: 'lower-case key sorts after upper-case ones' };
-    expect(expectedSignature(VECTOR.secretKey, VECTOR.host, awkward)).toBe(signature(VECTOR.secretKey, VECTOR.host, awkward));
+    const awkward = {
+      ...VECTOR.params,
+      UserName: "a b+c/d=e!'()*~ é✓",
+      Zed: '',
+      a: 'lower-case key sorts after upper-case ones',
+    };
+    expect(expectedSignature(VECTOR.secretKey, VECTOR.host, awkward)).toBe(
+      signature(VECTOR.secretKey, VECTOR.host, awkward),
+    );
   });
 
   it('the simulator accepts the vector request as sent to the host with its port (X-Forwarded-Host)', async () => {
@@ -119,23 +144,39 @@ describe('JCS conformance', () => {
 
   it('accepts a POST with the same query string', async () => {
     await vectorSimulator();
-    const answer = await get(vectorQuery(VECTOR.signatureWithPort), { 'x-forwarded-host': VECTOR.hostWithPort }, 'POST');
+    const answer = await get(
+      vectorQuery(VECTOR.signatureWithPort),
+      { 'x-forwarded-host': VECTOR.hostWithPort },
+      'POST',
+    );
     expect(answer.status).toBe(204);
     expect(sim.state.members('devs')).toEqual(['alice']);
   });
 
   it('refuses a timestamp older than 300 s with 403, and lets a future one pass', async () => {
     await vectorSimulator(VECTOR.at + 301_000);
-    expect((await get(vectorQuery(VECTOR.signatureWithPort), { 'x-forwarded-host': VECTOR.hostWithPort })).status).toBe(403);
+    expect((await get(vectorQuery(VECTOR.signatureWithPort), { 'x-forwarded-host': VECTOR.hostWithPort })).status).toBe(
+      403,
+    );
     await vectorSimulator(VECTOR.at - 3_600_000);
-    expect((await get(vectorQuery(VECTOR.signatureWithPort), { 'x-forwarded-host': VECTOR.hostWithPort })).status).toBe(204);
+    expect((await get(vectorQuery(VECTOR.signatureWithPort), { 'x-forwarded-host': VECTOR.hostWithPort })).status).toBe(
+      204,
+    );
   });
 
   it('answers 400 to another SignatureMethod or SignatureVersion, 401 to an unknown key', async () => {
     await start();
     const host = new URL(sim.url).host;
     const sign = (params: Record<string, string>) => {
-      const all = { Action: 'ListGroups', JCSAccessKeyId: sim.credentials.accessKey, SignatureVersion: '2', SignatureMethod: 'HmacSHA256', Version: '2016-09-15', Timestamp: jcsTimestamp(new Date()), ...params };
+      const all = {
+        Action: 'ListGroups',
+        JCSAccessKeyId: sim.credentials.accessKey,
+        SignatureVersion: '2',
+        SignatureMethod: 'HmacSHA256',
+        Version: '2016-09-15',
+        Timestamp: jcsTimestamp(new Date()),
+        ...params,
+      };
       return `${canonicalQuery(all)}&Signature=${encodeRfc3986(signature(sim.credentials.secretKey, host, all))}`;
     };
     expect((await get(sign({ SignatureMethod: 'HmacSHA1' }))).status).toBe(400);
@@ -157,13 +198,26 @@ describe('JCS simulator answers in the shapes of the server source (WIRE.md §1 
 
   it('GetUser and ListUserInGroup carry no group_count and no password; ListUsers adds both, password as "Yes"/"No"', async () => {
     const { alice } = await seeded();
-    const user = { id: alice.id, name: 'alice', account_id: sim.state.accountId, enabled: true, email: 'alice@example.com' };
+    const user = {
+      id: alice.id,
+      name: 'alice',
+      account_id: sim.state.accountId,
+      enabled: true,
+      email: 'alice@example.com',
+    };
     expect(await call('GetUser', { Name: 'alice' })).toEqual({ status: 200, body: { user } });
     expect(await call('ListUserInGroup', { Name: 'devs' })).toEqual({ status: 200, body: { users: [user] } });
     const listed = (await call('ListUsers')).body as { users: Array<Record<string, unknown>> };
     expect(listed.users).toEqual([
       { ...user, group_count: 1, password: 'Yes' },
-      { id: expect.any(String), name: 'bot', account_id: sim.state.accountId, enabled: true, group_count: 0, password: 'No' },
+      {
+        id: expect.any(String),
+        name: 'bot',
+        account_id: sim.state.accountId,
+        enabled: true,
+        group_count: 0,
+        password: 'No',
+      },
     ]);
   });
 
@@ -195,7 +249,9 @@ describe('JCS simulator answers in the shapes of the server source (WIRE.md §1 
     const { alice } = await seeded({ build: { mfaListOwners: true } });
     sim.state.addMfaDevice('alice', 'alice');
     const later = await call('ListVirtualMFADevices', { AssignmentStatus: 'any' });
-    expect(later.body).toEqual({ entities: [{ id: expect.any(String), name: 'alice', created_at: expect.any(String), user_id: alice.id }] });
+    expect(later.body).toEqual({
+      entities: [{ id: expect.any(String), name: 'alice', created_at: expect.any(String), user_id: alice.id }],
+    });
   });
 
   it('DeactivateMFADevice on a locked device answers 400 "mfa device is not enabled"; DeleteVirtualMFADevice deletes it while attached', async () => {
@@ -218,7 +274,10 @@ describe('JCS simulator answers in the shapes of the server source (WIRE.md §1 
 
   it('an unknown Action is a 400 titled Not Found', async () => {
     await seeded();
-    expect(await call('ListEverything')).toEqual({ status: 400, body: { error: { code: 400, title: 'Not Found', message: 'Could not find action: ListEverything' } } });
+    expect(await call('ListEverything')).toEqual({
+      status: 400,
+      body: { error: { code: 400, title: 'Not Found', message: 'Could not find action: ListEverything' } },
+    });
   });
 
   it('every limit is the generic 403: a third credential, a 21st group, a 101st member', async () => {
@@ -231,12 +290,18 @@ describe('JCS simulator answers in the shapes of the server source (WIRE.md §1 
       sim.state.addMember(`g-${i}`, 'alice');
     }
     sim.state.addGroup('one-more');
-    expect(await call('AssignUserToGroup', { UserName: 'alice', GroupName: 'one-more' })).toEqual({ status: 403, body: GENERIC_403 });
+    expect(await call('AssignUserToGroup', { UserName: 'alice', GroupName: 'one-more' })).toEqual({
+      status: 403,
+      body: GENERIC_403,
+    });
     for (let i = 0; i < 99; i++) {
       sim.state.addUser({ name: `member-${i}` });
       sim.state.addMember('devs', `member-${i}`);
     }
     expect(sim.state.members('devs')).toHaveLength(100);
-    expect(await call('AssignUserToGroup', { UserName: 'bot', GroupName: 'devs' })).toEqual({ status: 403, body: GENERIC_403 });
+    expect(await call('AssignUserToGroup', { UserName: 'bot', GroupName: 'devs' })).toEqual({
+      status: 403,
+      body: GENERIC_403,
+    });
   });
 });

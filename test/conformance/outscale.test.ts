@@ -67,7 +67,9 @@ function lastRequest(action: string): SimRequest {
 
 /** What must be equal between the SDK's request and the adapter's. */
 function shape(request: SimRequest) {
-  const credential = /^(\S+) Credential=[^/]+\/(\d{8}\/[^/]+\/[^/]+\/aws4_request),/.exec(String(request.headers.authorization));
+  const credential = /^(\S+) Credential=[^/]+\/(\d{8}\/[^/]+\/[^/]+\/aws4_request),/.exec(
+    String(request.headers.authorization),
+  );
   return {
     method: request.method,
     path: request.path,
@@ -106,8 +108,13 @@ describe('the AWS SDK for IAM against the Outscale simulator', () => {
     const first = await sdk.send(new ListAccessKeysCommand({ UserName: 'alice', MaxItems: 1 }));
     expect(first.IsTruncated).toBe(true);
     const second = await sdk.send(new ListAccessKeysCommand({ UserName: 'alice', MaxItems: 1, Marker: first.Marker }));
-    expect([...(first.AccessKeyMetadata ?? []), ...(second.AccessKeyMetadata ?? [])].map((k) => k.AccessKeyId).sort()).toEqual(
-      sim.state.keysOf('alice').map((k) => k.id).sort(),
+    expect(
+      [...(first.AccessKeyMetadata ?? []), ...(second.AccessKeyMetadata ?? [])].map((k) => k.AccessKeyId).sort(),
+    ).toEqual(
+      sim.state
+        .keysOf('alice')
+        .map((k) => k.id)
+        .sort(),
     );
     expect(second.IsTruncated).toBe(false);
   });
@@ -115,13 +122,23 @@ describe('the AWS SDK for IAM against the Outscale simulator', () => {
   it('CreateAccessKey succeeds and returns the secret the simulator holds', async () => {
     const { AccessKey } = await sdk.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
     const [stored] = sim.state.keysOf('alice');
-    expect(AccessKey).toMatchObject({ UserName: 'alice', AccessKeyId: stored?.id, Status: 'Active', SecretAccessKey: stored?.secret });
+    expect(AccessKey).toMatchObject({
+      UserName: 'alice',
+      AccessKeyId: stored?.id,
+      Status: 'Active',
+      SecretAccessKey: stored?.secret,
+    });
   });
 
   it('reads the simulator’s ErrorResponse as the modelled error', async () => {
-    const error = await sdk.send(new AddUserToGroupCommand({ GroupName: 'nope', UserName: 'alice' })).catch((e: unknown) => e);
+    const error = await sdk
+      .send(new AddUserToGroupCommand({ GroupName: 'nope', UserName: 'alice' }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoSuchEntityException);
-    expect(error).toMatchObject({ message: 'The group with name nope cannot be found.', $metadata: { httpStatusCode: 404, requestId: expect.any(String) } });
+    expect(error).toMatchObject({
+      message: 'The group with name nope cannot be found.',
+      $metadata: { httpStatusCode: 404, requestId: expect.any(String) },
+    });
   });
 });
 
@@ -150,7 +167,11 @@ describe('the adapter sends what the AWS SDK sends', () => {
       ['ListGroups', () => sdk.send(new ListGroupsCommand({})), () => adapter.listGroups()],
       ['ListUsers', () => sdk.send(new ListUsersCommand({})), () => adapter.probe()],
       ['GetGroup', () => sdk.send(new GetGroupCommand({ GroupName: 'devs' })), () => adapter.listMembers('devs')],
-      ['ListGroupsForUser', () => sdk.send(new ListGroupsForUserCommand({ UserName: 'alice' })), () => adapter.isMember('devs', alice)],
+      [
+        'ListGroupsForUser',
+        () => sdk.send(new ListGroupsForUserCommand({ UserName: 'alice' })),
+        () => adapter.isMember('devs', alice),
+      ],
     ];
     for (const [action, bySdk, byAdapter] of sends) {
       await bySdk();

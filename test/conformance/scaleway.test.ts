@@ -74,7 +74,12 @@ describe('Scaleway conformance with the official SDK', () => {
 
     expect(group?.userIds).toEqual([user.id]);
     expect(wire(ours)).toEqual(wire(theirs));
-    expect(wire(ours)).toMatchObject({ method: 'POST', body: { user_id: user.id }, mediaType: 'application/json', authToken: rig.sim.credentials.secretKey });
+    expect(wire(ours)).toMatchObject({
+      method: 'POST',
+      body: { user_id: user.id },
+      mediaType: 'application/json',
+      authToken: rig.sim.credentials.secretKey,
+    });
   });
 
   it('removeGroupMember: the SDK succeeds, and the adapter sends the same request', async () => {
@@ -122,7 +127,11 @@ describe('Scaleway conformance with the official SDK', () => {
     expect(key?.secretKey).toMatch(/^[0-9a-f-]{36}$/);
     expect(key?.applicationId).toBe(app.id);
     expect(wire(ours)).toEqual(wire(theirs));
-    expect(wire(ours)).toMatchObject({ method: 'POST', path: '/iam/v1alpha1/api-keys', body: { application_id: app.id, description } });
+    expect(wire(ours)).toMatchObject({
+      method: 'POST',
+      path: '/iam/v1alpha1/api-keys',
+      body: { application_id: app.id, description },
+    });
   });
 });
 
@@ -147,7 +156,11 @@ describe('Scaleway error bodies as the official SDK types them', () => {
       ['not_found', () => sdk.getUser({ userId: crypto.randomUUID() }), Errors.ResourceNotFoundError],
       ['already_exists', () => sdk.addGroupMember({ groupId, userId: user.id }), Errors.AlreadyExistsError],
       ['invalid_arguments', () => sdk.listUsers({ pageSize: 101 }), Errors.InvalidArgumentsError],
-      ['permissions_denied', () => readOnly.addGroupMember({ groupId, userId: user.id }), Errors.PermissionsDeniedError],
+      [
+        'permissions_denied',
+        () => readOnly.addGroupMember({ groupId, userId: user.id }),
+        Errors.PermissionsDeniedError,
+      ],
       ['denied_authentication', () => stranger.listGroups(), Errors.DeniedAuthenticationError],
       [
         'transient_state',

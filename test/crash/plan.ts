@@ -33,7 +33,11 @@ export function makePlan(size: number): PlanItem[] {
       if (g.add === 'scw-developers' && p.id === PEOPLE.carol.id) continue;
       lanes.push({ lane: `${g.add}:${p.name}`, items: [] });
     }
-    lanes.push({ lane: `jcs-key:${p.name}`, items: [] }, { lane: `osc-key:${p.name}`, items: [] }, { lane: `jcs-mfa:${p.name}`, items: [] });
+    lanes.push(
+      { lane: `jcs-key:${p.name}`, items: [] },
+      { lane: `osc-key:${p.name}`, items: [] },
+      { lane: `jcs-mfa:${p.name}`, items: [] },
+    );
     lanes.push({ lane: `scw-mfa:${p.name}`, items: [] });
   }
   lanes.push({ lane: 'scw-ci-key', items: [] }, { lane: 'cf-ci-token', items: [] });

@@ -52,7 +52,13 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
     seed(world);
     const plan = makePlan(options.requests);
     const policyFile = join(dir, 'policy.yml');
-    await writeFile(policyFile, world.policy.replace('requests:\n  ttl: 1d', 'requests:\n  ttl: 1d\n  rateLimit: { submissions: 10000, per: 1m }'));
+    await writeFile(
+      policyFile,
+      world.policy.replace(
+        'requests:\n  ttl: 1d',
+        'requests:\n  ttl: 1d\n  rateLimit: { submissions: 10000, per: 1m }',
+      ),
+    );
     const planFile = join(dir, 'plan.json');
     await writeFile(planFile, JSON.stringify(plan));
     const dataDir = volume ? join(volume.path, 'data') : join(dir, 'data');
@@ -81,7 +87,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
       // seconds to walk a rotation to its confirmation); the others at a random moment.
       const targeted = kills % 2 === 0;
       const lifetime = targeted ? 30_000 : 20 + Math.floor(random() * (options.maxLifeMs ?? 300));
-      const atRetire = targeted ? life.retire.then((seen) => (seen ? ('retire' as const) : false)) : new Promise<false>(() => undefined);
+      const atRetire = targeted
+        ? life.retire.then((seen) => (seen ? ('retire' as const) : false))
+        : new Promise<false>(() => undefined);
       const finished = await Promise.race([life.done, sleep(lifetime).then(() => false), atRetire]);
       if (finished === true) break; // the plan is done: nothing left to kill
       life.child.kill('SIGKILL');
@@ -124,16 +132,30 @@ class SmallVolume {
 
   static async mount(at: string): Promise<SmallVolume> {
     await mkdir(at, { recursive: true });
-    const holder = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=32m,mode=700 tmpfs "$1" && echo mounted && exec sleep 100000', 'sh', at], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const holder = spawn(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o size=32m,mode=700 tmpfs "$1" && echo mounted && exec sleep 100000',
+        'sh',
+        at,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     holder.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const mounted = await new Promise<boolean>((resolve) => {
       createInterface({ input: holder.stdout! }).on('line', (line) => line === 'mounted' && resolve(true));
       holder.once('exit', () => resolve(false));
     });
-    if (!mounted) throw new Error(`cannot mount a small file system for the disk-full run (needs unshare -m, as root): ${stderr}`);
+    if (!mounted)
+      throw new Error(`cannot mount a small file system for the disk-full run (needs unshare -m, as root): ${stderr}`);
     return new SmallVolume(holder, `/proc/${holder.pid}/root${at}`);
   }
 
@@ -146,7 +168,7 @@ class SmallVolume {
     const handle = await open(filler, 'w');
     const chunk = Buffer.alloc(1 << 20);
     try {
-      for (let size = chunk.length; size >= 512; ) {
+      for (let size = chunk.length; size >= 512;) {
         try {
           await handle.write(chunk.subarray(0, size));
         } catch (error) {
@@ -172,7 +194,11 @@ class SmallVolume {
  * restart, before it is killed. Then the disk fills again and a new life starts on it: it must either refuse
  * to open, saying the disk is full, or run without losing anything. Space is freed and the run goes on.
  */
-async function runOnFullDisk(volume: SmallVolume, startLife: () => Life, random: () => number): Promise<{ kills: number; lives: number; refusals: number; startOnFullDisk: 'refused' | 'ran'; problems: string[] }> {
+async function runOnFullDisk(
+  volume: SmallVolume,
+  startLife: () => Life,
+  random: () => number,
+): Promise<{ kills: number; lives: number; refusals: number; startOnFullDisk: 'refused' | 'ran'; problems: string[] }> {
   const problems: string[] = [];
   let refusals = 0;
   const count = (life: Life) => life.lines.filter((l) => l === 'nospace').length;
@@ -189,7 +215,10 @@ async function runOnFullDisk(volume: SmallVolume, startLife: () => Life, random:
   }
   // Space is back: the same process must recover on its own (its appends were cut short, not its files).
   await Promise.race([first.exited, sleep(3_000)]);
-  if (first.child.exitCode !== null && !first.lines.includes('done')) problems.push(`the life that met the full disk exited (code ${first.child.exitCode}) instead of carrying on:\n${first.stderr()}`);
+  if (first.child.exitCode !== null && !first.lines.includes('done'))
+    problems.push(
+      `the life that met the full disk exited (code ${first.child.exitCode}) instead of carrying on:\n${first.stderr()}`,
+    );
   first.child.kill('SIGKILL');
   await first.exited;
   refusals += count(first);
@@ -203,7 +232,10 @@ async function runOnFullDisk(volume: SmallVolume, startLife: () => Life, random:
   refusals += count(second);
   if (started !== true) {
     if (second.stderr().includes('the disk is full (ENOSPC)')) refusals++;
-    else problems.push(`a life started on a full disk neither ran nor said the disk is full (${started === 'slow' ? 'no answer in 60 s' : `exit code ${second.child.exitCode}`}):\n${second.stderr()}${second.lines.join('\n')}`);
+    else
+      problems.push(
+        `a life started on a full disk neither ran nor said the disk is full (${started === 'slow' ? 'no answer in 60 s' : `exit code ${second.child.exitCode}`}):\n${second.stderr()}${second.lines.join('\n')}`,
+      );
   }
   // The operator frees space; the next lives carry on.
   await rm(filler);
@@ -248,7 +280,15 @@ function startLife(dataDir: string, policyFile: string, planFile: string, env: R
       lines.on('line', (line) => line === word && resolve(true));
       void exited.then(() => resolve(false));
     });
-  return { child, lines: printed, ready: seen('ready'), retire: seen('retire'), done: seen('done'), exited, stderr: () => stderr.slice(-4000) };
+  return {
+    child,
+    lines: printed,
+    ready: seen('ready'),
+    retire: seen('retire'),
+    done: seen('done'),
+    exited,
+    stderr: () => stderr.slice(-4000),
+  };
 }
 
 /** Everything the plan should have left behind, exactly once, and nothing it should not. */
@@ -256,32 +296,48 @@ async function check(world: World, dataDir: string, plan: readonly PlanItem[]): 
   const problems: string[] = [];
   const { requests } = await readSnapshot(dataDir);
   const byMarker = new Map(requests.map((r) => [r.reason, r]));
-  if (requests.length !== plan.length) problems.push(`${requests.length} requests stored for a plan of ${plan.length}: one was lost or made twice`);
+  if (requests.length !== plan.length)
+    problems.push(`${requests.length} requests stored for a plan of ${plan.length}: one was lost or made twice`);
   for (const item of plan) {
     const r = byMarker.get(`plan #${item.n}`);
-    if (r?.status.state !== 'completed') problems.push(`plan #${item.n} (${item.itemId} for ${item.requester}) is ${r?.status.state ?? 'missing'}, not completed`);
+    if (r?.status.state !== 'completed')
+      problems.push(
+        `plan #${item.n} (${item.itemId} for ${item.requester}) is ${r?.status.state ?? 'missing'}, not completed`,
+      );
   }
   // Memberships: the last operation of each lane decides.
   const last = new Map<string, PlanItem>();
   for (const item of plan) last.set(item.lane, item);
-  const cfMember = (email: string) => [...world.cloudflare.state.members.values()].find((m) => m.email === email)?.id ?? '';
+  const cfMember = (email: string) =>
+    [...world.cloudflare.state.members.values()].find((m) => m.email === email)?.id ?? '';
   const scwUser = (email: string) => world.scaleway.state.users.find((u) => u.email === email)?.id ?? '';
   for (const p of Object.values(PEOPLE)) {
     const expect = (itemId: string, member: boolean) => {
       const item = last.get(`${itemId}:${p.name}`);
       if (!item) return;
       const should = !item.itemId.endsWith('-leave');
-      if (member !== should) problems.push(`${p.name} is ${member ? '' : 'not '}in ${itemId}, but the last request of that lane was ${item.itemId}`);
+      if (member !== should)
+        problems.push(
+          `${p.name} is ${member ? '' : 'not '}in ${itemId}, but the last request of that lane was ${item.itemId}`,
+        );
     };
-    expect('cf-prod-admins', world.cloudflare.state.groupMembers(world.ids.cloudflareGroup).includes(cfMember(p.email)));
-    expect('scw-developers', world.scaleway.state.group(world.ids.scalewayGroup)?.userIds.includes(scwUser(p.email)) ?? false);
+    expect(
+      'cf-prod-admins',
+      world.cloudflare.state.groupMembers(world.ids.cloudflareGroup).includes(cfMember(p.email)),
+    );
+    expect(
+      'scw-developers',
+      world.scaleway.state.group(world.ids.scalewayGroup)?.userIds.includes(scwUser(p.email)) ?? false,
+    );
     expect('osc-ops', world.outscale.state.membersOf('ops').includes(p.name));
     expect('jcs-devs', world.jcs.state.members('devs').includes(p.name));
     // Keys: a JCS rotation deletes the old key; an Outscale rotation leaves it inactive beside the new one.
     const jcsKeys = world.jcs.state.keysOf(p.name).length;
-    if (jcsKeys !== 1) problems.push(`${p.name} has ${jcsKeys} JCS keys, not 1: a rotation was duplicated or left an orphan`);
+    if (jcsKeys !== 1)
+      problems.push(`${p.name} has ${jcsKeys} JCS keys, not 1: a rotation was duplicated or left an orphan`);
     const osc = world.outscale.state.keysOf(p.name).map((k) => k.status);
-    if (osc.filter((s) => s === 'Active').length !== 1 || osc.length !== 2) problems.push(`${p.name} has Outscale keys ${JSON.stringify(osc)}, not one inactive and one active`);
+    if (osc.filter((s) => s === 'Active').length !== 1 || osc.length !== 2)
+      problems.push(`${p.name} has Outscale keys ${JSON.stringify(osc)}, not one inactive and one active`);
     if (world.jcs.state.mfaDeviceOf(p.name)) problems.push(`${p.name} still has a JCS MFA device`);
   }
   const appKeys = world.scaleway.state.keysOf(world.ids.scalewayApplication).length;
@@ -289,12 +345,21 @@ async function check(world: World, dataDir: string, plan: readonly PlanItem[]): 
   // Each request was carried out once: one completion each in the audit log, whose chain is intact.
   const verified = await verifyAuditLog(dataFiles(dataDir).audit);
   if (!verified.ok) problems.push(`the audit log is broken at seq ${verified.seq}: ${verified.problem}`);
-  const audit = (await readFile(dataFiles(dataDir).audit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { requestId: string; event: string });
+  const audit = (await readFile(dataFiles(dataDir).audit, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { requestId: string; event: string });
   const completions = new Map<string, number>();
-  for (const e of audit) if (e.event === 'execution.completed') completions.set(e.requestId, (completions.get(e.requestId) ?? 0) + 1);
-  for (const r of requests) if ((completions.get(r.id) ?? 0) !== 1) problems.push(`${r.ref} was completed ${completions.get(r.id) ?? 0} times in the audit log`);
+  for (const e of audit)
+    if (e.event === 'execution.completed') completions.set(e.requestId, (completions.get(e.requestId) ?? 0) + 1);
+  for (const r of requests)
+    if ((completions.get(r.id) ?? 0) !== 1)
+      problems.push(`${r.ref} was completed ${completions.get(r.id) ?? 0} times in the audit log`);
   // Every Slack post once: each post carries its key in its metadata, and no key may be on two messages.
-  const channels = [AUDIT_CHANNEL, ...Object.values(PEOPLE).map((p) => world.slack.workspace.dmChannel(p.id) ?? '')].filter(Boolean);
+  const channels = [
+    AUDIT_CHANNEL,
+    ...Object.values(PEOPLE).map((p) => world.slack.workspace.dmChannel(p.id) ?? ''),
+  ].filter(Boolean);
   const keys = new Map<string, number>();
   let posts = 0;
   for (const channel of channels) {
@@ -310,7 +375,10 @@ async function check(world: World, dataDir: string, plan: readonly PlanItem[]): 
   for (const [key, count] of keys) if (count > 1) problems.push(`the Slack post ${key} was made ${count} times`);
   // No secret on disk: every key secret and token value the providers hold now.
   const secrets = [
-    ...Object.values(PEOPLE).flatMap((p) => [...world.jcs.state.keysOf(p.name).map((k) => k.secret), ...world.outscale.state.keysOf(p.name).map((k) => k.secret)]),
+    ...Object.values(PEOPLE).flatMap((p) => [
+      ...world.jcs.state.keysOf(p.name).map((k) => k.secret),
+      ...world.outscale.state.keysOf(p.name).map((k) => k.secret),
+    ]),
     ...world.scaleway.state.keysOf(world.ids.scalewayApplication).map((k) => k.secretKey),
     ...[...world.cloudflare.state.tokens.values()].map((t) => t.value),
   ].filter((s) => s && s.length >= 8);

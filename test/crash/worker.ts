@@ -34,9 +34,14 @@ const directory: Directory = {
 };
 // Notices go to the Slack simulator the parent runs, through the bot's own notifier and message records:
 // a kill between a post and its record must not post the same reply twice (issue 11 item 15).
-const slack = new webApi.WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: apiBase(process.env.SLACK_API_URL ?? ''), retryConfig: { retries: 10, factor: 1.2, minTimeout: 50, maxTimeout: 500 } });
+const slack = new webApi.WebClient(process.env.SLACK_BOT_TOKEN, {
+  slackApiUrl: apiBase(process.env.SLACK_API_URL ?? ''),
+  retryConfig: { retries: 10, factor: 1.2, minTimeout: 50, maxTimeout: 500 },
+});
 const store = await openStore({ dataDir, log });
-const notifier = new SlackNotifier(slack, config.policy, store.messages, log, (eventId) => store.auditLog.entryOf(eventId));
+const notifier = new SlackNotifier(slack, config.policy, store.messages, log, (eventId) =>
+  store.auditLog.entryOf(eventId),
+);
 
 const services: Services = await openServices({
   policy: config.policy,
@@ -90,7 +95,12 @@ process.stdout.write('done\n');
 async function act(s: Services, item: PlanItem, request: Request | undefined): Promise<Request | undefined> {
   try {
     if (!request) {
-      return await s.service.submit({ requester: item.requester, itemId: item.itemId, reason: marker(item), ...(item.duration ? { duration: item.duration } : {}) });
+      return await s.service.submit({
+        requester: item.requester,
+        itemId: item.itemId,
+        reason: marker(item),
+        ...(item.duration ? { duration: item.duration } : {}),
+      });
     }
     const st = request.status;
     switch (st.state) {
@@ -100,10 +110,18 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
         const done = request.approvals.map((a) => a.by);
         const candidates = stage?.set === 'managers' ? [MANAGERS[request.requester] ?? ''] : LEADS;
         const approver = candidates.find((c) => c !== request.requester && !done.includes(c));
-        return approver ? await s.service.approve(approver, request.id, st.stage, request.operation.kind === 'mfa.reset' ? 'verified by a call' : undefined) : request;
+        return approver
+          ? await s.service.approve(
+              approver,
+              request.id,
+              st.stage,
+              request.operation.kind === 'mfa.reset' ? 'verified by a call' : undefined,
+            )
+          : request;
       }
       case 'executing':
-        if (st.rotation?.step === 'reveal') await s.service.revealSecret(request.requester, request.id, async () => true);
+        if (st.rotation?.step === 'reveal')
+          await s.service.revealSecret(request.requester, request.id, async () => true);
         if (st.rotation?.step === 'reveal' || st.rotation?.step === 'confirm') {
           const confirmed = await s.service.confirmRotation(request.requester, request.id);
           // The retire step is recorded and the old keys are being retired: the parent may kill right now.
@@ -130,6 +148,7 @@ async function act(s: Services, item: PlanItem, request: Request | undefined): P
 }
 
 function isNoSpace(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return true;
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return true;
   return false;
 }

@@ -15,7 +15,9 @@ describe('durations', () => {
     ['1w', 604_800_000],
   ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', '8', 'h', '8 h', '-1h', '0m', '1.5h', '8x', 'soon'])('rejects %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', '8', 'h', '8 h', '-1h', '0m', '1.5h', '8x', 'soon'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('formats back to the shortest exact form', () => {
     expect(formatDuration(5_400_000)).toBe('1h30m');
@@ -42,8 +44,18 @@ describe('identity', () => {
     domains: ['example.com'],
   };
   it('maps a Slack user to a provider principal by rule, saying which rule and which email', () => {
-    expect(principalFor(identity, 'cf', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice@example.com', rule: 'email', email: 'alice@example.com' });
-    expect(principalFor(identity, 'osc', 'U1', 'alice@example.com')).toEqual({ ok: true, principal: 'alice', rule: 'email-local-part', email: 'alice@example.com' });
+    expect(principalFor(identity, 'cf', 'U1', 'alice@example.com')).toEqual({
+      ok: true,
+      principal: 'alice@example.com',
+      rule: 'email',
+      email: 'alice@example.com',
+    });
+    expect(principalFor(identity, 'osc', 'U1', 'alice@example.com')).toEqual({
+      ok: true,
+      principal: 'alice',
+      rule: 'email-local-part',
+      email: 'alice@example.com',
+    });
     expect(principalFor(identity, 'jcs', 'U1', undefined)).toEqual({ ok: true, principal: 'alice', rule: 'map' });
     expect(principalFor(identity, 'jcs', 'U2', 'bob@example.com').ok).toBe(false);
     expect(principalFor(identity, 'cf', 'U2', undefined).ok).toBe(false);
@@ -51,10 +63,16 @@ describe('identity', () => {
 
   it('derives nothing from an email outside the named domains; the domain compares case-insensitively', () => {
     for (const provider of ['cf', 'osc']) {
-      expect(principalFor(identity, provider, 'U9', 'alice@partner.example')).toMatchObject({ ok: false, message: expect.stringContaining('alice@partner.example is not in example.com') });
+      expect(principalFor(identity, provider, 'U9', 'alice@partner.example')).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('alice@partner.example is not in example.com'),
+      });
       expect(principalFor(identity, provider, 'U9', 'alice@example.com.evil.example').ok).toBe(false);
     }
-    expect(principalFor(identity, 'cf', 'U1', 'Alice@EXAMPLE.com')).toMatchObject({ ok: true, principal: 'Alice@example.com' });
+    expect(principalFor(identity, 'cf', 'U1', 'Alice@EXAMPLE.com')).toMatchObject({
+      ok: true,
+      principal: 'Alice@example.com',
+    });
     expect(principalFor(identity, 'osc', 'U1', 'a@b@example.com')).toMatchObject({ ok: true, principal: 'a@b' });
   });
 
@@ -62,14 +80,21 @@ describe('identity', () => {
     for (const standing of ['guest', 'stranger'] as const) {
       expect(principalFor(identity, 'osc', 'U9', 'alice@example.com', standing).ok).toBe(false);
       expect(principalFor(identity, 'cf', 'U9', 'alice@example.com', standing).ok).toBe(false);
-      expect(principalFor(identity, 'jcs', 'U1', 'alice@example.com', standing)).toMatchObject({ ok: true, principal: 'alice', rule: 'map' });
+      expect(principalFor(identity, 'jcs', 'U1', 'alice@example.com', standing)).toMatchObject({
+        ok: true,
+        principal: 'alice',
+        rule: 'map',
+      });
     }
   });
 
   it('refuses email-local-part when the policy names no domains', () => {
     const { domains: _none, ...withoutDomains } = identity;
     expect(principalFor(withoutDomains, 'osc', 'U1', 'alice@example.com').ok).toBe(false);
-    expect(principalFor(withoutDomains, 'cf', 'U1', 'alice@partner.example')).toMatchObject({ ok: true, principal: 'alice@partner.example' });
+    expect(principalFor(withoutDomains, 'cf', 'U1', 'alice@partner.example')).toMatchObject({
+      ok: true,
+      principal: 'alice@partner.example',
+    });
   });
 });
 

@@ -9,7 +9,13 @@ new Secret(value);
 
 describe('scrubbing known secrets from text', () => {
   it('removes the value exactly and in its common encodings', () => {
-    const echoes = [value, encodeURIComponent(value), encodeURIComponent(value).toLowerCase(), encodeURIComponent(value).replace(/%20/g, '+'), JSON.stringify(value).slice(1, -1)];
+    const echoes = [
+      value,
+      encodeURIComponent(value),
+      encodeURIComponent(value).toLowerCase(),
+      encodeURIComponent(value).replace(/%20/g, '+'),
+      JSON.stringify(value).slice(1, -1),
+    ];
     for (const echo of echoes) {
       expect(scrubText(`error: bad token ${echo} (check it)`), echo).toBe('error: bad token [redacted] (check it)');
     }
@@ -33,7 +39,9 @@ describe('scrubbing known secrets from text', () => {
   });
 
   it('a provider error never carries a known secret, and its message is bounded', () => {
-    const error = new ProviderError('unauthorized', `Invalid token ${value} ${'x'.repeat(10_000)}`, { providerRequestId: `req-${value}` });
+    const error = new ProviderError('unauthorized', `Invalid token ${value} ${'x'.repeat(10_000)}`, {
+      providerRequestId: `req-${value}`,
+    });
     expect(error.message).not.toContain(value);
     expect(error.message.startsWith('Invalid token [redacted] ')).toBe(true);
     expect(error.message.length).toBeLessThanOrEqual(MAX_PROVIDER_MESSAGE);

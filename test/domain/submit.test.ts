@@ -33,7 +33,10 @@ describe('submit', () => {
 
   it('refuses a duration above maxDuration, naming both', () => {
     const result = submit(input({ durationMs: 9 * 3_600_000 }));
-    expect(!result.ok && result.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('9h is longer than the 8h') });
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('9h is longer than the 8h'),
+    });
   });
 
   it('requires a duration on a time-bound item', () => {
@@ -45,7 +48,11 @@ describe('submit', () => {
     const { durationMs: _omit, ...rest } = input();
     const item: CatalogItem = { ...groupItem, defaultDurationMs: 2 * 3_600_000 };
     const defaulted = submit({ ...rest, item });
-    expect(defaulted.ok && defaulted.value.operation).toEqual({ kind: 'group.add', group: 'admins', durationMs: 2 * 3_600_000 });
+    expect(defaulted.ok && defaulted.value.operation).toEqual({
+      kind: 'group.add',
+      group: 'admins',
+      durationMs: 2 * 3_600_000,
+    });
     const chosen = submit(input({ item }));
     expect(chosen.ok && chosen.value.operation).toEqual({ kind: 'group.add', group: 'admins', durationMs: 3_600_000 });
   });

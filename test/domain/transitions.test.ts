@@ -37,13 +37,26 @@ const events: Record<EventType, RequestEvent> = {
   warn: { type: 'warn' },
   remind: { type: 'remind' },
   escalate: { type: 'escalate', set: 'admins' },
-  revokeFailed: { type: 'revokeFailed', error: { kind: 'unavailable', message: 'down' }, retryAt: NOW + 60_000, escalate: false },
+  revokeFailed: {
+    type: 'revokeFailed',
+    error: { kind: 'unavailable', message: 'down' },
+    retryAt: NOW + 60_000,
+    escalate: false,
+  },
   release: { type: 'release', actor: 'U_ALICE', isAdmin: false },
   extend: { type: 'extend', by: 'ext-1', until: NOW + 3_600_000 },
 };
 
 // The lifecycle events apply in one state each (where they lead is in `lifecycleIn`); elsewhere they are refused.
-const lifecycleRefused = { observe: '!invalid_state', warn: '!invalid_state', remind: '!invalid_state', escalate: '!invalid_state', revokeFailed: '!invalid_state', release: '!invalid_state', extend: '!invalid_state' } as const;
+const lifecycleRefused = {
+  observe: '!invalid_state',
+  warn: '!invalid_state',
+  remind: '!invalid_state',
+  escalate: '!invalid_state',
+  revokeFailed: '!invalid_state',
+  release: '!invalid_state',
+  extend: '!invalid_state',
+} as const;
 const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
   pending: { remind: 'pending', escalate: 'pending' },
   completed: { warn: 'completed', release: 'revoking', extend: 'completed' },
@@ -52,20 +65,137 @@ const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
 };
 
 // Key rotation events never apply to a group request, whatever its state; rotation has its own tests.
-const rotationOnly = { progress: '!invalid_state', reveal: '!invalid_state', confirm: '!invalid_state', abandon: '!invalid_state', confirmDeadline: '!invalid_state', ...lifecycleRefused } as const;
+const rotationOnly = {
+  progress: '!invalid_state',
+  reveal: '!invalid_state',
+  confirm: '!invalid_state',
+  abandon: '!invalid_state',
+  confirmDeadline: '!invalid_state',
+  ...lifecycleRefused,
+} as const;
 
 // state → event → the state it leads to, or the error code of the refusal.
 const table: Record<State, Record<EventType, State | `!${string}`>> = {
-  pending: { approve: 'approved', deny: 'denied', cancel: 'cancelled', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  approved: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  executing: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: 'executing', succeed: 'completed', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  completed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: 'revoking', ...rotationOnly },
-  revoking: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: 'revoked', fail: 'failed', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  revoked: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  failed: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: 'approved', revoke: '!invalid_state', ...rotationOnly },
-  denied: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  cancelled: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
-  expired: { approve: '!already_decided', deny: '!already_decided', cancel: '!already_decided', expire: '!invalid_state', start: '!invalid_state', succeed: '!invalid_state', fail: '!invalid_state', retry: '!invalid_state', revoke: '!invalid_state', ...rotationOnly },
+  pending: {
+    approve: 'approved',
+    deny: 'denied',
+    cancel: 'cancelled',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  approved: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: 'executing',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  executing: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: 'executing',
+    succeed: 'completed',
+    fail: 'failed',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  completed: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: 'revoking',
+    ...rotationOnly,
+  },
+  revoking: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: 'revoked',
+    fail: 'failed',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  revoked: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  failed: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: 'approved',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  denied: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  cancelled: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
+  expired: {
+    approve: '!already_decided',
+    deny: '!already_decided',
+    cancel: '!already_decided',
+    expire: '!invalid_state',
+    start: '!invalid_state',
+    succeed: '!invalid_state',
+    fail: '!invalid_state',
+    retry: '!invalid_state',
+    revoke: '!invalid_state',
+    ...rotationOnly,
+  },
 };
 
 function inState(state: State): Request {
@@ -74,7 +204,10 @@ function inState(state: State): Request {
 
 describe('transition: every state × event', () => {
   for (const state of STATES) {
-    for (const [type, expected] of Object.entries({ ...table[state], ...lifecycleIn[state] }) as [EventType, string][]) {
+    for (const [type, expected] of Object.entries({ ...table[state], ...lifecycleIn[state] }) as [
+      EventType,
+      string,
+    ][]) {
       it(`${state} + ${type} → ${expected}`, () => {
         const before = inState(state);
         const result = transition(before, events[type], NOW);
@@ -126,7 +259,13 @@ describe('transition rules', () => {
   });
 
   describe('stages: one click counts for one stage, one person approves at most one stage', () => {
-    const staged: Request = { ...pending, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] };
+    const staged: Request = {
+      ...pending,
+      stages: [
+        { set: 'managers', quorum: 1 },
+        { set: 'leads', quorum: 1 },
+      ],
+    };
     const passedStage1 = (request: Request = staged) => {
       const first = transition(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
       if (!first.ok) throw new Error(first.error.message);
@@ -137,7 +276,10 @@ describe('transition rules', () => {
       const atStage2 = passedStage1();
       expect(atStage2.status).toMatchObject({ state: 'pending', stage: 1 });
       const again = transition(atStage2, { type: 'approve', actor: 'U_CAROL', eligible: true, stage: 0 }, T0);
-      expect(!again.ok && again.error).toMatchObject({ code: 'invalid_state', message: 'Stage 1 of REQ-0001 has already passed; this click counted for nothing.' });
+      expect(!again.ok && again.error).toMatchObject({
+        code: 'invalid_state',
+        message: 'Stage 1 of REQ-0001 has already passed; this click counted for nothing.',
+      });
     });
 
     it('a click for a stage not yet reached counts for nothing', () => {
@@ -186,7 +328,10 @@ describe('transition rules', () => {
   });
 
   it('lets only an admin retry, and a failed revoke retries the revoke', () => {
-    const failedRevoke = { ...pending, status: { state: 'failed', at: T0, step: 'revoke', error: { kind: 'unavailable', message: 'x' } } as Status };
+    const failedRevoke = {
+      ...pending,
+      status: { state: 'failed', at: T0, step: 'revoke', error: { kind: 'unavailable', message: 'x' } } as Status,
+    };
     expect(transition(failedRevoke, { type: 'retry', actor: 'U_BOB', isAdmin: false }, T0).ok).toBe(false);
     const retried = transition(failedRevoke, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0);
     expect(retried.ok && retried.value.status.state).toBe('revoking');
@@ -203,20 +348,29 @@ describe('key rotation steps', () => {
   const keyItem = { ...makeRequest(1), operation: { kind: 'key.rotate' } as const };
   const executing = (rotation?: Extract<Status, { state: 'executing' }>['rotation']): Request => ({
     ...keyItem,
-    status: rotation ? { state: 'executing', at: T0, attempt: 1, rotation } : { state: 'executing', at: T0, attempt: 1 },
+    status: rotation
+      ? { state: 'executing', at: T0, attempt: 1, rotation }
+      : { state: 'executing', at: T0, attempt: 1 },
   });
   const reveal = { step: 'reveal', oldKeyIds: ['k0'], newKeyId: 'k1', revealBy: T0 + 1_000 } as const;
-  const step = (result: ReturnType<typeof transition>) => (result.ok && result.value.status.state === 'executing' ? result.value.status.rotation?.step : undefined);
+  const step = (result: ReturnType<typeof transition>) =>
+    result.ok && result.value.status.state === 'executing' ? result.value.status.rotation?.step : undefined;
 
   it('records progress only on an executing key rotation', () => {
     expect(step(transition(executing(), { type: 'progress', rotation: reveal }, T0))).toBe('reveal');
-    expect(transition({ ...executing(), operation: { kind: 'mfa.reset' } }, { type: 'progress', rotation: reveal }, T0).ok).toBe(false);
+    expect(
+      transition({ ...executing(), operation: { kind: 'mfa.reset' } }, { type: 'progress', rotation: reveal }, T0).ok,
+    ).toBe(false);
   });
 
   it('lets only the requester reveal, and only before the deadline', () => {
     expect(transition(executing(reveal), { type: 'reveal', actor: 'U_BOB', confirmBy: T0 + 5_000 }, T0).ok).toBe(false);
-    expect(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 1_000).ok).toBe(false);
-    expect(step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 999))).toBe('confirm');
+    expect(
+      transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 1_000).ok,
+    ).toBe(false);
+    expect(
+      step(transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0 + 999)),
+    ).toBe('confirm');
   });
 
   it('confirms only after the reveal', () => {
@@ -227,31 +381,58 @@ describe('key rotation steps', () => {
 
   it('waits for the owner to confirm until the deadline recorded at the reveal, then retires the old key', () => {
     const revealed = transition(executing(reveal), { type: 'reveal', actor: 'U_ALICE', confirmBy: T0 + 5_000 }, T0);
-    expect(revealed.ok && revealed.value.status).toMatchObject({ rotation: { step: 'confirm', confirmBy: T0 + 5_000 } });
+    expect(revealed.ok && revealed.value.status).toMatchObject({
+      rotation: { step: 'confirm', confirmBy: T0 + 5_000 },
+    });
     const confirm = { step: 'confirm', oldKeyIds: ['k0'], newKeyId: 'k1', confirmBy: T0 + 5_000 } as const;
     expect(transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 4_999).ok).toBe(false);
     const due = transition(executing(confirm), { type: 'confirmDeadline' }, T0 + 5_000);
-    expect(due.ok && due.value.status).toMatchObject({ state: 'executing', rotation: { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'deadline' } });
+    expect(due.ok && due.value.status).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'deadline' },
+    });
   });
 
   it('keeps the step a rotation failed at, and a retry resumes there instead of starting a new rotation', () => {
     const retire = { step: 'retire', oldKeyIds: ['k0'], newKeyId: 'k1', trigger: 'confirmed' } as const;
-    const failed = transition(executing(retire), { type: 'fail', error: { kind: 'limit_exceeded', message: 'two keys' } }, T0);
+    const failed = transition(
+      executing(retire),
+      { type: 'fail', error: { kind: 'limit_exceeded', message: 'two keys' } },
+      T0,
+    );
     expect(failed.ok && failed.value.status).toMatchObject({ state: 'failed', step: 'execute', rotation: retire });
     if (!failed.ok) return;
     const retried = transition(failed.value, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0 + 1);
-    expect(retried.ok && retried.value.status).toEqual({ state: 'executing', at: T0 + 1, attempt: 1, rotation: retire });
+    expect(retried.ok && retried.value.status).toEqual({
+      state: 'executing',
+      at: T0 + 1,
+      attempt: 1,
+      rotation: retire,
+    });
   });
 
   it('a rollback that ran to its end leaves nothing to resume: a retry starts a new rotation', () => {
     const rollback = { step: 'rollback', oldKeyIds: ['k0'], newKeyId: 'k1', reason: 'lost' } as const;
-    const rolledBack = transition(executing(rollback), { type: 'fail', error: { kind: 'secret_expired', message: 'lost; deleted, old kept' } }, T0);
-    expect(rolledBack.ok && rolledBack.value.status).toEqual({ state: 'failed', at: T0, step: 'execute', error: { kind: 'secret_expired', message: 'lost; deleted, old kept' } });
+    const rolledBack = transition(
+      executing(rollback),
+      { type: 'fail', error: { kind: 'secret_expired', message: 'lost; deleted, old kept' } },
+      T0,
+    );
+    expect(rolledBack.ok && rolledBack.value.status).toEqual({
+      state: 'failed',
+      at: T0,
+      step: 'execute',
+      error: { kind: 'secret_expired', message: 'lost; deleted, old kept' },
+    });
     if (!rolledBack.ok) return;
     const retried = transition(rolledBack.value, { type: 'retry', actor: 'U_ADMIN', isAdmin: true }, T0 + 1);
     expect(retried.ok && retried.value.status).toEqual({ state: 'approved', at: T0 + 1 });
     // A rollback a provider error interrupted is resumed.
-    const interrupted = transition(executing(rollback), { type: 'fail', error: { kind: 'unavailable', message: '503' } }, T0);
+    const interrupted = transition(
+      executing(rollback),
+      { type: 'fail', error: { kind: 'unavailable', message: '503' } },
+      T0,
+    );
     expect(interrupted.ok && interrupted.value.status).toMatchObject({ state: 'failed', rotation: rollback });
   });
 

@@ -12,19 +12,31 @@ afterEach(() => e?.close());
 const { alice, bob, carol } = PEOPLE;
 
 /** JCS developers may be requested by the platform leads only: a request needs a user-group lookup. */
-const leadsOnly = (text: string) => text.replace('  - id: jcs-devs\n    title: JCS developers\n', '  - id: jcs-devs\n    title: JCS developers\n    requesters: [platform-leads]\n');
+const leadsOnly = (text: string) =>
+  text.replace(
+    '  - id: jcs-devs\n    title: JCS developers\n',
+    '  - id: jcs-devs\n    title: JCS developers\n    requesters: [platform-leads]\n',
+  );
 
 /** Slack answering usergroups.users.list with 429 and Retry-After: 3 — longer than Slack waits for an ack. */
-const rateLimitGroupLookups = () => e.world.slack.injectFault({ kind: 'ratelimited', retryAfterSeconds: 3 }, { method: 'usergroups.users.list' });
+const rateLimitGroupLookups = () =>
+  e.world.slack.injectFault({ kind: 'ratelimited', retryAfterSeconds: 3 }, { method: 'usergroups.users.list' });
 
 function inputBlocks(view: unknown): string[] {
-  return ((view as { blocks?: { type: string; block_id?: string }[] }).blocks ?? []).filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
+  return ((view as { blocks?: { type: string; block_id?: string }[] }).blocks ?? [])
+    .filter((b) => b.type === 'input')
+    .map((b) => b.block_id ?? '');
 }
 
 describe('acknowledging first', () => {
   it('answers a submission at once while the user-group lookup is rate limited, then shows the outcome (Found 4)', async () => {
     e = await startE2E({ policy: leadsOnly });
-    const submitted = await requestThroughModal(e, carol.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'on call', beforeSubmit: rateLimitGroupLookups });
+    const submitted = await requestThroughModal(e, carol.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      reason: 'on call',
+      beforeSubmit: rateLimitGroupLookups,
+    });
     expect(submitted.outcome).toBe('updated');
     const lookups = e.world.slack.calls.filter((c) => c.method === 'usergroups.users.list');
     expect(lookups.map((c) => c.status)).toContain(429);
@@ -76,7 +88,10 @@ describe('field errors on the submitted form (Found 7)', () => {
     e = await startE2E();
     await e.client.slashCommand({ user: alice.id, text: '' });
     await e.bot.idle();
-    const submitted = await e.client.submitView({ user: alice.id, values: { kind: { text: 'Access to a group', value: 'group.add' } } });
+    const submitted = await e.client.submitView({
+      user: alice.id,
+      values: { kind: { text: 'Access to a group', value: 'group.add' } },
+    });
     expect(submitted.outcome).toBe('errors');
     expect(Object.keys(submitted.errors ?? {})).toEqual(['kind']);
     expect(inputBlocks(submitted.submitted)).toEqual(['kind']);
@@ -95,7 +110,10 @@ describe('field errors on the submitted form (Found 7)', () => {
       beforeSubmit: () => {
         const open = e.world.slack.workspace.openView(alice.id);
         if (!open) throw new Error('no modal');
-        const widened = JSON.parse(JSON.stringify(open.view).replace('"max_length":20', '"max_length":3000')) as Record<string, unknown>;
+        const widened = JSON.parse(JSON.stringify(open.view).replace('"max_length":20', '"max_length":3000')) as Record<
+          string,
+          unknown
+        >;
         e.world.slack.workspace.views.replace(String(open.view.id), widened);
       },
     });
@@ -110,10 +128,16 @@ describe('whatever the bot does not know is still acknowledged and explained (Fo
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'curious' });
     const message = dmWithButton(e, bob.id, 'iam_approve');
-    const clicked = await e.client.blockAction({ user: bob.id, message, actions: [{ type: 'button', action_id: 'iam_approve_v0', block_id: 'decision', value: 'x' }] });
+    const clicked = await e.client.blockAction({
+      user: bob.id,
+      message,
+      actions: [{ type: 'button', action_id: 'iam_approve_v0', block_id: 'decision', value: 'x' }],
+    });
     expect(clicked).toMatchObject({ acked: true, status: 200 });
     await e.bot.idle();
-    expect(e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text).toMatch(/do not know that button.*Nothing was done/);
+    expect(e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text).toMatch(
+      /do not know that button.*Nothing was done/,
+    );
     expect((await e.bot.services.service.find('REQ-0001')).status.state).toBe('pending');
   });
 
@@ -124,7 +148,10 @@ describe('whatever the bot does not know is still acknowledged and explained (Fo
     const open = e.world.slack.workspace.openView(alice.id);
     if (!open) throw new Error('no modal');
     e.world.slack.workspace.views.replace(String(open.view.id), { ...open.view, callback_id: 'iam_request_v0' });
-    const submitted = await e.client.submitView({ user: alice.id, values: { kind: { text: 'Access to a group', value: 'group.add' } } });
+    const submitted = await e.client.submitView({
+      user: alice.id,
+      values: { kind: { text: 'Access to a group', value: 'group.add' } },
+    });
     expect(submitted.outcome).toBe('updated');
     expect(modalText(e, alice.id)).toMatch(/do not know this form.*Nothing was done/);
   });
@@ -136,7 +163,11 @@ describe('whatever the bot does not know is still acknowledged and explained (Fo
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'curious' });
     const message = dmWithButton(e, bob.id, 'iam_approve');
-    const clicked = await e.client.blockAction({ user: bob.id, message, actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value }] });
+    const clicked = await e.client.blockAction({
+      user: bob.id,
+      message,
+      actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value }],
+    });
     expect(clicked.status).toBe(200);
     await e.bot.idle();
     const told = e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text ?? '';

@@ -31,15 +31,28 @@ interface Cell {
  */
 const CELLS: Cell[] = [
   { name: 'Slack 2 s late on every call', slack: { latencyMs: LATENCY_MS }, providersMs: 0, slowMs: LATENCY_MS },
-  { name: 'Slack rate limiting every other call (Retry-After: 1)', slack: { latencyMs: 500, rateLimitEvery: 2, retryAfterSeconds: 1, spare: ['views.open'] }, providersMs: 0, slowMs: 500 },
+  {
+    name: 'Slack rate limiting every other call (Retry-After: 1)',
+    slack: { latencyMs: 500, rateLimitEvery: 2, retryAfterSeconds: 1, spare: ['views.open'] },
+    providersMs: 0,
+    slowMs: 500,
+  },
   { name: 'every provider 2 s late', slack: {}, providersMs: LATENCY_MS, slowMs: LATENCY_MS },
 ];
 
 /** Every call that left for Slack or a provider, with when it arrived and was answered. */
 function networkCalls(e: E2E): { what: string; receivedMs: number; answeredMs: number }[] {
-  const slack = e.world.slack.calls.map((c) => ({ what: `slack ${c.method}`, receivedMs: c.receivedMs, answeredMs: c.answeredMs }));
+  const slack = e.world.slack.calls.map((c) => ({
+    what: `slack ${c.method}`,
+    receivedMs: c.receivedMs,
+    answeredMs: c.answeredMs,
+  }));
   const providers = (['cloudflare', 'scaleway', 'outscale', 'jcs'] as const).flatMap((name) =>
-    e.world[name].server.requests.map((r) => ({ what: `${name} ${r.method} ${r.path}`, receivedMs: r.receivedMs, answeredMs: r.answeredMs ?? Number.POSITIVE_INFINITY })),
+    e.world[name].server.requests.map((r) => ({
+      what: `${name} ${r.method} ${r.path}`,
+      receivedMs: r.receivedMs,
+      answeredMs: r.answeredMs ?? Number.POSITIVE_INFINITY,
+    })),
   );
   return [...slack, ...providers];
 }
@@ -55,7 +68,10 @@ function acksThatWaited(e: E2E, slowMs: number): string[] {
     const acked = d.ackedMs;
     const waitedOn = calls.filter((c) => c.receivedMs > d.sentMs && c.answeredMs < acked);
     const at = (ms: number) => Math.round(ms - d.sentMs);
-    return waitedOn.map((c) => `${d.type} acknowledged after ${at(acked)} ms waited on ${c.what} (received at ${at(c.receivedMs)} ms, answered at ${at(c.answeredMs)} ms)`);
+    return waitedOn.map(
+      (c) =>
+        `${d.type} acknowledged after ${at(acked)} ms waited on ${c.what} (received at ${at(c.receivedMs)} ms, answered at ${at(c.answeredMs)} ms)`,
+    );
   });
 }
 
@@ -66,13 +82,23 @@ const FLOWS: Record<string, { opens: number; run: (e: E2E) => Promise<void> }> =
   'group access, approved': {
     opens: 1,
     async run(e) {
-      const group = await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '2h', reason: 'incident 4242' });
+      const group = await requestThroughModal(e, alice.id, {
+        kind: 'group.add',
+        itemId: 'cf-prod-admins',
+        duration: '2h',
+        reason: 'incident 4242',
+      });
       expect(group.outcome).toBe('updated');
       expect(group.shown).toContain('is submitted');
       await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
       expect(await stateOf(e, 'REQ-0001')).toBe('completed');
       expect(e.world.cloudflare.state.groupMembers(e.world.ids.cloudflareGroup)).toHaveLength(1);
-      expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text ?? '').join('\n')).toMatch(/Granted until/);
+      expect(
+        e.world.slack.workspace
+          .dmWith(alice.id)
+          .map((m) => m.text ?? '')
+          .join('\n'),
+      ).toMatch(/Granted until/);
     },
   },
   'group access, denied in the reason modal': {
@@ -84,7 +110,12 @@ const FLOWS: Record<string, { opens: number; run: (e: E2E) => Promise<void> }> =
       expect(denied.outcome).toBe('updated');
       await e.bot.idle();
       expect(modalText(e, bob.id)).toContain('REQ-0001 is denied');
-      expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text ?? '').join('\n')).toMatch(/Denied by <@U0BOB>: use the read-only group/);
+      expect(
+        e.world.slack.workspace
+          .dmWith(alice.id)
+          .map((m) => m.text ?? '')
+          .join('\n'),
+      ).toMatch(/Denied by <@U0BOB>: use the read-only group/);
     },
   },
   'MFA reset, attested in its modal': {
@@ -102,13 +133,22 @@ const FLOWS: Record<string, { opens: number; run: (e: E2E) => Promise<void> }> =
   'key rotation revealed in a modal, then the Home tab': {
     opens: 2,
     async run(e) {
-      await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'osc-my-key', reason: 'quarterly rotation' });
+      await requestThroughModal(e, alice.id, {
+        kind: 'key.rotate',
+        itemId: 'osc-my-key',
+        reason: 'quarterly rotation',
+      });
       await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
       await click(e, alice.id, dmWithButton(e, alice.id, 'iam_reveal'), 'iam_reveal');
       expect(JSON.stringify(e.world.slack.workspace.openView(alice.id)?.view.blocks)).toMatch(/```[^`]+```/);
       await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
       expect(await stateOf(e, 'REQ-0001')).toBe('completed');
-      expect(e.world.outscale.state.keysOf(alice.name).map((k) => k.status).sort()).toEqual(['Active', 'Inactive']);
+      expect(
+        e.world.outscale.state
+          .keysOf(alice.name)
+          .map((k) => k.status)
+          .sort(),
+      ).toEqual(['Active', 'Inactive']);
       await e.client.appHomeOpened({ user: bob.id });
       await e.bot.idle();
       expect(e.world.slack.workspace.views.home(bob.id)).toBeDefined();
@@ -116,25 +156,31 @@ const FLOWS: Record<string, { opens: number; run: (e: E2E) => Promise<void> }> =
   },
 };
 
-const MATRIX = CELLS.flatMap((cell) => Object.entries(FLOWS).map(([flow, { opens, run }]) => ({ cell, flow, opens, run })));
+const MATRIX = CELLS.flatMap((cell) =>
+  Object.entries(FLOWS).map(([flow, { opens, run }]) => ({ cell, flow, opens, run })),
+);
 
-describe.concurrent('the main flows with slow and rate-limiting Slack and slow providers, as iam-bot start builds the bot', () => {
-  it.each(MATRIX)('$cell.name: $flow', { timeout: FLOW_TIMEOUT_MS }, async ({ cell, opens, run }) => {
-    const e = await startE2E();
-    try {
-      e.world.slack.setConditions(cell.slack);
-      for (const name of ['cloudflare', 'scaleway', 'outscale', 'jcs'] as const) e.world[name].server.setLatency(cell.providersMs);
-      await run(e);
+describe.concurrent(
+  'the main flows with slow and rate-limiting Slack and slow providers, as iam-bot start builds the bot',
+  () => {
+    it.each(MATRIX)('$cell.name: $flow', { timeout: FLOW_TIMEOUT_MS }, async ({ cell, opens, run }) => {
+      const e = await startE2E();
+      try {
+        e.world.slack.setConditions(cell.slack);
+        for (const name of ['cloudflare', 'scaleway', 'outscale', 'jcs'] as const)
+          e.world[name].server.setLatency(cell.providersMs);
+        await run(e);
 
-      expect(acksThatWaited(e, cell.slowMs)).toEqual([]);
-      // Every trigger_id was exchanged in time and once.
-      const views = e.world.slack.calls.filter((c) => c.method === 'views.open');
-      expect(views.map((c) => c.error ?? 'ok')).toEqual(views.map(() => 'ok'));
-      expect(views).toHaveLength(opens);
-      // Nothing lost: every notice delivered.
-      expect(await e.bot.services.store.pendingNotices()).toEqual([]);
-    } finally {
-      await e.close();
-    }
-  });
-});
+        expect(acksThatWaited(e, cell.slowMs)).toEqual([]);
+        // Every trigger_id was exchanged in time and once.
+        const views = e.world.slack.calls.filter((c) => c.method === 'views.open');
+        expect(views.map((c) => c.error ?? 'ok')).toEqual(views.map(() => 'ok'));
+        expect(views).toHaveLength(opens);
+        // Nothing lost: every notice delivered.
+        expect(await e.bot.services.store.pendingNotices()).toEqual([]);
+      } finally {
+        await e.close();
+      }
+    });
+  },
+);

@@ -14,17 +14,28 @@ const AUDIT = 'C0AUDIT';
 
 async function granted(): Promise<E2E> {
   const started = await startE2E();
-  await requestThroughModal(started, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '2h', reason: 'incident 4242' });
+  await requestThroughModal(started, alice.id, {
+    kind: 'group.add',
+    itemId: 'cf-prod-admins',
+    duration: '2h',
+    reason: 'incident 4242',
+  });
   await click(started, bob.id, dmWithButton(started, bob.id, 'iam_approve'), 'iam_approve');
   await started.bot.idle();
   return started;
 }
 
 const verifySlack = () =>
-  cli(['audit', 'verify', '--slack', '--channel', AUDIT, '--data', e.dataDir], { SLACK_BOT_TOKEN: e.world.slack.botToken, SLACK_API_URL: e.world.slack.apiUrl });
+  cli(['audit', 'verify', '--slack', '--channel', AUDIT, '--data', e.dataDir], {
+    SLACK_BOT_TOKEN: e.world.slack.botToken,
+    SLACK_API_URL: e.world.slack.apiUrl,
+  });
 
 async function logEntries(): Promise<AuditEntry[]> {
-  return (await readFile(dataFiles(e.dataDir).audit, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+  return (await readFile(dataFiles(e.dataDir).audit, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as AuditEntry);
 }
 
 /** The bot's replies in the request's audit thread, as the simulator stores them. */
@@ -41,12 +52,16 @@ describe('an audit thread anyone can check against the log', () => {
     const thread = replies();
     expect(thread.replies.length).toBeGreaterThanOrEqual(4);
     for (const reply of thread.replies) {
-      const payload = (reply.metadata as { event_type: string; event_payload: { event_id: string; seq: number; hash: string } }).event_payload;
+      const payload = (
+        reply.metadata as { event_type: string; event_payload: { event_id: string; seq: number; hash: string } }
+      ).event_payload;
       const entry = entries.find((x) => x.eventId === payload.event_id)!;
       expect(reply.metadata?.event_type).toBe('iam_audit');
       expect(payload).toMatchObject({ seq: entry.seq, hash: entry.hash.slice(0, 12) });
     }
-    const latest = Math.max(...entries.filter((x) => x.requestRef === 'REQ-0001' && x.event.startsWith('execution.')).map((x) => x.seq));
+    const latest = Math.max(
+      ...entries.filter((x) => x.requestRef === 'REQ-0001' && x.event.startsWith('execution.')).map((x) => x.seq),
+    );
     expect(JSON.stringify(thread.root.blocks)).toContain(`audit log #${latest}`);
     const result = await verifySlack();
     expect(result.stderr).toBe('');
@@ -57,13 +72,28 @@ describe('an audit thread anyone can check against the log', () => {
   it('finds a deleted reply, an edited reply and a logged event with no reply, naming each sequence', async () => {
     e = await granted();
     const entries = await logEntries();
-    const seqOf = (m: { metadata?: unknown }) => entries.find((x) => x.eventId === (m.metadata as { event_payload: { event_id: string } }).event_payload.event_id)!.seq;
+    const seqOf = (m: { metadata?: unknown }) =>
+      entries.find((x) => x.eventId === (m.metadata as { event_payload: { event_id: string } }).event_payload.event_id)!
+        .seq;
     const [, deleted, edited] = replies().replies;
     e.world.slack.workspace.messages.remove(deleted!);
-    e.world.slack.workspace.messages.update(edited!, { text: 'Approved by <@U0MALLORY>.', ...(edited!.metadata ? { metadata: edited!.metadata } : {}) }, Date.now(), e.world.slack.identity.botUserId);
+    e.world.slack.workspace.messages.update(
+      edited!,
+      { text: 'Approved by <@U0MALLORY>.', ...(edited!.metadata ? { metadata: edited!.metadata } : {}) },
+      Date.now(),
+      e.world.slack.identity.botUserId,
+    );
     const request = entries.find((x) => x.requestRef === 'REQ-0001')!;
     const [forged] = await e.bot.services.store.auditLog.append([
-      { eventId: randomUUID(), time: Date.now(), requestId: request.requestId!, requestRef: 'REQ-0001', actor: bob.id, event: 'request.approved', details: {} },
+      {
+        eventId: randomUUID(),
+        time: Date.now(),
+        requestId: request.requestId!,
+        requestRef: 'REQ-0001',
+        actor: bob.id,
+        event: 'request.approved',
+        details: {},
+      },
     ]);
     const result = await verifySlack();
     expect(result.code).toBe(1);
@@ -96,10 +126,15 @@ describe('checkpoints', () => {
     expect(recorded).toMatchObject({ event: 'audit.checkpoint', details: { channel: AUDIT, ts: post.ts } });
     const head = entries.at(-2)!;
     expect(post.text).toBe(`Audit checkpoint ${head.seq}:${head.hash}`);
-    expect(post.metadata).toEqual({ event_type: 'iam_audit_checkpoint', event_payload: { seq: head.seq, hash: head.hash } });
+    expect(post.metadata).toEqual({
+      event_type: 'iam_audit_checkpoint',
+      event_payload: { seq: head.seq, hash: head.hash },
+    });
     // Nothing new since: no second post.
     await e.bot.services.checkpoints.run();
-    expect(e.world.slack.workspace.messagesIn(AUDIT).filter((m) => m.text.startsWith('Audit checkpoint'))).toHaveLength(1);
+    expect(e.world.slack.workspace.messagesIn(AUDIT).filter((m) => m.text.startsWith('Audit checkpoint'))).toHaveLength(
+      1,
+    );
 
     const copied = `${e.dataDir}/checkpoint.txt`;
     await writeFile(copied, `${post.text}\n`);

@@ -1,7 +1,16 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
-import { PEOPLE, auditThread, click, dmWithButton, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
+import {
+  PEOPLE,
+  auditThread,
+  click,
+  dmWithButton,
+  modalText,
+  requestThroughModal,
+  startE2E,
+  type E2E,
+} from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -23,12 +32,19 @@ describe('decisions', () => {
     await e.bot.idle();
     expect(modalText(e, bob.id)).toContain('REQ-0001 is denied');
     expect(await stateOf('REQ-0001')).toBe('denied');
-    expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text).join('\n')).toContain('use the read-only group');
+    expect(
+      e.world.slack.workspace
+        .dmWith(alice.id)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('use the read-only group');
     expect(e.world.jcs.state.members('devs')).toEqual([]);
   });
 
   it('a denial with the longest reason the policy allows settles the audit root and every Approve/Deny (issue 10 Found 3)', async () => {
-    e = await startE2E({ policy: (text) => text.replace('requests:\n  ttl: 1d\n', 'requests:\n  ttl: 1d\n  maxReasonLength: 3000\n') });
+    e = await startE2E({
+      policy: (text) => text.replace('requests:\n  ttl: 1d\n', 'requests:\n  ttl: 1d\n  maxReasonLength: 3000\n'),
+    });
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'curious' });
     const approval = dmWithButton(e, bob.id, 'iam_deny');
     await click(e, bob.id, approval, 'iam_deny');
@@ -56,7 +72,11 @@ describe('decisions', () => {
     await requestThroughModal(e, bob.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'me too' });
     const requestId = (await e.bot.services.service.find('REQ-0001')).id;
     const dm = e.world.slack.workspace.dmChannel(bob.id) ?? '';
-    await e.client.blockAction({ user: bob.id, message: { channel: dm, ts: e.world.slack.workspace.dmWith(bob.id)[0]?.ts ?? '' }, actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }] });
+    await e.client.blockAction({
+      user: bob.id,
+      message: { channel: dm, ts: e.world.slack.workspace.dmWith(bob.id)[0]?.ts ?? '' },
+      actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }],
+    });
     await e.bot.idle();
     expect(await stateOf('REQ-0001')).toBe('pending');
     expect(e.world.slack.workspace.ephemeralFor(bob.id).at(-1)?.text).toMatch(/not in managers|own request/);
@@ -64,25 +84,38 @@ describe('decisions', () => {
 
   describe('one click counts for one stage; one person approves at most one stage', () => {
     // Carol's manager is Dave, who is also a platform lead: he is in the sets of both stages of scw-developers.
-    const withErinLead = (text: string) => text.replace('  platform-leads:\n    usergroup: S0PLATFORM', `  platform-leads:\n    usergroup: S0PLATFORM\n    users: [${erin.id}]`);
+    const withErinLead = (text: string) =>
+      text.replace(
+        '  platform-leads:\n    usergroup: S0PLATFORM',
+        `  platform-leads:\n    usergroup: S0PLATFORM\n    users: [${erin.id}]`,
+      );
     const stageOf = async (ref: string) => (await e.bot.services.service.find(ref)).status;
 
     it('a double-click on "Stage 1 of 2" passes stage 1 only, and its approver cannot pass stage 2', async () => {
       e = await startE2E({ policy: withErinLead });
       await requestThroughModal(e, carol.id, { kind: 'group.add', itemId: 'scw-developers', reason: 'deploys' });
       const stage1 = dmWithButton(e, dave.id, 'iam_approve');
-      const clicks = await Promise.all([1, 2].map(() => e.client.clickButton({ user: dave.id, message: stage1, actionId: 'iam_approve' })));
+      const clicks = await Promise.all(
+        [1, 2].map(() => e.client.clickButton({ user: dave.id, message: stage1, actionId: 'iam_approve' })),
+      );
       expect(clicks.map((c) => c.status)).toEqual([200, 200]);
       await e.bot.idle();
       expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
-      expect(e.world.slack.workspace.ephemeralFor(dave.id).map((m) => m.text)).toContain('Stage 1 of REQ-0001 has already passed; this click counted for nothing.');
+      expect(e.world.slack.workspace.ephemeralFor(dave.id).map((m) => m.text)).toContain(
+        'Stage 1 of REQ-0001 has already passed; this click counted for nothing.',
+      );
 
       await click(e, dave.id, dmWithButton(e, dave.id, 'iam_approve'), 'iam_approve');
       expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
-      expect(e.world.slack.workspace.ephemeralFor(dave.id).at(-1)?.text).toMatch(/You approved an earlier stage of REQ-0001/);
+      expect(e.world.slack.workspace.ephemeralFor(dave.id).at(-1)?.text).toMatch(
+        /You approved an earlier stage of REQ-0001/,
+      );
 
       await click(e, erin.id, dmWithButton(e, erin.id, 'iam_approve'), 'iam_approve');
-      expect((await e.bot.services.service.find('REQ-0001')).approvals.map((a) => [a.stage, a.by])).toEqual([[0, dave.id], [1, erin.id]]);
+      expect((await e.bot.services.service.find('REQ-0001')).approvals.map((a) => [a.stage, a.by])).toEqual([
+        [0, dave.id],
+        [1, erin.id],
+      ]);
       expect((await stageOf('REQ-0001')).state).toBe('completed');
     });
 
@@ -91,7 +124,11 @@ describe('decisions', () => {
       await requestThroughModal(e, carol.id, { kind: 'group.add', itemId: 'scw-developers', reason: 'deploys' });
       const requestId = (await e.bot.services.service.find('REQ-0001')).id;
       const legacy = (user: string) =>
-        e.client.blockAction({ user, message: dmWithButton(e, user, 'iam_approve'), actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }] });
+        e.client.blockAction({
+          user,
+          message: dmWithButton(e, user, 'iam_approve'),
+          actions: [{ type: 'button', action_id: 'iam_approve', block_id: 'decision', value: requestId }],
+        });
       await legacy(dave.id);
       await e.bot.idle();
       expect(await stageOf('REQ-0001')).toMatchObject({ state: 'pending', stage: 1 });
@@ -105,8 +142,17 @@ describe('decisions', () => {
     it('a partner whose email shares its local part with a member is refused in the form, and nothing is created', async () => {
       e = await startE2E();
       // A guest or Slack Connect partner: same local part as Alice, another domain.
-      e.world.slack.workspace.addUser({ id: 'U0MALLORY', name: 'alice-partner', realName: 'Alice Partner', email: 'alice@partner.example' });
-      const result = await requestThroughModal(e, 'U0MALLORY', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
+      e.world.slack.workspace.addUser({
+        id: 'U0MALLORY',
+        name: 'alice-partner',
+        realName: 'Alice Partner',
+        email: 'alice@partner.example',
+      });
+      const result = await requestThroughModal(e, 'U0MALLORY', {
+        kind: 'mfa.reset',
+        itemId: 'jcs-mfa',
+        reason: 'lost my phone',
+      });
       // The email is looked up after the ack (it takes a users.info call): the refusal replaces the "working" view.
       expect(result.outcome).toBe('updated');
       expect(result.shown).toBe(
@@ -120,12 +166,34 @@ describe('decisions', () => {
 
     it('a guest or a user of another organisation is refused even with an email in the allowed domain', async () => {
       e = await startE2E();
-      e.world.slack.workspace.addUser({ id: 'U0GUEST', name: 'gus', email: 'alice@example.com', guest: 'single-channel' });
-      e.world.slack.workspace.addUser({ id: 'U0STRANGER', name: 'stan', email: 'alice@example.com', stranger: { teamId: 'T0PARTNER' } });
-      const guest = await requestThroughModal(e, 'U0GUEST', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
-      expect(guest.shown).toMatch(/^You are a guest of this Slack workspace, so your email does not name a jcs account/);
-      const stranger = await requestThroughModal(e, 'U0STRANGER', { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'lost my phone' });
-      expect(stranger.shown).toMatch(/^You are a user of another organisation, so your email does not name a jcs account/);
+      e.world.slack.workspace.addUser({
+        id: 'U0GUEST',
+        name: 'gus',
+        email: 'alice@example.com',
+        guest: 'single-channel',
+      });
+      e.world.slack.workspace.addUser({
+        id: 'U0STRANGER',
+        name: 'stan',
+        email: 'alice@example.com',
+        stranger: { teamId: 'T0PARTNER' },
+      });
+      const guest = await requestThroughModal(e, 'U0GUEST', {
+        kind: 'mfa.reset',
+        itemId: 'jcs-mfa',
+        reason: 'lost my phone',
+      });
+      expect(guest.shown).toMatch(
+        /^You are a guest of this Slack workspace, so your email does not name a jcs account/,
+      );
+      const stranger = await requestThroughModal(e, 'U0STRANGER', {
+        kind: 'mfa.reset',
+        itemId: 'jcs-mfa',
+        reason: 'lost my phone',
+      });
+      expect(stranger.shown).toMatch(
+        /^You are a user of another organisation, so your email does not name a jcs account/,
+      );
       expect(await e.bot.services.store.list()).toEqual([]);
     });
 
@@ -133,11 +201,16 @@ describe('decisions', () => {
       e = await startE2E();
       await requestThroughModal(e, alice.id, { kind: 'mfa.reset', itemId: 'jcs-mfa', reason: 'new phone' });
       const shown = 'Acts on jcs account *alice* (from Slack email alice@example.com)';
-      for (const lead of [carol.id, dave.id]) expect(JSON.stringify(e.world.slack.workspace.dmWith(lead).at(-1)?.blocks)).toContain(shown);
+      for (const lead of [carol.id, dave.id])
+        expect(JSON.stringify(e.world.slack.workspace.dmWith(lead).at(-1)?.blocks)).toContain(shown);
       const thread = auditThread(e, 'REQ-0001');
       expect(thread.root).toContain(shown);
       expect(thread.replies[0]).toContain(shown);
-      expect((await e.bot.services.service.find('REQ-0001')).target).toEqual({ principal: 'alice', rule: 'email-local-part', email: 'alice@example.com' });
+      expect((await e.bot.services.service.find('REQ-0001')).target).toEqual({
+        principal: 'alice',
+        rule: 'email-local-part',
+        email: 'alice@example.com',
+      });
     });
   });
 
@@ -162,17 +235,35 @@ describe('decisions', () => {
   });
 
   it('never offers a kind the provider does not support', async () => {
-    e = await startE2E({ policy: (text) => text.replace('catalog:\n', 'catalog:\n  - { id: osc-mfa, title: Outscale MFA, provider: osc, kind: mfa.reset, approvers: [managers] }\n') });
+    e = await startE2E({
+      policy: (text) =>
+        text.replace(
+          'catalog:\n',
+          'catalog:\n  - { id: osc-mfa, title: Outscale MFA, provider: osc, kind: mfa.reset, approvers: [managers] }\n',
+        ),
+    });
     await e.client.slashCommand({ user: alice.id, text: '' });
     await e.bot.idle();
     const view = e.world.slack.workspace.openView(alice.id);
     await e.client.blockAction({
       user: alice.id,
       view: String(view?.view.id),
-      actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'mfa.reset' } }],
+      actions: [
+        {
+          type: 'static_select',
+          action_id: 'iam_kind',
+          block_id: 'kind',
+          selected_option: { text: { type: 'plain_text', text: 'x' }, value: 'mfa.reset' },
+        },
+      ],
     });
     await e.bot.idle();
-    const offered = await e.client.blockSuggestion({ user: alice.id, view: String(view?.view.id), actionId: 'iam_item', value: '' });
+    const offered = await e.client.blockSuggestion({
+      user: alice.id,
+      view: String(view?.view.id),
+      actionId: 'iam_item',
+      value: '',
+    });
     expect(offered.options.map((o) => o.value)).toEqual(['jcs-mfa', 'scw-mfa']);
   });
 });
@@ -185,18 +276,30 @@ describe('what Slack sends that the bot must refuse', () => {
     expect([bad.status, stale.status]).toEqual([401, 401]);
     await e.bot.idle();
     // Only the start-up's own calls: auth.test and the channel readiness check.
-    expect(e.world.slack.calls.filter((c) => c.method !== 'auth.test' && c.method !== 'conversations.info')).toEqual([]);
+    expect(e.world.slack.calls.filter((c) => c.method !== 'auth.test' && c.method !== 'conversations.info')).toEqual(
+      [],
+    );
   });
 
   it('malformed and unknown payloads neither crash the bot nor change anything', async () => {
     e = await startE2E();
     const url = `http://127.0.0.1:${e.bot.port}/slack/events`;
     for (const body of ['payload=not-json', 'payload=%7B%22type%22%3A%22block_actions%22%7D', 'garbage', '']) {
-      const response = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const response = await request(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       await response.body.dump();
       expect(response.statusCode).toBeLessThan(500);
     }
-    const unknown = await e.client.blockAction({ user: alice.id, view: 'V0NOPE', actions: [{ type: 'button', action_id: 'iam_approve', value: 'no-such-request' }] }).catch(() => undefined);
+    const unknown = await e.client
+      .blockAction({
+        user: alice.id,
+        view: 'V0NOPE',
+        actions: [{ type: 'button', action_id: 'iam_approve', value: 'no-such-request' }],
+      })
+      .catch(() => undefined);
     expect(unknown === undefined || unknown.status < 500).toBe(true);
     await e.bot.idle();
     expect(await e.bot.services.store.list()).toEqual([]);
@@ -213,7 +316,8 @@ describe('what Slack sends that the bot must refuse', () => {
       await e.bot.idle();
       return e.world.slack.workspace.ephemeralFor(user).at(-1)?.text ?? '';
     };
-    for (const allowed of [alice.id, bob.id, erin.id]) expect(await statusFor(allowed, 'REQ-0001')).toContain('JCS developers');
+    for (const allowed of [alice.id, bob.id, erin.id])
+      expect(await statusFor(allowed, 'REQ-0001')).toContain('JCS developers');
     // Dave is neither requester, approver (alice's manager) nor admin: the request does not exist for him.
     const hidden = await statusFor(dave.id, 'REQ-0001');
     const missing = await statusFor(dave.id, 'REQ-0099');
@@ -224,7 +328,10 @@ describe('what Slack sends that the bot must refuse', () => {
   it('answers an unknown sub-command with the help, privately', async () => {
     e = await startE2E();
     const answer = await e.client.slashCommand({ user: alice.id, text: 'frobnicate now' });
-    expect(answer.json).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("I don't know `/iam frobnicate now`") });
+    expect(answer.json).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining("I don't know `/iam frobnicate now`"),
+    });
     expect(JSON.stringify(answer.json)).toContain('/iam status');
   });
 
@@ -243,7 +350,12 @@ describe('what Slack sends that the bot must refuse', () => {
 
   it('calls only Web API methods whose scopes the manifest grants', async () => {
     e = await startE2E();
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'x' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'cf-prod-admins',
+      duration: '1h',
+      reason: 'x',
+    });
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     await e.client.appHomeOpened({ user: bob.id });
     await e.client.slashCommand({ user: alice.id, text: 'status REQ-0001' });

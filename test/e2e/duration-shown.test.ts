@@ -7,16 +7,28 @@ afterEach(() => e?.close());
 
 const { alice } = PEOPLE;
 
-type Block = { block_id?: string; hint?: { text: string }; element?: { initial_value?: string; initial_option?: { value: string } } };
+type Block = {
+  block_id?: string;
+  hint?: { text: string };
+  element?: { initial_value?: string; initial_option?: { value: string } };
+};
 
 async function chooseGroup(itemId: string): Promise<Block | undefined> {
   await e.client.slashCommand({ user: alice.id, text: '' });
   await e.bot.idle();
   const viewId = String(e.world.slack.workspace.openView(alice.id)?.view.id);
   const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
-  await e.client.blockAction({ user: alice.id, view: viewId, actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: option('group.add') }] });
+  await e.client.blockAction({
+    user: alice.id,
+    view: viewId,
+    actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: option('group.add') }],
+  });
   await e.bot.idle();
-  await e.client.blockAction({ user: alice.id, view: viewId, actions: [{ type: 'external_select', action_id: 'iam_item', block_id: 'item', selected_option: option(itemId) }] });
+  await e.client.blockAction({
+    user: alice.id,
+    view: viewId,
+    actions: [{ type: 'external_select', action_id: 'iam_item', block_id: 'item', selected_option: option(itemId) }],
+  });
   await e.bot.idle();
   const blocks = (e.world.slack.workspace.openView(alice.id)?.view.blocks ?? []) as Block[];
   expect(blocks.find((b) => b.block_id === 'item')?.element?.initial_option?.value).toBe(itemId);
@@ -39,6 +51,9 @@ describe('the request modal shows the duration that will apply', () => {
   it('a submission without a duration gets the item’s default', async () => {
     e = await startE2E();
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'osc-ops', reason: 'on call' });
-    expect((await e.bot.services.service.find('REQ-0001')).operation).toMatchObject({ kind: 'group.add', durationMs: 3_600_000 });
+    expect((await e.bot.services.service.find('REQ-0001')).operation).toMatchObject({
+      kind: 'group.add',
+      durationMs: 3_600_000,
+    });
   });
 });

@@ -27,8 +27,24 @@ function headersFor(body: string, signing: Signing, contentType: string): Record
 const interaction = fc.record({
   type: fc.constantFrom('block_actions', 'view_submission', 'block_suggestion', 'view_closed', 'shortcut', 'nonsense'),
   user: fc.option(fc.record({ id: fc.oneof(fc.constant(PEOPLE.bob.id), fc.string()) }), { nil: undefined }),
-  actions: fc.option(fc.array(fc.record({ action_id: fc.constantFrom('iam_approve', 'iam_deny', 'iam_reveal', 'iam_kind', 'x'), value: fc.string() })), { nil: undefined }),
-  view: fc.option(fc.record({ id: fc.string(), callback_id: fc.constantFrom('iam_request', 'iam_deny_reason', 'iam_mfa_confirm', 'other'), private_metadata: fc.string(), state: fc.anything() }), { nil: undefined }),
+  actions: fc.option(
+    fc.array(
+      fc.record({
+        action_id: fc.constantFrom('iam_approve', 'iam_deny', 'iam_reveal', 'iam_kind', 'x'),
+        value: fc.string(),
+      }),
+    ),
+    { nil: undefined },
+  ),
+  view: fc.option(
+    fc.record({
+      id: fc.string(),
+      callback_id: fc.constantFrom('iam_request', 'iam_deny_reason', 'iam_mfa_confirm', 'other'),
+      private_metadata: fc.string(),
+      state: fc.anything(),
+    }),
+    { nil: undefined },
+  ),
   trigger_id: fc.option(fc.string(), { nil: undefined }),
 });
 
@@ -37,7 +53,12 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 512 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
   fc.json().map((json) => `payload=${encodeURIComponent(json)}`),
   interaction.map((payload) => `payload=${encodeURIComponent(JSON.stringify(payload))}`),
-  fc.dictionary(fc.constantFrom('command', 'text', 'user_id', 'trigger_id', 'response_url', 'team_id', 'ssl_check', 'type'), fc.string()).map((fields) => new URLSearchParams(fields).toString()),
+  fc
+    .dictionary(
+      fc.constantFrom('command', 'text', 'user_id', 'trigger_id', 'response_url', 'team_id', 'ssl_check', 'type'),
+      fc.string(),
+    )
+    .map((fields) => new URLSearchParams(fields).toString()),
   fc.constantFrom('x'.repeat(2_000_000), `payload=${'%7B'.repeat(100_000)}`),
 );
 
@@ -62,13 +83,23 @@ describe('fuzzing the Slack endpoint', () => {
       fc.asyncProperty(
         body,
         fc.constantFrom<Signing>('valid', 'wrong', 'missing', 'stale', 'future'),
-        fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'application/x-www-form-urlencoded; charset=utf-8'),
+        fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'application/json',
+          'text/plain',
+          'application/x-www-form-urlencoded; charset=utf-8',
+        ),
         async (text, signing, contentType) => {
-          const response = await request(url, { method: 'POST', body: text, headers: headersFor(text, signing, contentType) });
+          const response = await request(url, {
+            method: 'POST',
+            body: text,
+            headers: headersFor(text, signing, contentType),
+          });
           await response.body.dump();
           expect(response.statusCode).toBeLessThan(500);
           // Bolt, like Slack's reference check, refuses timestamps more than 5 minutes old; a future one it lets pass.
-          if (signing === 'wrong' || signing === 'missing' || signing === 'stale') expect(response.statusCode).toBeGreaterThanOrEqual(400);
+          if (signing === 'wrong' || signing === 'missing' || signing === 'stale')
+            expect(response.statusCode).toBeGreaterThanOrEqual(400);
         },
       ),
       { numRuns: 120 },
@@ -77,7 +108,8 @@ describe('fuzzing the Slack endpoint', () => {
     expect(await e.bot.services.store.list()).toEqual([]);
     // Only the start-up's record of the policy in force: garbage wrote nothing to the audit log.
     expect((await e.bot.services.store.auditLog.head())?.seq).toBe(1);
-    for (const sim of [e.world.cloudflare, e.world.scaleway, e.world.outscale, e.world.jcs]) expect(sim.server.requests).toEqual([]);
+    for (const sim of [e.world.cloudflare, e.world.scaleway, e.world.outscale, e.world.jcs])
+      expect(sim.server.requests).toEqual([]);
     // Still serving: a real command works.
     const answer = await e.client.slashCommand({ user: PEOPLE.alice.id, text: 'help' });
     expect(answer.status).toBe(200);

@@ -23,7 +23,9 @@ type Button = Record<string, unknown> & { action_id: string; value?: string };
 function buttonsIn(blocks: unknown): Button[] {
   const found: Button[] = [];
   for (const block of (blocks ?? []) as { elements?: { type?: string }[] }[]) {
-    for (const element of block.elements ?? []) if (element.type === 'button') found.push({ ...(element as Button), block_id: (block as { block_id?: string }).block_id ?? '' });
+    for (const element of block.elements ?? [])
+      if (element.type === 'button')
+        found.push({ ...(element as Button), block_id: (block as { block_id?: string }).block_id ?? '' });
   }
   return found.filter((b) => BUTTONS.includes(b.action_id));
 }
@@ -42,7 +44,9 @@ function homeText(user: string): string {
 /** `user`'s DM about one request that carries a button of this action id. */
 async function dmAbout(user: string, ref: string, actionId: string): Promise<{ channel: string; ts: string }> {
   const id = (await e.bot.services.service.find(ref)).id;
-  const found = e.world.slack.workspace.dmWith(user).find((m) => buttonsIn(m.blocks).some((b) => b.action_id === actionId && (b.value ?? '').startsWith(id)));
+  const found = e.world.slack.workspace
+    .dmWith(user)
+    .find((m) => buttonsIn(m.blocks).some((b) => b.action_id === actionId && (b.value ?? '').startsWith(id)));
   if (!found) throw new Error(`no DM to ${user} about ${ref} has a ${actionId} button`);
   return { channel: found.channel, ts: found.ts };
 }
@@ -54,7 +58,9 @@ function formOpened(user: string, callbackId: string): boolean {
 
 /** A button of a DM, as a click that raced the message's update would send it. */
 function buttonOf(message: { channel: string; ts: string }, actionId: string): Button {
-  const button = buttonsIn(e.world.slack.workspace.message(message.channel, message.ts)?.blocks).find((b) => b.action_id === actionId);
+  const button = buttonsIn(e.world.slack.workspace.message(message.channel, message.ts)?.blocks).find(
+    (b) => b.action_id === actionId,
+  );
   if (!button) throw new Error(`no ${actionId} button in ${message.ts}`);
   return button;
 }
@@ -75,7 +81,9 @@ function lastPrivate(user: string, where: 'ephemeral' | 'dm'): string {
 /** The request and how many messages and views were changed, so a stale click can be shown to change nothing. */
 async function snapshot(ref: string): Promise<unknown> {
   const request = await e.bot.services.service.find(ref);
-  const changes = e.world.slack.calls.filter((c) => ['chat.update', 'views.open', 'views.publish'].includes(c.method)).length;
+  const changes = e.world.slack.calls.filter((c) =>
+    ['chat.update', 'views.open', 'views.publish'].includes(c.method),
+  ).length;
   return { version: request.version, status: request.status, approvals: request.approvals, changes };
 }
 
@@ -101,7 +109,8 @@ describe('approval messages and App Homes', () => {
 
     await click(e, bob.id, bobsAsk, 'iam_approve');
     expect(liveButtons(bob.id)).toEqual([]);
-    for (const lead of [carol.id, dave.id]) expect(liveButtons(lead).filter((b) => b.startsWith('iam_approve'))).toHaveLength(2);
+    for (const lead of [carol.id, dave.id])
+      expect(liveButtons(lead).filter((b) => b.startsWith('iam_approve'))).toHaveLength(2);
     const davesHome = homeButton(dave.id, 'iam_deny');
 
     await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
@@ -160,7 +169,12 @@ describe("the holder's Extend and I'm done", () => {
   it('go once the access period ends; a click that raced the update is told why, privately, and opens nothing', async () => {
     const clock = new FakeClock(Date.now());
     e = await startE2E({ clock });
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'deploy' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'cf-prod-admins',
+      duration: '1h',
+      reason: 'deploy',
+    });
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     const granted = clock.now();
     expect(liveButtons(alice.id).filter((b) => b.startsWith('iam_release'))).toHaveLength(1);
@@ -173,7 +187,9 @@ describe("the holder's Extend and I'm done", () => {
     await at(clock, granted + HOUR);
     expect(e.world.cloudflare.state.groupMembers(e.world.ids.cloudflareGroup)).toHaveLength(0);
     expect(liveButtons(alice.id)).toEqual([]);
-    expect(JSON.stringify(e.world.slack.workspace.message(warning.channel, warning.ts)?.blocks)).toMatch(/Access ended|removing it now/);
+    expect(JSON.stringify(e.world.slack.workspace.message(warning.channel, warning.ts)?.blocks)).toMatch(
+      /Access ended|removing it now/,
+    );
 
     const before = await snapshot('REQ-0001');
     await e.client.blockAction({ user: alice.id, message: warning, actions: [staleExtend] });
@@ -182,14 +198,21 @@ describe("the holder's Extend and I'm done", () => {
     expect(formOpened(alice.id, 'iam_extend_grant')).toBe(false);
     await e.client.blockAction({ user: alice.id, message: warning, actions: [staleDone] });
     await e.bot.idle();
-    expect(lastPrivate(alice.id, 'ephemeral')).toMatch(/REQ-0001 is already revoked: there is no active, timed access left to end/);
+    expect(lastPrivate(alice.id, 'ephemeral')).toMatch(
+      /REQ-0001 is already revoked: there is no active, timed access left to end/,
+    );
     expect(await snapshot('REQ-0001')).toEqual(before);
   });
 
   it("go once the holder clicks I'm done; an extension moves the end and the warning loses its Extend", async () => {
     const clock = new FakeClock(Date.now());
     e = await startE2E({ clock });
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'deploy' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'cf-prod-admins',
+      duration: '1h',
+      reason: 'deploy',
+    });
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     await at(clock, clock.now() + 45 * 60_000);
     const warning = dmWithButton(e, alice.id, 'iam_extend');
@@ -220,7 +243,9 @@ describe('the Reveal button', () => {
     await at(clock, clock.now() + HOUR);
     expect(e.world.outscale.state.keysOf('alice').map((k) => k.id)).toEqual(keysBefore);
     expect(liveButtons(alice.id)).toEqual([]);
-    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('not revealed in time');
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain(
+      'not revealed in time',
+    );
 
     const before = await snapshot('REQ-0001');
     await e.client.blockAction({ user: alice.id, message: reveal, actions: [staleReveal] });
@@ -239,6 +264,8 @@ describe('the Reveal button', () => {
     expect(liveButtons(alice.id)).toEqual([`iam_rotation_done:${(await e.bot.services.service.find('REQ-0001')).id}`]);
     await click(e, alice.id, reveal, 'iam_rotation_done');
     expect(liveButtons(alice.id)).toEqual([]);
-    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('Rotation complete');
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain(
+      'Rotation complete',
+    );
   });
 });

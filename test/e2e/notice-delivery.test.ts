@@ -26,7 +26,8 @@ async function auditEvents(e: E2E): Promise<LoggedEvent[]> {
     .map((line) => JSON.parse(line) as LoggedEvent);
 }
 
-const dmTexts = (e: E2E, user: string) => e.world.slack.workspace.dmWith(user).map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`);
+const dmTexts = (e: E2E, user: string) =>
+  e.world.slack.workspace.dmWith(user).map((m) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`);
 
 describe('notices reach every recipient they can', () => {
   it('a bot not in the audit channel still asks the approver and tells the requester; the admins learn how to fix it, and the audit log records each miss', async () => {
@@ -45,10 +46,19 @@ describe('notices reach every recipient they can', () => {
     expect(told[0]).toContain('/invite @iam-bot');
 
     const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
-    expect(misses.map((m) => m.details.event)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    expect(misses.map((m) => m.details.event)).toEqual([
+      'request.submitted',
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
     for (const miss of misses) {
       expect(miss.requestRef).toBe('REQ-0001');
-      expect(miss.details.undelivered).toContainEqual({ part: 'audit-reply', to: { channel: 'C0AUDIT' }, code: 'not_in_channel' });
+      expect(miss.details.undelivered).toContainEqual({
+        part: 'audit-reply',
+        to: { channel: 'C0AUDIT' },
+        code: 'not_in_channel',
+      });
     }
     expect(await e.bot.services.store.pendingNotices()).toEqual([]);
   });
@@ -64,11 +74,15 @@ describe('notices reach every recipient they can', () => {
     expect(dmTexts(e, erin.id).join('\n')).toMatch(/<@U0CAROL> \(DM\): that account cannot receive messages/);
     const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
     expect(misses).toHaveLength(1);
-    expect(misses[0]?.details.undelivered).toEqual([{ part: `ask:${carol.id}`, to: { user: carol.id }, code: 'user_disabled' }]);
+    expect(misses[0]?.details.undelivered).toEqual([
+      { part: `ask:${carol.id}`, to: { user: carol.id }, code: 'user_disabled' },
+    ]);
   });
 
   it('an archived approval channel is reported, its approvers are asked by DM instead, and the requester is still told', async () => {
-    e = await startE2E({ policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0APPROVE\n') });
+    e = await startE2E({
+      policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0APPROVE\n'),
+    });
     e.world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true, archived: true });
     await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'archived channel' });
 
@@ -77,11 +91,15 @@ describe('notices reach every recipient they can', () => {
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     expect(e.world.jcs.state.members('devs')).toEqual(['alice']);
     const misses = (await auditEvents(e)).filter((entry) => entry.event === 'notice.undelivered');
-    expect(misses[0]?.details.undelivered).toEqual([{ part: 'ask:channel', to: { channel: 'C0APPROVE' }, code: 'is_archived' }]);
+    expect(misses[0]?.details.undelivered).toEqual([
+      { part: 'ask:channel', to: { channel: 'C0APPROVE' }, code: 'is_archived' },
+    ]);
   });
 
   it('at start, says in the log which channel the bot cannot post in and what to do', async () => {
-    e = await startE2E({ policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0MISSING\n') });
+    e = await startE2E({
+      policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0MISSING\n'),
+    });
     await e.bot.idle();
     expect(e.logs()).toContain('cannot post in C0MISSING (approvals of jcs-devs): no such channel for the bot');
     expect(e.logs()).toContain('/invite @iam-bot');

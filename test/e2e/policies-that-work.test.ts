@@ -21,7 +21,9 @@ async function twoWaiting(): Promise<number> {
   clock.time = t0 + HOUR;
   await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'deploy' });
   clock.time = t0 + 2 * HOUR;
-  const first = e.world.slack.workspace.dmWith(bob.id).find((m) => JSON.stringify(m).includes('REQ-0001') && JSON.stringify(m.blocks ?? []).includes('iam_approve'));
+  const first = e.world.slack.workspace
+    .dmWith(bob.id)
+    .find((m) => JSON.stringify(m).includes('REQ-0001') && JSON.stringify(m.blocks ?? []).includes('iam_approve'));
   if (!first) throw new Error('Bob was not asked to approve REQ-0001');
   await click(e, bob.id, { channel: first.channel, ts: first.ts }, 'iam_approve');
   expect(dmWithButton(e, carol.id, 'iam_approve')).toBeDefined();
@@ -35,12 +37,24 @@ describe('a submission nobody could approve', () => {
     e = await startE2E();
     // osc-ops needs two platform leads; with Dave deactivated only Carol is left.
     e.world.slack.workspace.deactivateUser(dave.id);
-    const refused = await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'osc-ops', duration: '1h', reason: 'maintenance' });
-    expect(refused.shown).toContain('Nobody could approve this request: stage 1 (platform-leads) needs 2 approvers other than you with an active Slack account, and has only 1.');
+    const refused = await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'osc-ops',
+      duration: '1h',
+      reason: 'maintenance',
+    });
+    expect(refused.shown).toContain(
+      'Nobody could approve this request: stage 1 (platform-leads) needs 2 approvers other than you with an active Slack account, and has only 1.',
+    );
     expect(refused.shown).toContain('Nothing was done.');
     expect(e.world.slack.workspace.messagesIn('C0AUDIT')).toEqual([]);
     expect(e.world.slack.workspace.dmWith(carol.id)).toEqual([]);
-    const next = await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', duration: '1h', reason: 'deploy' });
+    const next = await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      duration: '1h',
+      reason: 'deploy',
+    });
     expect(next.shown).toContain('REQ-0001');
   });
 });
@@ -65,11 +79,15 @@ describe('admins see stuck requests', () => {
     await e.client.slashCommand({ user: carol.id, text: 'pending --all' });
     await e.bot.idle();
     const answer = e.world.slack.workspace.ephemeralFor(carol.id).at(-1)?.text ?? '';
-    expect(answer).toBe('Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.');
+    expect(answer).toBe(
+      'Only IAM admins can list every pending request; `/iam pending` lists the approvals waiting for you.',
+    );
     // Her own pending approvals are still hers to list.
     await e.client.slashCommand({ user: carol.id, text: 'pending' });
     await e.bot.idle();
-    expect(e.world.slack.workspace.ephemeralFor(carol.id).at(-1)?.text).toMatch(/^Waiting for your approval:\n• \*REQ-0001\*/);
+    expect(e.world.slack.workspace.ephemeralFor(carol.id).at(-1)?.text).toMatch(
+      /^Waiting for your approval:\n• \*REQ-0001\*/,
+    );
   });
 
   it('App Home has an admin section for admins only, longest waiting first, with who it waits on', async () => {
@@ -77,7 +95,8 @@ describe('admins see stuck requests', () => {
     await e.client.appHomeOpened({ user: erin.id });
     await e.client.appHomeOpened({ user: carol.id });
     await e.bot.idle();
-    const blocks = (user: string) => (e.world.slack.workspace.home(user)?.view.blocks ?? []) as { type: string; text?: { text?: string } }[];
+    const blocks = (user: string) =>
+      (e.world.slack.workspace.home(user)?.view.blocks ?? []) as { type: string; text?: { text?: string } }[];
     const erins = blocks(erin.id);
     const header = erins.findIndex((b) => b.type === 'header' && b.text?.text === 'Waiting for approval (admins)');
     expect(header).toBeGreaterThan(0);

@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEOPLE, auditThread, click, dmWithButton, everythingWritten, requestThroughModal, startE2E, type E2E } from './support.ts';
+import {
+  PEOPLE,
+  auditThread,
+  click,
+  dmWithButton,
+  everythingWritten,
+  requestThroughModal,
+  startE2E,
+  type E2E,
+} from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -37,7 +46,12 @@ describe('provider faults during a request', () => {
 
   it('a provider that times out and then drops a connection mid-request still ends with the member added once', async () => {
     e = await startE2E({ policy: fastTimeouts });
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'flaky network' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'cf-prod-admins',
+      duration: '1h',
+      reason: 'flaky network',
+    });
     e.world.cloudflare.server.inject({ type: 'latency', ms: 1_500 }, 1);
     e.world.cloudflare.server.inject({ type: 'drop', when: 'after' }, 1);
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
@@ -50,7 +64,12 @@ describe('provider faults during a request', () => {
     e = await startE2E();
     const token = e.world.cloudflare.credentials.token;
     // Each echo form a real error body might take: raw, URL-encoded, JSON-escaped, base64 inside a longer blob.
-    const echoes = [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1), Buffer.from(`Bearer ${token}`).toString('base64')];
+    const echoes = [
+      token,
+      encodeURIComponent(token),
+      JSON.stringify(token).slice(1, -1),
+      Buffer.from(`Bearer ${token}`).toString('base64'),
+    ];
     e.world.cloudflare.server.inject(
       {
         type: 'answer',
@@ -59,7 +78,12 @@ describe('provider faults during a request', () => {
           headers: { 'content-type': 'application/json', 'cf-ray': '8f00echo' },
           body: JSON.stringify({
             success: false,
-            errors: [{ code: 9109, message: `Invalid access token: ${String(request.headers.authorization)} (${echoes.join(' / ')}) ${'x'.repeat(5_000)}` }],
+            errors: [
+              {
+                code: 9109,
+                message: `Invalid access token: ${String(request.headers.authorization)} (${echoes.join(' / ')}) ${'x'.repeat(5_000)}`,
+              },
+            ],
             messages: [],
             result: null,
           }),
@@ -67,14 +91,27 @@ describe('provider faults during a request', () => {
       },
       20,
     );
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'cf-prod-admins', duration: '1h', reason: 'echo' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'cf-prod-admins',
+      duration: '1h',
+      reason: 'echo',
+    });
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     const failed = await stateOf('REQ-0001');
-    expect(failed).toMatchObject({ state: 'failed', error: { message: expect.stringContaining('Invalid access token: Bearer [redacted]') } });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      error: { message: expect.stringContaining('Invalid access token: Bearer [redacted]') },
+    });
     // Bounded: megabytes of a provider's body do not become a Slack line.
     expect(failed.state === 'failed' && failed.error.message.length).toBeLessThanOrEqual(600);
     expect(auditThread(e, 'REQ-0001').replies.join('\n')).toMatch(/Invalid access token: Bearer \[redacted\]/);
-    expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text ?? '').join('\n')).toMatch(/Failed|failed/);
+    expect(
+      e.world.slack.workspace
+        .dmWith(alice.id)
+        .map((m) => m.text ?? '')
+        .join('\n'),
+    ).toMatch(/Failed|failed/);
     await e.bot.idle();
     const written = await everythingWritten(e);
     for (const echo of echoes) expect(written.includes(echo), `an echo (${echo.slice(0, 6)}…) was written`).toBe(false);

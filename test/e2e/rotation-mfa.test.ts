@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PEOPLE, auditThread, click, dmWithButton, everythingWritten, modalText, requestThroughModal, startE2E, type E2E } from './support.ts';
+import {
+  PEOPLE,
+  auditThread,
+  click,
+  dmWithButton,
+  everythingWritten,
+  modalText,
+  requestThroughModal,
+  startE2E,
+  type E2E,
+} from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -28,9 +38,15 @@ describe('key rotation through Slack', () => {
     const newKey = keys.find((k) => k.id !== oldKey);
     expect(newKey?.secret).toBe(secret);
     // The Reveal button is gone; a second click that raced the update is refused.
-    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).not.toContain('iam_reveal"');
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).not.toContain(
+      'iam_reveal"',
+    );
     const requestId = (await e.bot.services.service.find('REQ-0001')).id;
-    await e.client.blockAction({ user: alice.id, message: reveal, actions: [{ type: 'button', action_id: 'iam_reveal', block_id: 'reveal', value: requestId }] });
+    await e.client.blockAction({
+      user: alice.id,
+      message: reveal,
+      actions: [{ type: 'button', action_id: 'iam_reveal', block_id: 'reveal', value: requestId }],
+    });
     await e.bot.idle();
     expect(e.world.slack.workspace.ephemeralFor(alice.id).at(-1)?.text).toMatch(/not waiting for you to reveal/);
     await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
@@ -49,14 +65,21 @@ describe('key rotation through Slack', () => {
     e.world.slack.injectFault({ kind: 'status', status: 500 }, { method: 'views.open', count: 1 });
     await click(e, alice.id, reveal, 'iam_reveal');
     expect(JSON.stringify(e.world.slack.workspace.openView(alice.id) ?? {})).not.toContain('iam_reveal_secret');
-    expect((await e.bot.services.service.find('REQ-0001')).status).toMatchObject({ state: 'executing', rotation: { step: 'reveal' } });
+    expect((await e.bot.services.service.find('REQ-0001')).status).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'reveal' },
+    });
     await click(e, alice.id, reveal, 'iam_reveal');
     const secret = revealedSecret(e, alice.id);
     expect(e.world.outscale.state.keysOf('alice').some((k) => k.secret === secret)).toBe(true);
     expect((await e.bot.services.service.find('REQ-0001')).status).toMatchObject({ rotation: { step: 'confirm' } });
     // The owner and the audit thread are told how long the owner has to confirm, and what happens then.
-    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain('the old key is retired anyway');
-    expect(auditThread(e, 'REQ-0001').replies.join('\n')).toMatch(/revealed to .*until <!date\^\d+.*the old key is retired anyway/);
+    expect(JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks)).toContain(
+      'the old key is retired anyway',
+    );
+    expect(auditThread(e, 'REQ-0001').replies.join('\n')).toMatch(
+      /revealed to .*until <!date\^\d+.*the old key is retired anyway/,
+    );
   });
 
   it('JCS: the old key is deleted once the owner confirms', async () => {
@@ -77,7 +100,11 @@ describe('key rotation through Slack', () => {
     e = await startE2E();
     const app = e.world.ids.scalewayApplication;
     const before = e.world.scaleway.state.keysOf(app).map((k) => k.accessKey);
-    await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'scw-ci-key', reason: 'CI secret leaked in a log' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'key.rotate',
+      itemId: 'scw-ci-key',
+      reason: 'CI secret leaked in a log',
+    });
     await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
     await click(e, alice.id, dmWithButton(e, alice.id, 'iam_reveal'), 'iam_reveal');
     const secret = revealedSecret(e, alice.id);
@@ -93,7 +120,9 @@ describe('key rotation through Slack', () => {
     await requestThroughModal(e, alice.id, { kind: 'key.rotate', itemId: 'cf-ci-token', reason: 'rotation' });
     const ask = dmWithButton(e, carol.id, 'iam_approve');
     // The approver reads what approving does: the roll ends the current value at once (issue 13 item 5).
-    expect(JSON.stringify(e.world.slack.workspace.message(ask.channel, ask.ts)?.blocks)).toContain('Approving rolls the token');
+    expect(JSON.stringify(e.world.slack.workspace.message(ask.channel, ask.ts)?.blocks)).toContain(
+      'Approving rolls the token',
+    );
     await click(e, carol.id, ask, 'iam_approve');
     const reveal = dmWithButton(e, alice.id, 'iam_reveal');
     const shown = () => JSON.stringify(e.world.slack.workspace.message(reveal.channel, reveal.ts)?.blocks);
@@ -103,7 +132,9 @@ describe('key rotation through Slack', () => {
     expect(e.world.cloudflare.state.tokenByValue(secret)?.id).toBe(e.world.ids.cloudflareToken);
     expect(shown()).toContain('nothing is left to retire');
     await click(e, alice.id, dmWithButton(e, alice.id, 'iam_rotation_done'), 'iam_rotation_done');
-    expect(shown()).toContain('Rotation complete. The old value stopped working at the roll; nothing is left to retire.');
+    expect(shown()).toContain(
+      'Rotation complete. The old value stopped working at the roll; nothing is left to retire.',
+    );
     const thread = auditThread(e, 'REQ-0001').replies.join('\n');
     expect(thread).toContain('rolled: its old value stopped working at the roll');
     expect(thread).not.toMatch(/retiring the old key|retired tok|old key kept/);
@@ -118,7 +149,9 @@ describe('MFA reset through Slack', () => {
     await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
     const modal = e.world.slack.workspace.openView(carol.id);
     expect(JSON.stringify(modal?.view)).toContain('verified the requester');
-    const unchecked = await e.client.submitView({ user: carol.id, values: { verified: [] } }).catch((error: unknown) => error);
+    const unchecked = await e.client
+      .submitView({ user: carol.id, values: { verified: [] } })
+      .catch((error: unknown) => error);
     // Slack's client refuses to submit a required checkbox left empty.
     expect(unchecked).toBeInstanceOf(Error);
     expect(e.world.jcs.state.mfaDeviceOf('alice')).toBeDefined();

@@ -21,7 +21,12 @@ describe('Slack answering 429 and 5xx', () => {
     const order = ['Submitted', 'Approved by', 'Calling jcs', 'added alice to devs'];
     expect(replies).toHaveLength(order.length);
     order.forEach((text, i) => expect(replies[i]).toContain(text));
-    expect(e.world.slack.workspace.dmWith(alice.id).map((m) => m.text).join('\n')).toMatch(/Submitted[\s\S]*Approved[\s\S]*Done/);
+    expect(
+      e.world.slack.workspace
+        .dmWith(alice.id)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(/Submitted[\s\S]*Approved[\s\S]*Done/);
     expect(await e.bot.services.store.pendingNotices()).toEqual([]);
   });
 });

@@ -7,7 +7,11 @@ afterEach(() => e?.close());
 describe('Socket Mode', () => {
   it('runs the same group-access flow over the WebSocket', async () => {
     e = await startE2E({ mode: 'socket' });
-    const submitted = await requestThroughModal(e, PEOPLE.alice.id, { kind: 'group.add', itemId: 'jcs-devs', reason: 'socket mode' });
+    const submitted = await requestThroughModal(e, PEOPLE.alice.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      reason: 'socket mode',
+    });
     expect(submitted.outcome).toBe('updated');
     expect(submitted.shown).toContain('is submitted');
     await click(e, PEOPLE.bob.id, dmWithButton(e, PEOPLE.bob.id, 'iam_approve'), 'iam_approve');

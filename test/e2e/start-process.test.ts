@@ -30,18 +30,29 @@ describe('iam-bot start, as a process', () => {
     const policy = join(dir.path, 'policy.yml');
     await writeFile(policy, world.policy);
     const port = await freePort();
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/iam-bot.js'), 'start', '--config', policy, '--data', join(dir.path, 'data')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...world.env,
-        SLACK_BOT_TOKEN: world.slack.botToken,
-        SLACK_SIGNING_SECRET: 'process-signing-secret',
-        SLACK_API_URL: world.slack.apiUrl,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../bin/iam-bot.js'),
+        'start',
+        '--config',
+        policy,
+        '--data',
+        join(dir.path, 'data'),
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...world.env,
+          SLACK_BOT_TOKEN: world.slack.botToken,
+          SLACK_SIGNING_SECRET: 'process-signing-secret',
+          SLACK_API_URL: world.slack.apiUrl,
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -50,7 +61,11 @@ describe('iam-bot start, as a process', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(lines.join('\n')).toContain(`HTTP mode on port ${port}`);
-    const client = world.slack.client({ mode: 'http', url: `http://127.0.0.1:${port}/slack/events`, signingSecret: 'process-signing-secret' });
+    const client = world.slack.client({
+      mode: 'http',
+      url: `http://127.0.0.1:${port}/slack/events`,
+      signingSecret: 'process-signing-secret',
+    });
     const answer = await client.slashCommand({ user: PEOPLE.alice.id, text: 'help' });
     expect(answer.status).toBe(200);
 

@@ -23,18 +23,30 @@ export interface E2E {
 }
 
 export async function startE2E(
-  options: { mode?: 'http' | 'socket'; clock?: Clock; policy?: (text: string) => string; sleep?: (ms: number) => Promise<void> } = {},
+  options: {
+    mode?: 'http' | 'socket';
+    clock?: Clock;
+    policy?: (text: string) => string;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<E2E> {
   const mode = options.mode ?? 'http';
   const world = await startWorld();
   const dir = await tempDir();
   const { log, text: logText } = captureLog();
-  const config = parsePolicy(options.policy ? options.policy(world.policy) : world.policy, 'sandbox-policy.yml', world.env);
+  const config = parsePolicy(
+    options.policy ? options.policy(world.policy) : world.policy,
+    'sandbox-policy.yml',
+    world.env,
+  );
   const bot = await startBot({
     slack: {
       botToken: new Secret(world.slack.botToken),
       apiUrl: world.slack.apiUrl,
-      mode: mode === 'http' ? { type: 'http', signingSecret: new Secret(SIGNING_SECRET), port: 0 } : { type: 'socket', appToken: new Secret(world.slack.appToken) },
+      mode:
+        mode === 'http'
+          ? { type: 'http', signingSecret: new Secret(SIGNING_SECRET), port: 0 }
+          : { type: 'socket', appToken: new Secret(world.slack.appToken) },
     },
     config,
     dataDir: dir.path,
@@ -47,7 +59,11 @@ export async function startE2E(
   });
   const client =
     mode === 'http'
-      ? world.slack.client({ mode: 'http', url: `http://127.0.0.1:${bot.port}/slack/events`, signingSecret: SIGNING_SECRET })
+      ? world.slack.client({
+          mode: 'http',
+          url: `http://127.0.0.1:${bot.port}/slack/events`,
+          signingSecret: SIGNING_SECRET,
+        })
       : world.slack.client({ mode: 'socket' });
   return {
     world,
@@ -73,17 +89,28 @@ export async function requestThroughModal(
   if (command.status !== 200) throw new Error(`/iam answered ${command.status}`);
   await e.bot.idle();
   const opened = e.world.slack.workspace.openView(user);
-  if (!opened) throw new Error(`/iam opened no modal: ${JSON.stringify(e.world.slack.calls.map((c) => [c.method, c.error]))} ${e.logs().slice(-3000)}`);
+  if (!opened)
+    throw new Error(
+      `/iam opened no modal: ${JSON.stringify(e.world.slack.calls.map((c) => [c.method, c.error]))} ${e.logs().slice(-3000)}`,
+    );
   const viewId = String(opened.view.id);
   await e.client.blockAction({
     user,
     view: viewId,
-    actions: [{ type: 'static_select', action_id: 'iam_kind', block_id: 'kind', selected_option: { text: { type: 'plain_text', text: input.kind }, value: input.kind } }],
+    actions: [
+      {
+        type: 'static_select',
+        action_id: 'iam_kind',
+        block_id: 'kind',
+        selected_option: { text: { type: 'plain_text', text: input.kind }, value: input.kind },
+      },
+    ],
   });
   await e.bot.idle();
   const suggestion = await e.client.blockSuggestion({ user, view: viewId, actionId: 'iam_item', value: '' });
   const option = suggestion.options.find((o) => o.value === input.itemId);
-  if (!option) throw new Error(`the catalog search did not offer ${input.itemId}: ${JSON.stringify(suggestion.options)}`);
+  if (!option)
+    throw new Error(`the catalog search did not offer ${input.itemId}: ${JSON.stringify(suggestion.options)}`);
   const values: Record<string, string | { text: string; value: string }> = {
     item: { text: String((option.text as { text: string }).text), value: input.itemId },
   };
@@ -92,7 +119,12 @@ export async function requestThroughModal(
   input.beforeSubmit?.();
   const submitted = await e.client.submitView({ user, viewId, values });
   await e.bot.idle();
-  return { outcome: submitted.outcome, shown: modalText(e, user), acked: submitted.response, ...(submitted.errors ? { errors: submitted.errors } : {}) };
+  return {
+    outcome: submitted.outcome,
+    shown: modalText(e, user),
+    acked: submitted.response,
+    ...(submitted.errors ? { errors: submitted.errors } : {}),
+  };
 }
 
 /** The text of the modal on top of the user's stack ('' when none is open): where a submission's outcome shows. */
@@ -103,13 +135,20 @@ export function modalText(e: E2E, user: string): string {
 
 /** The newest message in a DM with a button of this action id. */
 export function dmWithButton(e: E2E, user: string, actionId: string): { channel: string; ts: string } {
-  const messages = e.world.slack.workspace.dmWith(user).filter((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
+  const messages = e.world.slack.workspace
+    .dmWith(user)
+    .filter((m) => JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`));
   const last = messages.at(-1);
   if (!last) throw new Error(`no DM to ${user} has a ${actionId} button`);
   return { channel: last.channel, ts: last.ts };
 }
 
-export async function click(e: E2E, user: string, message: { channel: string; ts: string }, actionId: string): Promise<void> {
+export async function click(
+  e: E2E,
+  user: string,
+  message: { channel: string; ts: string },
+  actionId: string,
+): Promise<void> {
   const result = await e.client.clickButton({ user, message, actionId });
   if (result.status !== 200) throw new Error(`click ${actionId} answered ${result.status}`);
   await e.bot.idle();
@@ -117,7 +156,9 @@ export async function click(e: E2E, user: string, message: { channel: string; ts
 
 /** The audit thread of a request: its root message's text and every reply's text. */
 export function auditThread(e: E2E, ref: string): { root: string; replies: string[] } {
-  const root = e.world.slack.workspace.messagesIn('C0AUDIT').find((m) => !m.thread_ts && JSON.stringify(m).includes(ref));
+  const root = e.world.slack.workspace
+    .messagesIn('C0AUDIT')
+    .find((m) => !m.thread_ts && JSON.stringify(m).includes(ref));
   if (!root) throw new Error(`no audit thread for ${ref}`);
   const replies = e.world.slack.workspace.threadOf(root.channel, root.ts).filter((m) => m.ts !== root.ts);
   return { root: JSON.stringify(root.blocks ?? root.text), replies: replies.map((m) => m.text ?? '') };
@@ -125,7 +166,9 @@ export function auditThread(e: E2E, ref: string): { root: string; replies: strin
 
 /** Everything the bot wrote outside the reveal modal: Slack calls, every file in the data directory, the logs. */
 export async function everythingWritten(e: E2E): Promise<string> {
-  const calls = e.world.slack.calls.filter((c) => !(c.method === 'views.open' && JSON.stringify(c.params).includes('iam_reveal_secret')));
+  const calls = e.world.slack.calls.filter(
+    (c) => !(c.method === 'views.open' && JSON.stringify(c.params).includes('iam_reveal_secret')),
+  );
   const files = await readdir(e.dataDir, { recursive: true });
   const contents = await Promise.all(files.map((f) => readFile(join(e.dataDir, f), 'utf8').catch(() => '')));
   return [JSON.stringify(calls), ...contents, e.logs()].join('\n');

@@ -13,12 +13,18 @@ afterEach(() => e?.close());
 
 const { alice, bob, erin } = PEOPLE;
 const stateOf = async (ref: string) => (await e.bot.services.service.find(ref)).status;
-const dmText = (user: string) => e.world.slack.workspace.dmWith(user).map((m) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`).join('\n');
+const dmText = (user: string) =>
+  e.world.slack.workspace
+    .dmWith(user)
+    .map((m) => `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`)
+    .join('\n');
 
 async function audit(ref: string): Promise<{ event: string; details: Record<string, unknown> }[]> {
   await e.bot.idle();
   const lines = (await readFile(join(e.dataDir, 'audit.jsonl'), 'utf8')).split('\n').filter(Boolean);
-  return lines.map((l) => JSON.parse(l) as { event: string; requestRef?: string; details: Record<string, unknown> }).filter((r) => r.requestRef === ref);
+  return lines
+    .map((l) => JSON.parse(l) as { event: string; requestRef?: string; details: Record<string, unknown> })
+    .filter((r) => r.requestRef === ref);
 }
 
 describe('verified effects, end to end', () => {
@@ -31,11 +37,15 @@ describe('verified effects, end to end', () => {
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     expect(await stateOf('REQ-0001')).toMatchObject({ state: 'failed', error: { kind: 'unverified' } });
     expect(e.world.jcs.state.members('devs')).toEqual([]);
-    expect(e.world.jcs.server.requests.filter((r) => r.query.get('Action') === 'AssignUserToGroup')).toHaveLength(EFFECT_ATTEMPTS);
+    expect(e.world.jcs.server.requests.filter((r) => r.query.get('Action') === 'AssignUserToGroup')).toHaveLength(
+      EFFECT_ATTEMPTS,
+    );
     expect(waits).toEqual(Array.from({ length: EFFECT_ATTEMPTS }, () => EVENTUAL_WAITS_MS).flat());
     const thread = auditThread(e, 'REQ-0001').replies.join('\n');
     expect(thread).toMatch(/Failed \(unverified\)/);
-    expect(thread).toMatch(/acknowledged the change, but reading it back does not show it: not done\. The admins were told \(<@U0ERIN>\)/);
+    expect(thread).toMatch(
+      /acknowledged the change, but reading it back does not show it: not done\. The admins were told \(<@U0ERIN>\)/,
+    );
     expect(thread).not.toMatch(/:white_check_mark:.*added/);
     expect(dmText(erin.id)).toMatch(/acknowledged the change, but reading it back does not show it/);
     expect(dmText(erin.id)).toContain('/iam retry REQ-0001');
@@ -50,7 +60,10 @@ describe('verified effects, end to end', () => {
     e.world.scaleway.state.lostWrites.lose('remove-member', EFFECT_ATTEMPTS);
     await requestThroughModal(e, alice.id, { kind: 'group.remove', itemId: 'scw-developers-leave', reason: 'leaving' });
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
-    expect(await stateOf('REQ-0001')).toMatchObject({ state: 'failed', error: { kind: 'unverified', message: expect.stringContaining('is not a member') } });
+    expect(await stateOf('REQ-0001')).toMatchObject({
+      state: 'failed',
+      error: { kind: 'unverified', message: expect.stringContaining('is not a member') },
+    });
     expect(e.world.scaleway.state.group(e.world.ids.scalewayGroup)?.userIds).toContain(aliceId);
     expect(dmText(erin.id)).toMatch(/acknowledged the change, but reading it back does not show it/);
   });
@@ -61,6 +74,16 @@ describe('verified effects, end to end', () => {
     await click(e, bob.id, dmWithButton(e, bob.id, 'iam_approve'), 'iam_approve');
     expect((await stateOf('REQ-0001')).state).toBe('completed');
     const completed = (await audit('REQ-0001')).find((r) => r.event === 'execution.completed');
-    expect(completed?.details).toMatchObject({ verified: true, readBack: [{ expected: 'alice is a member of devs', observed: 'a member', reads: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }] });
+    expect(completed?.details).toMatchObject({
+      verified: true,
+      readBack: [
+        {
+          expected: 'alice is a member of devs',
+          observed: 'a member',
+          reads: 1,
+          at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+      ],
+    });
   });
 });

@@ -11,7 +11,8 @@ afterEach(() => dir?.remove());
 describe('start-up after a kill mid-write (issue 11 item 15)', () => {
   it('removes the temporary files of interrupted writes and keeps everything else', async () => {
     dir = await tempDir();
-    for (const leftover of ['state.json.1234567', 'slack.json.42', 'state.json.notes', 'other.json.7']) await writeFile(join(dir.path, leftover), '{');
+    for (const leftover of ['state.json.1234567', 'slack.json.42', 'state.json.notes', 'other.json.7'])
+      await writeFile(join(dir.path, leftover), '{');
     const store = await LowdbStore.open({ dataDir: dir.path });
     await LowdbMessageRefs.open(dir.path);
     await store.close();

@@ -11,7 +11,17 @@ afterEach(() => dir?.remove());
 // A file-size limit (ulimit -f, 512-byte blocks in sh) makes write(2) short, then fail with EFBIG —
 // exactly what a nearly full disk does (what fits is written, then ENOSPC), without needing one.
 const child = (script: string, ...args: string[]) =>
-  spawnSync('sh', ['-c', 'ulimit -f 20 && s="$1" && shift && exec "$0" --import tsx --input-type=module -e "$s" "$@"', process.execPath, script, ...args], { encoding: 'utf8' });
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      'ulimit -f 20 && s="$1" && shift && exec "$0" --import tsx --input-type=module -e "$s" "$@"',
+      process.execPath,
+      script,
+      ...args,
+    ],
+    { encoding: 'utf8' },
+  );
 
 describe('replacing a file when the disk takes only part of it', () => {
   it('keeps the old content whole and leaves no temporary file, instead of renaming a truncated copy over it', async () => {
@@ -53,7 +63,9 @@ describe('an append-only file whose append was cut short', () => {
     await writeFile(file, '{"n":1}\n');
     const handle = await cutOnce(file);
     const appender = new LineAppender(handle, 8);
-    await expect(appender.append(['{"n":2,"pad":"' + 'x'.repeat(100) + '"}'])).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(appender.append(['{"n":2,"pad":"' + 'x'.repeat(100) + '"}'])).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     expect(await appender.append(['{"n":3}'])).toBe(8);
     await handle.close();
     expect((await readFile(file, 'utf8')).split('\n')).toEqual(['{"n":1}', '{"n":3}', '']);
@@ -74,7 +86,9 @@ describe('an append-only file whose append was cut short', () => {
       return truncate(len);
     };
     const appender = new LineAppender(handle, 0);
-    await expect(appender.append(['{"n":1,"pad":"' + 'x'.repeat(100) + '"}'])).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(appender.append(['{"n":1,"pad":"' + 'x'.repeat(100) + '"}'])).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     expect(await appender.append(['{"n":2}'])).toBe(0);
     await handle.close();
     expect(await readFile(file, 'utf8')).toBe('{"n":2}\n');

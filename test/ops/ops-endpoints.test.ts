@@ -9,7 +9,11 @@ const { alice, bob } = PEOPLE;
 
 async function get(path: string): Promise<{ status: number; text: string; type: string }> {
   const response = await request(`http://127.0.0.1:${e.bot.port}${path}`);
-  return { status: response.statusCode, text: await response.body.text(), type: String(response.headers['content-type']) };
+  return {
+    status: response.statusCode,
+    text: await response.body.text(),
+    type: String(response.headers['content-type']),
+  };
 }
 
 /** The value of one series in Prometheus' text format, or undefined when absent. */
@@ -21,7 +25,12 @@ function sample(text: string, series: string): number | undefined {
 describe('operators\u2019 endpoints', () => {
   it('/metrics shows requests, decisions, provider calls and acks after a flow', async () => {
     e = await startE2E();
-    await requestThroughModal(e, alice.id, { kind: 'group.add', itemId: 'jcs-devs', duration: '2h', reason: 'on call' });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      duration: '2h',
+      reason: 'on call',
+    });
     let metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.type).toContain('text/plain');
@@ -36,9 +45,15 @@ describe('operators\u2019 endpoints', () => {
     expect(sample(metrics.text, 'iam_bot_decisions_total{decision="approved"}')).toBe(1);
     expect(sample(metrics.text, 'iam_bot_time_to_decision_seconds_count')).toBe(1);
     expect(sample(metrics.text, 'iam_bot_open_requests{kind="group.add",state="completed"}')).toBe(1);
-    expect(sample(metrics.text, 'iam_bot_provider_calls_total{provider="jcs",operation="addMember",outcome="ok"}')).toBe(1);
-    expect(sample(metrics.text, 'iam_bot_provider_call_duration_seconds_count{provider="jcs",operation="addMember"}')).toBe(1);
-    expect(sample(metrics.text, 'iam_bot_ack_duration_seconds_count{listener="block_action"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(metrics.text, 'iam_bot_provider_calls_total{provider="jcs",operation="addMember",outcome="ok"}'),
+    ).toBe(1);
+    expect(
+      sample(metrics.text, 'iam_bot_provider_call_duration_seconds_count{provider="jcs",operation="addMember"}'),
+    ).toBe(1);
+    expect(sample(metrics.text, 'iam_bot_ack_duration_seconds_count{listener="block_action"}')).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(sample(metrics.text, 'iam_bot_outbox_depth')).toBe(0);
     expect(sample(metrics.text, 'iam_bot_revoke_lag_seconds')).toBe(0);
     expect(sample(metrics.text, 'iam_bot_process_resident_memory_bytes')).toBeGreaterThan(0);

@@ -33,13 +33,19 @@ describe('the compiled package', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'iam-bot-pack-'));
     // dist/ is current (test/support/build-dist.ts); --ignore-scripts skips prepack's second build.
-    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim();
+    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
     installed = join(dir, 'package');
     // Installed as the Dockerfile does: the pinned lock, production dependencies only. Offline: tests never
     // reach the internet, and `npm ci` has put every pinned tarball in npm's cache.
     await copyFile(join(root, 'package-lock.json'), join(installed, 'package-lock.json'));
-    execFileSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--silent'], { cwd: installed, stdio: 'ignore' });
+    execFileSync('npm', ['ci', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--silent'], {
+      cwd: installed,
+      stdio: 'ignore',
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -52,26 +58,37 @@ describe('the compiled package', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: iam-bot <command>');
 
-    const check = spawnSync(process.execPath, [bin, 'check', '--offline', '--config', join(installed, 'examples/policy.yml')], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-    });
+    const check = spawnSync(
+      process.execPath,
+      [bin, 'check', '--offline', '--config', join(installed, 'examples/policy.yml')],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      },
+    );
     expect(check.stderr).not.toContain('node_modules/tsx');
     expect(check.status, check.stderr).not.toBe(null);
 
     // start without Slack settings names what is missing and exits non-zero: it never falls back to anything else.
-    const start = spawnSync(process.execPath, [bin, 'start', '--config', join(installed, 'examples/policy.yml'), '--data', join(dir, 'data')], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-      timeout: 30_000,
-    });
+    const start = spawnSync(
+      process.execPath,
+      [bin, 'start', '--config', join(installed, 'examples/policy.yml'), '--data', join(dir, 'data')],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+        timeout: 30_000,
+      },
+    );
     expect(start.status).toBe(1);
     expect(start.stderr).toContain('SLACK_BOT_TOKEN');
 
     for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest']) {
-      expect(spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(dev)})`], { cwd: installed }).status, `${dev} installed`).not.toBe(0);
+      expect(
+        spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(dev)})`], { cwd: installed }).status,
+        `${dev} installed`,
+      ).not.toBe(0);
     }
   });
 

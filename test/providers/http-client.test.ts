@@ -95,14 +95,24 @@ describe('HttpClient', () => {
     const error = await makeClient({ maxAttempts: 2 })
       .send({ method: 'GET', path: '/x', idempotent: true })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('did not answer within 300 ms') });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('did not answer within 300 ms'),
+    });
   });
 
   it('signs every attempt afresh', async () => {
     let n = 0;
     sim.inject({ type: 'status', status: 503 }, 1);
-    await makeClient({ sign: (req) => ({ 'x-signature': `${req.method} ${req.host} ${req.path} #${++n}` }) }).send({ method: 'GET', path: '/x', idempotent: true });
-    expect(sim.requests.map((r) => r.headers['x-signature'])).toEqual([`GET ${new URL(sim.url).host} /api/v1/x #1`, `GET ${new URL(sim.url).host} /api/v1/x #2`]);
+    await makeClient({ sign: (req) => ({ 'x-signature': `${req.method} ${req.host} ${req.path} #${++n}` }) }).send({
+      method: 'GET',
+      path: '/x',
+      idempotent: true,
+    });
+    expect(sim.requests.map((r) => r.headers['x-signature'])).toEqual([
+      `GET ${new URL(sim.url).host} /api/v1/x #1`,
+      `GET ${new URL(sim.url).host} /api/v1/x #2`,
+    ]);
   });
 
   it('keeps connections alive: 200 sequential calls use a handful of connections', async () => {

@@ -13,12 +13,26 @@ afterEach(async () => {
 });
 
 async function post(action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`http://127.0.0.1:${sandbox?.port}/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${sandbox?.port}/api/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 type State = {
-  slack: { modal: { id: string } | null; dm: { messages: { ts: string; channel: string; blocks: { block_id: string; elements?: { action_id: string; value?: string }[] }[] }[] }; channels: { messages: { replies: { text: string }[] }[] }[] };
+  slack: {
+    modal: { id: string } | null;
+    dm: {
+      messages: {
+        ts: string;
+        channel: string;
+        blocks: { block_id: string; elements?: { action_id: string; value?: string }[] }[];
+      }[];
+    };
+    channels: { messages: { replies: { text: string }[] }[] }[];
+  };
   providers: { name: string; groups: { name: string; members: string[] }[] }[];
   notes: string[];
   personas: { id: string; role: string }[];
@@ -30,11 +44,20 @@ async function state(user: string): Promise<State> {
 
 /** The newest DM message with a button `actionId`, as the page would click it. */
 async function button(user: string, actionId: string) {
-  const message = (await state(user)).slack.dm.messages.findLast((m) => m.blocks.some((b) => b.elements?.some((e) => e.action_id === actionId)));
+  const message = (await state(user)).slack.dm.messages.findLast((m) =>
+    m.blocks.some((b) => b.elements?.some((e) => e.action_id === actionId)),
+  );
   const block = message?.blocks.find((b) => b.elements?.some((e) => e.action_id === actionId));
   const element = block?.elements?.find((e) => e.action_id === actionId);
   if (!message || !block || !element) throw new Error(`no ${actionId} button for ${user}`);
-  return { user, actionId, blockId: block.block_id, text: 'button', value: element.value, message: { channel: message.channel, ts: message.ts } };
+  return {
+    user,
+    actionId,
+    blockId: block.block_id,
+    text: 'button',
+    value: element.value,
+    message: { channel: message.channel, ts: message.ts },
+  };
 }
 
 describe('the sandbox API', () => {
@@ -49,15 +72,28 @@ describe('the sandbox API', () => {
     expect((await post('command', { user: alice, text: '/iam' })).status).toBe(200);
     const viewId = (await state(alice)).slack.modal?.id;
     expect(viewId).toBeDefined();
-    await post('select', { user: alice, view: viewId, actionId: 'iam_kind', blockId: 'kind', type: 'static_select', option: { text: 'Access to a group', value: 'group.add' } });
+    await post('select', {
+      user: alice,
+      view: viewId,
+      actionId: 'iam_kind',
+      blockId: 'kind',
+      type: 'static_select',
+      option: { text: 'Access to a group', value: 'group.add' },
+    });
     const suggested = await post('suggest', { user: alice, view: viewId, actionId: 'iam_item', value: '' });
     expect((suggested.json.options as { value: string }[]).map((o) => o.value)).toContain('jcs-devs');
-    const submitted = await post('submit', { user: alice, viewId, values: { item: { text: 'JCS developers', value: 'jcs-devs' }, reason: 'pairing' } });
+    const submitted = await post('submit', {
+      user: alice,
+      viewId,
+      values: { item: { text: 'JCS developers', value: 'jcs-devs' }, reason: 'pairing' },
+    });
     expect(submitted.json.outcome).toBe('updated');
 
     expect((await post('click', await button(PEOPLE.bob.id, 'iam_approve'))).status).toBe(200);
     const after = await state(alice);
-    expect(after.providers.find((p) => p.name === 'JCS')?.groups.find((g) => g.name === 'devs')?.members).toEqual(['alice']);
+    expect(after.providers.find((p) => p.name === 'JCS')?.groups.find((g) => g.name === 'devs')?.members).toEqual([
+      'alice',
+    ]);
     expect(after.slack.channels[0]?.messages[0]?.replies.map((r) => r.text).join('\n')).toMatch(/Approved by <@U0BOB>/);
 
     const home = await post('home', { user: PEOPLE.bob.id });
@@ -75,24 +111,44 @@ describe('the sandbox API', () => {
     expect((whatIf.json.stages as { set: string }[]).map((s) => s.set)).toEqual(['managers', 'platform-leads']);
   });
 
-  it('runs a policy author\'s own file against the simulators, creating what it names', async () => {
+  it("runs a policy author's own file against the simulators, creating what it names", async () => {
     const text = await readFile(join(import.meta.dirname, '../../examples/policy.yml'), 'utf8');
-    sandbox = await startSandbox({ log: captureLog().log, port: 0, tickMs: 0, policy: { file: 'examples/policy.yml', text } });
+    sandbox = await startSandbox({
+      log: captureLog().log,
+      port: 0,
+      tickMs: 0,
+      policy: { file: 'examples/policy.yml', text },
+    });
     const s = await state('U0123ALICE');
     expect(s.notes.join('\n')).toMatch(/Provider cf-prod \(cloudflare\) runs on the local cloudflare simulator/);
     expect(s.notes.join('\n')).toMatch(/Created group "c0ffee00-1234-4abc-8def-0123456789ab" on scw/);
     expect(s.personas.map((p) => p.id)).toEqual(expect.arrayContaining(['U0123ALICE', 'U0456BOB', 'U0DEFERIN']));
     const whatIf = await post('whatif', { person: 'U0123ALICE', item: 'scw-billing-readers' });
-    expect(whatIf.json.stages).toEqual([{ set: 'managers', quorum: 1, approvers: [{ person: 'U0456BOB', via: "the requester's manager" }] }]);
+    expect(whatIf.json.stages).toEqual([
+      { set: 'managers', quorum: 1, approvers: [{ person: 'U0456BOB', via: "the requester's manager" }] },
+    ]);
 
     const alice = 'U0123ALICE';
     await post('command', { user: alice, text: '/iam' });
     const viewId = (await state(alice)).slack.modal?.id;
-    await post('select', { user: alice, view: viewId, actionId: 'iam_kind', blockId: 'kind', type: 'static_select', option: { text: 'Access to a group', value: 'group.add' } });
-    const submitted = await post('submit', { user: alice, viewId, values: { item: { text: 'Scaleway billing readers', value: 'scw-billing-readers' } } });
+    await post('select', {
+      user: alice,
+      view: viewId,
+      actionId: 'iam_kind',
+      blockId: 'kind',
+      type: 'static_select',
+      option: { text: 'Access to a group', value: 'group.add' },
+    });
+    const submitted = await post('submit', {
+      user: alice,
+      viewId,
+      values: { item: { text: 'Scaleway billing readers', value: 'scw-billing-readers' } },
+    });
     expect(submitted.json.outcome).toBe('updated');
     await post('click', await button('U0456BOB', 'iam_approve'));
-    const group = (await state(alice)).providers.find((p) => p.name === 'Scaleway')?.groups.find((g) => g.name.startsWith('c0ffee00'));
+    const group = (await state(alice)).providers
+      .find((p) => p.name === 'Scaleway')
+      ?.groups.find((g) => g.name.startsWith('c0ffee00'));
     // The example policy names example.com as its identity domain: the sandbox people get addresses there.
     expect(group?.members).toEqual(['user-123alice@example.com']);
   });

@@ -11,30 +11,55 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 async function post(action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`http://127.0.0.1:${sandbox.port}/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`http://127.0.0.1:${sandbox.port}/api/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 type Waiting = { ref: string; action: string; people: string[]; endsAt?: number };
-async function state(): Promise<{ waiting: Waiting[]; clock: { now: number; aheadMs: number }; providers: { name: string; groups: { name: string; members: string[] }[] }[] }> {
+async function state(): Promise<{
+  waiting: Waiting[];
+  clock: { now: number; aheadMs: number };
+  providers: { name: string; groups: { name: string; members: string[] }[] }[];
+}> {
   return (await (await fetch(`http://127.0.0.1:${sandbox.port}/api/state?user=${PEOPLE.alice.id}`)).json()) as never;
 }
 
-const members = async () => (await state()).providers.find((p) => p.name === 'Cloudflare')?.groups.find((g) => g.name === 'prod-admins')?.members;
+const members = async () =>
+  (await state()).providers.find((p) => p.name === 'Cloudflare')?.groups.find((g) => g.name === 'prod-admins')?.members;
 const dmTexts = () => sandbox.world.slack.workspace.dmWith(PEOPLE.alice.id).map((m) => m.text);
 
 describe('the sandbox clock', () => {
   it('names who must act next, then fast-forwards through the expiry warning to the end of the grant and the sweep', async () => {
     const { service } = sandbox.api.bot.services;
-    const request = await service.submit({ requester: PEOPLE.alice.id, itemId: 'scw-developers', reason: 'two stages' });
+    const request = await service.submit({
+      requester: PEOPLE.alice.id,
+      itemId: 'scw-developers',
+      reason: 'two stages',
+    });
     await sandbox.api.bot.idle();
-    expect((await state()).waiting).toEqual([{ ref: request.ref, title: 'Scaleway developers', action: 'approve or deny stage 1 of 2', people: [PEOPLE.bob.id] }]);
+    expect((await state()).waiting).toEqual([
+      {
+        ref: request.ref,
+        title: 'Scaleway developers',
+        action: 'approve or deny stage 1 of 2',
+        people: [PEOPLE.bob.id],
+      },
+    ]);
     await service.approve(PEOPLE.bob.id, request.ref);
     await sandbox.api.bot.idle();
     expect((await state()).waiting[0]?.people).toEqual([PEOPLE.carol.id, PEOPLE.dave.id]);
     await service.deny(PEOPLE.carol.id, request.ref, 'not this quarter');
 
-    const grant = await service.submit({ requester: PEOPLE.alice.id, itemId: 'cf-prod-admins', reason: 'hotfix', duration: '2h' });
+    const grant = await service.submit({
+      requester: PEOPLE.alice.id,
+      itemId: 'cf-prod-admins',
+      reason: 'hotfix',
+      duration: '2h',
+    });
     await service.approve(PEOPLE.bob.id, grant.ref);
     await sandbox.api.bot.idle();
     expect(await members()).toContain(PEOPLE.alice.email);
@@ -52,7 +77,9 @@ describe('the sandbox clock', () => {
 
     const second = await post('advance', { by: '1h' });
     expect(await members()).not.toContain(PEOPLE.alice.email);
-    expect(dmTexts().findIndex((t) => /has ended/.test(t))).toBeGreaterThan(dmTexts().findIndex((t) => /Your access ends/.test(t)));
+    expect(dmTexts().findIndex((t) => /has ended/.test(t))).toBeGreaterThan(
+      dmTexts().findIndex((t) => /Your access ends/.test(t)),
+    );
     expect((await service.find(grant.ref)).status.state).toBe('revoked');
     // The hourly sweep ran twice in the 2h50m, after the revoke, and found nothing left to fix.
     expect(second.json.sweeps).toEqual([expect.objectContaining({ removed: 0, unexplained: 0 })]);
@@ -65,7 +92,12 @@ describe('the sandbox clock', () => {
     const { service } = sandbox.api.bot.services;
     const request = await service.submit({ requester: PEOPLE.alice.id, itemId: 'jcs-devs', reason: 'nobody answers' });
     await sandbox.api.bot.idle();
-    const auditReplies = () => sandbox.world.slack.workspace.messagesIn('C0AUDIT').flatMap((m) => sandbox.world.slack.workspace.threadOf('C0AUDIT', m.ts)).map((m) => m.text).join('\n');
+    const auditReplies = () =>
+      sandbox.world.slack.workspace
+        .messagesIn('C0AUDIT')
+        .flatMap((m) => sandbox.world.slack.workspace.threadOf('C0AUDIT', m.ts))
+        .map((m) => m.text)
+        .join('\n');
     const waitingOn = async () => (await state()).waiting.find((w) => w.ref === request.ref)?.people;
 
     await post('advance', { by: '4h' });

@@ -9,7 +9,7 @@ const seconds = at / 1000;
 const ctx = { names: { U0BOB: 'Bob Baker' }, now: at };
 
 describe('date tokens', () => {
-  it('render each of Slack\'s formats in the viewer\'s time', () => {
+  it("render each of Slack's formats in the viewer's time", () => {
     const later = at + 30 * 86_400_000;
     expect(formatSlackDate(seconds, '{date_num}', later)).toBe('2026-02-18');
     expect(formatSlackDate(seconds, '{date}', later)).toBe('February 18th, 2026');
@@ -20,7 +20,7 @@ describe('date tokens', () => {
     expect(formatSlackDate(seconds + 12 * 3600, '{time}', later)).toBe('6:39 PM');
   });
 
-  it('say today, yesterday or tomorrow as seen from the sandbox\'s clock, capitalised first', () => {
+  it("say today, yesterday or tomorrow as seen from the sandbox's clock, capitalised first", () => {
     expect(formatSlackDate(seconds, '{date_short_pretty} at {time}', at)).toBe('Today at 6:39 AM');
     expect(formatSlackDate(seconds, '{date_pretty}', at + 86_400_000)).toBe('Yesterday');
     expect(formatSlackDate(seconds, 'until {date_long_pretty}', at - 86_400_000)).toBe('Until tomorrow');
@@ -31,22 +31,29 @@ describe('date tokens', () => {
 
 describe('mrkdwn', () => {
   it('shows a date token formatted, not its fallback', () => {
-    const html = mrkdwnToHtml(`Granted until <!date^${seconds}^{date_short_pretty} at {time}|18 Feb 2026, 06:39 UTC>.`, ctx);
+    const html = mrkdwnToHtml(
+      `Granted until <!date^${seconds}^{date_short_pretty} at {time}|18 Feb 2026, 06:39 UTC>.`,
+      ctx,
+    );
     expect(html).toContain('>Today at 6:39 AM</time>.');
     expect(html).not.toContain('UTC');
   });
 
-  it('falls back to the token\'s text when it is malformed, as Slack does', () => {
+  it("falls back to the token's text when it is malformed, as Slack does", () => {
     expect(mrkdwnToHtml('<!date^soon^{time}|whenever>', ctx)).toBe('whenever');
   });
 
-  it('shows Slack\'s emoji names as emoji, leaves unknown names and code alone', () => {
-    expect(mrkdwnToHtml(':white_check_mark: Approved by <@U0BOB>', ctx)).toBe('✅ Approved by <span class="mention">@Bob Baker</span>');
+  it("shows Slack's emoji names as emoji, leaves unknown names and code alone", () => {
+    expect(mrkdwnToHtml(':white_check_mark: Approved by <@U0BOB>', ctx)).toBe(
+      '✅ Approved by <span class="mention">@Bob Baker</span>',
+    );
     expect(mrkdwnToHtml(':not_an_emoji: at 12:30:45', ctx)).toBe(':not_an_emoji: at 12:30:45');
     expect(mrkdwnToHtml('run `:key:` *now*', ctx)).toBe('run <code>:key:</code> <b>now</b>');
   });
 
   it('quotes a line that starts with >, escaped or not, and escapes HTML', () => {
-    expect(mrkdwnToHtml('Reason:\n&gt;Ship the <b>hotfix</b>', ctx)).toBe('Reason:<br><span class="quote">Ship the &lt;b&gt;hotfix&lt;/b&gt;</span>');
+    expect(mrkdwnToHtml('Reason:\n&gt;Ship the <b>hotfix</b>', ctx)).toBe(
+      'Reason:<br><span class="quote">Ship the &lt;b&gt;hotfix&lt;/b&gt;</span>',
+    );
   });
 });

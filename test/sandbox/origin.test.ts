@@ -12,7 +12,12 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 /** A raw request to the page server, with headers a browser on another site (or a rebinding name) would send. */
-function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: sandbox.port, method, path, headers }, (res) => {
       let text = '';
@@ -29,29 +34,51 @@ const openIam = JSON.stringify({ user: PEOPLE.alice.id, text: '/iam' });
 describe('the sandbox page server', () => {
   it('refuses a write from another origin, and nothing happens', async () => {
     const host = `127.0.0.1:${sandbox.port}`;
-    const refused = await send('POST', '/api/command', { host, origin: 'http://evil.example', 'content-type': 'application/json' }, openIam);
+    const refused = await send(
+      'POST',
+      '/api/command',
+      { host, origin: 'http://evil.example', 'content-type': 'application/json' },
+      openIam,
+    );
     expect(refused.status).toBe(403);
     expect(refused.body).toContain('cross-origin request from http://evil.example refused');
     expect(sandbox.world.slack.workspace.openView(PEOPLE.alice.id)).toBeUndefined();
-    const ownPage = await send('POST', '/api/command', { host, origin: `http://${host}`, 'content-type': 'application/json' }, openIam);
+    const ownPage = await send(
+      'POST',
+      '/api/command',
+      { host, origin: `http://${host}`, 'content-type': 'application/json' },
+      openIam,
+    );
     expect(ownPage.status).toBe(200);
     expect(sandbox.world.slack.workspace.openView(PEOPLE.alice.id)).toBeDefined();
   });
 
   it('refuses a fast-forward from another origin: the clock does not move', async () => {
     const host = `localhost:${sandbox.port}`;
-    const refused = await send('POST', '/api/advance', { host, origin: 'http://evil.example', 'content-type': 'application/json' }, JSON.stringify({ by: '1d' }));
+    const refused = await send(
+      'POST',
+      '/api/advance',
+      { host, origin: 'http://evil.example', 'content-type': 'application/json' },
+      JSON.stringify({ by: '1d' }),
+    );
     expect(refused.status).toBe(403);
     expect(sandbox.api.clock.aheadMs).toBe(0);
   });
 
   it('refuses a write that is not JSON (what a cross-site form can send without asking)', async () => {
-    const refused = await send('POST', '/api/command', { host: `localhost:${sandbox.port}`, 'content-type': 'text/plain' }, openIam);
+    const refused = await send(
+      'POST',
+      '/api/command',
+      { host: `localhost:${sandbox.port}`, 'content-type': 'text/plain' },
+      openIam,
+    );
     expect(refused.status).toBe(415);
   });
 
   it('answers only to its own host name, so a DNS-rebinding name reads nothing', async () => {
-    const rebound = await send('GET', `/api/state?user=${PEOPLE.alice.id}`, { host: `attacker.example:${sandbox.port}` });
+    const rebound = await send('GET', `/api/state?user=${PEOPLE.alice.id}`, {
+      host: `attacker.example:${sandbox.port}`,
+    });
     expect(rebound.status).toBe(421);
     expect(rebound.body).not.toContain(PEOPLE.alice.id);
     expect((await send('GET', '/', { host: `localhost:${sandbox.port}` })).status).toBe(200);

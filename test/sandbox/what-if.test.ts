@@ -31,7 +31,12 @@ function setup() {
   directory.emails.set('U0ALICE', 'alice@example.com');
   directory.usergroups.set('S0LEADS', new Set(['U0DAVE', 'U0ALICE']));
   directory.usergroups.set('S0ENG', new Set(['U0ALICE']));
-  const deps = { policy: config.policy, people: new People(config.policy, directory), directory, describeCall: providerCallDescriber(config.providers) };
+  const deps = {
+    policy: config.policy,
+    people: new People(config.policy, directory),
+    directory,
+    describeCall: providerCallDescriber(config.providers),
+  };
   return (person: string, item: string) => explainRequest(deps, person, item);
 }
 
@@ -58,7 +63,9 @@ describe('what if', () => {
 
   it('names a service principal as the policy does, and a person without an email gets no call', async () => {
     const explain = setup();
-    expect((await explain('U0BOB', 'ci-token'))?.calls).toEqual(['Cloudflare: PUT /accounts/acc1/tokens/tok1/value (roll the token; the new value is revealed once)']);
+    expect((await explain('U0BOB', 'ci-token'))?.calls).toEqual([
+      'Cloudflare: PUT /accounts/acc1/tokens/tok1/value (roll the token; the new value is revealed once)',
+    ]);
     const noEmail = await explain('U0BOB', 'osc-key');
     expect(noEmail?.principal.ok).toBe(false);
     expect(noEmail?.calls).toEqual([]);

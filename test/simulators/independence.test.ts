@@ -28,7 +28,10 @@ describe('simulator independence (eslint no-restricted-imports)', () => {
       ['src/simulators/shared/sim-server.ts', "import { x } from '../../../src/workflow/ports.ts';"],
     ];
     for (const [path, code] of forbidden) {
-      expect({ path, refused: await refusals(path, code) }).toEqual({ path, refused: [expect.stringContaining('must not import the code it tests')] });
+      expect({ path, refused: await refusals(path, code) }).toEqual({
+        path,
+        refused: [expect.stringContaining('must not import the code it tests')],
+      });
     }
   });
 
@@ -39,6 +42,7 @@ describe('simulator independence (eslint no-restricted-imports)', () => {
       ['src/simulators/slack/web-api/web-api.ts', "import { x } from '../json.ts';"],
       ['src/simulators/shared/sim-server.ts', "import { x } from '../slack/json.ts';"],
     ];
-    for (const [path, code] of allowed) expect({ path, refused: await refusals(path, code) }).toEqual({ path, refused: [] });
+    for (const [path, code] of allowed)
+      expect({ path, refused: await refusals(path, code) }).toEqual({ path, refused: [] });
   });
 });

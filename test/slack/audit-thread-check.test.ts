@@ -3,9 +3,23 @@ import { replyMetadata, readReply } from '../../src/slack/audit-metadata.ts';
 import { compareThreads, type AuditThread, type LoggedEvent } from '../../src/slack/audit-thread-check.ts';
 
 const hash = (n: number) => String(n).repeat(64).slice(0, 64);
-const event = (seq: number, name = 'request.submitted'): LoggedEvent => ({ seq, hash: hash(seq), eventId: `e${seq}`, requestId: 'r1', requestRef: 'REQ-0001', event: name });
-const reply = (e: LoggedEvent, text: string, logged: boolean) => ({ ts: `1.${e.seq}`, text, edited: false, payload: readReply(replyMetadata(e.eventId, e.event, text, logged ? e : undefined))! });
-const thread = (...replies: AuditThread['replies']): AuditThread[] => [{ rootTs: '1.0', requestId: 'r1', requestRef: 'REQ-0001', replies }];
+const event = (seq: number, name = 'request.submitted'): LoggedEvent => ({
+  seq,
+  hash: hash(seq),
+  eventId: `e${seq}`,
+  requestId: 'r1',
+  requestRef: 'REQ-0001',
+  event: name,
+});
+const reply = (e: LoggedEvent, text: string, logged: boolean) => ({
+  ts: `1.${e.seq}`,
+  text,
+  edited: false,
+  payload: readReply(replyMetadata(e.eventId, e.event, text, logged ? e : undefined))!,
+});
+const thread = (...replies: AuditThread['replies']): AuditThread[] => [
+  { rootTs: '1.0', requestId: 'r1', requestRef: 'REQ-0001', replies },
+];
 const always = () => true;
 
 describe('compareThreads', () => {
@@ -32,6 +46,8 @@ describe('compareThreads', () => {
     const a = event(1);
     const b = event(2, 'request.approved');
     expect(compareThreads([a, b], thread(reply(a, 'x', true)), (e) => e.seq !== 2)).toEqual([]);
-    expect(compareThreads([a, b], thread(reply(a, 'x', true)), always)).toMatchObject([{ kind: 'missing_reply', seq: 2 }]);
+    expect(compareThreads([a, b], thread(reply(a, 'x', true)), always)).toMatchObject([
+      { kind: 'missing_reply', seq: 2 },
+    ]);
   });
 });

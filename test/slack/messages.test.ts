@@ -25,11 +25,21 @@ function granted(): Request {
   const request = makeRequest(7, { item });
   return {
     ...request,
-    status: { state: 'completed', at: T0, grantExpiresAt: ENDS, outcome: { summary: `added alice to ${GROUP_ID}`, providerRequestId: PROVIDER_REQUEST, membershipAdded: true } },
+    status: {
+      state: 'completed',
+      at: T0,
+      grantExpiresAt: ENDS,
+      outcome: { summary: `added alice to ${GROUP_ID}`, providerRequestId: PROVIDER_REQUEST, membershipAdded: true },
+    },
   };
 }
 
-const notice = (request: Request, event: RequestNotice['event']): RequestNotice => ({ id: 'e1', event, request, actor: 'system' });
+const notice = (request: Request, event: RequestNotice['event']): RequestNotice => ({
+  id: 'e1',
+  event,
+  request,
+  actor: 'system',
+});
 
 describe('people’s messages', () => {
   it('keep emoji shortcodes and date tokens whole in the notification text and the blocks', () => {
@@ -75,7 +85,14 @@ describe('people’s messages', () => {
 
   it('show an outcome summary’s ISO time in the audit thread as a date token', () => {
     const request = granted();
-    const extended: Request = { ...request, status: { state: 'completed', at: T0, outcome: { summary: `extended REQ-0001 until ${new Date(ENDS).toISOString()}` } } };
+    const extended: Request = {
+      ...request,
+      status: {
+        state: 'completed',
+        at: T0,
+        outcome: { summary: `extended REQ-0001 until ${new Date(ENDS).toISOString()}` },
+      },
+    };
     const reply = auditReply(notice(extended, 'execution.completed'));
     expect(reply).toContain(DATE_TOKEN);
     expect(reply).not.toMatch(ISO);
@@ -83,10 +100,22 @@ describe('people’s messages', () => {
 
   it('name a service principal’s key by the item’s title; its provider id only in the audit thread', () => {
     const APP_ID = '5c1d2e3f-0a1b-4c2d-8e3f-4a5b6c7d8e9f';
-    const keyItem: CatalogItem = { ...groupItem, id: 'scw-ci-key', title: 'Scaleway CI pipeline key', kind: 'key.rotate', principal: APP_ID };
-    const request: Request = { ...makeRequest(9), itemId: keyItem.id, operation: { kind: 'key.rotate', principal: APP_ID } };
+    const keyItem: CatalogItem = {
+      ...groupItem,
+      id: 'scw-ci-key',
+      title: 'Scaleway CI pipeline key',
+      kind: 'key.rotate',
+      principal: APP_ID,
+    };
+    const request: Request = {
+      ...makeRequest(9),
+      itemId: keyItem.id,
+      operation: { kind: 'key.rotate', principal: APP_ID },
+    };
     const people = JSON.stringify(approvalMessage(request, keyItem, 0));
     expect(people).toContain('rotate *Scaleway CI pipeline key*');
-    expect(auditRoot(request, keyItem).blocks[0]).toMatchObject({ text: { text: expect.stringContaining(`principal \`${APP_ID}\``) } });
+    expect(auditRoot(request, keyItem).blocks[0]).toMatchObject({
+      text: { text: expect.stringContaining(`principal \`${APP_ID}\``) },
+    });
   });
 });

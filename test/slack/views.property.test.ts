@@ -10,14 +10,32 @@ import { REQUEST_EVENTS, type Recipient, type UndeliveredNotice } from '../../sr
 import { REQUEST_KINDS, type CatalogItem } from '../../src/domain/policy.ts';
 import type { FailureInfo, Operation, Request, Status } from '../../src/domain/request.ts';
 import { Secret } from '../../src/domain/secret.ts';
-import { checkMessageBlocks, checkOptions, checkView, describe as describeProblem, LIMITS } from '../../src/simulators/slack/block-kit.ts';
+import {
+  checkMessageBlocks,
+  checkOptions,
+  checkView,
+  describe as describeProblem,
+  LIMITS,
+} from '../../src/simulators/slack/block-kit.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from '../../src/slack/views/approval.ts';
 import { auditReply, auditRoot } from '../../src/slack/views/audit-thread.ts';
 import { expiringMessage, grantedMessage, revokeFailingMessage } from '../../src/slack/views/grant.ts';
 import { homeView } from '../../src/slack/views/home.ts';
-import { catalogOptions, denyModal, extendModal, mfaConfirmModal, noticeModal, requestModal } from '../../src/slack/views/modals.ts';
+import {
+  catalogOptions,
+  denyModal,
+  extendModal,
+  mfaConfirmModal,
+  noticeModal,
+  requestModal,
+} from '../../src/slack/views/modals.ts';
 import { requesterUpdate } from '../../src/slack/views/requester.ts';
-import { revealedMessage, revealModal, rotationSettledMessage, secretReadyMessage } from '../../src/slack/views/rotation.ts';
+import {
+  revealedMessage,
+  revealModal,
+  rotationSettledMessage,
+  secretReadyMessage,
+} from '../../src/slack/views/rotation.ts';
 import { undeliveredMessage } from '../../src/slack/views/undelivered.ts';
 
 const RUNS = { numRuns: 60 };
@@ -29,17 +47,39 @@ const EDGES = [24, 75, 150, 200, 255, 2000, 3000, 4000];
 /** Units a text is made of: letters, mrkdwn's control characters, newlines, emoji (with ZWJ sequences), accents. */
 const unit = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
-  fc.constantFrom('a', '<', '>', '&', '*', '_', '`', '~', '\n', '😀', '👩‍👩‍👧‍👦', 'e\u0301', '字', '\u200b', ':white_check_mark:'),
+  fc.constantFrom(
+    'a',
+    '<',
+    '>',
+    '&',
+    '*',
+    '_',
+    '`',
+    '~',
+    '\n',
+    '😀',
+    '👩‍👩‍👧‍👦',
+    'e\u0301',
+    '字',
+    '\u200b',
+    ':white_check_mark:',
+  ),
 );
 
 /** Text of any length up to the edges and beyond, never with a lone surrogate (Slack sends UTF-8). */
 const text = (max = 4500): fc.Arbitrary<string> =>
   fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.tuple(fc.array(unit, { minLength: 1, maxLength: 6 }), fc.oneof(fc.constantFrom(...EDGES), fc.integer({ min: 1, max })), fc.integer({ min: -1, max: 1 })).map(([units, length, delta]) => {
-      const points = Array.from(units.join('').repeat(Math.ceil((length + 1) / Math.max(1, units.join('').length))));
-      return points.slice(0, Math.max(1, Math.min(max, length + delta))).join('');
-    }),
+    fc
+      .tuple(
+        fc.array(unit, { minLength: 1, maxLength: 6 }),
+        fc.oneof(fc.constantFrom(...EDGES), fc.integer({ min: 1, max })),
+        fc.integer({ min: -1, max: 1 }),
+      )
+      .map(([units, length, delta]) => {
+        const points = Array.from(units.join('').repeat(Math.ceil((length + 1) / Math.max(1, units.join('').length))));
+        return points.slice(0, Math.max(1, Math.min(max, length + delta))).join('');
+      }),
   );
 const nonEmpty = (max?: number) => text(max).filter((value) => value.trim().length > 0);
 
@@ -53,17 +93,32 @@ const item: fc.Arbitrary<CatalogItem> = fc.record({
   kind: fc.constantFrom(...REQUEST_KINDS),
   group: nonEmpty(400),
   principal: nonEmpty(400),
-  stages: fc.array(fc.record({ set: nonEmpty(300), quorum: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3 }),
+  stages: fc.array(fc.record({ set: nonEmpty(300), quorum: fc.integer({ min: 1, max: 5 }) }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
   requireReason: fc.boolean(),
 });
 
 const failure: fc.Arbitrary<FailureInfo> = fc.record(
-  { kind: fc.constantFrom('not_found', 'forbidden', 'internal', 'secret_expired'), message: text(6000), providerRequestId: text(400) },
+  {
+    kind: fc.constantFrom('not_found', 'forbidden', 'internal', 'secret_expired'),
+    message: text(6000),
+    providerRequestId: text(400),
+  },
   { requiredKeys: ['kind', 'message'] },
 );
 
 const outcome = fc.record(
-  { summary: fc.oneof(text(2000), text(200).map((s) => `${s} until 2026-12-02T10:00:00.000Z and 2026-12-03T10:00:00Z`)), providerRequestId: text(400), note: text(3000), membershipAdded: fc.boolean() },
+  {
+    summary: fc.oneof(
+      text(2000),
+      text(200).map((s) => `${s} until 2026-12-02T10:00:00.000Z and 2026-12-03T10:00:00Z`),
+    ),
+    providerRequestId: text(400),
+    note: text(3000),
+    membershipAdded: fc.boolean(),
+  },
   { requiredKeys: ['summary'] },
 );
 
@@ -74,12 +129,39 @@ const status: fc.Arbitrary<Status> = fc.oneof(
     state: fc.constant('executing' as const),
     at: fc.constant(T0),
     attempt: fc.constant(1),
-    rotation: fc.record({ step: fc.constantFrom('reveal' as const), oldKeyIds: fc.constant([]), newKeyId: text(400), revealBy: fc.constant(T0 + 600_000) }),
+    rotation: fc.record({
+      step: fc.constantFrom('reveal' as const),
+      oldKeyIds: fc.constant([]),
+      newKeyId: text(400),
+      revealBy: fc.constant(T0 + 600_000),
+    }),
   }),
-  fc.record({ state: fc.constant('completed' as const), at: fc.constant(T0), outcome, grantExpiresAt: fc.constant(T0 + 3_600_000) }, { requiredKeys: ['state', 'at', 'outcome'] }),
+  fc.record(
+    {
+      state: fc.constant('completed' as const),
+      at: fc.constant(T0),
+      outcome,
+      grantExpiresAt: fc.constant(T0 + 3_600_000),
+    },
+    { requiredKeys: ['state', 'at', 'outcome'] },
+  ),
   fc.record({ state: fc.constant('revoked' as const), at: fc.constant(T0), outcome }),
-  fc.record({ state: fc.constant('revoking' as const), at: fc.constant(T0), trigger: fc.constant('expired' as const), attempt: fc.constant(3), lastError: failure }, { requiredKeys: ['state', 'at', 'trigger', 'attempt'] }),
-  fc.record({ state: fc.constant('failed' as const), at: fc.constant(T0), step: fc.constant('execute' as const), error: failure }),
+  fc.record(
+    {
+      state: fc.constant('revoking' as const),
+      at: fc.constant(T0),
+      trigger: fc.constant('expired' as const),
+      attempt: fc.constant(3),
+      lastError: failure,
+    },
+    { requiredKeys: ['state', 'at', 'trigger', 'attempt'] },
+  ),
+  fc.record({
+    state: fc.constant('failed' as const),
+    at: fc.constant(T0),
+    step: fc.constant('execute' as const),
+    error: failure,
+  }),
   fc.record({ state: fc.constant('denied' as const), at: fc.constant(T0), by: userId, reason: nonEmpty(4000) }),
   fc.record({ state: fc.constant('cancelled' as const), at: fc.constant(T0), by: userId }),
   fc.record({ state: fc.constant('expired' as const), at: fc.constant(T0) }),
@@ -88,11 +170,21 @@ const status: fc.Arbitrary<Status> = fc.oneof(
 const operation = (of: CatalogItem): fc.Arbitrary<Operation> => {
   switch (of.kind) {
     case 'group.add':
-      return fc.record({ kind: fc.constant('group.add' as const), group: nonEmpty(400), durationMs: fc.integer({ min: 60_000, max: 30 * 86_400_000 }) }, { requiredKeys: ['kind', 'group'] });
+      return fc.record(
+        {
+          kind: fc.constant('group.add' as const),
+          group: nonEmpty(400),
+          durationMs: fc.integer({ min: 60_000, max: 30 * 86_400_000 }),
+        },
+        { requiredKeys: ['kind', 'group'] },
+      );
     case 'group.remove':
       return fc.record({ kind: fc.constant('group.remove' as const), group: nonEmpty(400) });
     case 'key.rotate':
-      return fc.record({ kind: fc.constant('key.rotate' as const), principal: nonEmpty(400) }, { requiredKeys: ['kind'] });
+      return fc.record(
+        { kind: fc.constant('key.rotate' as const), principal: nonEmpty(400) },
+        { requiredKeys: ['kind'] },
+      );
     case 'mfa.reset':
       return fc.constant({ kind: 'mfa.reset' as const });
   }
@@ -107,8 +199,17 @@ const scene: fc.Arbitrary<{ request: Request; item: CatalogItem | undefined }> =
       reason: fc.oneof(fc.constant(''), text(3000)),
       operation: operation(of),
       status,
-      approvals: fc.array(fc.record({ stage: fc.integer({ min: 0, max: 2 }), by: userId, at: fc.constant(T0) }), { maxLength: 6 }),
-      target: fc.record({ principal: nonEmpty(400), rule: fc.constantFrom('email' as const, 'map' as const, 'service' as const), email: text(300) }, { requiredKeys: ['principal', 'rule'] }),
+      approvals: fc.array(fc.record({ stage: fc.integer({ min: 0, max: 2 }), by: userId, at: fc.constant(T0) }), {
+        maxLength: 6,
+      }),
+      target: fc.record(
+        {
+          principal: nonEmpty(400),
+          rule: fc.constantFrom('email' as const, 'map' as const, 'service' as const),
+          email: text(300),
+        },
+        { requiredKeys: ['principal', 'rule'] },
+      ),
       keepItem: fc.boolean(),
     })
     .map(({ number, requester, reason, operation: op, status: s, approvals, target, keepItem }) => ({
@@ -165,12 +266,17 @@ describe('every builder produces Block Kit the strict simulator accepts', () => 
 
   it('the audit root (updated with chat.update) and every audit reply', () => {
     fc.assert(
-      fc.property(scene, fc.constantFrom(...NOTICE_EVENTS), fc.array(userId, { maxLength: 30 }), ({ request, item: of }, event, approvers) => {
-        expectMessage(auditRoot(request, of), LIMITS.updateText);
-        const reply = auditReply({ id: 'ev', event, request, actor: request.requester, approvers });
-        expect(reply.length).toBeGreaterThan(0);
-        expect(reply.length).toBeLessThanOrEqual(LIMITS.messageText);
-      }),
+      fc.property(
+        scene,
+        fc.constantFrom(...NOTICE_EVENTS),
+        fc.array(userId, { maxLength: 30 }),
+        ({ request, item: of }, event, approvers) => {
+          expectMessage(auditRoot(request, of), LIMITS.updateText);
+          const reply = auditReply({ id: 'ev', event, request, actor: request.requester, approvers });
+          expect(reply.length).toBeGreaterThan(0);
+          expect(reply.length).toBeLessThanOrEqual(LIMITS.messageText);
+        },
+      ),
       RUNS,
     );
   });
@@ -237,20 +343,40 @@ describe('every builder produces Block Kit the strict simulator accepts', () => 
     fc.assert(
       fc.property(fc.array(scene, { maxLength: 30 }), fc.array(scene, { maxLength: 30 }), (mine, toApprove) => {
         const items = new Map([...mine, ...toApprove].map(({ request, item: of }) => [request.itemId, of] as const));
-        expectView(homeView(mine.map((s) => s.request), toApprove.map((s) => s.request), (id) => items.get(id)), 'home');
+        expectView(
+          homeView(
+            mine.map((s) => s.request),
+            toApprove.map((s) => s.request),
+            (id) => items.get(id),
+          ),
+          'home',
+        );
       }),
       { numRuns: 30 },
     );
   });
 
   it('the admins’ message about undelivered parts of a notice', () => {
-    const recipient: fc.Arbitrary<Recipient> = fc.oneof(fc.record({ channel: fc.stringMatching(/^C[A-Z0-9]{2,10}$/) }), fc.record({ user: userId }));
+    const recipient: fc.Arbitrary<Recipient> = fc.oneof(
+      fc.record({ channel: fc.stringMatching(/^C[A-Z0-9]{2,10}$/) }),
+      fc.record({ user: userId }),
+    );
     const notice: fc.Arbitrary<UndeliveredNotice> = fc.record({
       id: fc.constant('ev'),
       event: fc.constant('notice.undelivered' as const),
       actor: fc.constant('system' as const),
-      about: fc.record({ notice: fc.constant('ev-0'), event: text(300), requestRef: fc.constant('REQ-0001') }, { requiredKeys: ['notice', 'event'] }),
-      undelivered: fc.array(fc.record({ part: text(100), to: recipient, code: fc.oneof(fc.constantFrom('not_in_channel', 'is_archived', 'user_disabled'), text(300)) }), { minLength: 1, maxLength: 60 }),
+      about: fc.record(
+        { notice: fc.constant('ev-0'), event: text(300), requestRef: fc.constant('REQ-0001') },
+        { requiredKeys: ['notice', 'event'] },
+      ),
+      undelivered: fc.array(
+        fc.record({
+          part: text(100),
+          to: recipient,
+          code: fc.oneof(fc.constantFrom('not_in_channel', 'is_archived', 'user_disabled'), text(300)),
+        }),
+        { minLength: 1, maxLength: 60 },
+      ),
       admins: fc.array(userId, { maxLength: 3 }),
     });
     fc.assert(

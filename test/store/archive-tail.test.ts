@@ -33,12 +33,17 @@ describe('the archive keeps every record that parses', () => {
     const { size } = await stat(archive);
     await truncate(archive, size - 1);
     const listed = await cli(['requests', 'list', '--json', '--data', dir.path]);
-    const listedIds = listed.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    const listedIds = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(listedIds).toEqual(expect.arrayContaining(ids));
     const store = await LowdbStore.open({ dataDir: dir.path });
     try {
       expect((await store.get(ids[1]!))?.status.state).toBe('denied');
-      expect(store.notes).toEqual([`${archive}: the last record had lost its newline; it was kept and the newline restored.`]);
+      expect(store.notes).toEqual([
+        `${archive}: the last record had lost its newline; it was kept and the newline restored.`,
+      ]);
     } finally {
       await store.close();
     }

@@ -29,9 +29,19 @@ const event = (eventId: string, requestId?: string): AuditRecord => ({
   details: { n: eventId },
 });
 
-const noticeOf = (id: string, request: Request): RequestNotice => ({ id, event: 'request.submitted', request, actor: 'U_ALICE' });
+const noticeOf = (id: string, request: Request): RequestNotice => ({
+  id,
+  event: 'request.submitted',
+  request,
+  actor: 'U_ALICE',
+});
 
-const sweepNotice = (id: string): Notice => ({ id, actor: 'system', event: 'sweep.unexplained', finding: { provider: 'cf', group: 'admins', member: 'mallory' } });
+const sweepNotice = (id: string): Notice => ({
+  id,
+  actor: 'system',
+  event: 'sweep.unexplained',
+  finding: { provider: 'cf', group: 'admins', member: 'mallory' },
+});
 
 /** Brings the audit log up to date from the outbox, as the workflow's recorder does. */
 async function flushAudit(store: Store): Promise<void> {
@@ -99,9 +109,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
         await store.commit({ request: approved, expectedVersion: 1, audit: [] });
         const cancelled = apply(request, { type: 'cancel', actor: 'U_ALICE', isAdmin: false });
-        const stale = store.commit({ request: cancelled, expectedVersion: 1, audit: [event('lost', request.id)], notices: [noticeOf('lost', cancelled)] });
+        const stale = store.commit({
+          request: cancelled,
+          expectedVersion: 1,
+          audit: [event('lost', request.id)],
+          notices: [noticeOf('lost', cancelled)],
+        });
         await expect(stale).rejects.toBeInstanceOf(StoreConflictError);
-        await expect(store.commit({ request, expectedVersion: null, audit: [] })).rejects.toMatchObject({ code: 'store_conflict', requestId: request.id });
+        await expect(store.commit({ request, expectedVersion: null, audit: [] })).rejects.toMatchObject({
+          code: 'store_conflict',
+          requestId: request.id,
+        });
         expect((await store.get(request.id))?.status.state).toBe('approved');
         expect(await auditedIds(store)).not.toContain('lost');
         expect(await noticeIds(store)).not.toContain('lost');
@@ -124,7 +142,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('serves open and closed requests by id, number, submission and filter, by number', async () => {
         const store = await fresh();
         const open = makeRequest(await store.reserveNumber(), { requester: 'U_ALICE' });
-        const closed = { ...makeRequest(await store.reserveNumber(), { requester: 'U_DAVE' }), submissionKey: 'form-1' };
+        const closed = {
+          ...makeRequest(await store.reserveNumber(), { requester: 'U_DAVE' }),
+          submissionKey: 'form-1',
+        };
         await store.commit({ request: open, expectedVersion: null, audit: [] });
         await store.commit({ request: closed, expectedVersion: null, audit: [] });
         await store.commit({ request: denied(closed), expectedVersion: 1, audit: [] });
@@ -144,10 +165,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('writes the audit events and notices of a commit with it, in commit order, record() included', async () => {
         const store = await fresh();
         const request = makeRequest(await store.reserveNumber());
-        await store.commit({ request, expectedVersion: null, audit: [event('e1', request.id), event('e2', request.id)], notices: [noticeOf('e1', request)] });
+        await store.commit({
+          request,
+          expectedVersion: null,
+          audit: [event('e1', request.id), event('e2', request.id)],
+          notices: [noticeOf('e1', request)],
+        });
         await store.record({ audit: [event('s1')], notices: [sweepNotice('s1')] });
         const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
-        await store.commit({ request: approved, expectedVersion: 1, audit: [event('e3', request.id)], notices: [noticeOf('e3', approved)] });
+        await store.commit({
+          request: approved,
+          expectedVersion: 1,
+          audit: [event('e3', request.id)],
+          notices: [noticeOf('e3', approved)],
+        });
         expect(await auditedIds(store)).toEqual(['e1', 'e2', 's1', 'e3']);
         expect(await noticeIds(store)).toEqual(['e1', 's1', 'e3']);
         const [first] = await store.pendingNotices();
@@ -157,7 +188,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('moves events written to the log out of the outbox and records the head', async () => {
         const store = await fresh();
         const request = await submitted(store);
-        await store.commit({ request: denied(request), expectedVersion: 1, audit: [event('e1', request.id), event('e2', request.id)] });
+        await store.commit({
+          request: denied(request),
+          expectedVersion: 1,
+          audit: [event('e1', request.id), event('e2', request.id)],
+        });
         await flushAudit(store);
         expect(await store.pendingAudit()).toEqual([]);
         const head = await store.auditLog.head();
@@ -171,7 +206,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('takes a delivered notice out together with its follow-up, which joins the end; done twice is done once', async () => {
         const store = await fresh();
         const request = makeRequest(await store.reserveNumber());
-        await store.commit({ request, expectedVersion: null, audit: [event('n1', request.id)], notices: [noticeOf('n1', request), noticeOf('n2', request)] });
+        await store.commit({
+          request,
+          expectedVersion: null,
+          audit: [event('n1', request.id)],
+          notices: [noticeOf('n1', request), noticeOf('n2', request)],
+        });
         const followUp = { audit: [event('f1')], notices: [sweepNotice('f1')] };
         await store.noticeDone('n1', followUp);
         expect(await noticeIds(store)).toEqual(['n2', 'f1']);
@@ -202,7 +242,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
       it('never forks under concurrent appends', async () => {
         const store = await fresh();
-        await Promise.all(Array.from({ length: 5 }, (_, i) => store.auditLog.append([event(`c${i}a`), event(`c${i}b`)])));
+        await Promise.all(
+          Array.from({ length: 5 }, (_, i) => store.auditLog.append([event(`c${i}a`), event(`c${i}b`)])),
+        );
         const entries = [];
         for await (const entry of store.auditLog.read()) entries.push(entry);
         expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
@@ -211,7 +253,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
       it('refuses, whole, a batch whose details hold a secret', async () => {
         const store = await fresh();
-        await expect(store.auditLog.append([event('ok'), { ...event('bad'), details: { password: 'hunter2-hunter2' } }])).rejects.toThrow(/secret/);
+        await expect(
+          store.auditLog.append([event('ok'), { ...event('bad'), details: { password: 'hunter2-hunter2' } }]),
+        ).rejects.toThrow(/secret/);
         expect(await store.auditLog.head()).toBeUndefined();
       });
     });
@@ -222,15 +266,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const refs = store.messages;
         expect(await refs.get('r1')).toEqual({ approvals: [] });
         await refs.update('r1', (r) => ({ ...r, audit: { channel: 'C1', ts: '1.1' } }));
-        await refs.update('r1', (r) => ({ ...r, approvals: [...r.approvals, { channel: 'C2', ts: '2.2', stage: 0, settled: false }] }));
-        expect(await refs.get('r1')).toEqual({ audit: { channel: 'C1', ts: '1.1' }, approvals: [{ channel: 'C2', ts: '2.2', stage: 0, settled: false }] });
+        await refs.update('r1', (r) => ({
+          ...r,
+          approvals: [...r.approvals, { channel: 'C2', ts: '2.2', stage: 0, settled: false }],
+        }));
+        expect(await refs.get('r1')).toEqual({
+          audit: { channel: 'C1', ts: '1.1' },
+          approvals: [{ channel: 'C2', ts: '2.2', stage: 0, settled: false }],
+        });
         await refs.markPart('n1', 'audit-reply');
         await refs.markPart('n1', 'requester');
         await refs.markFailed('n1', { part: 'ask:channel', to: { channel: 'C2' }, code: 'not_in_channel' });
         await refs.intend('n1:requester', T0);
         await refs.intend('r1:audit-root', T0 + 1);
         expect(await refs.partsDone('n1')).toEqual(['audit-reply', 'requester']);
-        expect(await refs.failures('n1')).toEqual([{ part: 'ask:channel', to: { channel: 'C2' }, code: 'not_in_channel' }]);
+        expect(await refs.failures('n1')).toEqual([
+          { part: 'ask:channel', to: { channel: 'C2' }, code: 'not_in_channel' },
+        ]);
         expect(await refs.intentOf('n1:requester')).toBe(T0);
         await refs.delivered('n1');
         expect(await refs.partsDone('n1')).toEqual([]);
@@ -246,7 +298,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const store = await fresh();
         await Promise.all(
           Array.from({ length: 5 }, (_, i) =>
-            store.messages.update('r1', (r) => ({ ...r, approvals: [...r.approvals, { channel: `C${i}`, ts: `${i}.0`, stage: 0, settled: false }] })),
+            store.messages.update('r1', (r) => ({
+              ...r,
+              approvals: [...r.approvals, { channel: `C${i}`, ts: `${i}.0`, stage: 0, settled: false }],
+            })),
           ),
         );
         expect((await store.messages.get('r1')).approvals).toHaveLength(5);
@@ -277,7 +332,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
     });
 
     describe('sealed secrets', () => {
-      const secret: SealedSecret = { requestId: 'r1', owner: 'U_ALICE', sealed: 'v1.sealed-envelope', expiresAt: T0 + 60_000 };
+      const secret: SealedSecret = {
+        requestId: 'r1',
+        owner: 'U_ALICE',
+        sealed: 'v1.sealed-envelope',
+        expiresAt: T0 + 60_000,
+      };
 
       it('lends a secret to its owner only, one showing at a time; spent, it is gone for good', async () => {
         const store = await fresh();
@@ -292,13 +352,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await secrets.spend('r1');
         expect(await secrets.holds('r1')).toBe(false);
         expect(await secrets.showing('r1', T0 + 2)).toBe(false);
-        expect(await secrets.lend('r1', 'U_ALICE', T0 + 2, T0 + 5_000)).toEqual({ ok: false, reason: 'already_revealed' });
+        expect(await secrets.lend('r1', 'U_ALICE', T0 + 2, T0 + 5_000)).toEqual({
+          ok: false,
+          reason: 'already_revealed',
+        });
       });
 
       it('of concurrent lends, lends once', async () => {
         const store = await fresh();
         await store.secrets.put(secret);
-        const lent = await Promise.all(Array.from({ length: 4 }, () => store.secrets.lend('r1', 'U_ALICE', T0, T0 + 5_000)));
+        const lent = await Promise.all(
+          Array.from({ length: 4 }, () => store.secrets.lend('r1', 'U_ALICE', T0, T0 + 5_000)),
+        );
         expect(lent.filter((r) => r.ok)).toHaveLength(1);
       });
 
@@ -319,12 +384,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.secrets.put(secret);
         await store.secrets.put({ ...secret, requestId: 'r2' });
         await store.secrets.put({ ...secret, requestId: 'r3', expiresAt: T0 + 120_000 });
-        expect(await store.secrets.lend('r1', 'U_ALICE', T0 + 60_000, T0 + 65_000)).toEqual({ ok: false, reason: 'expired' });
+        expect(await store.secrets.lend('r1', 'U_ALICE', T0 + 60_000, T0 + 65_000)).toEqual({
+          ok: false,
+          reason: 'expired',
+        });
         expect(await store.secrets.holds('r1')).toBe(false);
         expect(await store.secrets.dropExpired(T0 + 60_000)).toBe(1);
         expect(await store.secrets.holds('r2')).toBe(false);
         expect(await store.secrets.holds('r3')).toBe(true);
-        expect(await store.secrets.lend('r2', 'U_ALICE', T0 + 60_001, T0 + 65_000)).toEqual({ ok: false, reason: 'expired' });
+        expect(await store.secrets.lend('r2', 'U_ALICE', T0 + 60_001, T0 + 65_000)).toEqual({
+          ok: false,
+          reason: 'expired',
+        });
         await store.secrets.drop('r3');
         expect(await store.secrets.lend('r3', 'U_ALICE', T0, T0 + 5_000)).toEqual({ ok: false, reason: 'unknown' });
       });
@@ -358,7 +429,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
       it('of concurrent claims, grants one', async () => {
         const { leases } = await fresh();
-        const claims = await Promise.all(['A', 'B', 'C', 'D'].map((holder) => leases.claim('request:r1', holder, T0, 10_000)));
+        const claims = await Promise.all(
+          ['A', 'B', 'C', 'D'].map((holder) => leases.claim('request:r1', holder, T0, 10_000)),
+        );
         expect(claims.filter(Boolean)).toHaveLength(1);
       });
     });
@@ -367,7 +440,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const store = await fresh();
       const open = makeRequest(await store.reserveNumber());
       const closed = makeRequest(await store.reserveNumber());
-      await store.commit({ request: open, expectedVersion: null, audit: [event('o1', open.id)], notices: [noticeOf('o1', open)] });
+      await store.commit({
+        request: open,
+        expectedVersion: null,
+        audit: [event('o1', open.id)],
+        notices: [noticeOf('o1', open)],
+      });
       await store.commit({ request: closed, expectedVersion: null, audit: [] });
       await store.commit({ request: denied(closed), expectedVersion: 1, audit: [event('c1', closed.id)] });
       await flushAudit(store);
@@ -391,7 +469,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await reopened.messages.partsDone('o1')).toEqual(['audit-reply']);
       expect(await reopened.messages.intentOf('o1:requester')).toBe(T0);
       expect(await reopened.submissions.take('U_ALICE', T0 + 1, { count: 1, windowMs: 60_000 })).toBe(false);
-      expect(await reopened.secrets.lend(open.id, 'U_ALICE', T0 + 1, T0 + 5_000)).toMatchObject({ ok: true, secret: { sealed: 'sealed' } });
+      expect(await reopened.secrets.lend(open.id, 'U_ALICE', T0 + 1, T0 + 5_000)).toMatchObject({
+        ok: true,
+        secret: { sealed: 'sealed' },
+      });
     });
   });
 }

@@ -22,7 +22,9 @@ describe('the data directory on disk', () => {
     const store = await LowdbStore.open({ dataDir: data });
     await store.close();
     expect((await stat(data)).mode & 0o777).toBe(0o700);
-    expect(store.notes).toContain(`The data directory ${data} was open to other users (mode 0755); it is now 0700, since it holds the audit log and every request.`);
+    expect(store.notes).toContain(
+      `The data directory ${data} was open to other users (mode 0755); it is now 0700, since it holds the audit log and every request.`,
+    );
   });
 
   it('says what failed, where and what to do when the file system refuses, instead of "unexpected error"', async () => {
@@ -31,7 +33,9 @@ describe('the data directory on disk', () => {
     const result = await cli(['audit', 'accept-loss', '--reason', 'x', '--data', join(file, 'data')]);
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain('unexpected error');
-    expect(result.stderr).toContain(`Cannot use the data directory ${join(file, 'data')}: mkdir ${join(file, 'data')} failed: a part of the path is a file, not a directory (ENOTDIR). Point --data or IAM_BOT_DATA_DIR at a directory.`);
+    expect(result.stderr).toContain(
+      `Cannot use the data directory ${join(file, 'data')}: mkdir ${join(file, 'data')} failed: a part of the path is a file, not a directory (ENOTDIR). Point --data or IAM_BOT_DATA_DIR at a directory.`,
+    );
   });
 
   // A read-only mount needs a private mount namespace (root, or a user namespace); elsewhere this skips.
@@ -48,7 +52,21 @@ describe('the data directory on disk', () => {
     };
     // The data directory exists (0700) on a file system then remounted read-only, as a volume mounted ro would be.
     const script = `mount -t tmpfs tmpfs "$1" && mkdir -m 700 "$1/data" && mount -o remount,ro "$1" && exec "$2" "$3" start --config "$4" --data "$1/data"`;
-    const run = spawnSync('unshare', ['-m', 'sh', '-c', script, 'sh', mount, process.execPath, join(root, 'bin/iam-bot.js'), join(root, 'examples/policy.yml')], { env, encoding: 'utf8' });
+    const run = spawnSync(
+      'unshare',
+      [
+        '-m',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        mount,
+        process.execPath,
+        join(root, 'bin/iam-bot.js'),
+        join(root, 'examples/policy.yml'),
+      ],
+      { env, encoding: 'utf8' },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.stderr).toContain(
@@ -57,7 +75,12 @@ describe('the data directory on disk', () => {
   });
 
   it('explains a read-only file system (EROFS) as Node reports it', () => {
-    const error = Object.assign(new Error("EROFS: read-only file system, open '/data/state.json'"), { code: 'EROFS', errno: -30, syscall: 'open', path: '/data/state.json' });
+    const error = Object.assign(new Error("EROFS: read-only file system, open '/data/state.json'"), {
+      code: 'EROFS',
+      errno: -30,
+      syscall: 'open',
+      path: '/data/state.json',
+    });
     expect(describeStorageError(error)).toBe(
       'open /data/state.json failed: the file system is read-only (EROFS). Mount it read-write, or give the bot a writable data directory (--data DIR or IAM_BOT_DATA_DIR).',
     );

@@ -24,7 +24,9 @@ async function holdInAnotherProcess(): Promise<ChildProcess> {
 await LowdbStore.open({ dataDir: ${JSON.stringify(dir.path)} });
 console.log('locked');
 setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => line === 'locked' && resolve());
     child.once('exit', (code) => reject(new Error(`the holder exited with ${code}`)));

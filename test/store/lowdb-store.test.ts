@@ -26,7 +26,7 @@ async function openStore(): Promise<LowdbStore> {
 describe('LowdbStore', () => {
   it('stores a request and finds it by id and number after a reopen', async () => {
     const s = await openStore();
-    const number = (await s.reserveNumber());
+    const number = await s.reserveNumber();
     const request = makeRequest(number);
     await s.commit({ request, expectedVersion: null, audit: [] });
     await s.close();
@@ -43,7 +43,9 @@ describe('LowdbStore', () => {
     const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     await s.commit({ request: approved, expectedVersion: 1, audit: [] });
     const cancelled = apply(request, { type: 'cancel', actor: 'U_ALICE', isAdmin: false });
-    await expect(s.commit({ request: cancelled, expectedVersion: 1, audit: [] })).rejects.toBeInstanceOf(StoreConflictError);
+    await expect(s.commit({ request: cancelled, expectedVersion: 1, audit: [] })).rejects.toBeInstanceOf(
+      StoreConflictError,
+    );
     expect((await s.get(request.id))?.status.state).toBe('approved');
     await expect(s.commit({ request, expectedVersion: null, audit: [] })).rejects.toBeInstanceOf(StoreConflictError);
   });
@@ -69,7 +71,11 @@ describe('LowdbStore', () => {
     await s.commit({ request: closed, expectedVersion: null, audit: [] });
     await s.commit({ request: denied(closed), expectedVersion: 1, audit: [] });
     // It leaves the live document with the next write.
-    await s.commit({ request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }), expectedVersion: 1, audit: [] });
+    await s.commit({
+      request: apply(open, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }),
+      expectedVersion: 1,
+      audit: [],
+    });
     const live = JSON.parse(await readFile(join(dir.path, 'state.json'), 'utf8')) as { open: { id: string }[] };
     expect(live.open.map((r) => r.id)).toEqual([open.id]);
     expect((await s.openRequests()).map((r) => r.id)).toEqual([open.id]);
@@ -132,9 +138,13 @@ describe('LowdbStore', () => {
 
   it('refuses a second process on the same data directory, naming the first', async () => {
     await openStore();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/open-store.ts'), dir.path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/open-store.ts'), dir.path],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -161,7 +171,10 @@ describe('LowdbStore', () => {
 
   it('opens a live document of an earlier release (no notices, counters or secrets) and keeps its requests', async () => {
     const request = makeRequest(7);
-    await writeFile(join(dir.path, 'state.json'), JSON.stringify({ schema: 1, nextNumber: 8, open: [request], outbox: [] }));
+    await writeFile(
+      join(dir.path, 'state.json'),
+      JSON.stringify({ schema: 1, nextNumber: 8, open: [request], outbox: [] }),
+    );
     const s = await openStore();
     expect(await s.get(request.id)).toEqual(request);
     expect(await s.pendingNotices()).toEqual([]);
@@ -198,9 +211,13 @@ describe('LowdbStore', () => {
 
   it('survives a writer killed mid-write: the store opens and holds every acknowledged commit', async () => {
     for (let round = 0; round < 3; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/writer.ts'), dir.path], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'fixtures/writer.ts'), dir.path],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       const acknowledged: string[] = [];
       let buffer = '';
       child.stdout.on('data', (d: Buffer) => {

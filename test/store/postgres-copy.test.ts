@@ -10,8 +10,20 @@ import { cli } from '../support/cli.ts';
 import { apply, makeRequest, T0, tempDir } from '../support/fixtures.ts';
 import { postgresUnavailable, useTestPostgres } from '../support/postgres.ts';
 
-const event = (eventId: string, requestId: string): AuditRecord => ({ eventId, time: T0, requestId, actor: 'U_ALICE', event: 'request.submitted', details: { n: eventId } });
-const noticeOf = (id: string, request: Request): RequestNotice => ({ id, event: 'request.submitted', request, actor: 'U_ALICE' });
+const event = (eventId: string, requestId: string): AuditRecord => ({
+  eventId,
+  time: T0,
+  requestId,
+  actor: 'U_ALICE',
+  event: 'request.submitted',
+  details: { n: eventId },
+});
+const noticeOf = (id: string, request: Request): RequestNotice => ({
+  id,
+  event: 'request.submitted',
+  request,
+  actor: 'U_ALICE',
+});
 
 /** An embedded store with history: closed and open requests, a written log, an event and a notice still waiting. */
 async function embeddedStore(dataDir: string): Promise<void> {
@@ -28,7 +40,12 @@ async function embeddedStore(dataDir: string): Promise<void> {
   const entries = await store.auditLog.append(await store.pendingAudit());
   await store.auditWritten({ seq: entries.at(-1)!.seq, hash: entries.at(-1)!.hash, eventId: entries.at(-1)!.eventId });
   const last = makeRequest(await store.reserveNumber());
-  await store.commit({ request: last, expectedVersion: null, audit: [event('not-yet-logged', last.id)], notices: [noticeOf('n-last', last)] });
+  await store.commit({
+    request: last,
+    expectedVersion: null,
+    audit: [event('not-yet-logged', last.id)],
+    notices: [noticeOf('n-last', last)],
+  });
   await store.messages.markPart('n-last', 'audit-reply');
   await store.close();
 }
@@ -46,7 +63,9 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
     const url = await pg.server().createDatabase();
     const result = await cli(['store', 'copy', '--to', url, '--data', dir.path]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/: 6 requests, 9 audit entries, 1 notices to deliver, chain verified up to seq 9 hash [0-9a-f]{64}\n$/);
+    expect(result.stdout).toMatch(
+      /: 6 requests, 9 audit entries, 1 notices to deliver, chain verified up to seq 9 hash [0-9a-f]{64}\n$/,
+    );
 
     const source = await LowdbStore.open({ dataDir: dir.path });
     const copy = await PostgresStore.open({ url });

@@ -24,7 +24,10 @@ describe.skipIf(postgresUnavailable())('PostgreSQL migrations', () => {
     await server?.stop();
   });
 
-  const versions = async (p: pg.Pool) => (await p.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+  const versions = async (p: pg.Pool) =>
+    (await p.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map(
+      (r) => r.version,
+    );
 
   it('applies every migration once, and nothing on a second run', async () => {
     const db = pool(await server.createDatabase());
@@ -43,13 +46,21 @@ describe.skipIf(postgresUnavailable())('PostgreSQL migrations', () => {
     const held = await holder.connect();
     await held.query('SELECT pg_advisory_lock($1, $2)', [LOCK_NAMESPACE, LOCKS.migrate]);
     const both = Promise.all([migrate(a), migrate(b)]);
-    while (Number((await holder.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0].n) < 2) {
+    while (
+      Number(
+        (await holder.query("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0]
+          .n,
+      ) < 2
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await held.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_NAMESPACE, LOCKS.migrate]);
     held.release();
     const results = await both;
-    expect(results.map((r) => r.applied).sort((x, y) => y.length - x.length)).toEqual([MIGRATIONS.map((m) => m.version), []]);
+    expect(results.map((r) => r.applied).sort((x, y) => y.length - x.length)).toEqual([
+      MIGRATIONS.map((m) => m.version),
+      [],
+    ]);
     expect(await versions(a)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
@@ -65,9 +76,18 @@ describe.skipIf(postgresUnavailable())('PostgreSQL migrations', () => {
 
   it('a failing migration leaves the schema at the previous version, with none of its changes', async () => {
     const db = pool(await server.createDatabase());
-    const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'broken', sql: 'CREATE TABLE half_done (a int); SELECT no_such_function();' }];
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: LATEST_VERSION + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (a int); SELECT no_such_function();',
+      },
+    ];
     const failed = await migrate(db, broken).catch((e: unknown) => e);
-    expect((failed as Error).message).toMatch(new RegExp(`^migration ${LATEST_VERSION + 1} \\(broken\\) failed: .*no_such_function`));
+    expect((failed as Error).message).toMatch(
+      new RegExp(`^migration ${LATEST_VERSION + 1} \\(broken\\) failed: .*no_such_function`),
+    );
     expect(await schemaVersion(db)).toBe(LATEST_VERSION);
     expect((await db.query("SELECT to_regclass('half_done') AS t")).rows[0].t).toBeNull();
   });
@@ -76,7 +96,11 @@ describe.skipIf(postgresUnavailable())('PostgreSQL migrations', () => {
     const url = await server.createDatabase();
     const first = await cli(['db', 'migrate'], { DATABASE_URL: url });
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toMatch(new RegExp(`/iam_bot_test_\\w+: schema version ${LATEST_VERSION} \\(applied ${MIGRATIONS.map((m) => m.version).join(', ')}\\)`));
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `/iam_bot_test_\\w+: schema version ${LATEST_VERSION} \\(applied ${MIGRATIONS.map((m) => m.version).join(', ')}\\)`,
+      ),
+    );
     const again = await cli(['db', 'migrate'], { DATABASE_URL: url });
     expect(again.stdout).toContain(`schema version ${LATEST_VERSION} (already current)`);
   });

@@ -15,7 +15,14 @@ import { FakeClock, MemoryDirectory, MemoryProvider, RecordingNotifier } from '.
 import { basePolicy, T0 } from '../support/fixtures.ts';
 import { postgresUnavailable, useTestPostgres } from '../support/postgres.ts';
 
-const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
+const keyItem: CatalogItem = {
+  id: 'cf-key',
+  title: 'CF key',
+  provider: 'cf',
+  kind: 'key.rotate',
+  stages: [{ set: 'leads', quorum: 1 }],
+  requireReason: false,
+};
 const ALICE = 'user-alice@example.com';
 
 describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {

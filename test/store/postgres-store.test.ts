@@ -43,7 +43,11 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
     const commits = Array.from({ length: 60 }, async (_, i) => {
       const store = i % 2 === 0 ? a! : b!;
       const request = makeRequest(await store.reserveNumber());
-      await store.commit({ request, expectedVersion: null, audit: [event(`${request.id}-1`, request.id), event(`${request.id}-2`, request.id)] });
+      await store.commit({
+        request,
+        expectedVersion: null,
+        audit: [event(`${request.id}-1`, request.id), event(`${request.id}-2`, request.id)],
+      });
     });
     await Promise.all(commits);
     const verified = await verifyLines(a!.auditLog.lines());
@@ -51,7 +55,8 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
     // A change's events are adjacent in the chain: appended in its transaction, nobody else's in between.
     const entries = [];
     for await (const entry of b!.auditLog.read()) entries.push(entry);
-    for (let i = 0; i < entries.length; i += 2) expect(entries[i]!.eventId.replace(/-1$/, '')).toBe(entries[i + 1]!.eventId.replace(/-2$/, ''));
+    for (let i = 0; i < entries.length; i += 2)
+      expect(entries[i]!.eventId.replace(/-1$/, '')).toBe(entries[i + 1]!.eventId.replace(/-2$/, ''));
     expect(await b!.auditHead()).toEqual(verified.ok ? verified.head : undefined);
   });
 
@@ -82,7 +87,9 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
 
   it('a lease is held by one claimant at a time, and passes to another worker when its holder stops renewing', async () => {
     const [a, b] = await replicas(await db.server().createDatabase(), 2);
-    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a! : b!).leases.claim('execute:id-1', `worker-${i}`, T0, 30_000)));
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a! : b!).leases.claim('execute:id-1', `worker-${i}`, T0, 30_000)),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
     const holder = `worker-${claims.indexOf(true)}`;
     // The holder dies: nobody renews. Until the lease ends nobody else gets the work; then one does.
@@ -105,7 +112,9 @@ describe.skipIf(postgresUnavailable())('PostgresStore across replicas', () => {
     // The leader's connection is cut, as when its process is killed: the database frees the lock at once.
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = 2");
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = 2",
+    );
     await admin.end();
     expect(await second.lead()).toBe(true);
     expect(await first.lead()).toBe(false);

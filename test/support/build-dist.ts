@@ -3,5 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export default function setup(): void {
-  execFileSync(process.execPath, [join(import.meta.dirname, '../../scripts/ensure-built.js')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(import.meta.dirname, '../../scripts/ensure-built.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

@@ -1,10 +1,31 @@
 /** In-memory implementations of the workflow's ports, for tests that do not need a provider simulator. */
 import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
-import type { CallResult, Capabilities, Consistency, CreatedKey, GroupRef, KeyInfo, PrincipalRef, Provider } from '../../src/providers/port.ts';
+import type {
+  CallResult,
+  Capabilities,
+  Consistency,
+  CreatedKey,
+  GroupRef,
+  KeyInfo,
+  PrincipalRef,
+  Provider,
+} from '../../src/providers/port.ts';
 import { ProviderError } from '../../src/providers/port.ts';
 import type { AuditLogStore } from '../../src/store/port.ts';
-import type { AuditSink, Clock, DeliveryReport, Directory, Notice, Standing, Notifier, RequestNotice, SweepNotice, Undelivered, UndeliveredNotice } from '../../src/workflow/ports.ts';
+import type {
+  AuditSink,
+  Clock,
+  DeliveryReport,
+  Directory,
+  Notice,
+  Standing,
+  Notifier,
+  RequestNotice,
+  SweepNotice,
+  Undelivered,
+  UndeliveredNotice,
+} from '../../src/workflow/ports.ts';
 import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
@@ -201,7 +222,10 @@ export class MemoryProvider implements Provider {
   }
   async deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
     if (!(await this.#call('deleteKey'))) return {};
-    this.keys.set(principal.id, (this.keys.get(principal.id) ?? []).filter((k) => k.id !== keyId));
+    this.keys.set(
+      principal.id,
+      (this.keys.get(principal.id) ?? []).filter((k) => k.id !== keyId),
+    );
     return {};
   }
   async resetMfa(principal: PrincipalRef): Promise<CallResult> {

@@ -2,7 +2,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_GRANT_SETTINGS, DEFAULT_REQUEST_SETTINGS, type CatalogItem, type Policy } from '../../src/domain/policy.ts';
+import {
+  DEFAULT_GRANT_SETTINGS,
+  DEFAULT_REQUEST_SETTINGS,
+  type CatalogItem,
+  type Policy,
+} from '../../src/domain/policy.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { submit, transition, type RequestEvent } from '../../src/domain/transitions.ts';
 
@@ -19,7 +24,10 @@ export const groupItem: CatalogItem = {
   requireReason: true,
 };
 
-export function makeRequest(number: number, overrides: { requester?: string; item?: CatalogItem; durationMs?: number } = {}): Request {
+export function makeRequest(
+  number: number,
+  overrides: { requester?: string; item?: CatalogItem; durationMs?: number } = {},
+): Request {
   const result = submit({
     id: `id-${number}`,
     number,

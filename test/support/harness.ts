@@ -35,7 +35,10 @@ export interface Harness extends Workflow {
 }
 
 /** `sealingKey`: new secrets are sealed in the store (SealedSecretVault), as `iam-bot start` does with IAM_BOT_SEALING_KEY. */
-export async function createHarness(policy: Policy = basePolicy, options: { sealingKey?: Buffer } = {}): Promise<Harness> {
+export async function createHarness(
+  policy: Policy = basePolicy,
+  options: { sealingKey?: Buffer } = {},
+): Promise<Harness> {
   const dir = await tempDir();
   const provider = new MemoryProvider('cf');
   provider.addUser('alice@example.com');

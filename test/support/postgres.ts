@@ -31,13 +31,18 @@ const DEBIAN_ROOT = '/usr/lib/postgresql';
 function serverBinaries(): string | undefined {
   const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'));
   try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dir = execFileSync('pg_config', ['--bindir'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (has(dir)) return dir;
   } catch {
     // No pg_config (it comes with libpq-dev): Debian's own layout is looked at next.
   }
   if (!existsSync(DEBIAN_ROOT)) return undefined;
-  const versions = readdirSync(DEBIAN_ROOT).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(DEBIAN_ROOT)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.map((v) => join(DEBIAN_ROOT, v, 'bin')).find(has);
 }
 
@@ -61,7 +66,11 @@ export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** Test databases on a running server, each created fresh and dropped at `stop`. */
-function onServer(adminUrl: string, pgDump: string, stopServer: () => Promise<void> = async () => undefined): TestPostgres {
+function onServer(
+  adminUrl: string,
+  pgDump: string,
+  stopServer: () => Promise<void> = async () => undefined,
+): TestPostgres {
   const created: string[] = [];
   const admin = async <T>(run: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: adminUrl });
@@ -86,9 +95,10 @@ function onServer(adminUrl: string, pgDump: string, stopServer: () => Promise<vo
     },
     async stop() {
       try {
-        if (created.length > 0) await admin(async (c) => {
-          for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        });
+        if (created.length > 0)
+          await admin(async (c) => {
+            for (const name of created) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          });
       } finally {
         await stopServer();
       }
@@ -101,8 +111,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   for (const name of ['postgres', 'nobody']) {
     try {
-      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      const uid = Number(
+        execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+      );
+      const gid = Number(
+        execFileSync('id', ['-g', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+      );
       return { uid, gid };
     } catch {
       // No such user: try the next one.
@@ -133,18 +147,40 @@ async function privateServer(bin: string): Promise<TestPostgres> {
   const as = user ? { uid: user.uid, gid: user.gid } : {};
   let server: ChildProcess | undefined;
   try {
-    execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
-      ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      join(bin, 'initdb'),
+      ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+      {
+        ...as,
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const port = await freePort();
     const log: string[] = [];
-    server = spawn(join(bin, 'postgres'), [
-      '-D', data, '-p', String(port), '-k', sockets,
-      '-c', 'listen_addresses=127.0.0.1',
-      // A test server: losing it in a power cut costs nothing, and waiting for the disk costs every test.
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
-    ], { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    server = spawn(
+      join(bin, 'postgres'),
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        sockets,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        // A test server: losing it in a power cut costs nothing, and waiting for the disk costs every test.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
+      { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     server.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
     const exited = new Promise<number | null>((resolve) => server?.once('exit', resolve));
     const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;

@@ -5,16 +5,26 @@ import { createHarness, type Harness } from '../support/harness.ts';
 let h: Harness;
 afterEach(() => h?.close());
 
-const submit = () => h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident', duration: '1h' });
+const submit = () =>
+  h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'incident', duration: '1h' });
 
 describe('notice delivery', () => {
   it('retries transient failures, honouring retry-after, and keeps the order', async () => {
     h = await createHarness();
-    h.notifier.failures = [new DeliveryError('ratelimited', false, 1_000), new Error('socket hang up'), new DeliveryError('500', false)];
+    h.notifier.failures = [
+      new DeliveryError('ratelimited', false, 1_000),
+      new Error('socket hang up'),
+      new DeliveryError('500', false),
+    ];
     const request = await submit();
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
-    expect(h.notifier.events(request.ref)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    expect(h.notifier.events(request.ref)).toEqual([
+      'request.submitted',
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
     expect(h.sleeps[0]).toBeGreaterThanOrEqual(1_000);
     expect(h.sleeps).toHaveLength(3);
     expect(await h.store.pendingNotices()).toEqual([]);
@@ -27,9 +37,11 @@ describe('notice delivery', () => {
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
     expect(h.notifier.events(request.ref)).toEqual(['request.approved', 'execution.started', 'execution.completed']);
-    expect(h.audit.records.filter((r) => r.event === 'notice.dropped').map((r) => [r.requestRef, r.details.event, r.details.error])).toEqual([
-      [request.ref, 'request.submitted', 'channel_not_found'],
-    ]);
+    expect(
+      h.audit.records
+        .filter((r) => r.event === 'notice.dropped')
+        .map((r) => [r.requestRef, r.details.event, r.details.error]),
+    ).toEqual([[request.ref, 'request.submitted', 'channel_not_found']]);
   });
 
   it('delivers after a restart what was committed but not delivered', async () => {
@@ -40,18 +52,29 @@ describe('notice delivery', () => {
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
     expect(h.notifier.notices).toEqual([]);
-    expect((await h.store.pendingNotices()).map((n) => n.event)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    expect((await h.store.pendingNotices()).map((n) => n.event)).toEqual([
+      'request.submitted',
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
     h.notifier.failures = [];
     h = await h.restart();
     h.dispatcher.kick();
     await h.settle();
-    expect(h.notifier.events(request.ref)).toEqual(['request.submitted', 'request.approved', 'execution.started', 'execution.completed']);
+    expect(h.notifier.events(request.ref)).toEqual([
+      'request.submitted',
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
   });
 
   it('audits the parts nobody received and tells the admins once per recipient and error', async () => {
     h = await createHarness();
     const miss = { part: 'audit-reply', to: { channel: 'C0AUDIT' }, code: 'not_in_channel' };
-    h.notifier.undelivered = (notice) => (notice.event === 'request.submitted' || notice.event === 'request.approved' ? [miss] : []);
+    h.notifier.undelivered = (notice) =>
+      notice.event === 'request.submitted' || notice.event === 'request.approved' ? [miss] : [];
     const request = await submit();
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
@@ -62,7 +85,11 @@ describe('notice delivery', () => {
     ]);
     expect(audited[0]?.details.undelivered).toEqual([miss]);
     expect(h.notifier.reports).toHaveLength(1);
-    expect(h.notifier.reports[0]).toMatchObject({ admins: ['U_ADMIN'], undelivered: [miss], about: { requestRef: request.ref, event: 'request.submitted' } });
+    expect(h.notifier.reports[0]).toMatchObject({
+      admins: ['U_ADMIN'],
+      undelivered: [miss],
+      about: { requestRef: request.ref, event: 'request.submitted' },
+    });
     expect(await h.store.pendingNotices()).toEqual([]);
   });
 
@@ -76,7 +103,10 @@ describe('notice delivery', () => {
           : [];
     await submit();
     await h.settle();
-    expect(h.audit.records.filter((r) => r.event === 'notice.undelivered').map((r) => r.details.event)).toEqual(['request.submitted', 'notice.undelivered']);
+    expect(h.audit.records.filter((r) => r.event === 'notice.undelivered').map((r) => r.details.event)).toEqual([
+      'request.submitted',
+      'notice.undelivered',
+    ]);
     expect(h.notifier.reports).toHaveLength(1);
     expect(await h.store.pendingNotices()).toEqual([]);
   });

@@ -8,7 +8,14 @@ import type { Secret } from '../../src/domain/secret.ts';
 import { apply, basePolicy } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
-const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
+const keyItem: CatalogItem = {
+  id: 'cf-key',
+  title: 'CF key',
+  provider: 'cf',
+  kind: 'key.rotate',
+  stages: [{ set: 'leads', quorum: 1 }],
+  requireReason: false,
+};
 const ALICE = 'user-alice@example.com';
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -49,7 +56,10 @@ async function refusal(promise: Promise<unknown>) {
 describe('key rotation', () => {
   it('creates, reveals once to the owner only, and retires the old key on confirmation', async () => {
     const ref = await approvedRotation();
-    expect(await stateOf(ref)).toMatchObject({ state: 'executing', rotation: { step: 'reveal', oldKeyIds: ['old-key'], newKeyId: 'key-1' } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'reveal', oldKeyIds: ['old-key'], newKeyId: 'key-1' },
+    });
     expect(h.notifier.secretsReady.map((r) => r.ref)).toEqual([ref]);
     expect(await refusal(reveal('U_BOB', ref))).toMatchObject({ code: 'not_allowed' });
     const { secret } = await reveal('U_ALICE', ref);
@@ -121,7 +131,10 @@ describe('key rotation', () => {
     h.executor.recover();
     await h.settle();
     expect(keyIds()).toEqual(['old-key:active', 'key-1:active']);
-    expect(await stateOf(request.ref)).toMatchObject({ state: 'executing', rotation: { step: 'reveal', newKeyId: 'key-1' } });
+    expect(await stateOf(request.ref)).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'reveal', newKeyId: 'key-1' },
+    });
   });
 
   it('after a crash while waiting for the reveal, rolls back: the secret died with the process', async () => {
@@ -129,7 +142,10 @@ describe('key rotation', () => {
     h = await h.restart();
     h.executor.recover();
     await h.settle();
-    expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'secret_expired', message: expect.stringContaining('restarted') } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'failed',
+      error: { kind: 'secret_expired', message: expect.stringContaining('restarted') },
+    });
     expect(keyIds()).toEqual(['old-key:active']);
   });
 
@@ -148,7 +164,6 @@ describe('key rotation', () => {
   });
 });
 
-
 describe('a second rotation', () => {
   it('deletes the key the first rotation deactivated, so a two-key limit does not block it', async () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
@@ -166,7 +181,9 @@ describe('a second rotation', () => {
     expect(h.audit.records.find((r) => r.event === 'rotation.inactive_keys_deleted')?.details).toEqual({
       keys: ['retired'],
       verified: true,
-      readBack: [{ expected: 'key retired is deleted', observed: 'key retired not listed', at: expect.any(String), reads: 1 }],
+      readBack: [
+        { expected: 'key retired is deleted', observed: 'key retired not listed', at: expect.any(String), reads: 1 },
+      ],
     });
   });
 });
@@ -206,7 +223,9 @@ describe('a rotation that cannot retire the old key at once (issue 11 item 3)', 
     const s = request?.status;
     const confirmBy = s?.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : 0;
     expect(confirmBy).toBe(h.clock.now() + 24 * 3_600_000);
-    expect(h.audit.records.find((r) => r.event === 'rotation.revealed')?.details).toMatchObject({ confirmBy: new Date(confirmBy).toISOString() });
+    expect(h.audit.records.find((r) => r.event === 'rotation.revealed')?.details).toMatchObject({
+      confirmBy: new Date(confirmBy).toISOString(),
+    });
     h.clock.time = confirmBy - 1;
     await h.service.tick();
     await h.settle();
@@ -238,10 +257,17 @@ describe('revealing the new key (issue 11 item 9)', () => {
   it('refuses a second click while the first showing is under way, and the deadline does not remove the key meanwhile', async () => {
     const ref = await approvedRotation();
     let finishShowing: () => void = () => undefined;
-    const showing = h.service.revealSecret('U_ALICE', ref, () => new Promise<boolean>((resolve) => (finishShowing = () => resolve(true))));
+    const showing = h.service.revealSecret(
+      'U_ALICE',
+      ref,
+      () => new Promise<boolean>((resolve) => (finishShowing = () => resolve(true))),
+    );
     const { id } = await h.service.find(ref);
     while (!(await h.vault.showing(id))) await new Promise((resolve) => setImmediate(resolve));
-    expect(await refusal(reveal('U_ALICE', ref))).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('being shown') });
+    expect(await refusal(reveal('U_ALICE', ref))).toMatchObject({
+      code: 'invalid_state',
+      message: expect.stringContaining('being shown'),
+    });
     h.clock.advance(FIFTEEN_MINUTES);
     await h.service.tick();
     finishShowing();
@@ -259,7 +285,9 @@ describe('data of the previous release', () => {
     await h.settle();
     await h.store.close();
     const file = join(h.dataDir, 'state.json');
-    const doc = JSON.parse(await readFile(file, 'utf8')) as { open: { status: { at: number; rotation?: Record<string, unknown> } }[] };
+    const doc = JSON.parse(await readFile(file, 'utf8')) as {
+      open: { status: { at: number; rotation?: Record<string, unknown> } }[];
+    };
     const stored = doc.open[0]?.status;
     delete stored?.rotation?.confirmBy;
     await writeFile(file, JSON.stringify(doc));
@@ -267,7 +295,10 @@ describe('data of the previous release', () => {
     h.store.close = () => Promise.resolve();
     h = await h.reopen();
     const waitingSince = stored?.at ?? 0;
-    expect(await stateOf(ref)).toMatchObject({ state: 'executing', rotation: { step: 'confirm', confirmBy: waitingSince + 24 * 3_600_000 } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'confirm', confirmBy: waitingSince + 24 * 3_600_000 },
+    });
     h.clock.time = waitingSince + 24 * 3_600_000;
     await h.service.tick();
     await h.settle();

@@ -53,7 +53,9 @@ describe('timed grants', () => {
     await at(start + HOUR);
     expect((await stateOf(first)).state).toBe('revoked');
     expect(member()).toBe(true);
-    expect(h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary).toContain(`${second} also grants it`);
+    expect(
+      h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary,
+    ).toContain(`${second} also grants it`);
     await at(start + 10 * MIN + 2 * HOUR);
     expect((await stateOf(second)).state).toBe('revoked');
     expect(member()).toBe(false);
@@ -76,7 +78,10 @@ describe('timed grants', () => {
     await h.service.release('U_ALICE', ref);
     await h.settle();
     expect(member()).toBe(false);
-    expect(await stateOf(ref)).toMatchObject({ state: 'revoked', outcome: { summary: expect.stringContaining('removed') } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'revoked',
+      outcome: { summary: expect.stringContaining('removed') },
+    });
     // Recorded as a release by its holder (issue 13 item 3), not as the period running out.
     expect(events()).not.toContain('revoke.started');
     expect(h.audit.records.find((r) => r.event === 'grant.released')).toMatchObject({
@@ -88,7 +93,10 @@ describe('timed grants', () => {
   it('moves the end when an extension is approved, and not when it is denied', async () => {
     h = await createHarness();
     const ref = await grant('1h');
-    const end = (await stateOf(ref)).state === 'completed' ? ((await stateOf(ref)) as { grantExpiresAt: number }).grantExpiresAt : 0;
+    const end =
+      (await stateOf(ref)).state === 'completed'
+        ? ((await stateOf(ref)) as { grantExpiresAt: number }).grantExpiresAt
+        : 0;
     const denied = await h.service.extend('U_ALICE', ref, '1h', 'more time');
     await h.service.deny('U_BOB', denied.ref, 'no');
     expect(await stateOf(ref)).toMatchObject({ grantExpiresAt: end });
@@ -132,7 +140,10 @@ describe('timed grants', () => {
     expect(escalations).toHaveLength(1);
     expect(escalations[0]?.approvers).toEqual(['U_ADMIN']);
     expect(events().filter((e) => e === 'revoke.failed').length).toBeGreaterThanOrEqual(5);
-    expect(h.audit.records.find((r) => r.event === 'revoke.failed')?.details).toMatchObject({ kind: 'unavailable', message: 'provider down' });
+    expect(h.audit.records.find((r) => r.event === 'revoke.failed')?.details).toMatchObject({
+      kind: 'unavailable',
+      message: 'provider down',
+    });
     h.provider.failing.clear();
     await at(now + 2 * HOUR);
     expect((await stateOf(ref)).state).toBe('revoked');
@@ -153,7 +164,10 @@ describe('pending requests over time', () => {
     await at(t0 + 12 * HOUR);
     expect(h.notifier.notices.find((n) => n.event === 'request.escalated')?.approvers).toEqual(['U_ADMIN']);
     await at(t0 + 13 * HOUR);
-    expect(events().filter((e) => e === 'request.reminded' || e === 'request.escalated')).toEqual(['request.reminded', 'request.escalated']);
+    expect(events().filter((e) => e === 'request.reminded' || e === 'request.escalated')).toEqual([
+      'request.reminded',
+      'request.escalated',
+    ]);
     await at(t0 + 24 * HOUR);
     expect((await stateOf(request.ref)).state).toBe('expired');
   });
@@ -182,7 +196,11 @@ describe('the sweep', () => {
     await h.settle();
     expect(result).toEqual({ removed: 1, unexplained: 1 });
     expect([...(h.provider.members.get('admins') ?? [])]).toEqual(['user-mallory@example.com']);
-    expect(h.notifier.findings.map((f) => (f.event === 'sweep.incomplete' ? [f.event] : [f.event, f.finding.member, f.finding.grant]))).toEqual([
+    expect(
+      h.notifier.findings.map((f) =>
+        f.event === 'sweep.incomplete' ? [f.event] : [f.event, f.finding.member, f.finding.grant],
+      ),
+    ).toEqual([
       ['sweep.unexplained', 'user-mallory@example.com', undefined],
       ['sweep.removed', 'alice@example.com', ref],
     ]);
@@ -202,20 +220,37 @@ describe('the sweep', () => {
 describe('a timed grant ending beside another grant of the same group (issue 11 item 13)', () => {
   const policy: Policy = {
     ...basePolicy,
-    catalog: [groupItem, { id: 'cf-admins-permanent', title: 'Cloudflare admins (permanent)', provider: 'cf', kind: 'group.add', group: 'admins', stages: [{ set: 'leads', quorum: 1 }], requireReason: false }],
+    catalog: [
+      groupItem,
+      {
+        id: 'cf-admins-permanent',
+        title: 'Cloudflare admins (permanent)',
+        provider: 'cf',
+        kind: 'group.add',
+        group: 'admins',
+        stages: [{ set: 'leads', quorum: 1 }],
+        requireReason: false,
+      },
+    ],
   };
 
   it('keeps the membership a permanent grant of the same group also justifies', async () => {
     h = await createHarness(policy);
     const timed = await grant('1h');
-    const permanent = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins-permanent', reason: 'joins the team' });
+    const permanent = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins-permanent',
+      reason: 'joins the team',
+    });
     await h.service.approve('U_BOB', permanent.ref);
     await h.settle();
     expect((await stateOf(permanent.ref)).state).toBe('completed');
     await at(h.clock.now() + HOUR);
     expect((await stateOf(timed)).state).toBe('revoked');
     expect(member()).toBe(true);
-    expect(h.audit.records.find((r) => r.requestRef === timed && r.event === 'revoke.completed')?.details.summary).toContain(`${permanent.ref} also grants it`);
+    expect(
+      h.audit.records.find((r) => r.requestRef === timed && r.event === 'revoke.completed')?.details.summary,
+    ).toContain(`${permanent.ref} also grants it`);
   });
 
   it('keeps the membership while another grant of the same group is being carried out', async () => {
@@ -223,14 +258,21 @@ describe('a timed grant ending beside another grant of the same group (issue 11 
     const first = await grant('1h');
     let release: () => void = () => undefined;
     h.provider.gate = new Promise((resolve) => (release = resolve)); // the second grant's provider calls wait
-    const second = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'more', duration: '2h' });
+    const second = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'more',
+      duration: '2h',
+    });
     await h.service.approve('U_BOB', second.ref);
     while ((await stateOf(second.ref)).state !== 'executing') await new Promise((resolve) => setImmediate(resolve));
     h.clock.advance(HOUR);
     await h.service.tick();
     release();
     await h.settle();
-    expect(h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary).toContain(`${second.ref} also grants it`);
+    expect(
+      h.audit.records.find((r) => r.requestRef === first && r.event === 'revoke.completed')?.details.summary,
+    ).toContain(`${second.ref} also grants it`);
     expect((await stateOf(second.ref)).state).toBe('completed');
     expect(member()).toBe(true);
   });
@@ -244,7 +286,12 @@ describe('the sweep on partial or stale data (issue 11 item 12)', () => {
     h.provider.addUser('dave@example.com');
     h.directory.emails.set('U_DAVE', 'dave@example.com');
     await grant('1h');
-    const dave = await h.service.submit({ requester: 'U_DAVE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    const dave = await h.service.submit({
+      requester: 'U_DAVE',
+      itemId: 'cf-admins',
+      reason: 'on call',
+      duration: '1h',
+    });
     await h.service.approve('U_BOB', dave.ref);
     await h.settle();
     h.provider.failing.set('resolvePrincipal', new ProviderError('unavailable', 'storm'));
@@ -253,7 +300,11 @@ describe('the sweep on partial or stale data (issue 11 item 12)', () => {
     expect(member()).toBe(true);
     expect(h.provider.members.get('admins')?.has('user-dave@example.com')).toBe(true);
     expect(h.notifier.findings.map((f) => f.event)).toEqual(['sweep.incomplete']);
-    expect(h.notifier.findings[0]?.finding).toMatchObject({ provider: 'cf', group: 'admins', problem: 'unavailable: storm' });
+    expect(h.notifier.findings[0]?.finding).toMatchObject({
+      provider: 'cf',
+      group: 'admins',
+      problem: 'unavailable: storm',
+    });
   });
 
   it('changes nothing and reports once when the member list cannot be read', async () => {

@@ -15,7 +15,14 @@ import { parseSealingKey, SealingError, seal, unseal } from '../../src/shared/se
 import { basePolicy } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
-const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
+const keyItem: CatalogItem = {
+  id: 'cf-key',
+  title: 'CF key',
+  provider: 'cf',
+  kind: 'key.rotate',
+  stages: [{ set: 'leads', quorum: 1 }],
+  requireReason: false,
+};
 const ALICE = 'user-alice@example.com';
 const SECRET = `SECRET-${ALICE}-key-1-do-not-leak`;
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -34,7 +41,10 @@ async function waitingForReveal(sealingKey: Buffer | null = KEY): Promise<{ harn
   const request = await harness.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
   await harness.service.approve('U_BOB', request.ref);
   await harness.settle();
-  expect((await harness.service.find(request.ref)).status).toMatchObject({ state: 'executing', rotation: { step: 'reveal' } });
+  expect((await harness.service.find(request.ref)).status).toMatchObject({
+    state: 'executing',
+    rotation: { step: 'reveal' },
+  });
   return { harness, ref: request.ref };
 }
 
@@ -59,7 +69,9 @@ async function dataFiles(dir: string): Promise<Map<string, string>> {
 /** The secret in any of the forms a careless write would leave it: plain, JSON-escaped, base64, base64url, hex. */
 function holdsSecret(text: string): boolean {
   const value = Buffer.from(SECRET, 'utf8');
-  return [SECRET, value.toString('base64'), value.toString('base64url'), value.toString('hex')].some((form) => text.includes(form));
+  return [SECRET, value.toString('base64'), value.toString('base64url'), value.toString('hex')].some((form) =>
+    text.includes(form),
+  );
 }
 
 interface StoredSecret {
@@ -67,7 +79,8 @@ interface StoredSecret {
   sealed?: string;
   revealed?: boolean;
 }
-const storedSecrets = async (dir: string) => (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { secrets: StoredSecret[] }).secrets;
+const storedSecrets = async (dir: string) =>
+  (JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { secrets: StoredSecret[] }).secrets;
 
 describe('sealed secrets', () => {
   it('stores a new secret only sealed: no file of the data directory holds it in clear', async () => {
@@ -87,7 +100,10 @@ describe('sealed secrets', () => {
     h = restarted;
     restarted.executor.recover();
     await restarted.settle();
-    expect((await restarted.service.find(ref)).status).toMatchObject({ state: 'executing', rotation: { step: 'reveal' } });
+    expect((await restarted.service.find(ref)).status).toMatchObject({
+      state: 'executing',
+      rotation: { step: 'reveal' },
+    });
     expect((await reveal(restarted, ref))?.reveal()).toBe(SECRET);
     expect(await storedSecrets(restarted.dataDir)).toEqual([expect.objectContaining({ revealed: true })]);
     expect((await storedSecrets(restarted.dataDir))[0]?.sealed).toBeUndefined();
@@ -107,7 +123,10 @@ describe('sealed secrets', () => {
     expect(stored?.sealed).toBeUndefined();
     release();
     await harness.settle();
-    expect((await harness.service.find(ref)).status).toMatchObject({ state: 'failed', error: { kind: 'secret_expired' } });
+    expect((await harness.service.find(ref)).status).toMatchObject({
+      state: 'failed',
+      error: { kind: 'secret_expired' },
+    });
     expect(await harness.vault.holds((await harness.service.find(ref)).id)).toBe(false);
   });
 
@@ -131,7 +150,10 @@ describe('sealed secrets', () => {
     h = restarted;
     restarted.executor.recover();
     await restarted.settle();
-    expect((await restarted.service.find(ref)).status).toMatchObject({ state: 'failed', error: { kind: 'secret_expired' } });
+    expect((await restarted.service.find(ref)).status).toMatchObject({
+      state: 'failed',
+      error: { kind: 'secret_expired' },
+    });
   });
 });
 
@@ -146,17 +168,26 @@ describe('the sealing key', () => {
 
   it('is 32 bytes of base64; anything else is refused with a clear message that does not quote it', () => {
     expect(parseSealingKey(KEY.toString('base64'))).toEqual(KEY);
-    expect(() => parseSealingKey(randomBytes(16).toString('base64'))).toThrow('IAM_BOT_SEALING_KEY decodes to 16 bytes; it must be 32');
+    expect(() => parseSealingKey(randomBytes(16).toString('base64'))).toThrow(
+      'IAM_BOT_SEALING_KEY decodes to 16 bytes; it must be 32',
+    );
     expect(() => parseSealingKey('not base64 at all!')).toThrow(/IAM_BOT_SEALING_KEY is not base64/);
     const env = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
     const bad = readRuntimeSettings({ ...env, IAM_BOT_SEALING_KEY: 'c2hvcnQ=' });
-    expect(bad).toEqual({ ok: false, problems: ['IAM_BOT_SEALING_KEY decodes to 5 bytes; it must be 32 (openssl rand -base64 32).'] });
+    expect(bad).toEqual({
+      ok: false,
+      problems: ['IAM_BOT_SEALING_KEY decodes to 5 bytes; it must be 32 (openssl rand -base64 32).'],
+    });
     const good = readRuntimeSettings({ ...env, IAM_BOT_SEALING_KEY: KEY.toString('base64') });
     expect(good.ok && good.settings.sealingKey).toEqual(KEY);
   });
 
   it('is required with DATABASE_URL', () => {
-    const result = readRuntimeSettings({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', DATABASE_URL: 'postgres://bot@db/iam' });
+    const result = readRuntimeSettings({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      DATABASE_URL: 'postgres://bot@db/iam',
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems.join('\n')).toMatch(/IAM_BOT_SEALING_KEY is not set, and DATABASE_URL is/);
   });

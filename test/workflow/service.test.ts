@@ -9,7 +9,12 @@ let h: Harness;
 afterEach(() => h?.close());
 
 const submitGroup = (over: { duration?: string; requester?: string } = {}) =>
-  h.service.submit({ requester: over.requester ?? 'U_ALICE', itemId: 'cf-admins', reason: 'incident 42', duration: over.duration ?? '1h' });
+  h.service.submit({
+    requester: over.requester ?? 'U_ALICE',
+    itemId: 'cf-admins',
+    reason: 'incident 42',
+    duration: over.duration ?? '1h',
+  });
 
 async function refusal(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -38,10 +43,16 @@ describe('workflow', () => {
   });
 
   it('refuses self-approval', async () => {
-    const policy: Policy = { ...basePolicy, sets: { ...basePolicy.sets, leads: { ...basePolicy.sets.leads!, users: ['U_ALICE', 'U_BOB'] } } };
+    const policy: Policy = {
+      ...basePolicy,
+      sets: { ...basePolicy.sets, leads: { ...basePolicy.sets.leads!, users: ['U_ALICE', 'U_BOB'] } },
+    };
     h = await createHarness(policy);
     const request = await submitGroup();
-    expect(await refusal(h.service.approve('U_ALICE', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'self_approval' });
+    expect(await refusal(h.service.approve('U_ALICE', request.ref))).toMatchObject({
+      code: 'not_allowed',
+      reason: 'self_approval',
+    });
     expect((await h.service.find(request.ref)).status.state).toBe('pending');
   });
 
@@ -66,11 +77,25 @@ describe('workflow', () => {
     const request = await submitGroup();
     expect(h.notifier.notices[0]?.approvers).toEqual(['U_BOB']);
     h.directory.usergroups.get('S_PLATFORM')?.delete('U_BOB');
-    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'not_an_approver' });
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({
+      code: 'not_allowed',
+      reason: 'not_an_approver',
+    });
   });
 
   it("asks the requester's manager, then the next stage", async () => {
-    const policy: Policy = { ...basePolicy, catalog: [{ ...groupItem, stages: [{ set: 'managers', quorum: 1 }, { set: 'leads', quorum: 1 }] }] };
+    const policy: Policy = {
+      ...basePolicy,
+      catalog: [
+        {
+          ...groupItem,
+          stages: [
+            { set: 'managers', quorum: 1 },
+            { set: 'leads', quorum: 1 },
+          ],
+        },
+      ],
+    };
     h = await createHarness(policy);
     const request = await submitGroup();
     expect(h.notifier.notices[0]?.approvers).toEqual(['U_MANAGER']);
@@ -88,13 +113,20 @@ describe('workflow', () => {
     const request = await submitGroup();
     expect(await refusal(h.service.deny('U_BOB', request.ref, ' '))).toMatchObject({ code: 'invalid_input' });
     await h.service.deny('U_BOB', request.ref, 'use the read-only group');
-    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'denied', by: 'U_BOB', reason: 'use the read-only group' });
+    expect((await h.service.find(request.ref)).status).toMatchObject({
+      state: 'denied',
+      by: 'U_BOB',
+      reason: 'use the read-only group',
+    });
     expect(await refusal(h.service.approve('U_CAROL', request.ref))).toMatchObject({ code: 'already_decided' });
   });
 
   it('refuses a duration above maxDuration and an unparseable one', async () => {
     h = await createHarness();
-    expect(await refusal(submitGroup({ duration: '9h' }))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('8h') });
+    expect(await refusal(submitGroup({ duration: '9h' }))).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('8h'),
+    });
     expect(await refusal(submitGroup({ duration: 'a while' }))).toMatchObject({ code: 'invalid_input' });
     expect(await h.store.list()).toEqual([]);
   });
@@ -115,7 +147,10 @@ describe('workflow', () => {
   it('gives one transition and one execution for two approvals at once', async () => {
     h = await createHarness();
     const request = await submitGroup();
-    const results = await Promise.allSettled([h.service.approve('U_BOB', request.ref), h.service.approve('U_CAROL', request.ref)]);
+    const results = await Promise.allSettled([
+      h.service.approve('U_BOB', request.ref),
+      h.service.approve('U_CAROL', request.ref),
+    ]);
     await h.settle();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected');
@@ -127,7 +162,10 @@ describe('workflow', () => {
 
   it('fails with the provider error kind, and only an admin may retry', async () => {
     h = await createHarness();
-    h.provider.faults.set('addMember', new ProviderError('forbidden', 'token lacks IAM write', { providerRequestId: 'cf-ray-1' }));
+    h.provider.faults.set(
+      'addMember',
+      new ProviderError('forbidden', 'token lacks IAM write', { providerRequestId: 'cf-ray-1' }),
+    );
     const request = await submitGroup();
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
@@ -159,7 +197,10 @@ describe('workflow', () => {
     h.directory.emails.set('U_ALICE', 'someone-else@example.com');
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
-    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { summary: 'added alice@example.com to admins' } });
+    expect((await h.service.find(request.ref)).status).toMatchObject({
+      state: 'completed',
+      outcome: { summary: 'added alice@example.com to admins' },
+    });
     expect(h.audit.records.find((r) => r.event === 'request.submitted')?.details.target).toEqual(request.target);
   });
 
@@ -193,17 +234,26 @@ describe('workflow', () => {
     h = await h.restart();
     h.executor.recover();
     await h.settle();
-    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { summary: expect.stringContaining('already in') } });
+    expect((await h.service.find(request.ref)).status).toMatchObject({
+      state: 'completed',
+      outcome: { summary: expect.stringContaining('already in') },
+    });
     expect(h.provider.calls).not.toContain('addMember');
     expect(h.audit.records.find((r) => r.event === 'execution.started')?.details).toEqual({ resumed: true });
   });
 
   it('limits how many requests one person may submit per window', async () => {
-    const policy: Policy = { ...basePolicy, requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } } };
+    const policy: Policy = {
+      ...basePolicy,
+      requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } },
+    };
     h = await createHarness(policy);
     await submitGroup();
     await submitGroup();
-    expect(await refusal(submitGroup())).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('2 requests in the last 1m') });
+    expect(await refusal(submitGroup())).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringContaining('2 requests in the last 1m'),
+    });
     expect((await h.store.list()).length).toBe(2);
     h.directory.emails.set('U_DAVE', 'dave@example.com');
     await h.service.submit({ requester: 'U_DAVE', itemId: 'cf-admins', reason: 'other person', duration: '1h' });
@@ -212,7 +262,10 @@ describe('workflow', () => {
   });
 
   it('counts submissions in the store: a restarted process (or another replica) still refuses the one too many', async () => {
-    const policy: Policy = { ...basePolicy, requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } } };
+    const policy: Policy = {
+      ...basePolicy,
+      requests: { ...basePolicy.requests, submissionLimit: { count: 2, windowMs: 60_000 } },
+    };
     h = await createHarness(policy);
     await submitGroup();
     await submitGroup();
@@ -226,13 +279,21 @@ describe('workflow', () => {
     const { group: _group, maxDurationMs: _max, ...mfaItem } = mfa;
     h = await createHarness({ ...basePolicy, catalog: [mfaItem] });
     const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-mfa', reason: 'lost phone' });
-    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({ code: 'not_allowed', reason: 'attestation_required' });
+    expect(await refusal(h.service.approve('U_BOB', request.ref))).toMatchObject({
+      code: 'not_allowed',
+      reason: 'attestation_required',
+    });
     expect((await h.service.find(request.ref)).status.state).toBe('pending');
     const attestedAt = h.clock.now();
     await h.service.approve('U_BOB', request.ref, 0, 'I verified the requester’s identity out of band. By a call.');
     expect(h.audit.records.find((r) => r.event === 'request.approved')).toMatchObject({
       actor: 'U_BOB',
-      details: { attestation: { text: 'I verified the requester’s identity out of band. By a call.', at: new Date(attestedAt).toISOString() } },
+      details: {
+        attestation: {
+          text: 'I verified the requester’s identity out of band. By a call.',
+          at: new Date(attestedAt).toISOString(),
+        },
+      },
     });
   });
 
@@ -247,8 +308,14 @@ describe('workflow', () => {
     await h.settle();
     await h.service.release('U_ALICE', request.ref);
     const byEvent = (event: string) => h.audit.records.find((r) => r.event === event);
-    expect(byEvent('request.submitted')).toMatchObject({ actor: 'U_ALICE', details: { actorName: 'Alice Martin', actorEmail: 'alice@example.com' } });
-    expect(byEvent('request.approved')).toMatchObject({ actor: 'U_BOB', details: { actorName: 'Bob Stone', actorEmail: 'bob@example.com' } });
+    expect(byEvent('request.submitted')).toMatchObject({
+      actor: 'U_ALICE',
+      details: { actorName: 'Alice Martin', actorEmail: 'alice@example.com' },
+    });
+    expect(byEvent('request.approved')).toMatchObject({
+      actor: 'U_BOB',
+      details: { actorName: 'Bob Stone', actorEmail: 'bob@example.com' },
+    });
     expect(byEvent('grant.released')).toMatchObject({ actor: 'U_ALICE', details: { actorName: 'Alice Durand' } });
     expect(byEvent('execution.started')?.details).not.toHaveProperty('actorName');
   });
@@ -307,7 +374,6 @@ describe('workflow', () => {
     expect((await h.service.history('U_ALICE')).map((r) => r.ref)).toEqual([a.ref, b.ref]);
     expect(await refusal(h.service.find('REQ-9999'))).toMatchObject({ code: 'not_found' });
   });
-
 });
 
 describe('a step the bot cannot record (issue 11 item 8)', () => {
@@ -322,12 +388,22 @@ describe('a step the bot cannot record (issue 11 item 8)', () => {
       }
       return commit(change);
     };
-    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    const request = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'on call',
+      duration: '1h',
+    });
     await h.service.approve('U_BOB', request.ref);
     await h.settle();
     expect(failures).toBe(3);
-    expect((await h.service.find(request.ref)).status).toMatchObject({ state: 'completed', outcome: { membershipAdded: true } });
+    expect((await h.service.find(request.ref)).status).toMatchObject({
+      state: 'completed',
+      outcome: { membershipAdded: true },
+    });
     expect(h.provider.calls.filter((c) => c === 'addMember')).toHaveLength(1);
-    expect(h.notifier.alerts).toEqual([{ admins: ['U_ADMIN'], text: expect.stringMatching(/REQ-0001: the bot cannot record its progress .*\(ENOSPC\)/) }]);
+    expect(h.notifier.alerts).toEqual([
+      { admins: ['U_ADMIN'], text: expect.stringMatching(/REQ-0001: the bot cannot record its progress .*\(ENOSPC\)/) },
+    ]);
   });
 });

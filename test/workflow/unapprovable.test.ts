@@ -8,7 +8,8 @@ import { createHarness, type Harness } from '../support/harness.ts';
 let h: Harness;
 afterEach(() => h?.close());
 
-const submit = (requester = 'U_ALICE') => h.service.submit({ requester, itemId: 'cf-admins', reason: 'incident 42', duration: '1h' });
+const submit = (requester = 'U_ALICE') =>
+  h.service.submit({ requester, itemId: 'cf-admins', reason: 'incident 42', duration: '1h' });
 
 async function refusal(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -49,7 +50,9 @@ describe('a submission nobody could approve', () => {
   it('leaves out deactivated or unknown approvers', async () => {
     h = await createHarness(withLeads(['U_BOB', 'U_CAROL'], [{ set: 'leads', quorum: 2 }]));
     h.directory.inactive.add('U_CAROL');
-    expect((await refusal(submit())).message).toContain('stage 1 (leads) needs 2 approvers other than you with an active Slack account, and has only 1.');
+    expect((await refusal(submit())).message).toContain(
+      'stage 1 (leads) needs 2 approvers other than you with an active Slack account, and has only 1.',
+    );
     await nothingChanged();
   });
 
@@ -68,7 +71,9 @@ describe('a submission nobody could approve', () => {
       { set: 'leads', quorum: 1 },
     ];
     h = await createHarness(withLeads(['U_ALICE', 'U_BOB'], stages));
-    expect((await refusal(submit())).message).toContain('everyone who could approve stage 2 (leads) is needed by an earlier stage, and one person approves at most one stage of a request');
+    expect((await refusal(submit())).message).toContain(
+      'everyone who could approve stage 2 (leads) is needed by an earlier stage, and one person approves at most one stage of a request',
+    );
     await nothingChanged();
     // Bob asking leaves Alice for one stage only as well; Carol asking leaves both.
     h.directory.emails.set('U_CAROL', 'carol@example.com');

@@ -30,7 +30,8 @@ interface Case {
   lose(w: World, kind: 'add-member' | 'remove-member', count: number): void;
 }
 
-const cloudflareAlice = (w: World) => [...w.cloudflare.state.members.values()].find((m) => m.email === alice.email)?.id ?? '';
+const cloudflareAlice = (w: World) =>
+  [...w.cloudflare.state.members.values()].find((m) => m.email === alice.email)?.id ?? '';
 const scalewayAlice = (w: World) => w.scaleway.state.users.find((u) => u.email === alice.email)?.id ?? '';
 
 const CASES: Case[] = [
@@ -85,7 +86,16 @@ async function start(): Promise<void> {
   for (const p of Object.values(PEOPLE)) directory.emails.set(p.id, p.email);
   notifier = new RecordingNotifier();
   dir = await tempDir();
-  services = await openServices({ policy: config.policy, dataDir: dir.path, providers, notifier, directory, clock: systemClock, log, sleep: async () => undefined });
+  services = await openServices({
+    policy: config.policy,
+    dataDir: dir.path,
+    providers,
+    notifier,
+    directory,
+    clock: systemClock,
+    log,
+    sleep: async () => undefined,
+  });
 }
 
 afterEach(async () => {
@@ -96,7 +106,12 @@ afterEach(async () => {
 });
 
 async function carryOut(itemId: string): Promise<{ ref: string; state: string }> {
-  const request = await services.service.submit({ requester: alice.id, itemId, reason: 'verified effects', ...(itemId === 'cf-prod-admins' ? { duration: '1h' } : {}) });
+  const request = await services.service.submit({
+    requester: alice.id,
+    itemId,
+    reason: 'verified effects',
+    ...(itemId === 'cf-prod-admins' ? { duration: '1h' } : {}),
+  });
   await services.service.approve(bob.id, request.ref);
   await services.executor.settle();
   await services.dispatcher.settle();
@@ -104,10 +119,14 @@ async function carryOut(itemId: string): Promise<{ ref: string; state: string }>
 }
 
 /** The request's entries as the hash-chained log on disk holds them. */
-async function auditOf(ref: string): Promise<{ event: string; requestRef?: string; details: Record<string, unknown> }[]> {
+async function auditOf(
+  ref: string,
+): Promise<{ event: string; requestRef?: string; details: Record<string, unknown> }[]> {
   await services.recorder.flushAudit();
   const lines = (await readFile(join(dir.path, 'audit.jsonl'), 'utf8')).split('\n').filter(Boolean);
-  return lines.map((line) => JSON.parse(line) as { event: string; requestRef?: string; details: Record<string, unknown> }).filter((e) => e.requestRef === ref);
+  return lines
+    .map((line) => JSON.parse(line) as { event: string; requestRef?: string; details: Record<string, unknown> })
+    .filter((e) => e.requestRef === ref);
 }
 
 describe.each(CASES)('$provider: a change the simulator acknowledges without doing', (c) => {
@@ -117,8 +136,13 @@ describe.each(CASES)('$provider: a change the simulator acknowledges without doi
     const { ref, state } = await carryOut(c.add);
     expect(state).toBe('failed');
     expect(c.isMember(world)).toBe(false);
-    expect((await services.service.find(ref)).status).toMatchObject({ error: { kind: 'unverified', message: expect.stringContaining('not a member') } });
-    expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({ approvers: [erin.id], request: { ref } });
+    expect((await services.service.find(ref)).status).toMatchObject({
+      error: { kind: 'unverified', message: expect.stringContaining('not a member') },
+    });
+    expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({
+      approvers: [erin.id],
+      request: { ref },
+    });
     expect((await auditOf(ref)).map((e) => e.event)).not.toContain('execution.completed');
   });
 
@@ -129,8 +153,13 @@ describe.each(CASES)('$provider: a change the simulator acknowledges without doi
     const { ref, state } = await carryOut(c.remove);
     expect(state).toBe('failed');
     expect(c.isMember(world)).toBe(true);
-    expect((await services.service.find(ref)).status).toMatchObject({ error: { kind: 'unverified', message: expect.stringContaining('is not a member') } });
-    expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({ approvers: [erin.id], request: { ref } });
+    expect((await services.service.find(ref)).status).toMatchObject({
+      error: { kind: 'unverified', message: expect.stringContaining('is not a member') },
+    });
+    expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({
+      approvers: [erin.id],
+      request: { ref },
+    });
   });
 
   it('an add lost once is made again and recorded as verified, with what was read and when', async () => {
@@ -141,7 +170,10 @@ describe.each(CASES)('$provider: a change the simulator acknowledges without doi
     expect(state).toBe('completed');
     expect(c.isMember(world)).toBe(true);
     const completed = (await auditOf(ref)).find((e) => e.event === 'execution.completed');
-    expect(completed?.details).toMatchObject({ verified: true, readBack: [{ expected: expect.stringContaining('is a member of'), observed: 'a member', reads: 1 }] });
+    expect(completed?.details).toMatchObject({
+      verified: true,
+      readBack: [{ expected: expect.stringContaining('is a member of'), observed: 'a member', reads: 1 }],
+    });
     const at = Date.parse(String((completed?.details.readBack as { at: string }[])[0]?.at));
     expect(at).toBeGreaterThanOrEqual(before - 1_000);
   });
@@ -151,11 +183,18 @@ describe('jcs: an MFA reset whose device is not the user’s to remove', () => {
   it('a device named by the rule but attached to nobody is left alone, so the reset ends unverified, not done', async () => {
     await start();
     world.jcs.state.deactivateMfaDevice(alice.name, alice.name);
-    const request = await services.service.submit({ requester: alice.id, itemId: 'jcs-mfa', reason: 'verified effects' });
+    const request = await services.service.submit({
+      requester: alice.id,
+      itemId: 'jcs-mfa',
+      reason: 'verified effects',
+    });
     await services.service.approve(bob.id, request.ref, 0, 'verified by a call');
     await services.executor.settle();
     await services.dispatcher.settle();
-    expect((await services.service.find(request.ref)).status).toMatchObject({ state: 'failed', error: { kind: 'unverified', message: expect.stringContaining('has no MFA device') } });
+    expect((await services.service.find(request.ref)).status).toMatchObject({
+      state: 'failed',
+      error: { kind: 'unverified', message: expect.stringContaining('has no MFA device') },
+    });
     expect(world.jcs.state.mfaDevices().map((d) => d.name)).toEqual([alice.name]);
     expect(notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({ approvers: [erin.id] });
   });

@@ -9,8 +9,22 @@ const HOUR = 3_600_000;
 const ALICE = 'user-alice@example.com';
 /** The name the provider gives her, which read-backs quote. */
 const ALICE_NAME = 'alice@example.com';
-const mfaItem: CatalogItem = { id: 'cf-mfa', title: 'CF MFA', provider: 'cf', kind: 'mfa.reset', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
-const keyItem: CatalogItem = { id: 'cf-key', title: 'CF key', provider: 'cf', kind: 'key.rotate', stages: [{ set: 'leads', quorum: 1 }], requireReason: false };
+const mfaItem: CatalogItem = {
+  id: 'cf-mfa',
+  title: 'CF MFA',
+  provider: 'cf',
+  kind: 'mfa.reset',
+  stages: [{ set: 'leads', quorum: 1 }],
+  requireReason: false,
+};
+const keyItem: CatalogItem = {
+  id: 'cf-key',
+  title: 'CF key',
+  provider: 'cf',
+  kind: 'key.rotate',
+  stages: [{ set: 'leads', quorum: 1 }],
+  requireReason: false,
+};
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -21,8 +35,18 @@ const record = (ref: string, event: string) => h.audit.records.find((r) => r.req
 const calls = (name: string) => h.provider.calls.filter((c) => c === name).length;
 
 async function approved(itemId: string, duration?: string): Promise<string> {
-  const request = await h.service.submit({ requester: 'U_ALICE', itemId, reason: 'on call', ...(duration ? { duration } : {}) });
-  await h.service.approve('U_BOB', request.ref, 0, itemId === 'cf-mfa' ? 'I verified the requester’s identity out of band.' : undefined);
+  const request = await h.service.submit({
+    requester: 'U_ALICE',
+    itemId,
+    reason: 'on call',
+    ...(duration ? { duration } : {}),
+  });
+  await h.service.approve(
+    'U_BOB',
+    request.ref,
+    0,
+    itemId === 'cf-mfa' ? 'I verified the requester’s identity out of band.' : undefined,
+  );
   await h.settle();
   return request.ref;
 }
@@ -34,7 +58,14 @@ describe('verified effects', () => {
     expect((await stateOf(ref)).state).toBe('completed');
     expect(record(ref, 'execution.completed')?.details).toMatchObject({
       verified: true,
-      readBack: [{ expected: `${ALICE_NAME} is a member of admins`, observed: 'a member', at: new Date(h.clock.now()).toISOString(), reads: 1 }],
+      readBack: [
+        {
+          expected: `${ALICE_NAME} is a member of admins`,
+          observed: 'a member',
+          at: new Date(h.clock.now()).toISOString(),
+          reads: 1,
+        },
+      ],
     });
   });
 
@@ -51,10 +82,16 @@ describe('verified effects', () => {
     h = await createHarness();
     h.provider.lost.set('addMember', EFFECT_ATTEMPTS);
     const ref = await approved('cf-admins', '1h');
-    expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'unverified', message: expect.stringContaining('not a member') } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'failed',
+      error: { kind: 'unverified', message: expect.stringContaining('not a member') },
+    });
     expect(calls('addMember')).toBe(EFFECT_ATTEMPTS);
     expect(h.notifier.events(ref)).not.toContain('execution.completed');
-    expect(h.notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({ approvers: ['U_ADMIN'], request: { ref } });
+    expect(h.notifier.notices.find((n) => n.event === 'effect.unverified')).toMatchObject({
+      approvers: ['U_ADMIN'],
+      request: { ref },
+    });
     expect(record(ref, 'execution.failed')?.details).toMatchObject({ kind: 'unverified' });
     // An admin's retry, with the provider working again, ends it properly.
     await h.service.retry('U_ADMIN', ref);
@@ -72,14 +109,19 @@ describe('verified effects', () => {
     await h.settle();
     expect(member()).toBe(true);
     expect(await stateOf(ref)).toMatchObject({ state: 'revoking', escalated: true, lastError: { kind: 'unverified' } });
-    expect(h.notifier.notices.filter((n) => n.event === 'revoke.escalated').map((n) => n.approvers)).toEqual([['U_ADMIN']]);
+    expect(h.notifier.notices.filter((n) => n.event === 'revoke.escalated').map((n) => n.approvers)).toEqual([
+      ['U_ADMIN'],
+    ]);
     expect(h.notifier.events(ref)).not.toContain('revoke.completed');
     // Retried like any failed revoke; once the provider does it, it is read back and recorded.
     h.clock.advance(2 * HOUR);
     await h.service.tick();
     await h.settle();
     expect((await stateOf(ref)).state).toBe('revoked');
-    expect(record(ref, 'revoke.completed')?.details).toMatchObject({ verified: true, readBack: [{ observed: 'not a member' }] });
+    expect(record(ref, 'revoke.completed')?.details).toMatchObject({
+      verified: true,
+      readBack: [{ observed: 'not a member' }],
+    });
   });
 
   it('an MFA reset the provider does not do fails as unverified', async () => {
@@ -87,7 +129,10 @@ describe('verified effects', () => {
     h.provider.mfaDevices.add(ALICE);
     h.provider.lost.set('resetMfa', EFFECT_ATTEMPTS);
     const ref = await approved('cf-mfa');
-    expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'unverified', message: expect.stringContaining('still there') } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'failed',
+      error: { kind: 'unverified', message: expect.stringContaining('still there') },
+    });
     expect(h.provider.mfaDevices.has(ALICE)).toBe(true);
   });
 
@@ -95,7 +140,10 @@ describe('verified effects', () => {
     h = await createHarness({ ...basePolicy, catalog: [groupItem, mfaItem] });
     h.provider.mfaDevices.add(ALICE);
     const ref = await approved('cf-mfa');
-    expect(record(ref, 'execution.completed')?.details).toMatchObject({ verified: true, readBack: [{ expected: `${ALICE_NAME} has no MFA device`, observed: 'no MFA device' }] });
+    expect(record(ref, 'execution.completed')?.details).toMatchObject({
+      verified: true,
+      readBack: [{ expected: `${ALICE_NAME} has no MFA device`, observed: 'no MFA device' }],
+    });
   });
 
   it('a key the provider says it created but does not list is never offered to its owner', async () => {
@@ -112,18 +160,28 @@ describe('verified effects', () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
     h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
     const ref = await approved('cf-key');
-    expect(record(ref, 'rotation.key_created')?.details).toMatchObject({ verified: true, readBack: [{ expected: 'key key-1 is listed and active' }] });
+    expect(record(ref, 'rotation.key_created')?.details).toMatchObject({
+      verified: true,
+      readBack: [{ expected: 'key key-1 is listed and active' }],
+    });
     await h.service.revealSecret('U_ALICE', ref, async () => true);
     h.provider.lost.set('deactivateKey', EFFECT_ATTEMPTS);
     await h.service.confirmRotation('U_ALICE', ref);
     await h.settle();
-    expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'unverified' }, rotation: { step: 'retire' } });
+    expect(await stateOf(ref)).toMatchObject({
+      state: 'failed',
+      error: { kind: 'unverified' },
+      rotation: { step: 'retire' },
+    });
     expect(h.provider.keys.get(ALICE)?.find((k) => k.id === 'old-key')?.status).toBe('active');
     await h.service.retry('U_ADMIN', ref);
     await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'completed' });
     expect(calls('createKey')).toBe(1);
-    expect(record(ref, 'execution.completed')?.details).toMatchObject({ verified: true, readBack: [{ expected: 'key old-key is inactive or deleted', observed: 'key old-key inactive' }] });
+    expect(record(ref, 'execution.completed')?.details).toMatchObject({
+      verified: true,
+      readBack: [{ expected: 'key old-key is inactive or deleted', observed: 'key old-key inactive' }],
+    });
   });
 
   it('where a provider shows changes late, reads back within a bounded wait and says how many reads it took', async () => {
@@ -170,7 +228,12 @@ describe('verified effects', () => {
       added();
       return result;
     };
-    const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-admins', reason: 'on call', duration: '1h' });
+    const request = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'on call',
+      duration: '1h',
+    });
     await h.service.approve('U_BOB', request.ref);
     await addDone;
     expect((await stateOf(request.ref)).state).toBe('executing');
@@ -181,7 +244,12 @@ describe('verified effects', () => {
     await h.settle();
     expect(await stateOf(request.ref)).toMatchObject({ state: 'completed', outcome: { membershipAdded: true } });
     expect(member()).toBe(true);
-    expect(h.audit.records.filter((r) => r.requestRef === request.ref && r.event === 'execution.completed')).toHaveLength(1);
-    expect(record(request.ref, 'execution.completed')?.details).toMatchObject({ verified: true, readBack: [{ observed: 'a member' }] });
+    expect(
+      h.audit.records.filter((r) => r.requestRef === request.ref && r.event === 'execution.completed'),
+    ).toHaveLength(1);
+    expect(record(request.ref, 'execution.completed')?.details).toMatchObject({
+      verified: true,
+      readBack: [{ observed: 'a member' }],
+    });
   });
 });

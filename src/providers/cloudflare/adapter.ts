@@ -26,7 +26,15 @@ import {
   type Provider,
 } from '../port.ts';
 import { CloudflareApi, type Answer } from './client.ts';
-import { accountMemberSchema, groupMemberRefSchema, groupMemberSchema, rolledValueSchema, tokenSchema, userGroupSchema, type TokenInfo } from './wire.ts';
+import {
+  accountMemberSchema,
+  groupMemberRefSchema,
+  groupMemberSchema,
+  rolledValueSchema,
+  tokenSchema,
+  userGroupSchema,
+  type TokenInfo,
+} from './wire.ts';
 
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
@@ -35,7 +43,10 @@ export class CloudflareProvider implements Provider {
   readonly type = 'cloudflare';
   readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
   /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
-  readonly consistency: Consistency = { model: 'unknown', source: 'not stated in WIRE.md §2 or provider-docs/cloudflare-iam*.txt' };
+  readonly consistency: Consistency = {
+    model: 'unknown',
+    source: 'not stated in WIRE.md §2 or provider-docs/cloudflare-iam*.txt',
+  };
   readonly id: string;
   readonly #api: CloudflareApi;
   readonly #log: Logger;
@@ -49,7 +60,14 @@ export class CloudflareProvider implements Provider {
   async listGroups(search = ''): Promise<GroupRef[]> {
     const query: Record<string, string> = search ? { fuzzyName: search } : {};
     const groups: GroupRef[] = [];
-    for await (const group of this.#api.list('userGroups', this.#api.path('iam', 'user_groups'), query, userGroupSchema, 'list user groups')) groups.push(group);
+    for await (const group of this.#api.list(
+      'userGroups',
+      this.#api.path('iam', 'user_groups'),
+      query,
+      userGroupSchema,
+      'list user groups',
+    ))
+      groups.push(group);
     return groups;
   }
 
@@ -73,7 +91,13 @@ export class CloudflareProvider implements Provider {
     try {
       // Safe to send again: a second add of the same member is refused as a duplicate, read back below.
       const answer = await this.#api.call(
-        { method: 'POST', path: this.#membersPath(group), body: [{ id: principal.id }], idempotent: true, action: `add ${principal.name} to user group ${group}` },
+        {
+          method: 'POST',
+          path: this.#membersPath(group),
+          body: [{ id: principal.id }],
+          idempotent: true,
+          action: `add ${principal.name} to user group ${group}`,
+        },
         groupMemberSchema.array(),
       );
       return callResult(answer);
@@ -87,20 +111,35 @@ export class CloudflareProvider implements Provider {
   async removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
     try {
       const answer = await this.#api.call(
-        { method: 'DELETE', path: `${this.#membersPath(group)}${this.#api.path(principal.id)}`, idempotent: true, action: `remove ${principal.name} from user group ${group}` },
+        {
+          method: 'DELETE',
+          path: `${this.#membersPath(group)}${this.#api.path(principal.id)}`,
+          idempotent: true,
+          action: `remove ${principal.name} from user group ${group}`,
+        },
         groupMemberSchema,
       );
       return callResult(answer);
     } catch (error) {
       // A 404 means either "not a member" (done) or "no such group": the group itself tells which.
       if (!isKind(error, 'not_found')) throw error;
-      await this.#api.call({ method: 'GET', path: this.#api.path('iam', 'user_groups', group), idempotent: true, action: `read user group ${group}` }, userGroupSchema);
+      await this.#api.call(
+        {
+          method: 'GET',
+          path: this.#api.path('iam', 'user_groups', group),
+          idempotent: true,
+          action: `read user group ${group}`,
+        },
+        userGroupSchema,
+      );
       return callResult(error);
     }
   }
 
   async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
-    const answer = await this.#readToken(principal.id, `read API token ${principal.name}`).catch((error: unknown) => this.#notAToken(principal, error));
+    const answer = await this.#readToken(principal.id, `read API token ${principal.name}`).catch((error: unknown) =>
+      this.#notAToken(principal, error),
+    );
     return [answer.result.key];
   }
 
@@ -111,7 +150,10 @@ export class CloudflareProvider implements Provider {
       // the old value is already dead and the new one was in the lost answer, which no listing can show
       // again (values appear once); no extra key exists that could be left orphaned. If it did not
       // happen, this roll is simply the first.
-      this.#log.warn({ provider: this.id, tokenId: principal.id, tokenName: principal.name }, 'Cloudflare token roll answer was lost; rolling the token again');
+      this.#log.warn(
+        { provider: this.id, tokenId: principal.id, tokenName: principal.name },
+        'Cloudflare token roll answer was lost; rolling the token again',
+      );
       return this.#roll(principal).catch((again: unknown) => this.#rollFailed(principal, again, true));
     });
     const created: CreatedKey = { key: { id: principal.id, status: 'active' }, secret: new Secret(answer.result) };
@@ -133,7 +175,10 @@ export class CloudflareProvider implements Provider {
   }
 
   async resetMfa(_principal: PrincipalRef): Promise<CallResult> {
-    throw new ProviderError('unsupported', "Cloudflare has no API to reset another member's two-factor authentication.");
+    throw new ProviderError(
+      'unsupported',
+      "Cloudflare has no API to reset another member's two-factor authentication.",
+    );
   }
 
   async mfaEnrolled(_principal: PrincipalRef): Promise<boolean> {
@@ -142,7 +187,13 @@ export class CloudflareProvider implements Provider {
 
   async probe(): Promise<CallResult> {
     const answer = await this.#api.call(
-      { method: 'GET', path: this.#api.path('iam', 'user_groups'), query: { page: 1, per_page: 5 }, idempotent: true, action: 'list user groups' },
+      {
+        method: 'GET',
+        path: this.#api.path('iam', 'user_groups'),
+        query: { page: 1, per_page: 5 },
+        idempotent: true,
+        action: 'list user groups',
+      },
       userGroupSchema.array(),
     );
     return callResult(answer);
@@ -158,7 +209,13 @@ export class CloudflareProvider implements Provider {
 
   /** The members of a user group as `#resolveMember` names people (membership id, email), read page by page. */
   #groupMembers(group: string): AsyncGenerator<PrincipalRef> {
-    return this.#api.list('userGroupMembers', this.#membersPath(group), {}, groupMemberRefSchema, `list the members of user group ${group}`);
+    return this.#api.list(
+      'userGroupMembers',
+      this.#membersPath(group),
+      {},
+      groupMemberRefSchema,
+      `list the members of user group ${group}`,
+    );
   }
 
   #readToken(id: string, action: string): Promise<Answer<TokenInfo>> {
@@ -167,7 +224,15 @@ export class CloudflareProvider implements Provider {
 
   /** Not idempotent in effect (each roll kills the value before it), hence never resent blindly. */
   #roll(principal: PrincipalRef): Promise<Answer<string>> {
-    return this.#api.call({ method: 'PUT', path: this.#api.path('tokens', principal.id, 'value'), idempotent: false, action: `roll API token ${principal.name}` }, rolledValueSchema);
+    return this.#api.call(
+      {
+        method: 'PUT',
+        path: this.#api.path('tokens', principal.id, 'value'),
+        idempotent: false,
+        action: `roll API token ${principal.name}`,
+      },
+      rolledValueSchema,
+    );
   }
 
   /**
@@ -180,11 +245,15 @@ export class CloudflareProvider implements Provider {
     if (isKind(error, 'not_found') && !afterLostAnswer) return this.#notAToken(principal, error);
     const mayHaveRolled = afterLostAnswer || isKind(error, 'unavailable') || isKind(error, 'internal');
     if (error instanceof ProviderError && mayHaveRolled) {
-      throw new ProviderError(error.kind, `${error.message}. The token may have been rolled, and then the old value of ${principal.name} no longer works: roll it again before relying on it.`, {
-        providerRequestId: error.providerRequestId,
-        retryAfterMs: error.retryAfterMs,
-        uncertain: true,
-      });
+      throw new ProviderError(
+        error.kind,
+        `${error.message}. The token may have been rolled, and then the old value of ${principal.name} no longer works: roll it again before relying on it.`,
+        {
+          providerRequestId: error.providerRequestId,
+          retryAfterMs: error.retryAfterMs,
+          uncertain: true,
+        },
+      );
     }
     throw error;
   }
@@ -193,9 +262,19 @@ export class CloudflareProvider implements Provider {
   async #resolveMember(identity: string): Promise<PrincipalRef> {
     const wanted = identity.toLowerCase();
     // No email filter exists: page through the members in email order and match here.
-    const members = this.#api.list('accountMembers', this.#api.path('members'), { order: 'user.email' }, accountMemberSchema, 'list account members');
-    for await (const member of members) if (member.id === identity || member.name.toLowerCase() === wanted) return member;
-    throw new ProviderError('not_found', `No member of the Cloudflare account has the email or membership id ${identity}.`);
+    const members = this.#api.list(
+      'accountMembers',
+      this.#api.path('members'),
+      { order: 'user.email' },
+      accountMemberSchema,
+      'list account members',
+    );
+    for await (const member of members)
+      if (member.id === identity || member.name.toLowerCase() === wanted) return member;
+    throw new ProviderError(
+      'not_found',
+      `No member of the Cloudflare account has the email or membership id ${identity}.`,
+    );
   }
 
   /** An account-owned API token by id (one read) or by id or name (listing). */
@@ -208,12 +287,26 @@ export class CloudflareProvider implements Provider {
       }
     }
     const matches: PrincipalRef[] = [];
-    for await (const token of this.#api.list('accountTokens', this.#api.path('tokens'), {}, tokenSchema, 'list account API tokens')) {
+    for await (const token of this.#api.list(
+      'accountTokens',
+      this.#api.path('tokens'),
+      {},
+      tokenSchema,
+      'list account API tokens',
+    )) {
       if (token.principal.id === identity || token.principal.name === identity) matches.push(token.principal);
     }
     const [only, ...others] = matches;
-    if (!only) throw new ProviderError('not_found', `No account-owned API token in the Cloudflare account has the id or name ${identity}.`);
-    if (others.length > 0) throw new ProviderError('invalid_request', `${matches.length} account-owned API tokens are named ${identity}; name the token by its id.`);
+    if (!only)
+      throw new ProviderError(
+        'not_found',
+        `No account-owned API token in the Cloudflare account has the id or name ${identity}.`,
+      );
+    if (others.length > 0)
+      throw new ProviderError(
+        'invalid_request',
+        `${matches.length} account-owned API tokens are named ${identity}; name the token by its id.`,
+      );
     return only;
   }
 
@@ -224,7 +317,15 @@ export class CloudflareProvider implements Provider {
   async #notAToken(principal: PrincipalRef, error: unknown): Promise<never> {
     if (!isKind(error, 'not_found')) throw error;
     const member = await this.#api
-      .call({ method: 'GET', path: this.#api.path('members', principal.id), idempotent: true, action: `read account member ${principal.name}` }, accountMemberSchema)
+      .call(
+        {
+          method: 'GET',
+          path: this.#api.path('members', principal.id),
+          idempotent: true,
+          action: `read account member ${principal.name}`,
+        },
+        accountMemberSchema,
+      )
       .catch((lookup: unknown) => {
         if (isKind(lookup, 'not_found') || isKind(lookup, 'invalid_request')) return undefined;
         throw lookup;

@@ -99,10 +99,19 @@ export class CloudflareApi {
    * at a short page or when `page * per_page` reaches `total_count`, so no request is spent on the
    * empty page past the end.
    */
-  async *list<T>(kind: ListKind, path: string, query: Record<string, string>, item: z.ZodType<T>, action: string): AsyncGenerator<T> {
+  async *list<T>(
+    kind: ListKind,
+    path: string,
+    query: Record<string, string>,
+    item: z.ZodType<T>,
+    action: string,
+  ): AsyncGenerator<T> {
     const asked = PAGE_SIZE[kind];
     for (let page = 1; ; page++) {
-      const { result, info } = await this.call({ method: 'GET', path, query: { ...query, page, per_page: asked }, idempotent: true, action }, z.array(item));
+      const { result, info } = await this.call(
+        { method: 'GET', path, query: { ...query, page, per_page: asked }, idempotent: true, action },
+        z.array(item),
+      );
       yield* result;
       // The server may use a smaller page than asked for; its own figure decides what "short" means.
       const perPage = info?.per_page ?? asked;
@@ -133,5 +142,9 @@ export class CloudflareApi {
 }
 
 function unexpected(action: string, requestId: string | undefined, detail: string): ProviderError {
-  return new ProviderError('internal', `Cloudflare's answer when asked to ${action} was not in the expected form: ${detail}`, requestId ? { providerRequestId: requestId } : {});
+  return new ProviderError(
+    'internal',
+    `Cloudflare's answer when asked to ${action} was not in the expected form: ${detail}`,
+    requestId ? { providerRequestId: requestId } : {},
+  );
 }

@@ -44,7 +44,8 @@ function kindOf(status: number, problems: Problem[]): ProviderErrorKind {
 /** `action` completes "Cloudflare could not …", e.g. "add a member to user group abc". */
 export function cloudflareError(response: HttpResponse, action: string): ProviderError {
   const problems = problemsOf(response);
-  const detail = problems.length > 0 ? problems.map((p) => `${p.message} (code ${p.code})`).join('; ') : `HTTP ${response.status}`;
+  const detail =
+    problems.length > 0 ? problems.map((p) => `${p.message} (code ${p.code})`).join('; ') : `HTTP ${response.status}`;
   return errorFromResponse(response, `Cloudflare could not ${action}: ${detail}`, {
     kind: kindOf(response.status, problems),
     providerRequestId: rayOf(response),

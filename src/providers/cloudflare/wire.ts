@@ -38,7 +38,9 @@ export const failureSchema = z.object({ errors: z.array(problemSchema) });
 export type { Problem };
 
 /** A user group (`/accounts/{a}/iam/user_groups`). */
-export const userGroupSchema = z.object({ id: z.string(), name: z.string() }).transform((g): GroupRef => ({ id: g.id, name: g.name }));
+export const userGroupSchema = z
+  .object({ id: z.string(), name: z.string() })
+  .transform((g): GroupRef => ({ id: g.id, name: g.name }));
 
 /** A member as a user group lists it: `id` is the account membership id. */
 export const groupMemberSchema = z.object({ id: z.string() });

@@ -110,7 +110,9 @@ export class HttpClient {
         const failure = this.#transportFailure(error);
         if (!request.idempotent) {
           // It may have reached the provider: the adapter must find out rather than send it again.
-          throw new ProviderError('unavailable', `${failure} (not retried: the request may have been carried out)`, { uncertain: true });
+          throw new ProviderError('unavailable', `${failure} (not retried: the request may have been carried out)`, {
+            uncertain: true,
+          });
         }
         if (attempt >= maxAttempts) throw new ProviderError('unavailable', `${failure} after ${attempt} attempts`);
         await this.#wait(attempt, undefined, `${request.method} ${pathOnly(request.path)}: ${failure}`);
@@ -131,8 +133,15 @@ export class HttpClient {
   }
 
   async #attempt(request: HttpRequest, attempt: number): Promise<HttpResponse> {
-    const headers: Record<string, string> = { ...request.headers, ...this.options.sign?.({ ...request, host: this.#host }) };
-    const { statusCode, headers: responseHeaders, body } = await this.#pool.request({
+    const headers: Record<string, string> = {
+      ...request.headers,
+      ...this.options.sign?.({ ...request, host: this.#host }),
+    };
+    const {
+      statusCode,
+      headers: responseHeaders,
+      body,
+    } = await this.#pool.request({
       method: request.method,
       path: request.path,
       headers,
@@ -144,13 +153,20 @@ export class HttpClient {
 
   async #wait(attempt: number, afterMs: number | undefined, reason: string): Promise<void> {
     const delay = Math.max(afterMs ?? 0, backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF));
-    this.options.log.warn({ provider: this.options.provider, attempt, delayMs: delay, reason }, 'provider call will be retried');
+    this.options.log.warn(
+      { provider: this.options.provider, attempt, delayMs: delay, reason },
+      'provider call will be retried',
+    );
     await this.#sleep(delay);
   }
 
   #transportFailure(error: unknown): string {
     const name = (error as { name?: string } | null)?.name;
-    if (name === 'TimeoutError' || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    if (
+      name === 'TimeoutError' ||
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError
+    ) {
       return `${this.options.provider} did not answer within ${this.options.timeoutMs} ms`;
     }
     if (error instanceof undiciErrors.ConnectTimeoutError) return `could not connect to ${this.#host} in time`;

@@ -34,7 +34,10 @@ export async function createKey(jcs: JcsClient, log: Logger, principal: Principa
           : 'JCS key creation had an uncertain outcome again: deleted any key it left behind; giving up',
       );
       if (!again) {
-        throw new ProviderError('unavailable', `JCS did not confirm creating a key for ${principal.name} in ${attempt} attempts; no key was left behind.`);
+        throw new ProviderError(
+          'unavailable',
+          `JCS did not confirm creating a key for ${principal.name} in ${attempt} attempts; no key was left behind.`,
+        );
       }
     }
   }
@@ -44,7 +47,8 @@ export async function createKey(jcs: JcsClient, log: Logger, principal: Principa
 export async function deleteKey(jcs: JcsClient, principal: PrincipalRef, keyId: string): Promise<CallResult> {
   // DeleteCredential takes no user name: without this check a wrong principal would cost someone else a key.
   const keys = await listKeys(jcs, principal);
-  if (!keys.some((key) => key.id === keyId)) throw new ProviderError('not_found', `${principal.name} has no JCS access key ${keyId}.`);
+  if (!keys.some((key) => key.id === keyId))
+    throw new ProviderError('not_found', `${principal.name} has no JCS access key ${keyId}.`);
   return deleteCredential(jcs, keyId);
 }
 

@@ -12,7 +12,10 @@ export const MAX_GROUPS_PER_USER = 20;
  * Runs `call`; a `forbidden` failure becomes `limit_exceeded` when `reachedLimit` names a limit. Counting
  * is best effort: when it fails too, the original 403 is the more useful answer.
  */
-export async function limitOrForbidden<T>(call: () => Promise<T>, reachedLimit: () => Promise<string | undefined>): Promise<T> {
+export async function limitOrForbidden<T>(
+  call: () => Promise<T>,
+  reachedLimit: () => Promise<string | undefined>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

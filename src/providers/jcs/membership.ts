@@ -31,7 +31,9 @@ export async function addMember(jcs: JcsClient, group: string, principal: Princi
 }
 
 export async function removeMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
-  return resultOf(await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }));
+  return resultOf(
+    await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }),
+  );
 }
 
 /**
@@ -45,7 +47,8 @@ async function groupLimitReached(jcs: JcsClient, group: string, principal: Princ
     return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
   }
   const members = (await membersOf(jcs, group)).length;
-  if (members >= MAX_USERS_PER_GROUP) return `JCS allows at most ${MAX_USERS_PER_GROUP} users in a group, and ${group} already has ${members}.`;
+  if (members >= MAX_USERS_PER_GROUP)
+    return `JCS allows at most ${MAX_USERS_PER_GROUP} users in a group, and ${group} already has ${members}.`;
   return undefined;
 }
 

@@ -34,7 +34,10 @@ export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNa
   const { name } = found.device;
   const deactivated = await deactivate(jcs, name, principal);
   if (deactivated.data.status === NOT_ATTACHED && !found.ownerListed) {
-    return { ...resultOf(deactivated), note: `the JCS MFA device ${name} is not attached to ${principal.name} (detached by an earlier attempt, or someone else's), so it was left as it is` };
+    return {
+      ...resultOf(deactivated),
+      note: `the JCS MFA device ${name} is not attached to ${principal.name} (detached by an earlier attempt, or someone else's), so it was left as it is`,
+    };
   }
   return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: name }, { done: [404] }));
 }
@@ -46,7 +49,11 @@ export async function mfaEnrolled(jcs: JcsClient, principal: PrincipalRef, devic
 }
 
 /** The user's device, and whether JCS said it is theirs (the list named owners); or why there is none. */
-function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, rule: string): { device: JcsMfaDevice; ownerListed: boolean } | string {
+function findDevice(
+  devices: readonly JcsMfaDevice[],
+  principal: PrincipalRef,
+  rule: string,
+): { device: JcsMfaDevice; ownerListed: boolean } | string {
   if (devices.length > 0 && devices.every((device) => device.user_id !== undefined)) {
     const owned = devices.find((device) => device.user_id === principal.id);
     return owned ? { device: owned, ownerListed: true } : `${principal.name} has no JCS MFA device: nothing to delete`;
@@ -63,7 +70,11 @@ function findDevice(devices: readonly JcsMfaDevice[], principal: PrincipalRef, r
  * instead: when the SDK's name is refused as a bad request, the same call is sent once with `MfaName`,
  * and if that is refused too, the first refusal is the one reported.
  */
-async function deactivate(jcs: JcsClient, deviceName: string, principal: PrincipalRef): Promise<Answer<{ status: number }>> {
+async function deactivate(
+  jcs: JcsClient,
+  deviceName: string,
+  principal: PrincipalRef,
+): Promise<Answer<{ status: number }>> {
   const send = (nameParam: 'VirtualMFADeviceName' | 'MfaName') =>
     jcs.act('DeactivateMFADevice', { [nameParam]: deviceName, UserName: principal.name }, { done: DETACHED_OR_LOCKED });
   try {

@@ -6,7 +6,11 @@ import { ProviderError, type PrincipalKind, type PrincipalRef } from '../port.ts
 import { getUserSchema, listUsersSchema, type JcsUser } from './schemas.ts';
 import type { JcsClient } from './wire-client.ts';
 
-export async function resolvePrincipal(jcs: JcsClient, identity: string, as: PrincipalKind = 'user'): Promise<PrincipalRef> {
+export async function resolvePrincipal(
+  jcs: JcsClient,
+  identity: string,
+  as: PrincipalKind = 'user',
+): Promise<PrincipalRef> {
   if (as === 'service') {
     // A service principal is a JCS user named in the catalog.
     return refOf((await jcs.read('GetUser', { Name: identity }, getUserSchema)).data.user);
@@ -19,7 +23,10 @@ export async function resolvePrincipal(jcs: JcsClient, identity: string, as: Pri
   if (!first) throw new ProviderError('not_found', `No JCS user is named ${identity} or has it as email.`);
   if (others.length > 0) {
     const names = [first, ...others].map((user) => user.name).join(', ');
-    throw new ProviderError('invalid_request', `Several JCS users have the email ${identity} (${names}); map this person to one of them in identity.map.`);
+    throw new ProviderError(
+      'invalid_request',
+      `Several JCS users have the email ${identity} (${names}); map this person to one of them in identity.map.`,
+    );
   }
   return refOf(first);
 }

@@ -1,7 +1,18 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
 import type { JcsSettings } from '../../config/provider-settings.ts';
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type Capabilities, type Consistency, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type Capabilities,
+  type Consistency,
+  type CreatedKey,
+  type GroupRef,
+  type KeyInfo,
+  type PrincipalKind,
+  type PrincipalRef,
+  type Provider,
+} from '../port.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
 import { addMember, isMember, listMembers, removeMember } from './membership.ts';
 import { mfaEnrolled, resetMfa } from './mfa.ts';
@@ -16,7 +27,10 @@ export class JcsProvider implements Provider {
    * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
    * says when a change shows in reads, and no traffic was recorded.
    */
-  readonly consistency: Consistency = { model: 'unknown', source: 'not stated in WIRE.md §1 or provider-docs/jcs-iam-python-sdk.txt' };
+  readonly consistency: Consistency = {
+    model: 'unknown',
+    source: 'not stated in WIRE.md §1 or provider-docs/jcs-iam-python-sdk.txt',
+  };
   readonly id: string;
   readonly #mfaDeviceName: string;
 
@@ -36,7 +50,9 @@ export class JcsProvider implements Provider {
   async listGroups(search = ''): Promise<GroupRef[]> {
     const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).data;
     const wanted = search.toLowerCase();
-    return groups.filter((group) => group.name.toLowerCase().includes(wanted)).map((group) => ({ id: group.name, name: group.name }));
+    return groups
+      .filter((group) => group.name.toLowerCase().includes(wanted))
+      .map((group) => ({ id: group.name, name: group.name }));
   }
 
   resolvePrincipal(identity: string, as?: PrincipalKind): Promise<PrincipalRef> {
@@ -68,7 +84,10 @@ export class JcsProvider implements Provider {
   }
 
   async deactivateKey(): Promise<CallResult> {
-    throw new ProviderError('unsupported', 'JCS access keys cannot be deactivated, only deleted: JCS has no key status.');
+    throw new ProviderError(
+      'unsupported',
+      'JCS access keys cannot be deactivated, only deleted: JCS has no key status.',
+    );
   }
 
   deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {

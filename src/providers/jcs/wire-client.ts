@@ -70,7 +70,12 @@ export class JcsClient {
   }
 
   /** A read: the answer parsed by `schema`; any error status throws. */
-  async read<S extends z.ZodType>(action: string, params: JcsParams, schema: S, options: ActOptions = {}): Promise<Answer<z.output<S>>> {
+  async read<S extends z.ZodType>(
+    action: string,
+    params: JcsParams,
+    schema: S,
+    options: ActOptions = {},
+  ): Promise<Answer<z.output<S>>> {
     const idempotent = options.idempotent ?? true;
     const response = await this.#send(action, params, idempotent);
     if (!ok(response)) throw failure(action, response, idempotent);
@@ -78,7 +83,11 @@ export class JcsClient {
     if (!parsed.success) {
       // Paths only: zod issues can quote the input, and a credential answer holds a secret.
       const where = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(body)'))].join(', ');
-      throw new ProviderError('internal', `JCS answered ${action} in a form this bot does not understand (at ${where}).`, requestIdDetails(response));
+      throw new ProviderError(
+        'internal',
+        `JCS answered ${action} in a form this bot does not understand (at ${where}).`,
+        requestIdDetails(response),
+      );
     }
     return { data: parsed.data, requestId: requestIdOf(response) };
   }
@@ -87,7 +96,8 @@ export class JcsClient {
   async act(action: string, params: JcsParams, options: ActOptions = {}): Promise<Answer<{ status: number }>> {
     const idempotent = options.idempotent ?? true;
     const response = await this.#send(action, params, idempotent);
-    if (!ok(response) && !options.done?.some((done) => counts(done, response))) throw failure(action, response, idempotent);
+    if (!ok(response) && !options.done?.some((done) => counts(done, response)))
+      throw failure(action, response, idempotent);
     return { data: { status: response.status }, requestId: requestIdOf(response) };
   }
 
@@ -97,7 +107,11 @@ export class JcsClient {
 
   async #send(action: string, params: JcsParams, idempotent: boolean): Promise<HttpResponse> {
     const once = () =>
-      this.#http.send({ method: 'GET', path: `/?${signedQuery(action, params, this.#credentials(), this.#http.host, new Date())}`, idempotent });
+      this.#http.send({
+        method: 'GET',
+        path: `/?${signedQuery(action, params, this.#credentials(), this.#http.host, new Date())}`,
+        idempotent,
+      });
     const response = await once();
     // The signature lives in the query, which HttpClient cannot re-sign per attempt. When retries outlived
     // it (the server refuses a Timestamp older than 300 s with 403), sign afresh and send once more. A 403
@@ -129,9 +143,14 @@ export function resultOf(answer: Answer<unknown>): CallResult {
 function failure(action: string, response: HttpResponse, idempotent: boolean): ProviderError {
   const detail = errorMessageOf(response) ?? `HTTP ${response.status}`;
   const hint = HINTS[response.status];
-  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}${hint ? ` (${hint})` : ''}`, { providerRequestId: requestIdOf(response) });
+  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}${hint ? ` (${hint})` : ''}`, {
+    providerRequestId: requestIdOf(response),
+  });
   if (idempotent || !AMBIGUOUS_STATUS.has(response.status)) return error;
-  return new ProviderError(error.kind, `${error.message} (it may have been carried out)`, { ...requestIdDetails(response), uncertain: true });
+  return new ProviderError(error.kind, `${error.message} (it may have been carried out)`, {
+    ...requestIdDetails(response),
+    uncertain: true,
+  });
 }
 
 function requestIdOf(response: HttpResponse): string | undefined {

@@ -6,7 +6,18 @@
  */
 import { Secret } from '../../domain/secret.ts';
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type Capabilities, type Consistency, type CreatedKey, type GroupRef, type KeyInfo, type PrincipalKind, type PrincipalRef, type Provider } from '../port.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type Capabilities,
+  type Consistency,
+  type CreatedKey,
+  type GroupRef,
+  type KeyInfo,
+  type PrincipalKind,
+  type PrincipalRef,
+  type Provider,
+} from '../port.ts';
 import type { Answer, EimClient } from './eim-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
 
@@ -21,7 +32,11 @@ export class OutscaleProvider implements Provider {
    * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing
    * either way, so EIM is read back as AWS IAM would be.
    */
-  readonly consistency: Consistency = { model: 'eventual', source: 'WIRE.md §4 (AWS IAM compatible; AWS IAM is eventually consistent); provider-docs/outscale-eim.txt is silent' };
+  readonly consistency: Consistency = {
+    model: 'eventual',
+    source:
+      'WIRE.md §4 (AWS IAM compatible; AWS IAM is eventually consistent); provider-docs/outscale-eim.txt is silent',
+  };
 
   constructor(
     readonly id: string,
@@ -121,7 +136,10 @@ export class OutscaleProvider implements Provider {
   }
 
   async resetMfa(): Promise<CallResult> {
-    throw new ProviderError('unsupported', `${this.id}: Outscale EIM has no API for MFA devices, so the bot cannot reset MFA on Outscale.`);
+    throw new ProviderError(
+      'unsupported',
+      `${this.id}: Outscale EIM has no API for MFA devices, so the bot cannot reset MFA on Outscale.`,
+    );
   }
 
   async mfaEnrolled(): Promise<boolean> {
@@ -140,14 +158,21 @@ export class OutscaleProvider implements Provider {
    * Creates a key; when the answer may hide a created key (lost, or a server error), deletes the keys
    * that were not there `before`, and — for a lost answer only, once — creates again.
    */
-  async #createReconciled(principal: PrincipalRef, before: ReadonlySet<string>, mayRetry: boolean): Promise<CreatedKey> {
+  async #createReconciled(
+    principal: PrincipalRef,
+    before: ReadonlySet<string>,
+    mayRetry: boolean,
+  ): Promise<CreatedKey> {
     try {
       return await this.#create(principal);
     } catch (error) {
       if (!(error instanceof ProviderError) || error.kind !== 'unavailable') throw error;
       await this.#deleteOrphans(principal, before, error);
       if (!error.uncertain || !mayRetry) throw error;
-      this.log.warn({ provider: this.id, user: principal.name }, 'access key creation lost its answer: creating the key once more');
+      this.log.warn(
+        { provider: this.id, user: principal.name },
+        'access key creation lost its answer: creating the key once more',
+      );
       return this.#createReconciled(principal, before, false);
     }
   }
@@ -185,10 +210,14 @@ export class OutscaleProvider implements Provider {
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new ProviderError('unavailable', `${cause.message}; whether it left a new key behind is unknown, checking failed: ${reason}`, {
-        ...requestIdOf(cause),
-        uncertain: true,
-      });
+      throw new ProviderError(
+        'unavailable',
+        `${cause.message}; whether it left a new key behind is unknown, checking failed: ${reason}`,
+        {
+          ...requestIdOf(cause),
+          uncertain: true,
+        },
+      );
     }
   }
 }

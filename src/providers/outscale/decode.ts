@@ -26,7 +26,9 @@ export function readBody(body: string): unknown {
 }
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /** A text value that may be empty (`<Marker/>`): empty reads as absent. */
@@ -40,7 +42,10 @@ const requestIdOf = z.object({ ResponseMetadata: z.object({ RequestId: optionalT
  */
 export function unwrapAnswer(action: string, doc: unknown): { result: unknown; requestId: string | undefined } {
   const root = field(doc, `${action}Response`) ?? doc;
-  return { result: field(root, `${action}Result`) ?? root, requestId: requestIdOf.parse(root).ResponseMetadata?.RequestId };
+  return {
+    result: field(root, `${action}Result`) ?? root,
+    requestId: requestIdOf.parse(root).ResponseMetadata?.RequestId,
+  };
 }
 
 /** A list: `{ member: [...] }` in XML (nothing at all when empty), a plain array in JSON. */
@@ -65,4 +70,7 @@ const errorDetail = z.object({ Code: z.string().min(1), Message: optionalText })
 const errorBody = z.object({ Error: errorDetail, RequestId: optionalText });
 
 /** `<ErrorResponse><Error>…</Error><RequestId/></ErrorResponse>`, or the same object without the wrapper. */
-export const errorAnswer = z.union([z.object({ ErrorResponse: errorBody }).transform((doc) => doc.ErrorResponse), errorBody]);
+export const errorAnswer = z.union([
+  z.object({ ErrorResponse: errorBody }).transform((doc) => doc.ErrorResponse),
+  errorBody,
+]);

@@ -12,7 +12,18 @@ import { HttpClient, type HttpResponse } from '../http/http-client.ts';
 import { ProviderError } from '../port.ts';
 import { readBody, unwrapAnswer } from './decode.ts';
 import { classify, errorFor } from './errors.ts';
-import { createdKey, groupMembersPage, groupsPage, keysPage, nothing, usersPage, type EimGroup, type EimKey, type EimKeyStatus, type EimUser } from './schemas.ts';
+import {
+  createdKey,
+  groupMembersPage,
+  groupsPage,
+  keysPage,
+  nothing,
+  usersPage,
+  type EimGroup,
+  type EimKey,
+  type EimKeyStatus,
+  type EimUser,
+} from './schemas.ts';
 import { sigV4 } from './signer.ts';
 
 const VERSION = '2010-05-08';
@@ -94,7 +105,13 @@ export class EimClient {
   // ---- access keys --------------------------------------------------------------------------------
 
   listAccessKeys(userName: string): AsyncGenerator<EimKey> {
-    return this.#list('ListAccessKeys', { UserName: userName }, keysPage, (page) => page.AccessKeyMetadata, 'documented');
+    return this.#list(
+      'ListAccessKeys',
+      { UserName: userName },
+      keysPage,
+      (page) => page.AccessKeyMetadata,
+      'documented',
+    );
   }
 
   /** Not idempotent: a lost answer fails as `uncertain` instead of being sent again. */
@@ -117,7 +134,12 @@ export class EimClient {
 
   // ---- transport ----------------------------------------------------------------------------------
 
-  async #call<T extends z.ZodType>(action: string, params: Params, schema: T, idempotent = true): Promise<Answer<z.output<T>>> {
+  async #call<T extends z.ZodType>(
+    action: string,
+    params: Params,
+    schema: T,
+    idempotent = true,
+  ): Promise<Answer<z.output<T>>> {
     const response = await this.#http.send({
       method: 'POST',
       path: '/',
@@ -125,7 +147,8 @@ export class EimClient {
       body: formEncode({ Action: action, Version: VERSION, ...params }),
       idempotent,
     });
-    if (response.status < 200 || response.status >= 300) throw errorFor(this.#provider, action, response, (text) => this.#scrub(text));
+    if (response.status < 200 || response.status >= 300)
+      throw errorFor(this.#provider, action, response, (text) => this.#scrub(text));
     return this.#parse(action, response, schema);
   }
 
@@ -134,8 +157,13 @@ export class EimClient {
     const parsed = schema.safeParse(result);
     if (!parsed.success) {
       // Paths and expectations only: the body may hold a secret.
-      const where = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`).join('; ');
-      throw new ProviderError('unavailable', `${this.#provider}: Outscale EIM ${action} gave an answer that could not be read (${where})`);
+      const where = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`)
+        .join('; ');
+      throw new ProviderError(
+        'unavailable',
+        `${this.#provider}: Outscale EIM ${action} gave an answer that could not be read (${where})`,
+      );
     }
     return withRequestId({ result: parsed.data }, requestId);
   }
@@ -151,11 +179,18 @@ export class EimClient {
     const pageSize: Params = paging === 'documented' ? { MaxItems: String(PAGE_SIZE) } : {};
     let marker: string | undefined;
     for (;;) {
-      const { result } = await this.#call(action, { ...params, ...pageSize, ...(marker ? { Marker: marker } : {}) }, schema);
+      const { result } = await this.#call(
+        action,
+        { ...params, ...pageSize, ...(marker ? { Marker: marker } : {}) },
+        schema,
+      );
       yield* items(result);
       if (!result.IsTruncated) return;
       if (!result.Marker || result.Marker === marker) {
-        throw new ProviderError('unavailable', `${this.#provider}: Outscale EIM ${action} said more results follow but gave no new Marker`);
+        throw new ProviderError(
+          'unavailable',
+          `${this.#provider}: Outscale EIM ${action} said more results follow but gave no new Marker`,
+        );
       }
       marker = result.Marker;
     }
@@ -175,7 +210,8 @@ function withRequestId<T>(answer: Answer<T>, requestId: string | undefined): Ans
 
 /** Form encoding with RFC 3986 escapes, as the AWS SDKs write it (`%20` for a space, `%2A` for `*`). */
 function formEncode(params: Params): string {
-  const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = (text: string) =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return Object.entries(params)
     .map(([key, value]) => `${encode(key)}=${encode(value)}`)
     .join('&');

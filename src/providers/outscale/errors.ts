@@ -49,7 +49,11 @@ export function readError(response: HttpResponse): EimError {
   if (!parsed.success) return fromHeader === undefined ? {} : { requestId: fromHeader };
   const { Error: detail, RequestId } = parsed.data;
   const requestId = RequestId ?? fromHeader;
-  return { code: detail.Code, ...(detail.Message === undefined ? {} : { message: detail.Message }), ...(requestId === undefined ? {} : { requestId }) };
+  return {
+    code: detail.Code,
+    ...(detail.Message === undefined ? {} : { message: detail.Message }),
+    ...(requestId === undefined ? {} : { requestId }),
+  };
 }
 
 /** Throttling codes arrive with 400, 429 or 503 alike; they prove the request was not carried out. */
@@ -65,9 +69,17 @@ export function classify(response: HttpResponse): Verdict {
  * The ProviderError for an error answer to `action`. `scrub` removes our own credentials from the
  * provider's wording, which is passed on to people.
  */
-export function errorFor(provider: string, action: string, response: HttpResponse, scrub: (text: string) => string): ProviderError {
+export function errorFor(
+  provider: string,
+  action: string,
+  response: HttpResponse,
+  scrub: (text: string) => string,
+): ProviderError {
   const { code, message, requestId } = readError(response);
   const kind = (code === undefined ? undefined : KIND_BY_CODE[code]) ?? kindForStatus(response.status);
   const said = code === undefined ? `HTTP ${response.status}` : `${code}${message ? `: ${scrub(message)}` : ''}`;
-  return errorFromResponse(response, `${provider}: Outscale EIM ${action} failed: ${said}`, { kind, providerRequestId: requestId });
+  return errorFromResponse(response, `${provider}: Outscale EIM ${action} failed: ${said}`, {
+    kind,
+    providerRequestId: requestId,
+  });
 }

@@ -30,7 +30,10 @@ export class ScalewayProvider implements Provider {
    * after `add-member` lists the new member, and a second `remove-member` right after the first answers
    * 404 `not_found`: the membership is already gone. (Keys and MFA were not recorded this way.)
    */
-  readonly consistency: Consistency = { model: 'read-your-writes', source: 'scaleway-recorded/group-membership-basic.cassette.yaml' };
+  readonly consistency: Consistency = {
+    model: 'read-your-writes',
+    source: 'scaleway-recorded/group-membership-basic.cassette.yaml',
+  };
   readonly #directory: Directory;
   readonly #keys: ApiKeys;
 
@@ -67,12 +70,22 @@ export class ScalewayProvider implements Provider {
   addMember(group: string, principal: PrincipalRef): Promise<CallResult> {
     // [guess] No recording shows a second add of the same member; a 409 `already_exists`, the likely
     // answer, means the member is there, which is the goal (a 200 is success anyway).
-    return this.#editGroup('add-member', group, principal, (f) => f.status === 409 && f.error?.type === 'already_exists');
+    return this.#editGroup(
+      'add-member',
+      group,
+      principal,
+      (f) => f.status === 409 && f.error?.type === 'already_exists',
+    );
   }
 
   removeMember(group: string, principal: PrincipalRef): Promise<CallResult> {
     // Removing a non-member answers 404 with an empty `resource` (a missing group or user names itself).
-    return this.#editGroup('remove-member', group, principal, (f) => f.error?.type === 'not_found' && f.error.resource === '');
+    return this.#editGroup(
+      'remove-member',
+      group,
+      principal,
+      (f) => f.error?.type === 'not_found' && f.error.resource === '',
+    );
   }
 
   async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
@@ -86,7 +99,10 @@ export class ScalewayProvider implements Provider {
 
   deactivateKey(_principal: PrincipalRef, _keyId: string): Promise<CallResult> {
     return Promise.reject(
-      new ProviderError('unsupported', 'Scaleway API keys cannot be disabled, only deleted; the old key is deleted once the new one is confirmed.'),
+      new ProviderError(
+        'unsupported',
+        'Scaleway API keys cannot be disabled, only deleted; the old key is deleted once the new one is confirmed.',
+      ),
     );
   }
 
@@ -97,7 +113,10 @@ export class ScalewayProvider implements Provider {
   /** Deletes the user's MFA OTP, so they enrol again at next login. A user without MFA is left as is. */
   async resetMfa(principal: PrincipalRef): Promise<CallResult> {
     if ((await this.#directory.kindOf(principal)) === 'application') {
-      throw new ProviderError('invalid_request', `${principal.name} is a Scaleway application: applications have no MFA`);
+      throw new ProviderError(
+        'invalid_request',
+        `${principal.name} is a Scaleway application: applications have no MFA`,
+      );
     }
     const path = `/users/${segment(principal.id)}`;
     const user = await this.wire.call({ method: 'GET', path }, userSchema, `reading Scaleway user ${principal.name}`);
@@ -109,19 +128,28 @@ export class ScalewayProvider implements Provider {
     const reset = await this.wire.attempt({ method: 'DELETE', path: `${path}/mfa-otp`, body: {} }, noContentSchema);
     if (reset.ok) return callResult(reset.requestId);
     // Someone reset it between the read and the delete: the OTP is gone, as wanted. A missing user names itself.
-    if (reset.failure.error?.type === 'not_found' && reset.failure.error.resource !== 'user') return callResult(reset.failure.requestId);
+    if (reset.failure.error?.type === 'not_found' && reset.failure.error.resource !== 'user')
+      return callResult(reset.failure.requestId);
     throw toProviderError(reset.failure, what);
   }
 
   /** The user's `mfa` flag, which `DELETE /users/{id}/mfa-otp` clears. */
   async mfaEnrolled(principal: PrincipalRef): Promise<boolean> {
-    const user = await this.wire.call({ method: 'GET', path: `/users/${segment(principal.id)}` }, userSchema, `reading Scaleway user ${principal.name}`);
+    const user = await this.wire.call(
+      { method: 'GET', path: `/users/${segment(principal.id)}` },
+      userSchema,
+      `reading Scaleway user ${principal.name}`,
+    );
     return user.value.mfa;
   }
 
   async probe(): Promise<CallResult> {
     const query = { organization_id: this.wire.organizationId, page: 1, page_size: 1 };
-    const { requestId } = await this.wire.call({ method: 'GET', path: '/groups', query }, groupPageSchema, 'probing Scaleway IAM');
+    const { requestId } = await this.wire.call(
+      { method: 'GET', path: '/groups', query },
+      groupPageSchema,
+      'probing Scaleway IAM',
+    );
     return callResult(requestId);
   }
 

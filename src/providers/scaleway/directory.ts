@@ -32,10 +32,21 @@ export class Directory {
   /** A group by id, or by its exact name. */
   async group(ref: string): Promise<ScalewayGroup> {
     if (isScalewayId(ref)) {
-      return (await this.wire.call({ method: 'GET', path: `/groups/${segment(ref)}` }, groupSchema, `reading Scaleway group ${ref}`)).value;
+      return (
+        await this.wire.call(
+          { method: 'GET', path: `/groups/${segment(ref)}` },
+          groupSchema,
+          `reading Scaleway group ${ref}`,
+        )
+      ).value;
     }
     // The `name` filter only narrows the listing: the exact comparison is ours, whatever matching Scaleway applies.
-    for await (const group of this.wire.list('/groups', { name: ref }, groupPageSchema, `finding Scaleway group ${ref}`)) {
+    for await (const group of this.wire.list(
+      '/groups',
+      { name: ref },
+      groupPageSchema,
+      `finding Scaleway group ${ref}`,
+    )) {
       if (group.name === ref) return group;
     }
     throw new ProviderError('not_found', `Scaleway Organization ${this.wire.organizationId} has no group named ${ref}`);
@@ -48,7 +59,8 @@ export class Directory {
 
   async allGroups(): Promise<ScalewayGroup[]> {
     const groups: ScalewayGroup[] = [];
-    for await (const group of this.wire.list('/groups', {}, groupPageSchema, 'listing Scaleway groups')) groups.push(group);
+    for await (const group of this.wire.list('/groups', {}, groupPageSchema, 'listing Scaleway groups'))
+      groups.push(group);
     return groups;
   }
 
@@ -58,31 +70,55 @@ export class Directory {
    */
   async user(identity: string): Promise<PrincipalRef> {
     if (isScalewayId(identity)) {
-      const { value } = await this.wire.call({ method: 'GET', path: `/users/${segment(identity)}` }, userSchema, `reading Scaleway user ${identity}`);
+      const { value } = await this.wire.call(
+        { method: 'GET', path: `/users/${segment(identity)}` },
+        userSchema,
+        `reading Scaleway user ${identity}`,
+      );
       return this.#remember('user', value.id, value.email);
     }
     const wanted = identity.toLowerCase();
     for await (const user of this.wire.list('/users', {}, userPageSchema, `finding Scaleway user ${identity}`)) {
-      if (user.email.toLowerCase() === wanted || user.username.toLowerCase() === wanted) return this.#remember('user', user.id, user.email);
+      if (user.email.toLowerCase() === wanted || user.username.toLowerCase() === wanted)
+        return this.#remember('user', user.id, user.email);
     }
-    throw new ProviderError('not_found', `Scaleway Organization ${this.wire.organizationId} has no user with email or username ${identity}`);
+    throw new ProviderError(
+      'not_found',
+      `Scaleway Organization ${this.wire.organizationId} has no user with email or username ${identity}`,
+    );
   }
 
   /** An application (the service principal of a key rotation) by id or exact name. */
   async application(identity: string): Promise<PrincipalRef> {
     if (isScalewayId(identity)) {
       const what = `reading Scaleway application ${identity}`;
-      const { value } = await this.wire.call({ method: 'GET', path: `/applications/${segment(identity)}` }, applicationSchema, what);
+      const { value } = await this.wire.call(
+        { method: 'GET', path: `/applications/${segment(identity)}` },
+        applicationSchema,
+        what,
+      );
       return this.#remember('application', value.id, value.name);
     }
     const found = [];
-    for await (const app of this.wire.list('/applications', { name: identity }, applicationPageSchema, `finding Scaleway application ${identity}`)) {
+    for await (const app of this.wire.list(
+      '/applications',
+      { name: identity },
+      applicationPageSchema,
+      `finding Scaleway application ${identity}`,
+    )) {
       if (app.name === identity) found.push(app);
     }
     const [only, ...others] = found;
-    if (!only) throw new ProviderError('not_found', `Scaleway Organization ${this.wire.organizationId} has no application named ${identity}`);
+    if (!only)
+      throw new ProviderError(
+        'not_found',
+        `Scaleway Organization ${this.wire.organizationId} has no application named ${identity}`,
+      );
     if (others.length > 0) {
-      throw new ProviderError('invalid_request', `${found.length} Scaleway applications are named ${identity}: name the one to use by its id`);
+      throw new ProviderError(
+        'invalid_request',
+        `${found.length} Scaleway applications are named ${identity}: name the one to use by its id`,
+      );
     }
     return this.#remember('application', only.id, only.name);
   }
@@ -97,7 +133,12 @@ export class Directory {
     const group = await this.group(ref);
     const found = new Map<string, PrincipalRef>();
     for (const ids of chunks(group.userIds, PAGE_SIZE)) {
-      for await (const user of this.wire.list('/users', { user_ids: ids }, userPageSchema, `reading the users of Scaleway group ${ref}`)) {
+      for await (const user of this.wire.list(
+        '/users',
+        { user_ids: ids },
+        userPageSchema,
+        `reading the users of Scaleway group ${ref}`,
+      )) {
         found.set(user.id, this.#remember('user', user.id, user.email));
       }
     }
@@ -121,12 +162,18 @@ export class Directory {
     const path = segment(principal.id);
     const asUser = await this.wire.attempt({ method: 'GET', path: `/users/${path}` }, userSchema);
     if (asUser.ok) return 'user';
-    if (asUser.failure.error?.type !== 'not_found') throw toProviderError(asUser.failure, `reading Scaleway user ${principal.name}`);
+    if (asUser.failure.error?.type !== 'not_found')
+      throw toProviderError(asUser.failure, `reading Scaleway user ${principal.name}`);
     const asApp = await this.wire.attempt({ method: 'GET', path: `/applications/${path}` }, applicationSchema);
     if (asApp.ok) return 'application';
-    if (asApp.failure.error?.type !== 'not_found') throw toProviderError(asApp.failure, `reading Scaleway application ${principal.name}`);
+    if (asApp.failure.error?.type !== 'not_found')
+      throw toProviderError(asApp.failure, `reading Scaleway application ${principal.name}`);
     const { requestId } = asApp.failure;
-    throw new ProviderError('not_found', `no Scaleway user or application has id ${principal.id} (${principal.name})`, callResult(requestId));
+    throw new ProviderError(
+      'not_found',
+      `no Scaleway user or application has id ${principal.id} (${principal.name})`,
+      callResult(requestId),
+    );
   }
 
   #remember(kind: BearerKind, id: string, name: string): PrincipalRef {

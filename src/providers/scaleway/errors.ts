@@ -26,7 +26,12 @@ export function requestIdOf(response: HttpResponse): string | undefined {
 export function failureOf(response: HttpResponse): ScalewayFailure {
   const parsed = errorBodySchema.safeParse(jsonBody(response));
   const error = parsed.success ? parsed.data : undefined;
-  return { status: response.status, error, requestId: requestIdOf(response), retryAfterMs: retryAfterOf(response, error) };
+  return {
+    status: response.status,
+    error,
+    requestId: requestIdOf(response),
+    retryAfterMs: retryAfterOf(response, error),
+  };
 }
 
 /** `Retry-After` when the gateway sends it, else the `reset_seconds` of a `too_many_requests` body. */

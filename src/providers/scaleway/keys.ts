@@ -8,7 +8,13 @@ import { Secret } from '../../domain/secret.ts';
 import { ProviderError, type CallResult, type CreatedKey, type KeyInfo, type PrincipalRef } from '../port.ts';
 import type { BearerKind } from './directory.ts';
 import { toProviderError } from './errors.ts';
-import { apiKeyPageSchema, apiKeySchema, createdApiKeySchema, noContentSchema, type ScalewayApiKey } from './schemas.ts';
+import {
+  apiKeyPageSchema,
+  apiKeySchema,
+  createdApiKeySchema,
+  noContentSchema,
+  type ScalewayApiKey,
+} from './schemas.ts';
 import { callResult, segment, type ScalewayWire } from './wire.ts';
 
 export interface Bearer {
@@ -30,7 +36,13 @@ export class ApiKeys {
   async list({ kind, principal }: Bearer): Promise<ScalewayApiKey[]> {
     const keys: ScalewayApiKey[] = [];
     const query = { bearer_id: principal.id, bearer_type: kind };
-    for await (const key of this.wire.list('/api-keys', query, apiKeyPageSchema, `listing the API keys of ${principal.name}`)) keys.push(key);
+    for await (const key of this.wire.list(
+      '/api-keys',
+      query,
+      apiKeyPageSchema,
+      `listing the API keys of ${principal.name}`,
+    ))
+      keys.push(key);
     return keys;
   }
 
@@ -49,9 +61,15 @@ export class ApiKeys {
         if (!(error instanceof ProviderError) || !error.uncertain) throw error;
         const removed = await this.#deleteOrphans(bearer, description, error);
         if (attempt >= 2) {
-          throw new ProviderError('unavailable', `creating an API key for ${bearer.principal.name}: the answer was lost twice (${removed} unusable key(s) deleted); try again later`);
+          throw new ProviderError(
+            'unavailable',
+            `creating an API key for ${bearer.principal.name}: the answer was lost twice (${removed} unusable key(s) deleted); try again later`,
+          );
         }
-        this.log.warn({ principal: bearer.principal.id, deletedKeys: removed }, 'the answer to an API key creation was lost; creating the key once more');
+        this.log.warn(
+          { principal: bearer.principal.id, deletedKeys: removed },
+          'the answer to an API key creation was lost; creating the key once more',
+        );
       }
     }
   }
@@ -59,7 +77,10 @@ export class ApiKeys {
   async #createOnce({ kind, principal }: Bearer, description: string): Promise<CreatedKey> {
     const what = `creating an API key for ${principal.name}`;
     const body = { [kind === 'user' ? 'user_id' : 'application_id']: principal.id, description };
-    const result = await this.wire.attempt({ method: 'POST', path: '/api-keys', body, idempotent: false }, createdApiKeySchema);
+    const result = await this.wire.attempt(
+      { method: 'POST', path: '/api-keys', body, idempotent: false },
+      createdApiKeySchema,
+    );
     if (result.ok) {
       const created: CreatedKey = { key: keyInfo(result.value.key), secret: new Secret(result.value.secretKey) };
       if (result.requestId) created.providerRequestId = result.requestId;
@@ -68,7 +89,10 @@ export class ApiKeys {
     const { failure } = result;
     if (failure.status >= 500) {
       // A gateway error can come after the key was made: as uncertain as a lost answer.
-      throw new ProviderError('unavailable', `${what}: Scaleway answered HTTP ${failure.status}`, { uncertain: true, ...callResult(failure.requestId) });
+      throw new ProviderError('unavailable', `${what}: Scaleway answered HTTP ${failure.status}`, {
+        uncertain: true,
+        ...callResult(failure.requestId),
+      });
     }
     const error = toProviderError(failure, what);
     if (error.kind !== 'forbidden' || kind !== 'user') throw error;
@@ -83,21 +107,31 @@ export class ApiKeys {
       const orphans = (await this.list(bearer)).filter((key) => key.description === description);
       for (const orphan of orphans) {
         await this.#deleteById(orphan.accessKey, bearer.principal);
-        this.log.warn({ principal: bearer.principal.id, keyId: orphan.accessKey }, 'deleted an API key whose creation answer was lost (its secret is unknown)');
+        this.log.warn(
+          { principal: bearer.principal.id, keyId: orphan.accessKey },
+          'deleted an API key whose creation answer was lost (its secret is unknown)',
+        );
       }
       return orphans.length;
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new ProviderError('unavailable', `${lost.message}; checking for a key it may have created failed too (${why}): look for a key described "${description}"`, {
-        uncertain: true,
-      });
+      throw new ProviderError(
+        'unavailable',
+        `${lost.message}; checking for a key it may have created failed too (${why}): look for a key described "${description}"`,
+        {
+          uncertain: true,
+        },
+      );
     }
   }
 
   /** Deletes a key of this principal; a key already gone counts as deleted. */
   async delete(principal: PrincipalRef, keyId: string): Promise<CallResult> {
     if (keyId === this.ownAccessKey) {
-      throw new ProviderError('invalid_request', `API key ${keyId} is the one iam-bot authenticates with: deleting it would lock the bot out`);
+      throw new ProviderError(
+        'invalid_request',
+        `API key ${keyId} is the one iam-bot authenticates with: deleting it would lock the bot out`,
+      );
     }
     const found = await this.wire.attempt({ method: 'GET', path: `/api-keys/${segment(keyId)}` }, apiKeySchema);
     if (!found.ok) {
@@ -106,7 +140,11 @@ export class ApiKeys {
     }
     // Never delete a key of someone else, whatever id the caller passed.
     if (found.value.bearer.id !== principal.id) {
-      throw new ProviderError('invalid_request', `API key ${keyId} does not belong to ${principal.name}`, callResult(found.requestId));
+      throw new ProviderError(
+        'invalid_request',
+        `API key ${keyId} does not belong to ${principal.name}`,
+        callResult(found.requestId),
+      );
     }
     return this.#deleteById(keyId, principal);
   }

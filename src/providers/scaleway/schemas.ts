@@ -45,7 +45,9 @@ function toApiKey(k: z.output<typeof apiKeyFields>) {
     description: k.description,
     createdAt: k.created_at ?? undefined,
     expiresAt: k.expires_at ?? undefined,
-    bearer: k.user_id ? { kind: 'user' as const, id: k.user_id } : { kind: 'application' as const, id: k.application_id ?? '' },
+    bearer: k.user_id
+      ? { kind: 'user' as const, id: k.user_id }
+      : { kind: 'application' as const, id: k.application_id ?? '' },
   };
 }
 

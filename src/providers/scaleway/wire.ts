@@ -63,7 +63,10 @@ export class ScalewayWire {
     const response = await this.#http.send({
       method: call.method,
       path: `${call.path}${queryString(call.query)}`,
-      ...(call.body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(call.body) }),
+      ...(call.body !== undefined && {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(call.body),
+      }),
       idempotent: call.idempotent ?? (call.method === 'GET' || call.method === 'DELETE'),
     });
     if (response.status >= 300) return { ok: false, failure: failureOf(response) };
@@ -72,7 +75,11 @@ export class ScalewayWire {
     if (!parsed.success) {
       // Paths and codes only: a creation answer holds a secret, and zod messages may quote input.
       const where = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'} ${issue.code}`).join(', ');
-      throw new ProviderError('internal', `${call.method} ${call.path}: unexpected Scaleway answer (${where})`, callResult(requestId));
+      throw new ProviderError(
+        'internal',
+        `${call.method} ${call.path}: unexpected Scaleway answer (${where})`,
+        callResult(requestId),
+      );
     }
     return { ok: true, value: parsed.data, requestId };
   }
@@ -85,7 +92,12 @@ export class ScalewayWire {
   }
 
   /** Every item of a paginated list in the configured Organization, fetched page by page on demand. */
-  async *list<T>(path: string, query: Record<string, QueryValue>, schema: z.ZodType<Page<T>>, what: string): AsyncGenerator<T> {
+  async *list<T>(
+    path: string,
+    query: Record<string, QueryValue>,
+    schema: z.ZodType<Page<T>>,
+    what: string,
+  ): AsyncGenerator<T> {
     let seen = 0;
     for (let page = 1; ; page++) {
       const { value } = await this.call(

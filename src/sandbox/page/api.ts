@@ -97,7 +97,11 @@ export async function getState(user: string): Promise<State> {
 
 /** POSTs an action; the server answers once the bot has finished what it started. */
 export async function act<T = Record<string, unknown>>(action: string, body: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`/api/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = (await response.json()) as T & { error?: string };
   if (!response.ok) throw new Error(answer.error ?? `${action} failed (${response.status})`);
   return answer;

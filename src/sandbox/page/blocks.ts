@@ -43,25 +43,43 @@ function renderBlock(block: Block, surface: Surface): HTMLElement {
     case 'divider':
       return h('hr');
     case 'context':
-      return h('div', { class: 'block-context' }, ...((block.elements as Text[] | undefined) ?? []).map((e) => renderText(e, surface)));
+      return h(
+        'div',
+        { class: 'block-context' },
+        ...((block.elements as Text[] | undefined) ?? []).map((e) => renderText(e, surface)),
+      );
     case 'section': {
       const fields = (block.fields as Text[] | undefined) ?? [];
       const accessory = block.accessory as Element | undefined;
       return h(
         'div',
         { class: 'block-section' },
-        h('div', { class: 'section-body' }, renderText(block.text as Text, surface), fields.length > 0 && h('div', { class: 'fields' }, ...fields.map((f) => renderText(f, surface)))),
+        h(
+          'div',
+          { class: 'section-body' },
+          renderText(block.text as Text, surface),
+          fields.length > 0 && h('div', { class: 'fields' }, ...fields.map((f) => renderText(f, surface))),
+        ),
         accessory && renderElement(accessory, blockId, surface, true),
       );
     }
     case 'actions':
-      return h('div', { class: 'block-actions' }, ...((block.elements as Element[] | undefined) ?? []).map((e) => renderElement(e, blockId, surface, true)));
+      return h(
+        'div',
+        { class: 'block-actions' },
+        ...((block.elements as Element[] | undefined) ?? []).map((e) => renderElement(e, blockId, surface, true)),
+      );
     case 'input': {
       const error = surface.errors?.[blockId];
       return h(
         'label',
         { class: `block-input${error ? ' has-error' : ''}`, 'data-block': blockId },
-        h('span', { class: 'label' }, (block.label as Text | undefined)?.text ?? '', block.optional === true ? h('span', { class: 'optional' }, ' (optional)') : null),
+        h(
+          'span',
+          { class: 'label' },
+          (block.label as Text | undefined)?.text ?? '',
+          block.optional === true ? h('span', { class: 'optional' }, ' (optional)') : null,
+        ),
         renderElement(block.element as Element, blockId, surface, block.dispatch_action === true),
         block.hint ? h('span', { class: 'hint' }, (block.hint as Text).text ?? '') : null,
         error ? h('span', { class: 'error' }, error) : null,
@@ -77,10 +95,27 @@ function renderElement(element: Element, blockId: string, surface: Surface, disp
   const actionId = element.action_id ?? '';
   switch (element.type) {
     case 'button':
-      return h('button', { class: `btn ${String(element.style ?? '')}`, 'data-action': actionId, type: 'button', onclick: () => surface.action('click', blockId, element, { text: (element.text as Text).text ?? '', ...(typeof element.value === 'string' ? { value: element.value } : {}), ...(typeof element.style === 'string' ? { style: element.style } : {}) }) }, emojify((element.text as Text).text ?? ''));
+      return h(
+        'button',
+        {
+          class: `btn ${String(element.style ?? '')}`,
+          'data-action': actionId,
+          type: 'button',
+          onclick: () =>
+            surface.action('click', blockId, element, {
+              text: (element.text as Text).text ?? '',
+              ...(typeof element.value === 'string' ? { value: element.value } : {}),
+              ...(typeof element.style === 'string' ? { style: element.style } : {}),
+            }),
+        },
+        emojify((element.text as Text).text ?? ''),
+      );
     case 'plain_text_input': {
       const current = surface.values?.get(blockId);
-      const attrs = { 'data-action': actionId, oninput: (event: Event) => surface.values?.set(blockId, (event.target as HTMLInputElement).value) };
+      const attrs = {
+        'data-action': actionId,
+        oninput: (event: Event) => surface.values?.set(blockId, (event.target as HTMLInputElement).value),
+      };
       const field = element.multiline === true ? h('textarea', attrs) : h('input', { ...attrs, type: 'text' });
       field.value = typeof current === 'string' ? current : String(element.initial_value ?? '');
       return field;
@@ -101,13 +136,22 @@ type SlackOption = { text: Text; value: string };
 function staticSelect(element: Element, blockId: string, surface: Surface, dispatches: boolean): HTMLElement {
   const options = (element.options as SlackOption[] | undefined) ?? [];
   const current = surface.values?.get(blockId) ?? (element.initial_option as SlackOption | undefined)?.value ?? '';
-  const select = h('select', { 'data-action': element.action_id ?? '' }, h('option', { value: '' }, 'Choose…'), ...options.map((o) => h('option', { value: o.value }, o.text.text ?? '')));
+  const select = h(
+    'select',
+    { 'data-action': element.action_id ?? '' },
+    h('option', { value: '' }, 'Choose…'),
+    ...options.map((o) => h('option', { value: o.value }, o.text.text ?? '')),
+  );
   select.value = typeof current === 'string' ? current : '';
   select.addEventListener('change', () => {
     const picked = options.find((o) => o.value === select.value);
     if (!picked) return;
     surface.values?.set(blockId, picked.value);
-    if (dispatches) surface.action('select', blockId, element, { type: 'static_select', option: { text: picked.text.text ?? '', value: picked.value } });
+    if (dispatches)
+      surface.action('select', blockId, element, {
+        type: 'static_select',
+        option: { text: picked.text.text ?? '', value: picked.value },
+      });
   });
   return select;
 }
@@ -116,25 +160,42 @@ function staticSelect(element: Element, blockId: string, surface: Surface, dispa
 function externalSelect(element: Element, blockId: string, surface: Surface, dispatches: boolean): HTMLElement {
   const actionId = element.action_id ?? '';
   const current = surface.values?.get(blockId);
-  const search = h('input', { type: 'search', 'data-action': actionId, placeholder: (element.placeholder as Text | undefined)?.text ?? 'Search', autocomplete: 'off' });
-  const chosen = h('span', { class: 'chosen' }, typeof current === 'object' && !Array.isArray(current) ? `Selected: ${current.text}` : '');
+  const search = h('input', {
+    type: 'search',
+    'data-action': actionId,
+    placeholder: (element.placeholder as Text | undefined)?.text ?? 'Search',
+    autocomplete: 'off',
+  });
+  const chosen = h(
+    'span',
+    { class: 'chosen' },
+    typeof current === 'object' && !Array.isArray(current) ? `Selected: ${current.text}` : '',
+  );
   const list = h('ul', { class: 'options' });
   const load = async () => {
     const options = await surface.suggest(actionId, search.value);
     list.replaceChildren(
       ...options.map((o) =>
-        h('li', {}, h('button', {
-          type: 'button',
-          class: 'option',
-          'data-value': o.value,
-          onclick: () => {
-            const picked = { text: o.text.text, value: o.value };
-            surface.values?.set(blockId, picked);
-            chosen.textContent = `Selected: ${picked.text}`;
-            list.replaceChildren();
-            if (dispatches) surface.action('select', blockId, element, { type: 'external_select', option: picked });
-          },
-        }, o.text.text)),
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'option',
+              'data-value': o.value,
+              onclick: () => {
+                const picked = { text: o.text.text, value: o.value };
+                surface.values?.set(blockId, picked);
+                chosen.textContent = `Selected: ${picked.text}`;
+                list.replaceChildren();
+                if (dispatches) surface.action('select', blockId, element, { type: 'external_select', option: picked });
+              },
+            },
+            o.text.text,
+          ),
+        ),
       ),
     );
   };
@@ -157,10 +218,25 @@ function checkboxes(element: Element, blockId: string, surface: Surface, dispatc
         if (box.checked) picked.add(o.value);
         else picked.delete(o.value);
         surface.values?.set(blockId, [...picked]);
-        if (dispatches) surface.action('check', blockId, element, { options: options.filter((x) => picked.has(x.value)).map((x) => ({ text: x.text.text ?? '', value: x.value })) });
+        if (dispatches)
+          surface.action('check', blockId, element, {
+            options: options
+              .filter((x) => picked.has(x.value))
+              .map((x) => ({ text: x.text.text ?? '', value: x.value })),
+          });
       });
       const description = (o as { description?: Text }).description;
-      return h('label', { class: 'checkbox' }, box, h('span', {}, renderText(o.text, surface), description ? h('span', { class: 'hint description' }, renderText(description, surface)) : null));
+      return h(
+        'label',
+        { class: 'checkbox' },
+        box,
+        h(
+          'span',
+          {},
+          renderText(o.text, surface),
+          description ? h('span', { class: 'hint description' }, renderText(description, surface)) : null,
+        ),
+      );
     }),
   );
 }

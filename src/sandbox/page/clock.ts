@@ -7,7 +7,13 @@ import { formatSlackDate, slackTime } from './slack-date.ts';
 export function renderClockNow(clock: { now: number; aheadMs: number }): HTMLElement {
   const ahead = Math.round(clock.aheadMs / 60_000);
   const when = formatSlackDate(Math.floor(clock.now / 1000), '{date_short} at {time}', clock.now);
-  return h('span', {}, 'Sandbox time: ', h('b', {}, when), ahead > 0 ? h('span', { class: 'clock-ahead' }, ` (${aheadText(ahead)} ahead)`) : '');
+  return h(
+    'span',
+    {},
+    'Sandbox time: ',
+    h('b', {}, when),
+    ahead > 0 ? h('span', { class: 'clock-ahead' }, ` (${aheadText(ahead)} ahead)`) : '',
+  );
 }
 
 function aheadText(minutes: number): string {
@@ -20,7 +26,10 @@ function aheadText(minutes: number): string {
 /** One line per sweep the fast-forward ran. */
 export function sweepLines(result: FastForwarded): string[] {
   return result.sweeps.map((s) => {
-    const found = s.removed + s.unexplained === 0 ? 'nothing to fix' : `${s.removed} removed, ${s.unexplained} unexplained reported`;
+    const found =
+      s.removed + s.unexplained === 0
+        ? 'nothing to fix'
+        : `${s.removed} removed, ${s.unexplained} unexplained reported`;
     return `${slackTime(new Date(s.at))} sweep: ${found}`;
   });
 }

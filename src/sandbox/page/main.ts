@@ -47,12 +47,17 @@ async function run(action: string, body: Record<string, unknown>): Promise<Recor
 /** What text needs to render: names for mentions, the sandbox's time for date tokens. */
 const textContext = (): TextContext => ({ names: state?.slack.names ?? {}, now: state?.clock.now ?? Date.now() });
 
-function surfaceFor(target: { message: { channel: string; ts: string } } | { view: string }, values?: Map<string, InputValue>, errors?: Record<string, string>): Surface {
+function surfaceFor(
+  target: { message: { channel: string; ts: string } } | { view: string },
+  values?: Map<string, InputValue>,
+  errors?: Record<string, string>,
+): Surface {
   return {
     ...textContext(),
     ...(values ? { values } : {}),
     ...(errors ? { errors } : {}),
-    action: (kind, blockId, element, extra = {}) => void run(kind, { actionId: element.action_id, blockId, ...target, ...extra }),
+    action: (kind, blockId, element, extra = {}) =>
+      void run(kind, { actionId: element.action_id, blockId, ...target, ...extra }),
     suggest: async (actionId, value) => {
       try {
         return (await act<{ options: Option[] }>('suggest', { user: persona, actionId, value, ...target })).options;
@@ -72,13 +77,30 @@ function renderIfChanged(id: string, key: string, build: () => Node): void {
 }
 
 function renderMessage(m: Message, ephemeral = false): HTMLElement {
-  const body = m.blocks.length > 0 ? renderBlocks(m.blocks as never, surfaceFor({ message: { channel: m.channel, ts: m.ts } })) : renderText({ type: 'mrkdwn', text: m.text }, textContext());
+  const body =
+    m.blocks.length > 0
+      ? renderBlocks(m.blocks as never, surfaceFor({ message: { channel: m.channel, ts: m.ts } }))
+      : renderText({ type: 'mrkdwn', text: m.text }, textContext());
   return h(
     'article',
     { class: `message${ephemeral ? ' ephemeral' : ''}`, 'data-ts': m.ts },
-    h('header', {}, h('b', {}, m.author), h('span', { class: 'message-time' }, slackTime(new Date(Number(m.ts.split('.')[0]) * 1000))), m.edited ? h('span', { class: 'edited' }, ' (edited)') : null, ephemeral ? h('span', { class: 'only-you' }, ' Only visible to you') : null),
+    h(
+      'header',
+      {},
+      h('b', {}, m.author),
+      h('span', { class: 'message-time' }, slackTime(new Date(Number(m.ts.split('.')[0]) * 1000))),
+      m.edited ? h('span', { class: 'edited' }, ' (edited)') : null,
+      ephemeral ? h('span', { class: 'only-you' }, ' Only visible to you') : null,
+    ),
     body,
-    m.replies.length > 0 ? h('div', { class: 'thread' }, h('div', { class: 'thread-count' }, `${m.replies.length} repl${m.replies.length === 1 ? 'y' : 'ies'}`), ...m.replies.map((r) => renderMessage(r))) : null,
+    m.replies.length > 0
+      ? h(
+          'div',
+          { class: 'thread' },
+          h('div', { class: 'thread-count' }, `${m.replies.length} repl${m.replies.length === 1 ? 'y' : 'ies'}`),
+          ...m.replies.map((r) => renderMessage(r)),
+        )
+      : null,
   );
 }
 
@@ -88,7 +110,10 @@ function withDayDividers(timeline: { m: Message; ephemeral: boolean; ts: string 
   return timeline.flatMap((t) => {
     const seconds = Number(t.ts.split('.')[0]);
     const next = new Date(seconds * 1000).toDateString();
-    const divider = next === day ? [] : [h('div', { class: 'day-divider' }, h('span', {}, formatSlackDate(seconds, '{date_long_pretty}', now)))];
+    const divider =
+      next === day
+        ? []
+        : [h('div', { class: 'day-divider' }, h('span', {}, formatSlackDate(seconds, '{date_long_pretty}', now)))];
     day = next;
     return [...divider, renderMessage(t.m, t.ephemeral)];
   });
@@ -112,7 +137,21 @@ function renderNav(s: State): void {
     { id: 'whatif', label: 'What if…' },
   ];
   renderIfChanged('nav', JSON.stringify([items, tab]), () =>
-    h('ul', {}, ...items.map((i) => h('li', {}, h('button', { type: 'button', class: i.id === tab ? 'active' : '', 'data-tab': i.id, onclick: () => switchTab(i.id) }, i.label)))),
+    h(
+      'ul',
+      {},
+      ...items.map((i) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', class: i.id === tab ? 'active' : '', 'data-tab': i.id, onclick: () => switchTab(i.id) },
+            i.label,
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -121,19 +160,35 @@ function renderMain(s: State): void {
   if (tab === 'home') {
     const home = s.slack.home;
     return renderIfChanged('main', `home:${persona}:${JSON.stringify(home)}`, () =>
-      home ? h('div', { class: 'home' }, renderBlocks((home.view as View).blocks, surfaceFor({ view: home.id }))) : h('p', { class: 'hint' }, 'Opening the Home tab…'),
+      home
+        ? h('div', { class: 'home' }, renderBlocks((home.view as View).blocks, surfaceFor({ view: home.id })))
+        : h('p', { class: 'hint' }, 'Opening the Home tab…'),
     );
   }
   const conversation = tab === 'dm' ? s.slack.dm : s.slack.channels.find((c) => c.id === tab);
   if (!conversation) return;
-  const ephemeral = s.slack.ephemeral.filter((m) => m.channel === conversation.id || (tab === 'dm' && m.channel === s.slack.dm.id));
+  const ephemeral = s.slack.ephemeral.filter(
+    (m) => m.channel === conversation.id || (tab === 'dm' && m.channel === s.slack.dm.id),
+  );
   // A change of the sandbox's day changes what "today" means in date tokens.
   renderIfChanged('main', `${tab}:${persona}:${s.clock.aheadMs}:${JSON.stringify([conversation, ephemeral])}`, () => {
     // Private answers sit among the messages at the time they came, as in Slack.
-    const timeline = [...conversation.messages.map((m) => ({ m, ephemeral: false, ts: m.ts })), ...ephemeral.map((m) => ({ m, ephemeral: true, ts: m.ts }))].sort(byTs);
+    const timeline = [
+      ...conversation.messages.map((m) => ({ m, ephemeral: false, ts: m.ts })),
+      ...ephemeral.map((m) => ({ m, ephemeral: true, ts: m.ts })),
+    ].sort(byTs);
     const list = h('div', { class: 'messages' }, ...withDayDividers(timeline, s.clock.now));
-    if (conversation.messages.length + ephemeral.length === 0) list.append(h('p', { class: 'hint' }, tab === 'dm' ? 'No messages yet. Type /iam below to ask for access.' : 'No messages yet.'));
-    requestAnimationFrame(() => (list.parentElement ? (list.parentElement.scrollTop = list.parentElement.scrollHeight) : undefined));
+    if (conversation.messages.length + ephemeral.length === 0)
+      list.append(
+        h(
+          'p',
+          { class: 'hint' },
+          tab === 'dm' ? 'No messages yet. Type /iam below to ask for access.' : 'No messages yet.',
+        ),
+      );
+    requestAnimationFrame(() =>
+      list.parentElement ? (list.parentElement.scrollTop = list.parentElement.scrollHeight) : undefined,
+    );
     return list;
   });
 }
@@ -154,15 +209,27 @@ function renderModal(s: State): void {
       h(
         'footer',
         {},
-        h('button', { type: 'button', class: 'btn', id: 'modal-close', onclick: () => void run('close', {}) }, view.close?.text ?? 'Close'),
-        view.submit ? h('button', { type: 'button', class: 'btn primary', id: 'modal-submit', onclick: () => void submit(modal.id) }, view.submit.text) : null,
+        h(
+          'button',
+          { type: 'button', class: 'btn', id: 'modal-close', onclick: () => void run('close', {}) },
+          view.close?.text ?? 'Close',
+        ),
+        view.submit
+          ? h(
+              'button',
+              { type: 'button', class: 'btn primary', id: 'modal-submit', onclick: () => void submit(modal.id) },
+              view.submit.text,
+            )
+          : null,
       ),
     ),
   );
 }
 
 async function submit(viewId: string): Promise<void> {
-  const values = Object.fromEntries([...modalValues.values].filter(([, v]) => v !== '' && !(Array.isArray(v) && v.length === 0)));
+  const values = Object.fromEntries(
+    [...modalValues.values].filter(([, v]) => v !== '' && !(Array.isArray(v) && v.length === 0)),
+  );
   await run('submit', { viewId, values });
 }
 
@@ -174,7 +241,9 @@ function render(s: State): void {
   $('main').dataset.as = s.slack.user;
   renderModal(s);
   renderIfChanged('providers', JSON.stringify(s.providers), () => renderProviders(s.providers));
-  renderIfChanged('waiting', JSON.stringify([persona, s.waiting, s.clock.aheadMs]), () => renderWaiting(s, persona, (p) => switchPersona(p, 'dm')));
+  renderIfChanged('waiting', JSON.stringify([persona, s.waiting, s.clock.aheadMs]), () =>
+    renderWaiting(s, persona, (p) => switchPersona(p, 'dm')),
+  );
   renderIfChanged('clock-now', String(Math.floor(s.clock.now / 60_000)), () => renderClockNow(s.clock));
   renderIfChanged('notes', JSON.stringify(s.notes), () => h('ul', {}, ...s.notes.map((n) => h('li', {}, n))));
 }
@@ -211,13 +280,16 @@ async function fastForward(by: string): Promise<void> {
 
 function start(): void {
   $('persona').addEventListener('change', (event) => switchPersona((event.target as HTMLSelectElement).value));
-  document.querySelectorAll<HTMLButtonElement>('[data-ff]').forEach((button) => button.addEventListener('click', () => void fastForward(button.dataset.ff ?? '')));
+  document
+    .querySelectorAll<HTMLButtonElement>('[data-ff]')
+    .forEach((button) => button.addEventListener('click', () => void fastForward(button.dataset.ff ?? '')));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = $('composer-text') as HTMLInputElement;
     const text = input.value.trim();
     if (!text) return;
-    if (!text.startsWith('/iam')) return toast('Only /iam commands reach the bot here: try /iam, /iam help or /iam status.');
+    if (!text.startsWith('/iam'))
+      return toast('Only /iam commands reach the bot here: try /iam, /iam help or /iam status.');
     input.value = '';
     if (tab !== 'dm') switchTab('dm');
     void run('command', { text });

@@ -14,7 +14,8 @@ export interface TextContext {
   now: number;
 }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const unescapeSlack = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 export function mrkdwnToHtml(text: string, ctx: TextContext): string {
@@ -38,17 +39,23 @@ function quoted(text: string, ctx: TextContext): string {
 function inline(text: string, ctx: TextContext): string {
   return text
     .split(/(<[^<>]+>)/)
-    .map((part) => (part.startsWith('<') && part.endsWith('>') ? special(part.slice(1, -1), ctx) : styled(escapeHtml(unescapeSlack(part)))))
+    .map((part) =>
+      part.startsWith('<') && part.endsWith('>')
+        ? special(part.slice(1, -1), ctx)
+        : styled(escapeHtml(unescapeSlack(part))),
+    )
     .join('');
 }
 
 function special(inner: string, ctx: TextContext): string {
   const [target = '', label] = inner.split('|', 2);
-  if (target.startsWith('@')) return `<span class="mention">@${escapeHtml(ctx.names[target.slice(1)] ?? label ?? target.slice(1))}</span>`;
+  if (target.startsWith('@'))
+    return `<span class="mention">@${escapeHtml(ctx.names[target.slice(1)] ?? label ?? target.slice(1))}</span>`;
   if (target.startsWith('#')) return `<span class="mention">#${escapeHtml(label ?? target.slice(1))}</span>`;
   if (target.startsWith('!date^')) return date(target, label, ctx);
   if (target.startsWith('!')) return escapeHtml(unescapeSlack(label ?? target.slice(1)));
-  if (/^https?:\/\//.test(target)) return `<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(unescapeSlack(label ?? target))}</a>`;
+  if (/^https?:\/\//.test(target))
+    return `<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(unescapeSlack(label ?? target))}</a>`;
   return escapeHtml(unescapeSlack(`<${inner}>`));
 }
 
@@ -57,7 +64,9 @@ function date(target: string, fallback: string | undefined, ctx: TextContext): s
   const [, seconds = '', format = '', link] = target.split('^');
   if (!/^\d+$/.test(seconds) || format === '') return escapeHtml(unescapeSlack(fallback ?? target));
   const text = `<time class="date" datetime="${new Date(Number(seconds) * 1000).toISOString()}">${escapeHtml(formatSlackDate(Number(seconds), unescapeSlack(format), ctx.now))}</time>`;
-  return link && /^https?:\/\//.test(link) ? `<a href="${escapeHtml(link)}" target="_blank" rel="noreferrer">${text}</a>` : text;
+  return link && /^https?:\/\//.test(link)
+    ? `<a href="${escapeHtml(link)}" target="_blank" rel="noreferrer">${text}</a>`
+    : text;
 }
 
 /** Inline code first: inside it, nothing else is formatted (no emoji, no bold), as in Slack. */

@@ -4,7 +4,20 @@
  * for English), and the first letter capitalised. Source: api.slack.com/reference/surfaces/formatting
  * (date formatting). `now` is the sandbox's clock, so a fast-forward makes "today" move on too.
  */
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAY_MS = 86_400_000;
 
@@ -30,7 +43,13 @@ function relativeDay(date: Date, now: number): string | undefined {
 
 function ago(ms: number, now: number): string {
   const seconds = Math.round((ms - now) / 1000);
-  const units: [string, number][] = [['year', 365 * 86_400], ['month', 30 * 86_400], ['day', 86_400], ['hour', 3_600], ['minute', 60]];
+  const units: [string, number][] = [
+    ['year', 365 * 86_400],
+    ['month', 30 * 86_400],
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ];
   const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size) ?? ['second', 1];
   const n = Math.floor(Math.abs(seconds) / size);
   if (unit === 'second' && n < 45) return seconds >= 0 ? 'in a few seconds' : 'a few seconds ago';

@@ -5,12 +5,22 @@ import { h } from './dom.ts';
 
 export function renderWhatIf(state: State): HTMLElement {
   const names = state.slack.names;
-  const person = h('select', { id: 'whatif-person' }, ...state.personas.map((p) => h('option', { value: p.id }, `${p.realName} (${p.role})`)));
-  const item = h('select', { id: 'whatif-item' }, ...state.catalog.map((i) => h('option', { value: i.id }, `${i.title} — ${i.kind} on ${i.provider}`)));
+  const person = h(
+    'select',
+    { id: 'whatif-person' },
+    ...state.personas.map((p) => h('option', { value: p.id }, `${p.realName} (${p.role})`)),
+  );
+  const item = h(
+    'select',
+    { id: 'whatif-item' },
+    ...state.catalog.map((i) => h('option', { value: i.id }, `${i.title} — ${i.kind} on ${i.provider}`)),
+  );
   const result = h('div', { class: 'whatif-result' });
   const explain = async () => {
     try {
-      result.replaceChildren(explanation(await act<WhatIf>('whatif', { person: person.value, item: item.value }), names));
+      result.replaceChildren(
+        explanation(await act<WhatIf>('whatif', { person: person.value, item: item.value }), names),
+      );
     } catch (error) {
       result.replaceChildren(h('p', { class: 'error' }, (error as Error).message));
     }
@@ -19,8 +29,18 @@ export function renderWhatIf(state: State): HTMLElement {
     'div',
     { class: 'whatif' },
     h('h2', {}, 'What if…'),
-    h('p', { class: 'hint' }, 'Pick a person and a catalog item: see who may request it, who must approve each stage, and the provider call an approval would make. Nothing is executed.'),
-    h('div', { class: 'whatif-form' }, person, item, h('button', { class: 'btn primary', id: 'whatif-go', type: 'button', onclick: () => void explain() }, 'Explain')),
+    h(
+      'p',
+      { class: 'hint' },
+      'Pick a person and a catalog item: see who may request it, who must approve each stage, and the provider call an approval would make. Nothing is executed.',
+    ),
+    h(
+      'div',
+      { class: 'whatif-form' },
+      person,
+      item,
+      h('button', { class: 'btn primary', id: 'whatif-go', type: 'button', onclick: () => void explain() }, 'Explain'),
+    ),
     result,
   );
 }
@@ -31,8 +51,19 @@ function explanation(w: WhatIf, names: Record<string, string>): HTMLElement {
     'div',
     {},
     h('h3', {}, `${name(w.person)} → ${w.item.title}`),
-    h('p', { class: w.mayRequest ? 'ok' : 'error' }, w.mayRequest ? 'May request it. ' : 'May not request it. ', w.requestRule),
-    h('p', {}, w.principal.ok ? `On ${w.item.provider} they are ${w.principal.principal}.` : h('span', { class: 'error' }, w.principal.message)),
+    h(
+      'p',
+      { class: w.mayRequest ? 'ok' : 'error' },
+      w.mayRequest ? 'May request it. ' : 'May not request it. ',
+      w.requestRule,
+    ),
+    h(
+      'p',
+      {},
+      w.principal.ok
+        ? `On ${w.item.provider} they are ${w.principal.principal}.`
+        : h('span', { class: 'error' }, w.principal.message),
+    ),
     h(
       'ol',
       { class: 'stages' },
@@ -40,7 +71,8 @@ function explanation(w: WhatIf, names: Record<string, string>): HTMLElement {
         h(
           'li',
           {},
-          h('b', {}, s.set), ` — ${s.quorum} approval${s.quorum === 1 ? '' : 's'} from: `,
+          h('b', {}, s.set),
+          ` — ${s.quorum} approval${s.quorum === 1 ? '' : 's'} from: `,
           s.approvers.map((a) => `${name(a.person)} (${a.via})`).join(', ') || 'nobody',
           s.problem ? h('div', { class: 'error' }, s.problem) : null,
         ),

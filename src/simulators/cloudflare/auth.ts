@@ -21,7 +21,12 @@ export type UnknownToken = 'authentication_error' | 'invalid_access_token';
 export function authenticate(request: SimRequest, state: CloudflareState, unknownToken: UnknownToken): Authentication {
   const header = request.headers.authorization;
   if (header === undefined) {
-    return { refusal: fail(400, { code: CODES.missingCredentials, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }) };
+    return {
+      refusal: fail(400, {
+        code: CODES.missingCredentials,
+        message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers',
+      }),
+    };
   }
   const match = BEARER.exec(Array.isArray(header) ? (header[0] ?? '') : header);
   if (!match?.[1]) {
@@ -35,7 +40,10 @@ export function authenticate(request: SimRequest, state: CloudflareState, unknow
   }
   const token = state.tokenByValue(match[1]);
   if (!token || token.status !== 'active') {
-    const refusal = unknownToken === 'authentication_error' ? authenticationError(401) : fail(403, { code: CODES.invalidAccessToken, message: 'Invalid access token' });
+    const refusal =
+      unknownToken === 'authentication_error'
+        ? authenticationError(401)
+        : fail(403, { code: CODES.invalidAccessToken, message: 'Invalid access token' });
     return { refusal };
   }
   return { token };

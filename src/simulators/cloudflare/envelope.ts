@@ -57,7 +57,10 @@ export function notFound(what: string): SimResponse {
 }
 
 export function rateLimited(retryAfterSeconds?: number): SimResponse {
-  const refusal = fail(429, { code: CODES.rateLimited, message: 'Please wait and consider throttling your request speed' });
+  const refusal = fail(429, {
+    code: CODES.rateLimited,
+    message: 'Please wait and consider throttling your request speed',
+  });
   if (retryAfterSeconds === undefined) return refusal;
   return { ...refusal, headers: { ...refusal.headers, 'retry-after': String(retryAfterSeconds) } };
 }

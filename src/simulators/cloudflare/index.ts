@@ -51,7 +51,10 @@ export async function startCloudflareSimulator(options: CloudflareSimulatorOptio
   const admin = state.addToken('iam-bot', { access: 'write', format });
   const reader = state.addToken('iam-bot read-only', { access: 'read', format });
   const limiter = new RateLimiter(options.rateLimit ?? CLOUDFLARE_RATE_LIMIT, now);
-  const behaviour = { duplicateMember: options.duplicateMember ?? 'conflict', unknownToken: options.unknownToken ?? 'authentication_error' } as const;
+  const behaviour = {
+    duplicateMember: options.duplicateMember ?? 'conflict',
+    unknownToken: options.unknownToken ?? 'authentication_error',
+  } as const;
   const server = await SimServer.start((request) => handle(request, state, limiter, behaviour), {
     port: options.port,
     faultResponse: (status) =>

@@ -38,7 +38,11 @@ interface Route {
 
 const ROUTES: Route[] = [
   { method: 'GET', pattern: ['iam', 'user_groups'], handle: listGroups },
-  { method: 'GET', pattern: ['iam', 'user_groups', ':group'], handle: (c) => withGroup(c, (group) => ok(userGroupView(group))) },
+  {
+    method: 'GET',
+    pattern: ['iam', 'user_groups', ':group'],
+    handle: (c) => withGroup(c, (group) => ok(userGroupView(group))),
+  },
   { method: 'GET', pattern: ['iam', 'user_groups', ':group', 'members'], handle: listGroupMembers },
   { method: 'POST', pattern: ['iam', 'user_groups', ':group', 'members'], handle: addGroupMembers },
   { method: 'PUT', pattern: ['iam', 'user_groups', ':group', 'members'], handle: replaceGroupMembers },
@@ -50,13 +54,22 @@ const ROUTES: Route[] = [
   { method: 'PUT', pattern: ['tokens', ':token', 'value'], handle: rollToken },
 ];
 
-export function handle(request: SimRequest, state: CloudflareState, limiter: RateLimiter, behaviour: Behaviour): SimResponse {
+export function handle(
+  request: SimRequest,
+  state: CloudflareState,
+  limiter: RateLimiter,
+  behaviour: Behaviour,
+): SimResponse {
   const [first, account, ...rest] = request.path.split('/').slice(1);
-  const matched = first === 'accounts' && account !== undefined && ID.test(account) ? match(request.method, rest) : undefined;
+  const matched =
+    first === 'accounts' && account !== undefined && ID.test(account) ? match(request.method, rest) : undefined;
   if (!matched) {
     return fail(
       400,
-      { code: CODES.unroutable, message: `Could not route to ${request.path}, perhaps your object identifier is invalid?` },
+      {
+        code: CODES.unroutable,
+        message: `Could not route to ${request.path}, perhaps your object identifier is invalid?`,
+      },
       { code: CODES.noRoute, message: 'No route for that URI' },
     );
   }
@@ -65,7 +78,9 @@ export function handle(request: SimRequest, state: CloudflareState, limiter: Rat
   const limited = limiter.take(auth.token.id);
   if (limited) return limited;
   // A read-only token may GET; writing needs a token with write access.
-  const allowed = account === state.accountId && (auth.token.access === 'write' || (auth.token.access === 'read' && request.method === 'GET'));
+  const allowed =
+    account === state.accountId &&
+    (auth.token.access === 'write' || (auth.token.access === 'read' && request.method === 'GET'));
   if (!allowed) return authenticationError(403);
   return matched.route.handle({ state, request, params: matched.params, duplicateMember: behaviour.duplicateMember });
 }
@@ -95,7 +110,12 @@ function listGroups({ state, request }: Context): SimResponse {
   const name = query.get('name');
   const fuzzy = query.get('fuzzyName')?.toLowerCase();
   const groups = [...state.groups.values()]
-    .filter((g) => (id === null || g.id === id) && (name === null || g.name === name) && (fuzzy === undefined || g.name.toLowerCase().includes(fuzzy)))
+    .filter(
+      (g) =>
+        (id === null || g.id === id) &&
+        (name === null || g.name === name) &&
+        (fuzzy === undefined || g.name.toLowerCase().includes(fuzzy)),
+    )
     .sort((a, b) => a.name.localeCompare(b.name) * (query.get('direction') === 'desc' ? -1 : 1));
   return pageOf(groups.map(userGroupView), page);
 }
@@ -125,11 +145,13 @@ function memberList({ state, request }: Context): SimAccountMember[] | SimRespon
   } catch {
     return invalidInput('Request body must be a JSON array of members');
   }
-  if (!Array.isArray(body) || body.length === 0) return invalidInput('Request body must be a non-empty JSON array of members');
+  if (!Array.isArray(body) || body.length === 0)
+    return invalidInput('Request body must be a non-empty JSON array of members');
   const members: SimAccountMember[] = [];
   for (const item of body as unknown[]) {
     const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string' || !ID.test(id)) return invalidInput('Each member must be an object with the id of an account member');
+    if (typeof id !== 'string' || !ID.test(id))
+      return invalidInput('Each member must be an object with the id of an account member');
     const member = state.members.get(id);
     if (!member) return notFound(`Account member ${id}`);
     members.push(member);
@@ -143,9 +165,13 @@ function addGroupMembers(context: Context): SimResponse {
     if (!Array.isArray(members)) return members;
     const present = members.find((m) => group.members.includes(m.id));
     if (present && context.duplicateMember !== 'accept') {
-      return fail(context.duplicateMember === 'conflict' ? 409 : 400, { code: CODES.duplicate, message: `Member ${present.id} is already in the user group` });
+      return fail(context.duplicateMember === 'conflict' ? 409 : 400, {
+        code: CODES.duplicate,
+        message: `Member ${present.id} is already in the user group`,
+      });
     }
-    if (!context.state.lostWrites.take('add-member')) for (const member of members) context.state.addToGroup(group.id, member.id);
+    if (!context.state.lostWrites.take('add-member'))
+      for (const member of members) context.state.addToGroup(group.id, member.id);
     return ok(members.map(groupMemberView));
   });
 }
@@ -223,7 +249,8 @@ function rollToken({ state, params, request }: Context): SimResponse {
     } catch {
       body = undefined;
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalidInput('Request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return invalidInput('Request body must be a JSON object');
   }
   const token = state.tokens.get(params.token ?? '');
   if (!token) return notFound('Token');

@@ -77,7 +77,10 @@ export class CloudflareState {
     private readonly now: () => number,
   ) {}
 
-  addMember(email: string, options: { status?: SimAccountMember['status']; firstName?: string; lastName?: string } = {}): SimAccountMember {
+  addMember(
+    email: string,
+    options: { status?: SimAccountMember['status']; firstName?: string; lastName?: string } = {},
+  ): SimAccountMember {
     const member: SimAccountMember = {
       id: cloudflareId(),
       userId: cloudflareId(),
@@ -123,7 +126,10 @@ export class CloudflareState {
   }
 
   /** A token made now is scannable; `format: 'legacy'` seeds one made before the change. */
-  addToken(name: string, options: { access?: TokenAccess; status?: SimToken['status']; format?: TokenFormat } = {}): SimToken {
+  addToken(
+    name: string,
+    options: { access?: TokenAccess; status?: SimToken['status']; format?: TokenFormat } = {},
+  ): SimToken {
     const at = this.#timestamp();
     const token: SimToken = {
       id: cloudflareId(),

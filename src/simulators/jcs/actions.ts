@@ -35,7 +35,12 @@ export function actions(state: JcsState, build: JcsBuild): Readonly<Record<strin
     group_count: state.groupsOf(user.name).length,
     password: user.hasPassword ? 'Yes' : 'No',
   });
-  const groupView = (group: SimGroup) => ({ id: group.id, name: group.name, account_id: state.accountId, description: group.description });
+  const groupView = (group: SimGroup) => ({
+    id: group.id,
+    name: group.name,
+    account_id: state.accountId,
+    description: group.description,
+  });
   // No policy is ever attached here: ListGroups then says `policies: ""`, an empty string.
   const listedGroupView = (group: SimGroup) => ({ ...groupView(group), policies: '' });
   const deviceView = (device: SimMfaDevice) => ({
@@ -46,14 +51,19 @@ export function actions(state: JcsState, build: JcsBuild): Readonly<Record<strin
   });
   const credentialView = (key: SimKey) => ({ id: key.id, user_id: key.userId, blob: { access: key.access } });
   /** An optional UserName means the caller, which the account's root key is not. */
-  const userOrCaller = (params: Params, caller: SimUser | undefined) => (params.UserName ? state.user(params.UserName) : (caller ?? missing('UserName')));
+  const userOrCaller = (params: Params, caller: SimUser | undefined) =>
+    params.UserName ? state.user(params.UserName) : (caller ?? missing('UserName'));
 
   return {
     ListUsers: () => json(200, { users: state.users().map(listedUserView) }),
     ListGroups: () => json(200, { groups: state.groups().map(listedGroupView) }),
     GetUser: (params) => json(200, { user: userView(state.user(required(params, 'Name'))) }),
-    ListGroupsForUser: (params) => json(200, { groups: state.groupsOf(state.user(required(params, 'Name')).name).map((name) => groupView(state.group(name))) }),
-    ListUserInGroup: (params) => json(200, { users: state.members(required(params, 'Name')).map((name) => userView(state.user(name))) }),
+    ListGroupsForUser: (params) =>
+      json(200, {
+        groups: state.groupsOf(state.user(required(params, 'Name')).name).map((name) => groupView(state.group(name))),
+      }),
+    ListUserInGroup: (params) =>
+      json(200, { users: state.members(required(params, 'Name')).map((name) => userView(state.user(name))) }),
     AssignUserToGroup: (params) => {
       state.addMember(required(params, 'GroupName'), required(params, 'UserName'));
       return NO_CONTENT;
@@ -65,15 +75,21 @@ export function actions(state: JcsState, build: JcsBuild): Readonly<Record<strin
     CheckUserInGroup: (params) => {
       const group = required(params, 'GroupName');
       const user = required(params, 'UserName');
-      if (!state.members(group).includes(state.user(user).name)) throw new JcsSimError(404, `User ${user} is not a member of group ${group}`);
+      if (!state.members(group).includes(state.user(user).name))
+        throw new JcsSimError(404, `User ${user} is not a member of group ${group}`);
       return NO_CONTENT;
     },
     CreateCredential: (params, caller) => {
       const key = state.addKey(userOrCaller(params, caller).name);
       // The secret appears here only, inside a JSON string.
-      return json(200, { id: key.id, user_id: key.userId, blob: JSON.stringify({ access: key.access, secret: key.secret }) });
+      return json(200, {
+        id: key.id,
+        user_id: key.userId,
+        blob: JSON.stringify({ access: key.access, secret: key.secret }),
+      });
     },
-    GetUserCredential: (params) => json(200, { credentials: state.keysOf(required(params, 'UserName')).map(credentialView) }),
+    GetUserCredential: (params) =>
+      json(200, { credentials: state.keysOf(required(params, 'UserName')).map(credentialView) }),
     DeleteCredential: (params) => {
       if (!params.AccessKey && !params.Id) throw new JcsSimError(400, 'Either AccessKey or Id is required');
       state.deleteKey(params.AccessKey ? { access: params.AccessKey } : { id: params.Id ?? '' });

@@ -21,7 +21,12 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
 
 /** Checks the request's age and signature; returns the access key it was signed with. */
-export function authenticate(request: SimRequest, params: Params, secretOf: (accessKey: string) => string | undefined, now: number): string {
+export function authenticate(
+  request: SimRequest,
+  params: Params,
+  secretOf: (accessKey: string) => string | undefined,
+  now: number,
+): string {
   if (params.SignatureMethod !== 'HmacSHA256' || params.SignatureVersion !== '2') {
     throw new JcsSimError(400, 'SignatureMethod must be HmacSHA256 and SignatureVersion 2');
   }
@@ -32,11 +37,13 @@ export function authenticate(request: SimRequest, params: Params, secretOf: (acc
   const accessKey = params.JCSAccessKeyId;
   const sent = params.Signature;
   const secretKey = accessKey === undefined ? undefined : secretOf(accessKey);
-  if (accessKey === undefined || sent === undefined || secretKey === undefined) throw new JcsSimError(401, UNAUTHENTICATED);
+  if (accessKey === undefined || sent === undefined || secretKey === undefined)
+    throw new JcsSimError(401, UNAUTHENTICATED);
   const host = header(request, 'x-forwarded-host') ?? header(request, 'host') ?? '';
   const portless = host.replace(/:\d+$/, '');
   const hosts = portless === host ? [host] : [host, portless];
-  if (!hosts.some((candidate) => equal(expectedSignature(secretKey, candidate, params), sent))) throw new JcsSimError(401, UNAUTHENTICATED);
+  if (!hosts.some((candidate) => equal(expectedSignature(secretKey, candidate, params), sent)))
+    throw new JcsSimError(401, UNAUTHENTICATED);
   return accessKey;
 }
 
@@ -73,7 +80,14 @@ function byCodePoint(a: string, b: string): number {
 function parseTimestamp(text: string | undefined): number | undefined {
   const parts = text === undefined ? null : TIMESTAMP.exec(text);
   if (!parts) return undefined;
-  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 

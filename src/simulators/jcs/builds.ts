@@ -20,11 +20,18 @@ export interface JcsBuild {
   requestIds: boolean;
 }
 
-export const DEFAULT_BUILD: JcsBuild = { mfaListOwners: false, deactivateDeviceParam: 'VirtualMFADeviceName', requestIds: true };
+export const DEFAULT_BUILD: JcsBuild = {
+  mfaListOwners: false,
+  deactivateDeviceParam: 'VirtualMFADeviceName',
+  requestIds: true,
+};
 
 /** Every plausible build, named for test titles. */
 export const JCS_BUILDS: ReadonlyArray<{ name: string; build: JcsBuild }> = [
   { name: 'the June 2016 server source', build: DEFAULT_BUILD },
   { name: 'a later build listing MFA device owners', build: { ...DEFAULT_BUILD, mfaListOwners: true } },
-  { name: 'an older build reading MfaName, without request ids', build: { ...DEFAULT_BUILD, deactivateDeviceParam: 'MfaName', requestIds: false } },
+  {
+    name: 'an older build reading MfaName, without request ids',
+    build: { ...DEFAULT_BUILD, deactivateDeviceParam: 'MfaName', requestIds: false },
+  },
 ];

@@ -56,11 +56,13 @@ export async function startJcsSimulator(options: JcsSimulatorOptions = {}): Prom
   const build: JcsBuild = { ...DEFAULT_BUILD, ...options.build };
   const handlers = actions(state, build);
 
-  const secretOf = (accessKey: string) => (accessKey === credentials.accessKey ? credentials.secretKey : state.keyByAccess(accessKey)?.secret);
+  const secretOf = (accessKey: string) =>
+    accessKey === credentials.accessKey ? credentials.secretKey : state.keyByAccess(accessKey)?.secret;
 
   const handle = (request: SimRequest): SimResponse => {
     // WIRE.md §1: GET, and a POST with the same query string is accepted too.
-    if (request.method !== 'GET' && request.method !== 'POST') throw new JcsSimError(405, 'Only GET and POST are supported');
+    if (request.method !== 'GET' && request.method !== 'POST')
+      throw new JcsSimError(405, 'Only GET and POST are supported');
     if (request.path !== '/') throw new JcsSimError(404, `No resource at ${request.path}`);
     const params = Object.fromEntries(request.query);
     const accessKey = authenticate(request, params, secretOf, now());

@@ -91,8 +91,10 @@ export class JcsState {
   addMember(groupName: string, userName: string): void {
     const members = this.#membersOf(this.group(groupName).name);
     const user = this.user(userName);
-    if (members.has(user.name)) throw new JcsSimError(409, `User ${user.name} is already a member of group ${groupName}`);
-    if (members.size >= LIMITS.usersPerGroup || this.groupsOf(user.name).length >= LIMITS.groupsPerUser) throw new JcsSimError(403, FORBIDDEN);
+    if (members.has(user.name))
+      throw new JcsSimError(409, `User ${user.name} is already a member of group ${groupName}`);
+    if (members.size >= LIMITS.usersPerGroup || this.groupsOf(user.name).length >= LIMITS.groupsPerUser)
+      throw new JcsSimError(403, FORBIDDEN);
     if (this.lostWrites.take('add-member')) return;
     members.add(user.name);
   }
@@ -111,13 +113,21 @@ export class JcsState {
     if (this.keysOf(user.name).length >= LIMITS.credentialsPerUser) throw new JcsSimError(403, FORBIDDEN);
     const access = hexId();
     // WIRE.md §1 "Exact shapes": a credential's id is the lowercase hex SHA-256 of its access key.
-    const key: SimKey = { id: createHash('sha256').update(access).digest('hex'), access, secret: hexId(), userId: user.id };
+    const key: SimKey = {
+      id: createHash('sha256').update(access).digest('hex'),
+      access,
+      secret: hexId(),
+      userId: user.id,
+    };
     this.#keys.set(key.access, key);
     return key;
   }
 
   deleteKey(by: { access?: string; id?: string }): void {
-    const key = by.access !== undefined ? this.#keys.get(by.access) : [...this.#keys.values()].find((candidate) => candidate.id === by.id);
+    const key =
+      by.access !== undefined
+        ? this.#keys.get(by.access)
+        : [...this.#keys.values()].find((candidate) => candidate.id === by.id);
     if (!key) throw new JcsSimError(404, `Credential ${by.access ?? by.id} not found`);
     if (this.lostWrites.take('delete-key')) return;
     this.#keys.delete(key.access);
@@ -147,7 +157,8 @@ export class JcsState {
   deactivateMfaDevice(deviceName: string, userName: string): void {
     const device = this.mfaDevice(deviceName);
     const user = this.user(userName);
-    if (device.userId !== user.id) throw new JcsSimError(404, `MFA device ${deviceName} is not attached to user ${userName}`);
+    if (device.userId !== user.id)
+      throw new JcsSimError(404, `MFA device ${deviceName} is not attached to user ${userName}`);
     if (!device.enabled) throw new JcsSimError(400, 'mfa device is not enabled');
     device.userId = null;
     device.enabled = false;

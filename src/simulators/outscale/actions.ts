@@ -44,14 +44,24 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     params: ['PathPrefix'],
     run: (ctx) => {
       const users = ctx.state.users().filter((user) => user.path.startsWith(ctx.params.get('PathPrefix') ?? '/'));
-      return unpagedList(ctx, users, (user) => user.name, (items) => ({ Users: members(items.map(userXml)) }));
+      return unpagedList(
+        ctx,
+        users,
+        (user) => user.name,
+        (items) => ({ Users: members(items.map(userXml)) }),
+      );
     },
   },
   ListGroups: {
     params: ['PathPrefix'],
     run: (ctx) => {
       const groups = ctx.state.groups().filter((group) => group.path.startsWith(ctx.params.get('PathPrefix') ?? '/'));
-      return unpagedList(ctx, groups, (group) => group.name, (items) => ({ Groups: members(items.map(groupXml)) }));
+      return unpagedList(
+        ctx,
+        groups,
+        (group) => group.name,
+        (items) => ({ Groups: members(items.map(groupXml)) }),
+      );
     },
   },
   GetGroup: {
@@ -59,14 +69,24 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     run: (ctx) => {
       const group = ctx.state.group(entityName(ctx.params, 'GroupName'));
       const users = [...group.members].map((name) => ctx.state.user(name));
-      return unpagedList(ctx, users, (user) => user.name, (items) => ({ Group: groupXml(group), Users: members(items.map(userXml)) }));
+      return unpagedList(
+        ctx,
+        users,
+        (user) => user.name,
+        (items) => ({ Group: groupXml(group), Users: members(items.map(userXml)) }),
+      );
     },
   },
   ListGroupsForUser: {
     params: ['UserName'],
     run: (ctx) => {
       const groups = ctx.state.groupsOf(entityName(ctx.params, 'UserName'));
-      return unpagedList(ctx, groups, (group) => group.name, (items) => ({ Groups: members(items.map(groupXml)) }));
+      return unpagedList(
+        ctx,
+        groups,
+        (group) => group.name,
+        (items) => ({ Groups: members(items.map(groupXml)) }),
+      );
     },
   },
   AddUserToGroup: {
@@ -94,7 +114,12 @@ export const ACTIONS: Readonly<Record<string, Action>> = {
     params: [...PAGING, 'UserName'],
     run: (ctx) => {
       const keys = ctx.state.keysOf(userName(ctx));
-      return page(keys, (key) => key.id, ctx.params, (items) => ({ AccessKeyMetadata: members(items.map(keyXml)) }));
+      return page(
+        keys,
+        (key) => key.id,
+        ctx.params,
+        (items) => ({ AccessKeyMetadata: members(items.map(keyXml)) }),
+      );
     },
   },
   UpdateAccessKey: {
@@ -137,7 +162,12 @@ export function runAction(name: string, action: Action, ctx: ActionContext): Res
 }
 
 /** A list whose reference documents no paging: whole, unless the simulator plays a server that pages it. */
-function unpagedList<T>(ctx: ActionContext, items: readonly T[], keyOf: (item: T) => string, render: (items: T[]) => Record<string, XmlValue>): Result {
+function unpagedList<T>(
+  ctx: ActionContext,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  render: (items: T[]) => Record<string, XmlValue>,
+): Result {
   if (ctx.behaviour.pageUndocumentedLists) return page(items, keyOf, ctx.params, render);
   return render([...items].sort((a, b) => compare(keyOf(a), keyOf(b))));
 }
@@ -158,10 +188,16 @@ function entityName(params: URLSearchParams, name: 'UserName' | 'GroupName'): st
   const value = required(params, name);
   const field = name.charAt(0).toLowerCase() + name.slice(1);
   if (value.length > NAME_LENGTH[name]) {
-    throw new EimFault('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${NAME_LENGTH[name]}`);
+    throw new EimFault(
+      'ValidationError',
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${NAME_LENGTH[name]}`,
+    );
   }
   if (!NAME_PATTERN.test(value)) {
-    throw new EimFault('ValidationError', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
+    throw new EimFault(
+      'ValidationError',
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    );
   }
   return value;
 }
@@ -176,7 +212,12 @@ const DEFAULT_MAX_ITEMS = 100;
 const MAX_MAX_ITEMS = 1000;
 
 /** One page of `items` in the order of `keyOf`, resuming after the key the marker carries. */
-function page<T>(items: readonly T[], keyOf: (item: T) => string, params: URLSearchParams, render: (items: T[]) => Record<string, XmlValue>): Result {
+function page<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  params: URLSearchParams,
+  render: (items: T[]) => Record<string, XmlValue>,
+): Result {
   const maxItems = parseMaxItems(params.get('MaxItems'));
   const marker = params.get('Marker');
   const after = marker === null ? undefined : decodeMarker(marker);

@@ -46,5 +46,8 @@ export class EimFault extends Error {
 /** A "value is required" answer worded like the AWS validation layer. */
 export function missingParameter(name: string): EimFault {
   const field = name.charAt(0).toLowerCase() + name.slice(1);
-  return new EimFault('ValidationError', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+  return new EimFault(
+    'ValidationError',
+    `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+  );
 }

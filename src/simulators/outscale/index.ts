@@ -44,7 +44,10 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
   const region = options.region ?? 'eu-west-2';
   const services = new Set(options.services ?? ['eim', 'iam']);
   const now = options.now ?? Date.now;
-  const credentials: Credentials = { accessKeyId: randomBytes(10).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64url') };
+  const credentials: Credentials = {
+    accessKeyId: randomBytes(10).toString('hex').toUpperCase(),
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
   const state = new EimState('123456789012', credentials, { ...DEFAULT_LIMITS, ...options.limits }, now);
   const throttleCode = options.throttleCode ?? 'Throttling';
   const behaviour: ListBehaviour = { ...STRICT_LISTS, ...options.lists };
@@ -60,11 +63,18 @@ export async function startOutscaleSimulator(options: OutscaleSimulatorOptions =
       // Own keys only: `Action=constructor` must not reach Object's.
       const action = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
       const version = params.get('Version');
-      if (!action || version !== EIM_VERSION) throw new EimFault('InvalidAction', `Could not find operation ${name} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
-      if (!caller.may(name)) throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${name}`);
+      if (!action || version !== EIM_VERSION)
+        throw new EimFault(
+          'InvalidAction',
+          `Could not find operation ${name} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+        );
+      if (!caller.may(name))
+        throw new EimFault('AccessDenied', `User: ${caller.arn} is not authorized to perform: iam:${name}`);
       return renderResult(name, runAction(name, action, { state, caller, params, behaviour }));
     } catch (error) {
-      return renderError(error instanceof EimFault ? error : new EimFault('InternalFailure', 'An internal error occurred.'));
+      return renderError(
+        error instanceof EimFault ? error : new EimFault('InternalFailure', 'An internal error occurred.'),
+      );
     }
   };
 
@@ -94,9 +104,15 @@ const INJECTED: Readonly<Record<number, readonly [EimErrorCode, string]>> = {
 
 /** An injected error status as the service would word it. */
 function injected(status: number, throttleCode: 'Throttling' | 'RequestLimitExceeded'): EimFault {
-  if (status === 400 || status === 429) return new EimFault(throttleCode, throttleCode === 'Throttling' ? 'Rate exceeded' : 'Request limit exceeded.', status);
+  if (status === 400 || status === 429)
+    return new EimFault(
+      throttleCode,
+      throttleCode === 'Throttling' ? 'Rate exceeded' : 'Request limit exceeded.',
+      status,
+    );
   const known = INJECTED[status];
   if (known) return new EimFault(known[0], known[1], status);
-  if (status >= 500) return new EimFault('ServiceUnavailable', 'Service is unavailable. Please try again later.', status);
+  if (status >= 500)
+    return new EimFault('ServiceUnavailable', 'Service is unavailable. Please try again later.', status);
   return new EimFault('ValidationError', `HTTP ${status}`, status);
 }

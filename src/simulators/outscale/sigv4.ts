@@ -39,15 +39,26 @@ export function verifySigV4(request: SimRequest, rules: SigV4Rules): string {
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
     );
   }
-  if (scope.region !== rules.region) throw new EimFault('SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${scope.region}'.`);
+  if (scope.region !== rules.region)
+    throw new EimFault(
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to a valid region, not '${scope.region}'.`,
+    );
   if (!rules.services.has(scope.service)) {
-    throw new EimFault('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${[...rules.services][0]}'.`);
+    throw new EimFault(
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to correct service: '${[...rules.services][0]}'.`,
+    );
   }
   if (scope.terminator !== 'aws4_request') {
-    throw new EimFault('SignatureDoesNotMatch', `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`);
+    throw new EimFault(
+      'SignatureDoesNotMatch',
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`,
+    );
   }
   const secret = rules.secretOf(auth.accessKeyId);
-  if (secret === undefined) throw new EimFault('InvalidClientTokenId', 'The security token included in the request is invalid.');
+  if (secret === undefined)
+    throw new EimFault('InvalidClientTokenId', 'The security token included in the request is invalid.');
   checkClock(amzDate, rules.now());
   for (const required of ['host', request.headers['x-amz-date'] === undefined ? 'date' : 'x-amz-date']) {
     if (!auth.signedHeaders.includes(required)) {
@@ -55,7 +66,9 @@ export function verifySigV4(request: SimRequest, rules: SigV4Rules): string {
     }
   }
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/${scope.terminator}`;
-  const stringToSign = [ALGORITHM, amzDate, scopeText, sha256(canonicalRequest(request, auth.signedHeaders))].join('\n');
+  const stringToSign = [ALGORITHM, amzDate, scopeText, sha256(canonicalRequest(request, auth.signedHeaders))].join(
+    '\n',
+  );
   const expected = hmac(signingKey(secret, scope), stringToSign).toString('hex');
   const given = Buffer.from(auth.signature, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected, 'utf8'))) {
@@ -83,10 +96,18 @@ function parseAuthorization(value: string | undefined): Authorization {
   const signature = fields.get('Signature');
   const parts = credential?.split('/') ?? [];
   if (!credential || !signedHeaders || !signature || parts.length !== 5) {
-    throw new EimFault('IncompleteSignature', "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.");
+    throw new EimFault(
+      'IncompleteSignature',
+      "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.",
+    );
   }
   const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = parts;
-  return { accessKeyId, scope: { date, region, service, terminator }, signedHeaders: signedHeaders.split(';'), signature };
+  return {
+    accessKeyId,
+    scope: { date, region, service, terminator },
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+  };
 }
 
 /** `X-Amz-Date`, or the HTTP `Date` header in the same basic ISO-8601 form. */
@@ -95,7 +116,11 @@ function requestDate(request: SimRequest): string {
   if (amzDate !== undefined) return amzDate;
   const date = header(request, 'date');
   const at = date === undefined ? NaN : Date.parse(date);
-  if (Number.isNaN(at)) throw new EimFault('IncompleteSignature', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  if (Number.isNaN(at))
+    throw new EimFault(
+      'IncompleteSignature',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   return basicIso(at);
 }
 
@@ -105,10 +130,16 @@ function checkClock(amzDate: string, now: number): void {
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   const at = Date.UTC(y, mo - 1, d, h, mi, s);
   if (at < now - MAX_SKEW_MS) {
-    throw new EimFault('SignatureDoesNotMatch', `Signature expired: ${amzDate} is now earlier than ${basicIso(now - MAX_SKEW_MS)} (${basicIso(now)} - 5 min.)`);
+    throw new EimFault(
+      'SignatureDoesNotMatch',
+      `Signature expired: ${amzDate} is now earlier than ${basicIso(now - MAX_SKEW_MS)} (${basicIso(now)} - 5 min.)`,
+    );
   }
   if (at > now + MAX_SKEW_MS) {
-    throw new EimFault('SignatureDoesNotMatch', `Signature not yet current: ${amzDate} is still later than ${basicIso(now + MAX_SKEW_MS)} (${basicIso(now)} + 5 min.)`);
+    throw new EimFault(
+      'SignatureDoesNotMatch',
+      `Signature not yet current: ${amzDate} is still later than ${basicIso(now + MAX_SKEW_MS)} (${basicIso(now)} + 5 min.)`,
+    );
   }
 }
 
@@ -118,8 +149,12 @@ function canonicalRequest(request: SimRequest, signedHeaders: readonly string[])
   const rawQuery = queryAt < 0 ? '' : request.target.slice(queryAt + 1);
   // Every service but S3 encodes each path segment once more.
   const path = rawPath.split('/').map(encodeRfc3986).join('/') || '/';
-  const headers = signedHeaders.map((name) => `${name}:${(header(request, name) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  return [request.method, path, canonicalQuery(rawQuery), headers, signedHeaders.join(';'), sha256(request.body)].join('\n');
+  const headers = signedHeaders
+    .map((name) => `${name}:${(header(request, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  return [request.method, path, canonicalQuery(rawQuery), headers, signedHeaders.join(';'), sha256(request.body)].join(
+    '\n',
+  );
 }
 
 function canonicalQuery(raw: string): string {

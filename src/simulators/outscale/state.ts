@@ -154,7 +154,10 @@ export class EimState {
   /** The caller owning an access key, or undefined when the key is unknown or inactive. */
   caller(accessKeyId: string): { secret: string; caller: Caller } | undefined {
     if (accessKeyId === this.root.accessKeyId) {
-      return { secret: this.root.secretAccessKey, caller: { arn: `arn:aws:iam::${this.accountId}:root`, user: undefined, may: () => true } };
+      return {
+        secret: this.root.secretAccessKey,
+        caller: { arn: `arn:aws:iam::${this.accountId}:root`, user: undefined, may: () => true },
+      };
     }
     const key = this.#keys.get(accessKeyId);
     if (!key || key.status !== 'Active') return undefined;
@@ -189,7 +192,10 @@ export class EimState {
   createKey(userName: string): SimKey {
     const user = this.user(userName);
     if (this.keysOf(user.name).length >= this.limits.accessKeysPerUser) {
-      throw new EimFault('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${this.limits.accessKeysPerUser}`);
+      throw new EimFault(
+        'LimitExceeded',
+        `Cannot exceed quota for AccessKeysPerUser: ${this.limits.accessKeysPerUser}`,
+      );
     }
     const key: SimKey = {
       id: random(UPPER_ALNUM, 20),
@@ -217,7 +223,8 @@ export class EimState {
   #keyOf(userName: string, keyId: string): SimKey {
     const user = this.user(userName);
     const key = this.#keys.get(keyId);
-    if (!key || key.user !== user.name) throw new EimFault('NoSuchEntity', `The Access Key with id ${keyId} cannot be found.`);
+    if (!key || key.user !== user.name)
+      throw new EimFault('NoSuchEntity', `The Access Key with id ${keyId} cannot be found.`);
     return key;
   }
 

@@ -62,17 +62,77 @@ const MAX_DESCRIPTION = 200;
 const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/users$/, resource: 'iam_user', write: false, run: (api, c) => api.listUsers(c) },
   { method: 'GET', pattern: /^\/users\/([^/]+)$/, resource: 'iam_user', write: false, run: (api, c) => api.getUser(c) },
-  { method: 'DELETE', pattern: /^\/users\/([^/]+)\/mfa-otp$/, resource: 'iam_user', write: true, run: (api, c) => api.deleteMfaOtp(c) },
-  { method: 'GET', pattern: /^\/applications$/, resource: 'iam_application', write: false, run: (api, c) => api.listApplications(c) },
-  { method: 'GET', pattern: /^\/applications\/([^/]+)$/, resource: 'iam_application', write: false, run: (api, c) => api.getApplication(c) },
+  {
+    method: 'DELETE',
+    pattern: /^\/users\/([^/]+)\/mfa-otp$/,
+    resource: 'iam_user',
+    write: true,
+    run: (api, c) => api.deleteMfaOtp(c),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/applications$/,
+    resource: 'iam_application',
+    write: false,
+    run: (api, c) => api.listApplications(c),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/applications\/([^/]+)$/,
+    resource: 'iam_application',
+    write: false,
+    run: (api, c) => api.getApplication(c),
+  },
   { method: 'GET', pattern: /^\/groups$/, resource: 'iam_group', write: false, run: (api, c) => api.listGroups(c) },
-  { method: 'GET', pattern: /^\/groups\/([^/]+)$/, resource: 'iam_group', write: false, run: (api, c) => api.getGroup(c) },
-  { method: 'POST', pattern: /^\/groups\/([^/]+)\/add-member$/, resource: 'iam_group', write: true, run: (api, c) => api.editGroup(c, 'add') },
-  { method: 'POST', pattern: /^\/groups\/([^/]+)\/remove-member$/, resource: 'iam_group', write: true, run: (api, c) => api.editGroup(c, 'remove') },
-  { method: 'GET', pattern: /^\/api-keys$/, resource: 'iam_api_key', write: false, run: (api, c) => api.listApiKeys(c) },
-  { method: 'POST', pattern: /^\/api-keys$/, resource: 'iam_api_key', write: true, run: (api, c) => api.createApiKey(c) },
-  { method: 'GET', pattern: /^\/api-keys\/([^/]+)$/, resource: 'iam_api_key', write: false, run: (api, c) => api.getApiKey(c) },
-  { method: 'DELETE', pattern: /^\/api-keys\/([^/]+)$/, resource: 'iam_api_key', write: true, run: (api, c) => api.deleteApiKey(c) },
+  {
+    method: 'GET',
+    pattern: /^\/groups\/([^/]+)$/,
+    resource: 'iam_group',
+    write: false,
+    run: (api, c) => api.getGroup(c),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/groups\/([^/]+)\/add-member$/,
+    resource: 'iam_group',
+    write: true,
+    run: (api, c) => api.editGroup(c, 'add'),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/groups\/([^/]+)\/remove-member$/,
+    resource: 'iam_group',
+    write: true,
+    run: (api, c) => api.editGroup(c, 'remove'),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api-keys$/,
+    resource: 'iam_api_key',
+    write: false,
+    run: (api, c) => api.listApiKeys(c),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api-keys$/,
+    resource: 'iam_api_key',
+    write: true,
+    run: (api, c) => api.createApiKey(c),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api-keys\/([^/]+)$/,
+    resource: 'iam_api_key',
+    write: false,
+    run: (api, c) => api.getApiKey(c),
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api-keys\/([^/]+)$/,
+    resource: 'iam_api_key',
+    write: true,
+    run: (api, c) => api.deleteApiKey(c),
+  },
 ];
 
 export class ScalewayApi {
@@ -203,14 +263,25 @@ export class ScalewayApi {
     const members = kind === 'user' ? group.userIds : group.applicationIds;
     const index = members.indexOf(member.value);
     if (edit === 'add') {
-      if (index >= 0) return this.config.duplicateMember === 'refuse' ? alreadyExists(member.value) : answer(200, this.state.groupJson(group));
+      if (index >= 0)
+        return this.config.duplicateMember === 'refuse'
+          ? alreadyExists(member.value)
+          : answer(200, this.state.groupJson(group));
       // A lost write answers the group as it would be: the recorded answer to add-member shows the new member.
-      if (this.state.lostWrites.take('add-member')) return answer(200, { ...this.state.groupJson(group), [kind === 'user' ? 'user_ids' : 'application_ids']: [...members, member.value] });
+      if (this.state.lostWrites.take('add-member'))
+        return answer(200, {
+          ...this.state.groupJson(group),
+          [kind === 'user' ? 'user_ids' : 'application_ids']: [...members, member.value],
+        });
       members.push(member.value);
     } else {
       // As recorded: removing a non-member is a 404 with an empty resource name.
       if (index < 0) return notFound('', member.value);
-      if (this.state.lostWrites.take('remove-member')) return answer(200, { ...this.state.groupJson(group), [kind === 'user' ? 'user_ids' : 'application_ids']: members.filter((m) => m !== member.value) });
+      if (this.state.lostWrites.take('remove-member'))
+        return answer(200, {
+          ...this.state.groupJson(group),
+          [kind === 'user' ? 'user_ids' : 'application_ids']: members.filter((m) => m !== member.value),
+        });
       members.splice(index, 1);
     }
     this.state.touch(group);
@@ -261,7 +332,8 @@ export class ScalewayApi {
     // Scaleway's documentation: keys can be generated for your own user, never for another user.
     if (kind === 'user' && caller.key.bearer.id !== bearer.value) return permissionsDenied('write', 'iam_api_key');
     const current = this.state.apiKeys.length;
-    if (current >= this.config.apiKeyQuota) return quotaExceeded('api_keys', this.config.apiKeyQuota, current, this.state.organizationId);
+    if (current >= this.config.apiKeyQuota)
+      return quotaExceeded('api_keys', this.config.apiKeyQuota, current, this.state.organizationId);
     const key = this.state.addApiKey({
       bearer: { kind, id: bearer.value },
       description,
@@ -289,7 +361,8 @@ export class ScalewayApi {
     const page = positiveInt(q.get('page'), 1);
     if (page === undefined) return invalidArgument('page', 'constraint', 'must be greater or equal to 1');
     const size = positiveInt(q.get('page_size'), this.config.defaultPageSize);
-    if (size === undefined || size > MAX_PAGE_SIZE) return invalidArgument('page_size', 'constraint', `must be between 1 and ${MAX_PAGE_SIZE}`);
+    if (size === undefined || size > MAX_PAGE_SIZE)
+      return invalidArgument('page_size', 'constraint', `must be between 1 and ${MAX_PAGE_SIZE}`);
     const ordered = q.get('order_by')?.endsWith('_desc') ? [...items].reverse() : items;
     const slice = ordered.slice((page - 1) * size, page * size);
     return answer(200, { [key]: slice.map(render), total_count: items.length });
@@ -307,7 +380,9 @@ function matchRoute(method: string, path: string): { route: Route; params: strin
 function jsonObject(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body || '{}');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -24,7 +24,13 @@ export function notFound(resource: string, resourceId: string): SimResponse {
 }
 
 export function transientState(resource: string, resourceId: string): SimResponse {
-  return answer(409, { current_state: 'updating', message: 'resource is in a transient state', resource, resource_id: resourceId, type: 'transient_state' });
+  return answer(409, {
+    current_state: 'updating',
+    message: 'resource is in a transient state',
+    resource,
+    resource_id: resourceId,
+    type: 'transient_state',
+  });
 }
 
 /**
@@ -52,7 +58,11 @@ export function invalidArgument(argumentName: string, reason: ArgumentReason, he
 }
 
 export function permissionsDenied(action: 'read' | 'write', resource: string): SimResponse {
-  return answer(403, { details: [{ action, resource }], message: 'insufficient permissions', type: 'permissions_denied' });
+  return answer(403, {
+    details: [{ action, resource }],
+    message: 'insufficient permissions',
+    type: 'permissions_denied',
+  });
 }
 
 export function quotaExceeded(resource: string, quota: number, current: number, organizationId: string): SimResponse {
@@ -80,7 +90,10 @@ export function faultResponse(status: number, retryAfterSeconds: number | undefi
     });
   }
   // [guess] The gateway's body for 5xx answers is not recorded anywhere.
-  return answer(status, { message: status === 503 ? 'service unavailable' : 'internal error', type: status === 503 ? 'service_unavailable' : 'internal_error' });
+  return answer(status, {
+    message: status === 503 ? 'service unavailable' : 'internal error',
+    type: status === 503 ? 'service_unavailable' : 'internal_error',
+  });
 }
 
 /** What an injected 429 without an explicit wait says in `reset_seconds`. */

@@ -60,7 +60,13 @@ export class ScalewayState {
 
   constructor(readonly organizationId: string) {}
 
-  addUser(seed: { email: string; username?: string; mfa?: boolean; type?: 'owner' | 'member'; access?: Access }): SimUser {
+  addUser(seed: {
+    email: string;
+    username?: string;
+    mfa?: boolean;
+    type?: 'owner' | 'member';
+    access?: Access;
+  }): SimUser {
     const at = this.#tick();
     const user: SimUser = {
       id: randomUUID(),
@@ -78,7 +84,13 @@ export class ScalewayState {
 
   addApplication(seed: { name: string; access?: Access }): SimApplication {
     const at = this.#tick();
-    const app: SimApplication = { id: randomUUID(), name: seed.name, access: seed.access ?? 'none', createdAt: at, updatedAt: at };
+    const app: SimApplication = {
+      id: randomUUID(),
+      name: seed.name,
+      access: seed.access ?? 'none',
+      createdAt: at,
+      updatedAt: at,
+    };
     this.applications.push(app);
     return app;
   }

@@ -101,7 +101,12 @@ export class SimServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  async #serve(req: IncomingMessage, res: ServerResponse, handler: SimHandler, options: SimServerOptions): Promise<void> {
+  async #serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: SimHandler,
+    options: SimServerOptions,
+  ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = req.url ?? '/';
@@ -128,7 +133,11 @@ export class SimServer {
     try {
       response = await handler(request);
     } catch (error) {
-      response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulator error: ${(error as Error).message}` };
+      response = {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+        body: `simulator error: ${(error as Error).message}`,
+      };
     }
     if (fault && !before) {
       const answer = await this.#apply(fault, req, request, options);
@@ -138,7 +147,12 @@ export class SimServer {
     send(res, response, request);
   }
 
-  async #apply(fault: Fault, req: IncomingMessage, request: SimRequest, options: SimServerOptions): Promise<SimResponse | 'dropped' | undefined> {
+  async #apply(
+    fault: Fault,
+    req: IncomingMessage,
+    request: SimRequest,
+    options: SimServerOptions,
+  ): Promise<SimResponse | 'dropped' | undefined> {
     switch (fault.type) {
       case 'latency':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));

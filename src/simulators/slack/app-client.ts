@@ -9,7 +9,15 @@ import { checkOptions, checkView, describe, elementsOf, withGeneratedIds } from 
 import type { Delivery, SimContext } from './context.ts';
 import type { SimUser } from './directory.ts';
 import { clone, isObject, type JsonObject } from './json.ts';
-import { blockActionsPayload, blockSuggestionPayload, eventCallback, slashCommandForm, viewClosedPayload, viewSubmissionPayload, type Surface } from './payloads.ts';
+import {
+  blockActionsPayload,
+  blockSuggestionPayload,
+  eventCallback,
+  slashCommandForm,
+  viewClosedPayload,
+  viewSubmissionPayload,
+  type Surface,
+} from './payloads.ts';
 import type { ResponseTarget } from './response-urls.ts';
 import type { AppRequest, AppResponse, DeliveryOptions, Transport } from './transport.ts';
 import { viewState, type InputValue } from './view-state.ts';
@@ -100,9 +108,17 @@ export class SlackAppClient {
     const target: ResponseTarget = { user: user.id, channel: channel.id };
     const triggerId = this.ctx.triggers.issue(user.id);
     const responseUrl = this.#responseUrl(target);
-    const form = slashCommandForm(this.ctx.identity, { user, channel, command: input.command ?? '/iam', text: input.text ?? '', triggerId, responseUrl });
+    const form = slashCommandForm(this.ctx.identity, {
+      user,
+      channel,
+      command: input.command ?? '/iam',
+      text: input.text ?? '',
+      triggerId,
+      responseUrl,
+    });
     const response = await this.#send({ type: 'slash_commands', form }, options);
-    if (response.acked && response.status === 200) this.ctx.workspace.responses.applyCommandAnswer(target, response.json ?? response.body);
+    if (response.acked && response.status === 200)
+      this.ctx.workspace.responses.applyCommandAnswer(target, response.json ?? response.body);
     return { ...response, triggerId, responseUrl };
   }
 
@@ -121,7 +137,8 @@ export class SlackAppClient {
   async clickButton(input: ClickButtonInput, options: DeliveryOptions = {}): Promise<InteractionResult> {
     const user = this.#user(input.user);
     const { block, element } = findElement(this.#blocksOf(user, input), input.actionId, input.blockId);
-    if (element.type !== 'button') throw new Error(`action_id "${input.actionId}" is a ${String(element.type)}, not a button`);
+    if (element.type !== 'button')
+      throw new Error(`action_id "${input.actionId}" is a ${String(element.type)}, not a button`);
     const action = {
       action_id: element.action_id,
       block_id: block.block_id,
@@ -138,23 +155,49 @@ export class SlackAppClient {
     const user = this.#user(input.user);
     const { views } = this.ctx.workspace;
     const top = views.top(user.id);
-    if (!top || (input.viewId !== undefined && top.view.id !== input.viewId)) throw new Error(`${user.id} has no open modal ${input.viewId ?? ''}: only the top view of a stack can be submitted`);
+    if (!top || (input.viewId !== undefined && top.view.id !== input.viewId))
+      throw new Error(
+        `${user.id} has no open modal ${input.viewId ?? ''}: only the top view of a stack can be submitted`,
+      );
     if (top.view.submit === null) throw new Error(`view ${String(top.view.id)} has no submit button`);
     const viewId = top.view.id as string;
-    const submitted = { ...clone(top.view), state: { values: viewState(top.view.blocks as JsonObject[], input.values) } };
+    const submitted = {
+      ...clone(top.view),
+      state: { values: viewState(top.view.blocks as JsonObject[], input.values) },
+    };
     const triggerId = this.ctx.triggers.issue(user.id);
-    const response = await this.#send({ type: 'interactive', payload: viewSubmissionPayload(this.ctx.identity, user, submitted, triggerId) }, options);
+    const response = await this.#send(
+      { type: 'interactive', payload: viewSubmissionPayload(this.ctx.identity, user, submitted, triggerId) },
+      options,
+    );
     if (!response.acked || response.status !== 200) return { response, outcome: 'unanswered', submitted };
     const answer = isObject(response.json) ? response.json : {};
     switch (answer.response_action) {
       case 'errors': {
-        const errors = isObject(answer.errors) ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<string, string>) : {};
+        const errors = isObject(answer.errors)
+          ? (Object.fromEntries(Object.entries(answer.errors).map(([k, v]) => [k, String(v)])) as Record<
+              string,
+              string
+            >)
+          : {};
         // WIRE.md §5: every key must name an input block of the submitted view, or Slack shows the
         // person a generic failure instead of the field error.
-        const inputs = new Set(((top.view.blocks as JsonObject[] | undefined) ?? []).filter((block) => block.type === 'input').map((block) => block.block_id));
+        const inputs = new Set(
+          ((top.view.blocks as JsonObject[] | undefined) ?? [])
+            .filter((block) => block.type === 'input')
+            .map((block) => block.block_id),
+        );
         const stray = Object.keys(errors).filter((key) => !inputs.has(key));
         if (stray.length > 0) {
-          return { response, outcome: 'refused', submitted, errors, problems: stray.map((key) => `errors key "${key}" is not the block_id of an input block in the submitted view`) };
+          return {
+            response,
+            outcome: 'refused',
+            submitted,
+            errors,
+            problems: stray.map(
+              (key) => `errors key "${key}" is not the block_id of an input block in the submitted view`,
+            ),
+          };
         }
         views.setErrors(viewId, errors);
         return { response, outcome: 'errors', submitted, errors };
@@ -162,13 +205,15 @@ export class SlackAppClient {
       case 'update':
       case 'push': {
         const check = checkView(answer.view, 'modal');
-        if (check.errors.length > 0 || !isObject(answer.view)) return { response, outcome: 'refused', submitted, problems: check.errors.map(describe) };
+        if (check.errors.length > 0 || !isObject(answer.view))
+          return { response, outcome: 'refused', submitted, problems: check.errors.map(describe) };
         const next = { ...answer.view, blocks: withGeneratedIds(answer.view.blocks as JsonObject[], this.ctx.ids) };
         if (answer.response_action === 'update') {
           views.replace(viewId, next);
           return { response, outcome: 'updated', submitted };
         }
-        if (views.push(user.id, next) === 'push_limit') return { response, outcome: 'refused', submitted, problems: ['push_limit_reached'] };
+        if (views.push(user.id, next) === 'push_limit')
+          return { response, outcome: 'refused', submitted, problems: ['push_limit_reached'] };
         return { response, outcome: 'pushed', submitted };
       }
       case 'clear':
@@ -192,7 +237,10 @@ export class SlackAppClient {
     if (cleared) views.clear(user.id);
     else views.pop(user.id);
     if (view.notify_on_close !== true) return { notified: false };
-    const response = await this.#send({ type: 'interactive', payload: viewClosedPayload(this.ctx.identity, user, view, cleared) }, options);
+    const response = await this.#send(
+      { type: 'interactive', payload: viewClosedPayload(this.ctx.identity, user, view, cleared) },
+      options,
+    );
     return { notified: true, response };
   }
 
@@ -200,11 +248,17 @@ export class SlackAppClient {
   async blockSuggestion(input: BlockSuggestionInput, options: DeliveryOptions = {}): Promise<BlockSuggestionResult> {
     const user = this.#user(input.user);
     const { block, element } = findElement(this.#blocksOf(user, input), input.actionId);
-    if (element.type !== 'external_select' && element.type !== 'multi_external_select') throw new Error(`action_id "${input.actionId}" is a ${String(element.type)}, not an external select`);
-    const minLength = typeof element.min_query_length === 'number' ? element.min_query_length : DEFAULT_MIN_QUERY_LENGTH;
+    if (element.type !== 'external_select' && element.type !== 'multi_external_select')
+      throw new Error(`action_id "${input.actionId}" is a ${String(element.type)}, not an external select`);
+    const minLength =
+      typeof element.min_query_length === 'number' ? element.min_query_length : DEFAULT_MIN_QUERY_LENGTH;
     if (input.value.length < minLength) return { sent: false, options: [], optionGroups: [], problems: [] };
     const { surface } = this.#surface(user, input, false);
-    const payload = blockSuggestionPayload(this.ctx.identity, user, surface, { actionId: input.actionId, blockId: String(block.block_id), value: input.value });
+    const payload = blockSuggestionPayload(this.ctx.identity, user, surface, {
+      actionId: input.actionId,
+      blockId: String(block.block_id),
+      value: input.value,
+    });
     const response = await this.#send({ type: 'interactive', payload }, options);
     const answer = isObject(response.json) ? response.json : {};
     const found = Array.isArray(answer.options) ? answer.options.filter(isObject) : [];
@@ -228,7 +282,17 @@ export class SlackAppClient {
     const user = this.#user(input.user);
     const dm = this.ctx.workspace.directory.openConversation([user.id]).channel;
     const home = this.ctx.workspace.views.home(user.id);
-    return this.event({ type: 'app_home_opened', user: user.id, channel: dm.id, tab: 'home', event_ts: this.ctx.ids.ts(), ...(home ? { view: clone(home.view) } : {}) }, options);
+    return this.event(
+      {
+        type: 'app_home_opened',
+        user: user.id,
+        channel: dm.id,
+        tab: 'home',
+        event_ts: this.ctx.ids.ts(),
+        ...(home ? { view: clone(home.view) } : {}),
+      },
+      options,
+    );
   }
 
   async #send(request: AppRequest, options: DeliveryOptions): Promise<AppResponse> {
@@ -248,7 +312,8 @@ export class SlackAppClient {
 
   #commandChannel(user: SimUser, channelId: string | undefined): { id: string; name: string } {
     const { directory } = this.ctx.workspace;
-    const channel = channelId === undefined ? directory.openConversation([user.id]).channel : directory.channel(channelId);
+    const channel =
+      channelId === undefined ? directory.openConversation([user.id]).channel : directory.channel(channelId);
     if (!channel) throw new Error(`unknown channel ${String(channelId)}: seed it with workspace.addChannel`);
     return { id: channel.id, name: channel.name };
   }
@@ -267,13 +332,26 @@ export class SlackAppClient {
     if (ref.view !== undefined) {
       const view = this.#view(user, ref.view);
       // The view as the user sees it, with the current state of its inputs.
-      return { surface: { kind: 'view', view: { ...view, state: { values: viewState(view.blocks as JsonObject[], {}, false) } } } };
+      return {
+        surface: {
+          kind: 'view',
+          view: { ...view, state: { values: viewState(view.blocks as JsonObject[], {}, false) } },
+        },
+      };
     }
     const { content, ephemeral, api } = this.#message(user, ref.message);
     const channel = this.ctx.workspace.directory.channel(content.channel);
-    const responseUrl = withResponseUrl ? this.#responseUrl({ user: user.id, channel: content.channel, message: { ts: content.ts, ephemeral } }) : '';
+    const responseUrl = withResponseUrl
+      ? this.#responseUrl({ user: user.id, channel: content.channel, message: { ts: content.ts, ephemeral } })
+      : '';
     return {
-      surface: { kind: 'message', channel: { id: content.channel, name: channel?.name ?? '' }, message: api, ephemeral, responseUrl },
+      surface: {
+        kind: 'message',
+        channel: { id: content.channel, name: channel?.name ?? '' },
+        message: api,
+        ephemeral,
+        responseUrl,
+      },
       ...(withResponseUrl ? { responseUrl } : {}),
     };
   }
@@ -290,20 +368,34 @@ export class SlackAppClient {
     if (stored) return { content: stored, ephemeral: false, api: messages.toApi(stored) };
     const ephemeral = messages.findEphemeral(user.id, ref.ts);
     if (ephemeral && ephemeral.channel === ref.channel) {
-      return { content: ephemeral, ephemeral: true, api: { type: 'message', text: ephemeral.text, ts: ephemeral.ts, ...(ephemeral.blocks ? { blocks: ephemeral.blocks } : {}) } };
+      return {
+        content: ephemeral,
+        ephemeral: true,
+        api: {
+          type: 'message',
+          text: ephemeral.text,
+          ts: ephemeral.ts,
+          ...(ephemeral.blocks ? { blocks: ephemeral.blocks } : {}),
+        },
+      };
     }
     throw new Error(`no message ${ref.ts} in ${ref.channel} visible to ${user.id}`);
   }
 }
 
 /** The one element with `actionId` (in block `blockId`, when given) among `blocks`. */
-function findElement(blocks: JsonObject[], actionId: string, blockId?: string): { block: JsonObject; element: JsonObject } {
+function findElement(
+  blocks: JsonObject[],
+  actionId: string,
+  blockId?: string,
+): { block: JsonObject; element: JsonObject } {
   const found = blocks
     .filter((block) => blockId === undefined || block.block_id === blockId)
     .flatMap((block) => elementsOf(block).map((element) => ({ block, element })))
     .filter(({ element }) => element.action_id === actionId);
   const [first] = found;
-  if (!first) throw new Error(`no element with action_id "${actionId}"${blockId === undefined ? '' : ` in block ${blockId}`}`);
+  if (!first)
+    throw new Error(`no element with action_id "${actionId}"${blockId === undefined ? '' : ` in block ${blockId}`}`);
   if (found.length > 1) throw new Error(`action_id "${actionId}" appears in several blocks: pass blockId`);
   return first;
 }

@@ -102,7 +102,10 @@ export function withGeneratedIds(blocks: JsonObject[], ids: IdFactory): JsonObje
 
 /** The interactive elements of a block: an actions block's elements, an input's element, a section's accessory. */
 export function elementsOf(block: JsonObject): JsonObject[] {
-  const candidates = block.type === 'actions' && Array.isArray(block.elements) ? block.elements : [block.type === 'input' ? block.element : block.accessory];
+  const candidates =
+    block.type === 'actions' && Array.isArray(block.elements)
+      ? block.elements
+      : [block.type === 'input' ? block.element : block.accessory];
   return candidates.filter((element): element is JsonObject => isObject(element) && element.type !== 'image');
 }
 
@@ -125,8 +128,10 @@ class Checker {
       else this.#text(view.title, LIMITS.viewTitle, '/view/title', true);
       if (view.submit !== undefined) this.#text(view.submit, LIMITS.viewButton, '/view/submit', true);
       if (view.close !== undefined) this.#text(view.close, LIMITS.viewButton, '/view/close', true);
-      const hasInput = Array.isArray(view.blocks) && view.blocks.some((block) => isObject(block) && block.type === 'input');
-      if (hasInput && view.submit === undefined) this.#error('/view', 'missing required field: submit (required when blocks contain an input block)');
+      const hasInput =
+        Array.isArray(view.blocks) && view.blocks.some((block) => isObject(block) && block.type === 'input');
+      if (hasInput && view.submit === undefined)
+        this.#error('/view', 'missing required field: submit (required when blocks contain an input block)');
     }
     if (view.blocks === undefined) this.#error('/view', 'missing required field: blocks');
     else this.blocks(view.blocks, LIMITS.viewBlocks, '/view/blocks');
@@ -162,13 +167,17 @@ class Checker {
     const actionIds = new Set<string>();
     switch (block.type) {
       case 'section':
-        if (block.text === undefined && block.fields === undefined) this.#error(pointer, 'must provide either text or fields');
+        if (block.text === undefined && block.fields === undefined)
+          this.#error(pointer, 'must provide either text or fields');
         if (block.text !== undefined) this.#text(block.text, LIMITS.sectionText, `${pointer}/text`);
         if (block.fields !== undefined) {
           if (!Array.isArray(block.fields)) this.#error(`${pointer}/fields`, 'must provide an array');
           else {
-            if (block.fields.length > LIMITS.sectionFields) this.#error(`${pointer}/fields`, `no more than ${LIMITS.sectionFields} items allowed`);
-            block.fields.forEach((field: unknown, i) => this.#text(field, LIMITS.sectionFieldText, `${pointer}/fields/${i}`));
+            if (block.fields.length > LIMITS.sectionFields)
+              this.#error(`${pointer}/fields`, `no more than ${LIMITS.sectionFields} items allowed`);
+            block.fields.forEach((field: unknown, i) =>
+              this.#text(field, LIMITS.sectionFieldText, `${pointer}/fields/${i}`),
+            );
           }
         }
         if (block.accessory !== undefined) this.#element(block.accessory, `${pointer}/accessory`, actionIds);
@@ -183,7 +192,9 @@ class Checker {
         this.#text(block.text, LIMITS.headerText, `${pointer}/text`, true);
         return;
       case 'actions':
-        this.#list(block.elements, LIMITS.actionsElements, `${pointer}/elements`, (element, at) => this.#element(element, at, actionIds));
+        this.#list(block.elements, LIMITS.actionsElements, `${pointer}/elements`, (element, at) =>
+          this.#element(element, at, actionIds),
+        );
         return;
       case 'input':
         if (block.label === undefined) this.#error(pointer, 'missing required field: label');
@@ -198,16 +209,19 @@ class Checker {
   }
 
   #element(element: unknown, pointer: string, actionIds: Set<string>): void {
-    if (!isObject(element) || typeof element.type !== 'string') return this.#error(pointer, 'missing required field: type');
+    if (!isObject(element) || typeof element.type !== 'string')
+      return this.#error(pointer, 'missing required field: type');
     if (element.action_id !== undefined) {
       if (typeof element.action_id !== 'string') this.#error(`${pointer}/action_id`, 'must provide a string');
       else {
         this.#maxLength(element.action_id, LIMITS.id, `${pointer}/action_id`);
-        if (actionIds.has(element.action_id)) this.#error(`${pointer}/action_id`, `duplicate action_id: ${element.action_id}`);
+        if (actionIds.has(element.action_id))
+          this.#error(`${pointer}/action_id`, `duplicate action_id: ${element.action_id}`);
         actionIds.add(element.action_id);
       }
     }
-    if (element.placeholder !== undefined) this.#text(element.placeholder, LIMITS.placeholder, `${pointer}/placeholder`, true);
+    if (element.placeholder !== undefined)
+      this.#text(element.placeholder, LIMITS.placeholder, `${pointer}/placeholder`, true);
     switch (element.type) {
       case 'button':
         if (element.text === undefined) return this.#error(pointer, 'missing required field: text');
@@ -217,8 +231,10 @@ class Checker {
         return;
       case 'static_select':
       case 'multi_static_select':
-        if (element.options === undefined && element.option_groups === undefined) return this.#error(pointer, 'must provide either options or option_groups');
-        if (element.options !== undefined) this.optionList(element.options, LIMITS.selectOptions, `${pointer}/options`, 'menu');
+        if (element.options === undefined && element.option_groups === undefined)
+          return this.#error(pointer, 'must provide either options or option_groups');
+        if (element.options !== undefined)
+          this.optionList(element.options, LIMITS.selectOptions, `${pointer}/options`, 'menu');
         if (element.option_groups !== undefined) {
           this.#list(element.option_groups, LIMITS.selectOptions, `${pointer}/option_groups`, (group, at) => {
             if (!isObject(group)) return this.#error(at, 'must provide an object');
@@ -243,7 +259,8 @@ class Checker {
       case 'plain_text_input':
         this.#lengthSetting(element.max_length, 1, `${pointer}/max_length`);
         this.#lengthSetting(element.min_length, 0, `${pointer}/min_length`);
-        if (typeof element.max_length === 'number') this.#maxLength(element.initial_value, element.max_length, `${pointer}/initial_value`);
+        if (typeof element.max_length === 'number')
+          this.#maxLength(element.initial_value, element.max_length, `${pointer}/initial_value`);
         return;
       default:
         return;
@@ -253,7 +270,9 @@ class Checker {
   #initialOptions(element: JsonObject, pointer: string, kind: OptionKind = 'menu'): void {
     if (element.initial_option !== undefined) this.#option(element.initial_option, `${pointer}/initial_option`, kind);
     if (Array.isArray(element.initial_options)) {
-      element.initial_options.forEach((option: unknown, i) => this.#option(option, `${pointer}/initial_options/${i}`, kind));
+      element.initial_options.forEach((option: unknown, i) =>
+        this.#option(option, `${pointer}/initial_options/${i}`, kind),
+      );
     }
   }
 
@@ -262,7 +281,8 @@ class Checker {
     if (!isObject(option)) return this.#error(pointer, 'must provide an object');
     if (option.text === undefined) this.#error(pointer, 'missing required field: text');
     else this.#text(option.text, LIMITS.optionText, `${pointer}/text`, kind === 'menu');
-    if (option.description !== undefined) this.#text(option.description, LIMITS.optionDescription, `${pointer}/description`, kind === 'menu');
+    if (option.description !== undefined)
+      this.#text(option.description, LIMITS.optionDescription, `${pointer}/description`, kind === 'menu');
     if (option.value === undefined) return this.#error(pointer, 'missing required field: value');
     if (typeof option.value !== 'string') return this.#error(`${pointer}/value`, 'must provide a string');
     this.#maxLength(option.value, LIMITS.optionValue, `${pointer}/value`);
@@ -288,7 +308,8 @@ class Checker {
    */
   #text(value: unknown, max: number, pointer: string, plainOnly = false): void {
     if (!isObject(value)) return this.#error(pointer, 'must provide an object');
-    if (value.type !== 'plain_text' && value.type !== 'mrkdwn') return this.#error(`${pointer}/type`, 'must be one of plain_text, mrkdwn');
+    if (value.type !== 'plain_text' && value.type !== 'mrkdwn')
+      return this.#error(`${pointer}/type`, 'must be one of plain_text, mrkdwn');
     if (plainOnly && value.type !== 'plain_text') return this.#error(`${pointer}/type`, 'must be plain_text');
     if (typeof value.text !== 'string') return this.#error(`${pointer}/text`, 'must provide a string');
     if (value.text.length === 0) this.#error(`${pointer}/text`, 'must be more than 0 characters');
@@ -296,7 +317,8 @@ class Checker {
   }
 
   #maxLength(value: unknown, max: number, pointer: string): void {
-    if (typeof value === 'string' && value.length > max) this.#error(pointer, `must be less than ${max + 1} characters`);
+    if (typeof value === 'string' && value.length > max)
+      this.#error(pointer, `must be less than ${max + 1} characters`);
   }
 
   #error(pointer: string, message: string): void {

@@ -90,7 +90,8 @@ export class Directory {
     const realName = seed.realName ?? seed.name;
     const fields: Record<string, ProfileField> = {};
     for (const [key, field] of Object.entries(seed.fields ?? {})) {
-      fields[key] = typeof field === 'string' ? { value: field, alt: '' } : { value: field.value, alt: field.alt ?? '' };
+      fields[key] =
+        typeof field === 'string' ? { value: field, alt: '' } : { value: field.value, alt: field.alt ?? '' };
     }
     const user: SimUser = {
       id: seed.id,
@@ -140,7 +141,11 @@ export class Directory {
 
   /** Every user group, disabled ones included, in creation order. */
   usergroups(): { id: string; members: string[]; disabled: boolean }[] {
-    return [...this.#usergroups].map(([id, members]) => ({ id, members: [...members], disabled: this.#disabledUsergroups.has(id) }));
+    return [...this.#usergroups].map(([id, members]) => ({
+      id,
+      members: [...members],
+      disabled: this.#disabledUsergroups.has(id),
+    }));
   }
 
   usergroup(id: string): string[] | undefined {
@@ -199,7 +204,14 @@ export class Directory {
     if (existing) return { channel: this.#channels.get(existing) as SimChannel, created: false };
     const im = members.length === 1;
     const id = this.ids.next(im ? 'D' : 'G');
-    const channel: SimChannel = { id, name: im ? 'directmessage' : `mpdm-${members.join('--')}`, kind: im ? 'im' : 'mpim', members, botMember: true, archived: false };
+    const channel: SimChannel = {
+      id,
+      name: im ? 'directmessage' : `mpdm-${members.join('--')}`,
+      kind: im ? 'im' : 'mpim',
+      members,
+      botMember: true,
+      archived: false,
+    };
     this.#channels.set(id, channel);
     this.#conversationsByMembers.set(key, id);
     return { channel, created: true };

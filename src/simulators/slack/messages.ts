@@ -121,12 +121,16 @@ export class MessageLog {
 
   /** Top-level messages (thread roots and standalone ones), oldest first, like conversations.history. */
   inChannel(channel: string): StoredMessage[] {
-    return (this.#byChannel.get(channel) ?? []).filter((message) => !message.deleted && message.thread_ts === undefined);
+    return (this.#byChannel.get(channel) ?? []).filter(
+      (message) => !message.deleted && message.thread_ts === undefined,
+    );
   }
 
   /** The root followed by its replies, like conversations.replies. */
   thread(channel: string, ts: string): StoredMessage[] {
-    return (this.#byChannel.get(channel) ?? []).filter((message) => !message.deleted && (message.ts === ts || message.thread_ts === ts));
+    return (this.#byChannel.get(channel) ?? []).filter(
+      (message) => !message.deleted && (message.ts === ts || message.thread_ts === ts),
+    );
   }
 
   ephemeralFor(user: string): EphemeralMessage[] {

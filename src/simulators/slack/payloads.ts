@@ -37,10 +37,22 @@ export function slashCommandForm(identity: SlackIdentity, fields: SlashCommandFi
 
 /** Where an interaction happened: a message (with its channel) or a view (modal or home tab). */
 export type Surface =
-  | { kind: 'message'; channel: { id: string; name: string }; message: JsonObject; ephemeral: boolean; responseUrl: string }
+  | {
+      kind: 'message';
+      channel: { id: string; name: string };
+      message: JsonObject;
+      ephemeral: boolean;
+      responseUrl: string;
+    }
   | { kind: 'view'; view: JsonObject };
 
-export function blockActionsPayload(identity: SlackIdentity, user: SimUser, surface: Surface, triggerId: string, actions: JsonObject[]): JsonObject {
+export function blockActionsPayload(
+  identity: SlackIdentity,
+  user: SimUser,
+  surface: Surface,
+  triggerId: string,
+  actions: JsonObject[],
+): JsonObject {
   const common = {
     type: 'block_actions',
     user: userRef(user),
@@ -64,7 +76,12 @@ export function blockActionsPayload(identity: SlackIdentity, user: SimUser, surf
   };
 }
 
-export function viewSubmissionPayload(identity: SlackIdentity, user: SimUser, view: JsonObject, triggerId: string): JsonObject {
+export function viewSubmissionPayload(
+  identity: SlackIdentity,
+  user: SimUser,
+  view: JsonObject,
+  triggerId: string,
+): JsonObject {
   return {
     type: 'view_submission',
     team: teamRef(identity),
@@ -79,7 +96,12 @@ export function viewSubmissionPayload(identity: SlackIdentity, user: SimUser, vi
   };
 }
 
-export function viewClosedPayload(identity: SlackIdentity, user: SimUser, view: JsonObject, isCleared: boolean): JsonObject {
+export function viewClosedPayload(
+  identity: SlackIdentity,
+  user: SimUser,
+  view: JsonObject,
+  isCleared: boolean,
+): JsonObject {
   return {
     type: 'view_closed',
     team: teamRef(identity),
@@ -93,7 +115,12 @@ export function viewClosedPayload(identity: SlackIdentity, user: SimUser, view: 
   };
 }
 
-export function blockSuggestionPayload(identity: SlackIdentity, user: SimUser, surface: Surface, target: { actionId: string; blockId: string; value: string }): JsonObject {
+export function blockSuggestionPayload(
+  identity: SlackIdentity,
+  user: SimUser,
+  surface: Surface,
+  target: { actionId: string; blockId: string; value: string },
+): JsonObject {
   return {
     type: 'block_suggestion',
     user: userRef(user),
@@ -111,7 +138,12 @@ export function blockSuggestionPayload(identity: SlackIdentity, user: SimUser, s
 }
 
 /** An Events API `event_callback` wrapping `event`, authorized for the app's bot user. */
-export function eventCallback(identity: SlackIdentity, event: JsonObject, eventId: string, eventTime: number): JsonObject {
+export function eventCallback(
+  identity: SlackIdentity,
+  event: JsonObject,
+  eventId: string,
+  eventTime: number,
+): JsonObject {
   return {
     token: identity.verificationToken,
     team_id: identity.teamId,
@@ -121,7 +153,15 @@ export function eventCallback(identity: SlackIdentity, event: JsonObject, eventI
     type: 'event_callback',
     event_id: eventId,
     event_time: eventTime,
-    authorizations: [{ enterprise_id: null, team_id: identity.teamId, user_id: identity.botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: identity.teamId,
+        user_id: identity.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
   };
 }

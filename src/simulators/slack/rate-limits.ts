@@ -74,6 +74,8 @@ export class RateLimiter {
       return { key: `${method}:${channel ?? ''}`, capacity: this.#postMessageBurst, perMs: 1 / 1000 };
     }
     const perMinute = PER_MINUTE[method];
-    return perMinute === undefined ? undefined : { key: method, capacity: Math.max(perMinute, MIN_BURST), perMs: perMinute / 60_000 };
+    return perMinute === undefined
+      ? undefined
+      : { key: method, capacity: Math.max(perMinute, MIN_BURST), perMs: perMinute / 60_000 };
   }
 }

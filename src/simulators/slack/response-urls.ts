@@ -79,7 +79,12 @@ export class ResponseUrls {
     this.#apply(target, typeof body === 'string' ? { text: body } : body, 'command_answer');
   }
 
-  #apply(target: ResponseTarget, body: unknown, via: ResponsePost['via'], urlId?: string): { status: number; body: JsonObject } {
+  #apply(
+    target: ResponseTarget,
+    body: unknown,
+    via: ResponsePost['via'],
+    urlId?: string,
+  ): { status: number; body: JsonObject } {
     if (!isObject(body)) return this.#refuse(urlId, body, 400, 'invalid_payload', via);
     if (body.delete_original === true) {
       const deleted = this.#original(target);
@@ -91,7 +96,8 @@ export class ResponseUrls {
     if (typeof body.text !== 'string' && !hasBlocks) return this.#refuse(urlId, body, 400, 'no_text', via);
     if (hasBlocks) {
       const check = checkMessageBlocks(body.blocks);
-      if (check.errors.length > 0) return this.#refuse(urlId, body, 400, 'invalid_blocks', via, check.errors.map(describe));
+      if (check.errors.length > 0)
+        return this.#refuse(urlId, body, 400, 'invalid_blocks', via, check.errors.map(describe));
     }
     const content: MessageContent = {
       text: typeof body.text === 'string' ? body.text : '',
@@ -116,7 +122,9 @@ export class ResponseUrls {
   #original(target: ResponseTarget) {
     const { message } = target;
     if (!message) return undefined;
-    return message.ephemeral ? this.messages.findEphemeral(target.user, message.ts) : this.messages.find(target.channel, message.ts);
+    return message.ephemeral
+      ? this.messages.findEphemeral(target.user, message.ts)
+      : this.messages.find(target.channel, message.ts);
   }
 
   #accept(post: Omit<ResponsePost, 'at'>): { status: number; body: JsonObject } {
@@ -124,7 +132,14 @@ export class ResponseUrls {
     return { status: 200, body: { ok: true } };
   }
 
-  #refuse(urlId: string | undefined, body: unknown, status: number, error: string, via: ResponsePost['via'] = 'response_url', errors?: string[]) {
+  #refuse(
+    urlId: string | undefined,
+    body: unknown,
+    status: number,
+    error: string,
+    via: ResponsePost['via'] = 'response_url',
+    errors?: string[],
+  ) {
     this.posts.push({ urlId, via, at: this.clock(), body, outcome: 'refused', error });
     return { status, body: { ok: false, error, ...(errors ? { errors } : {}) } };
   }

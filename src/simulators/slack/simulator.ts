@@ -10,7 +10,13 @@ import { SlackAppClient } from './app-client.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Delivery, SimContext, SlackIdentity } from './context.ts';
 import { Directory } from './directory.ts';
-import { FaultInjector, StandingConditions, type FaultScope, type NetworkConditions, type SlackFault } from './faults.ts';
+import {
+  FaultInjector,
+  StandingConditions,
+  type FaultScope,
+  type NetworkConditions,
+  type SlackFault,
+} from './faults.ts';
 import { IdFactory } from './ids.ts';
 import { isObject, tryParseJson } from './json.ts';
 import { MessageLog } from './messages.ts';
@@ -96,7 +102,12 @@ export class SlackSimulator {
     const views = new ViewRegistry(ids, { teamId: identity.teamId, appId: identity.appId, botId: identity.botId });
     const bot = { user: identity.botUserId, bot_id: identity.botId, app_id: identity.appId };
     const workspace = new Workspace(directory, messages, views, new ResponseUrls(clock, ids, messages, bot));
-    const socketMode = new SocketModeServer({ appId: identity.appId, clock, ids, ...(options.socketPingIntervalMs === undefined ? {} : { pingIntervalMs: options.socketPingIntervalMs }) });
+    const socketMode = new SocketModeServer({
+      appId: identity.appId,
+      clock,
+      ids,
+      ...(options.socketPingIntervalMs === undefined ? {} : { pingIntervalMs: options.socketPingIntervalMs }),
+    });
 
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
@@ -119,7 +130,8 @@ export class SlackSimulator {
     const appToken = options.appToken ?? DEFAULT_APP_TOKEN;
     const faults = new FaultInjector();
     const conditions = new StandingConditions();
-    const rateLimits = options.rateLimits === undefined || options.rateLimits === true ? {} : options.rateLimits || undefined;
+    const rateLimits =
+      options.rateLimits === undefined || options.rateLimits === true ? {} : options.rateLimits || undefined;
     const webApi = new WebApi(ctx, {
       botToken,
       appToken,
@@ -163,7 +175,10 @@ export class SlackSimulator {
   /** Slack's side of a conversation with the app at `target`. */
   client(target: ClientTarget, options: ClientOptions = {}): SlackAppClient {
     const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
-    const transport = target.mode === 'http' ? new HttpTransport(target.url, target.signingSecret, ackTimeoutMs) : new SocketTransport(this.socketMode, this.ctx.ids, ackTimeoutMs);
+    const transport =
+      target.mode === 'http'
+        ? new HttpTransport(target.url, target.signingSecret, ackTimeoutMs)
+        : new SocketTransport(this.socketMode, this.ctx.ids, ackTimeoutMs);
     return new SlackAppClient(this.ctx, transport);
   }
 
@@ -179,7 +194,11 @@ export class SlackSimulator {
    * The first call to `method` (already recorded or still to come) that `matches`: for apps that
    * keep working after their ack (Socket Mode, processBeforeResponse off).
    */
-  async waitForCall(method: string, matches: (call: RecordedCall) => boolean = () => true, timeoutMs = 2000): Promise<RecordedCall> {
+  async waitForCall(
+    method: string,
+    matches: (call: RecordedCall) => boolean = () => true,
+    timeoutMs = 2000,
+  ): Promise<RecordedCall> {
     const wanted = (call: RecordedCall) => call.method === method && matches(call);
     const seen = this.webApi.calls.find(wanted);
     if (seen) return seen;
@@ -212,7 +231,10 @@ export class SlackSimulator {
       return this.webApi.serve(path.slice('/api/'.length), req, body, res);
     }
     if (path.startsWith('/response/') && req.method === 'POST') {
-      const answer = this.workspace.responses.post(path.slice('/response/'.length), parseResponseBody(req.headers['content-type'], body));
+      const answer = this.workspace.responses.post(
+        path.slice('/response/'.length),
+        parseResponseBody(req.headers['content-type'], body),
+      );
       res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(answer.body));
       return;

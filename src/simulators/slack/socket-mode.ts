@@ -149,10 +149,16 @@ export class SocketModeServer {
       ws.close();
       return;
     }
-    const connection: SocketConnection = { id: ++this.#nextConnection, openedAt: this.options.clock(), open: true, pongs: 0 };
+    const connection: SocketConnection = {
+      id: ++this.#nextConnection,
+      openedAt: this.options.clock(),
+      open: true,
+      pongs: 0,
+    };
     this.connections.push(connection);
     this.#open.set(connection.id, ws);
-    const pinger = this.options.pingIntervalMs === undefined ? undefined : setInterval(() => ws.ping(), this.options.pingIntervalMs);
+    const pinger =
+      this.options.pingIntervalMs === undefined ? undefined : setInterval(() => ws.ping(), this.options.pingIntervalMs);
     pinger?.unref();
     ws.on('pong', () => connection.pongs++);
     ws.on('message', (data, isBinary) => {

@@ -60,13 +60,26 @@ export class HttpTransport implements Transport {
       'x-slack-signature': slackSignature(secret, timestamp, body),
       'x-slack-request-timestamp': String(timestamp),
       'user-agent': USER_AGENT,
-      ...(options.retry ? { 'x-slack-retry-num': String(options.retry.num), 'x-slack-retry-reason': options.retry.reason } : {}),
+      ...(options.retry
+        ? { 'x-slack-retry-num': String(options.retry.num), 'x-slack-retry-reason': options.retry.reason }
+        : {}),
     };
     const started = performance.now();
     try {
-      const response = await httpRequest(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.ackTimeoutMs) });
+      const response = await httpRequest(this.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.ackTimeoutMs),
+      });
       const text = await response.body.text();
-      return { acked: true, status: response.statusCode, body: text, json: text === '' ? undefined : tryParseJson(text), ms: performance.now() - started };
+      return {
+        acked: true,
+        status: response.statusCode,
+        body: text,
+        json: text === '' ? undefined : tryParseJson(text),
+        ms: performance.now() - started,
+      };
     } catch (error) {
       if ((error as Error).name !== 'TimeoutError' && (error as Error).name !== 'AbortError') throw error;
       return { acked: false, status: 0, body: '', json: undefined, ms: performance.now() - started };
@@ -100,7 +113,13 @@ export class SocketTransport implements Transport {
       this.ackTimeoutMs,
     );
     const answered = ack.payload !== undefined && Object.keys(ack.payload).length > 0;
-    return { acked: ack.acked, status: ack.acked ? 200 : 0, body: answered ? JSON.stringify(ack.payload) : '', json: answered ? ack.payload : undefined, ms: ack.ms };
+    return {
+      acked: ack.acked,
+      status: ack.acked ? 200 : 0,
+      body: answered ? JSON.stringify(ack.payload) : '',
+      json: answered ? ack.payload : undefined,
+      ms: ack.ms,
+    };
   }
 }
 
@@ -109,7 +128,10 @@ function encode(request: AppRequest): { body: string; contentType: string } {
     case 'slash_commands':
       return { body: request.form.toString(), contentType: 'application/x-www-form-urlencoded' };
     case 'interactive':
-      return { body: new URLSearchParams({ payload: JSON.stringify(request.payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+      return {
+        body: new URLSearchParams({ payload: JSON.stringify(request.payload) }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      };
     case 'events_api':
       return { body: JSON.stringify(request.payload), contentType: 'application/json' };
   }

@@ -42,7 +42,11 @@ const FORMATS: Record<string, RegExp> = { datepicker: /^\d{4}-\d{2}-\d{2}$/, tim
  * The state of `blocks` with `values` entered, keyed by an input's block_id (or its element's
  * action_id). With `requireInputs`, empty required inputs throw, as the client refuses to submit.
  */
-export function viewState(blocks: JsonObject[], values: Record<string, InputValue> = {}, requireInputs = true): StateValues {
+export function viewState(
+  blocks: JsonObject[],
+  values: Record<string, InputValue> = {},
+  requireInputs = true,
+): StateValues {
   const state: StateValues = {};
   const used = new Set<string>();
   for (const block of blocks) {
@@ -73,21 +77,31 @@ function initial(element: JsonObject, spec: { field: string; initial: string; ki
   return { [spec.field]: value === undefined ? empty : structuredClone(value) };
 }
 
-function entered(element: JsonObject, spec: { field: string; kind: Kind }, given: InputValue, blockId: string): JsonObject {
+function entered(
+  element: JsonObject,
+  spec: { field: string; kind: Kind },
+  given: InputValue,
+  blockId: string,
+): JsonObject {
   const type = String(element.type);
   switch (spec.kind) {
     case 'text': {
       const text = expectString(given, blockId);
-      if (typeof element.max_length === 'number' && text.length > element.max_length) throw new Error(`input ${blockId}: longer than max_length ${element.max_length}`);
-      if (typeof element.min_length === 'number' && text.length < element.min_length) throw new Error(`input ${blockId}: shorter than min_length ${element.min_length}`);
-      if (type === 'number_input' && !(element.is_decimal_allowed === true ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/).test(text)) throw new Error(`input ${blockId}: not a number the input accepts`);
+      if (typeof element.max_length === 'number' && text.length > element.max_length)
+        throw new Error(`input ${blockId}: longer than max_length ${element.max_length}`);
+      if (typeof element.min_length === 'number' && text.length < element.min_length)
+        throw new Error(`input ${blockId}: shorter than min_length ${element.min_length}`);
+      if (type === 'number_input' && !(element.is_decimal_allowed === true ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/).test(text))
+        throw new Error(`input ${blockId}: not a number the input accepts`);
       return { value: text };
     }
     case 'option':
       if (Array.isArray(given)) throw new Error(`input ${blockId}: takes one option, not several`);
       return { selected_option: option(element, given, blockId) };
     case 'options':
-      return { selected_options: (Array.isArray(given) ? given : [given]).map((item) => option(element, item, blockId)) };
+      return {
+        selected_options: (Array.isArray(given) ? given : [given]).map((item) => option(element, item, blockId)),
+      };
     case 'string': {
       const text = expectString(given, blockId);
       const format = FORMATS[type];
@@ -113,7 +127,9 @@ function option(element: JsonObject, given: string | { text: string; value: stri
 
 function offeredOptions(element: JsonObject): JsonObject[] {
   const groups = Array.isArray(element.option_groups) ? element.option_groups.filter(isObject) : [];
-  const options = [element.options, ...groups.map((group) => group.options)].flatMap((list) => (Array.isArray(list) ? list : []));
+  const options = [element.options, ...groups.map((group) => group.options)].flatMap((list) =>
+    Array.isArray(list) ? list : [],
+  );
   return options.filter(isObject);
 }
 

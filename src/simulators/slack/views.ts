@@ -58,7 +58,12 @@ export class ViewRegistry {
   replace(id: string, input: JsonObject): JsonObject {
     const entry = this.#views.get(id);
     if (!entry) throw new Error(`no view ${id}`);
-    entry.view = this.#build(input, id, entry.view.root_view_id as string, entry.view.previous_view_id as string | null);
+    entry.view = this.#build(
+      input,
+      id,
+      entry.view.root_view_id as string,
+      entry.view.previous_view_id as string | null,
+    );
     delete entry.errors;
     return clone(entry.view);
   }

@@ -2,7 +2,17 @@
 import type { KnownBlock } from '@slack/types';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
-import { approvalEffect, describeOperation, LIMITS, mention, name, peopleOutcomeLine, plainText, requestSummary, stateLabel } from './format.ts';
+import {
+  approvalEffect,
+  describeOperation,
+  LIMITS,
+  mention,
+  name,
+  peopleOutcomeLine,
+  plainText,
+  requestSummary,
+  stateLabel,
+} from './format.ts';
 import { ACTION, approveValue } from './ids.ts';
 
 export interface Message {
@@ -14,25 +24,47 @@ export interface Message {
  * The live message for one stage: the request, what approving it will do, the approvals so far, and
  * Approve / Deny. `providerType` (the policy's type of the request's provider) names the provider in words.
  */
-export function approvalMessage(request: Request, item: CatalogItem | undefined, stage: number, providerType?: string): Message {
+export function approvalMessage(
+  request: Request,
+  item: CatalogItem | undefined,
+  stage: number,
+  providerType?: string,
+): Message {
   const stageInfo = request.stages[stage];
   const approvals = request.approvals.filter((a) => a.stage === stage);
   const progress = stageInfo && stageInfo.quorum > 1 ? ` — ${approvals.length} of ${stageInfo.quorum} approvals` : '';
   const context = [`Stage ${stage + 1} of ${request.stages.length}: *${name(stageInfo?.set ?? '?')}*${progress}`];
   if (approvals.length > 0) context.push(`approved by ${approvals.map((a) => mention(a.by)).join(', ')}`);
-  if (request.operation.kind === 'mfa.reset') context.push(':warning: verify the requester’s identity out of band before approving');
+  if (request.operation.kind === 'mfa.reset')
+    context.push(':warning: verify the requester’s identity out of band before approving');
   return {
     text: `${request.ref}: ${mention(request.requester)} asks to ${plainText(describeOperation(request, item))}: your approval is needed`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
-      { type: 'section', block_id: 'effect', text: { type: 'mrkdwn', text: approvalEffect(request, item, providerType) } },
+      {
+        type: 'section',
+        block_id: 'effect',
+        text: { type: 'mrkdwn', text: approvalEffect(request, item, providerType) },
+      },
       { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
       {
         type: 'actions',
         block_id: 'decision',
         elements: [
-          { type: 'button', action_id: ACTION.approve, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: approveValue(request.id, stage) },
-          { type: 'button', action_id: ACTION.deny, text: { type: 'plain_text', text: 'Deny' }, style: 'danger', value: request.id },
+          {
+            type: 'button',
+            action_id: ACTION.approve,
+            text: { type: 'plain_text', text: 'Approve' },
+            style: 'primary',
+            value: approveValue(request.id, stage),
+          },
+          {
+            type: 'button',
+            action_id: ACTION.deny,
+            text: { type: 'plain_text', text: 'Deny' },
+            style: 'danger',
+            value: request.id,
+          },
         ],
       },
     ],

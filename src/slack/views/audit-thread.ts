@@ -3,7 +3,18 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { escape, LIMITS, mention, outcomeLine, plainText, requestSummary, rollsInPlace, slackDate, stateLabel, targetLine } from './format.ts';
+import {
+  escape,
+  LIMITS,
+  mention,
+  outcomeLine,
+  plainText,
+  requestSummary,
+  rollsInPlace,
+  slackDate,
+  stateLabel,
+  targetLine,
+} from './format.ts';
 
 /** The thread's root; `latestSeq`, when known, is the audit log entry of the request's latest event. */
 export function auditRoot(request: Request, item: CatalogItem | undefined, latestSeq?: number): Message {
@@ -14,7 +25,10 @@ export function auditRoot(request: Request, item: CatalogItem | undefined, lates
     text: `${request.ref}: ${plainText(state)}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item, true) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${[state, outcome].filter(Boolean).join(SEPARATOR)}${seq}` }] },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `${[state, outcome].filter(Boolean).join(SEPARATOR)}${seq}` }],
+      },
     ],
   };
 }
@@ -24,7 +38,17 @@ export function checkpointMessage(head: { seq: number; hash: string }): Message 
   const text = `Audit checkpoint ${head.seq}:${head.hash}`;
   return {
     text,
-    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `:lock: Audit log checkpoint \`${head.seq}:${head.hash}\` — check with \`iam-bot audit verify --checkpoint ${head.seq}:${head.hash}\`` }] }],
+    blocks: [
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `:lock: Audit log checkpoint \`${head.seq}:${head.hash}\` — check with \`iam-bot audit verify --checkpoint ${head.seq}:${head.hash}\``,
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -65,18 +89,22 @@ export function auditReply(notice: Notice): string {
     case 'grant.released':
       return `:unlock: Released early by ${who}, before the end of the period: removing the membership.`;
     case 'rotation.key_created':
-      if (rollsInPlace(request)) return `:key: Token ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} rolled: its old value stopped working at the roll. Waiting for ${mention(request.requester)} to reveal the new value.`;
+      if (rollsInPlace(request))
+        return `:key: Token ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} rolled: its old value stopped working at the roll. Waiting for ${mention(request.requester)} to reveal the new value.`;
       return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
     case 'rotation.revealed':
       return `:eyes: The new key was revealed to ${who}. ${confirmDeadline(request)}`;
     case 'rotation.confirm_deadline':
-      if (rollsInPlace(request)) return `:alarm_clock: ${mention(request.requester)} did not confirm the new value is in use by the deadline; closing the request (the old value stopped working at the roll: nothing is left to retire).`;
+      if (rollsInPlace(request))
+        return `:alarm_clock: ${mention(request.requester)} did not confirm the new value is in use by the deadline; closing the request (the old value stopped working at the roll: nothing is left to retire).`;
       return `:alarm_clock: ${mention(request.requester)} did not confirm the new key is in use by the deadline; retiring the old key as announced.`;
     case 'rotation.confirmed':
-      if (rollsInPlace(request)) return `:white_check_mark: ${who} confirmed the new value is in use. The old value stopped working at the roll: nothing is left to retire.`;
+      if (rollsInPlace(request))
+        return `:white_check_mark: ${who} confirmed the new value is in use. The old value stopped working at the roll: nothing is left to retire.`;
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
-      if (rollsInPlace(request)) return ':wastebasket: The rolled value was not revealed in time and cannot be shown again; the old value stopped working at the roll, so there is nothing to keep.';
+      if (rollsInPlace(request))
+        return ':wastebasket: The rolled value was not revealed in time and cannot be shown again; the old value stopped working at the roll, so there is nothing to keep.';
       return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
     case 'rotation.inactive_keys_deleted':
       return ':wastebasket: Deleted the keys an earlier rotation had deactivated, before creating the new one.';
@@ -98,8 +126,11 @@ export function auditReply(notice: Notice): string {
 /** The confirmation deadline and what happens at it, as the owner was told. */
 export function confirmDeadline(request: Request): string {
   const s = request.status;
-  const by = s.state === 'executing' && s.rotation?.step === 'confirm' ? slackDate(s.rotation.confirmBy) : 'the deadline';
-  const then = rollsInPlace(request) ? 'the request is closed anyway (the old value stopped working at the roll: nothing is left to retire)' : 'the old key is retired anyway';
+  const by =
+    s.state === 'executing' && s.rotation?.step === 'confirm' ? slackDate(s.rotation.confirmBy) : 'the deadline';
+  const then = rollsInPlace(request)
+    ? 'the request is closed anyway (the old value stopped working at the roll: nothing is left to retire)'
+    : 'the old key is retired anyway';
   return `Waiting for ${mention(request.requester)} to confirm it is in use, until ${by}; then ${then}.`;
 }
 

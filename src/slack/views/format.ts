@@ -77,10 +77,17 @@ const STATE_LABEL: Record<State, string> = {
 export function stateLabel(request: Request): string {
   const s = request.status;
   if (s.state === 'executing' && s.rotation) {
-    const waiting = { create: 'creating the new key', reveal: 'waiting for the owner to reveal the new key', confirm: 'waiting for the owner to confirm the new key is in use', retire: 'retiring the old key', rollback: 'deleting the unrevealed key' };
+    const waiting = {
+      create: 'creating the new key',
+      reveal: 'waiting for the owner to reveal the new key',
+      confirm: 'waiting for the owner to confirm the new key is in use',
+      retire: 'retiring the old key',
+      rollback: 'deleting the unrevealed key',
+    };
     return `:gear: Key rotation: ${waiting[s.rotation.step]}`;
   }
-  if (s.state === 'completed' && s.grantExpiresAt !== undefined) return `:white_check_mark: Granted until ${slackDate(s.grantExpiresAt)}`;
+  if (s.state === 'completed' && s.grantExpiresAt !== undefined)
+    return `:white_check_mark: Granted until ${slackDate(s.grantExpiresAt)}`;
   return STATE_LABEL[s.state];
 }
 
@@ -127,14 +134,21 @@ export function describeOperation(request: Request, item: CatalogItem | undefine
     case 'key.rotate':
       // A service principal is often a provider id (a Scaleway application, a Cloudflare token): people read the item's title.
       if (!op.principal) return 'rotate their access key';
-      return item?.title !== undefined ? `rotate *${name(item.title)}*${audit ? ` (principal \`${name(op.principal)}\`)` : ''}` : `rotate the key of *${name(op.principal)}*`;
+      return item?.title !== undefined
+        ? `rotate *${name(item.title)}*${audit ? ` (principal \`${name(op.principal)}\`)` : ''}`
+        : `rotate the key of *${name(op.principal)}*`;
     case 'mfa.reset':
       return 'reset their MFA';
   }
 }
 
 /** "extend your access to *Cloudflare admins* by 2h": an extension in words, for its requester (`your`) or others. */
-export function extensionWords(request: Request, item: CatalogItem | undefined, whose: 'their' | 'your', groupId = ''): string {
+export function extensionWords(
+  request: Request,
+  item: CatalogItem | undefined,
+  whose: 'their' | 'your',
+  groupId = '',
+): string {
   const op = request.operation;
   const group = op.kind === 'group.add' || op.kind === 'group.remove' ? op.group : request.itemId;
   const by = op.kind === 'group.add' && op.durationMs !== undefined ? ` by ${formatDuration(op.durationMs)}` : '';
@@ -142,7 +156,12 @@ export function extensionWords(request: Request, item: CatalogItem | undefined, 
 }
 
 /** Provider types as people call them. */
-const PROVIDER_TYPES: Readonly<Record<string, string>> = { jcs: 'JCS', cloudflare: 'Cloudflare', scaleway: 'Scaleway', outscale: 'Outscale' };
+const PROVIDER_TYPES: Readonly<Record<string, string>> = {
+  jcs: 'JCS',
+  cloudflare: 'Cloudflare',
+  scaleway: 'Scaleway',
+  outscale: 'Outscale',
+};
 
 /** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
 export function providerName(request: Request, providerType: string | undefined): string {
@@ -167,9 +186,11 @@ export function rollsInPlace(request: Request, providerType?: string): boolean {
 /** Who a request acts on, as approvers check it: their Slack email (or the service) and the provider's principal. */
 function subjectOf(request: Request, item: CatalogItem | undefined, providerType: string | undefined): string {
   const t = request.target;
-  const provider = providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
+  const provider =
+    providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
   if (!t) return mention(request.requester);
-  if (t.rule === 'service') return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
+  if (t.rule === 'service')
+    return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
   return `${t.email !== undefined ? name(t.email) : mention(request.requester)} (${provider} principal \`${name(t.principal)}\`)`;
 }
 
@@ -184,8 +205,12 @@ export function approvalEffect(request: Request, item: CatalogItem | undefined, 
   switch (op.kind) {
     case 'group.add': {
       const group = `*${groupName(op.group, item)}*`;
-      if (op.extends !== undefined) return `Approving extends the access of ${who} to ${group} ${on}${op.durationMs !== undefined ? ` by ${formatDuration(op.durationMs)}` : ''}.`;
-      const period = op.durationMs !== undefined ? `for ${formatDuration(op.durationMs)}, then removes them` : 'with no end: the access is permanent until someone removes it';
+      if (op.extends !== undefined)
+        return `Approving extends the access of ${who} to ${group} ${on}${op.durationMs !== undefined ? ` by ${formatDuration(op.durationMs)}` : ''}.`;
+      const period =
+        op.durationMs !== undefined
+          ? `for ${formatDuration(op.durationMs)}, then removes them`
+          : 'with no end: the access is permanent until someone removes it';
       return `Approving adds ${who} to ${group} ${on} ${period}.`;
     }
     case 'group.remove':
@@ -213,7 +238,12 @@ export function headline(request: Request, item: CatalogItem | undefined): strin
 export function targetLine(request: Request): string | undefined {
   const t = request.target;
   if (!t) return undefined;
-  const from = t.rule === 'service' ? 'a service principal' : t.rule === 'map' ? "from the policy's identity map" : `from Slack email ${name(t.email ?? '?')}`;
+  const from =
+    t.rule === 'service'
+      ? 'a service principal'
+      : t.rule === 'map'
+        ? "from the policy's identity map"
+        : `from Slack email ${name(t.email ?? '?')}`;
   return `Acts on ${name(request.provider)} account *${name(t.principal)}* (${from})`;
 }
 
@@ -235,7 +265,10 @@ const quoted = (text: string): string => escape(text).replace(/\n/g, '\n>');
  * still fit): the whole reason stays in the audit log and `/iam status`.
  */
 export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {
-  const lines = [headline(request, item), `${mention(request.requester)} asks to ${describeOperation(request, item, audit)}.`];
+  const lines = [
+    headline(request, item),
+    `${mention(request.requester)} asks to ${describeOperation(request, item, audit)}.`,
+  ];
   const target = targetLine(request);
   if (target) lines.push(target);
   const head = lines.join('\n');
@@ -260,7 +293,12 @@ export function outcomeLine(request: Request, max: number = LIMITS.messageText):
     case 'cancelled':
       return `Cancelled by ${mention(s.by)}`;
     case 'failed':
-      return withFree(`Failed (${s.error.kind}): `, s.error.message, max, s.error.providerRequestId ? ` — provider request ${name(s.error.providerRequestId)}` : '');
+      return withFree(
+        `Failed (${s.error.kind}): `,
+        s.error.message,
+        max,
+        s.error.providerRequestId ? ` — provider request ${name(s.error.providerRequestId)}` : '',
+      );
     case 'completed':
     case 'revoked':
       return `${withSlackDates(fit(s.outcome.summary, SUMMARY_DISPLAY, escape))}${s.outcome.providerRequestId ? ` — provider request ${name(s.outcome.providerRequestId)}` : ''}`;
@@ -275,22 +313,33 @@ function withSlackDates(text: string): string {
 }
 
 /** The outcome for people (requester, approvers): names, not provider ids; no provider request id; at most `max` characters. */
-export function peopleOutcomeLine(request: Request, item: CatalogItem | undefined, max: number = LIMITS.messageText): string | undefined {
+export function peopleOutcomeLine(
+  request: Request,
+  item: CatalogItem | undefined,
+  max: number = LIMITS.messageText,
+): string | undefined {
   const s = request.status;
   const op = request.operation;
   if (s.state === 'failed') return withFree(`Failed (${s.error.kind}): `, s.error.message, max);
-  if (s.state === 'revoked') return op.kind === 'group.add' ? `Access to *${groupName(op.group, item)}* through ${request.ref} has ended.` : undefined;
+  if (s.state === 'revoked')
+    return op.kind === 'group.add'
+      ? `Access to *${groupName(op.group, item)}* through ${request.ref} has ended.`
+      : undefined;
   if (s.state !== 'completed') return outcomeLine(request, max);
   switch (op.kind) {
     case 'group.add':
       if (op.extends !== undefined) return 'The extension is in place.';
-      return s.outcome.membershipAdded === false ? `Already in *${groupName(op.group, item)}*: nothing to change.` : `Added to *${groupName(op.group, item)}*.`;
+      return s.outcome.membershipAdded === false
+        ? `Already in *${groupName(op.group, item)}*: nothing to change.`
+        : `Added to *${groupName(op.group, item)}*.`;
     case 'group.remove':
       return `Removed from *${groupName(op.group, item)}*.`;
     case 'key.rotate':
       // A rolled token's note says why nothing was retired.
       return s.outcome.note ? withFree('', s.outcome.note, max) : 'The new key is in use; the old key is retired.';
     case 'mfa.reset':
-      return s.outcome.note ? withFree('MFA reset: ', s.outcome.note, max, '.') : 'MFA was reset: a new device is set up at the next sign-in.';
+      return s.outcome.note
+        ? withFree('MFA reset: ', s.outcome.note, max, '.')
+        : 'MFA was reset: a new device is set up at the next sign-in.';
   }
 }

@@ -22,7 +22,13 @@ export const VIEW = {
 } as const;
 
 /** block_id of each input in the request modal (action_id is the ACTION of the same name). */
-export const BLOCK = { kind: 'kind', item: 'item', duration: 'duration', reason: 'reason', verified: 'verified' } as const;
+export const BLOCK = {
+  kind: 'kind',
+  item: 'item',
+  duration: 'duration',
+  reason: 'reason',
+  verified: 'verified',
+} as const;
 
 const STAGE_MARK = ':stage:';
 

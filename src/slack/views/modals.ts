@@ -16,7 +16,10 @@ export const KIND_LABEL: Record<RequestKind, string> = {
 
 export const REQUEST_MODAL_TITLE = 'Request access';
 
-const kindOption = (kind: RequestKind): PlainTextOption => ({ text: { type: 'plain_text', text: KIND_LABEL[kind] }, value: kind });
+const kindOption = (kind: RequestKind): PlainTextOption => ({
+  text: { type: 'plain_text', text: KIND_LABEL[kind] },
+  value: kind,
+});
 
 export interface RequestModalInput {
   /** Kinds this person can request at all (an unsupported kind is never offered). */
@@ -35,7 +38,12 @@ const MAX_OPTIONS = 100;
  * value is the item's id, which `iam-bot check` keeps within an option value's 150.
  */
 export function catalogOptions(items: readonly CatalogItem[]): PlainTextOption[] {
-  return items.slice(0, MAX_OPTIONS).map((item) => ({ text: { type: 'plain_text', text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) }, value: item.id }));
+  return items
+    .slice(0, MAX_OPTIONS)
+    .map((item) => ({
+      text: { type: 'plain_text', text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) },
+      value: item.id,
+    }));
 }
 
 /** The request modal. Choosing a kind updates it (dispatch_action); items load by search (external_select). */
@@ -79,7 +87,12 @@ export function requestModal(input: RequestModalInput): ModalView {
         optional: true,
         label: { type: 'plain_text', text: 'For how long?' },
         hint: { type: 'plain_text', text: durationHint(item) },
-        element: { type: 'plain_text_input', action_id: ACTION.duration, max_length: 16, ...(fallback !== undefined ? { initial_value: formatDuration(fallback) } : {}) },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION.duration,
+          max_length: 16,
+          ...(fallback !== undefined ? { initial_value: formatDuration(fallback) } : {}),
+        },
       });
     }
     blocks.push({
@@ -87,7 +100,12 @@ export function requestModal(input: RequestModalInput): ModalView {
       block_id: BLOCK.reason,
       optional: true,
       label: { type: 'plain_text', text: 'Why?' },
-      element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: input.maxReasonLength },
+      element: {
+        type: 'plain_text_input',
+        action_id: ACTION.reason,
+        multiline: true,
+        max_length: input.maxReasonLength,
+      },
     });
   }
   return {
@@ -106,46 +124,65 @@ export function requestModal(input: RequestModalInput): ModalView {
 export function durationHint(item: CatalogItem | undefined): string {
   const like = 'Like 30m, 8h or 2d.';
   if (!item) return `${like} Choose a group to see how long its access lasts.`;
-  if (item.maxDurationMs === undefined) return `${like} Leave empty for permanent access: ${item.title} has no end unless you give one.`;
+  if (item.maxDurationMs === undefined)
+    return `${like} Leave empty for permanent access: ${item.title} has no end unless you give one.`;
   const max = formatDuration(item.maxDurationMs);
-  if (item.defaultDurationMs !== undefined) return `${like} Up to ${max}; left empty, access lasts ${formatDuration(item.defaultDurationMs)}.`;
+  if (item.defaultDurationMs !== undefined)
+    return `${like} Up to ${max}; left empty, access lasts ${formatDuration(item.defaultDurationMs)}.`;
   return `${like} Required: up to ${max}.`;
 }
 
 export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
-  return decisionModal(request, item, request.id, VIEW.deny, { title: `Deny ${request.ref}`, submit: 'Deny' }, {
-    type: 'input',
-    block_id: BLOCK.reason,
-    label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
-    element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
-  });
+  return decisionModal(
+    request,
+    item,
+    request.id,
+    VIEW.deny,
+    { title: `Deny ${request.ref}`, submit: 'Deny' },
+    {
+      type: 'input',
+      block_id: BLOCK.reason,
+      label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
+      element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
+    },
+  );
 }
 
 /** What an MFA approver attests to, as shown in the modal; recorded word for word in the audit log. */
-export const MFA_ATTESTATION = { statement: 'I verified the requester’s identity out of band', how: 'By a call or a face-to-face check, not over Slack.' } as const;
+export const MFA_ATTESTATION = {
+  statement: 'I verified the requester’s identity out of band',
+  how: 'By a call or a face-to-face check, not over Slack.',
+} as const;
 export const MFA_ATTESTATION_TEXT = `${MFA_ATTESTATION.statement}. ${MFA_ATTESTATION.how}`;
 
 /** MFA resets hand an account to whoever holds the requester's password: the approver attests first. */
 /** `stage`: the stage the Approve button was shown for, carried to the submission. */
 export function mfaConfirmModal(request: Request, item: CatalogItem | undefined, stage: number | undefined): ModalView {
   const metadata = stage === undefined ? request.id : approveValue(request.id, stage);
-  return decisionModal(request, item, metadata, VIEW.mfaConfirm, { title: `Approve ${request.ref}`, submit: 'Approve' }, {
-    type: 'input',
-    block_id: BLOCK.verified,
-    label: { type: 'plain_text', text: 'Identity check' },
-    element: {
-      type: 'checkboxes',
-      action_id: ACTION.verified,
-      // Slack refuses an option text over 75 characters, checkboxes included (WIRE.md §5): the how goes in the description.
-      options: [
-        {
-          text: { type: 'mrkdwn', text: `*${MFA_ATTESTATION.statement}*` },
-          description: { type: 'plain_text', text: MFA_ATTESTATION.how },
-          value: 'verified',
-        },
-      ],
+  return decisionModal(
+    request,
+    item,
+    metadata,
+    VIEW.mfaConfirm,
+    { title: `Approve ${request.ref}`, submit: 'Approve' },
+    {
+      type: 'input',
+      block_id: BLOCK.verified,
+      label: { type: 'plain_text', text: 'Identity check' },
+      element: {
+        type: 'checkboxes',
+        action_id: ACTION.verified,
+        // Slack refuses an option text over 75 characters, checkboxes included (WIRE.md §5): the how goes in the description.
+        options: [
+          {
+            text: { type: 'mrkdwn', text: `*${MFA_ATTESTATION.statement}*` },
+            description: { type: 'plain_text', text: MFA_ATTESTATION.how },
+            value: 'verified',
+          },
+        ],
+      },
     },
-  });
+  );
 }
 
 /** A modal deciding one request (its id, or approve value, in private_metadata): the request, then the one input it needs. */

@@ -2,7 +2,17 @@
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
-import { extensionWords, headline, LIMITS, mention, name, peopleOutcomeLine, plainText, stateLabel, underHeadline } from './format.ts';
+import {
+  extensionWords,
+  headline,
+  LIMITS,
+  mention,
+  name,
+  peopleOutcomeLine,
+  plainText,
+  stateLabel,
+  underHeadline,
+} from './format.ts';
 import { grantedMessage } from './grant.ts';
 import { rotationNews } from './rotation.ts';
 
@@ -16,11 +26,14 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
   });
   // The state, then the outcome (a denial reason, an error message) in the section's remaining room.
   const state = stateLabel(request);
-  const outcome = () => `${state}\n${peopleOutcomeLine(request, item, LIMITS.sectionText - head.length - state.length - 2) ?? ''}`;
+  const outcome = () =>
+    `${state}\n${peopleOutcomeLine(request, item, LIMITS.sectionText - head.length - state.length - 2) ?? ''}`;
   switch (notice.event) {
     case 'request.submitted':
       if (request.operation.kind === 'group.add' && request.operation.extends !== undefined) {
-        return line(`You asked to ${extensionWords(request, item, 'your')}. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
+        return line(
+          `You asked to ${extensionWords(request, item, 'your')}. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`,
+        );
       }
       return line(`Submitted. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
     case 'request.stage_passed':
@@ -29,7 +42,9 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line(`Approved by ${mention(notice.actor)}. Carrying it out now.`);
     case 'execution.completed': {
       const s = request.status;
-      return s.state === 'completed' && s.grantExpiresAt !== undefined ? grantedMessage(request, item, outcome()) : line(outcome());
+      return s.state === 'completed' && s.grantExpiresAt !== undefined
+        ? grantedMessage(request, item, outcome())
+        : line(outcome());
     }
     case 'request.denied':
     case 'execution.failed':
@@ -45,9 +60,13 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
     case 'grant.extended':
       return line(`${state} — your extension was approved.`);
     case 'grant.released':
-      return notice.actor === request.requester ? line('Releasing your access now, as you asked.') : line(`${mention(notice.actor)} ended your access early: removing it now.`);
+      return notice.actor === request.requester
+        ? line('Releasing your access now, as you asked.')
+        : line(`${mention(notice.actor)} ended your access early: removing it now.`);
     case 'revoke.started':
-      return request.status.state === 'revoking' && request.status.trigger === 'released' ? line('Releasing your access now, as you asked.') : line('Your access period is over: removing it now.');
+      return request.status.state === 'revoking' && request.status.trigger === 'released'
+        ? line('Releasing your access now, as you asked.')
+        : line('Your access period is over: removing it now.');
     default:
       return undefined;
   }

@@ -4,7 +4,17 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { Message } from './approval.ts';
-import { fit, headline, LIMITS, name, peopleOutcomeLine, plainText, rollsInPlace, slackDate, underHeadline } from './format.ts';
+import {
+  fit,
+  headline,
+  LIMITS,
+  name,
+  peopleOutcomeLine,
+  plainText,
+  rollsInPlace,
+  slackDate,
+  underHeadline,
+} from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
 export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
@@ -15,7 +25,19 @@ export function secretReadyMessage(request: Request, item: CatalogItem | undefin
     text: `${request.ref}: ${plainText(text)}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'actions', block_id: 'reveal', elements: [{ type: 'button', action_id: ACTION.reveal, style: 'primary', text: { type: 'plain_text', text: 'Reveal the new key' }, value: request.id }] },
+      {
+        type: 'actions',
+        block_id: 'reveal',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.reveal,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Reveal the new key' },
+            value: request.id,
+          },
+        ],
+      },
     ],
   };
 }
@@ -40,7 +62,19 @@ export function revealedMessage(request: Request, item: CatalogItem | undefined)
         type: 'section',
         text: { type: 'mrkdwn', text: `${headline(request, item)}\n${body}${deadline}` },
       },
-      { type: 'actions', block_id: 'rotation', elements: [{ type: 'button', action_id: ACTION.rotationDone, style: 'primary', text: { type: 'plain_text', text: 'I have updated my systems' }, value: request.id }] },
+      {
+        type: 'actions',
+        block_id: 'rotation',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.rotationDone,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'I have updated my systems' },
+            value: request.id,
+          },
+        ],
+      },
     ],
   };
 }
@@ -89,13 +123,22 @@ export function ownerKeyMessage(event: string, request: Request, item: CatalogIt
 export function rotationEndText(request: Request): string {
   const s = request.status;
   // A rolled token's outcome carries a note saying why nothing was retired.
-  if (s.state === 'completed') return s.outcome.note !== undefined ? `Rotation complete. ${s.outcome.note}` : 'Rotation complete: your old key is retired.';
-  return peopleOutcomeLine(request, undefined, LIMITS.sectionText / 2) ?? 'This rotation ended without a new key; see the message above.';
+  if (s.state === 'completed')
+    return s.outcome.note !== undefined
+      ? `Rotation complete. ${s.outcome.note}`
+      : 'Rotation complete: your old key is retired.';
+  return (
+    peopleOutcomeLine(request, undefined, LIMITS.sectionText / 2) ??
+    'This rotation ended without a new key; see the message above.'
+  );
 }
 
 export function rotationSettledMessage(request: Request, item: CatalogItem | undefined, text: string): Message {
   // Updated with chat.update, whose text takes at most 4,000 characters.
-  return { text: fit(`${request.ref}: ${plainText(text)}`, LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }] };
+  return {
+    text: fit(`${request.ref}: ${plainText(text)}`, LIMITS.updateText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: underHeadline(request, item, text) } }],
+  };
 }
 
 /** The only place a secret is ever shown: a modal opened for its owner, once. */
@@ -106,7 +149,13 @@ export function revealModal(request: Request, keyId: string, secret: Secret): Mo
     title: { type: 'plain_text', text: 'Your new key' },
     close: { type: 'plain_text', text: 'Done' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${request.ref}* — key \`${name(keyId)}\`. Copy the secret now: it will not be shown again.` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${request.ref}* — key \`${name(keyId)}\`. Copy the secret now: it will not be shown again.`,
+        },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${secret.reveal()}\`\`\`` } },
     ],
   };

@@ -36,8 +36,16 @@ export function remedy(code: string): string {
 }
 
 export function undeliveredMessage(notice: UndeliveredNotice): Message {
-  const what = notice.about.requestRef ? `*${notice.about.requestRef}* (${escape(notice.about.event)})` : `\`${escape(notice.about.event)}\``;
+  const what = notice.about.requestRef
+    ? `*${notice.about.requestRef}* (${escape(notice.about.event)})`
+    : `\`${escape(notice.about.event)}\``;
   const lines = notice.undelivered.map((u) => `• ${recipientName(u.to)}: ${remedy(u.code)}`);
-  const text = fit(`:warning: Some people were not told about ${what}; the rest were.\n${lines.join('\n')}`, LIMITS.sectionText);
-  return { text: fit(plainText(text), LIMITS.updateText), blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const text = fit(
+    `:warning: Some people were not told about ${what}; the rest were.\n${lines.join('\n')}`,
+    LIMITS.sectionText,
+  );
+  return {
+    text: fit(plainText(text), LIMITS.updateText),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+  };
 }

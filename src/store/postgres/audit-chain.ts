@@ -37,7 +37,10 @@ export class PostgresAuditLog implements AuditLogStore {
   async *lines(afterSeq = 0): AsyncIterable<string> {
     let after = afterSeq;
     for (;;) {
-      const { rows } = await this.pool.query<{ seq: string; line: string }>('SELECT seq, line FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+      const { rows } = await this.pool.query<{ seq: string; line: string }>(
+        'SELECT seq, line FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+        [after, PAGE],
+      );
       for (const row of rows) yield row.line;
       if (rows.length < PAGE) return;
       after = Number(rows[rows.length - 1]!.seq);
@@ -45,7 +48,10 @@ export class PostgresAuditLog implements AuditLogStore {
   }
 
   async entryOf(eventId: string): Promise<{ seq: number; hash: string } | undefined> {
-    const { rows } = await this.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log WHERE event_id = $1', [eventId]);
+    const { rows } = await this.pool.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM audit_log WHERE event_id = $1',
+      [eventId],
+    );
     const row = rows[0];
     return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
   }
@@ -98,7 +104,13 @@ export async function adoptLines(client: Queryable, lines: AsyncIterable<string>
     if (batch.length === 0) return;
     await client.query(
       'INSERT INTO audit_log (seq, event_id, request_id, hash, line) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])',
-      [batch.map((e) => e.seq), batch.map((e) => e.eventId), batch.map((e) => e.requestId), batch.map((e) => e.hash), raw],
+      [
+        batch.map((e) => e.seq),
+        batch.map((e) => e.eventId),
+        batch.map((e) => e.requestId),
+        batch.map((e) => e.hash),
+        raw,
+      ],
     );
     batch = [];
     raw = [];
@@ -112,5 +124,6 @@ export async function adoptLines(client: Queryable, lines: AsyncIterable<string>
     if (batch.length >= PAGE) await flush();
   }
   await flush();
-  if (last) await client.query('UPDATE audit_head SET seq = $1, hash = $2, event_id = $3', [last.seq, last.hash, last.eventId]);
+  if (last)
+    await client.query('UPDATE audit_head SET seq = $1, hash = $2, event_id = $3', [last.seq, last.hash, last.eventId]);
 }

@@ -21,7 +21,13 @@ export class AdvisoryLeader {
   async #ask(): Promise<boolean> {
     if (this.#client) {
       // Still ours only while the connection answers: a cut connection's lock is already someone else's.
-      if (await this.#client.query('SELECT 1').then(() => true, () => false)) return true;
+      if (
+        await this.#client.query('SELECT 1').then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
       await this.#drop();
     }
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000, keepAlive: true });
@@ -33,7 +39,10 @@ export class AdvisoryLeader {
     client.on('end', lost);
     try {
       await client.connect();
-      const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS got', [LOCK_NAMESPACE, LOCKS.leader]);
+      const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS got', [
+        LOCK_NAMESPACE,
+        LOCKS.leader,
+      ]);
       if (rows[0]?.got) {
         this.#client = client;
         return true;

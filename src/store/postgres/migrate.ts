@@ -38,11 +38,15 @@ async function applyMissing(client: pg.PoolClient, migrations: readonly Migratio
     name       text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
-  const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+  const done = new Set(
+    (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+  );
   const newest = Math.max(0, ...done);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   if (newest > known) {
-    throw new StoreOpenError(`the database schema is at version ${newest}, newer than this iam-bot knows (${known}). Upgrade iam-bot; the database was left untouched.`);
+    throw new StoreOpenError(
+      `the database schema is at version ${newest}, newer than this iam-bot knows (${known}). Upgrade iam-bot; the database was left untouched.`,
+    );
   }
   const applied: number[] = [];
   for (const migration of migrations) {
@@ -50,11 +54,18 @@ async function applyMissing(client: pg.PoolClient, migrations: readonly Migratio
     await client.query('BEGIN');
     try {
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
-      throw new StoreOpenError(`migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}; the schema stays at the previous version`, 'storage', { cause: error });
+      throw new StoreOpenError(
+        `migration ${migration.version} (${migration.name}) failed: ${(error as Error).message}; the schema stays at the previous version`,
+        'storage',
+        { cause: error },
+      );
     }
     applied.push(migration.version);
   }
@@ -65,7 +76,9 @@ async function applyMissing(client: pg.PoolClient, migrations: readonly Migratio
 export async function schemaVersion(pool: pg.Pool): Promise<number> {
   const table = await pool.query<{ exists: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS exists");
   if (!table.rows[0]?.exists) return 0;
-  const { rows } = await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+  const { rows } = await pool.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM schema_migrations',
+  );
   return rows[0]?.version ?? 0;
 }
 

@@ -81,7 +81,10 @@ export class PostgresStore implements Store {
   }
 
   async findSubmission(requester: string, submissionKey: string): Promise<Request | undefined> {
-    return this.#one('SELECT body FROM requests WHERE requester = $1 AND submission_key = $2 ORDER BY number LIMIT 1', [requester, submissionKey]);
+    return this.#one('SELECT body FROM requests WHERE requester = $1 AND submission_key = $2 ORDER BY number LIMIT 1', [
+      requester,
+      submissionKey,
+    ]);
   }
 
   async openRequests(): Promise<Request[]> {
@@ -89,10 +92,10 @@ export class PostgresStore implements Store {
   }
 
   async list(filter: ListFilter = {}): Promise<Request[]> {
-    return this.#many('SELECT body FROM requests WHERE ($1::text[] IS NULL OR state = ANY($1)) AND ($2::text IS NULL OR requester = $2) ORDER BY number', [
-      filter.states ? [...filter.states] : null,
-      filter.requester ?? null,
-    ]);
+    return this.#many(
+      'SELECT body FROM requests WHERE ($1::text[] IS NULL OR state = ANY($1)) AND ($2::text IS NULL OR requester = $2) ORDER BY number',
+      [filter.states ? [...filter.states] : null, filter.requester ?? null],
+    );
   }
 
   record(recorded: AuditAndNotices): Promise<void> {
@@ -138,7 +141,9 @@ export class PostgresStore implements Store {
   async problem(): Promise<string | undefined> {
     try {
       const version = await schemaVersion(this.pool);
-      return version < LATEST_VERSION ? `database schema at version ${version}, this release needs ${LATEST_VERSION}` : undefined;
+      return version < LATEST_VERSION
+        ? `database schema at version ${version}, this release needs ${LATEST_VERSION}`
+        : undefined;
     } catch (error) {
       return `database unreachable (${(error as { code?: string }).code ?? (error as Error).message})`;
     }
@@ -161,7 +166,16 @@ export class PostgresStore implements Store {
 
 /** Writes the request if the stored version is still `expected` (null: the id must be new), else throws StoreConflictError. */
 export async function compareAndSet(client: Queryable, request: Request, expected: number | null): Promise<void> {
-  const values = [request.id, request.number, request.requester, request.submissionKey ?? null, request.status.state, isClosed(request), request.version, request];
+  const values = [
+    request.id,
+    request.number,
+    request.requester,
+    request.submissionKey ?? null,
+    request.status.state,
+    isClosed(request),
+    request.version,
+    request,
+  ];
   const written =
     expected === null
       ? await client.query(

@@ -5,9 +5,27 @@
  */
 import type pg from 'pg';
 import type { Undelivered } from '../../domain/notice.ts';
-import type { LeaseStore, LendResult, MessageRefStore, RequestRefs, SealedSecret, SecretStore, SubmissionCounters } from '../port.ts';
+import type {
+  LeaseStore,
+  LendResult,
+  MessageRefStore,
+  RequestRefs,
+  SealedSecret,
+  SecretStore,
+  SubmissionCounters,
+} from '../port.ts';
 import {
-  inWindow, isShowing, lendSecret, mayClaim, mayRenew, restoreSecret, secretExpired, secretRecord, spendSecret, withoutValue, type SecretRecord,
+  inWindow,
+  isShowing,
+  lendSecret,
+  mayClaim,
+  mayRenew,
+  restoreSecret,
+  secretExpired,
+  secretRecord,
+  spendSecret,
+  withoutValue,
+  type SecretRecord,
 } from '../section-rules.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -17,20 +35,35 @@ export class PostgresMessageRefs implements MessageRefStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async get(requestId: string): Promise<RequestRefs> {
-    const { rows } = await this.pool.query<{ refs: RequestRefs }>('SELECT refs FROM message_refs WHERE request_id = $1', [requestId]);
+    const { rows } = await this.pool.query<{ refs: RequestRefs }>(
+      'SELECT refs FROM message_refs WHERE request_id = $1',
+      [requestId],
+    );
     return rows[0]?.refs ?? noRefs();
   }
 
   update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void> {
     return inTransaction(this.pool, async (client) => {
-      await client.query('INSERT INTO message_refs (request_id, refs) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING', [requestId, noRefs()]);
-      const { rows } = await client.query<{ refs: RequestRefs }>('SELECT refs FROM message_refs WHERE request_id = $1 FOR UPDATE', [requestId]);
-      await client.query('UPDATE message_refs SET refs = $2 WHERE request_id = $1', [requestId, change(rows[0]?.refs ?? noRefs())]);
+      await client.query(
+        'INSERT INTO message_refs (request_id, refs) VALUES ($1, $2) ON CONFLICT (request_id) DO NOTHING',
+        [requestId, noRefs()],
+      );
+      const { rows } = await client.query<{ refs: RequestRefs }>(
+        'SELECT refs FROM message_refs WHERE request_id = $1 FOR UPDATE',
+        [requestId],
+      );
+      await client.query('UPDATE message_refs SET refs = $2 WHERE request_id = $1', [
+        requestId,
+        change(rows[0]?.refs ?? noRefs()),
+      ]);
     });
   }
 
   async partsDone(noticeId: string): Promise<readonly string[]> {
-    const { rows } = await this.pool.query<{ parts: string[] }>('SELECT parts FROM notice_progress WHERE notice_id = $1', [noticeId]);
+    const { rows } = await this.pool.query<{ parts: string[] }>(
+      'SELECT parts FROM notice_progress WHERE notice_id = $1',
+      [noticeId],
+    );
     return rows[0]?.parts ?? [];
   }
 
@@ -44,7 +77,10 @@ export class PostgresMessageRefs implements MessageRefStore {
   }
 
   async failures(noticeId: string): Promise<readonly Undelivered[]> {
-    const { rows } = await this.pool.query<{ failures: Undelivered[] }>('SELECT failures FROM notice_progress WHERE notice_id = $1', [noticeId]);
+    const { rows } = await this.pool.query<{ failures: Undelivered[] }>(
+      'SELECT failures FROM notice_progress WHERE notice_id = $1',
+      [noticeId],
+    );
     return rows[0]?.failures ?? [];
   }
 
@@ -84,13 +120,21 @@ export class PostgresMessageRefs implements MessageRefStore {
 export function postgresSubmissions(pool: pg.Pool): SubmissionCounters {
   return {
     async count(person, now, windowMs) {
-      const { rows } = await pool.query<{ times: string[] }>('SELECT times FROM submissions WHERE person = $1', [person]);
+      const { rows } = await pool.query<{ times: string[] }>('SELECT times FROM submissions WHERE person = $1', [
+        person,
+      ]);
       return inWindow((rows[0]?.times ?? []).map(Number), now, windowMs).length;
     },
     take(person, now, limit) {
       return inTransaction(pool, async (client) => {
-        await client.query("INSERT INTO submissions (person, times) VALUES ($1, '{}') ON CONFLICT (person) DO NOTHING", [person]);
-        const { rows } = await client.query<{ times: string[] }>('SELECT times FROM submissions WHERE person = $1 FOR UPDATE', [person]);
+        await client.query(
+          "INSERT INTO submissions (person, times) VALUES ($1, '{}') ON CONFLICT (person) DO NOTHING",
+          [person],
+        );
+        const { rows } = await client.query<{ times: string[] }>(
+          'SELECT times FROM submissions WHERE person = $1 FOR UPDATE',
+          [person],
+        );
         const recent = inWindow((rows[0]?.times ?? []).map(Number), now, limit.windowMs);
         if (recent.length >= limit.count) return false;
         await client.query('UPDATE submissions SET times = $2 WHERE person = $1', [person, [...recent, now]]);
@@ -102,25 +146,35 @@ export function postgresSubmissions(pool: pg.Pool): SubmissionCounters {
 
 export function postgresSecrets(pool: pg.Pool): SecretStore {
   const read = async (requestId: string) =>
-    (await pool.query<{ record: SecretRecord }>('SELECT record FROM secrets WHERE request_id = $1', [requestId])).rows[0]?.record;
+    (await pool.query<{ record: SecretRecord }>('SELECT record FROM secrets WHERE request_id = $1', [requestId]))
+      .rows[0]?.record;
   /** Applies `change` to the locked record; undefined from `change` leaves it as it is. */
-  const withLocked = <T>(requestId: string, change: (record: SecretRecord | undefined) => { result: T; next?: SecretRecord | undefined }) =>
+  const withLocked = <T>(
+    requestId: string,
+    change: (record: SecretRecord | undefined) => { result: T; next?: SecretRecord | undefined },
+  ) =>
     inTransaction(pool, async (client) => {
-      const { rows } = await client.query<{ record: SecretRecord }>('SELECT record FROM secrets WHERE request_id = $1 FOR UPDATE', [requestId]);
+      const { rows } = await client.query<{ record: SecretRecord }>(
+        'SELECT record FROM secrets WHERE request_id = $1 FOR UPDATE',
+        [requestId],
+      );
       const { result, next } = change(rows[0]?.record);
       if (next) await client.query('UPDATE secrets SET record = $2 WHERE request_id = $1', [requestId, next]);
       return result;
     });
   return {
     async put(secret: SealedSecret) {
-      await pool.query('INSERT INTO secrets (request_id, record) VALUES ($1, $2) ON CONFLICT (request_id) DO UPDATE SET record = EXCLUDED.record', [
-        secret.requestId,
-        secretRecord(secret),
-      ]);
+      await pool.query(
+        'INSERT INTO secrets (request_id, record) VALUES ($1, $2) ON CONFLICT (request_id) DO UPDATE SET record = EXCLUDED.record',
+        [secret.requestId, secretRecord(secret)],
+      );
     },
-    lend: (requestId, person, now, lentUntil) => withLocked<LendResult>(requestId, (record) => lendSecret(record, person, now, lentUntil)),
-    restore: (requestId) => withLocked(requestId, (record) => ({ result: undefined, next: record && restoreSecret(record) })),
-    spend: (requestId) => withLocked(requestId, (record) => ({ result: undefined, next: record && spendSecret(record) })),
+    lend: (requestId, person, now, lentUntil) =>
+      withLocked<LendResult>(requestId, (record) => lendSecret(record, person, now, lentUntil)),
+    restore: (requestId) =>
+      withLocked(requestId, (record) => ({ result: undefined, next: record && restoreSecret(record) })),
+    spend: (requestId) =>
+      withLocked(requestId, (record) => ({ result: undefined, next: record && spendSecret(record) })),
     showing: async (requestId, now) => isShowing(await read(requestId), now),
     holds: async (requestId) => (await read(requestId))?.sealed !== undefined,
     async drop(requestId) {
@@ -128,9 +182,15 @@ export function postgresSecrets(pool: pg.Pool): SecretStore {
     },
     dropExpired: (now) =>
       inTransaction(pool, async (client) => {
-        const { rows } = await client.query<{ record: SecretRecord }>("SELECT record FROM secrets WHERE record ? 'sealed' FOR UPDATE");
+        const { rows } = await client.query<{ record: SecretRecord }>(
+          "SELECT record FROM secrets WHERE record ? 'sealed' FOR UPDATE",
+        );
         const expired = rows.map((r) => r.record).filter((record) => secretExpired(record, now));
-        for (const record of expired) await client.query('UPDATE secrets SET record = $2 WHERE request_id = $1', [record.requestId, withoutValue(record)]);
+        for (const record of expired)
+          await client.query('UPDATE secrets SET record = $2 WHERE request_id = $1', [
+            record.requestId,
+            withoutValue(record),
+          ]);
         return expired.length;
       }),
   };
@@ -144,17 +204,30 @@ export function postgresLeases(pool: pg.Pool): LeaseStore {
   return {
     claim: (name, holder, now, ttlMs) =>
       inTransaction(pool, async (client) => {
-        const inserted = await client.query('INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, holder, now + ttlMs]);
+        const inserted = await client.query(
+          'INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
+          [name, holder, now + ttlMs],
+        );
         if (inserted.rowCount === 1) return true;
-        const { rows } = await client.query<{ holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = $1 FOR UPDATE SKIP LOCKED', [name]);
+        const { rows } = await client.query<{ holder: string; expires_at: string }>(
+          'SELECT holder, expires_at FROM leases WHERE name = $1 FOR UPDATE SKIP LOCKED',
+          [name],
+        );
         const row = rows[0];
         if (!row || !mayClaim({ holder: row.holder, expiresAt: Number(row.expires_at) }, holder, now)) return false;
-        await client.query('UPDATE leases SET holder = $2, expires_at = $3 WHERE name = $1', [name, holder, now + ttlMs]);
+        await client.query('UPDATE leases SET holder = $2, expires_at = $3 WHERE name = $1', [
+          name,
+          holder,
+          now + ttlMs,
+        ]);
         return true;
       }),
     renew: (name, holder, now, ttlMs) =>
       inTransaction(pool, async (client) => {
-        const { rows } = await client.query<{ holder: string; expires_at: string }>('SELECT holder, expires_at FROM leases WHERE name = $1 FOR UPDATE', [name]);
+        const { rows } = await client.query<{ holder: string; expires_at: string }>(
+          'SELECT holder, expires_at FROM leases WHERE name = $1 FOR UPDATE',
+          [name],
+        );
         const row = rows[0];
         if (!mayRenew(row && { holder: row.holder, expiresAt: Number(row.expires_at) }, holder)) return false;
         await client.query('UPDATE leases SET expires_at = $2 WHERE name = $1', [name, now + ttlMs]);

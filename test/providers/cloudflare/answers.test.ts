@@ -16,7 +16,15 @@ afterEach(async () => {
 async function answering(response: SimResponse): Promise<Provider> {
   server = await SimServer.start(() => response, { faultResponse: (status) => json(status, {}) });
   provider = createCloudflareProvider(
-    { type: 'cloudflare', id: 'cf', timeoutMs: 1_000, maxAttempts: 1, accountId: 'a'.repeat(32), token: new Secret('t'.repeat(40)), baseUrl: server.url },
+    {
+      type: 'cloudflare',
+      id: 'cf',
+      timeoutMs: 1_000,
+      maxAttempts: 1,
+      accountId: 'a'.repeat(32),
+      token: new Secret('t'.repeat(40)),
+      baseUrl: server.url,
+    },
     { log: createLogger({ level: 'silent' }), sleep: async () => {} },
   );
   return provider;
@@ -26,13 +34,26 @@ const ray = { 'cf-ray': '0123456789abcdef-AMS' };
 
 describe('Cloudflare answers out of shape', () => {
   it('reports a success page that is not an API envelope as internal', async () => {
-    const p = await answering({ status: 200, headers: { 'content-type': 'text/html', ...ray }, body: '<html>maintenance</html>' });
-    await expect(p.listGroups()).rejects.toMatchObject({ kind: 'internal', providerRequestId: '0123456789abcdef-AMS', message: expect.stringContaining('not an API v4 envelope') });
+    const p = await answering({
+      status: 200,
+      headers: { 'content-type': 'text/html', ...ray },
+      body: '<html>maintenance</html>',
+    });
+    await expect(p.listGroups()).rejects.toMatchObject({
+      kind: 'internal',
+      providerRequestId: '0123456789abcdef-AMS',
+      message: expect.stringContaining('not an API v4 envelope'),
+    });
   });
 
   it('reports success: false inside a 200 as Cloudflare’s error', async () => {
-    const p = await answering(json(200, { success: false, errors: [{ code: 1234, message: 'nope' }], messages: [], result: null }, ray));
-    await expect(p.probe()).rejects.toMatchObject({ kind: 'invalid_request', message: 'Cloudflare could not list user groups: nope (code 1234)' });
+    const p = await answering(
+      json(200, { success: false, errors: [{ code: 1234, message: 'nope' }], messages: [], result: null }, ray),
+    );
+    await expect(p.probe()).rejects.toMatchObject({
+      kind: 'invalid_request',
+      message: 'Cloudflare could not list user groups: nope (code 1234)',
+    });
   });
 
   it('reports a group without a name as internal, naming the field', async () => {
@@ -41,14 +62,24 @@ describe('Cloudflare answers out of shape', () => {
   });
 
   it('never echoes a roll result it cannot read, and says the token may have been rolled', async () => {
-    const p = await answering(json(200, { success: true, errors: [], messages: [], result: { value: 'NEW-SECRET-VALUE' } }, ray));
+    const p = await answering(
+      json(200, { success: true, errors: [], messages: [], result: { value: 'NEW-SECRET-VALUE' } }, ray),
+    );
     const error = await p.createKey({ id: 'b'.repeat(32), name: 'ci' }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'internal', uncertain: true, message: expect.stringContaining('the old value of ci no longer works') });
+    expect(error).toMatchObject({
+      kind: 'internal',
+      uncertain: true,
+      message: expect.stringContaining('the old value of ci no longer works'),
+    });
     expect(JSON.stringify(error) + String(error)).not.toContain('NEW-SECRET-VALUE');
   });
 
   it('maps an error status without an envelope by its status', async () => {
     const p = await answering({ status: 502, headers: ray, body: 'bad gateway' });
-    await expect(p.probe()).rejects.toMatchObject({ kind: 'unavailable', message: 'Cloudflare could not list user groups: HTTP 502', providerRequestId: '0123456789abcdef-AMS' });
+    await expect(p.probe()).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: 'Cloudflare could not list user groups: HTTP 502',
+      providerRequestId: '0123456789abcdef-AMS',
+    });
   });
 });

@@ -38,7 +38,11 @@ describe('Cloudflare retries', () => {
     r = await rig();
     r.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 7 }, 5);
     const error = await failure(r.provider.listGroups());
-    expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000, providerRequestId: expect.stringMatching(/-SIM$/) });
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 7_000,
+      providerRequestId: expect.stringMatching(/-SIM$/),
+    });
     expect(error.message).toContain('Please wait and consider throttling your request speed (code 971)');
     expect(r.sim.server.requests).toHaveLength(3);
   });
@@ -56,7 +60,10 @@ describe('Cloudflare retries', () => {
   it('gives up as unavailable after repeated 500s', async () => {
     r = await rig();
     r.sim.server.inject({ type: 'status', status: 500 }, 5);
-    expect(await failure(r.provider.listGroups())).toMatchObject({ kind: 'unavailable', providerRequestId: expect.stringMatching(/-SIM$/) });
+    expect(await failure(r.provider.listGroups())).toMatchObject({
+      kind: 'unavailable',
+      providerRequestId: expect.stringMatching(/-SIM$/),
+    });
   });
 
   it('resends an add whose answer was lost (adding is idempotent): the duplicate reads back as success', async () => {
@@ -97,7 +104,10 @@ describe('Cloudflare authentication', () => {
   it('maps a malformed token (400, 6003/6111) to unauthorized', async () => {
     r = await rig();
     const error = await failure(r.providerWith({ token: new Secret('not a token') }).probe());
-    expect(error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('Invalid format for Authorization header (code 6111)') });
+    expect(error).toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('Invalid format for Authorization header (code 6111)'),
+    });
   });
 
   it('maps a read-only token writing, and a token used on another account, to forbidden', async () => {
@@ -106,7 +116,9 @@ describe('Cloudflare authentication', () => {
     const alice = r.sim.state.addMember('alice@example.com');
     const reader = r.providerWith({ token: new Secret(r.sim.credentials.readOnlyToken) });
     expect(await reader.isMember(group.id, { id: alice.id, name: alice.email })).toBe(false);
-    expect(await failure(reader.addMember(group.id, { id: alice.id, name: alice.email }))).toMatchObject({ kind: 'forbidden' });
+    expect(await failure(reader.addMember(group.id, { id: alice.id, name: alice.email }))).toMatchObject({
+      kind: 'forbidden',
+    });
     expect(await failure(r.providerWith({ accountId: 'b'.repeat(32) }).probe())).toMatchObject({ kind: 'forbidden' });
     expect(r.sim.state.groupMembers(group.id)).toEqual([]);
   });

@@ -68,7 +68,9 @@ describe('Cloudflare user groups', () => {
       const result = await r.provider.addMember(group.id, member(alice.id, alice.email));
       expect(r.sim.state.groupMembers(group.id)).toEqual([alice.id]);
       // A refusal is read back (and its ray id still names the call); an accepted duplicate needs no read.
-      expect(calls(r.sim).map((c) => c.split(' ')[0])).toEqual(duplicateMember === 'accept' ? ['POST'] : ['POST', 'GET']);
+      expect(calls(r.sim).map((c) => c.split(' ')[0])).toEqual(
+        duplicateMember === 'accept' ? ['POST'] : ['POST', 'GET'],
+      );
       expect(result.providerRequestId).toMatch(/-SIM$/);
     });
   }
@@ -98,7 +100,11 @@ describe('Cloudflare user groups', () => {
     const alice = r.sim.state.addMember('alice@example.com');
     const who = member(alice.id, alice.email);
     const missing = 'f'.repeat(32);
-    for (const call of [() => r.provider.isMember(missing, who), () => r.provider.addMember(missing, who), () => r.provider.removeMember(missing, who)]) {
+    for (const call of [
+      () => r.provider.isMember(missing, who),
+      () => r.provider.addMember(missing, who),
+      () => r.provider.removeMember(missing, who),
+    ]) {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ kind: 'not_found', providerRequestId: expect.stringMatching(/-SIM$/) });
@@ -108,13 +114,18 @@ describe('Cloudflare user groups', () => {
   it('reports a malformed group id as invalid_request with Cloudflare’s routing error', async () => {
     const alice = r.sim.state.addMember('alice@example.com');
     const error = await r.provider.addMember('prod-admins', member(alice.id, alice.email)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('perhaps your object identifier is invalid? (code 7003)') });
+    expect(error).toMatchObject({
+      kind: 'invalid_request',
+      message: expect.stringContaining('perhaps your object identifier is invalid? (code 7003)'),
+    });
     expect(r.sim.state.groups.size).toBe(0);
   });
 
   it('does not turn a refused add of someone who is not in the account into success', async () => {
     const group = r.sim.state.addGroup('admins');
-    const error = await r.provider.addMember(group.id, member('a'.repeat(32), 'ghost@example.com')).catch((e: unknown) => e);
+    const error = await r.provider
+      .addMember(group.id, member('a'.repeat(32), 'ghost@example.com'))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'not_found' });
     expect(r.sim.state.groupMembers(group.id)).toEqual([]);
   });

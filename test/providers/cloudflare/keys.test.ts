@@ -62,7 +62,10 @@ describe('Cloudflare token rotation', () => {
     expect(ci.rolls).toBe(2);
     expect(created.secret.reveal()).toBe(ci.value);
     expect(calls(r.sim)).toEqual([`PUT /tokens/${ci.id}/value`, `PUT /tokens/${ci.id}/value`]);
-    const line = r.logs().split('\n').find((l) => l.includes('rolling the token again'));
+    const line = r
+      .logs()
+      .split('\n')
+      .find((l) => l.includes('rolling the token again'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 40, tokenId: ci.id, tokenName: 'ci-deploy' });
     expect(r.logs()).not.toContain(ci.value);
   });
@@ -70,7 +73,11 @@ describe('Cloudflare token rotation', () => {
   it('reports a second lost answer as uncertain instead of rolling forever', async () => {
     r.sim.server.inject({ type: 'drop', when: 'after' }, 2);
     const error = await r.provider.createKey(principal()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true, message: expect.stringContaining('the old value of ci-deploy no longer works') });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      uncertain: true,
+      message: expect.stringContaining('the old value of ci-deploy no longer works'),
+    });
     expect(ci.rolls).toBe(2);
   });
 
@@ -78,7 +85,12 @@ describe('Cloudflare token rotation', () => {
     r.sim.server.inject({ type: 'drop', when: 'after' });
     r.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 1 }, 3);
     const error = await r.provider.createKey(principal()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'rate_limited', uncertain: true, retryAfterMs: 1_000, message: expect.stringContaining('roll it again before relying on it') });
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      uncertain: true,
+      retryAfterMs: 1_000,
+      message: expect.stringContaining('roll it again before relying on it'),
+    });
     expect(ci.rolls).toBe(1);
   });
 
@@ -97,9 +109,15 @@ describe('Cloudflare token rotation', () => {
     for (const call of [() => r.provider.createKey(person), () => r.provider.listKeys(person)]) {
       const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ProviderError);
-      expect(error).toMatchObject({ kind: 'unsupported', message: expect.stringContaining("a user's own API tokens can be rolled only with that user's credentials") });
+      expect(error).toMatchObject({
+        kind: 'unsupported',
+        message: expect.stringContaining("a user's own API tokens can be rolled only with that user's credentials"),
+      });
     }
-    await expect(r.provider.createKey({ id: 'e'.repeat(32), name: 'gone' })).rejects.toMatchObject({ kind: 'not_found', providerRequestId: expect.stringMatching(/-SIM$/) });
+    await expect(r.provider.createKey({ id: 'e'.repeat(32), name: 'gone' })).rejects.toMatchObject({
+      kind: 'not_found',
+      providerRequestId: expect.stringMatching(/-SIM$/),
+    });
   });
 
   it('declares MFA reset unsupported, with a plain reason and no call', async () => {

@@ -30,7 +30,10 @@ describe('Cloudflare principals', () => {
 
   it('reports an unknown person as not_found after reading every page', async () => {
     seedMembers(r.sim, 60);
-    await expect(r.provider.resolvePrincipal('nobody@example.com')).rejects.toMatchObject({ kind: 'not_found', message: expect.stringContaining('nobody@example.com') });
+    await expect(r.provider.resolvePrincipal('nobody@example.com')).rejects.toMatchObject({
+      kind: 'not_found',
+      message: expect.stringContaining('nobody@example.com'),
+    });
     expect(calls(r.sim)).toHaveLength(2);
   });
 

@@ -15,8 +15,17 @@ async function call(method: string, path: string, options: { body?: string; auth
   const authorization = options.authorization === undefined ? `Bearer ${sim.credentials.token}` : options.authorization;
   if (authorization !== null) headers.authorization = authorization;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${sim.url}/accounts/${sim.accountId}${path}`, { method, headers, body: options.body ?? null });
-  return { status: response.status, ray: response.headers.get('cf-ray'), retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+  const response = await fetch(`${sim.url}/accounts/${sim.accountId}${path}`, {
+    method,
+    headers,
+    body: options.body ?? null,
+  });
+  return {
+    status: response.status,
+    ray: response.headers.get('cf-ray'),
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const codes = (body: Record<string, unknown>) => (body.errors as { code: number }[]).map((e) => e.code);
@@ -27,7 +36,13 @@ describe('Cloudflare simulator', () => {
     const answer = await call('GET', '/iam/user_groups');
     expect(answer.status).toBe(200);
     expect(answer.ray).toMatch(/^[0-9a-f]{16}-SIM$/);
-    expect(answer.body).toMatchObject({ success: true, errors: [], messages: [], result: [{ name: 'admins' }], result_info: { page: 1, per_page: 100, count: 1, total_count: 1 } });
+    expect(answer.body).toMatchObject({
+      success: true,
+      errors: [],
+      messages: [],
+      result: [{ name: 'admins' }],
+      result_info: { page: 1, per_page: 100, count: 1, total_count: 1 },
+    });
   });
 
   it('refuses missing, malformed and unknown credentials as Cloudflare does', async () => {
@@ -35,7 +50,13 @@ describe('Cloudflare simulator', () => {
     expect([missing.status, codes(missing.body)]).toEqual([400, [9106]]);
     const malformed = await call('GET', '/iam/user_groups', { authorization: `Token ${sim.credentials.token}` });
     expect([malformed.status, codes(malformed.body)]).toEqual([400, [6003]]);
-    expect(malformed.body.errors).toEqual([{ code: 6003, message: 'Invalid request headers', error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] }]);
+    expect(malformed.body.errors).toEqual([
+      {
+        code: 6003,
+        message: 'Invalid request headers',
+        error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+      },
+    ]);
     const unknown = await call('GET', '/iam/user_groups', { authorization: `Bearer ${'z'.repeat(40)}` });
     expect([unknown.status, codes(unknown.body)]).toEqual([401, [10000]]);
     const disabled = sim.state.addToken('old', { access: 'write', status: 'disabled' });
@@ -71,7 +92,9 @@ describe('Cloudflare simulator', () => {
       { path: `/iam/user_groups/${group.id}/members`, min: 1, max: 500, fallback: 100 },
     ];
     for (const { path, min, max, fallback } of lists) {
-      const statuses = await Promise.all([min - 1, min, max, max + 1].map(async (n) => (await call('GET', `${path}?per_page=${n}`)).status));
+      const statuses = await Promise.all(
+        [min - 1, min, max, max + 1].map(async (n) => (await call('GET', `${path}?per_page=${n}`)).status),
+      );
       expect({ path, statuses }).toEqual({ path, statuses: [400, 200, 200, 400] });
       expect((await call('GET', path)).body).toMatchObject({ result_info: { per_page: fallback } });
     }
@@ -81,7 +104,10 @@ describe('Cloudflare simulator', () => {
     sim.state.addMember('zed@example.com');
     sim.state.addMember('amy@example.com');
     const answer = await call('GET', '/members?order=user.email');
-    expect((answer.body.result as { user: { email: string } }[]).map((m) => m.user.email)).toEqual(['amy@example.com', 'zed@example.com']);
+    expect((answer.body.result as { user: { email: string } }[]).map((m) => m.user.email)).toEqual([
+      'amy@example.com',
+      'zed@example.com',
+    ]);
     expect((await call('GET', '/members?order=email')).status).toBe(400);
   });
 
@@ -94,7 +120,10 @@ describe('Cloudflare simulator', () => {
     expect((await call('POST', path, { body: JSON.stringify([{ id: alice.userId.toUpperCase() }]) })).status).toBe(400);
     expect((await call('POST', path, { body: JSON.stringify([{ id: alice.userId }]) })).status).toBe(404);
     const added = await call('POST', path, { body: JSON.stringify([{ id: alice.id }]) });
-    expect(added.body).toMatchObject({ success: true, result: [{ id: alice.id, email: 'alice@example.com', status: 'accepted' }] });
+    expect(added.body).toMatchObject({
+      success: true,
+      result: [{ id: alice.id, email: 'alice@example.com', status: 'accepted' }],
+    });
     expect((await call('POST', path, { body: JSON.stringify([{ id: alice.id }]) })).status).toBe(409);
     expect(sim.state.groupMembers(group.id)).toEqual([alice.id]);
     expect((await call('DELETE', `${path}/${alice.id}`)).status).toBe(200);
@@ -115,7 +144,10 @@ describe('Cloudflare simulator', () => {
     const alice = sim.state.addMember('alice@example.com');
     const reader = `Bearer ${sim.credentials.readOnlyToken}`;
     expect((await call('GET', `/iam/user_groups/${group.id}`, { authorization: reader })).status).toBe(200);
-    const write = await call('POST', `/iam/user_groups/${group.id}/members`, { authorization: reader, body: JSON.stringify([{ id: alice.id }]) });
+    const write = await call('POST', `/iam/user_groups/${group.id}/members`, {
+      authorization: reader,
+      body: JSON.stringify([{ id: alice.id }]),
+    });
     expect([write.status, codes(write.body)]).toEqual([403, [10000]]);
   });
 
@@ -139,7 +171,9 @@ describe('Cloudflare simulator', () => {
     expect((await call('GET', '/iam/user_groups')).status).toBe(200);
     const rolled = await call('PUT', `/tokens/${sim.credentials.tokenId}/value`);
     expect(rolled.body.result).toMatch(scannable);
-    expect((await call('GET', '/iam/user_groups', { authorization: `Bearer ${String(rolled.body.result)}` })).status).toBe(200);
+    expect(
+      (await call('GET', '/iam/user_groups', { authorization: `Bearer ${String(rolled.body.result)}` })).status,
+    ).toBe(200);
 
     const legacy = sim.state.addToken('old', { access: 'read', format: 'legacy' });
     expect(legacy.value).toMatch(/^[A-Za-z0-9_-]{40}$/);

@@ -4,7 +4,11 @@ import { Secret } from '../../../src/domain/secret.ts';
 import { createCloudflareProvider } from '../../../src/providers/cloudflare/index.ts';
 import type { Provider } from '../../../src/providers/port.ts';
 import type { SimRequest } from '../../../src/simulators/shared/sim-server.ts';
-import { startCloudflareSimulator, type CloudflareSimulator, type CloudflareSimulatorOptions } from '../../../src/simulators/cloudflare/index.ts';
+import {
+  startCloudflareSimulator,
+  type CloudflareSimulator,
+  type CloudflareSimulatorOptions,
+} from '../../../src/simulators/cloudflare/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
@@ -59,7 +63,9 @@ export async function rig(options: CloudflareSimulatorOptions = {}): Promise<Rig
 
 /** Requests as "METHOD /path?query", without the account prefix, for readable assertions. */
 export function calls(sim: CloudflareSimulator, from = 0): string[] {
-  return sim.server.requests.slice(from).map((r: SimRequest) => `${r.method} ${r.target.replace(`/accounts/${sim.accountId}`, '')}`);
+  return sim.server.requests
+    .slice(from)
+    .map((r: SimRequest) => `${r.method} ${r.target.replace(`/accounts/${sim.accountId}`, '')}`);
 }
 
 /** Seeds `count` account members named user-000@example.com … in a shuffled order. */

@@ -33,7 +33,10 @@ describe('JCS access keys', () => {
     r.sim.state.addKey('ci');
     r.sim.state.addKey('ci');
     const error = await r.provider.createKey(ci).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 2 access keys per user') });
+    expect(error).toMatchObject({
+      kind: 'limit_exceeded',
+      message: expect.stringContaining('at most 2 access keys per user'),
+    });
     expect(accessKeys()).toHaveLength(2);
   });
 
@@ -66,20 +69,38 @@ describe('JCS access keys', () => {
     const kept = r.sim.state.addKey('ci');
     injectAt(r.sim.server, 2, fault);
     const created = await r.provider.createKey(ci);
-    expect(actionsSent(r.sim.server)).toEqual(['GetUserCredential', 'CreateCredential', 'GetUserCredential', 'DeleteCredential', 'CreateCredential']);
+    expect(actionsSent(r.sim.server)).toEqual([
+      'GetUserCredential',
+      'CreateCredential',
+      'GetUserCredential',
+      'DeleteCredential',
+      'CreateCredential',
+    ]);
     expect(accessKeys()).toEqual([kept.access, created.key.id]);
     expect(created.secret.reveal()).toBe(r.sim.state.keysOf('ci')[1]?.secret);
     const orphan = r.sim.server.requests[3]?.query.get('AccessKey');
     expect(orphan).not.toBe(created.key.id);
-    const warning = r.logs().split('\n').find((line) => line.includes('uncertain outcome'));
-    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 40, provider: 'jcs-test', user: 'ci', deletedKeys: [orphan] });
+    const warning = r
+      .logs()
+      .split('\n')
+      .find((line) => line.includes('uncertain outcome'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      level: 40,
+      provider: 'jcs-test',
+      user: 'ci',
+      deletedKeys: [orphan],
+    });
   });
 
   it('when the second attempt is lost too, cleans up again and gives up without leaving a key', async () => {
     injectAt(r.sim.server, 2, { type: 'drop', when: 'after' });
     injectAt(r.sim.server, 3, { type: 'drop', when: 'after' });
     const error = await r.provider.createKey(ci).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'unavailable', uncertain: false, message: expect.stringContaining('no key was left behind') });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      uncertain: false,
+      message: expect.stringContaining('no key was left behind'),
+    });
     expect(creates()).toBe(2);
     expect(accessKeys()).toEqual([]);
   });
@@ -100,7 +121,10 @@ describe('JCS access keys', () => {
 
   it('cannot deactivate a key: unsupported, with the reason', async () => {
     const key = r.sim.state.addKey('ci');
-    await expect(r.provider.deactivateKey(ci, key.access)).rejects.toMatchObject({ kind: 'unsupported', message: expect.stringContaining('only deleted') });
+    await expect(r.provider.deactivateKey(ci, key.access)).rejects.toMatchObject({
+      kind: 'unsupported',
+      message: expect.stringContaining('only deleted'),
+    });
     expect(r.sim.server.requests).toEqual([]);
   });
 });

@@ -43,6 +43,10 @@ describe('JCS listMembers', () => {
 
   it('reports an unknown group as not_found, with JCS message and request id', async () => {
     const error = await r.provider.listMembers('nope').catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'not_found', message: expect.stringContaining('Group nope not found'), providerRequestId: expect.stringMatching(/^req-/) });
+    expect(error).toMatchObject({
+      kind: 'not_found',
+      message: expect.stringContaining('Group nope not found'),
+      providerRequestId: expect.stringMatching(/^req-/),
+    });
   });
 });

@@ -15,7 +15,11 @@ function alice(): PrincipalRef {
 
 describe('JCS groups and principals', () => {
   it('declares group membership, key rotation and MFA reset', () => {
-    expect(r.provider).toMatchObject({ type: 'jcs', id: 'jcs-test', capabilities: { groupMembership: true, keyRotation: true, mfaReset: true } });
+    expect(r.provider).toMatchObject({
+      type: 'jcs',
+      id: 'jcs-test',
+      capabilities: { groupMembership: true, keyRotation: true, mfaReset: true },
+    });
   });
 
   it('lists groups by case-insensitive substring; a group is known by its name, which membership calls take', async () => {
@@ -73,7 +77,12 @@ describe('JCS group membership', () => {
     expect(await r.provider.isMember('devs', user)).toBe(true);
     await r.provider.removeMember('devs', user);
     expect(r.sim.state.members('devs')).toEqual([]);
-    expect(actionsSent(r.sim.server)).toEqual(['CheckUserInGroup', 'AssignUserToGroup', 'CheckUserInGroup', 'RemoveUserFromGroup']);
+    expect(actionsSent(r.sim.server)).toEqual([
+      'CheckUserInGroup',
+      'AssignUserToGroup',
+      'CheckUserInGroup',
+      'RemoveUserFromGroup',
+    ]);
   });
 
   it('adding an existing member succeeds (JCS answers 409)', async () => {
@@ -93,7 +102,11 @@ describe('JCS group membership', () => {
 
   it('adding to a group that does not exist is not_found, with JCS message and request id', async () => {
     const error = await r.provider.addMember('nope', alice()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'not_found', message: expect.stringContaining('Group nope not found'), providerRequestId: expect.stringMatching(/^req-/) });
+    expect(error).toMatchObject({
+      kind: 'not_found',
+      message: expect.stringContaining('Group nope not found'),
+      providerRequestId: expect.stringMatching(/^req-/),
+    });
   });
 
   it('names the limit of 100 users per group', async () => {
@@ -103,7 +116,10 @@ describe('JCS group membership', () => {
       r.sim.state.addMember('big', `member-${i}`);
     }
     const error = await r.provider.addMember('big', alice()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 100 users in a group') });
+    expect(error).toMatchObject({
+      kind: 'limit_exceeded',
+      message: expect.stringContaining('at most 100 users in a group'),
+    });
   });
 
   // JCS's GetUser has no group_count (WIRE.md §1 "Exact shapes"): the user's groups are counted with ListGroupsForUser.
@@ -112,7 +128,10 @@ describe('JCS group membership', () => {
     for (let i = 0; i < 21; i++) r.sim.state.addGroup(`g-${i}`);
     for (let i = 0; i < 20; i++) r.sim.state.addMember(`g-${i}`, 'alice');
     const error = await r.provider.addMember('g-20', user).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 20 groups, and alice is already in 20') });
+    expect(error).toMatchObject({
+      kind: 'limit_exceeded',
+      message: expect.stringContaining('at most 20 groups, and alice is already in 20'),
+    });
     expect(actionsSent(r.sim.server)).toEqual(['AssignUserToGroup', 'ListGroupsForUser']);
     expect(r.sim.state.groupsOf('alice')).toHaveLength(20);
   });
@@ -122,6 +141,9 @@ describe('JCS group membership', () => {
     r.sim.state.addGroup('devs');
     r.sim.state.deny('AssignUserToGroup');
     const error = await r.provider.addMember('devs', user).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('You are not authorized to perform the requested action') });
+    expect(error).toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringContaining('You are not authorized to perform the requested action'),
+    });
   });
 });

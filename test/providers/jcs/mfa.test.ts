@@ -26,7 +26,11 @@ describe.each(JCS_BUILDS)('JCS MFA reset against $name', ({ build }) => {
     expect(await r.provider.resetMfa(alice)).toEqual(requestId(build));
     expect(deviceNames()).toEqual(['bob', 'spare']);
     const sent = actionsSent(r.sim.server);
-    expect([sent[0], sent.at(-2), sent.at(-1)]).toEqual(['ListVirtualMFADevices', 'DeactivateMFADevice', 'DeleteVirtualMFADevice']);
+    expect([sent[0], sent.at(-2), sent.at(-1)]).toEqual([
+      'ListVirtualMFADevices',
+      'DeactivateMFADevice',
+      'DeleteVirtualMFADevice',
+    ]);
     const queries = r.sim.server.requests.map((request) => request.query);
     expect(queries[0]?.get('AssignmentStatus')).toBe('any');
     // The SDK's parameter name goes first, whatever the server reads.
@@ -56,7 +60,9 @@ describe.each(JCS_BUILDS)('JCS MFA reset against $name', ({ build }) => {
     r.sim.state.deactivateMfaDevice('alice', 'alice');
     const result = await r.provider.resetMfa(alice);
     expect(r.sim.state.mfaDeviceOf('alice')).toBeUndefined();
-    expect(result.note).toMatch(build.mfaListOwners ? /alice has no JCS MFA device/ : /device alice is not attached to alice .*left as it is/);
+    expect(result.note).toMatch(
+      build.mfaListOwners ? /alice has no JCS MFA device/ : /device alice is not attached to alice .*left as it is/,
+    );
     r.sim.state.deleteMfaDevice('alice');
     await expect(r.provider.resetMfa(alice)).resolves.toMatchObject({ note: expect.any(String) });
     expect(r.sim.state.mfaDeviceOf('bob')).toBeDefined();
@@ -74,7 +80,11 @@ describe.each(JCS_BUILDS)('JCS MFA reset against $name', ({ build }) => {
   it('a user without a device: success that says so plainly, touching no other device', async () => {
     const alice = await start(build);
     const result = await r.provider.resetMfa(alice);
-    expect(result.note).toMatch(build.mfaListOwners ? /alice has no JCS MFA device/ : /no JCS MFA device is named alice.*mfaDeviceName rule \(\{user\}\)/);
+    expect(result.note).toMatch(
+      build.mfaListOwners
+        ? /alice has no JCS MFA device/
+        : /no JCS MFA device is named alice.*mfaDeviceName rule \(\{user\}\)/,
+    );
     expect(deviceNames()).toEqual(['bob', 'spare']);
     expect(actionsSent(r.sim.server)).toEqual(['ListVirtualMFADevices']);
   });

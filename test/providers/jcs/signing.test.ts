@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalQuery, encodeRfc3986, jcsTimestamp, signature, signedQuery, stringToSign } from '../../../src/providers/jcs/signing.ts';
+import {
+  canonicalQuery,
+  encodeRfc3986,
+  jcsTimestamp,
+  signature,
+  signedQuery,
+  stringToSign,
+} from '../../../src/providers/jcs/signing.ts';
 import { VECTOR } from './vector.ts';
 
 describe('JCS signature v2', () => {

@@ -23,17 +23,27 @@ describe('JCS authentication failures', () => {
     r = await rig({ settings: { secretKey: new Secret('0'.repeat(32)) } });
     const error = await failureOf(r.provider.probe());
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('secret key does not match'), providerRequestId: expect.stringMatching(/^req-/) });
+    expect(error).toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('secret key does not match'),
+      providerRequestId: expect.stringMatching(/^req-/),
+    });
   });
 
   it('an unknown access key is unauthorized', async () => {
     r = await rig({ settings: { accessKey: new Secret('f'.repeat(32)) } });
-    await expect(r.provider.probe()).rejects.toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('access key is unknown') });
+    await expect(r.provider.probe()).rejects.toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('access key is unknown'),
+    });
   });
 
   it('a clock more than 300 s behind the server is forbidden (stale Timestamp), not retried, and the error names the clock', async () => {
     r = await rig({ sim: { now: () => Date.now() + 600_000 } });
-    await expect(r.provider.probe()).rejects.toMatchObject({ kind: 'forbidden', message: expect.stringContaining('clock more than 5 minutes behind') });
+    await expect(r.provider.probe()).rejects.toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringContaining('clock more than 5 minutes behind'),
+    });
     expect(r.sim.server.requests).toHaveLength(1);
   });
 
@@ -46,7 +56,10 @@ describe('JCS authentication failures', () => {
     r = await rig();
     const ci = r.sim.state.addUser({ name: 'ci' });
     const created = await r.provider.createKey({ id: ci.id, name: 'ci' });
-    const asCi = createJcsProvider({ ...r.settings, accessKey: new Secret(created.key.id), secretKey: created.secret }, { log: createLogger({ level: 'silent' }) });
+    const asCi = createJcsProvider(
+      { ...r.settings, accessKey: new Secret(created.key.id), secretKey: created.secret },
+      { log: createLogger({ level: 'silent' }) },
+    );
     try {
       await expect(asCi.probe()).resolves.toBeDefined();
       await r.provider.deleteKey({ id: ci.id, name: 'ci' }, created.key.id);
@@ -61,14 +74,21 @@ describe('JCS error kinds', () => {
   it('a missing parameter is invalid_request (400)', async () => {
     r = await rig();
     const alice = seedAlice();
-    await expect(r.provider.addMember('', alice)).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('Missing required parameter GroupName') });
+    await expect(r.provider.addMember('', alice)).rejects.toMatchObject({
+      kind: 'invalid_request',
+      message: expect.stringContaining('Missing required parameter GroupName'),
+    });
   });
 
   it('throttling that outlasts the attempts is rate_limited with Retry-After, after waiting as told', async () => {
     r = await rig();
     r.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 2 }, 3);
     const error = await failureOf(r.provider.listGroups());
-    expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2_000, providerRequestId: expect.stringMatching(/^req-/) });
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 2_000,
+      providerRequestId: expect.stringMatching(/^req-/),
+    });
     expect(r.sim.server.requests).toHaveLength(3);
     expect(r.waits).toHaveLength(2);
     for (const wait of r.waits) expect(wait).toBeGreaterThanOrEqual(2_000);
@@ -91,7 +111,10 @@ describe('JCS error kinds', () => {
       { faultResponse: (status) => json(status, {}) },
     );
     r = await rig({ settings: {} });
-    const provider = createJcsProvider({ ...r.settings, endpoint: impostor.url }, { log: createLogger({ level: 'silent' }) });
+    const provider = createJcsProvider(
+      { ...r.settings, endpoint: impostor.url },
+      { log: createLogger({ level: 'silent' }) },
+    );
     try {
       const error = await failureOf(provider.createKey({ id: 'u1', name: 'ci' }));
       expect(error).toMatchObject({ kind: 'internal', message: expect.stringContaining('CreateCredential') });

@@ -23,9 +23,12 @@ afterEach(async () => {
 
 /** A server answering each action with a canned response. */
 async function answering(answers: Record<string, SimResponse>): Promise<void> {
-  server = await SimServer.start((request) => answers[new URLSearchParams(request.body).get('Action') ?? ''] ?? json(500, {}), {
-    faultResponse: (status) => json(status, {}),
-  });
+  server = await SimServer.start(
+    (request) => answers[new URLSearchParams(request.body).get('Action') ?? ''] ?? json(500, {}),
+    {
+      faultResponse: (status) => json(status, {}),
+    },
+  );
   provider = createOutscaleProvider(
     {
       type: 'outscale',
@@ -71,25 +74,47 @@ describe('Outscale answers', () => {
   it('accepts the flat JSON the EIM docs show', async () => {
     await answering({
       CreateAccessKey: json(200, {
-        AccessKey: { AccessKeyId: 'AKNEW', SecretAccessKey: 'new-secret', Status: 'Active', UserName: 'ci', CreateDate: '2024-05-01T10:00:00Z' },
+        AccessKey: {
+          AccessKeyId: 'AKNEW',
+          SecretAccessKey: 'new-secret',
+          Status: 'Active',
+          UserName: 'ci',
+          CreateDate: '2024-05-01T10:00:00Z',
+        },
         ResponseMetadata: { RequestId: 'r-json' },
       }),
-      ListAccessKeys: json(200, { AccessKeyMetadata: [], IsTruncated: false, ResponseMetadata: { RequestId: 'r-list' } }),
+      ListAccessKeys: json(200, {
+        AccessKeyMetadata: [],
+        IsTruncated: false,
+        ResponseMetadata: { RequestId: 'r-list' },
+      }),
     });
     const created = await provider.createKey({ id: 'AIDA1', name: 'ci' });
-    expect(created).toMatchObject({ key: { id: 'AKNEW', status: 'active', createdAt: '2024-05-01T10:00:00Z' }, providerRequestId: 'r-json' });
+    expect(created).toMatchObject({
+      key: { id: 'AKNEW', status: 'active', createdAt: '2024-05-01T10:00:00Z' },
+      providerRequestId: 'r-json',
+    });
     expect(created.secret.reveal()).toBe('new-secret');
   });
 
   it('accepts AWS’s wrapped JSON rendering, errors included', async () => {
     await answering({
       ListUsers: json(200, {
-        ListUsersResponse: { ListUsersResult: { Users: [{ UserName: 'bob', UserId: 'AIDABOB' }], IsTruncated: false }, ResponseMetadata: { RequestId: 'r-2' } },
+        ListUsersResponse: {
+          ListUsersResult: { Users: [{ UserName: 'bob', UserId: 'AIDABOB' }], IsTruncated: false },
+          ResponseMetadata: { RequestId: 'r-2' },
+        },
       }),
-      AddUserToGroup: json(404, { Error: { Code: 'NoSuchEntity', Message: 'The group with name x cannot be found.' }, RequestId: 'r-3' }),
+      AddUserToGroup: json(404, {
+        Error: { Code: 'NoSuchEntity', Message: 'The group with name x cannot be found.' },
+        RequestId: 'r-3',
+      }),
     });
     expect(await provider.resolvePrincipal('bob')).toEqual({ id: 'AIDABOB', name: 'bob' });
-    expect(await failure(provider.addMember('x', { id: 'AIDABOB', name: 'bob' }))).toMatchObject({ kind: 'not_found', providerRequestId: 'r-3' });
+    expect(await failure(provider.addMember('x', { id: 'AIDABOB', name: 'bob' }))).toMatchObject({
+      kind: 'not_found',
+      providerRequestId: 'r-3',
+    });
   });
 
   it('treats EntityAlreadyExists on AddUserToGroup as already a member', async () => {
@@ -99,7 +124,9 @@ describe('Outscale answers', () => {
         `<ErrorResponse><Error><Type>Sender</Type><Code>EntityAlreadyExists</Code><Message>already in group</Message></Error><RequestId>r-4</RequestId></ErrorResponse>`,
       ),
     });
-    await expect(provider.addMember('devs', { id: 'AIDA1', name: 'alice' })).resolves.toEqual({ providerRequestId: 'r-4' });
+    await expect(provider.addMember('devs', { id: 'AIDA1', name: 'alice' })).resolves.toEqual({
+      providerRequestId: 'r-4',
+    });
   });
 
   it('fails as unavailable, without quoting the body, when an answer cannot be read', async () => {
@@ -115,11 +142,20 @@ describe('Outscale answers', () => {
 
   it('stops instead of looping when a truncated list gives no marker', async () => {
     await answering({ ListGroups: json(200, { Groups: [], IsTruncated: true }) });
-    expect(await failure(provider.listGroups())).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('no new Marker') });
+    expect(await failure(provider.listGroups())).toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringContaining('no new Marker'),
+    });
   });
 
   it('maps an unreadable error body by its HTTP status, taking the request id from the header', async () => {
-    await answering({ ListUsers: { status: 403, headers: { 'content-type': 'text/html', 'x-amzn-requestid': 'r-hdr' }, body: '<html>denied</html>' } });
+    await answering({
+      ListUsers: {
+        status: 403,
+        headers: { 'content-type': 'text/html', 'x-amzn-requestid': 'r-hdr' },
+        body: '<html>denied</html>',
+      },
+    });
     expect(await failure(provider.probe())).toMatchObject({ kind: 'forbidden', providerRequestId: 'r-hdr' });
   });
 

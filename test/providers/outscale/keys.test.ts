@@ -81,7 +81,9 @@ describe('Outscale access keys', () => {
     ci = seedUser(rig.sim, 'ci', { allow: ['ListUsers'] });
     const key = rig.sim.state.createKey('ci');
 
-    await expect(rig.provider.deactivateKey(ci, key.id)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+    await expect(rig.provider.deactivateKey(ci, key.id)).resolves.toMatchObject({
+      providerRequestId: expect.any(String),
+    });
     expect(rig.sim.state.keysOf('ci')[0]?.status).toBe('Inactive');
     expect(rig.sim.server.requests.at(-1)?.body).toContain('Status=Inactive');
 
@@ -157,7 +159,13 @@ describe('Outscale key creation is never blindly resent', () => {
     afterListing(lose);
 
     const created = await rig.provider.createKey(ci);
-    expect(rig.actions()).toEqual(['ListAccessKeys', 'CreateAccessKey', 'ListAccessKeys', 'DeleteAccessKey', 'CreateAccessKey']);
+    expect(rig.actions()).toEqual([
+      'ListAccessKeys',
+      'CreateAccessKey',
+      'ListAccessKeys',
+      'DeleteAccessKey',
+      'CreateAccessKey',
+    ]);
     const keys = rig.sim.state.keysOf('ci');
     expect(keys.map((k) => k.id).sort()).toEqual([kept.id, created.key.id].sort());
     expect(created.secret.reveal()).toBe(keys.find((k) => k.id === created.key.id)?.secret);

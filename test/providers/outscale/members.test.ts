@@ -23,7 +23,9 @@ describe('Outscale listMembers', () => {
       expect(new Set(members.map((m) => m.name))).toEqual(new Set(rig.sim.state.membersOf('everyone')));
       const sent = rig.sim.server.requests.map((q) => new URLSearchParams(q.body));
       expect(sent.map((p) => p.get('GroupName'))).toEqual(Array(pages(250)).fill('everyone'));
-      expect(pagingSent(rig.sim, 'GetGroup')).toEqual(Array.from({ length: pages(250) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+      expect(pagingSent(rig.sim, 'GetGroup')).toEqual(
+        Array.from({ length: pages(250) }, (_, i) => ({ maxItems: false, marker: i > 0 })),
+      );
     });
   }
 
@@ -35,7 +37,10 @@ describe('Outscale listMembers', () => {
     rig.sim.state.addMember('devs', 'ci-deployer');
 
     const members = await rig.provider.listMembers('devs');
-    expect(members).toEqual([await rig.provider.resolvePrincipal('alice'), await rig.provider.resolvePrincipal('ci-deployer', 'service')]);
+    expect(members).toEqual([
+      await rig.provider.resolvePrincipal('alice'),
+      await rig.provider.resolvePrincipal('ci-deployer', 'service'),
+    ]);
     expect(members.map((m) => m.id)).not.toContain((await rig.provider.resolvePrincipal('bob')).id);
   });
 

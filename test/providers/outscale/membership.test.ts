@@ -22,7 +22,9 @@ describe('Outscale groups and principals', () => {
       const all = await rig.provider.listGroups();
       expect(all).toHaveLength(231);
       expect(new Set(all.map((g) => g.name)).size).toBe(231);
-      expect(pagingSent(rig.sim, 'ListGroups')).toEqual(Array.from({ length: pages(231) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+      expect(pagingSent(rig.sim, 'ListGroups')).toEqual(
+        Array.from({ length: pages(231) }, (_, i) => ({ maxItems: false, marker: i > 0 })),
+      );
 
       expect(await rig.provider.listGroups('platform')).toEqual([{ id: 'Platform-Admins', name: 'Platform-Admins' }]);
     });
@@ -33,7 +35,9 @@ describe('Outscale groups and principals', () => {
       const zoe = rig.sim.state.addUser('zoe');
 
       expect(await rig.provider.resolvePrincipal('zoe')).toEqual({ id: zoe.id, name: 'zoe' });
-      expect(pagingSent(rig.sim, 'ListUsers')).toEqual(Array.from({ length: pages(151) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+      expect(pagingSent(rig.sim, 'ListUsers')).toEqual(
+        Array.from({ length: pages(151) }, (_, i) => ({ maxItems: false, marker: i > 0 })),
+      );
     });
 
     it(`reads membership among many of the user’s groups (${server})`, async () => {
@@ -44,7 +48,9 @@ describe('Outscale groups and principals', () => {
         rig.sim.state.addMember(`g-${String(i).padStart(3, '0')}`, 'alice');
       }
       expect(await rig.provider.isMember('g-119', alice)).toBe(true);
-      expect(pagingSent(rig.sim, 'ListGroupsForUser')).toEqual(Array.from({ length: pages(120) }, (_, i) => ({ maxItems: false, marker: i > 0 })));
+      expect(pagingSent(rig.sim, 'ListGroupsForUser')).toEqual(
+        Array.from({ length: pages(120) }, (_, i) => ({ maxItems: false, marker: i > 0 })),
+      );
     });
   }
 
@@ -96,7 +102,9 @@ describe('Outscale groups and principals', () => {
     expect(added.providerRequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(rig.sim.state.membersOf('devs')).toEqual(['alice']);
 
-    await expect(rig.provider.addMember('devs', alice)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+    await expect(rig.provider.addMember('devs', alice)).resolves.toMatchObject({
+      providerRequestId: expect.any(String),
+    });
     expect(rig.sim.state.membersOf('devs')).toEqual(['alice']);
   });
 
@@ -133,7 +141,9 @@ describe('Outscale groups and principals', () => {
     rig.sim.state.addGroup('devs');
     rig.sim.state.addMember('devs', 'alice');
 
-    await expect(rig.provider.removeMember('devs', alice)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+    await expect(rig.provider.removeMember('devs', alice)).resolves.toMatchObject({
+      providerRequestId: expect.any(String),
+    });
     expect(rig.sim.state.membersOf('devs')).toEqual([]);
   });
 
@@ -142,7 +152,9 @@ describe('Outscale groups and principals', () => {
     const alice = seedUser(rig.sim, 'alice');
     rig.sim.state.addGroup('devs');
 
-    await expect(rig.provider.removeMember('devs', alice)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+    await expect(rig.provider.removeMember('devs', alice)).resolves.toMatchObject({
+      providerRequestId: expect.any(String),
+    });
     expect(rig.actions()).toEqual(['RemoveUserFromGroup', 'ListGroupsForUser', 'GetGroup']);
   });
 

@@ -3,7 +3,11 @@ import aws4 from 'aws4';
 import { XMLParser } from 'fast-xml-parser';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOutscaleSimulator, type Credentials, type OutscaleSimulator } from '../../../src/simulators/outscale/index.ts';
+import {
+  startOutscaleSimulator,
+  type Credentials,
+  type OutscaleSimulator,
+} from '../../../src/simulators/outscale/index.ts';
 
 let sim: OutscaleSimulator;
 beforeEach(async () => {
@@ -41,20 +45,44 @@ async function call(action: string, options: Call = {}): Promise<Answer> {
   const get = options.method === 'GET';
   const path = get ? `/?${form}` : '/';
   const body = get ? '' : form;
-  let headers: Record<string, string> = get ? { Host: host } : { Host: host, 'Content-Type': 'application/x-www-form-urlencoded' };
+  let headers: Record<string, string> = get
+    ? { Host: host }
+    : { Host: host, 'Content-Type': 'application/x-www-form-urlencoded' };
   if (options.signed !== false) {
     const credentials = options.credentials ?? sim.credentials;
-    const toSign = { ...headers, Host: options.signedHost ?? host, ...(options.dateHeader ? { Date: new Date().toUTCString() } : {}) };
+    const toSign = {
+      ...headers,
+      Host: options.signedHost ?? host,
+      ...(options.dateHeader ? { Date: new Date().toUTCString() } : {}),
+    };
     const signed = aws4.sign(
-      { method: get ? 'GET' : 'POST', host, path, body, service: 'eim', region: sim.region, headers: toSign, doNotModifyHeaders: options.dateHeader ?? false },
+      {
+        method: get ? 'GET' : 'POST',
+        host,
+        path,
+        body,
+        service: 'eim',
+        region: sim.region,
+        headers: toSign,
+        doNotModifyHeaders: options.dateHeader ?? false,
+      },
       credentials,
     );
     headers = { ...(signed.headers as Record<string, string>), Host: host };
   }
   const sent = options.tamper ? options.tamper(body) : body;
-  const response = await request(`${sim.url}${path}`, { method: get ? 'GET' : 'POST', headers, body: get ? null : sent });
+  const response = await request(`${sim.url}${path}`, {
+    method: get ? 'GET' : 'POST',
+    headers,
+    body: get ? null : sent,
+  });
   const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body: text, doc: parser.parse(text) as Record<string, unknown> };
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: text,
+    doc: parser.parse(text) as Record<string, unknown>,
+  };
 }
 
 function errorOf(answer: Answer): { Code?: string; Message?: string; Type?: string } {
@@ -75,7 +103,10 @@ describe('Outscale simulator authentication', () => {
   });
 
   it('refuses a body changed after signing', async () => {
-    const answer = await call('ListUsers', { params: { PathPrefix: '/a/' }, tamper: (body) => body.replace('%2Fa%2F', '%2Fb%2F') });
+    const answer = await call('ListUsers', {
+      params: { PathPrefix: '/a/' },
+      tamper: (body) => body.replace('%2Fa%2F', '%2Fb%2F'),
+    });
     expect(errorOf(answer).Code).toBe('SignatureDoesNotMatch');
   });
 
@@ -111,8 +142,11 @@ describe('Outscale simulator answers', () => {
   it('answers in the IAM XML namespace, with the request id in the body and the header', async () => {
     const answer = await call('ListUsers');
     expect(answer.headers['content-type']).toBe('text/xml');
-    expect(answer.body).toContain('<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult>');
-    const requestId = ((answer.doc.ListUsersResponse as Record<string, Record<string, string>>).ResponseMetadata ?? {}).RequestId;
+    expect(answer.body).toContain(
+      '<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult>',
+    );
+    const requestId = ((answer.doc.ListUsersResponse as Record<string, Record<string, string>>).ResponseMetadata ?? {})
+      .RequestId;
     expect(requestId).toBe(answer.headers['x-amzn-requestid']);
   });
 
@@ -137,7 +171,9 @@ describe('Outscale simulator answers', () => {
       await call('ListGroupsForUser', { params: { UserName: 'user-000', Marker: 'x' } }),
       await call('AddUserToGroup', { params: { GroupName: 'devs', UserName: 'user-000', Path: '/' } }),
     ];
-    expect(refused.map((answer) => [answer.status, errorOf(answer).Code])).toEqual(Array(5).fill([400, 'ValidationError']));
+    expect(refused.map((answer) => [answer.status, errorOf(answer).Code])).toEqual(
+      Array(5).fill([400, 'ValidationError']),
+    );
     expect(errorOf(refused[0] as Answer).Message).toBe('The parameter MaxItems is not recognized for ListUsers.');
   });
 
@@ -161,7 +197,9 @@ describe('Outscale simulator answers', () => {
     const seen: string[] = [];
     let marker: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const answer = await call('GetGroup', { params: { GroupName: 'devs', MaxItems: '2', ...(marker ? { Marker: marker } : {}) } });
+      const answer = await call('GetGroup', {
+        params: { GroupName: 'devs', MaxItems: '2', ...(marker ? { Marker: marker } : {}) },
+      });
       const result = (answer.doc.GetGroupResponse as Record<string, Record<string, unknown>>).GetGroupResult ?? {};
       seen.push(...((result.Users as { member: { UserName: string }[] }).member ?? []).map((u) => u.UserName));
       if (result.IsTruncated !== 'true') break;
@@ -176,8 +214,13 @@ describe('Outscale simulator answers', () => {
     sim.state.createKey('ci');
     const first = await call('ListAccessKeys', { params: { UserName: 'ci', MaxItems: '1' } });
     expect(first.body).toContain('<IsTruncated>true</IsTruncated>');
-    for (const MaxItems of ['0', '1001', 'ten']) expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', MaxItems } })).Code).toBe('ValidationError');
-    expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', Marker: 'not-a-marker' } })).Code).toBe('ValidationError');
+    for (const MaxItems of ['0', '1001', 'ten'])
+      expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', MaxItems } })).Code).toBe(
+        'ValidationError',
+      );
+    expect(errorOf(await call('ListAccessKeys', { params: { UserName: 'ci', Marker: 'not-a-marker' } })).Code).toBe(
+      'ValidationError',
+    );
   });
 
   it('enforces two access keys per user with LimitExceeded', async () => {
@@ -186,7 +229,10 @@ describe('Outscale simulator answers', () => {
     await call('CreateAccessKey', { params: { UserName: 'ci' } });
     const third = await call('CreateAccessKey', { params: { UserName: 'ci' } });
     expect(third.status).toBe(409);
-    expect(errorOf(third)).toMatchObject({ Code: 'LimitExceeded', Message: 'Cannot exceed quota for AccessKeysPerUser: 2' });
+    expect(errorOf(third)).toMatchObject({
+      Code: 'LimitExceeded',
+      Message: 'Cannot exceed quota for AccessKeysPerUser: 2',
+    });
     expect(sim.state.keysOf('ci')).toHaveLength(2);
   });
 
@@ -195,7 +241,8 @@ describe('Outscale simulator answers', () => {
   });
 
   it('answers unknown actions and versions with InvalidAction', async () => {
-    for (const action of ['DescribeEverything', 'constructor', 'toString']) expect(errorOf(await call(action)).Code).toBe('InvalidAction');
+    for (const action of ['DescribeEverything', 'constructor', 'toString'])
+      expect(errorOf(await call(action)).Code).toBe('InvalidAction');
     const wrongVersion = await call('ListUsers', { params: { Version: '2009-01-01' } });
     expect(wrongVersion.status).toBe(400);
     expect(errorOf(wrongVersion).Code).toBe('InvalidAction');

@@ -4,7 +4,11 @@ import type { OutscaleSettings } from '../../../src/config/provider-settings.ts'
 import { Secret } from '../../../src/domain/secret.ts';
 import { ProviderError, type PrincipalRef, type Provider } from '../../../src/providers/port.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
-import { startOutscaleSimulator, type OutscaleSimulator, type OutscaleSimulatorOptions } from '../../../src/simulators/outscale/index.ts';
+import {
+  startOutscaleSimulator,
+  type OutscaleSimulator,
+  type OutscaleSimulatorOptions,
+} from '../../../src/simulators/outscale/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
 
 export interface Rig {
@@ -22,7 +26,9 @@ export interface Rig {
   close: () => Promise<void>;
 }
 
-export async function startRig(options: { sim?: OutscaleSimulatorOptions; settings?: Partial<OutscaleSettings> } = {}): Promise<Rig> {
+export async function startRig(
+  options: { sim?: OutscaleSimulatorOptions; settings?: Partial<OutscaleSettings> } = {},
+): Promise<Rig> {
   const sim = await startOutscaleSimulator(options.sim);
   const { log, text } = captureLog();
   const waits: number[] = [];
@@ -40,12 +46,15 @@ export async function startRig(options: { sim?: OutscaleSimulatorOptions; settin
   };
   const opened: Provider[] = [];
   const connect = (overrides: Partial<OutscaleSettings>): Provider => {
-    const provider = createOutscaleProvider({ ...settings, ...overrides }, {
-      log,
-      sleep: async (ms) => {
-        waits.push(ms);
+    const provider = createOutscaleProvider(
+      { ...settings, ...overrides },
+      {
+        log,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
       },
-    });
+    );
     opened.push(provider);
     return provider;
   };
@@ -88,7 +97,11 @@ export async function failure(promise: Promise<unknown>): Promise<ProviderError>
  */
 export const LIST_SERVERS = [
   { server: 'as documented, whole lists', lists: {}, pages: (_items: number) => 1 },
-  { server: 'paging them anyway, 100 a page', lists: { pageUndocumentedLists: true }, pages: (items: number) => Math.ceil(items / 100) },
+  {
+    server: 'paging them anyway, 100 a page',
+    lists: { pageUndocumentedLists: true },
+    pages: (items: number) => Math.ceil(items / 100),
+  },
 ] as const;
 
 /** The paging parameters of each request the simulator received for `action`: what a server could refuse. */

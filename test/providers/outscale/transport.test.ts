@@ -17,9 +17,14 @@ describe('Outscale requests on the wire', () => {
     expect(request).toMatchObject({ method: 'POST', path: '/' });
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request?.headers.host).toBe(new URL(rig.sim.url).host);
-    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({ Action: 'ListUsers', Version: '2010-05-08' });
+    expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({
+      Action: 'ListUsers',
+      Version: '2010-05-08',
+    });
     const auth = String(request?.headers.authorization);
-    expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=[A-Z0-9]+\/\d{8}\/eu-west-2\/eim\/aws4_request, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$/);
+    expect(auth).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=[A-Z0-9]+\/\d{8}\/eu-west-2\/eim\/aws4_request, SignedHeaders=[a-z;-]*host[a-z;-]*, Signature=[0-9a-f]{64}$/,
+    );
   });
 
   it('probe proves reachability and accepted credentials with one read', async () => {
@@ -64,7 +69,11 @@ describe('Outscale retries', () => {
     rig = await startRig();
     rig.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 7 }, 3);
     const error = await failure(rig.provider.probe());
-    expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000, providerRequestId: expect.stringMatching(REQUEST_ID) });
+    expect(error).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 7_000,
+      providerRequestId: expect.stringMatching(REQUEST_ID),
+    });
     expect(error.message).toContain('Throttling: Rate exceeded');
   });
 
@@ -145,12 +154,19 @@ describe('Outscale secrets', () => {
     rig.sim.server.inject({ type: 'latency', ms: 0 });
     rig.sim.server.inject({ type: 'drop', when: 'after' });
     const created = await rig.provider.createKey(ci);
-    const denied = await failure(rig.connect({ secretKey: new Secret('wrong-secret-0000000000000000000000000000') }).probe());
+    const denied = await failure(
+      rig.connect({ secretKey: new Secret('wrong-secret-0000000000000000000000000000') }).probe(),
+    );
 
     const logs = rig.logs();
     expect(logs).toContain('provider call will be retried');
     expect(logs).toContain('nobody can ever see its secret');
-    const secrets = [rig.sim.credentials.accessKeyId, rig.sim.credentials.secretAccessKey, created.secret.reveal(), 'wrong-secret-0000000000000000000000000000'];
+    const secrets = [
+      rig.sim.credentials.accessKeyId,
+      rig.sim.credentials.secretAccessKey,
+      created.secret.reveal(),
+      'wrong-secret-0000000000000000000000000000',
+    ];
     for (const secret of secrets) {
       expect(logs).not.toContain(secret);
       expect(denied.message).not.toContain(secret);

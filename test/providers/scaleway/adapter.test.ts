@@ -44,7 +44,10 @@ describe('Scaleway adapter: groups and principals', () => {
     for (let i = 0; i < 150; i++) rig.sim.state.addUser({ email: `user${i}@example.com` });
     const alice = rig.sim.state.addUser({ email: 'Alice.Martin@Example.com', username: 'amartin' });
 
-    expect(await rig.provider.resolvePrincipal('alice.martin@example.com')).toEqual({ id: alice.id, name: alice.email });
+    expect(await rig.provider.resolvePrincipal('alice.martin@example.com')).toEqual({
+      id: alice.id,
+      name: alice.email,
+    });
     expect(requestsTo(rig.sim, 'GET', '/users').map((r) => r.query.get('page'))).toEqual(['1', '2']);
     expect(await rig.provider.resolvePrincipal('AMARTIN')).toEqual({ id: alice.id, name: alice.email });
     expect(await rig.provider.resolvePrincipal(alice.id)).toEqual({ id: alice.id, name: alice.email });
@@ -73,7 +76,9 @@ describe('Scaleway adapter: groups and principals', () => {
     expect(added.providerRequestId).toBeDefined();
     expect(rig.sim.state.group(group.id)?.userIds).toEqual([user.id]);
     expect(await rig.provider.isMember(group.id, bob)).toBe(true);
-    expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/add-member`)[0]?.body).toBe(JSON.stringify({ user_id: user.id }));
+    expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/add-member`)[0]?.body).toBe(
+      JSON.stringify({ user_id: user.id }),
+    );
 
     await rig.provider.removeMember(group.id, bob);
     expect(rig.sim.state.group(group.id)?.userIds).toEqual([]);
@@ -89,11 +94,15 @@ describe('Scaleway adapter: groups and principals', () => {
       const group = rig.sim.state.addGroup({ name: 'devs', userIds: [user.id] });
       const carol = await rig.provider.resolvePrincipal(user.email);
 
-      await expect(rig.provider.addMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+      await expect(rig.provider.addMember('devs', carol)).resolves.toMatchObject({
+        providerRequestId: expect.any(String),
+      });
       expect(rig.sim.state.group(group.id)?.userIds).toEqual([user.id]);
 
       await rig.provider.removeMember('devs', carol);
-      await expect(rig.provider.removeMember('devs', carol)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+      await expect(rig.provider.removeMember('devs', carol)).resolves.toMatchObject({
+        providerRequestId: expect.any(String),
+      });
       expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/remove-member`)).toHaveLength(2);
     });
   }
@@ -106,7 +115,9 @@ describe('Scaleway adapter: groups and principals', () => {
     await rig.provider.addMember(group.id, deployer);
     expect(rig.sim.state.group(group.id)?.applicationIds).toEqual([app.id]);
     expect(await rig.provider.isMember(group.id, deployer)).toBe(true);
-    expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/add-member`)[0]?.body).toBe(JSON.stringify({ application_id: app.id }));
+    expect(requestsTo(rig.sim, 'POST', `/groups/${group.id}/add-member`)[0]?.body).toBe(
+      JSON.stringify({ application_id: app.id }),
+    );
   });
 
   it('works out whether a principal it did not resolve is a user or an application', async () => {
@@ -116,7 +127,9 @@ describe('Scaleway adapter: groups and principals', () => {
 
     await fresh.addMember(group.id, { id: app.id, name: 'robot' });
     expect(rig.sim.state.group(group.id)?.applicationIds).toEqual([app.id]);
-    expect(await failure(fresh.addMember(group.id, { id: crypto.randomUUID(), name: 'ghost' }))).toMatchObject({ kind: 'not_found' });
+    expect(await failure(fresh.addMember(group.id, { id: crypto.randomUUID(), name: 'ghost' }))).toMatchObject({
+      kind: 'not_found',
+    });
   });
 
   it('retries a group edit that meets a concurrent one (409 transient_state)', async () => {
@@ -147,7 +160,10 @@ describe('Scaleway adapter: groups and principals', () => {
     const fay = await rig.provider.resolvePrincipal(user.email);
     const missing = crypto.randomUUID();
 
-    expect(await failure(rig.provider.addMember(missing, fay))).toMatchObject({ kind: 'not_found', providerRequestId: expect.any(String) });
+    expect(await failure(rig.provider.addMember(missing, fay))).toMatchObject({
+      kind: 'not_found',
+      providerRequestId: expect.any(String),
+    });
     expect(await failure(rig.provider.isMember('no-such-group', fay))).toMatchObject({ kind: 'not_found' });
   });
 });
@@ -156,7 +172,10 @@ describe('Scaleway adapter: API keys', () => {
   it('lists the keys of an application over several pages, expired ones as inactive', async () => {
     const app = rig.sim.state.addApplication({ name: 'batch' });
     for (let i = 0; i < 120; i++) rig.sim.state.addApiKey({ bearer: { kind: 'application', id: app.id } });
-    const expired = rig.sim.state.addApiKey({ bearer: { kind: 'application', id: app.id }, expiresAt: '2020-01-01T00:00:00Z' });
+    const expired = rig.sim.state.addApiKey({
+      bearer: { kind: 'application', id: app.id },
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
     const batch = await rig.provider.resolvePrincipal('batch', 'service');
 
     const keys = await rig.provider.listKeys(batch);
@@ -181,7 +200,10 @@ describe('Scaleway adapter: API keys', () => {
     expect(String(created.secret)).toBe('[redacted]');
     expect(created.providerRequestId).toBeDefined();
     const [post] = requestsTo(rig.sim, 'POST', '/api-keys');
-    expect(JSON.parse(post?.body ?? '')).toEqual({ application_id: app.id, description: expect.stringMatching(/^iam-bot rotation /) });
+    expect(JSON.parse(post?.body ?? '')).toEqual({
+      application_id: app.id,
+      description: expect.stringMatching(/^iam-bot rotation /),
+    });
   });
 
   it('creates a key for the user who owns the credentials', async () => {
@@ -194,12 +216,15 @@ describe('Scaleway adapter: API keys', () => {
     expect(rig.sim.state.keysOf(user.id).map((k) => k.accessKey)).toContain(created.key.id);
   });
 
-  it("refuses a key for another user as forbidden, saying why", async () => {
+  it('refuses a key for another user as forbidden, saying why', async () => {
     const user = rig.sim.state.addUser({ email: 'gus@example.com' });
     const gus = await rig.provider.resolvePrincipal(user.email);
 
     const error = await failure(rig.provider.createKey(gus));
-    expect(error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('own user or for applications') });
+    expect(error).toMatchObject({
+      kind: 'forbidden',
+      message: expect.stringContaining('own user or for applications'),
+    });
     expect(rig.sim.state.keysOf(user.id)).toHaveLength(0);
   });
 
@@ -213,7 +238,11 @@ describe('Scaleway adapter: API keys', () => {
 
     const error = await failure(rig.provider.createKey(full));
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'limit_exceeded', message: expect.stringContaining('at most 4 api_keys (4 in use)'), providerRequestId: expect.any(String) });
+    expect(error).toMatchObject({
+      kind: 'limit_exceeded',
+      message: expect.stringContaining('at most 4 api_keys (4 in use)'),
+      providerRequestId: expect.any(String),
+    });
     expect(requestsTo(rig.sim, 'POST', '/api-keys')).toHaveLength(1);
   });
 
@@ -232,7 +261,9 @@ describe('Scaleway adapter: API keys', () => {
     const foreign = rig.sim.state.addApiKey({ bearer: { kind: 'application', id: other.id } });
     const ci = await rig.provider.resolvePrincipal('ci', 'service');
 
-    await expect(rig.provider.deleteKey(ci, key.accessKey)).resolves.toMatchObject({ providerRequestId: expect.any(String) });
+    await expect(rig.provider.deleteKey(ci, key.accessKey)).resolves.toMatchObject({
+      providerRequestId: expect.any(String),
+    });
     expect(rig.sim.state.apiKey(key.accessKey)).toBeUndefined();
     await expect(rig.provider.deleteKey(ci, key.accessKey)).resolves.toBeDefined();
 

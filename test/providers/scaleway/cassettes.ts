@@ -25,13 +25,16 @@ interface RawInteraction {
 }
 
 export function cassette(name: string): Interaction[] {
-  const doc = parse(readFileSync(join(CASSETTE_DIR, `${name}.cassette.yaml`), 'utf8')) as { interactions: RawInteraction[] };
+  const doc = parse(readFileSync(join(CASSETTE_DIR, `${name}.cassette.yaml`), 'utf8')) as {
+    interactions: RawInteraction[];
+  };
   return doc.interactions.map((raw) => {
     const url = new URL(raw.request.url);
     // Content-Length and Date are left to the replaying server: recorded bodies were redacted.
     const headers: Record<string, string> = {};
     for (const [name, values] of Object.entries(raw.response.headers ?? {})) {
-      if (['content-type', 'x-request-id'].includes(name.toLowerCase())) headers[name.toLowerCase()] = values.join(', ');
+      if (['content-type', 'x-request-id'].includes(name.toLowerCase()))
+        headers[name.toLowerCase()] = values.join(', ');
     }
     return {
       cassette: name,
@@ -70,7 +73,11 @@ export async function replay(interactions: Interaction[]): Promise<SimServer> {
       const path = request.path.replace(/^\/iam\/v1alpha1/, '');
       if (!next || next.method !== request.method || next.path !== path) {
         const expected = next ? `${next.method} ${next.path}` : 'nothing';
-        return { status: 500, headers: { 'content-type': 'text/plain' }, body: `replay expected ${expected}, got ${request.method} ${path}` };
+        return {
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: `replay expected ${expected}, got ${request.method} ${path}`,
+        };
       }
       return { status: next.status, headers: next.headers, body: next.body };
     },

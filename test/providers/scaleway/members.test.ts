@@ -14,7 +14,11 @@ describe('Scaleway listMembers', () => {
     const users = Array.from({ length: 130 }, (_, i) => rig.sim.state.addUser({ email: `user${i}@example.com` }));
     rig.sim.state.addUser({ email: 'outsider@example.com' });
     const ci = rig.sim.state.addApplication({ name: 'ci' });
-    const group = rig.sim.state.addGroup({ name: 'everyone', userIds: users.map((u) => u.id), applicationIds: [ci.id] });
+    const group = rig.sim.state.addGroup({
+      name: 'everyone',
+      userIds: users.map((u) => u.id),
+      applicationIds: [ci.id],
+    });
 
     const members = await rig.provider.listMembers('everyone');
     expect(members).toEqual([...users.map((u) => ({ id: u.id, name: u.email })), { id: ci.id, name: 'ci' }]);
@@ -23,7 +27,9 @@ describe('Scaleway listMembers', () => {
     const userPages = requestsTo(rig.sim, 'GET', '/users').map((q) => q.query.getAll('user_ids'));
     expect(userPages.map((ids) => ids.length)).toEqual([100, 30]);
     expect(userPages.flat()).toEqual(group.userIds);
-    expect(requestsTo(rig.sim, 'GET', '/applications').map((q) => q.query.getAll('application_ids'))).toEqual([[ci.id]]);
+    expect(requestsTo(rig.sim, 'GET', '/applications').map((q) => q.query.getAll('application_ids'))).toEqual([
+      [ci.id],
+    ]);
   });
 
   it('names each member as resolvePrincipal does, for a user and an application, by group id too', async () => {
@@ -33,7 +39,10 @@ describe('Scaleway listMembers', () => {
     const group = rig.sim.state.addGroup({ name: 'devs', userIds: [alice.id], applicationIds: [ci.id] });
 
     const members = await rig.provider.listMembers(group.id);
-    expect(members).toEqual([await rig.provider.resolvePrincipal('amartin'), await rig.provider.resolvePrincipal('ci', 'service')]);
+    expect(members).toEqual([
+      await rig.provider.resolvePrincipal('amartin'),
+      await rig.provider.resolvePrincipal('ci', 'service'),
+    ]);
     expect(members.map((m) => m.id)).not.toContain((await rig.provider.resolvePrincipal(bob.email)).id);
   });
 
@@ -43,7 +52,9 @@ describe('Scaleway listMembers', () => {
     const [member] = await rig.provider.listMembers('devs');
     const before = rig.sim.server.requests.length;
     await rig.provider.removeMember(group.id, member ?? { id: '', name: '' });
-    expect(rig.sim.server.requests.slice(before).map((q) => `${q.method} ${q.path}`)).toEqual([`POST /iam/v1alpha1/groups/${group.id}/remove-member`]);
+    expect(rig.sim.server.requests.slice(before).map((q) => `${q.method} ${q.path}`)).toEqual([
+      `POST /iam/v1alpha1/groups/${group.id}/remove-member`,
+    ]);
     expect(group.userIds).toEqual([]);
   });
 
@@ -55,6 +66,8 @@ describe('Scaleway listMembers', () => {
 
   it('reports an unknown group as not_found, by name and by id', async () => {
     expect(await failure(rig.provider.listMembers('nope'))).toMatchObject({ kind: 'not_found' });
-    expect(await failure(rig.provider.listMembers('00000000-0000-4000-8000-000000000000'))).toMatchObject({ kind: 'not_found' });
+    expect(await failure(rig.provider.listMembers('00000000-0000-4000-8000-000000000000'))).toMatchObject({
+      kind: 'not_found',
+    });
   });
 });

@@ -63,7 +63,12 @@ describe('recorded Scaleway answers', () => {
 
   it('users: emails, usernames and MFA state', () => {
     const user = userSchema.parse(JSON.parse(interaction('data-source-user-basic', 1).body));
-    expect(user).toEqual({ id: '8dfb57bf-eca3-46da-b712-0b3ac64539bf', email: 'testiamuserbasic@scaleway.com', username: 'testiamuserbasic', mfa: false });
+    expect(user).toEqual({
+      id: '8dfb57bf-eca3-46da-b712-0b3ac64539bf',
+      email: 'testiamuserbasic@scaleway.com',
+      username: 'testiamuserbasic',
+      mfa: false,
+    });
 
     const page = userPageSchema.parse(JSON.parse(interaction('list-iam-users-basic', 8).body));
     expect(page.total).toBe(page.items.length);
@@ -82,7 +87,10 @@ describe('recorded Scaleway answers', () => {
 
   it('groups and group membership', () => {
     const listed = groupPageSchema.parse(JSON.parse(interaction('list-iam-groups-basic', 8).body));
-    expect(listed).toEqual({ items: [expect.objectContaining({ name: 'test-group-list-1', userIds: [], applicationIds: [] })], total: 1 });
+    expect(listed).toEqual({
+      items: [expect.objectContaining({ name: 'test-group-list-1', userIds: [], applicationIds: [] })],
+      total: 1,
+    });
 
     const added = groupSchema.parse(JSON.parse(interaction('group-membership-user', 3).body));
     expect(added.userIds).toEqual([OWNER]);
@@ -93,8 +101,13 @@ describe('recorded Scaleway answers', () => {
   it('API keys: the secret only at creation, the bearer, expiry', () => {
     const created = createdApiKeySchema.parse(JSON.parse(interaction('api-key-with-application', 2).body));
     expect(created.secretKey).toBe('11111111-1111-1111-1111-111111111111');
-    expect(created.key).toMatchObject({ accessKey: 'SCW9AXCN349HVWTA0M0H', bearer: { kind: 'application', id: '0766588d-4a0e-4938-a140-544964da7870' } });
-    expect(createdApiKeySchema.safeParse(JSON.parse(interaction('api-key-with-application', 3).body)).success).toBe(false);
+    expect(created.key).toMatchObject({
+      accessKey: 'SCW9AXCN349HVWTA0M0H',
+      bearer: { kind: 'application', id: '0766588d-4a0e-4938-a140-544964da7870' },
+    });
+    expect(createdApiKeySchema.safeParse(JSON.parse(interaction('api-key-with-application', 3).body)).success).toBe(
+      false,
+    );
 
     const expiring = apiKeySchema.parse(JSON.parse(interaction('api-key-expires', 3).body));
     expect(expiring.expiresAt).toBe('2035-07-06T09:00:00Z');
@@ -108,10 +121,19 @@ describe('recorded Scaleway answers', () => {
   });
 
   it('errors: not_found names its resource, a non-member has none, transient_state is retried', () => {
-    expect(errorBodySchema.parse(JSON.parse(interaction('api-key-expires', 11).body))).toMatchObject({ type: 'not_found', resource: 'access_key' });
-    expect(errorBodySchema.parse(JSON.parse(interaction('group-membership-basic', 17).body))).toMatchObject({ type: 'not_found', resource: '' });
+    expect(errorBodySchema.parse(JSON.parse(interaction('api-key-expires', 11).body))).toMatchObject({
+      type: 'not_found',
+      resource: 'access_key',
+    });
+    expect(errorBodySchema.parse(JSON.parse(interaction('group-membership-basic', 17).body))).toMatchObject({
+      type: 'not_found',
+      resource: '',
+    });
     const busy = interaction('group-membership-basic', 15);
-    expect(classify({ status: busy.status, headers: busy.headers, body: busy.body, attempts: 1 })).toMatchObject({ retry: true, unprocessed: true });
+    expect(classify({ status: busy.status, headers: busy.headers, body: busy.body, attempts: 1 })).toMatchObject({
+      retry: true,
+      unprocessed: true,
+    });
   });
 });
 
@@ -142,9 +164,16 @@ describe('the adapter on replayed Scaleway exchanges', () => {
   }
 
   it('reads a membership back from a recorded group', async () => {
-    const adapter = await adapterOn([interaction('group-membership-user', 4), interaction('group-membership-basic', 3)]);
-    expect(await adapter.isMember('cb6b9218-1101-44de-8510-94db6582c458', { id: OWNER, name: 'hashicorp@scaleway.com' })).toBe(true);
-    expect(await adapter.isMember('127d163c-9d46-4e92-879d-53f019ce1047', { id: OWNER, name: 'hashicorp@scaleway.com' })).toBe(false);
+    const adapter = await adapterOn([
+      interaction('group-membership-user', 4),
+      interaction('group-membership-basic', 3),
+    ]);
+    expect(
+      await adapter.isMember('cb6b9218-1101-44de-8510-94db6582c458', { id: OWNER, name: 'hashicorp@scaleway.com' }),
+    ).toBe(true);
+    expect(
+      await adapter.isMember('127d163c-9d46-4e92-879d-53f019ce1047', { id: OWNER, name: 'hashicorp@scaleway.com' }),
+    ).toBe(false);
   });
 
   it('removes an application through a recorded transient_state, then counts the recorded non-member 404 as done', async () => {
@@ -157,8 +186,12 @@ describe('the adapter on replayed Scaleway exchanges', () => {
     const app = await adapter.resolvePrincipal('01a09c7c-b2d9-4188-9cbd-d9915c057435', 'service');
     const group = '127d163c-9d46-4e92-879d-53f019ce1047';
 
-    expect(await adapter.removeMember(group, app)).toEqual({ providerRequestId: interaction('group-membership-basic', 16).headers['x-request-id'] });
-    expect(await adapter.removeMember(group, app)).toEqual({ providerRequestId: interaction('group-membership-basic', 17).headers['x-request-id'] });
+    expect(await adapter.removeMember(group, app)).toEqual({
+      providerRequestId: interaction('group-membership-basic', 16).headers['x-request-id'],
+    });
+    expect(await adapter.removeMember(group, app)).toEqual({
+      providerRequestId: interaction('group-membership-basic', 17).headers['x-request-id'],
+    });
   });
 
   it('finds a recorded user by email, lists recorded keys, and creates a key from a recorded answer', async () => {
@@ -169,10 +202,15 @@ describe('the adapter on replayed Scaleway exchanges', () => {
       interaction('api-key-with-application', 1),
       interaction('api-key-with-application', 2),
     ]);
-    expect(await adapter.resolvePrincipal('TEST-USER-LIST-1@example.com')).toEqual({ id: 'd70697ac-785c-41ac-b690-10f395972c8c', name: 'test-user-list-1@example.com' });
+    expect(await adapter.resolvePrincipal('TEST-USER-LIST-1@example.com')).toEqual({
+      id: 'd70697ac-785c-41ac-b690-10f395972c8c',
+      name: 'test-user-list-1@example.com',
+    });
 
     const lister = await adapter.resolvePrincipal('a94c31ce-e268-4f19-a5d5-5f5075c46d9b', 'service');
-    expect(await adapter.listKeys(lister)).toEqual([{ id: 'SCWBN9HR9AA2PZHPSSNV', status: 'active', createdAt: '2026-06-16T09:32:01.136614Z' }]);
+    expect(await adapter.listKeys(lister)).toEqual([
+      { id: 'SCWBN9HR9AA2PZHPSSNV', status: 'active', createdAt: '2026-06-16T09:32:01.136614Z' },
+    ]);
 
     const app = await adapter.resolvePrincipal('0766588d-4a0e-4938-a140-544964da7870', 'service');
     const created = await adapter.createKey(app);

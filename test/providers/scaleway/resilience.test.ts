@@ -94,11 +94,19 @@ describe('Scaleway adapter: key creation is never sent twice blindly', () => {
 
   it('leaves the keys of others alone while cleaning up', async () => {
     const { id, principal } = await application('ci');
-    const existing = rig.sim.state.addApiKey({ bearer: { kind: 'application', id }, description: 'iam-bot rotation older' });
+    const existing = rig.sim.state.addApiKey({
+      bearer: { kind: 'application', id },
+      description: 'iam-bot rotation older',
+    });
     rig.sim.server.inject({ type: 'drop', when: 'after' }, 1);
 
     const created = await rig.provider.createKey(principal);
-    expect(rig.sim.state.keysOf(id).map((k) => k.accessKey).sort()).toEqual([existing.accessKey, created.key.id].sort());
+    expect(
+      rig.sim.state
+        .keysOf(id)
+        .map((k) => k.accessKey)
+        .sort(),
+    ).toEqual([existing.accessKey, created.key.id].sort());
   });
 
   it('gives up after a second lost answer, leaving no unusable key behind', async () => {
@@ -110,7 +118,11 @@ describe('Scaleway adapter: key creation is never sent twice blindly', () => {
     rig.sim.server.inject({ type: 'drop', when: 'after' }, 1);
 
     const error = await failure(rig.provider.createKey(principal));
-    expect(error).toMatchObject({ kind: 'unavailable', uncertain: false, message: expect.stringContaining('lost twice') });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      uncertain: false,
+      message: expect.stringContaining('lost twice'),
+    });
     expect(requestsTo(rig.sim, 'POST', '/api-keys')).toHaveLength(2);
     expect(rig.sim.state.keysOf(id)).toEqual([]);
   });
@@ -121,7 +133,11 @@ describe('Scaleway adapter: key creation is never sent twice blindly', () => {
     rig.sim.server.inject({ type: 'status', status: 503 }, 3);
 
     const error = await failure(rig.provider.createKey(principal));
-    expect(error).toMatchObject({ kind: 'unavailable', uncertain: true, message: expect.stringContaining('iam-bot rotation') });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      uncertain: true,
+      message: expect.stringContaining('iam-bot rotation'),
+    });
     const [left] = rig.sim.state.keysOf(id);
     expect((error as Error).message).toContain(left?.description);
     expect(requestsTo(rig.sim, 'POST', '/api-keys')).toHaveLength(1);
@@ -142,14 +158,24 @@ describe('Scaleway adapter: error kinds', () => {
   it('maps a refused secret key to unauthorized, with the request id', async () => {
     const stranger = rig.connect({ accessKey: 'SCWAAAAAAAAAAAAAAAAA', secretKey: crypto.randomUUID() });
     const error = await failure(stranger.probe());
-    expect(error).toMatchObject({ kind: 'unauthorized', providerRequestId: expect.any(String), message: expect.stringContaining('not_found') });
+    expect(error).toMatchObject({
+      kind: 'unauthorized',
+      providerRequestId: expect.any(String),
+      message: expect.stringContaining('not_found'),
+    });
     expect(rig.sim.server.requests).toHaveLength(1);
   });
 
   it('maps an expired key to unauthorized', async () => {
     const app = rig.sim.state.addApplication({ name: 'old', access: 'manager' });
-    const expired = rig.sim.state.addApiKey({ bearer: { kind: 'application', id: app.id }, expiresAt: '2021-01-01T00:00:00Z' });
-    expect(await failure(rig.connect(expired).probe())).toMatchObject({ kind: 'unauthorized', message: expect.stringContaining('expired') });
+    const expired = rig.sim.state.addApiKey({
+      bearer: { kind: 'application', id: app.id },
+      expiresAt: '2021-01-01T00:00:00Z',
+    });
+    expect(await failure(rig.connect(expired).probe())).toMatchObject({
+      kind: 'unauthorized',
+      message: expect.stringContaining('expired'),
+    });
   });
 
   it('maps missing permissions to forbidden', async () => {
@@ -159,7 +185,11 @@ describe('Scaleway adapter: error kinds', () => {
     const lea = await readOnly.resolvePrincipal(user.email);
 
     const error = await failure(readOnly.addMember(group.id, lea));
-    expect(error).toMatchObject({ kind: 'forbidden', providerRequestId: expect.any(String), message: expect.stringContaining('write iam_group') });
+    expect(error).toMatchObject({
+      kind: 'forbidden',
+      providerRequestId: expect.any(String),
+      message: expect.stringContaining('write iam_group'),
+    });
     expect(rig.sim.state.group(group.id)?.userIds).toEqual([]);
   });
 
@@ -190,12 +220,18 @@ describe('Scaleway adapter: connections and secrets', () => {
     rig.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 1 }, 1);
     rig.sim.server.inject({ type: 'drop', when: 'after' }, 1);
     const created = await rig.provider.createKey(principal);
-    const refused = await failure(rig.connect({ accessKey: 'SCWBBBBBBBBBBBBBBBBB', secretKey: crypto.randomUUID() }).probe());
+    const refused = await failure(
+      rig.connect({ accessKey: 'SCWBBBBBBBBBBBBBBBBB', secretKey: crypto.randomUUID() }).probe(),
+    );
 
     const logs = rig.logs();
     expect(logs).toContain('provider call will be retried');
     expect(logs).toContain('deleted an API key whose creation answer was lost');
-    const secrets = [rig.sim.credentials.secretKey, created.secret.reveal(), ...rig.sim.state.apiKeys.map((k) => k.secretKey)];
+    const secrets = [
+      rig.sim.credentials.secretKey,
+      created.secret.reveal(),
+      ...rig.sim.state.apiKeys.map((k) => k.secretKey),
+    ];
     for (const secret of secrets) {
       expect(logs).not.toContain(secret);
       expect(String((refused as Error).message)).not.toContain(secret);

@@ -22,7 +22,12 @@ async function call(method: string, path: string, options: { token?: string | nu
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }
 
 const org = () => `organization_id=${sim.organizationId}`;
@@ -76,7 +81,13 @@ describe('Scaleway simulator', () => {
     expect(first.body).toMatchObject({ total_count: 45 });
     expect(first.body?.users).toHaveLength(20);
     const third = await call('GET', `/users?${org()}&page=3&page_size=20`);
-    expect((third.body?.users as { email: string }[]).map((u) => u.email)).toEqual(['u40@example.com', 'u41@example.com', 'u42@example.com', 'u43@example.com', 'u44@example.com']);
+    expect((third.body?.users as { email: string }[]).map((u) => u.email)).toEqual([
+      'u40@example.com',
+      'u41@example.com',
+      'u42@example.com',
+      'u43@example.com',
+      'u44@example.com',
+    ]);
     const past = await call('GET', `/users?${org()}&page=9&page_size=20`);
     expect(past.body).toEqual({ users: [], total_count: 45 });
   });
@@ -98,7 +109,9 @@ describe('Scaleway simulator', () => {
     const group = sim.state.addGroup({ name: 'g' });
     const added = await call('POST', `/groups/${group.id}/add-member`, { body: { user_id: user.id } });
     expect(added).toMatchObject({ status: 200, body: { id: group.id, user_ids: [user.id], application_ids: [] } });
-    expect(await call('POST', `/groups/${group.id}/add-member`, { body: { user_id: user.id, application_id: user.id } })).toMatchObject({
+    expect(
+      await call('POST', `/groups/${group.id}/add-member`, { body: { user_id: user.id, application_id: user.id } }),
+    ).toMatchObject({
       status: 400,
       body: { type: 'invalid_arguments' },
     });
@@ -115,7 +128,13 @@ describe('Scaleway simulator', () => {
     const again = await call('POST', `/groups/${group.id}/add-member`, { body: { user_id: user.id } });
     expect(again).toMatchObject({ status: 409, body: { type: 'already_exists', resource: '', resource_id: user.id } });
     // The official SDKs type this error only with all of resource, resource_id and help_message.
-    expect(Object.keys(again.body ?? {}).sort()).toEqual(['help_message', 'message', 'resource', 'resource_id', 'type']);
+    expect(Object.keys(again.body ?? {}).sort()).toEqual([
+      'help_message',
+      'message',
+      'resource',
+      'resource_id',
+      'type',
+    ]);
 
     await sim.close();
     sim = await startScalewaySimulator({ duplicateMember: 'accept' });
@@ -140,7 +159,11 @@ describe('Scaleway simulator', () => {
   it('shows a secret key only when the key is created, and enforces the API key quota', async () => {
     const app = sim.state.addApplication({ name: 'ci' });
     const created = await call('POST', '/api-keys', { body: { application_id: app.id, description: 'rotation' } });
-    expect(created.body).toMatchObject({ access_key: expect.stringMatching(/^SCW[A-Z0-9]{17}$/), secret_key: expect.stringMatching(/^[0-9a-f-]{36}$/), application_id: app.id });
+    expect(created.body).toMatchObject({
+      access_key: expect.stringMatching(/^SCW[A-Z0-9]{17}$/),
+      secret_key: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      application_id: app.id,
+    });
     expect(created.body).not.toHaveProperty('user_id');
     const read = await call('GET', `/api-keys/${String(created.body?.access_key)}`);
     expect(read.body).toMatchObject({ secret_key: null });

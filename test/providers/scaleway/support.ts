@@ -24,12 +24,17 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: { simulator?: ScalewaySimulatorOptions; settings?: Partial<ScalewaySettings> } = {}): Promise<Rig> {
+export async function startRig(
+  options: { simulator?: ScalewaySimulatorOptions; settings?: Partial<ScalewaySettings> } = {},
+): Promise<Rig> {
   const sim = await startScalewaySimulator(options.simulator);
   const waits: number[] = [];
   const { log, text } = captureLog();
   const providers: Provider[] = [];
-  const settingsFor = (credentials: ScalewayCredentials, overrides: Partial<ScalewaySettings> = {}): ScalewaySettings => ({
+  const settingsFor = (
+    credentials: ScalewayCredentials,
+    overrides: Partial<ScalewaySettings> = {},
+  ): ScalewaySettings => ({
     type: 'scaleway',
     id: 'scw-test',
     timeoutMs: 500,

@@ -32,7 +32,9 @@ beforeEach(async () => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
-      const payload = form.has('payload') ? (JSON.parse(form.get('payload') as string) as Json) : Object.fromEntries(form);
+      const payload = form.has('payload')
+        ? (JSON.parse(form.get('payload') as string) as Json)
+        : Object.fromEntries(form);
       received.push(payload);
       const body = answer(payload);
       res.writeHead(200, body === undefined ? {} : { 'content-type': 'application/json' });
@@ -40,7 +42,11 @@ beforeEach(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  slack = sim.client({ mode: 'http', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, signingSecret: SIGNING_SECRET });
+  slack = sim.client({
+    mode: 'http',
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    signingSecret: SIGNING_SECRET,
+  });
 });
 afterEach(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -48,7 +54,13 @@ afterEach(async () => {
 });
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
-const modal = (title: string, extra: Json = {}) => ({ type: 'modal' as const, title: plain(title), submit: plain('Next'), blocks: [], ...extra });
+const modal = (title: string, extra: Json = {}) => ({
+  type: 'modal' as const,
+  title: plain(title),
+  submit: plain('Next'),
+  blocks: [],
+  ...extra,
+});
 
 async function openModal(title = 'Step 1', extra: Json = {}): Promise<string> {
   const opened = await api.views.open({ trigger_id: sim.issueTrigger(ALICE), view: modal(title, extra) });
@@ -91,16 +103,28 @@ describe('view_submission answers and the modal stack', () => {
   });
 
   it('shows field errors only when every key names an input block of the submitted view (WIRE.md §5)', async () => {
-    const reason = { type: 'input', block_id: 'reason', label: plain('Why?'), element: { type: 'plain_text_input', action_id: 'why' } };
-    const viewId = await openModal('Step 1', { blocks: [{ type: 'section', block_id: 'summary', text: plain('REQ-1') }, reason] });
+    const reason = {
+      type: 'input',
+      block_id: 'reason',
+      label: plain('Why?'),
+      element: { type: 'plain_text_input', action_id: 'why' },
+    };
+    const viewId = await openModal('Step 1', {
+      blocks: [{ type: 'section', block_id: 'summary', text: plain('REQ-1') }, reason],
+    });
     answer = () => ({ response_action: 'errors', errors: { reason: 'Too short.' } });
-    expect(await slack.submitView({ user: ALICE, values: { reason: 'x' } })).toMatchObject({ outcome: 'errors', errors: { reason: 'Too short.' } });
+    expect(await slack.submitView({ user: ALICE, values: { reason: 'x' } })).toMatchObject({
+      outcome: 'errors',
+      errors: { reason: 'Too short.' },
+    });
     expect(sim.workspace.views.get(viewId)?.errors).toEqual({ reason: 'Too short.' });
     for (const key of ['item', 'summary']) {
       answer = () => ({ response_action: 'errors', errors: { [key]: 'Choose what you need.' } });
       const result = await slack.submitView({ user: ALICE, values: { reason: 'x' } });
       expect(result.outcome).toBe('refused');
-      expect(result.problems).toEqual([`errors key "${key}" is not the block_id of an input block in the submitted view`]);
+      expect(result.problems).toEqual([
+        `errors key "${key}" is not the block_id of an input block in the submitted view`,
+      ]);
     }
   });
 
@@ -111,15 +135,34 @@ describe('view_submission answers and the modal stack', () => {
           type: 'input',
           block_id: 'duration',
           label: plain('Duration'),
-          element: { type: 'static_select', action_id: 'pick', options: [{ text: plain('1 hour'), value: '1h' }, { text: plain('8 hours'), value: '8h' }], initial_option: { text: plain('1 hour'), value: '1h' } },
+          element: {
+            type: 'static_select',
+            action_id: 'pick',
+            options: [
+              { text: plain('1 hour'), value: '1h' },
+              { text: plain('8 hours'), value: '8h' },
+            ],
+            initial_option: { text: plain('1 hour'), value: '1h' },
+          },
         },
-        { type: 'input', block_id: 'until', optional: true, label: plain('Until'), element: { type: 'datepicker', action_id: 'date' } },
+        {
+          type: 'input',
+          block_id: 'until',
+          optional: true,
+          label: plain('Until'),
+          element: { type: 'datepicker', action_id: 'date' },
+        },
       ],
     });
-    await expect(slack.submitView({ user: ALICE, values: { duration: '2h' } })).rejects.toThrow(/no option with value "2h"/);
+    await expect(slack.submitView({ user: ALICE, values: { duration: '2h' } })).rejects.toThrow(
+      /no option with value "2h"/,
+    );
     const result = await slack.submitView({ user: ALICE });
     expect(result.submitted.state).toEqual({
-      values: { duration: { pick: { type: 'static_select', selected_option: { text: plain('1 hour'), value: '1h' } } }, until: { date: { type: 'datepicker', selected_date: null } } },
+      values: {
+        duration: { pick: { type: 'static_select', selected_option: { text: plain('1 hour'), value: '1h' } } },
+        until: { date: { type: 'datepicker', selected_date: null } },
+      },
     });
   });
 
@@ -134,11 +177,27 @@ describe('view_submission answers and the modal stack', () => {
 
 describe('interaction payloads', () => {
   it('a click in an ephemeral message says so and does not echo the message; respond can replace it', async () => {
-    const { message_ts: ts } = await api.chat.postEphemeral({ channel: AUDIT, user: BOB, text: 'Only you', blocks: buttonBlocks('approve', 'R1') });
-    const result = await slack.clickButton({ user: BOB, message: { channel: AUDIT, ts: ts as string }, actionId: 'approve' });
-    expect(received[0]).toMatchObject({ container: { type: 'message', message_ts: ts, is_ephemeral: true }, channel: { id: AUDIT, name: 'iam-audit' } });
+    const { message_ts: ts } = await api.chat.postEphemeral({
+      channel: AUDIT,
+      user: BOB,
+      text: 'Only you',
+      blocks: buttonBlocks('approve', 'R1'),
+    });
+    const result = await slack.clickButton({
+      user: BOB,
+      message: { channel: AUDIT, ts: ts as string },
+      actionId: 'approve',
+    });
+    expect(received[0]).toMatchObject({
+      container: { type: 'message', message_ts: ts, is_ephemeral: true },
+      channel: { id: AUDIT, name: 'iam-audit' },
+    });
     expect(received[0]).not.toHaveProperty('message');
-    await fetch(result.responseUrl as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Done' }) });
+    await fetch(result.responseUrl as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Done' }),
+    });
     expect(sim.workspace.ephemeralFor(BOB).map((m) => m.text)).toEqual(['Done']);
   });
 
@@ -147,31 +206,58 @@ describe('interaction payloads', () => {
     const homeId = sim.workspace.home(ALICE)?.view.id;
     const result = await slack.clickButton({ user: ALICE, view: homeId as string, actionId: 'refresh' });
     expect(result.responseUrl).toBeUndefined();
-    expect(received[0]).toMatchObject({ type: 'block_actions', container: { type: 'view', view_id: homeId }, view: { id: homeId, type: 'home' } });
+    expect(received[0]).toMatchObject({
+      type: 'block_actions',
+      container: { type: 'view', view_id: homeId },
+      view: { id: homeId, type: 'home' },
+    });
     expect(received[0]).not.toHaveProperty('response_url');
   });
 
   it('blockAction sends the actions it is given, stamped with action_ts', async () => {
     const posted = await api.chat.postMessage({ channel: AUDIT, text: 'pick' });
     const selected = { text: plain('8 hours'), value: '8h' };
-    await slack.blockAction({ user: BOB, message: { channel: AUDIT, ts: posted.ts as string }, actions: [{ action_id: 'pick', block_id: 'b', type: 'static_select', selected_option: selected }] });
-    expect(received[0]?.actions).toEqual([{ action_id: 'pick', block_id: 'b', type: 'static_select', selected_option: selected, action_ts: expect.stringMatching(/^\d+\.\d{6}$/) }]);
+    await slack.blockAction({
+      user: BOB,
+      message: { channel: AUDIT, ts: posted.ts as string },
+      actions: [{ action_id: 'pick', block_id: 'b', type: 'static_select', selected_option: selected }],
+    });
+    expect(received[0]?.actions).toEqual([
+      {
+        action_id: 'pick',
+        block_id: 'b',
+        type: 'static_select',
+        selected_option: selected,
+        action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+      },
+    ]);
   });
 
   it('a button that is not there is a test error, not a request', async () => {
     const posted = await api.chat.postMessage({ channel: AUDIT, text: 'x', blocks: buttonBlocks('approve', 'R1') });
-    await expect(slack.clickButton({ user: BOB, message: { channel: AUDIT, ts: posted.ts as string }, actionId: 'deny' })).rejects.toThrow(/no element with action_id "deny"/);
+    await expect(
+      slack.clickButton({ user: BOB, message: { channel: AUDIT, ts: posted.ts as string }, actionId: 'deny' }),
+    ).rejects.toThrow(/no element with action_id "deny"/);
     expect(received).toEqual([]);
   });
 });
 
 describe('response_url', () => {
   async function clickAndGetUrl(): Promise<{ url: string; ts: string }> {
-    const posted = await api.chat.postMessage({ channel: AUDIT, text: 'R1 pending', blocks: buttonBlocks('approve', 'R1') });
-    const result = await slack.clickButton({ user: BOB, message: { channel: AUDIT, ts: posted.ts as string }, actionId: 'approve' });
+    const posted = await api.chat.postMessage({
+      channel: AUDIT,
+      text: 'R1 pending',
+      blocks: buttonBlocks('approve', 'R1'),
+    });
+    const result = await slack.clickButton({
+      user: BOB,
+      message: { channel: AUDIT, ts: posted.ts as string },
+      actionId: 'approve',
+    });
     return { url: result.responseUrl as string, ts: posted.ts as string };
   }
-  const post = (url: string, body: Json) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: Json) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('posts in_channel into the channel, or into the thread named', async () => {
     const { url, ts } = await clickAndGetUrl();

@@ -12,7 +12,11 @@ let sim: SlackSimulator;
 let app: App;
 let slack: SlackAppClient;
 let eventsUrl: string;
-const seen: { commands: SlashCommand[]; actions: BlockAction[]; retryNums: Array<number | undefined> } = { commands: [], actions: [], retryNums: [] };
+const seen: { commands: SlashCommand[]; actions: BlockAction[]; retryNums: Array<number | undefined> } = {
+  commands: [],
+  actions: [],
+  retryNums: [],
+};
 
 const requestModal = {
   type: 'modal' as const,
@@ -21,8 +25,18 @@ const requestModal = {
   submit: { type: 'plain_text' as const, text: 'Submit' },
   notify_on_close: true,
   blocks: [
-    { type: 'input', block_id: 'item', label: { type: 'plain_text' as const, text: 'Catalog item' }, element: { type: 'external_select' as const, action_id: 'catalog', min_query_length: 2 } },
-    { type: 'input', block_id: 'reason', label: { type: 'plain_text' as const, text: 'Reason' }, element: { type: 'plain_text_input' as const, action_id: 'text' } },
+    {
+      type: 'input',
+      block_id: 'item',
+      label: { type: 'plain_text' as const, text: 'Catalog item' },
+      element: { type: 'external_select' as const, action_id: 'catalog', min_query_length: 2 },
+    },
+    {
+      type: 'input',
+      block_id: 'reason',
+      label: { type: 'plain_text' as const, text: 'Reason' },
+      element: { type: 'plain_text_input' as const, action_id: 'text' },
+    },
   ],
 };
 
@@ -111,7 +125,9 @@ describe('slash commands', () => {
   it('issue a trigger_id the app can open a modal with, once', async () => {
     const result = await slack.slashCommand({ user: ALICE, text: 'request' });
     expect(sim.workspace.openView(ALICE)?.view).toMatchObject({ callback_id: 'request', type: 'modal' });
-    const reuse = await app.client.views.open({ trigger_id: result.triggerId, view: requestModal }).catch((error: { data: { error: string } }) => error.data.error);
+    const reuse = await app.client.views
+      .open({ trigger_id: result.triggerId, view: requestModal })
+      .catch((error: { data: { error: string } }) => error.data.error);
     expect(reuse).toBe('exchanged_trigger_id');
   });
 
@@ -146,39 +162,72 @@ describe('interactions', () => {
       actions: [{ action_id: 'approve', block_id: 'decide', value: 'R1', type: 'button', text: { text: 'Approve' } }],
     });
     // The handler's respond({ replace_original }) went through the response_url.
-    expect(sim.workspace.message(message.channel, message.ts)).toMatchObject({ text: 'Approved by you', history: [{ text: 'Request R1 needs your approval' }] });
-    expect(sim.workspace.responsePosts()).toEqual([expect.objectContaining({ via: 'response_url', outcome: 'replaced', ts: message.ts })]);
+    expect(sim.workspace.message(message.channel, message.ts)).toMatchObject({
+      text: 'Approved by you',
+      history: [{ text: 'Request R1 needs your approval' }],
+    });
+    expect(sim.workspace.responsePosts()).toEqual([
+      expect.objectContaining({ via: 'response_url', outcome: 'replaced', ts: message.ts }),
+    ]);
   });
 
   it('a response_url takes 5 posts, then refuses', async () => {
     const { responseUrl } = await slack.slashCommand({ user: ALICE, text: 'help' });
-    const post = (text: string) => fetch(responseUrl as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const post = (text: string) =>
+      fetch(responseUrl as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      });
     for (let i = 1; i <= 5; i++) expect((await post(`update ${i}`)).status).toBe(200);
     const sixth = await post('one too many');
     expect(sixth.status).toBe(404);
     expect(await sixth.json()).toEqual({ ok: false, error: 'used_url' });
-    expect(sim.workspace.ephemeralFor(ALICE).map((m) => m.text)).toEqual(['update 1', 'update 2', 'update 3', 'update 4', 'update 5']);
+    expect(sim.workspace.ephemeralFor(ALICE).map((m) => m.text)).toEqual([
+      'update 1',
+      'update 2',
+      'update 3',
+      'update 4',
+      'update 5',
+    ]);
   });
 
   it('a modal: external_select options load after min_query_length, a short reason gets errors, a good one closes it', async () => {
     await slack.slashCommand({ user: ALICE, text: 'request' });
     const viewId = sim.workspace.openView(ALICE)?.view.id as string;
 
-    expect(await slack.blockSuggestion({ user: ALICE, view: viewId, actionId: 'catalog', value: 'c' })).toMatchObject({ sent: false });
+    expect(await slack.blockSuggestion({ user: ALICE, view: viewId, actionId: 'catalog', value: 'c' })).toMatchObject({
+      sent: false,
+    });
     const suggestion = await slack.blockSuggestion({ user: ALICE, view: viewId, actionId: 'catalog', value: 'cf' });
-    expect(suggestion).toMatchObject({ sent: true, problems: [], options: [{ text: { text: 'cf-prod-admins' }, value: 'cf-prod-admins' }] });
+    expect(suggestion).toMatchObject({
+      sent: true,
+      problems: [],
+      options: [{ text: { text: 'cf-prod-admins' }, value: 'cf-prod-admins' }],
+    });
 
     const rejected = await slack.submitView({ user: ALICE, values: { item: 'cf-prod-admins', reason: 'pls' } });
     expect(rejected).toMatchObject({ outcome: 'errors', errors: { reason: 'Say a little more' } });
     expect(rejected.submitted.state).toEqual({
       values: {
-        item: { catalog: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'cf-prod-admins', emoji: true }, value: 'cf-prod-admins' } } },
+        item: {
+          catalog: {
+            type: 'external_select',
+            selected_option: {
+              text: { type: 'plain_text', text: 'cf-prod-admins', emoji: true },
+              value: 'cf-prod-admins',
+            },
+          },
+        },
         reason: { text: { type: 'plain_text_input', value: 'pls' } },
       },
     });
     expect(sim.workspace.openView(ALICE)?.errors).toEqual({ reason: 'Say a little more' });
 
-    const accepted = await slack.submitView({ user: ALICE, values: { item: 'cf-prod-admins', reason: 'on call this week' } });
+    const accepted = await slack.submitView({
+      user: ALICE,
+      values: { item: 'cf-prod-admins', reason: 'on call this week' },
+    });
     expect(accepted.outcome).toBe('closed');
     expect(sim.workspace.openView(ALICE)).toBeUndefined();
   });
@@ -186,7 +235,9 @@ describe('interactions', () => {
   it('a required input left empty is refused before anything is sent, as Slack’s client does', async () => {
     await slack.slashCommand({ user: ALICE, text: 'request' });
     const calls = sim.calls.length;
-    await expect(slack.submitView({ user: ALICE, values: { item: 'cf-prod-admins' } })).rejects.toThrow(/input reason is required/);
+    await expect(slack.submitView({ user: ALICE, values: { item: 'cf-prod-admins' } })).rejects.toThrow(
+      /input reason is required/,
+    );
     expect(sim.calls.length).toBe(calls);
   });
 
@@ -199,13 +250,22 @@ describe('interactions', () => {
     await slack.slashCommand({ user: ALICE, text: 'request' });
     const result = await slack.closeView({ user: ALICE });
     expect(result).toMatchObject({ notified: true, response: { status: 200 } });
-    expect(closed).toEqual([expect.objectContaining({ type: 'view_closed', is_cleared: false, view: expect.objectContaining({ callback_id: 'request' }) })]);
+    expect(closed).toEqual([
+      expect.objectContaining({
+        type: 'view_closed',
+        is_cleared: false,
+        view: expect.objectContaining({ callback_id: 'request' }),
+      }),
+    ]);
     expect(sim.workspace.openView(ALICE)).toBeUndefined();
   });
 
   it('opening the Home tab sends app_home_opened, and the published view lands on the tab', async () => {
     app.event('app_home_opened', async ({ event, client }) => {
-      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open requests' } }] } });
+      await client.views.publish({
+        user_id: event.user,
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open requests' } }] },
+      });
     });
     expect((await slack.appHomeOpened({ user: ALICE })).status).toBe(200);
     expect(sim.workspace.home(ALICE)?.view.blocks).toMatchObject([{ text: { text: 'No open requests' } }]);
@@ -234,7 +294,9 @@ describe('what goes over the wire', () => {
 
   it('a slash command is a signed form in Slack’s field order with the exact Content-Type', async () => {
     const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/`;
-    await sim.client({ mode: 'http', url, signingSecret: SIGNING_SECRET }).slashCommand({ user: ALICE, text: 'status R1' });
+    await sim
+      .client({ mode: 'http', url, signingSecret: SIGNING_SECRET })
+      .slashCommand({ user: ALICE, text: 'status R1' });
     const [request] = received;
     if (!request) throw new Error('nothing received');
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -244,7 +306,10 @@ describe('what goes over the wire', () => {
       verifySlackRequest({
         signingSecret: SIGNING_SECRET,
         body: request.body,
-        headers: { 'x-slack-signature': String(request.headers['x-slack-signature']), 'x-slack-request-timestamp': timestamp },
+        headers: {
+          'x-slack-signature': String(request.headers['x-slack-signature']),
+          'x-slack-request-timestamp': timestamp,
+        },
       }),
     ).not.toThrow();
     expect([...new URLSearchParams(request.body).keys()]).toEqual([
@@ -267,10 +332,23 @@ describe('what goes over the wire', () => {
 
   it('an interaction is one payload= form field holding the JSON', async () => {
     const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/`;
-    const message = await app.client.chat.postMessage({ channel: ALICE, text: 'R1', blocks: buttonBlocks('approve', 'R1') });
-    await sim.client({ mode: 'http', url, signingSecret: SIGNING_SECRET }).clickButton({ user: ALICE, message: { channel: message.channel as string, ts: message.ts as string }, actionId: 'approve' });
+    const message = await app.client.chat.postMessage({
+      channel: ALICE,
+      text: 'R1',
+      blocks: buttonBlocks('approve', 'R1'),
+    });
+    await sim
+      .client({ mode: 'http', url, signingSecret: SIGNING_SECRET })
+      .clickButton({
+        user: ALICE,
+        message: { channel: message.channel as string, ts: message.ts as string },
+        actionId: 'approve',
+      });
     const form = new URLSearchParams(received[0]?.body);
     expect([...form.keys()]).toEqual(['payload']);
-    expect(JSON.parse(form.get('payload') as string)).toMatchObject({ type: 'block_actions', actions: [{ action_id: 'approve' }] });
+    expect(JSON.parse(form.get('payload') as string)).toMatchObject({
+      type: 'block_actions',
+      actions: [{ action_id: 'approve' }],
+    });
   });
 });

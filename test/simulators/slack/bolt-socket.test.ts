@@ -10,7 +10,11 @@ import { ALICE, buttonBlocks, seededSimulator, silentLogger } from './support.ts
 let sim: SlackSimulator;
 let app: App;
 let slack: SlackAppClient;
-const seen: { commands: SlashCommand[]; actions: BlockAction[]; retries: Array<[number | undefined, string | undefined]> } = { commands: [], actions: [], retries: [] };
+const seen: {
+  commands: SlashCommand[];
+  actions: BlockAction[];
+  retries: Array<[number | undefined, string | undefined]>;
+} = { commands: [], actions: [], retries: [] };
 
 /**
  * A Bolt app on the simulator, configured as the bot is (`socketMode: true, appToken`), or with its
@@ -19,14 +23,28 @@ const seen: { commands: SlashCommand[]; actions: BlockAction[]; retries: Array<[
 function socketApp(fastReconnect = false): App {
   const clientOptions = { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } };
   const connection = fastReconnect
-    ? { receiver: new SocketModeReceiver({ appToken: sim.appToken, clientPingTimeout: 300, logger: silentLogger(), installerOptions: { clientOptions } }) }
+    ? {
+        receiver: new SocketModeReceiver({
+          appToken: sim.appToken,
+          clientPingTimeout: 300,
+          logger: silentLogger(),
+          installerOptions: { clientOptions },
+        }),
+      }
     : { socketMode: true, appToken: sim.appToken };
-  const created = new App({ token: sim.botToken, ...connection, clientOptions, deferInitialization: true, logger: silentLogger() });
+  const created = new App({
+    token: sim.botToken,
+    ...connection,
+    clientOptions,
+    deferInitialization: true,
+    logger: silentLogger(),
+  });
   created.command('/iam', async ({ ack, command, say, context }) => {
     await ack(command.text === 'help' ? { text: 'Usage: /iam request | status | pending' } : undefined);
     seen.commands.push(command);
     seen.retries.push([context.retryNum, context.retryReason]);
-    if (command.text !== 'help') await say({ text: 'Request R1 needs your approval', blocks: buttonBlocks('approve', 'R1') });
+    if (command.text !== 'help')
+      await say({ text: 'Request R1 needs your approval', blocks: buttonBlocks('approve', 'R1') });
   });
   created.action('approve', async ({ ack, body }) => {
     await ack();
@@ -60,13 +78,21 @@ async function postedMessage(): Promise<StoredMessage> {
 
 describe('Socket Mode with the real SocketModeClient', () => {
   it('connects through apps.connections.open with the app token and gets hello', async () => {
-    expect(sim.calls.find((call) => call.method === 'apps.connections.open')).toMatchObject({ token: sim.appToken, ok: true });
+    expect(sim.calls.find((call) => call.method === 'apps.connections.open')).toMatchObject({
+      token: sim.appToken,
+      ok: true,
+    });
     expect(sim.socketMode.openConnections).toBe(1);
     expect(sim.socketMode.hellos).toEqual([
       {
         type: 'hello',
         num_connections: 1,
-        debug_info: { host: expect.any(String), started: expect.any(String), build_number: expect.any(Number), approximate_connection_time: 18060 },
+        debug_info: {
+          host: expect.any(String),
+          started: expect.any(String),
+          build_number: expect.any(Number),
+          approximate_connection_time: 18060,
+        },
         connection_info: { app_id: sim.identity.appId },
       },
     ]);
@@ -75,7 +101,13 @@ describe('Socket Mode with the real SocketModeClient', () => {
   it('delivers a slash command envelope and resolves on the app’s ack', async () => {
     const result = await slack.slashCommand({ user: ALICE, text: 'request' });
     expect(result).toMatchObject({ acked: true, status: 200, body: '' });
-    expect(seen.commands[0]).toMatchObject({ command: '/iam', text: 'request', user_id: ALICE, trigger_id: result.triggerId, response_url: result.responseUrl });
+    expect(seen.commands[0]).toMatchObject({
+      command: '/iam',
+      text: 'request',
+      user_id: ALICE,
+      trigger_id: result.triggerId,
+      response_url: result.responseUrl,
+    });
     expect((await postedMessage()).text).toBe('Request R1 needs your approval');
   });
 
@@ -83,7 +115,9 @@ describe('Socket Mode with the real SocketModeClient', () => {
     const result = await slack.slashCommand({ user: ALICE, text: 'help' });
     expect(result.json).toEqual({ text: 'Usage: /iam request | status | pending' });
     expect(sim.workspace.ephemeralFor(ALICE).map((m) => m.text)).toEqual(['Usage: /iam request | status | pending']);
-    expect(sim.workspace.responsePosts()).toEqual([expect.objectContaining({ via: 'command_answer', outcome: 'ephemeral' })]);
+    expect(sim.workspace.responsePosts()).toEqual([
+      expect.objectContaining({ via: 'command_answer', outcome: 'ephemeral' }),
+    ]);
   });
 
   it('delivers a button click as an interactive envelope', async () => {
@@ -91,7 +125,11 @@ describe('Socket Mode with the real SocketModeClient', () => {
     const message = await postedMessage();
     const result = await slack.clickButton({ user: ALICE, message, actionId: 'approve' });
     expect(result.acked).toBe(true);
-    expect(seen.actions[0]).toMatchObject({ type: 'block_actions', container: { message_ts: message.ts }, actions: [{ action_id: 'approve', value: 'R1' }] });
+    expect(seen.actions[0]).toMatchObject({
+      type: 'block_actions',
+      container: { message_ts: message.ts },
+      actions: [{ action_id: 'approve', value: 'R1' }],
+    });
   });
 
   it('passes retry_attempt and retry_reason through to context', async () => {

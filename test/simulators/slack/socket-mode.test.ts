@@ -58,7 +58,11 @@ describe('Socket Mode endpoint', () => {
       expect(messages[0]).toMatchObject({ type: 'hello', num_connections: i });
     }
     const { messages } = await connect(await socketUrl());
-    expect(messages[0]).toEqual({ type: 'disconnect', reason: 'too_many_websockets', debug_info: { host: expect.any(String) } });
+    expect(messages[0]).toEqual({
+      type: 'disconnect',
+      reason: 'too_many_websockets',
+      debug_info: { host: expect.any(String) },
+    });
   });
 
   it('shortens the announced connection time for debug_reconnects=true', async () => {
@@ -79,7 +83,11 @@ describe('Socket Mode endpoint', () => {
       accepts_response_payload: false,
       retry_attempt: 0,
       retry_reason: '',
-      payload: { type: 'event_callback', api_app_id: sim.identity.appId, event: { type: 'app_home_opened', user: ALICE, tab: 'home' } },
+      payload: {
+        type: 'event_callback',
+        api_app_id: sim.identity.appId,
+        event: { type: 'app_home_opened', user: ALICE, tab: 'home' },
+      },
     });
   });
 

@@ -1,7 +1,11 @@
 /** Shared set-up for the Slack simulator tests: a seeded workspace and quiet Slack SDK loggers. */
 import type { types } from '@slack/bolt';
 import { LogLevel, WebClient, type Logger, type WebClientOptions } from '@slack/web-api';
-import { startSlackSimulator, type SlackSimulator, type SlackSimulatorOptions } from '../../../src/simulators/slack/index.ts';
+import {
+  startSlackSimulator,
+  type SlackSimulator,
+  type SlackSimulatorOptions,
+} from '../../../src/simulators/slack/index.ts';
 
 export const ALICE = 'U0ALICE';
 export const BOB = 'U0BOB';
@@ -13,7 +17,13 @@ export const SIGNING_SECRET = 'test-signing-secret';
 /** A simulator with Alice (whose manager field names Bob), Bob, Carol, a user group and an audit channel. */
 export async function seededSimulator(options: SlackSimulatorOptions = {}): Promise<SlackSimulator> {
   const sim = await startSlackSimulator(options);
-  sim.workspace.addUser({ id: ALICE, name: 'alice', email: 'alice@example.com', realName: 'Alice Liddell', fields: { Xf0MANAGER: BOB } });
+  sim.workspace.addUser({
+    id: ALICE,
+    name: 'alice',
+    email: 'alice@example.com',
+    realName: 'Alice Liddell',
+    fields: { Xf0MANAGER: BOB },
+  });
   sim.workspace.addUser({ id: BOB, name: 'bob', email: 'bob@example.com' });
   sim.workspace.addUser({ id: CAROL, name: 'carol', email: 'carol@example.com' });
   sim.workspace.addUsergroup(PLATFORM, [BOB, CAROL]);
@@ -23,7 +33,12 @@ export async function seededSimulator(options: SlackSimulatorOptions = {}): Prom
 
 /** The official Web API client pointed at the simulator, not retrying unless asked. */
 export function webClient(sim: SlackSimulator, options: WebClientOptions = {}, token = sim.botToken): WebClient {
-  return new WebClient(token, { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 }, logger: silentLogger(), ...options });
+  return new WebClient(token, {
+    slackApiUrl: sim.apiUrl,
+    retryConfig: { retries: 0 },
+    logger: silentLogger(),
+    ...options,
+  });
 }
 
 /** A Logger (Bolt and the Web API client share the interface) that keeps tests quiet. */
@@ -47,6 +62,12 @@ export function silentLogger(): Logger {
 export function buttonBlocks(actionId: string, value: string): types.KnownBlock[] {
   return [
     { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: 'Request *R1*' } },
-    { type: 'actions', block_id: 'decide', elements: [{ type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'Approve' }, style: 'primary' }] },
+    {
+      type: 'actions',
+      block_id: 'decide',
+      elements: [
+        { type: 'button', action_id: actionId, value, text: { type: 'plain_text', text: 'Approve' }, style: 'primary' },
+      ],
+    },
   ];
 }

@@ -1,4 +1,10 @@
-import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, type WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
+import {
+  ErrorCode,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+  type WebClient,
+} from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackSimulator } from '../../../src/simulators/slack/index.ts';
 import { ALICE, AUDIT, BOB, buttonBlocks, CAROL, PLATFORM, seededSimulator, webClient } from './support.ts';
@@ -24,12 +30,22 @@ async function refusal(call: Promise<unknown>): Promise<string> {
   return error.data.error;
 }
 
-const modal = (title = 'Request access') => ({ type: 'modal' as const, callback_id: 'request', title: { type: 'plain_text' as const, text: title }, blocks: [] });
+const modal = (title = 'Request access') => ({
+  type: 'modal' as const,
+  callback_id: 'request',
+  title: { type: 'plain_text' as const, text: title },
+  blocks: [],
+});
 
 describe('identity and tokens', () => {
   it('auth.test names the bot user and bot id Bolt authorizes with', async () => {
     const result = await client.auth.test();
-    expect(result).toMatchObject({ ok: true, team_id: sim.identity.teamId, user_id: sim.identity.botUserId, bot_id: sim.identity.botId });
+    expect(result).toMatchObject({
+      ok: true,
+      team_id: sim.identity.teamId,
+      user_id: sim.identity.botUserId,
+      bot_id: sim.identity.botId,
+    });
     expect(sim.calls[0]).toMatchObject({ method: 'auth.test', token: sim.botToken, ok: true, status: 200 });
   });
 
@@ -41,7 +57,9 @@ describe('identity and tokens', () => {
   it('lets the app-level token open Socket Mode connections and nothing else', async () => {
     const appClient = webClient(sim, {}, sim.appToken);
     const opened = await appClient.apps.connections.open();
-    expect(opened.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/link/\\?ticket=[\\w-]+&app_id=${sim.identity.appId}$`));
+    expect(opened.url).toMatch(
+      new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/link/\\?ticket=[\\w-]+&app_id=${sim.identity.appId}$`),
+    );
     expect(await refusal(appClient.chat.postMessage({ channel: AUDIT, text: 'hi' }))).toBe('not_allowed_token_type');
     expect(await refusal(client.apps.connections.open())).toBe('not_allowed_token_type');
   });
@@ -55,7 +73,10 @@ describe('identity and tokens', () => {
     sim = await seededSimulator({ botScopes: ['chat:write', 'users:read'] });
     const error = await webClient(sim)
       .users.lookupByEmail({ email: 'alice@example.com' })
-      .then(() => undefined, (caught: WebAPIPlatformError) => caught);
+      .then(
+        () => undefined,
+        (caught: WebAPIPlatformError) => caught,
+      );
     expect(error?.data).toMatchObject({ error: 'missing_scope', needed: 'users:read.email' });
     // Without users:read.email, users.info hides the email as Slack does.
     const info = await webClient(sim).users.info({ user: ALICE });
@@ -65,17 +86,33 @@ describe('identity and tokens', () => {
 
 describe('messages', () => {
   it('posts to a channel and records the decoded blocks and the token', async () => {
-    const posted = await client.chat.postMessage({ channel: AUDIT, text: 'Request R1', blocks: buttonBlocks('approve', 'R1') });
-    expect(posted).toMatchObject({ ok: true, channel: AUDIT, message: { text: 'Request R1', bot_id: sim.identity.botId, user: sim.identity.botUserId } });
+    const posted = await client.chat.postMessage({
+      channel: AUDIT,
+      text: 'Request R1',
+      blocks: buttonBlocks('approve', 'R1'),
+    });
+    expect(posted).toMatchObject({
+      ok: true,
+      channel: AUDIT,
+      message: { text: 'Request R1', bot_id: sim.identity.botId, user: sim.identity.botUserId },
+    });
     expect(posted.ts).toMatch(/^\d+\.\d{6}$/);
     const [stored] = sim.workspace.messagesIn(AUDIT);
     expect(stored).toMatchObject({ ts: posted.ts, text: 'Request R1', blocks: buttonBlocks('approve', 'R1') });
     const call = sim.calls.at(-1);
-    expect(call).toMatchObject({ method: 'chat.postMessage', token: sim.botToken, params: { channel: AUDIT, blocks: buttonBlocks('approve', 'R1') } });
+    expect(call).toMatchObject({
+      method: 'chat.postMessage',
+      token: sim.botToken,
+      params: { channel: AUDIT, blocks: buttonBlocks('approve', 'R1') },
+    });
   });
 
   it('fills in missing block_ids as Slack does', async () => {
-    await client.chat.postMessage({ channel: AUDIT, text: 'x', blocks: [{ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: 'y' } }] });
+    await client.chat.postMessage({
+      channel: AUDIT,
+      text: 'x',
+      blocks: [{ type: 'divider' }, { type: 'section', text: { type: 'mrkdwn', text: 'y' } }],
+    });
     const blocks = sim.workspace.messagesIn(AUDIT)[0]?.blocks ?? [];
     expect(blocks.map((block) => typeof block.block_id)).toEqual(['string', 'string']);
     expect(new Set(blocks.map((block) => block.block_id)).size).toBe(2);
@@ -96,21 +133,35 @@ describe('messages', () => {
 
   it('threads replies under their root, moving a reply-to-a-reply to the root', async () => {
     const root = await client.chat.postMessage({ channel: AUDIT, text: 'R1 submitted' });
-    const reply = await client.chat.postMessage({ channel: AUDIT, thread_ts: root.ts as string, text: 'approved by bob' });
+    const reply = await client.chat.postMessage({
+      channel: AUDIT,
+      thread_ts: root.ts as string,
+      text: 'approved by bob',
+    });
     await client.chat.postMessage({ channel: AUDIT, thread_ts: reply.ts as string, text: 'executed' });
-    expect(sim.workspace.threadOf(AUDIT, root.ts as string).map((m) => m.text)).toEqual(['R1 submitted', 'approved by bob', 'executed']);
+    expect(sim.workspace.threadOf(AUDIT, root.ts as string).map((m) => m.text)).toEqual([
+      'R1 submitted',
+      'approved by bob',
+      'executed',
+    ]);
     expect(sim.workspace.messagesIn(AUDIT).map((m) => m.text)).toEqual(['R1 submitted']);
   });
 
   it('refuses a malformed thread_ts and warns about one that names no message', async () => {
-    expect(await refusal(client.chat.postMessage({ channel: AUDIT, thread_ts: 'R1', text: 'x' }))).toBe('invalid_thread_ts');
+    expect(await refusal(client.chat.postMessage({ channel: AUDIT, thread_ts: 'R1', text: 'x' }))).toBe(
+      'invalid_thread_ts',
+    );
     const orphan = await client.chat.postMessage({ channel: AUDIT, thread_ts: '1700000000.000001', text: 'lost' });
     expect(orphan.ok).toBe(true);
     expect(sim.calls.at(-1)?.warnings.join()).toMatch(/names no message/);
   });
 
   it('updates a message, keeping each replaced version and the blocks the update omits', async () => {
-    const posted = await client.chat.postMessage({ channel: AUDIT, text: 'pending', blocks: buttonBlocks('approve', 'R1') });
+    const posted = await client.chat.postMessage({
+      channel: AUDIT,
+      text: 'pending',
+      blocks: buttonBlocks('approve', 'R1'),
+    });
     const updated = await client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'approved' });
     expect(updated).toMatchObject({ ok: true, channel: AUDIT, ts: posted.ts, text: 'approved' });
     await client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'done', blocks: [] });
@@ -125,9 +176,15 @@ describe('messages', () => {
 
   it('refuses updates Slack refuses', async () => {
     const posted = await client.chat.postMessage({ channel: AUDIT, text: 'pending' });
-    expect(await refusal(client.chat.update({ channel: AUDIT, ts: '1700000000.000001', text: 'x' }))).toBe('message_not_found');
-    expect(await refusal(client.chat.update({ channel: 'C0NOWHERE', ts: posted.ts as string, text: 'x' }))).toBe('channel_not_found');
-    expect(await refusal(client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'x'.repeat(4001) }))).toBe('msg_too_long');
+    expect(await refusal(client.chat.update({ channel: AUDIT, ts: '1700000000.000001', text: 'x' }))).toBe(
+      'message_not_found',
+    );
+    expect(await refusal(client.chat.update({ channel: 'C0NOWHERE', ts: posted.ts as string, text: 'x' }))).toBe(
+      'channel_not_found',
+    );
+    expect(await refusal(client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'x'.repeat(4001) }))).toBe(
+      'msg_too_long',
+    );
   });
 
   it('shows an ephemeral message to one member only', async () => {
@@ -136,7 +193,9 @@ describe('messages', () => {
     expect(sim.workspace.ephemeralFor(BOB).map((m) => m.text)).toEqual(['only you']);
     expect(sim.workspace.ephemeralFor(CAROL)).toEqual([]);
     expect(sim.workspace.messagesIn(AUDIT)).toEqual([]);
-    expect(await refusal(client.chat.postEphemeral({ channel: AUDIT, user: ALICE, text: 'x' }))).toBe('user_not_in_channel');
+    expect(await refusal(client.chat.postEphemeral({ channel: AUDIT, user: ALICE, text: 'x' }))).toBe(
+      'user_not_in_channel',
+    );
   });
 
   it('refuses a post without text or blocks, and to an unknown channel', async () => {
@@ -174,7 +233,9 @@ describe('channel membership (WIRE.md §5, posting to channels)', () => {
     sim.workspace.addChannel(OPS, 'ops');
     sim.workspace.addChannel('C0SECRET', 'secret', { private: true });
     expect((await webClient(sim).chat.postMessage({ channel: OPS, text: 'x' })).ok).toBe(true);
-    expect(await refusal(webClient(sim).chat.postMessage({ channel: 'C0SECRET', text: 'x' }))).toBe('channel_not_found');
+    expect(await refusal(webClient(sim).chat.postMessage({ channel: 'C0SECRET', text: 'x' }))).toBe(
+      'channel_not_found',
+    );
   });
 
   it('hides a private channel from a bot that was not invited, and answers is_archived in an archived one', async () => {
@@ -185,19 +246,28 @@ describe('channel membership (WIRE.md §5, posting to channels)', () => {
     const posted = await client.chat.postMessage({ channel: 'C0SECRET', text: 'x' });
     sim.workspace.archiveChannel('C0SECRET');
     expect(await refusal(client.chat.postMessage({ channel: 'C0SECRET', text: 'y' }))).toBe('is_archived');
-    expect(await refusal(client.chat.update({ channel: 'C0SECRET', ts: posted.ts as string, text: 'y' }))).toBe('is_inactive');
+    expect(await refusal(client.chat.update({ channel: 'C0SECRET', ts: posted.ts as string, text: 'y' }))).toBe(
+      'is_inactive',
+    );
   });
 
   it('joins a public channel with conversations.join and reports membership in conversations.info', async () => {
     sim.workspace.addChannel(OPS, 'ops');
-    expect((await client.conversations.info({ channel: OPS })).channel).toMatchObject({ id: OPS, is_member: false, is_private: false, is_archived: false });
+    expect((await client.conversations.info({ channel: OPS })).channel).toMatchObject({
+      id: OPS,
+      is_member: false,
+      is_private: false,
+      is_archived: false,
+    });
     const joined = await client.conversations.join({ channel: OPS });
     expect(joined.channel).toMatchObject({ id: OPS, is_member: true });
     expect(joined.warning).toBeUndefined();
     expect((await client.conversations.join({ channel: OPS })).warning).toBe('already_in_channel');
     expect((await client.chat.postMessage({ channel: OPS, text: 'x' })).ok).toBe(true);
     sim.workspace.addChannel('C0SECRET', 'secret', { private: true, botMember: true });
-    expect(await refusal(client.conversations.join({ channel: 'C0SECRET' }))).toBe('method_not_supported_for_channel_type');
+    expect(await refusal(client.conversations.join({ channel: 'C0SECRET' }))).toBe(
+      'method_not_supported_for_channel_type',
+    );
     sim.workspace.addChannel('C0OLD', 'old', { archived: true });
     expect(await refusal(client.conversations.join({ channel: 'C0OLD' }))).toBe('is_archived');
   });
@@ -216,7 +286,12 @@ describe('views', () => {
   it('opens a modal with a trigger_id once; a reused one is exchanged, a made-up one invalid', async () => {
     const trigger = sim.issueTrigger(ALICE);
     const opened = await client.views.open({ trigger_id: trigger, view: modal() });
-    expect(opened.view).toMatchObject({ type: 'modal', callback_id: 'request', root_view_id: opened.view?.id, app_id: sim.identity.appId });
+    expect(opened.view).toMatchObject({
+      type: 'modal',
+      callback_id: 'request',
+      root_view_id: opened.view?.id,
+      app_id: sim.identity.appId,
+    });
     expect(sim.workspace.openView(ALICE)?.view.id).toBe(opened.view?.id);
     expect(await refusal(client.views.open({ trigger_id: trigger, view: modal() }))).toBe('exchanged_trigger_id');
     expect(await refusal(client.views.open({ trigger_id: '1.2.3', view: modal() }))).toBe('invalid_trigger_id');
@@ -232,13 +307,22 @@ describe('views', () => {
   });
 
   it('updates a view by id or external_id, refusing a stale hash', async () => {
-    const opened = await client.views.open({ trigger_id: sim.issueTrigger(ALICE), view: { ...modal(), external_id: 'req-1' } });
+    const opened = await client.views.open({
+      trigger_id: sim.issueTrigger(ALICE),
+      view: { ...modal(), external_id: 'req-1' },
+    });
     const id = opened.view?.id as string;
     // The new view replaces the old one whole, external_id included.
-    const first = await client.views.update({ view_id: id, hash: opened.view?.hash as string, view: { ...modal('Step 2'), external_id: 'req-1' } });
+    const first = await client.views.update({
+      view_id: id,
+      hash: opened.view?.hash as string,
+      view: { ...modal('Step 2'), external_id: 'req-1' },
+    });
     expect(first.view).toMatchObject({ id, title: { text: 'Step 2' } });
     expect(first.view?.hash).not.toBe(opened.view?.hash);
-    expect(await refusal(client.views.update({ view_id: id, hash: opened.view?.hash as string, view: modal('Step 3') }))).toBe('hash_conflict');
+    expect(
+      await refusal(client.views.update({ view_id: id, hash: opened.view?.hash as string, view: modal('Step 3') })),
+    ).toBe('hash_conflict');
     const byExternal = await client.views.update({ external_id: 'req-1', view: modal('Step 3') });
     expect(byExternal.view?.id).toBe(id);
     expect(await refusal(client.views.update({ view_id: 'V0NOPE', view: modal() }))).toBe('not_found');
@@ -249,18 +333,29 @@ describe('views', () => {
     const second = await client.views.push({ trigger_id: sim.issueTrigger(ALICE), view: modal('Second') });
     expect(second.view).toMatchObject({ root_view_id: root.view?.id, previous_view_id: root.view?.id });
     await client.views.push({ trigger_id: sim.issueTrigger(ALICE), view: modal('Third') });
-    expect(await refusal(client.views.push({ trigger_id: sim.issueTrigger(ALICE), view: modal('Fourth') }))).toBe('push_limit_reached');
-    expect(sim.workspace.viewStack(ALICE).map((v) => (v.view.title as { text: string }).text)).toEqual(['Root', 'Second', 'Third']);
+    expect(await refusal(client.views.push({ trigger_id: sim.issueTrigger(ALICE), view: modal('Fourth') }))).toBe(
+      'push_limit_reached',
+    );
+    expect(sim.workspace.viewStack(ALICE).map((v) => (v.view.title as { text: string }).text)).toEqual([
+      'Root',
+      'Second',
+      'Third',
+    ]);
   });
 
   it('publishes a home tab per user', async () => {
-    const view = { type: 'home' as const, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open requests' } }] };
+    const view = {
+      type: 'home' as const,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open requests' } }],
+    };
     const first = await client.views.publish({ user_id: ALICE, view });
     const second = await client.views.publish({ user_id: ALICE, view, hash: first.view?.hash as string });
     expect(second.view?.id).toBe(first.view?.id);
     expect(sim.workspace.home(ALICE)?.view.hash).toBe(second.view?.hash);
     expect(sim.workspace.home(BOB)).toBeUndefined();
-    expect(await refusal(client.views.publish({ user_id: ALICE, view, hash: first.view?.hash as string }))).toBe('hash_conflict');
+    expect(await refusal(client.views.publish({ user_id: ALICE, view, hash: first.view?.hash as string }))).toBe(
+      'hash_conflict',
+    );
     expect(await refusal(client.views.publish({ user_id: 'U0NOBODY', view }))).toBe('invalid_arguments');
   });
 });
@@ -268,7 +363,12 @@ describe('views', () => {
 describe('people', () => {
   it('users.info shows the profile with its email and custom fields', async () => {
     const info = await client.users.info({ user: ALICE });
-    expect(info.user).toMatchObject({ id: ALICE, name: 'alice', real_name: 'Alice Liddell', profile: { email: 'alice@example.com', fields: { Xf0MANAGER: { value: BOB, alt: '' } } } });
+    expect(info.user).toMatchObject({
+      id: ALICE,
+      name: 'alice',
+      real_name: 'Alice Liddell',
+      profile: { email: 'alice@example.com', fields: { Xf0MANAGER: { value: BOB, alt: '' } } },
+    });
     expect(await refusal(client.users.info({ user: 'U0NOBODY' }))).toBe('user_not_found');
   });
 
@@ -287,14 +387,24 @@ describe('faults and rate limits', () => {
   it('answers 429 ratelimited with Retry-After: a client without retries fails after the wait', async () => {
     sim.injectFault({ kind: 'ratelimited', retryAfterSeconds: 1 }, { method: 'chat.postMessage' });
     const started = Date.now();
-    await expect(client.chat.postMessage({ channel: AUDIT, text: 'x' })).rejects.toThrow(/rate limit was exceeded.*retry-after: 1/);
+    await expect(client.chat.postMessage({ channel: AUDIT, text: 'x' })).rejects.toThrow(
+      /rate limit was exceeded.*retry-after: 1/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(sim.calls.at(-1)).toMatchObject({ method: 'chat.postMessage', status: 429, ok: false, error: 'ratelimited', response: { ok: false, error: 'ratelimited' } });
+    expect(sim.calls.at(-1)).toMatchObject({
+      method: 'chat.postMessage',
+      status: 429,
+      ok: false,
+      error: 'ratelimited',
+      response: { ok: false, error: 'ratelimited' },
+    });
   });
 
   it('reports Retry-After to a client that rejects rate-limited calls', async () => {
     sim.injectFault({ kind: 'ratelimited', retryAfterSeconds: 1 });
-    const error = await webClient(sim, { rejectRateLimitedCalls: true }).auth.test().catch((caught: WebAPIRateLimitedError) => caught);
+    const error = await webClient(sim, { rejectRateLimitedCalls: true })
+      .auth.test()
+      .catch((caught: WebAPIRateLimitedError) => caught);
     expect(error).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 1 });
   });
 
@@ -370,28 +480,58 @@ describe('message metadata and reading threads back', () => {
     client = webClient(sim);
     const metadata = { event_type: 'iam_audit', event_payload: { event_id: 'e1', seq: 7 } };
     const root = await client.chat.postMessage({ channel: AUDIT, text: 'REQ-0001: pending', metadata });
-    for (let n = 1; n <= 3; n++) await client.chat.postMessage({ channel: AUDIT, text: `reply ${n}`, thread_ts: root.ts as string, metadata });
+    for (let n = 1; n <= 3; n++)
+      await client.chat.postMessage({ channel: AUDIT, text: `reply ${n}`, thread_ts: root.ts as string, metadata });
     await client.chat.postMessage({ channel: AUDIT, text: 'standalone' });
     const history = await client.conversations.history({ channel: AUDIT, include_all_metadata: true });
     // Newest first; a root says how many replies it has; replies are not in history.
     expect(history.messages?.map((m) => m.text)).toEqual(['standalone', 'REQ-0001: pending']);
     expect(history.messages?.[1]).toMatchObject({ reply_count: 3, thread_ts: root.ts, metadata });
     expect((await client.conversations.history({ channel: AUDIT })).messages?.[1]?.metadata).toBeUndefined();
-    const first = await client.conversations.replies({ channel: AUDIT, ts: root.ts as string, limit: 2, include_all_metadata: true });
+    const first = await client.conversations.replies({
+      channel: AUDIT,
+      ts: root.ts as string,
+      limit: 2,
+      include_all_metadata: true,
+    });
     expect(first.messages?.map((m) => m.text)).toEqual(['REQ-0001: pending', 'reply 1']);
     expect(first.has_more).toBe(true);
-    const rest = await client.conversations.replies({ channel: AUDIT, ts: root.ts as string, limit: 2, cursor: first.response_metadata?.next_cursor as string });
+    const rest = await client.conversations.replies({
+      channel: AUDIT,
+      ts: root.ts as string,
+      limit: 2,
+      cursor: first.response_metadata?.next_cursor as string,
+    });
     expect(rest.messages?.map((m) => m.text)).toEqual(['reply 2', 'reply 3']);
     expect(rest.has_more).toBe(false);
-    expect(await refusal(client.conversations.replies({ channel: AUDIT, ts: root.ts as string, cursor: 'bm9wZQ==' }))).toBe('invalid_cursor');
+    expect(
+      await refusal(client.conversations.replies({ channel: AUDIT, ts: root.ts as string, cursor: 'bm9wZQ==' })),
+    ).toBe('invalid_cursor');
   });
 
   it('marks a message edited by chat.update and keeps its metadata unless replaced; refuses malformed metadata', async () => {
-    const posted = await client.chat.postMessage({ channel: AUDIT, text: 'x', metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } } });
+    const posted = await client.chat.postMessage({
+      channel: AUDIT,
+      text: 'x',
+      metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } },
+    });
     await client.chat.update({ channel: AUDIT, ts: posted.ts as string, text: 'y' });
-    const [message] = (await client.conversations.history({ channel: AUDIT, include_all_metadata: true })).messages ?? [];
-    expect(message).toMatchObject({ text: 'y', edited: { user: sim.identity.botUserId }, metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } } });
-    expect(await refusal(client.apiCall('chat.postMessage', { channel: AUDIT, text: 'z', metadata: JSON.stringify({ event_payload: {} }) }))).toBe('invalid_metadata_format');
+    const [message] =
+      (await client.conversations.history({ channel: AUDIT, include_all_metadata: true })).messages ?? [];
+    expect(message).toMatchObject({
+      text: 'y',
+      edited: { user: sim.identity.botUserId },
+      metadata: { event_type: 'iam_audit', event_payload: { seq: 1 } },
+    });
+    expect(
+      await refusal(
+        client.apiCall('chat.postMessage', {
+          channel: AUDIT,
+          text: 'z',
+          metadata: JSON.stringify({ event_payload: {} }),
+        }),
+      ),
+    ).toBe('invalid_metadata_format');
   });
 
   it('reads a public channel only with the bot in it', async () => {

@@ -16,8 +16,13 @@ export function visibleToBot(channel: SimChannel): boolean {
  * answers `is_inactive` ("cannot be edited within a frozen, archived or deleted channel",
  * https://api.slack.com/methods/chat.update), the posting methods `is_archived`.
  */
-export function requirePostable(channel: SimChannel, scopes: readonly string[], archivedError: 'is_archived' | 'is_inactive' = 'is_archived'): void {
+export function requirePostable(
+  channel: SimChannel,
+  scopes: readonly string[],
+  archivedError: 'is_archived' | 'is_inactive' = 'is_archived',
+): void {
   if (!visibleToBot(channel)) throw new SlackApiError('channel_not_found');
   if (channel.archived) throw new SlackApiError(archivedError);
-  if (channel.kind === 'public' && !channel.botMember && !scopes.includes('chat:write.public')) throw new SlackApiError('not_in_channel');
+  if (channel.kind === 'public' && !channel.botMember && !scopes.includes('chat:write.public'))
+    throw new SlackApiError('not_in_channel');
 }

@@ -16,13 +16,19 @@ export class SlackApiError extends Error {
 
 /** `invalid_arguments`, with Slack's "[ERROR] …" lines in response_metadata.messages. */
 export function invalidArguments(...messages: string[]): SlackApiError {
-  return new SlackApiError('invalid_arguments', messages.length === 0 ? {} : { response_metadata: { messages: messages.map((m) => `[ERROR] ${m}`) } });
+  return new SlackApiError(
+    'invalid_arguments',
+    messages.length === 0 ? {} : { response_metadata: { messages: messages.map((m) => `[ERROR] ${m}`) } },
+  );
 }
 
 /** Messages: `invalid_blocks` with the problems in `errors` and in response_metadata.messages. */
 export function invalidBlocks(problems: Problem[]): SlackApiError {
   const lines = problems.map(describe);
-  return new SlackApiError('invalid_blocks', { errors: lines, response_metadata: { messages: lines.map((m) => `[ERROR] ${m}`) } });
+  return new SlackApiError('invalid_blocks', {
+    errors: lines,
+    response_metadata: { messages: lines.map((m) => `[ERROR] ${m}`) },
+  });
 }
 
 /** Views: Slack reports a bad view as `invalid_arguments` naming the offending field. */

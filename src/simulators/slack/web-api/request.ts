@@ -13,7 +13,12 @@ export interface ParsedCall {
   token?: string;
 }
 
-export function parseCall(contentType: string | undefined, body: string, query: URLSearchParams, authorization: string | undefined): ParsedCall | { error: string } {
+export function parseCall(
+  contentType: string | undefined,
+  body: string,
+  query: URLSearchParams,
+  authorization: string | undefined,
+): ParsedCall | { error: string } {
   const params: JsonObject = Object.fromEntries(query);
   let bodyToken: string | undefined;
   if (body.length > 0) {

@@ -88,12 +88,25 @@ export class WebApi {
 
     const fault = this.options.faults.take(method);
     if (fault?.kind === 'drop') {
-      this.#record({ method, params, token, at, status: 0, response: { ok: false, error: 'connection_dropped' }, warnings, receivedMs });
+      this.#record({
+        method,
+        params,
+        token,
+        at,
+        status: 0,
+        response: { ok: false, error: 'connection_dropped' },
+        warnings,
+        receivedMs,
+      });
       req.socket.destroy();
       return;
     }
     if (fault?.kind === 'ratelimited') return finish(rateLimited(fault.retryAfterSeconds ?? 1));
-    if (fault?.kind === 'status') return finish({ status: fault.status, body: { ok: false, error: fault.status === 503 ? 'service_unavailable' : 'internal_error' } });
+    if (fault?.kind === 'status')
+      return finish({
+        status: fault.status,
+        body: { ok: false, error: fault.status === 503 ? 'service_unavailable' : 'internal_error' },
+      });
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
 
     if (token === undefined || token === '') return finish(refusal('not_authed'));
@@ -103,10 +116,16 @@ export class WebApi {
     const scopes = kind === 'bot' ? this.options.botScopes : ['connections:write'];
     const scopeHeaders = { 'x-oauth-scopes': scopes.join(','), 'x-accepted-oauth-scopes': spec.scope ?? '' };
     if (spec.scope !== undefined && !scopes.includes(spec.scope)) {
-      return finish({ ...refusal('missing_scope', { needed: spec.scope, provided: scopes.join(',') }), headers: scopeHeaders });
+      return finish({
+        ...refusal('missing_scope', { needed: spec.scope, provided: scopes.join(',') }),
+        headers: scopeHeaders,
+      });
     }
 
-    const retryAfter = this.options.rateLimiter?.take(method, spec.rateKey === undefined ? undefined : str(params, spec.rateKey));
+    const retryAfter = this.options.rateLimiter?.take(
+      method,
+      spec.rateKey === undefined ? undefined : str(params, spec.rateKey),
+    );
     if (retryAfter !== undefined) return finish(rateLimited(retryAfter));
 
     try {
@@ -121,7 +140,12 @@ export class WebApi {
 
   #record(call: Omit<RecordedCall, 'ok' | 'error' | 'answeredMs'>): void {
     const error = typeof call.response.error === 'string' ? call.response.error : undefined;
-    const recorded: RecordedCall = { ...call, answeredMs: performance.now(), ok: call.response.ok === true, ...(error === undefined ? {} : { error }) };
+    const recorded: RecordedCall = {
+      ...call,
+      answeredMs: performance.now(),
+      ok: call.response.ok === true,
+      ...(error === undefined ? {} : { error }),
+    };
     this.calls.push(recorded);
     for (const listener of this.#listeners) listener(recorded);
   }
@@ -132,5 +156,9 @@ function refusal(error: string, extra: JsonObject = {}): Answer {
 }
 
 function rateLimited(retryAfterSeconds: number): Answer {
-  return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfterSeconds) } };
+  return {
+    status: 429,
+    body: { ok: false, error: 'ratelimited' },
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  };
 }

@@ -70,7 +70,8 @@ function postTarget(call: MethodCall, ctx: SimContext): SimChannel {
   if (!channel) throw new SlackApiError('channel_not_found');
   requirePostable(channel, call.scopes);
   const readers = channel.kind === 'im' ? (channel.members ?? []).map((id) => directory.user(id)) : [];
-  if (readers.some((reader) => reader?.deleted === true)) call.warn(`${channel.id} is a DM with a deactivated user: Slack accepts the post but nobody reads it`);
+  if (readers.some((reader) => reader?.deleted === true))
+    call.warn(`${channel.id} is a DM with a deactivated user: Slack accepts the post but nobody reads it`);
   return channel;
 }
 
@@ -82,7 +83,8 @@ function readContent(call: MethodCall, ctx: SimContext, longText: 'truncate' | '
   const { params } = call;
   const text = str(params, 'text');
   const { blocks, attachments } = params;
-  if ((text === undefined || text === '') && blocks === undefined && attachments === undefined) throw new SlackApiError('no_text');
+  if ((text === undefined || text === '') && blocks === undefined && attachments === undefined)
+    throw new SlackApiError('no_text');
   const content: MessageContent = { text: text ?? '' };
   if (longText === 'refuse' && content.text.length > LIMITS.updateText) throw new SlackApiError('msg_too_long');
   if (content.text.length > LIMITS.messageText) {
@@ -112,9 +114,13 @@ function readContent(call: MethodCall, ctx: SimContext, longText: 'truncate' | '
 function threadRoot(call: MethodCall, ctx: SimContext, channel: SimChannel): string | undefined {
   const threadTs = str(call.params, 'thread_ts');
   if (threadTs === undefined || threadTs === '') return undefined;
-  if (!TS_PATTERN.test(threadTs)) throw new SlackApiError('invalid_thread_ts', { response_metadata: { messages: [`[ERROR] ${threadTs} is not a valid thread_ts`] } });
+  if (!TS_PATTERN.test(threadTs))
+    throw new SlackApiError('invalid_thread_ts', {
+      response_metadata: { messages: [`[ERROR] ${threadTs} is not a valid thread_ts`] },
+    });
   const parent = ctx.workspace.messages.find(channel.id, threadTs);
-  if (!parent) call.warn(`thread_ts ${threadTs} names no message in ${channel.id}: Slack accepts the reply but nobody sees it`);
+  if (!parent)
+    call.warn(`thread_ts ${threadTs} names no message in ${channel.id}: Slack accepts the reply but nobody sees it`);
   return parent?.thread_ts ?? threadTs;
 }
 
@@ -126,7 +132,14 @@ function threadRoot(call: MethodCall, ctx: SimContext, channel: SimChannel): str
 function readMetadata(value: unknown): JsonObject {
   const metadata = value as { event_type?: unknown; event_payload?: unknown } | null;
   const payload = metadata?.event_payload;
-  if (typeof metadata !== 'object' || typeof metadata?.event_type !== 'string' || metadata.event_type === '' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (
+    typeof metadata !== 'object' ||
+    typeof metadata?.event_type !== 'string' ||
+    metadata.event_type === '' ||
+    typeof payload !== 'object' ||
+    payload === null ||
+    Array.isArray(payload)
+  ) {
     throw new SlackApiError('invalid_metadata_format');
   }
   return { event_type: metadata.event_type, event_payload: payload as JsonObject };

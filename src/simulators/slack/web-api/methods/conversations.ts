@@ -45,7 +45,9 @@ export const join: MethodHandler = (call, ctx) => {
   const already = channel.botMember;
   ctx.workspace.directory.setBotMember(channel.id, true);
   const answer = { channel: conversationObject(channel) };
-  return already ? { ...answer, warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : answer;
+  return already
+    ? { ...answer, warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } }
+    : answer;
 };
 
 /**
@@ -57,7 +59,8 @@ export const info: MethodHandler = (call, ctx) => {
   const channel = ctx.workspace.directory.channel(str(call.params, 'channel') ?? '');
   if (!channel || !visibleToBot(channel)) throw new SlackApiError('channel_not_found');
   const needed = { public: 'channels:read', private: 'groups:read', im: 'im:read', mpim: 'mpim:read' }[channel.kind];
-  if (!call.scopes.includes(needed)) throw new SlackApiError('missing_scope', { needed, provided: call.scopes.join(',') });
+  if (!call.scopes.includes(needed))
+    throw new SlackApiError('missing_scope', { needed, provided: call.scopes.join(',') });
   return { channel: conversationObject(channel) };
 };
 
@@ -88,7 +91,11 @@ function conversationObject(channel: SimChannel): JsonObject {
 export const history: MethodHandler = (call, ctx) => {
   const channel = readable(call, ctx);
   const messages = ctx.workspace.messages.inChannel(channel.id).slice().reverse();
-  return page(call, messages.map((m) => withThreadSummary(ctx, m, call)), 100);
+  return page(
+    call,
+    messages.map((m) => withThreadSummary(ctx, m, call)),
+    100,
+  );
 };
 
 export const replies: MethodHandler = (call, ctx) => {
@@ -98,16 +105,26 @@ export const replies: MethodHandler = (call, ctx) => {
   const root = ctx.workspace.messages.find(channel.id, ts);
   if (!root) throw new SlackApiError('thread_not_found');
   const thread = ctx.workspace.messages.thread(channel.id, root.thread_ts ?? root.ts);
-  return page(call, thread.map((m) => withThreadSummary(ctx, m, call)), 1000);
+  return page(
+    call,
+    thread.map((m) => withThreadSummary(ctx, m, call)),
+    1000,
+  );
 };
 
-const HISTORY_SCOPES = { public: 'channels:history', private: 'groups:history', im: 'im:history', mpim: 'mpim:history' } as const;
+const HISTORY_SCOPES = {
+  public: 'channels:history',
+  private: 'groups:history',
+  im: 'im:history',
+  mpim: 'mpim:history',
+} as const;
 
 function readable(call: MethodCall, ctx: SimContext): SimChannel {
   const channel = ctx.workspace.directory.channel(str(call.params, 'channel') ?? '');
   if (!channel || !visibleToBot(channel)) throw new SlackApiError('channel_not_found');
   const needed = HISTORY_SCOPES[channel.kind];
-  if (!call.scopes.includes(needed)) throw new SlackApiError('missing_scope', { needed, provided: call.scopes.join(',') });
+  if (!call.scopes.includes(needed))
+    throw new SlackApiError('missing_scope', { needed, provided: call.scopes.join(',') });
   if (channel.kind === 'public' && !channel.botMember) throw new SlackApiError('not_in_channel');
   return channel;
 }

@@ -30,7 +30,8 @@ export const push: MethodHandler = (call, ctx) => {
 export const update: MethodHandler = (call, ctx) => {
   const viewId = str(call.params, 'view_id');
   const externalId = str(call.params, 'external_id');
-  if (viewId === undefined && externalId === undefined) throw invalidArguments('missing required field: view_id or external_id');
+  if (viewId === undefined && externalId === undefined)
+    throw invalidArguments('missing required field: view_id or external_id');
   const { views } = ctx.workspace;
   const entry = viewId !== undefined ? views.get(viewId) : views.byExternalId(externalId as string);
   if (!entry) throw new SlackApiError('not_found');
@@ -71,7 +72,11 @@ function readView(call: MethodCall, ctx: SimContext, surface: 'modal' | 'home', 
   if (JSON.stringify(view).length > MAX_VIEW_BYTES) throw new SlackApiError('view_too_large');
   const check = checkView(view, surface);
   if (check.errors.length > 0 || !isObject(view)) throw invalidView(check.errors);
-  if (typeof view.external_id === 'string' && view.external_id !== '' && ctx.workspace.views.externalIdTaken(view.external_id, ownId)) {
+  if (
+    typeof view.external_id === 'string' &&
+    view.external_id !== '' &&
+    ctx.workspace.views.externalIdTaken(view.external_id, ownId)
+  ) {
     throw new SlackApiError('duplicate_external_id');
   }
   return { ...view, blocks: withGeneratedIds(view.blocks as JsonObject[], ctx.ids) };

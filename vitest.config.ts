@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Most tests wait on sockets, child processes and timers rather than the CPU, so more workers than cores
+    // shorten the run; vitest defaults to cores - 1 (a single worker on a two-core CI machine).
+    maxWorkers: 4,
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

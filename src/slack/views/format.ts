@@ -1,4 +1,5 @@
 /** Text shared by every Slack view: how a request, a state and a person read. Nothing here holds a secret. */
+import { providerLabel } from '../../config/provider-settings.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request, State } from '../../domain/request.ts';
@@ -155,17 +156,9 @@ export function extensionWords(
   return `extend ${whose} access to *${groupName(group, item)}*${groupId}${by}`;
 }
 
-/** Provider types as people call them. */
-const PROVIDER_TYPES: Readonly<Record<string, string>> = {
-  jcs: 'JCS',
-  cloudflare: 'Cloudflare',
-  scaleway: 'Scaleway',
-  outscale: 'Outscale',
-};
-
 /** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
 export function providerName(request: Request, providerType: string | undefined): string {
-  const kind = providerType === undefined ? undefined : PROVIDER_TYPES[providerType];
+  const kind = providerType === undefined ? undefined : providerLabel(providerType);
   return kind === undefined ? name(request.provider) : `${kind} (${name(request.provider)})`;
 }
 
@@ -187,7 +180,7 @@ export function rollsInPlace(request: Request, providerType?: string): boolean {
 function subjectOf(request: Request, item: CatalogItem | undefined, providerType: string | undefined): string {
   const t = request.target;
   const provider =
-    providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
+    providerType === undefined ? name(request.provider) : (providerLabel(providerType) ?? name(request.provider));
   if (!t) return mention(request.requester);
   if (t.rule === 'service')
     return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;

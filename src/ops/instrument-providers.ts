@@ -8,7 +8,7 @@ import {
   type PrincipalRef,
   type Provider,
   type ProviderRegistry,
-} from '../providers/port.ts';
+} from '../workflow/ports.ts';
 import type { BotMetrics } from './metrics.ts';
 
 type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'consistency' | 'close'>;

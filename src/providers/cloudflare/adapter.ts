@@ -24,7 +24,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { CloudflareApi, type Answer } from './client.ts';
 import {
   accountMemberSchema,

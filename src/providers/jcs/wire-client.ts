@@ -7,7 +7,7 @@ import type { JcsSettings } from '../../config/provider-settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { errorFromResponse, jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
-import { ProviderError, type CallResult } from '../port.ts';
+import { ProviderError, type CallResult } from '../../workflow/ports.ts';
 import { errorSchema } from './schemas.ts';
 import { signedQuery, type JcsParams } from './signing.ts';
 

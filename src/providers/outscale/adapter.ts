@@ -17,7 +17,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import type { Answer, EimClient } from './eim-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
 

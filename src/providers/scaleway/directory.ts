@@ -3,7 +3,7 @@
  * (an id, a name, an email), and remembering whether a principal is a user or an application: the
  * wire needs `user_id` or `application_id`, and the port's PrincipalRef does not say which.
  */
-import { ProviderError, type PrincipalRef } from '../port.ts';
+import { ProviderError, type PrincipalRef } from '../../workflow/ports.ts';
 import { toProviderError } from './errors.ts';
 import {
   applicationPageSchema,

@@ -8,7 +8,7 @@ import type { ScalewaySettings } from '../../config/provider-settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest } from '../http/http-client.ts';
-import { ProviderError, type CallResult } from '../port.ts';
+import { ProviderError, type CallResult } from '../../workflow/ports.ts';
 import { classify, failureOf, requestIdOf, toProviderError, type ScalewayFailure } from './errors.ts';
 import type { Page } from './schemas.ts';
 

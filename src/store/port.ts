@@ -18,6 +18,7 @@ import type { AuditEntry } from '../audit/entry.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice, Undelivered } from '../domain/notice.ts';
 import type { Request, State } from '../domain/request.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type { AuditEntry } from '../audit/entry.ts';
 export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
@@ -247,15 +248,14 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
-export class StoreConflictError extends Error {
-  readonly code = 'store_conflict';
-
+export class StoreConflictError extends IamBotError<'store_conflict'> {
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
     super(
+      'store_conflict',
       `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
     );
     this.name = 'StoreConflictError';
@@ -276,14 +276,10 @@ export type StoreOpenCode =
   | 'storage';
 
 /** The storage cannot be used as it is; start-up stops with this message. */
-export class StoreOpenError extends Error {
+export class StoreOpenError extends IamBotError<StoreOpenCode> {
   override name = 'StoreOpenError';
 
-  constructor(
-    message: string,
-    readonly code: StoreOpenCode = 'damaged',
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  constructor(message: string, code: StoreOpenCode = 'damaged', options?: ErrorOptions) {
+    super(code, message, options);
   }
 }

@@ -18,7 +18,7 @@ import {
 } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
-import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
 import type { Store } from '../store/port.ts';
 import { DeliveryError, type Clock, type Notifier } from './ports.ts';
 

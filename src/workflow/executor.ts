@@ -12,7 +12,7 @@ import { ProviderError, type Provider, type ProviderRegistry } from '../provider
 import type { Store } from '../store/port.ts';
 import { StoreConflictError } from '../store/port.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
-import { backoffDelay } from '../providers/http/backoff.ts';
+import { backoffDelay } from '../shared/backoff.ts';
 import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
 import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';

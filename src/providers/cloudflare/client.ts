@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CloudflareSettings } from '../../config/provider-settings.ts';
 import type { ProviderDeps } from '../deps.ts';
-import { parseRetryAfter } from '../http/backoff.ts';
+import { parseRetryAfter } from '../../shared/backoff.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest, type HttpResponse, type Verdict } from '../http/http-client.ts';
 import { ProviderError } from '../port.ts';

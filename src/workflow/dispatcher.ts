@@ -185,6 +185,7 @@ export class Dispatcher {
         about: aboutOf(notice),
         undelivered: fresh,
         admins: await this.reports.admins(),
+        at: now,
       });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   DEFAULT_CHECKPOINT_EVERY_MS,
+  DEFAULT_REVIEW_DEADLINE_MS,
   DEFAULT_GRANT_SETTINGS,
   DEFAULT_REQUEST_SETTINGS,
   REQUEST_KINDS,
@@ -180,6 +181,20 @@ const auditSchema = z.strictObject({
   checkpointEvery: durationSchema.default(DEFAULT_CHECKPOINT_EVERY_MS),
 });
 
+/**
+ * An access review of a catalog item's group: its reviewers keep or remove each member. Kept as a section
+ * of its own (not a field of the item) so an item's approval rules and its reviews are read apart.
+ */
+export const reviewSchema = z.strictObject({
+  item: nameSchema('catalog id'),
+  reviewers: setNameSchema,
+  deadline: durationSchema.default(DEFAULT_REVIEW_DEADLINE_MS),
+  /** Default: half the deadline. */
+  remindAfter: durationSchema.optional(),
+  /** Start one by itself this long after the last began; absent: only `iam-bot review start`. */
+  every: durationSchema.optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   providers: z.record(nameSchema('provider id'), providerSchema),
   identity: identitySchema.prefault({}),
@@ -190,6 +205,7 @@ export const policyFileSchema = z.strictObject({
   requests: requestsSchema.prefault({}),
   grants: grantsSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  reviews: z.array(reviewSchema).default([]),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
@@ -198,3 +214,4 @@ export type IdentityConfig = z.output<typeof identitySchema>;
 export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type CatalogItemConfig = z.output<typeof catalogItemSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;

@@ -8,7 +8,7 @@ import type { EnvRef } from '../config/secret-ref.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { CallInput } from '../workflow/what-if.ts';
 import type { ProviderDeps } from './deps.ts';
-import type { Capabilities, Provider } from './port.ts';
+import type { Capabilities, Provider } from '../workflow/ports.ts';
 
 /** What every provider's settings carry besides its own fields. */
 export interface CommonSettings {

@@ -9,7 +9,7 @@ import type { ProviderDeps } from './deps.ts';
 import type { ProviderDescriptor } from './descriptor.ts';
 import { jcs } from './jcs/index.ts';
 import { outscale } from './outscale/index.ts';
-import type { Provider } from './port.ts';
+import type { Provider } from '../workflow/ports.ts';
 import { scaleway } from './scaleway/index.ts';
 
 export const PROVIDERS = [jcs, cloudflare, scaleway, outscale] as const;

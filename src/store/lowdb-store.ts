@@ -32,7 +32,7 @@ import {
   type SecretStore,
   type Store,
   type SubmissionCounters,
-} from './port.ts';
+} from '../workflow/ports.ts';
 import {
   inWindow,
   isShowing,
@@ -288,6 +288,14 @@ export class LowdbStore implements Store {
       this.#notices = notices;
       this.#outbox = [...this.#outbox, ...change.audit];
     });
+  }
+
+  /** The submission counters and sealed secrets as stored, for `store copy` (the port reads them one person or request at a time). */
+  async smallSections(): Promise<{
+    submissions: Readonly<Record<string, number[]>>;
+    secrets: readonly SecretRecord[];
+  }> {
+    return { submissions: this.#submissions, secrets: this.#secrets };
   }
 
   async close(): Promise<void> {

@@ -19,8 +19,7 @@ import {
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
 import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
-import type { Store } from '../store/port.ts';
-import { DeliveryError, type Clock, type Notifier } from './ports.ts';
+import { type Store, DeliveryError, type Clock, type Notifier } from './ports.ts';
 
 /** What the dispatcher needs to report undeliverable parts. */
 export interface ReportDeps {
@@ -186,6 +185,7 @@ export class Dispatcher {
         about: aboutOf(notice),
         undelivered: fresh,
         admins: await this.reports.admins(),
+        at: now,
       });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });

@@ -14,13 +14,10 @@
  * - `secrets`: new secrets, sealed, until revealed once or expired;
  * - `leases`: named work leases with expiry, so one replica at a time does a piece of work.
  */
-import type { AuditEntry } from '../audit/entry.ts';
-import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice, Undelivered } from '../domain/notice.ts';
-import type { Request, State } from '../domain/request.ts';
-
-export type { AuditEntry } from '../audit/entry.ts';
-export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { AuditEntry, AuditHead, AuditRecord } from '../../domain/audit-event.ts';
+import type { Notice, Undelivered } from '../../domain/notice.ts';
+import type { Request, State } from '../../domain/request.ts';
+import { IamBotError } from '../../shared/errors.ts';
 
 export interface Commit {
   request: Request;
@@ -247,15 +244,14 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
-export class StoreConflictError extends Error {
-  readonly code = 'store_conflict';
-
+export class StoreConflictError extends IamBotError<'store_conflict'> {
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
     super(
+      'store_conflict',
       `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
     );
     this.name = 'StoreConflictError';

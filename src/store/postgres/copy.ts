@@ -34,6 +34,8 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
   const pendingAudit = await from.pendingAudit();
   const notices = await from.pendingNotices();
   const nextNumber = await from.reserveNumber();
+  // Caps on what passes without a person's decision must not start afresh with the move.
+  const uses = await from.uses.all(Date.now());
   await inTransaction(to.pool, async (client) => {
     const { rows } = await client.query<{ used: boolean }>(
       'SELECT EXISTS (SELECT 1 FROM requests) OR EXISTS (SELECT 1 FROM audit_log) OR EXISTS (SELECT 1 FROM notices) AS used',
@@ -54,6 +56,12 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
     for (const request of requests) await compareAndSet(client, request, null);
     await client.query("SELECT setval('request_numbers', $1, false)", [nextNumber]);
     await addNotices(client, notices);
+    for (const use of uses)
+      await client.query('INSERT INTO allowance_uses (key, window_ms, times) VALUES ($1, $2, $3)', [
+        use.key,
+        use.windowMs,
+        use.times,
+      ]);
     for (const request of requests) {
       const refs = await from.messages.get(request.id);
       if (refs.audit || refs.approvals.length > 0 || refs.secretDm)

@@ -1,6 +1,6 @@
 /** The command line: `iam-bot <command> …`. Returns an exit code; never prints a stack trace to a person. */
 import { EXIT, UsageError, processIo, type Io } from './cli/io.ts';
-import { StoreOpenError } from './store/port.ts';
+import { StoreOpenError } from './shared/store-open-error.ts';
 import { AuditLogError } from './audit/audit-log.ts';
 import { PolicyError } from './config/problems.ts';
 import { describeStorageError } from './files/storage-error.ts';

@@ -47,6 +47,14 @@ export function buildPolicy(file: PolicyFile): Policy {
     },
   };
   if (file.admins !== undefined) policy.admins = file.admins;
+  if (file.reviews.length > 0)
+    policy.reviews = file.reviews.map((r) => ({
+      itemId: r.item,
+      reviewers: r.reviewers,
+      deadlineMs: r.deadline,
+      remindAfterMs: r.remindAfter ?? Math.floor(r.deadline / 2),
+      ...(r.every !== undefined ? { everyMs: r.every } : {}),
+    }));
   if (file.directory.managerField !== undefined) policy.managerField = file.directory.managerField;
   return policy;
 }

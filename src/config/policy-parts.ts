@@ -10,6 +10,7 @@ import {
   catalogItemSchema,
   identitySchema,
   providerSchema,
+  reviewSchema,
   stageSchema,
   type ApproverSetConfig,
   type AutoApproveRuleConfig,
@@ -17,6 +18,7 @@ import {
   type IdentityConfig,
   type PolicyFile,
   type ProviderConfig,
+  type ReviewConfig,
   type StageConfig,
 } from './policy-schema.ts';
 
@@ -37,6 +39,8 @@ export interface PolicyParts {
   /** Index-aligned with the file; undefined entries are not even a mapping. */
   catalog: readonly (LooseCatalogItem | undefined)[];
   identity?: IdentityConfig;
+  /** Index-aligned with the file's `reviews:`; each field only when well formed. */
+  reviews?: readonly (Partial<ReviewConfig> | undefined)[];
 }
 
 export function partsOf(file: PolicyFile): PolicyParts {
@@ -46,6 +50,7 @@ export function partsOf(file: PolicyFile): PolicyParts {
     admins: file.admins,
     catalog: file.catalog,
     identity: file.identity,
+    reviews: file.reviews,
   };
 }
 
@@ -59,6 +64,7 @@ export function salvageParts(data: unknown): PolicyParts {
     admins: typeof root.admins === 'string' ? root.admins : undefined,
     catalog: catalog.map(looseItem),
     identity: valid(identitySchema, root.identity ?? {}),
+    reviews: Array.isArray(root.reviews) ? (root.reviews as unknown[]).map(looseReview) : [],
   };
 }
 
@@ -82,6 +88,17 @@ function looseItem(value: unknown): LooseCatalogItem | undefined {
   }
   // Each field was produced by the schema of that same key.
   return item as LooseCatalogItem;
+}
+
+function looseReview(value: unknown): Partial<ReviewConfig> | undefined {
+  const raw = asRecord(value);
+  if (!raw) return undefined;
+  const review: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(reviewSchema.shape)) {
+    const field = valid(schema, raw[key]);
+    if (field !== undefined) review[key] = field;
+  }
+  return review as Partial<ReviewConfig>;
 }
 
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
 import {
   DEFAULT_CHECKPOINT_EVERY_MS,
+  DEFAULT_REVIEW_DEADLINE_MS,
   DEFAULT_GRANT_SETTINGS,
   DEFAULT_REQUEST_SETTINGS,
   REQUEST_KINDS,
@@ -306,6 +307,20 @@ const auditSchema = z.strictObject({
   checkpointEvery: durationSchema.default(DEFAULT_CHECKPOINT_EVERY_MS),
 });
 
+/**
+ * An access review of a catalog item's group: its reviewers keep or remove each member. Kept as a section
+ * of its own (not a field of the item) so an item's approval rules and its reviews are read apart.
+ */
+export const reviewSchema = z.strictObject({
+  item: nameSchema('catalog id'),
+  reviewers: setNameSchema,
+  deadline: durationSchema.default(DEFAULT_REVIEW_DEADLINE_MS),
+  /** Default: half the deadline. */
+  remindAfter: durationSchema.optional(),
+  /** Start one by itself this long after the last began; absent: only `iam-bot review start`. */
+  every: durationSchema.optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   providers: z.record(nameSchema('provider id'), providerSchema),
   identity: identitySchema.prefault({}),
@@ -316,6 +331,7 @@ export const policyFileSchema = z.strictObject({
   requests: requestsSchema.prefault({}),
   grants: grantsSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  reviews: z.array(reviewSchema).default([]),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
@@ -325,3 +341,4 @@ export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type CatalogItemConfig = z.output<typeof catalogItemSchema>;
 export type AutoApproveRuleConfig = z.output<typeof autoApproveRuleSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;

@@ -119,7 +119,24 @@ export interface Policy {
   /** Slack profile field id holding the manager, when the directory lives in Slack profiles. */
   managerField?: string;
   audit: AuditSettings;
+  /** Access reviews of catalog items' groups (the `reviews:` section); absent: none. */
+  reviews?: readonly ReviewPolicy[];
 }
+
+/** Who reviews a catalog item's group, how long they have, and how often it is reviewed by itself. */
+export interface ReviewPolicy {
+  itemId: string;
+  /** The set whose members review (users and Slack user groups; never `manager`, a review has no requester). */
+  reviewers: string;
+  /** A review is open this long; what is undecided then is reported, never removed. */
+  deadlineMs: number;
+  /** Reviewers with members still to decide are reminded this long after the start. */
+  remindAfterMs: number;
+  /** A new review starts this long after the last one began (absent: only when asked). */
+  everyMs?: number;
+}
+
+export const DEFAULT_REVIEW_DEADLINE_MS = 7 * 24 * 3_600_000;
 
 export interface AuditSettings {
   /** The Slack channel of audit threads and checkpoints. */

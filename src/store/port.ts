@@ -19,6 +19,7 @@ import type { AuditEntry } from '../audit/entry.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice, Undelivered } from '../domain/notice.ts';
 import type { Request, State } from '../domain/request.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type { AuditEntry } from '../audit/entry.ts';
 export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
@@ -270,43 +271,16 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
-export class StoreConflictError extends Error {
-  readonly code = 'store_conflict';
-
+export class StoreConflictError extends IamBotError<'store_conflict'> {
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
     super(
+      'store_conflict',
       `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
     );
     this.name = 'StoreConflictError';
-  }
-}
-
-/** Why storage cannot be used, for callers that branch on it. */
-export type StoreOpenCode =
-  /** Another process holds the directory. */
-  | 'in_use'
-  /** A file does not read as iam-bot wrote it. */
-  | 'damaged'
-  /** The directory belongs to the other world (production or sandbox). */
-  | 'wrong_world'
-  /** The audit log no longer reaches the last entry the store recorded. */
-  | 'audit_loss'
-  /** The file system refused (read-only, permissions, full disk). */
-  | 'storage';
-
-/** The storage cannot be used as it is; start-up stops with this message. */
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
-
-  constructor(
-    message: string,
-    readonly code: StoreOpenCode = 'damaged',
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
   }
 }

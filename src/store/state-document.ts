@@ -7,7 +7,7 @@ import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
-import { StoreOpenError } from './port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { SecretRecord } from './section-rules.ts';
 
 export const SCHEMA_VERSION = 1;

@@ -407,7 +407,7 @@ describe('policy problems: all of them at once', () => {
       'policy.yml:16:17: catalog[0].approvers[0]: no approver set named "laeds" (sets: leads, boss)',
       'policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h',
       'policy.yml:18:18: requests.ttl: expected a duration like 8h',
-      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit',
+      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit, reviews',
     ]);
     expect(error.problems[2]).toEqual({
       file: 'policy.yml',

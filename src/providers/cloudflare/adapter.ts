@@ -25,7 +25,8 @@ import {
   type PrincipalRef,
   type Provider,
 } from '../port.ts';
-import { CloudflareApi, type Answer } from './client.ts';
+import { callResult, type Answer } from '../answer.ts';
+import { CloudflareApi } from './client.ts';
 import {
   accountMemberSchema,
   groupMemberRefSchema,
@@ -340,10 +341,4 @@ export class CloudflareProvider implements Provider {
 
 function isKind(error: unknown, kind: ProviderError['kind']): error is ProviderError {
   return error instanceof ProviderError && error.kind === kind;
-}
-
-/** The ray id of the answer that settled the call, whether it succeeded or was an accepted refusal. */
-function callResult(source: { requestId: string | undefined } | ProviderError): CallResult {
-  const id = source instanceof ProviderError ? source.providerRequestId : source.requestId;
-  return id ? { providerRequestId: id } : {};
 }

@@ -13,9 +13,9 @@ export async function resolvePrincipal(
 ): Promise<PrincipalRef> {
   if (as === 'service') {
     // A service principal is a JCS user named in the catalog.
-    return refOf((await jcs.read('GetUser', { Name: identity }, getUserSchema)).data.user);
+    return refOf((await jcs.read('GetUser', { Name: identity }, getUserSchema)).result.user);
   }
-  const { users } = (await jcs.read('ListUsers', {}, listUsersSchema)).data;
+  const { users } = (await jcs.read('ListUsers', {}, listUsersSchema)).result;
   const named = users.find((user) => user.name === identity);
   if (named) return refOf(named);
   const email = identity.toLowerCase();

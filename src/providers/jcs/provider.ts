@@ -18,7 +18,8 @@ import { addMember, isMember, listMembers, removeMember } from './membership.ts'
 import { mfaEnrolled, resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
-import { resultOf, type JcsClient } from './wire-client.ts';
+import { callResult } from '../answer.ts';
+import type { JcsClient } from './wire-client.ts';
 
 export class JcsProvider implements Provider {
   readonly type = 'jcs';
@@ -48,7 +49,7 @@ export class JcsProvider implements Provider {
    * addresses groups by name, so a group's `id` is its name: the value membership calls take.
    */
   async listGroups(search = ''): Promise<GroupRef[]> {
-    const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).data;
+    const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).result;
     const wanted = search.toLowerCase();
     return groups
       .filter((group) => group.name.toLowerCase().includes(wanted))
@@ -104,7 +105,7 @@ export class JcsProvider implements Provider {
 
   /** ListGroups: read-only, signed, and usually the smallest list the account has. */
   async probe(): Promise<CallResult> {
-    return resultOf(await this.jcs.read('ListGroups', {}, listGroupsSchema));
+    return callResult(await this.jcs.read('ListGroups', {}, listGroupsSchema));
   }
 
   close(): Promise<void> {

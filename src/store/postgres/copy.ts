@@ -8,7 +8,7 @@ import { verifyAuditLog, verifyLines } from '../../audit/verify.ts';
 import { readEntries } from '../../audit/export.ts';
 import type { AuditHead } from '../../domain/audit-event.ts';
 import type { LowdbStore } from '../lowdb-store.ts';
-import { StoreOpenError } from '../port.ts';
+import { StoreOpenError } from '../../shared/store-open-error.ts';
 import { adoptLines, appendIn } from './audit-chain.ts';
 import { describeDatabase } from '../../shared/database-url.ts';
 import { addNotices, compareAndSet, type PostgresStore } from './postgres-store.ts';

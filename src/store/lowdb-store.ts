@@ -141,10 +141,6 @@ export class LowdbStore implements Store {
           this.#uses = uses;
           return true;
         }),
-      all: async (now) =>
-        Object.entries(this.#uses)
-          .map(([key, entry]) => ({ key, windowMs: entry.windowMs, times: inWindow(entry.times, now, entry.windowMs) }))
-          .filter((use) => use.times.length > 0),
     };
     this.secrets = this.#secretStore();
   }
@@ -315,6 +311,15 @@ export class LowdbStore implements Store {
       this.#notices = notices;
       this.#outbox = [...this.#outbox, ...change.audit];
     });
+  }
+
+  /** The submission counters and sealed secrets as stored, for `store copy` (the port reads them one person or request at a time). */
+  async smallSections(): Promise<{
+    submissions: Readonly<Record<string, number[]>>;
+    uses: StateDocument['uses'];
+    secrets: readonly SecretRecord[];
+  }> {
+    return { submissions: this.#submissions, uses: this.#uses, secrets: this.#secrets };
   }
 
   async close(): Promise<void> {

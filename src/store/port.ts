@@ -202,14 +202,6 @@ export interface UseCounters {
   count(key: string, now: number, windowMs: number): Promise<number>;
   /** Atomically: when fewer than `limit.count` uses of `key` fall in the window, records one at `now` and answers true. */
   take(key: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
-  /** Every key with a use still inside its window at `now`, with those uses (what `store copy` moves). */
-  all(now: number): Promise<readonly UseRecord[]>;
-}
-
-export interface UseRecord {
-  key: string;
-  windowMs: number;
-  times: readonly number[];
 }
 
 /** A new secret as stored: sealed (workflow/sealing.ts, AES-256-GCM), never in clear. */

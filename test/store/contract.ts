@@ -348,9 +348,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await store.uses.count(key, T0 + 120_000, cap.windowMs)).toBe(2);
         expect(await store.uses.take(key, T0 + cap.windowMs, cap)).toBe(true);
         expect(await store.uses.count(key, T0 + cap.windowMs, cap.windowMs)).toBe(2);
-        expect(await store.uses.all(T0 + 2 * cap.windowMs)).toEqual([
-          { key: 'break-glass:cf-admins:U_ALICE', windowMs: 86_400_000, times: [T0] },
-        ]);
+        expect(await store.uses.count('break-glass:cf-admins:U_ALICE', T0 + cap.windowMs, 86_400_000)).toBe(1);
       });
 
       it('of concurrent takes, lets only `count` through', async () => {

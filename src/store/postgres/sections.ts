@@ -172,17 +172,6 @@ export function postgresUses(pool: pg.Pool): UseCounters {
         return true;
       });
     },
-    async all(now) {
-      const { rows } = await pool.query<{ key: string; window_ms: string; times: string[] }>(
-        'SELECT key, window_ms, times FROM allowance_uses ORDER BY key',
-      );
-      return rows
-        .map((row) => {
-          const windowMs = Number(row.window_ms);
-          return { key: row.key, windowMs, times: inWindow(row.times.map(Number), now, windowMs) };
-        })
-        .filter((use) => use.times.length > 0);
-    },
   };
 }
 

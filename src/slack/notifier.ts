@@ -19,10 +19,16 @@ import {
 } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
+import {
+  DeliveryError,
+  type AuditLookup,
+  type DeliveryReport,
+  type Notifier,
+  type ApprovalRef,
+  type MessageRefStore,
+} from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
-import type { ApprovalRef, MessageRefStore } from '../store/port.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';

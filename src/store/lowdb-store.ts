@@ -33,7 +33,7 @@ import {
   type Store,
   type SubmissionCounters,
   type UseCounters,
-} from './port.ts';
+} from '../workflow/ports.ts';
 import {
   inWindow,
   isShowing,

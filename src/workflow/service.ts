@@ -14,12 +14,9 @@ import { findItem, targetFor, type AutoApproveRule, type CatalogItem, type Polic
 import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
-import type { ProviderRegistry } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
-import { StoreConflictError } from '../store/port.ts';
+import { type ProviderRegistry, type Store, StoreConflictError, type Clock, type SecretVault } from './ports.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
-import type { Clock, SecretVault } from './ports.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';

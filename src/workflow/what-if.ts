@@ -12,9 +12,8 @@ import {
   type RequestKind,
 } from '../domain/policy.ts';
 import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
-import type { UseCounters } from '../store/port.ts';
 import type { People } from './people.ts';
-import type { Clock, Directory } from './ports.ts';
+import type { Clock, Directory, UseCounters } from './ports.ts';
 
 export interface ApproverExplained {
   person: string;

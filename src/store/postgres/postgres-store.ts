@@ -10,7 +10,13 @@ import { isRequestNotice, type Notice } from '../../domain/notice.ts';
 import { isClosed, type Request } from '../../domain/request.ts';
 import { scrubDeep } from '../../domain/scrub.ts';
 import { upgradeRequest } from '../../domain/upgrade.ts';
-import { StoreConflictError, type Commit, type ListFilter, type AuditAndNotices, type Store } from '../port.ts';
+import {
+  StoreConflictError,
+  type Commit,
+  type ListFilter,
+  type AuditAndNotices,
+  type Store,
+} from '../../workflow/ports.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';

@@ -14,7 +14,7 @@ import type {
   SecretStore,
   SubmissionCounters,
   UseCounters,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import {
   inWindow,
   takeInWindow,

@@ -18,7 +18,7 @@ import pg from 'pg';
 import type { Notice } from '../src/domain/notice.ts';
 import type { Request } from '../src/domain/request.ts';
 import { LowdbStore } from '../src/store/lowdb-store.ts';
-import type { Store } from '../src/store/port.ts';
+import type { Store } from '../src/workflow/ports/store.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { startPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { apply, denied, makeRequest } from '../test/support/fixtures.ts';

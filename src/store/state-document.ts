@@ -7,6 +7,7 @@ import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
+import type { Review } from '../domain/review.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { SecretRecord } from './section-rules.ts';
 
@@ -23,6 +24,8 @@ export interface StateDocument {
   submissions: Record<string, number[]>;
   /** New secrets, sealed (never in clear), and what became of them. */
   secrets: SecretRecord[];
+  /** Access reviews requested or open (closed ones are in `reviews.jsonl`). */
+  reviews: Review[];
 }
 
 // The envelope is checked strictly; request bodies are the store's own output and are checked for the
@@ -55,10 +58,24 @@ const documentShape = z.object({
       }),
     )
     .default([]),
+  reviews: z
+    .array(
+      z.looseObject({ id: z.string().min(1), version: z.number().int().positive(), members: z.array(z.unknown()) }),
+    )
+    .default([]),
 });
 
 export function emptyDocument(): StateDocument {
-  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [], notices: [], submissions: {}, secrets: [] };
+  return {
+    schema: SCHEMA_VERSION,
+    nextNumber: 1,
+    open: [],
+    outbox: [],
+    notices: [],
+    submissions: {},
+    secrets: [],
+    reviews: [],
+  };
 }
 
 export function parseStateDocument(file: string) {

@@ -26,7 +26,12 @@ import type {
   Undelivered,
   UndeliveredNotice,
 } from '../../src/workflow/ports.ts';
-import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
+import {
+  isRequestNotice,
+  isReviewNotice,
+  isUndeliveredNotice,
+  type ReviewNotice,
+} from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
 export class FakeClock implements Clock {
@@ -72,6 +77,7 @@ export class RecordingNotifier implements Notifier {
   notices: RequestNotice[] = [];
   /** What the sweep reported. */
   findings: SweepNotice[] = [];
+  reviews: ReviewNotice[] = [];
   /** Reports of parts nobody could receive, as the admins were told. */
   reports: UndeliveredNotice[] = [];
   /** The next deliveries throw these errors, in order. */
@@ -88,6 +94,7 @@ export class RecordingNotifier implements Notifier {
     if (failure) throw failure;
     if (isRequestNotice(notice)) this.notices.push(notice);
     else if (isUndeliveredNotice(notice)) this.reports.push(notice);
+    else if (isReviewNotice(notice)) this.reviews.push(notice);
     else this.findings.push(notice);
     return { undelivered: this.undelivered(notice) };
   }

@@ -2,11 +2,12 @@
  * `iam-bot store copy`: moves an embedded store into an empty PostgreSQL database in one transaction
  * (all of it, or nothing and the database stays empty), then verifies the copied chain against the
  * source's head. The audit log is copied line for line — the same entries, the same hashes — so
- * checkpoints posted to Slack before the move still vouch for it.
+ * checkpoints posted to Slack before the move still vouch for it. Access reviews, open and closed, go too.
  */
 import { verifyAuditLog, verifyLines } from '../../audit/verify.ts';
 import { readEntries } from '../../audit/export.ts';
 import type { AuditHead } from '../../domain/audit-event.ts';
+import { isReviewOpen } from '../../domain/review.ts';
 import type { LowdbStore } from '../lowdb-store.ts';
 import { StoreOpenError } from '../../shared/store-open-error.ts';
 import { adoptLines, appendIn } from './audit-chain.ts';
@@ -34,6 +35,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
   const pendingAudit = await from.pendingAudit();
   const notices = await from.pendingNotices();
   const nextNumber = await from.reserveNumber();
+  const reviews = await from.reviews.list();
   await inTransaction(to.pool, async (client) => {
     const { rows } = await client.query<{ used: boolean }>(
       'SELECT EXISTS (SELECT 1 FROM requests) OR EXISTS (SELECT 1 FROM audit_log) OR EXISTS (SELECT 1 FROM notices) AS used',
@@ -54,9 +56,14 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
     for (const request of requests) await compareAndSet(client, request, null);
     await client.query("SELECT setval('request_numbers', $1, false)", [nextNumber]);
     await addNotices(client, notices);
+    for (const review of reviews)
+      await client.query(
+        'INSERT INTO reviews (id, state, closed, version, created_at, body) VALUES ($1, $2, $3, $4, $5, $6)',
+        [review.id, review.status.state, !isReviewOpen(review), review.version, review.createdAt, review],
+      );
     for (const request of requests) {
       const refs = await from.messages.get(request.id);
-      if (refs.audit || refs.approvals.length > 0 || refs.secretDm)
+      if (refs.audit || refs.approvals.length > 0 || refs.secretDm || refs.reviewDms)
         await client.query('INSERT INTO message_refs (request_id, refs) VALUES ($1, $2)', [request.id, refs]);
     }
     for (const notice of notices) {

@@ -10,7 +10,15 @@ import { isRequestNotice, type Notice } from '../../domain/notice.ts';
 import { isClosed, type Request } from '../../domain/request.ts';
 import { scrubDeep } from '../../domain/scrub.ts';
 import { upgradeRequest } from '../../domain/upgrade.ts';
-import { StoreConflictError, type Commit, type ListFilter, type AuditAndNotices, type Store } from '../port.ts';
+import { isReviewOpen, type Review } from '../../domain/review.ts';
+import {
+  StoreConflictError,
+  type Commit,
+  type ListFilter,
+  type AuditAndNotices,
+  type ReviewStore,
+  type Store,
+} from '../port.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';
@@ -30,6 +38,7 @@ export class PostgresStore implements Store {
   readonly submissions;
   readonly secrets;
   readonly leases;
+  readonly reviews: ReviewStore;
   readonly #leader: AdvisoryLeader;
 
   private constructor(
@@ -44,6 +53,7 @@ export class PostgresStore implements Store {
     this.submissions = postgresSubmissions(pool);
     this.secrets = postgresSecrets(pool);
     this.leases = postgresLeases(pool);
+    this.reviews = postgresReviews(pool);
   }
 
   /** Connects and migrates; a database that cannot be reached or used is a StoreOpenError naming it (never its password). */
@@ -191,6 +201,51 @@ export async function compareAndSet(client: Queryable, request: Request, expecte
   if (written.rowCount === 1) return;
   const { rows } = await client.query<{ version: number }>('SELECT version FROM requests WHERE id = $1', [request.id]);
   throw new StoreConflictError(request.id, expected, rows[0]?.version ?? null);
+}
+
+/** Reviews: a save is one transaction, the review's compare-and-set with its audit entries and notices. */
+function postgresReviews(pool: pg.Pool): ReviewStore {
+  const many = async (sql: string, params: unknown[]) =>
+    (await pool.query<{ body: Review }>(sql, params)).rows.map((r) => r.body);
+  return {
+    save: (saved) => {
+      const change = scrubDeep(saved);
+      return inTransaction(pool, async (client) => {
+        const { review, expectedVersion } = change;
+        const values = [
+          review.id,
+          review.status.state,
+          !isReviewOpen(review),
+          review.version,
+          review.createdAt,
+          review,
+        ];
+        const written =
+          expectedVersion === null
+            ? await client.query(
+                `INSERT INTO reviews (id, state, closed, version, created_at, body) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (id) DO NOTHING`,
+                values,
+              )
+            : await client.query(
+                `UPDATE reviews SET state = $2, closed = $3, version = $4, created_at = $5, body = $6
+                 WHERE id = $1 AND version = $7`,
+                [...values, expectedVersion],
+              );
+        if (written.rowCount !== 1) {
+          const { rows } = await client.query<{ version: number }>('SELECT version FROM reviews WHERE id = $1', [
+            review.id,
+          ]);
+          throw new StoreConflictError(review.id, expectedVersion, rows[0]?.version ?? null);
+        }
+        await appendIn(client, change.audit);
+        await addNotices(client, change.notices ?? []);
+      });
+    },
+    get: async (id) => (await many('SELECT body FROM reviews WHERE id = $1', [id]))[0],
+    open: () => many('SELECT body FROM reviews WHERE NOT closed ORDER BY created_at, id', []),
+    list: () => many('SELECT body FROM reviews ORDER BY created_at, id', []),
+  };
 }
 
 export async function addNotices(client: Queryable, notices: readonly Notice[]): Promise<void> {

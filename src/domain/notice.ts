@@ -45,12 +45,14 @@ export interface RequestNotice {
   /** The request as the event left it. */
   request: Request;
   actor: string;
+  /** When it was committed (epoch ms): the outbox's age. Absent in notices written by earlier releases. */
+  at?: number;
   /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated`, `revoke.escalated` and `effect.unverified`: who must act now. */
   approvers?: readonly string[];
 }
 
 /** What the reconciliation sweep found in a provider group, for the audit channel. */
-export type SweepNotice = { id: string; actor: string } & SweepFinding;
+export type SweepNotice = { id: string; actor: string; at?: number } & SweepFinding;
 
 export type SweepFinding =
   | {
@@ -92,6 +94,8 @@ export interface UndeliveredNotice {
   undelivered: readonly Undelivered[];
   /** Who is told; empty: the audit channel is told instead. */
   admins: readonly string[];
+  /** When it was committed (epoch ms): the outbox's age. Absent in notices written by earlier releases. */
+  at?: number;
 }
 
 /** The events of an access review that reach people: its reviewers, its audit thread, the admins. */
@@ -116,6 +120,8 @@ export interface ReviewNotice {
   memberId?: string;
   /** review.reminded: the reviewers with members still to decide; review.closed: the admins told of the undecided. */
   people?: readonly string[];
+  /** When it was committed (epoch ms). */
+  at?: number;
 }
 
 export type Notice = RequestNotice | SweepNotice | UndeliveredNotice | ReviewNotice;

@@ -2,6 +2,7 @@
  * The storage (a data directory, a database) cannot be used: thrown by every store and by the files they
  * read, so it lives where every layer may import it.
  */
+import { IamBotError } from './errors.ts';
 
 /** Why storage cannot be used, for callers that branch on it. */
 export type StoreOpenCode =
@@ -17,14 +18,10 @@ export type StoreOpenCode =
   | 'storage';
 
 /** The storage cannot be used as it is; start-up stops with this message. */
-export class StoreOpenError extends Error {
+export class StoreOpenError extends IamBotError<StoreOpenCode> {
   override name = 'StoreOpenError';
 
-  constructor(
-    message: string,
-    readonly code: StoreOpenCode = 'damaged',
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  constructor(message: string, code: StoreOpenCode = 'damaged', options?: ErrorOptions) {
+    super(code, message, options);
   }
 }

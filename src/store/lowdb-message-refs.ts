@@ -138,6 +138,12 @@ export class LowdbMessageRefs implements MessageRefStore {
     });
   }
 
+  /** Everything the index holds, for `store copy`: each request's messages, each notice's progress, each post's intent. */
+  async contents(): Promise<Omit<RefsDocument, 'schema'>> {
+    const { requests, deliveries, failures, intents } = this.db.data;
+    return { requests, deliveries, failures, intents };
+  }
+
   /** Waits for the writes under way. */
   close(): Promise<void> {
     return this.#serial.run(async () => undefined);

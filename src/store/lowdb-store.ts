@@ -309,6 +309,14 @@ export class LowdbStore implements Store {
     });
   }
 
+  /** The submission counters and sealed secrets as stored, for `store copy` (the port reads them one person or request at a time). */
+  async smallSections(): Promise<{
+    submissions: Readonly<Record<string, number[]>>;
+    secrets: readonly SecretRecord[];
+  }> {
+    return { submissions: this.#submissions, secrets: this.#secrets };
+  }
+
   async close(): Promise<void> {
     await this.#serial.run(async () => {
       await this.#write({});

@@ -20,6 +20,7 @@ import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice, Undelivered } from '../domain/notice.ts';
 import type { Request, State } from '../domain/request.ts';
 import type { Review } from '../domain/review.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type { AuditEntry } from '../audit/entry.ts';
 export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
@@ -281,15 +282,14 @@ export interface ReviewStore {
   list(): Promise<Review[]>;
 }
 
-export class StoreConflictError extends Error {
-  readonly code = 'store_conflict';
-
+export class StoreConflictError extends IamBotError<'store_conflict'> {
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
     super(
+      'store_conflict',
       `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
     );
     this.name = 'StoreConflictError';

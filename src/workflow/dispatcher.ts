@@ -186,6 +186,7 @@ export class Dispatcher {
         about: aboutOf(notice),
         undelivered: fresh,
         admins: await this.reports.admins(),
+        at: now,
       });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });

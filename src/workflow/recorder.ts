@@ -61,6 +61,7 @@ export class Recorder {
         event: e.event,
         request: next,
         actor: e.actor,
+        at: time,
         ...(e.approvers ? { approvers: e.approvers } : {}),
       });
     }
@@ -108,7 +109,7 @@ export class Recorder {
     for (const f of findings) {
       const eventId = this.newId();
       audit.push({ eventId, time, actor: 'system', event: f.event, details: { ...f.finding } });
-      notices.push({ id: eventId, actor: 'system', ...f });
+      notices.push({ id: eventId, actor: 'system', at: time, ...f });
     }
     await this.store.record({ audit, notices });
     await this.flushAudit();

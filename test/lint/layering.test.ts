@@ -41,6 +41,8 @@ describe('layering (eslint no-restricted-imports per folder)', () => {
     ['src/store/postgres/postgres-store.ts', "import { x } from '../../providers/port.ts';", 'store/ is an adapter'],
     ['src/slack/views/format.ts', "import { x } from '../../providers/port.ts';", 'slack/ is an adapter'],
     ['src/slack/notifier.ts', "import { x } from '../store/lowdb-store.ts';", 'slack/ is an adapter'],
+    ['src/files/jsonl-file.ts', "import { x } from '../store/lock.ts';", 'files/ is the file primitives'],
+    ['src/workflow/executor.ts', "import { x } from '../providers/http/backoff.ts';", 'workflow/ owns the ports'],
     ['src/simulators/jcs/auth.ts', "import { x } from '../../domain/ids.ts';", 'must not import the code it tests'],
   ])('%s refuses %s', async (path, code, message) => {
     expect(await refusals(path, code)).toEqual([expect.stringContaining(message)]);
@@ -60,6 +62,7 @@ describe('layering (eslint no-restricted-imports per folder)', () => {
     ['src/store/postgres/postgres-store.ts', "import { x } from '../../workflow/ports.ts';"],
     ['src/store/lowdb-store.ts', "import { x } from '../audit/chain.ts';"],
     ['src/slack/views/format.ts', "import { x } from '../../workflow/ports.ts';"],
+    ['src/files/jsonl-file.ts', "import { x } from '../shared/error-code.ts';"],
     ['src/cli/start.ts', "import { x } from '../providers/jcs/index.ts';"],
   ])('%s may %s', async (path, code) => {
     expect(await refusals(path, code)).toEqual([]);

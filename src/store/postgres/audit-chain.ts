@@ -117,7 +117,8 @@ export async function adoptLines(client: Queryable, lines: AsyncIterable<string>
   };
   for await (const line of lines) {
     const entry = parseLine(line);
-    if (typeof entry === 'string') throw new AuditLogError(`audit entry ${(last?.seq ?? 0) + 1} is ${entry}`);
+    if (typeof entry === 'string')
+      throw new AuditLogError('audit_unreadable', `audit entry ${(last?.seq ?? 0) + 1} is ${entry}`);
     batch.push(entry);
     raw.push(line);
     last = entry;

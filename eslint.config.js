@@ -23,8 +23,7 @@ const LAYERS = {
     why: 'shared/ is importable by every layer, so it imports none of them',
   },
   workflow: {
-    // providers/port.ts, store/port.ts: until the ports move into workflow/ (issue 15, item 5).
-    may: ['workflow/', 'domain/', 'shared/', 'log.ts', 'providers/port.ts', 'store/port.ts'],
+    may: ['workflow/', 'domain/', 'shared/', 'log.ts'],
     why: 'workflow/ owns the ports: it imports domain/ and shared/, never an adapter (slack/, providers/, store/) or an outer folder',
   },
   store: {
@@ -38,8 +37,7 @@ const LAYERS = {
     common: ['http/'],
   },
   slack: {
-    // store/port.ts: until the Store port moves into workflow/ (issue 15, item 5).
-    may: ['slack/', 'workflow/', 'domain/', 'shared/', 'config/', 'log.ts', 'store/port.ts'],
+    may: ['slack/', 'workflow/', 'domain/', 'shared/', 'config/', 'log.ts'],
     why: 'slack/ is an adapter of the workflow’s ports: it imports no other adapter (providers/, store/) nor an outer folder',
   },
   files: {

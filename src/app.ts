@@ -21,12 +21,18 @@ import { publishHome } from './slack/app-home.ts';
 import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { DEFAULT_CHECKPOINT_EVERY_MS, type Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
-import type { ProviderRegistry } from './providers/port.ts';
+import {
+  type ProviderRegistry,
+  type Store,
+  systemClock,
+  type Clock,
+  type Directory,
+  type Notifier,
+  type SecretVault,
+} from './workflow/ports.ts';
 import type { DataWorld } from './store/data-world.ts';
 import { openStore } from './store/open-store.ts';
-import type { Store } from './store/port.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
-import { systemClock, type Clock, type Directory, type Notifier, type SecretVault } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
 import { SealedSecretVault } from './workflow/sealed-vault.ts';
 import { timeAcks } from './ops/ack-timing.ts';

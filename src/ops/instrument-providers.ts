@@ -9,7 +9,7 @@ import {
   type PrincipalRef,
   type Provider,
   type ProviderRegistry,
-} from '../providers/port.ts';
+} from '../workflow/ports.ts';
 import { observeRetries } from '../providers/http/retry-observer.ts';
 import type { BotMetrics } from './metrics.ts';
 

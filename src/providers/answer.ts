@@ -2,7 +2,7 @@
  * What every provider's wire client hands back for a call that worked, and what such a call leaves for
  * the audit trail: one shape for all providers, so adapters read answers alike.
  */
-import { ProviderError, type CallResult } from './port.ts';
+import { ProviderError, type CallResult } from '../workflow/ports.ts';
 
 export interface Answer<T> {
   result: T;

@@ -4,7 +4,7 @@ import { createCloudflareProvider } from './cloudflare/index.ts';
 import type { ProviderDeps } from './deps.ts';
 import { createJcsProvider } from './jcs/index.ts';
 import { createOutscaleProvider } from './outscale/index.ts';
-import type { Provider } from './port.ts';
+import type { Provider } from '../workflow/ports.ts';
 import { createScalewayProvider } from './scaleway/index.ts';
 
 export function createProvider(settings: ProviderSettings, deps: ProviderDeps): Provider {

@@ -21,10 +21,17 @@ import {
 } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
+import {
+  DeliveryError,
+  type AuditLookup,
+  type DeliveryReport,
+  type Notifier,
+  type ApprovalRef,
+  type MessageRefStore,
+} from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
-import type { ApprovalRef, MessageRefStore, ReviewDmRef } from '../store/port.ts';
+import type { ReviewDmRef } from '../workflow/ports.ts';
 import { pendingFor } from '../domain/review.ts';
 import { reviewAuditReply, reviewAuditRoot, reviewMessage, reviewReminder, undecidedReport } from './views/review.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';

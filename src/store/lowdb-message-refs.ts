@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
-import { type MessageRefStore, type RequestRefs } from './port.ts';
+import { type MessageRefStore, type RequestRefs } from '../workflow/ports.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Undelivered } from '../domain/notice.ts';

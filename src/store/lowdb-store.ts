@@ -35,7 +35,7 @@ import {
   type SecretStore,
   type Store,
   type SubmissionCounters,
-} from './port.ts';
+} from '../workflow/ports.ts';
 import {
   inWindow,
   isShowing,

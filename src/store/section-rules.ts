@@ -3,7 +3,7 @@
  * functions over one stored record, so every implementation decides alike: the embedded store applies
  * them in memory under its write queue, a database inside the transaction that locked the row.
  */
-import type { LendResult, SealedSecret } from './port.ts';
+import type { LendResult, SealedSecret } from '../workflow/ports.ts';
 
 /** A request's secret as kept: the sealed value while it can still be shown, then only what became of it. */
 export interface SecretRecord {

@@ -19,8 +19,7 @@ import {
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
 import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
-import type { Store } from '../store/port.ts';
-import { DeliveryError, type Clock, type Notifier } from './ports.ts';
+import { type Store, DeliveryError, type Clock, type Notifier } from './ports.ts';
 
 /** What the dispatcher needs to report undeliverable parts. */
 export interface ReportDeps {

@@ -9,13 +9,17 @@ import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
 import { hasCode } from '../shared/errors.ts';
 import { withRequestRef } from '../shared/log-context.ts';
-import { ProviderError, type Provider, type ProviderRegistry } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
-import { StoreConflictError } from '../store/port.ts';
+import {
+  ProviderError,
+  type Provider,
+  type ProviderRegistry,
+  type Store,
+  StoreConflictError,
+  type Clock,
+} from './ports.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
 import { backoffDelay } from '../shared/backoff.ts';
 import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
-import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 

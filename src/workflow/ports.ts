@@ -114,3 +114,6 @@ export interface SecretVault {
 export type RevealResult =
   | { ok: true; secret: Secret }
   | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'being_shown' | 'expired' };
+
+export * from './ports/provider.ts';
+export * from './ports/store.ts';

@@ -5,12 +5,11 @@
  */
 import type { AuditRecord } from '../domain/audit-event.ts';
 import type { Request } from '../domain/request.ts';
-import type { Store } from '../store/port.ts';
+import type { Store, AuditEventName, AuditSink, Clock, Directory } from './ports.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
 import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import type { AuditEventName, AuditSink, Clock, Directory } from './ports.ts';
 
 /** Audit events about the bot rather than a request. */
 export type SystemEvent = 'policy.loaded';

@@ -9,8 +9,7 @@
  * reads after EVENTUAL_WAITS_MS, through the executor's injected `wait`, so tests never really sleep.
  */
 import type { Verification } from '../domain/request.ts';
-import type { Consistency, KeyInfo, PrincipalRef, Provider } from '../providers/port.ts';
-import type { Clock } from './ports.ts';
+import type { Consistency, KeyInfo, PrincipalRef, Provider, Clock } from './ports.ts';
 import { IamBotError } from '../shared/errors.ts';
 
 export type { Verification } from '../domain/request.ts';

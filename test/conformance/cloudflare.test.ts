@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
 import { createCloudflareProvider } from '../../src/providers/cloudflare/index.ts';
-import type { Provider } from '../../src/providers/port.ts';
+import type { Provider } from '../../src/workflow/ports.ts';
 import { startCloudflareSimulator, type CloudflareSimulator } from '../../src/simulators/cloudflare/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
 

@@ -21,7 +21,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
 import { createOutscaleProvider } from '../../src/providers/outscale/index.ts';
-import type { PrincipalRef, Provider } from '../../src/providers/port.ts';
+import type { PrincipalRef, Provider } from '../../src/workflow/ports.ts';
 import { startOutscaleSimulator, type OutscaleSimulator } from '../../src/simulators/outscale/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
 

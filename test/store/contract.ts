@@ -1,5 +1,5 @@
 /**
- * The Store port's contract (src/store/port.ts), as tests every implementation runs: call
+ * The Store port's contract (src/workflow/ports/store.ts), as tests every implementation runs: call
  * `storeContract(name, factory)` from a test file. The factory gives fresh storage per test; `open` may be
  * called again after `close` to reopen the same storage. Nothing here looks at files or tables: only
  * what the port promises.
@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import type { Notice, RequestNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { newReview, reviewTransition, type Review, type ReviewEvent } from '../../src/domain/review.ts';
-import { StoreConflictError, type SealedSecret, type Store } from '../../src/store/port.ts';
+import { StoreConflictError, type SealedSecret, type Store } from '../../src/workflow/ports.ts';
 import { apply, denied, makeRequest, T0 } from '../support/fixtures.ts';
 
 export interface StoreUnderTest {

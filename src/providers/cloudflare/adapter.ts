@@ -24,7 +24,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { callResult, type Answer } from '../answer.ts';
 import { CloudflareApi } from './client.ts';
 import {

@@ -10,7 +10,7 @@ import { parseRetryAfter } from '../../shared/backoff.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest, type HttpResponse, type Verdict } from '../http/http-client.ts';
 import type { Answer } from '../answer.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { cloudflareError, rayOf } from './errors.ts';
 import { envelopeSchema, type ResultInfo } from './wire.ts';
 

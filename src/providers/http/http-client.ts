@@ -9,7 +9,7 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from '../../log.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, type BackoffPolicy } from '../../shared/backoff.ts';
 import { noteRetry } from './retry-observer.ts';
 

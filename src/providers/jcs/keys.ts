@@ -4,7 +4,13 @@
  * when an attempt's outcome is uncertain, a key that appeared meanwhile is an orphan whose secret is lost.
  */
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type CreatedKey, type KeyInfo, type PrincipalRef } from '../port.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type CreatedKey,
+  type KeyInfo,
+  type PrincipalRef,
+} from '../../workflow/ports.ts';
 import { MAX_KEYS_PER_USER, limitOrForbidden } from './limits.ts';
 import { createdCredentialSchema, listCredentialsSchema } from './schemas.ts';
 import { callResult } from '../answer.ts';

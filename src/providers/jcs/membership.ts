@@ -2,7 +2,7 @@
  * Group membership. JCS names users and groups in its API, so a group is always passed by name. Adding an
  * existing member (409) and removing a non-member (404) succeed: the wanted state holds.
  */
-import type { CallResult, PrincipalRef } from '../port.ts';
+import type { CallResult, PrincipalRef } from '../../workflow/ports.ts';
 import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './limits.ts';
 import { refOf } from './principals.ts';
 import { listGroupsSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';

@@ -13,7 +13,7 @@
  * owners: it was detached by an earlier attempt, or it is someone else's, and deleting someone else's
  * device would let whoever holds their password enrol a new one.
  */
-import { ProviderError, type CallResult, type PrincipalRef } from '../port.ts';
+import { ProviderError, type CallResult, type PrincipalRef } from '../../workflow/ports.ts';
 import { listMfaDevicesSchema, type JcsMfaDevice } from './schemas.ts';
 import { callResult, type Answer } from '../answer.ts';
 import type { Done, JcsClient } from './wire-client.ts';

@@ -2,7 +2,7 @@
  * Who a request acts on. JCS users are named; a person is found by name or by the email JCS holds for
  * them (ListUsers returns every user at once: JCS has no list pagination and no email filter).
  */
-import { ProviderError, type PrincipalKind, type PrincipalRef } from '../port.ts';
+import { ProviderError, type PrincipalKind, type PrincipalRef } from '../../workflow/ports.ts';
 import { getUserSchema, listUsersSchema, type JcsUser } from './schemas.ts';
 import type { JcsClient } from './wire-client.ts';
 

@@ -12,7 +12,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
 import { addMember, isMember, listMembers, removeMember } from './membership.ts';
 import { mfaEnrolled, resetMfa } from './mfa.ts';

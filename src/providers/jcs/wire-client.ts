@@ -8,7 +8,7 @@ import type { ProviderDeps } from '../deps.ts';
 import { errorFromResponse, jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
 import type { Answer } from '../answer.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { errorSchema } from './schemas.ts';
 import { signedQuery, type JcsParams } from './signing.ts';
 

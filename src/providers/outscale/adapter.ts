@@ -17,7 +17,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { callResult } from '../answer.ts';
 import type { EimClient } from './eim-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';

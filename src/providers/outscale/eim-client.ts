@@ -10,7 +10,7 @@ import type { Secret } from '../../domain/secret.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
 import type { Answer } from '../answer.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { readBody, unwrapAnswer } from './decode.ts';
 import { classify, errorFor } from './errors.ts';
 import {

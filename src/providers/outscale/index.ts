@@ -1,7 +1,7 @@
 /** Outscale EIM (AWS IAM compatible): group membership and access key rotation; no MFA API. */
 import type { OutscaleSettings } from '../../config/provider-settings.ts';
 import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../port.ts';
+import type { Provider } from '../../workflow/ports.ts';
 import { OutscaleProvider } from './adapter.ts';
 import { EimClient } from './eim-client.ts';
 

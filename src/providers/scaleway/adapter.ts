@@ -16,7 +16,7 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { Directory } from './directory.ts';
 import { toProviderError, type ScalewayFailure } from './errors.ts';
 import { ApiKeys, keyInfo, type Bearer } from './keys.ts';

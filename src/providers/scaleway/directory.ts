@@ -4,7 +4,7 @@
  * wire needs `user_id` or `application_id`, and the port's PrincipalRef does not say which.
  */
 import { callResult } from '../answer.ts';
-import { ProviderError, type PrincipalRef } from '../port.ts';
+import { ProviderError, type PrincipalRef } from '../../workflow/ports.ts';
 import { toProviderError } from './errors.ts';
 import {
   applicationPageSchema,

@@ -7,7 +7,7 @@ import type { ProviderErrorKind } from '../../domain/request.ts';
 import { parseRetryAfter } from '../../shared/backoff.ts';
 import { kindForStatus, jsonBody } from '../http/errors.ts';
 import { defaultVerdict, type HttpResponse, type Verdict } from '../http/http-client.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { errorBodySchema, type ScalewayErrorBody } from './schemas.ts';
 
 /** A failed answer: its status, Scaleway's error body when it sent one, and the request id. */

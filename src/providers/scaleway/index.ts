@@ -1,7 +1,7 @@
 /** Scaleway IAM v1alpha1 provider: `createScalewayProvider(settings, deps)`. */
 import type { ScalewaySettings } from '../../config/provider-settings.ts';
 import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../port.ts';
+import type { Provider } from '../../workflow/ports.ts';
 import { ScalewayProvider } from './adapter.ts';
 import { ScalewayWire } from './wire.ts';
 

@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import { Secret } from '../../domain/secret.ts';
 import { callResult } from '../answer.ts';
-import { ProviderError, type CallResult, type CreatedKey, type KeyInfo, type PrincipalRef } from '../port.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type CreatedKey,
+  type KeyInfo,
+  type PrincipalRef,
+} from '../../workflow/ports.ts';
 import type { BearerKind } from './directory.ts';
 import { toProviderError } from './errors.ts';
 import {

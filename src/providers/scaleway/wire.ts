@@ -9,7 +9,7 @@ import type { ProviderDeps } from '../deps.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest } from '../http/http-client.ts';
 import { callResult, type Answer } from '../answer.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { classify, failureOf, requestIdOf, toProviderError, type ScalewayFailure } from './errors.ts';
 import type { Page } from './schemas.ts';
 

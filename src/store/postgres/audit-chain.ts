@@ -9,7 +9,7 @@ import { chainAfter, prepareEvent, type PreparedEvent } from '../../audit/chain.
 import { parseLine, type AuditEntry } from '../../audit/entry.ts';
 import { AuditLogError } from '../../audit/errors.ts';
 import type { AuditHead, AuditRecord } from '../../domain/audit-event.ts';
-import type { AuditLogStore } from '../port.ts';
+import type { AuditLogStore } from '../../workflow/ports.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
 /** Rows read per query when the whole log is read (verification, export): memory stays flat. */

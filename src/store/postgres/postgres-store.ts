@@ -18,7 +18,7 @@ import {
   type AuditAndNotices,
   type ReviewStore,
   type Store,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';

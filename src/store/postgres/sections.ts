@@ -13,7 +13,7 @@ import type {
   SealedSecret,
   SecretStore,
   SubmissionCounters,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import {
   inWindow,
   isShowing,

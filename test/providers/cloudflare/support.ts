@@ -2,7 +2,7 @@
 import type { CloudflareSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createCloudflareProvider } from '../../../src/providers/cloudflare/index.ts';
-import type { Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/workflow/ports.ts';
 import type { SimRequest } from '../../../src/simulators/shared/sim-server.ts';
 import {
   startCloudflareSimulator,

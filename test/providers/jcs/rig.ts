@@ -2,7 +2,7 @@
 import type { JcsSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createJcsProvider } from '../../../src/providers/jcs/index.ts';
-import type { Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/workflow/ports.ts';
 import { startJcsSimulator, type JcsSimulator, type JcsSimulatorOptions } from '../../../src/simulators/jcs/index.ts';
 import type { Fault, SimServer } from '../../../src/simulators/shared/sim-server.ts';
 import { captureLog } from '../../support/capture-log.ts';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createJcsProvider } from '../../../src/providers/jcs/index.ts';
-import { ProviderError, type PrincipalRef } from '../../../src/providers/port.ts';
+import { ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
 import { SimServer, json } from '../../../src/simulators/shared/sim-server.ts';
 import { actionsSent, injectAt, rig, type Rig } from './rig.ts';
 

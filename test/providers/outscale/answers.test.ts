@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
-import type { Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/workflow/ports.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
 import { failure } from './support.ts';
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { ProviderError, type PrincipalRef, type Provider } from '../../../src/providers/port.ts';
+import { ProviderError, type PrincipalRef, type Provider } from '../../../src/workflow/ports.ts';
 import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
 import {
   startOutscaleSimulator,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
-import type { Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/workflow/ports.ts';
 import { classify } from '../../../src/providers/scaleway/errors.ts';
 import { createScalewayProvider } from '../../../src/providers/scaleway/index.ts';
 import { keyInfo } from '../../../src/providers/scaleway/keys.ts';

@@ -1,7 +1,7 @@
 /** A Scaleway simulator and an adapter pointed at it, with captured logs and recorded retry waits. */
 import type { ScalewaySettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import type { Provider } from '../../../src/providers/port.ts';
+import type { Provider } from '../../../src/workflow/ports.ts';
 import { createScalewayProvider } from '../../../src/providers/scaleway/index.ts';
 import {
   startScalewaySimulator,

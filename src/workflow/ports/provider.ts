@@ -2,10 +2,10 @@
  * The Provider port: what the workflow needs from a cloud IAM API. Adapters translate their wire
  * protocol to these calls and their errors to `ProviderError` kinds. Secrets come back wrapped in `Secret`.
  */
-import type { ProviderErrorKind } from '../domain/request.ts';
-import type { Secret } from '../domain/secret.ts';
-import { boundText, scrubText } from '../domain/scrub.ts';
-import { IamBotError } from '../shared/errors.ts';
+import type { ProviderErrorKind } from '../../domain/request.ts';
+import type { Secret } from '../../domain/secret.ts';
+import { boundText, scrubText } from '../../domain/scrub.ts';
+import { IamBotError } from '../../shared/errors.ts';
 
 export interface Capabilities {
   groupMembership: boolean;

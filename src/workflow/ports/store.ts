@@ -15,15 +15,11 @@
  * - `leases`: named work leases with expiry, so one replica at a time does a piece of work;
  * - `reviews`: access reviews, each written with its audit events and notices like a request's transition.
  */
-import type { AuditEntry } from '../audit/entry.ts';
-import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice, Undelivered } from '../domain/notice.ts';
-import type { Request, State } from '../domain/request.ts';
-import type { Review } from '../domain/review.ts';
-import { IamBotError } from '../shared/errors.ts';
-
-export type { AuditEntry } from '../audit/entry.ts';
-export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { AuditEntry, AuditHead, AuditRecord } from '../../domain/audit-event.ts';
+import type { Notice, Undelivered } from '../../domain/notice.ts';
+import type { Request, State } from '../../domain/request.ts';
+import type { Review } from '../../domain/review.ts';
+import { IamBotError } from '../../shared/errors.ts';
 
 export interface Commit {
   request: Request;

@@ -24,12 +24,7 @@ import {
   type Undelivered,
   type UndeliveredNotice,
 } from '../../src/workflow/ports.ts';
-import {
-  isRequestNotice,
-  isReviewNotice,
-  isUndeliveredNotice,
-  type ReviewNotice,
-} from '../../src/domain/notice.ts';
+import { isRequestNotice, isReviewNotice, isUndeliveredNotice, type ReviewNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
 export class FakeClock implements Clock {

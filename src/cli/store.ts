@@ -49,7 +49,7 @@ export async function store(args: string[], io: Io): Promise<number> {
       });
       const head = copied.head ? `, chain verified up to seq ${copied.head.seq} hash ${copied.head.hash}` : '';
       io.out(
-        `${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver, ${copied.messageRefs} requests' Slack messages, ${copied.postIntents} post intents, ${copied.submitters} submitters' counters, ${copied.secrets} sealed secrets${head}`,
+        `${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver, ${copied.messageRefs} requests' Slack messages, ${copied.postIntents} post intents, ${copied.submitters} submitters' counters, ${copied.allowanceUses} allowance counters, ${copied.secrets} sealed secrets${head}`,
       );
       return EXIT.ok;
     } finally {

@@ -6,12 +6,14 @@
 import type { z } from 'zod';
 import {
   approverSetSchema,
+  autoApproveRuleSchema,
   catalogItemSchema,
   identitySchema,
   providerSchema,
   reviewSchema,
   stageSchema,
   type ApproverSetConfig,
+  type AutoApproveRuleConfig,
   type CatalogItemConfig,
   type IdentityConfig,
   type PolicyFile,
@@ -20,9 +22,12 @@ import {
   type StageConfig,
 } from './policy-schema.ts';
 
-/** A catalog item with only its well-formed fields; a stage that is not well formed is undefined. */
-export type LooseCatalogItem = { [K in Exclude<keyof CatalogItemConfig, 'approvers'>]?: CatalogItemConfig[K] } & {
+/** A catalog item with only its well-formed fields; a stage or rule that is not well formed is undefined. */
+export type LooseCatalogItem = {
+  [K in Exclude<keyof CatalogItemConfig, 'approvers' | 'autoApprove'>]?: CatalogItemConfig[K];
+} & {
   approvers?: readonly (StageConfig | undefined)[];
+  autoApprove?: readonly (AutoApproveRuleConfig | undefined)[];
 };
 
 export interface PolicyParts {
@@ -77,6 +82,9 @@ function looseItem(value: unknown): LooseCatalogItem | undefined {
   }
   if (item.approvers === undefined && Array.isArray(raw.approvers)) {
     item.approvers = (raw.approvers as unknown[]).map((stage) => valid(stageSchema, stage));
+  }
+  if (item.autoApprove === undefined && Array.isArray(raw.autoApprove)) {
+    item.autoApprove = (raw.autoApprove as unknown[]).map((rule) => valid(autoApproveRuleSchema, rule));
   }
   // Each field was produced by the schema of that same key.
   return item as LooseCatalogItem;

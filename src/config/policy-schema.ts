@@ -12,7 +12,9 @@ import {
   DEFAULT_GRANT_SETTINGS,
   DEFAULT_REQUEST_SETTINGS,
   REQUEST_KINDS,
+  WEEKDAYS,
 } from '../domain/policy.ts';
+import { isKnownTimezone } from '../domain/auto-approval.ts';
 import { secretRefSchema } from './secret-ref.ts';
 
 export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
@@ -193,6 +195,37 @@ export const stageSchema = z.union(
   },
 );
 
+const timeOfDaySchema = z
+  .string({ error: 'expected a time like 09:00 (24-hour clock)' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like 09:00 (24-hour clock)')
+  .transform((value) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3)));
+
+/** A window is read in a zone its author states: the server's own zone would move it with the deployment. */
+const timeWindowSchema = z.strictObject({
+  /** Absent: every day. */
+  days: z
+    .array(z.enum(WEEKDAYS, { error: `expected a day among ${WEEKDAYS.join(', ')}` }))
+    .min(1, 'name at least one day, or leave days out for every day')
+    .optional(),
+  from: timeOfDaySchema,
+  /** Before `from`: the window runs past midnight. */
+  to: timeOfDaySchema,
+  timezone: z
+    .string({ error: 'expected an IANA time zone like Europe/Paris or UTC' })
+    .refine(isKnownTimezone, 'expected an IANA time zone like Europe/Paris or UTC'),
+});
+
+export const autoApproveRuleSchema = z.strictObject({
+  /** Named in the audit log and the thread: "approved by rule <name>". */
+  name: nameSchema('rule name'),
+  /** The requester must be in one of these sets; absent: anyone who may request the item. */
+  requesters: z.array(setNameSchema).min(1, 'name at least one set, or leave requesters out').optional(),
+  maxDuration: durationSchema.optional(),
+  window: timeWindowSchema.optional(),
+  /** Required: a rule with no cap would approve without end. */
+  cap: z.strictObject({ uses: z.int().min(1, 'must be at least 1'), per: durationSchema }),
+});
+
 /**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
  * refuses an option value over 150 characters (WIRE.md §5): a longer id could never be picked. Names and
@@ -229,6 +262,8 @@ export const catalogItemSchema = z.strictObject({
   escalateTo: setNameSchema.optional(),
   /** Separation of duties: by default one person approves at most one stage; true lets one person pass several. */
   sameApproverAcrossStages: z.boolean().default(false),
+  /** Rules that may pass the first stage at once; the first whose conditions hold and cap allows applies. */
+  autoApprove: z.array(autoApproveRuleSchema).min(1, 'name at least one rule, or leave autoApprove out').optional(),
 });
 
 // ---- the file -------------------------------------------------------------------------------------
@@ -305,4 +340,5 @@ export type IdentityConfig = z.output<typeof identitySchema>;
 export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type CatalogItemConfig = z.output<typeof catalogItemSchema>;
+export type AutoApproveRuleConfig = z.output<typeof autoApproveRuleSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;

@@ -70,6 +70,7 @@ function itemDetails(item: CatalogItem): string {
   if (item.requireReason) parts.push('reason required');
   if (item.requesters) parts.push(`requesters: ${item.requesters.join(', ')}`);
   if (item.channel) parts.push(`approvals in ${item.channel}`);
+  if (item.autoApprove) parts.push(`auto-approve: ${item.autoApprove.map((r) => r.name).join(', ')} (stage 1)`);
   return parts.join('; ');
 }
 

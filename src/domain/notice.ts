@@ -6,6 +6,8 @@ import type { Review } from './review.ts';
 export const REQUEST_EVENTS = [
   'request.submitted',
   'request.approval_recorded',
+  // An auto-approval rule passed the first stage: the request is approved, or waits for the next stage.
+  'request.auto_approved',
   'request.stage_passed',
   'request.approved',
   'request.denied',

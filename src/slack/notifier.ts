@@ -89,6 +89,7 @@ export interface HomeRefresh {
 const APPROVER_HOME_EVENTS: ReadonlySet<string> = new Set([
   'request.submitted',
   'request.approval_recorded',
+  'request.auto_approved',
   'request.stage_passed',
   'request.approved',
   'request.denied',
@@ -424,7 +425,9 @@ export class SlackNotifier implements Notifier {
     }
     if (s.state !== 'pending') return;
     if (
-      notice.event === 'request.submitted' ||
+      // A submission whose first stage a rule passed asks the next stage through the rule's notice.
+      (notice.event === 'request.submitted' && s.stage === 0) ||
+      notice.event === 'request.auto_approved' ||
       notice.event === 'request.stage_passed' ||
       notice.event === 'request.escalated'
     ) {

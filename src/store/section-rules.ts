@@ -72,6 +72,16 @@ export function inWindow(times: readonly number[], now: number, windowMs: number
   return times.filter((t) => now - t < windowMs);
 }
 
+/** A `take` on a window counter: the times to store with one more use at `now`, or undefined when the limit is reached. */
+export function takeInWindow(
+  times: readonly number[],
+  now: number,
+  limit: { count: number; windowMs: number },
+): number[] | undefined {
+  const recent = inWindow(times, now, limit.windowMs);
+  return recent.length >= limit.count ? undefined : [...recent, now];
+}
+
 export interface LeaseRecord {
   holder: string;
   expiresAt: number;

@@ -22,6 +22,8 @@ export interface StateDocument {
   auditHead?: AuditHead;
   /** Person → times of their recent submissions (the rate limit's window). */
   submissions: Record<string, number[]>;
+  /** Allowance key → its window and the times of its recent uses (auto-approval caps, break-glass limits). */
+  uses: Record<string, { windowMs: number; times: number[] }>;
   /** New secrets, sealed (never in clear), and what became of them. */
   secrets: SecretRecord[];
   /** Access reviews requested or open (closed ones are in `reviews.jsonl`). */
@@ -46,6 +48,7 @@ const documentShape = z.object({
   notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape.optional() })).default([]),
   auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
   submissions: z.record(z.string(), z.array(z.number())).default({}),
+  uses: z.record(z.string(), z.object({ windowMs: z.number(), times: z.array(z.number()) })).default({}),
   secrets: z
     .array(
       z.object({
@@ -73,6 +76,7 @@ export function emptyDocument(): StateDocument {
     outbox: [],
     notices: [],
     submissions: {},
+    uses: {},
     secrets: [],
     reviews: [],
   };

@@ -58,6 +58,8 @@ async function embeddedStore(dataDir: string): Promise<void> {
   // Alice submitted twice within the rate limit's window.
   expect(await store.submissions.take('U_ALICE', T0, LIMIT)).toBe(true);
   expect(await store.submissions.take('U_ALICE', T0 + 1_000, LIMIT)).toBe(true);
+  // Alice's one use a day of an auto-approval rule is spent.
+  expect(await store.uses.take('rule:cf-admins:on-call:U_ALICE', T0, { count: 1, windowMs: 24 * HOUR })).toBe(true);
   // A secret waiting for its owner, and one already shown (only that fact is kept).
   await store.secrets.put({ requestId: last.id, owner: 'U_ALICE', sealed: 'v1.sealed-envelope', expiresAt: T0 + HOUR });
   await store.secrets.put({ requestId: 'id-1', owner: 'U_0', sealed: 'v1.other-envelope', expiresAt: T0 + HOUR });
@@ -80,7 +82,7 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
     const result = await cli(['store', 'copy', '--to', url, '--data', dir.path]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(
-      /: 6 requests, 9 audit entries, 1 notices to deliver, 6 requests' Slack messages, 1 post intents, 1 submitters' counters, 2 sealed secrets, chain verified up to seq 9 hash [0-9a-f]{64}\n$/,
+      /: 6 requests, 9 audit entries, 1 notices to deliver, 6 requests' Slack messages, 1 post intents, 1 submitters' counters, 1 allowance counters, 2 sealed secrets, chain verified up to seq 9 hash [0-9a-f]{64}\n$/,
     );
 
     const source = await LowdbStore.open({ dataDir: dir.path });
@@ -107,6 +109,10 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
       expect(await copy.submissions.count('U_ALICE', T0 + 2_000, LIMIT.windowMs)).toBe(2);
       expect(await copy.submissions.take('U_ALICE', T0 + 2_000, LIMIT)).toBe(true);
       expect(await copy.submissions.take('U_ALICE', T0 + 3_000, LIMIT)).toBe(false);
+      // The rule's cap does not start afresh with the move.
+      expect(await copy.uses.take('rule:cf-admins:on-call:U_ALICE', T0 + HOUR, { count: 1, windowMs: 24 * HOUR })).toBe(
+        false,
+      );
       // The waiting secret is still there, sealed as it was, for its owner only; the shown one stays shown.
       expect(await copy.secrets.holds('id-6')).toBe(true);
       expect(await copy.secrets.lend('id-6', 'U_BOB', T0, T0 + 60_000)).toEqual({ ok: false, reason: 'not_owner' });

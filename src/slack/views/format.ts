@@ -1,7 +1,7 @@
 /** Text shared by every Slack view: how a request, a state and a person read. Nothing here holds a secret. */
 import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
-import type { Request, State } from '../../domain/request.ts';
+import type { Approval, Request, State } from '../../domain/request.ts';
 
 /** Slack's limits (WIRE.md §5). */
 export const LIMITS = {
@@ -60,6 +60,14 @@ export function escape(text: string): string {
 }
 
 export const mention = (user: string): string => `<@${user}>`;
+
+/** Who gave an approval: a person, or "rule *on-call*" for an auto-approval rule. */
+export const approver = (approval: Approval): string =>
+  approval.rule !== undefined ? `rule *${name(approval.rule)}*` : mention(approval.by);
+
+/** The auto-approval rule that passed the request's first stage, if one did. */
+export const ruleApproval = (request: Request): Approval | undefined =>
+  request.approvals.find((a) => a.rule !== undefined);
 
 const STATE_LABEL: Record<State, string> = {
   pending: ':hourglass_flowing_sand: Waiting for approval',

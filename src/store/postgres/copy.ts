@@ -27,6 +27,8 @@ export interface CopyResult {
   postIntents: number;
   /** People with submissions still in the rate window. */
   submitters: number;
+  /** Auto-approval rules' and break-glass's uses per person still kept. */
+  allowanceUses: number;
   secrets: number;
   head?: AuditHead;
 }
@@ -46,7 +48,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
   const nextNumber = await from.reserveNumber();
   const reviews = await from.reviews.list();
   const index = await from.messages.contents();
-  const { submissions, secrets } = await from.smallSections();
+  const { submissions, uses, secrets } = await from.smallSections();
   const expected: Counts = {
     requests: requests.length,
     notices: notices.length,
@@ -54,6 +56,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
     noticeProgress: new Set([...Object.keys(index.deliveries), ...Object.keys(index.failures)]).size,
     postIntents: Object.keys(index.intents).length,
     submitters: Object.keys(submissions).length,
+    allowanceUses: Object.keys(uses).length,
     secrets: secrets.length,
   };
   await inTransaction(to.pool, async (client) => {
@@ -93,6 +96,13 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
       await client.query('INSERT INTO post_intents (key, at) VALUES ($1, $2)', [key, at]);
     for (const [person, times] of Object.entries(submissions))
       await client.query('INSERT INTO submissions (person, times) VALUES ($1, $2)', [person, times]);
+    // Caps on what passes without a person's decision must not start afresh with the move.
+    for (const [key, use] of Object.entries(uses))
+      await client.query('INSERT INTO allowance_uses (key, window_ms, times) VALUES ($1, $2, $3)', [
+        key,
+        use.windowMs,
+        use.times,
+      ]);
     // Sealed as they are: the replicas open them with the same IAM_BOT_SEALING_KEY.
     for (const record of secrets)
       await client.query('INSERT INTO secrets (request_id, record) VALUES ($1, $2)', [record.requestId, record]);
@@ -114,6 +124,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
     messageRefs: expected.messageRefs,
     postIntents: expected.postIntents,
     submitters: expected.submitters,
+    allowanceUses: expected.allowanceUses,
     secrets: expected.secrets,
     ...(copied.head ? { head: copied.head } : {}),
   };
@@ -127,6 +138,7 @@ interface Counts {
   noticeProgress: number;
   postIntents: number;
   submitters: number;
+  allowanceUses: number;
   secrets: number;
 }
 
@@ -135,7 +147,7 @@ async function countsIn(store: PostgresStore): Promise<Counts> {
     `SELECT (SELECT count(*) FROM requests) AS requests, (SELECT count(*) FROM notices) AS notices,
        (SELECT count(*) FROM message_refs) AS "messageRefs", (SELECT count(*) FROM notice_progress) AS "noticeProgress",
        (SELECT count(*) FROM post_intents) AS "postIntents", (SELECT count(*) FROM submissions) AS submitters,
-       (SELECT count(*) FROM secrets) AS secrets`,
+       (SELECT count(*) FROM allowance_uses) AS "allowanceUses", (SELECT count(*) FROM secrets) AS secrets`,
   );
   const row = rows[0]!;
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as unknown as Counts;

@@ -23,7 +23,7 @@ import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';
 import { LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
-import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions } from './sections.ts';
+import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions, postgresUses } from './sections.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
 export interface PostgresStoreOptions {
@@ -36,6 +36,7 @@ export class PostgresStore implements Store {
   readonly auditLog: PostgresAuditLog;
   readonly messages: PostgresMessageRefs;
   readonly submissions;
+  readonly uses;
   readonly secrets;
   readonly leases;
   readonly reviews: ReviewStore;
@@ -51,6 +52,7 @@ export class PostgresStore implements Store {
     this.auditLog = new PostgresAuditLog(pool);
     this.messages = new PostgresMessageRefs(pool);
     this.submissions = postgresSubmissions(pool);
+    this.uses = postgresUses(pool);
     this.secrets = postgresSecrets(pool);
     this.leases = postgresLeases(pool);
     this.reviews = postgresReviews(pool);

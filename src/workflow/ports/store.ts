@@ -11,6 +11,7 @@
  * - `auditLog`: the append-only, hash-chained audit log;
  * - `messages`: where the bot's Slack messages about each request are, and each notice's delivery progress;
  * - `submissions`: the per-person submission rate counters;
+ * - `uses`: uses of an allowance per key and period (an auto-approval rule's cap, break-glass's rate limit);
  * - `secrets`: new secrets, sealed, until revealed once or expired;
  * - `leases`: named work leases with expiry, so one replica at a time does a piece of work;
  * - `reviews`: access reviews, each written with its audit events and notices like a request's transition.
@@ -91,6 +92,7 @@ export interface Store {
   readonly auditLog: AuditLogStore;
   readonly messages: MessageRefStore;
   readonly submissions: SubmissionCounters;
+  readonly uses: UseCounters;
   readonly secrets: SecretStore;
   readonly leases: LeaseStore;
   readonly reviews: ReviewStore;
@@ -194,6 +196,19 @@ export interface SubmissionCounters {
    * `now` and answers true; else records nothing and answers false. Entries older than the window may go.
    */
   take(person: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
+}
+
+/**
+ * Uses of an allowance in a sliding window, by key (`<what>:<item>:<rule>:<person>`), shared by every
+ * process: an auto-approval rule's cap per person and period, break-glass's rate limit per person.
+ * Unlike the submission counters, each key has its own window (a rule's period), and the counts must
+ * survive a restart and a `store copy`: they limit what passes without a person's decision.
+ */
+export interface UseCounters {
+  /** How many uses of `key` fall in the window ending at `now`. */
+  count(key: string, now: number, windowMs: number): Promise<number>;
+  /** Atomically: when fewer than `limit.count` uses of `key` fall in the window, records one at `now` and answers true. */
+  take(key: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
 }
 
 /** A new secret as stored: sealed (workflow/sealing.ts, AES-256-GCM), never in clear. */

@@ -2,7 +2,7 @@
  * Access reviews (issue 14): one row per review, kept whole as JSON like a request; `closed` and
  * `created_at` are what the open list selects and orders on.
  */
-export const version = 2;
+export const version = 3;
 export const name = 'access reviews';
 export const sql = `
 CREATE TABLE reviews (

@@ -39,7 +39,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'src/main.ts', 'src/cli/**', 'test/support/summary-reporter.ts', 'test/crash/main.ts'],
+    files: [
+      'bench/**',
+      'src/main.ts',
+      'src/cli/**',
+      'test/support/summary-reporter.ts',
+      'test/crash/main.ts',
+      'test/replicas/main.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   ...simulatorIndependence,

@@ -133,14 +133,24 @@ export class WorkflowService {
       details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;
     if (command.extends) details.extends = command.extends;
-    await this.recorder.commit(null, request, [
-      {
-        event: 'request.submitted',
-        actor: command.requester,
-        details,
-        approvers: await this.people.approversOf(request, 0),
-      },
-    ]);
+    try {
+      await this.recorder.commit(null, request, [
+        {
+          event: 'request.submitted',
+          actor: command.requester,
+          details,
+          approvers: await this.people.approversOf(request, 0),
+        },
+      ]);
+    } catch (error) {
+      // The same form reached another replica, which made its request first: that request is the answer.
+      const earlier =
+        error instanceof StoreConflictError && command.submissionKey
+          ? await this.store.findSubmission(command.requester, command.submissionKey)
+          : undefined;
+      if (earlier) return earlier;
+      throw error;
+    }
     return request;
   }
 

@@ -3,28 +3,74 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 /**
- * Simulators are witnesses, not mirrors: nothing in src/simulators/ may import the code they test
- * (src/providers, src/slack, src/workflow). Relative imports are matched by their depth, so that
- * src/simulators/slack/ importing its own `../json.ts` stays allowed while `../../slack/bot.ts` is refused.
+ * Layering, enforced: which parts of src/ each folder may import. Dependencies point inward: domain/ is pure,
+ * workflow/ owns the ports and sees only domain/ and shared/, adapters (store/, providers/, slack/) see the
+ * workflow and domain but not each other, and simulators are witnesses that import none of the code they test.
+ * `may` lists the folders (`name/`) and files of src/ a folder may import; a relative import that climbs out of
+ * the folder to anything else is refused. Imports are relative everywhere in src/, so a pattern is generated per
+ * depth: `../../x` leaves src/providers/jcs/ but not src/providers/jcs/sub/. Folders not listed (the outer ones:
+ * cli/, sandbox/, ops/, config/, audit/) are free. test/lint/layering.test.ts proves each rule refuses.
  */
-const UNDER_TEST = '(providers|slack|workflow)(/|$)';
-const simulatorIndependence = [0, 1, 2, 3, 4].map((depth) => ({
-  files: [`src/simulators/${'*/'.repeat(depth)}*.ts`],
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            regex: `^(\\.\\./){${depth + 1}}${UNDER_TEST}|(^|/)src/${UNDER_TEST}`,
-            message:
-              'A simulator must not import the code it tests (src/providers, src/slack, src/workflow): write it from WIRE.md and the provider docs.',
-          },
-        ],
-      },
-    ],
+const LAYERS = {
+  domain: {
+    may: ['domain/', 'shared/'],
+    why: 'domain/ is pure: it imports only domain/ and shared/',
+    // No I/O either: no Node built-ins, no package but zod.
+    packages: { regex: '^(?!\\.|zod(/|$))', message: 'domain/ is pure: no Node built-in or package but zod' },
   },
-}));
+  shared: {
+    may: ['shared/', 'log.ts'],
+    why: 'shared/ is importable by every layer, so it imports none of them',
+  },
+  workflow: {
+    may: ['workflow/', 'domain/', 'shared/', 'log.ts'],
+    why: 'workflow/ owns the ports: it imports domain/ and shared/, never an adapter (slack/, providers/, store/) or an outer folder',
+  },
+  store: {
+    may: ['store/', 'workflow/', 'domain/', 'shared/', 'audit/', 'files/', 'log.ts'],
+    why: 'store/ is an adapter of the workflow’s Store port: it imports no other adapter (slack/, providers/) nor an outer folder',
+  },
+  providers: {
+    may: ['providers/', 'workflow/', 'domain/', 'shared/', 'config/', 'log.ts'],
+    why: 'providers/ are adapters of the workflow’s Provider port: they import no other adapter (slack/, store/) nor an outer folder',
+    // Folders of src/providers/ that are not a provider but shared by all of them.
+    common: ['http/'],
+  },
+  slack: {
+    may: ['slack/', 'workflow/', 'domain/', 'shared/', 'config/', 'log.ts'],
+    why: 'slack/ is an adapter of the workflow’s ports: it imports no other adapter (providers/, store/) nor an outer folder',
+  },
+  files: {
+    may: ['files/', 'shared/', 'log.ts'],
+    why: 'files/ is the file primitives the store and the audit log build on: it imports only shared/',
+  },
+  simulators: {
+    may: ['simulators/'],
+    why: 'A simulator must not import the code it tests (anything in src/ outside src/simulators/): write it from the public docs cited in docs/',
+  },
+};
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `dir/` matches the folder, anything else that exact file. */
+const allowed = (may) =>
+  may.map((m) => (m.endsWith('/') ? `${escape(m.slice(0, -1))}(/|$)` : `${escape(m)}$`)).join('|');
+
+const layering = Object.entries(LAYERS).flatMap(([folder, layer]) =>
+  [0, 1, 2, 3, 4].map((depth) => {
+    const patterns = [{ regex: `^(\\.\\./){${depth + 1}}(?!${allowed(layer.may)})`, message: `${layer.why}.` }];
+    if (layer.packages) patterns.push(layer.packages);
+    if (layer.common && depth > 0)
+      patterns.push({
+        regex: `^(\\.\\./){${depth}}(?!${allowed(layer.common)})[^./][^/]*/`,
+        message:
+          'A provider never imports another provider: what they share lives in src/providers/ itself or its common folders.',
+      });
+    return {
+      files: [`src/${folder}/${'*/'.repeat(depth)}*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  }),
+);
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'coverage/', 'dist/'] },
@@ -49,5 +95,5 @@ export default tseslint.config(
     ],
     rules: { 'no-console': 'off' },
   },
-  ...simulatorIndependence,
+  ...layering,
 );

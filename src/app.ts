@@ -21,12 +21,18 @@ import { publishHome } from './slack/app-home.ts';
 import { scrubSlackWrites } from './slack/scrubbing-client.ts';
 import { DEFAULT_CHECKPOINT_EVERY_MS, type Policy } from './domain/policy.ts';
 import type { Logger } from './log.ts';
-import type { ProviderRegistry } from './providers/port.ts';
+import {
+  type ProviderRegistry,
+  type Store,
+  systemClock,
+  type Clock,
+  type Directory,
+  type Notifier,
+  type SecretVault,
+} from './workflow/ports.ts';
 import type { DataWorld } from './store/data-world.ts';
 import { openStore } from './store/open-store.ts';
-import type { Store } from './store/port.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
-import { systemClock, type Clock, type Directory, type Notifier, type SecretVault } from './workflow/ports.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
 import { SealedSecretVault } from './workflow/sealed-vault.ts';
 import { timeAcks } from './ops/ack-timing.ts';
@@ -191,7 +197,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     checks: readinessChecks(storeProblem, triggers, clock),
     draining: () => draining,
   });
-  const app = createSlackApp({ slack: options.slack, log, routes });
+  const app = createSlackApp({ slack: options.slack, log, routes, draining: () => draining });
   scrubSlackWrites(app.client);
   timeAcks(app, metrics);
   // The store first: the notifier keeps where its messages are in it.
@@ -299,6 +305,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         )
       : undefined;
   checkpoints?.unref();
+  let stopping: Promise<void> | undefined;
   const idle = async () => {
     while (tasks.busy || services.executor.busy || services.dispatcher.busy) {
       await tasks.settle();
@@ -312,26 +319,33 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(port !== undefined ? { port } : {}),
     ...(host !== undefined ? { host } : {}),
     idle,
-    async stop() {
-      draining = true;
-      if (timer) clearInterval(timer);
-      if (sweeps) clearInterval(sweeps);
-      if (checkpoints) clearInterval(checkpoints);
-      await app.stop();
-      const grace = options.graceMs ?? 10_000;
-      let timeout: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([
-        idle().then(() => true),
-        new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), grace))),
-      ]);
-      clearTimeout(timeout);
-      if (!finished) {
-        // The process is about to exit: what was in flight is persisted as under way and resumes at the next start.
-        log.warn({ graceMs: grace }, 'stopping with steps still in flight; they resume at the next start');
-        return;
-      }
-      await services.close();
-      await closeProviders(providers);
+    stop() {
+      stopping ??= (async () => {
+        draining = true;
+        if (timer) clearInterval(timer);
+        if (sweeps) clearInterval(sweeps);
+        if (checkpoints) clearInterval(checkpoints);
+        // HTTP mode keeps listening while the steps in flight finish: Slack's requests are refused and
+        // /readyz answers 503 (draining), so the load balancer moves on. Socket Mode closes its connection now.
+        const http = options.slack.mode.type === 'http';
+        if (!http) await app.stop();
+        const grace = options.graceMs ?? 10_000;
+        let timeout: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([
+          idle().then(() => true),
+          new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), grace))),
+        ]);
+        clearTimeout(timeout);
+        if (http) await app.stop();
+        if (!finished) {
+          // The process is about to exit: what was in flight is persisted as under way and resumes at the next start.
+          log.warn({ graceMs: grace }, 'stopping with steps still in flight; they resume at the next start');
+          return;
+        }
+        await services.close();
+        await closeProviders(providers);
+      })();
+      return stopping;
     },
   };
 }

@@ -68,6 +68,7 @@ export class AuditLog {
         const entry = parseLine(tail.lastLine);
         if (typeof entry === 'string') {
           throw new AuditLogError(
+            'audit_unreadable',
             `${file}: the last complete line is ${entry}; nothing was changed — run "audit verify" and repair the log by hand`,
           );
         }
@@ -78,6 +79,7 @@ export class AuditLog {
         // to throw away.
         if (tail.tornByte !== 0x7b /* { */ && tail.tornByte !== 0) {
           throw new AuditLogError(
+            'audit_unreadable',
             `${file}: does not end with a newline and its tail is not a torn entry; nothing was changed`,
           );
         }
@@ -107,7 +109,7 @@ export class AuditLog {
    * in its details, a value that is not JSON) refuses the whole call with nothing written.
    */
   async append(events: readonly AuditEventInput[]): Promise<AuditEntry[]> {
-    if (this.#closing) throw new AuditLogError('the audit log is closed');
+    if (this.#closing) throw new AuditLogError('audit_closed', 'the audit log is closed');
     const prepared = events.map(prepareEvent);
     if (prepared.length === 0) return [];
     const written = this.#queue.then(() => this.#write(prepared));
@@ -137,9 +139,13 @@ export class AuditLog {
       // An append cut short is cut back off before the next one (LineAppender): the chain goes on intact.
       await this.#appender.append(lines);
     } catch (err) {
-      throw new AuditLogError(`audit append failed: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
+      throw new AuditLogError(
+        'audit_append_failed',
+        `audit append failed: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
     this.#head = headOf(entries[entries.length - 1]!);
     for (const e of entries) this.#recent.set(e.eventId, { seq: e.seq, hash: e.hash });

@@ -17,15 +17,19 @@ export function prepareEvent(input: AuditRecord): PreparedEvent {
   assertNoSecrets(input.details);
   const time = new Date(input.time);
   if (Number.isNaN(time.getTime()))
-    throw new AuditLogError(`event ${input.eventId}: time ${input.time} is not a valid instant`);
+    throw new AuditLogError('audit_refused', `event ${input.eventId}: time ${input.time} is not a valid instant`);
   let details: unknown;
   try {
     details = JSON.parse(canonicalize(input.details) ?? 'null');
   } catch (err) {
-    throw new AuditLogError(`event ${input.eventId}: details are not JSON (${(err as Error).message})`, { cause: err });
+    throw new AuditLogError(
+      'audit_refused',
+      `event ${input.eventId}: details are not JSON (${(err as Error).message})`,
+      { cause: err },
+    );
   }
   if (typeof details !== 'object' || details === null || Array.isArray(details)) {
-    throw new AuditLogError(`event ${input.eventId}: details must be a JSON object`);
+    throw new AuditLogError('audit_refused', `event ${input.eventId}: details must be a JSON object`);
   }
   // Again on the JSON form: a value's toJSON() can bring out keys the raw object did not show.
   assertNoSecrets(details as Record<string, unknown>);
@@ -53,7 +57,8 @@ export function chainAfter(
     const line = formatLine(entry);
     // Never store a line that opening or verification would reject.
     const problem = parseLine(line);
-    if (typeof problem === 'string') throw new AuditLogError(`event ${p.eventId} cannot be logged: ${problem}`);
+    if (typeof problem === 'string')
+      throw new AuditLogError('audit_refused', `event ${p.eventId} cannot be logged: ${problem}`);
     prevHash = entry.hash;
     return { entry, line };
   });

@@ -10,14 +10,11 @@ import { verifyAuditLog, type VerifyResult } from './verify.ts';
 
 export type ContinuityProblem = Extract<VerifyResult, { ok: false }>['kind'];
 
-export class AuditContinuityError extends AuditLogError {
+export class AuditContinuityError extends AuditLogError<ContinuityProblem> {
   override name = 'AuditContinuityError';
 
-  constructor(
-    message: string,
-    readonly code: ContinuityProblem,
-  ) {
-    super(message);
+  constructor(message: string, code: ContinuityProblem) {
+    super(code, message);
   }
 }
 

@@ -6,22 +6,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
-import type { AuditHead } from '../domain/audit-event.ts';
+import type { AuditEntry, AuditHead } from '../domain/audit-event.ts';
 
-export interface AuditEntry {
-  seq: number;
-  time: string;
-  eventId: string;
-  requestId: string | null;
-  requestRef: string | null;
-  actor: string;
-  event: string;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
-
-export type { AuditHead } from '../domain/audit-event.ts';
+export type { AuditEntry, AuditHead } from '../domain/audit-event.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 

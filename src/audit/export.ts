@@ -95,7 +95,10 @@ export async function* readEntries(
     for await (const line of source.lines(afterSeq)) {
       const entry = parseEntry(line);
       if (!entry)
-        throw new AuditLogError(`${source.name}: entry after ${afterSeq} is not an audit entry; run "audit verify"`);
+        throw new AuditLogError(
+          'audit_unreadable',
+          `${source.name}: entry after ${afterSeq} is not an audit entry; run "audit verify"`,
+        );
       afterSeq = entry.seq;
       yield { line, entry };
     }
@@ -109,7 +112,8 @@ export async function* readEntries(
     for await (const line of lines) {
       n++;
       const entry = parseEntry(line);
-      if (!entry) throw new AuditLogError(`${file}: line ${n} is not an audit entry; run "audit verify"`);
+      if (!entry)
+        throw new AuditLogError('audit_unreadable', `${file}: line ${n} is not an audit entry; run "audit verify"`);
       yield { line, entry };
     }
   } finally {
@@ -156,6 +160,7 @@ async function* followFile(
       const { size } = await fh.stat();
       if (size < offset)
         throw new AuditLogError(
+          'audit_unreadable',
           `${file}: shrank from ${offset} to ${size} bytes while being followed; run "audit verify"`,
         );
       if (size === offset) {
@@ -170,7 +175,8 @@ async function* followFile(
         pending = pending.subarray(end + 1);
         n++;
         const entry = parseEntry(line);
-        if (!entry) throw new AuditLogError(`${file}: line ${n} is not an audit entry; run "audit verify"`);
+        if (!entry)
+          throw new AuditLogError('audit_unreadable', `${file}: line ${n} is not an audit entry; run "audit verify"`);
         yield { line, entry };
       }
     }
@@ -249,6 +255,7 @@ export async function exportDays(source: AuditSource, dir: string, options: { si
   }
   if (refused.length > 0) {
     throw new AuditLogError(
+      'audit_export_conflict',
       `${dir}: ${refused.join(', ')} already hold entries the log no longer has in that order; they were left as they are — run "audit verify" and compare them with the log`,
     );
   }

@@ -23,13 +23,17 @@ export function assertNoSecrets(details: Record<string, unknown>): void {
   const stack: { value: unknown; path: string }[] = [{ value: details, path: 'details' }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value, path } = item;
-    if (value instanceof Secret) throw new AuditLogError(`audit details must not hold a secret: ${path} is a Secret`);
+    if (value instanceof Secret)
+      throw new AuditLogError('audit_refused', `audit details must not hold a secret: ${path} is a Secret`);
     if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
     for (const [key, child] of Object.entries(value)) {
       const childPath = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
       if (!Array.isArray(value) && isSecretKey(key)) {
-        throw new AuditLogError(`audit details must not hold a secret: key ${childPath} looks like one`);
+        throw new AuditLogError(
+          'audit_refused',
+          `audit details must not hold a secret: key ${childPath} looks like one`,
+        );
       }
       stack.push({ value: child, path: childPath });
     }

@@ -15,7 +15,7 @@ import {
   type ExportOptions,
 } from '../audit/index.ts';
 import { LowdbStore } from '../store/lowdb-store.ts';
-import { StoreOpenError } from '../store/port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import { readSnapshot } from '../store/snapshot.ts';
 import { loadPolicy } from '../config/load-policy.ts';
 import { verifySlack } from './audit-slack.ts';

@@ -1,4 +1,6 @@
 /** Where a command writes and what it reads from its environment; tests pass their own. */
+import { IamBotError } from '../shared/errors.ts';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
@@ -17,8 +19,12 @@ export const processIo: Io = {
 };
 
 /** A mistake in how the command was called: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends IamBotError<'usage'> {
   override name = 'UsageError';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super('usage', message, options);
+  }
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,7 +1,7 @@
 /** `check`'s reach test: one read-only call per configured provider, timed, errors by kind. */
 import type { LoadedConfig } from '../config/load-policy.ts';
 import type { Logger } from '../log.ts';
-import { ProviderError } from '../providers/port.ts';
+import { ProviderError } from '../workflow/ports.ts';
 import { closeProviders, createProviders } from '../providers/registry.ts';
 
 export interface ProbeResult {

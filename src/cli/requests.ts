@@ -6,7 +6,7 @@ import { openServices } from '../app.ts';
 import { loadPolicy } from '../config/load-policy.ts';
 import { WorkflowFailure } from '../domain/errors.ts';
 import { createLogger } from '../log.ts';
-import { StoreOpenError } from '../store/port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { Directory } from '../workflow/ports.ts';
 import { databaseOf, withDatabase } from './database.ts';
 import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';

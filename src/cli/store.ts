@@ -8,13 +8,14 @@ import { EXIT, UsageError, dataDirOf, type Io } from './io.ts';
 
 export const storeHelp = `Usage: iam-bot store copy --to postgres://… [--data DIR]
 
-copy  Moves the embedded store (the data directory) into an empty PostgreSQL database: every request,
-      the audit log line for line (the same hashes, so earlier checkpoints still vouch for it), the
-      notices still to deliver and the Slack message references. One transaction: on any failure the
-      database stays empty. The copied chain is then verified against the data directory's. Stop the bot
-      first (the data directory is locked while it runs); start it again with DATABASE_URL set.
-      Not copied: submission counters (a minute's worth) and secrets still awaiting their reveal
-      (copy when no key rotation waits for one).
+copy  Moves the embedded store (the data directory) into an empty PostgreSQL database, all of it: every
+      request and the next request number, the audit log line for line (the same hashes, so earlier
+      checkpoints still vouch for it) and the events not yet in it, the notices still to deliver, the
+      Slack message index (message references, delivery progress, post intents), the submission counters
+      and the secrets awaiting their reveal (sealed as they are: start the replicas with the same
+      IAM_BOT_SEALING_KEY). One transaction: on any failure the database stays empty. The copied chain is
+      then verified against the data directory's, and each section's count against the source's. Stop the
+      bot first (the data directory is locked while it runs); start it again with DATABASE_URL set.
 
 Options:
   --to URL    the PostgreSQL database (postgres://user:password@host:5432/database)
@@ -48,7 +49,7 @@ export async function store(args: string[], io: Io): Promise<number> {
       });
       const head = copied.head ? `, chain verified up to seq ${copied.head.seq} hash ${copied.head.hash}` : '';
       io.out(
-        `${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver${head}`,
+        `${dataDir} → ${describeDatabase(values.to)}: ${copied.requests} requests, ${copied.auditEntries} audit entries, ${copied.notices} notices to deliver, ${copied.messageRefs} requests' Slack messages, ${copied.postIntents} post intents, ${copied.submitters} submitters' counters, ${copied.allowanceUses} allowance counters, ${copied.secrets} sealed secrets${head}`,
       );
       return EXIT.ok;
     } finally {

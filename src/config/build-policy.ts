@@ -2,8 +2,15 @@
  * A validated policy file → the domain `Policy`: stages with their effective quorum, titles defaulted,
  * optional fields omitted rather than set to undefined.
  */
-import type { CatalogItem, PeopleSet, Policy, Stage } from '../domain/policy.ts';
-import type { CatalogItemConfig, PolicyFile } from './policy-schema.ts';
+import {
+  WEEKDAYS,
+  type AutoApproveRule,
+  type CatalogItem,
+  type PeopleSet,
+  type Policy,
+  type Stage,
+} from '../domain/policy.ts';
+import type { AutoApproveRuleConfig, CatalogItemConfig, PolicyFile } from './policy-schema.ts';
 
 export function buildPolicy(file: PolicyFile): Policy {
   const policy: Policy = {
@@ -40,6 +47,14 @@ export function buildPolicy(file: PolicyFile): Policy {
     },
   };
   if (file.admins !== undefined) policy.admins = file.admins;
+  if (file.reviews.length > 0)
+    policy.reviews = file.reviews.map((r) => ({
+      itemId: r.item,
+      reviewers: r.reviewers,
+      deadlineMs: r.deadline,
+      remindAfterMs: r.remindAfter ?? Math.floor(r.deadline / 2),
+      ...(r.every !== undefined ? { everyMs: r.every } : {}),
+    }));
   if (file.directory.managerField !== undefined) policy.managerField = file.directory.managerField;
   return policy;
 }
@@ -68,5 +83,17 @@ function buildItem(config: CatalogItemConfig): CatalogItem {
   if (config.requesters !== undefined) item.requesters = config.requesters;
   if (config.channel !== undefined) item.channel = config.channel;
   if (config.sameApproverAcrossStages) item.sameApproverAcrossStages = true;
+  if (config.autoApprove) item.autoApprove = config.autoApprove.map(buildRule);
   return item;
+}
+
+function buildRule(config: AutoApproveRuleConfig): AutoApproveRule {
+  const rule: AutoApproveRule = { name: config.name, cap: { uses: config.cap.uses, perMs: config.cap.per } };
+  if (config.requesters) rule.requesters = config.requesters;
+  if (config.maxDuration !== undefined) rule.maxDurationMs = config.maxDuration;
+  if (config.window) {
+    const { days = WEEKDAYS, from, to, timezone } = config.window;
+    rule.window = { days, fromMinute: from, toMinute: to, timezone };
+  }
+  return rule;
 }

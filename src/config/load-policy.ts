@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkReferences } from './policy-checks.ts';
+import { checkReviews } from './review-checks.ts';
 import { checkFeasibility } from './policy-feasibility.ts';
 import { slackRefsOf, type SlackRefKind } from './slack-refs.ts';
 import { partsOf, salvageParts } from './policy-parts.ts';
@@ -90,7 +91,9 @@ export function parsePolicy(
   const reported = new Set(findings.map((finding) => formatPath(finding.path)));
   const warnOnly = options.missingEnv === 'warn';
   const envFindings = providers.findings.filter((finding) => !reported.has(formatPath(finding.path)));
-  findings.push(...checkReferences(parts).filter((finding) => !reported.has(formatPath(finding.path))));
+  findings.push(
+    ...[...checkReferences(parts), ...checkReviews(parts)].filter((finding) => !reported.has(formatPath(finding.path))),
+  );
   if (!warnOnly) findings.push(...envFindings);
   // Whether stages can be approved is judged on the whole, well-formed policy only.
   const policy = parsed.success ? buildPolicy(parsed.data) : undefined;

@@ -62,6 +62,10 @@ export function checkReferences(parts: PolicyParts): Finding[] {
     });
 
     item.requesters?.forEach((name, r) => unknownSet(name, at('requesters', r)));
+    item.autoApprove?.forEach((rule, r) =>
+      rule?.requesters?.forEach((name, i) => unknownSet(name, at('autoApprove', r, 'requesters', i))),
+    );
+    findings.push(...ruleFindings(item, at));
     if (item.escalateTo !== undefined) unknownSet(item.escalateTo, at('escalateTo'));
   });
 
@@ -122,6 +126,53 @@ function kindFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => Pa
   if (item.principal !== undefined && item.kind !== 'key.rotate') {
     findings.push({ path: at('principal'), message: 'only allowed for key.rotate' });
   }
+  return findings;
+}
+
+/**
+ * Auto-approval rules: never on an MFA reset (its approver attests they verified the requester's identity,
+ * which no rule can), a duration limit only on group access and there required and within the item's own
+ * cap, and names unique within the item (the audit log tells rules apart by name).
+ */
+function ruleFindings(item: LooseCatalogItem, at: (...rest: PathSegment[]) => PathSegment[]): Finding[] {
+  const rules = item.autoApprove;
+  if (!rules || item.kind === undefined) return [];
+  if (item.kind === 'mfa.reset')
+    return [
+      {
+        path: at('autoApprove'),
+        message:
+          "not allowed for mfa.reset: an MFA reset hands over an account, and its approver must attest they verified the requester's identity out of band, which no rule can",
+      },
+    ];
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  rules.forEach((rule, r) => {
+    if (!rule) return;
+    const first = seen.get(rule.name);
+    if (first === undefined) seen.set(rule.name, r);
+    else
+      findings.push({
+        path: at('autoApprove', r, 'name'),
+        message: `duplicate rule name; autoApprove[${first}] is already "${rule.name}"`,
+      });
+    if (item.kind !== 'group.add') {
+      if (rule.maxDuration !== undefined)
+        findings.push({ path: at('autoApprove', r, 'maxDuration'), message: 'only allowed for group.add' });
+      return;
+    }
+    if (rule.maxDuration === undefined)
+      findings.push({
+        path: at('autoApprove', r),
+        message:
+          'maxDuration is required on a group.add rule: a rule approves timed access up to a limit (e.g. maxDuration: 2h)',
+      });
+    else if (item.maxDuration !== undefined && rule.maxDuration > item.maxDuration)
+      findings.push({
+        path: at('autoApprove', r, 'maxDuration'),
+        message: `${formatDuration(rule.maxDuration)} is longer than the item's maxDuration ${formatDuration(item.maxDuration)}`,
+      });
+  });
   return findings;
 }
 

@@ -6,21 +6,28 @@
 import type { z } from 'zod';
 import {
   approverSetSchema,
+  autoApproveRuleSchema,
   catalogItemSchema,
   identitySchema,
   providerSchema,
+  reviewSchema,
   stageSchema,
   type ApproverSetConfig,
+  type AutoApproveRuleConfig,
   type CatalogItemConfig,
   type IdentityConfig,
   type PolicyFile,
   type ProviderConfig,
+  type ReviewConfig,
   type StageConfig,
 } from './policy-schema.ts';
 
-/** A catalog item with only its well-formed fields; a stage that is not well formed is undefined. */
-export type LooseCatalogItem = { [K in Exclude<keyof CatalogItemConfig, 'approvers'>]?: CatalogItemConfig[K] } & {
+/** A catalog item with only its well-formed fields; a stage or rule that is not well formed is undefined. */
+export type LooseCatalogItem = {
+  [K in Exclude<keyof CatalogItemConfig, 'approvers' | 'autoApprove'>]?: CatalogItemConfig[K];
+} & {
   approvers?: readonly (StageConfig | undefined)[];
+  autoApprove?: readonly (AutoApproveRuleConfig | undefined)[];
 };
 
 export interface PolicyParts {
@@ -32,6 +39,8 @@ export interface PolicyParts {
   /** Index-aligned with the file; undefined entries are not even a mapping. */
   catalog: readonly (LooseCatalogItem | undefined)[];
   identity?: IdentityConfig;
+  /** Index-aligned with the file's `reviews:`; each field only when well formed. */
+  reviews?: readonly (Partial<ReviewConfig> | undefined)[];
 }
 
 export function partsOf(file: PolicyFile): PolicyParts {
@@ -41,6 +50,7 @@ export function partsOf(file: PolicyFile): PolicyParts {
     admins: file.admins,
     catalog: file.catalog,
     identity: file.identity,
+    reviews: file.reviews,
   };
 }
 
@@ -54,6 +64,7 @@ export function salvageParts(data: unknown): PolicyParts {
     admins: typeof root.admins === 'string' ? root.admins : undefined,
     catalog: catalog.map(looseItem),
     identity: valid(identitySchema, root.identity ?? {}),
+    reviews: Array.isArray(root.reviews) ? (root.reviews as unknown[]).map(looseReview) : [],
   };
 }
 
@@ -72,8 +83,22 @@ function looseItem(value: unknown): LooseCatalogItem | undefined {
   if (item.approvers === undefined && Array.isArray(raw.approvers)) {
     item.approvers = (raw.approvers as unknown[]).map((stage) => valid(stageSchema, stage));
   }
+  if (item.autoApprove === undefined && Array.isArray(raw.autoApprove)) {
+    item.autoApprove = (raw.autoApprove as unknown[]).map((rule) => valid(autoApproveRuleSchema, rule));
+  }
   // Each field was produced by the schema of that same key.
   return item as LooseCatalogItem;
+}
+
+function looseReview(value: unknown): Partial<ReviewConfig> | undefined {
+  const raw = asRecord(value);
+  if (!raw) return undefined;
+  const review: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(reviewSchema.shape)) {
+    const field = valid(schema, raw[key]);
+    if (field !== undefined) review[key] = field;
+  }
+  return review as Partial<ReviewConfig>;
 }
 
 function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined {

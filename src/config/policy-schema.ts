@@ -5,38 +5,22 @@
  * often a typo, and a silently ignored `quorom: 2` would weaken an approval.
  */
 import { z } from 'zod';
-import { parseDuration } from '../domain/duration.ts';
 import {
   DEFAULT_CHECKPOINT_EVERY_MS,
+  DEFAULT_REVIEW_DEADLINE_MS,
   DEFAULT_GRANT_SETTINGS,
   DEFAULT_REQUEST_SETTINGS,
   REQUEST_KINDS,
+  WEEKDAYS,
 } from '../domain/policy.ts';
-import { secretRefSchema } from './secret-ref.ts';
+import { isKnownTimezone } from '../domain/auto-approval.ts';
+import { providerSchema } from '../providers/registry.ts';
+import { durationSchema, text } from './fields.ts';
 
-export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-export const DEFAULT_CLOUDFLARE_BASE_URL = 'https://api.cloudflare.com/client/v4';
-export const DEFAULT_SCALEWAY_BASE_URL = 'https://api.scaleway.com';
-export const DEFAULT_OUTSCALE_REGION = 'eu-west-2';
-export const DEFAULT_OUTSCALE_SERVICE = 'eim';
-/** `{region}` is replaced by the provider's region. */
-export const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
-export const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
-/** `{user}` is replaced by the JCS user name: JCS's device list does not say whose a device is. */
-export const DEFAULT_JCS_MFA_DEVICE_NAME = '{user}';
-/** Every provider call has a timeout and bounded retries (DESIGN.md §5), even when the file says nothing. */
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
-export const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
 /** Slack's plain-text inputs cannot take more. */
 export const MAX_REASON_LENGTH_LIMIT = 3_000;
 
-export const DURATION_MESSAGE = 'expected a duration like 8h';
-
 // ---- small field schemas --------------------------------------------------------------------------
-
-const text = z.string().trim().min(1, 'must not be empty');
 
 /** Names people reference elsewhere in the file (providers, sets, catalog ids). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -49,84 +33,12 @@ const slackUsergroupId = z.string().regex(/^S[A-Z0-9]+$/, 'expected a Slack user
 // chat.update (the audit thread, stale buttons) only takes channel ids, not names.
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 
-export const durationSchema = z.string({ error: DURATION_MESSAGE }).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms !== undefined) return ms;
-  ctx.issues.push({ code: 'custom', input: value, message: DURATION_MESSAGE });
-  return z.NEVER;
-});
-
-// A trailing slash would double up when paths are appended.
-const urlSchema = z
-  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
-
 const quorumSchema = z.int().min(1, 'must be at least 1');
 
 // ---- providers ------------------------------------------------------------------------------------
 
-const common = {
-  timeout: durationSchema.default(DEFAULT_PROVIDER_TIMEOUT_MS),
-  maxAttempts: z
-    .int()
-    .min(1, 'must be at least 1')
-    .max(10, 'must be at most 10')
-    .default(DEFAULT_PROVIDER_MAX_ATTEMPTS),
-};
-
-const cloudflareSchema = z.strictObject({
-  type: z.literal('cloudflare'),
-  accountId: text,
-  token: secretRefSchema,
-  baseUrl: urlSchema.default(DEFAULT_CLOUDFLARE_BASE_URL),
-  ...common,
-});
-
-const scalewaySchema = z.strictObject({
-  type: z.literal('scaleway'),
-  organizationId: text,
-  secretKey: secretRefSchema,
-  /** The access key id is an identifier, not a credential: it may be written in the file. */
-  accessKey: text.optional(),
-  baseUrl: urlSchema.default(DEFAULT_SCALEWAY_BASE_URL),
-  ...common,
-});
-
-const outscaleSchema = z.strictObject({
-  type: z.literal('outscale'),
-  // The region becomes part of a host name.
-  region: z
-    .string()
-    .regex(/^[a-z0-9-]+$/, 'expected a region like eu-west-2')
-    .default(DEFAULT_OUTSCALE_REGION),
-  accessKey: secretRefSchema,
-  secretKey: secretRefSchema,
-  service: text.default(DEFAULT_OUTSCALE_SERVICE),
-  /** Absent: derived from the region. */
-  endpoint: urlSchema.optional(),
-  ...common,
-});
-
-// One device per user needs the user in its name; any other `{…}` is a typo that would never match.
-const mfaDeviceNameSchema = text
-  .refine((value) => value.includes('{user}'), "must contain {user}, the JCS user name (e.g. '{user}' or '{user}-mfa')")
-  .refine((value) => !/\{(?!user\})[^}]*\}/.test(value), 'the only placeholder is {user}');
-
-const jcsSchema = z.strictObject({
-  type: z.literal('jcs'),
-  endpoint: urlSchema.default(DEFAULT_JCS_ENDPOINT),
-  accessKey: secretRefSchema,
-  secretKey: secretRefSchema,
-  mfaDeviceName: mfaDeviceNameSchema.default(DEFAULT_JCS_MFA_DEVICE_NAME),
-  ...common,
-});
-
-export const providerSchema = z.discriminatedUnion('type', [
-  jcsSchema,
-  cloudflareSchema,
-  scalewaySchema,
-  outscaleSchema,
-]);
+// Each provider's section is declared by its descriptor (src/providers/<type>/settings.ts); registry.ts lists them.
+export { providerSchema };
 
 // ---- identity and directory -----------------------------------------------------------------------
 
@@ -192,6 +104,37 @@ export const stageSchema = z.union(
   },
 );
 
+const timeOfDaySchema = z
+  .string({ error: 'expected a time like 09:00 (24-hour clock)' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time like 09:00 (24-hour clock)')
+  .transform((value) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3)));
+
+/** A window is read in a zone its author states: the server's own zone would move it with the deployment. */
+const timeWindowSchema = z.strictObject({
+  /** Absent: every day. */
+  days: z
+    .array(z.enum(WEEKDAYS, { error: `expected a day among ${WEEKDAYS.join(', ')}` }))
+    .min(1, 'name at least one day, or leave days out for every day')
+    .optional(),
+  from: timeOfDaySchema,
+  /** Before `from`: the window runs past midnight. */
+  to: timeOfDaySchema,
+  timezone: z
+    .string({ error: 'expected an IANA time zone like Europe/Paris or UTC' })
+    .refine(isKnownTimezone, 'expected an IANA time zone like Europe/Paris or UTC'),
+});
+
+export const autoApproveRuleSchema = z.strictObject({
+  /** Named in the audit log and the thread: "approved by rule <name>". */
+  name: nameSchema('rule name'),
+  /** The requester must be in one of these sets; absent: anyone who may request the item. */
+  requesters: z.array(setNameSchema).min(1, 'name at least one set, or leave requesters out').optional(),
+  maxDuration: durationSchema.optional(),
+  window: timeWindowSchema.optional(),
+  /** Required: a rule with no cap would approve without end. */
+  cap: z.strictObject({ uses: z.int().min(1, 'must be at least 1'), per: durationSchema }),
+});
+
 /**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
  * refuses an option value over 150 characters (WIRE.md §5): a longer id could never be picked. Names and
@@ -228,6 +171,8 @@ export const catalogItemSchema = z.strictObject({
   escalateTo: setNameSchema.optional(),
   /** Separation of duties: by default one person approves at most one stage; true lets one person pass several. */
   sameApproverAcrossStages: z.boolean().default(false),
+  /** Rules that may pass the first stage at once; the first whose conditions hold and cap allows applies. */
+  autoApprove: z.array(autoApproveRuleSchema).min(1, 'name at least one rule, or leave autoApprove out').optional(),
 });
 
 // ---- the file -------------------------------------------------------------------------------------
@@ -271,6 +216,20 @@ const auditSchema = z.strictObject({
   checkpointEvery: durationSchema.default(DEFAULT_CHECKPOINT_EVERY_MS),
 });
 
+/**
+ * An access review of a catalog item's group: its reviewers keep or remove each member. Kept as a section
+ * of its own (not a field of the item) so an item's approval rules and its reviews are read apart.
+ */
+export const reviewSchema = z.strictObject({
+  item: nameSchema('catalog id'),
+  reviewers: setNameSchema,
+  deadline: durationSchema.default(DEFAULT_REVIEW_DEADLINE_MS),
+  /** Default: half the deadline. */
+  remindAfter: durationSchema.optional(),
+  /** Start one by itself this long after the last began; absent: only `iam-bot review start`. */
+  every: durationSchema.optional(),
+});
+
 export const policyFileSchema = z.strictObject({
   providers: z.record(nameSchema('provider id'), providerSchema),
   identity: identitySchema.prefault({}),
@@ -281,11 +240,14 @@ export const policyFileSchema = z.strictObject({
   requests: requestsSchema.prefault({}),
   grants: grantsSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  reviews: z.array(reviewSchema).default([]),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
-export type ProviderConfig = z.output<typeof providerSchema>;
+export type { ProviderConfig } from '../providers/registry.ts';
 export type IdentityConfig = z.output<typeof identitySchema>;
 export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type CatalogItemConfig = z.output<typeof catalogItemSchema>;
+export type AutoApproveRuleConfig = z.output<typeof autoApproveRuleSchema>;
+export type ReviewConfig = z.output<typeof reviewSchema>;

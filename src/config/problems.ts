@@ -2,6 +2,7 @@
  * What is wrong with a policy file, said the way editors and CI annotate files:
  * `policy.yml:14:5: catalog[2].maxDuration: expected a duration like 8h`.
  */
+import { IamBotError } from '../shared/errors.ts';
 
 export type PathSegment = string | number;
 
@@ -42,11 +43,11 @@ export function formatProblem(problem: PolicyProblem): string {
 }
 
 /** Every problem found in one pass, so a person fixes the file once rather than once per error. */
-export class PolicyError extends Error {
+export class PolicyError extends IamBotError<'policy_invalid'> {
   readonly problems: readonly PolicyProblem[];
 
   constructor(problems: readonly PolicyProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    super('policy_invalid', problems.map(formatProblem).join('\n'));
     this.name = 'PolicyError';
     this.problems = problems;
   }

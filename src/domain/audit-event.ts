@@ -15,3 +15,17 @@ export interface AuditHead {
   hash: string;
   eventId: string;
 }
+
+/** One line of the audit log as written: numbered and hash-chained (audit/entry.ts writes and checks it). */
+export interface AuditEntry {
+  seq: number;
+  time: string;
+  eventId: string;
+  requestId: string | null;
+  requestRef: string | null;
+  actor: string;
+  event: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}

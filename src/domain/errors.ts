@@ -1,3 +1,5 @@
+import { IamBotError } from '../shared/errors.ts';
+
 /**
  * The refusals a person can meet. `code` is the kind a caller branches on; `message` is written for the
  * person who acted and says what to do.
@@ -41,9 +43,9 @@ export function invalidField(field: ErrorField, message: string): WorkflowError 
   return { code: 'invalid_input', field, message };
 }
 
-export class WorkflowFailure extends Error {
+export class WorkflowFailure extends IamBotError<ErrorCode> {
   constructor(readonly error: WorkflowError) {
-    super(error.message);
+    super(error.code, error.message);
     this.name = 'WorkflowFailure';
   }
 }

@@ -5,6 +5,8 @@ import type { Request, Verification } from './request.ts';
 export const REQUEST_EVENTS = [
   'request.submitted',
   'request.approval_recorded',
+  // An auto-approval rule passed the first stage: the request is approved, or waits for the next stage.
+  'request.auto_approved',
   'request.stage_passed',
   'request.approved',
   'request.denied',
@@ -44,12 +46,14 @@ export interface RequestNotice {
   /** The request as the event left it. */
   request: Request;
   actor: string;
+  /** When it was committed (epoch ms): the outbox's age. Absent in notices written by earlier releases. */
+  at?: number;
   /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated`, `revoke.escalated` and `effect.unverified`: who must act now. */
   approvers?: readonly string[];
 }
 
 /** What the reconciliation sweep found in a provider group, for the audit channel. */
-export type SweepNotice = { id: string; actor: string } & SweepFinding;
+export type SweepNotice = { id: string; actor: string; at?: number } & SweepFinding;
 
 export type SweepFinding =
   | {
@@ -91,6 +95,8 @@ export interface UndeliveredNotice {
   undelivered: readonly Undelivered[];
   /** Who is told; empty: the audit channel is told instead. */
   admins: readonly string[];
+  /** When it was committed (epoch ms): the outbox's age. Absent in notices written by earlier releases. */
+  at?: number;
 }
 
 export type Notice = RequestNotice | SweepNotice | UndeliveredNotice;

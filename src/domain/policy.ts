@@ -47,6 +47,39 @@ export interface CatalogItem {
   channel?: string;
   /** The set that may also decide a stage nobody decided in time; absent: the policy's admins. */
   escalateTo?: string;
+  /** Rules that may pass the first stage without a person (the first whose conditions hold applies). */
+  autoApprove?: readonly AutoApproveRule[];
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * Local times of day on some weekdays, in an IANA time zone. `to` before `from` spans midnight (the day
+ * is the one the window opens on); `from` equal to `to` is the whole day.
+ */
+export interface TimeWindow {
+  days: readonly Weekday[];
+  /** Minutes after local midnight. */
+  fromMinute: number;
+  toMinute: number;
+  timezone: string;
+}
+
+/**
+ * A rule that approves a catalog item's first stage at once, when the request meets every condition it
+ * sets and the requester has uses left in the cap's period. Only the first stage: a later stage always
+ * needs people, so a rule never approves alone what the policy asks several parties for.
+ */
+export interface AutoApproveRule {
+  name: string;
+  /** The requester must belong to one of these sets; absent: anyone who may request the item. */
+  requesters?: readonly string[];
+  /** The longest group access it approves; a request with no end never passes a rule that sets one. */
+  maxDurationMs?: number;
+  window?: TimeWindow;
+  /** At most `uses` approvals by this rule per person in any `perMs`. */
+  cap: { uses: number; perMs: number };
 }
 
 export interface RequestSettings {
@@ -86,7 +119,24 @@ export interface Policy {
   /** Slack profile field id holding the manager, when the directory lives in Slack profiles. */
   managerField?: string;
   audit: AuditSettings;
+  /** Access reviews of catalog items' groups (the `reviews:` section); absent: none. */
+  reviews?: readonly ReviewPolicy[];
 }
+
+/** Who reviews a catalog item's group, how long they have, and how often it is reviewed by itself. */
+export interface ReviewPolicy {
+  itemId: string;
+  /** The set whose members review (users and Slack user groups; never `manager`, a review has no requester). */
+  reviewers: string;
+  /** A review is open this long; what is undecided then is reported, never removed. */
+  deadlineMs: number;
+  /** Reviewers with members still to decide are reminded this long after the start. */
+  remindAfterMs: number;
+  /** A new review starts this long after the last one began (absent: only when asked). */
+  everyMs?: number;
+}
+
+export const DEFAULT_REVIEW_DEADLINE_MS = 7 * 24 * 3_600_000;
 
 export interface AuditSettings {
   /** The Slack channel of audit threads and checkpoints. */

@@ -156,8 +156,11 @@ export const STATES: readonly State[] = [
 
 export interface Approval {
   stage: number;
+  /** The approver's Slack id; `system` for a rule. */
   by: string;
   at: number;
+  /** Set when an auto-approval rule passed the stage: the rule's name. */
+  rule?: string;
 }
 
 export interface Request {

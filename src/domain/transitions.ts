@@ -23,6 +23,8 @@ import { formatDuration } from './duration.ts';
 export type RequestEvent =
   /** `stage`: the stage the click was shown for; it counts for that stage or for nothing. */
   | { type: 'approve'; actor: string; eligible: boolean; stage: number }
+  /** An auto-approval rule passed the first stage (its conditions and cap were judged by the caller). */
+  | { type: 'autoApprove'; rule: string }
   | { type: 'deny'; actor: string; eligible: boolean; reason: string }
   | { type: 'cancel'; actor: string; isAdmin: boolean }
   | { type: 'expire' }
@@ -201,6 +203,11 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
     case 'approve':
       if (s.state !== 'pending') return err(alreadyDecided(request));
       return approve(request, s, event, now);
+    case 'autoApprove':
+      // A rule speaks for the first stage only, before anyone else did: never for a stage people must decide.
+      if (s.state !== 'pending' || s.stage !== 0 || request.approvals.length > 0)
+        return err(invalidState(request, 'autoApprove'));
+      return ok(passStage(request, s, [{ stage: 0, by: 'system', at: now, rule: event.rule }], now));
     case 'deny':
       if (s.state !== 'pending') return err(alreadyDecided(request));
       if (event.actor === request.requester) {
@@ -440,13 +447,23 @@ function approve(
   const stage = request.stages[s.stage];
   const quorum = stage?.quorum ?? 1;
   if (inStage.length + 1 < quorum) return ok({ status: s, approvals });
+  return ok(passStage(request, s, approvals, now));
+}
+
+/** The current stage passed: the next one starts, or the request is approved. */
+function passStage(
+  request: Request,
+  s: Extract<Status, { state: 'pending' }>,
+  approvals: Request['approvals'],
+  now: number,
+): Change {
   const nextStage = s.stage + 1;
   if (nextStage < request.stages.length) {
     // A new stage starts its own reminder and escalation clock.
     const { remindedAt: _r, escalatedTo: _e, ...rest } = s;
-    return ok({ status: { ...rest, stage: nextStage, stageSince: now }, approvals });
+    return { status: { ...rest, stage: nextStage, stageSince: now }, approvals };
   }
-  return ok({ status: { state: 'approved', at: now }, approvals });
+  return { status: { state: 'approved', at: now }, approvals };
 }
 
 function revoking(grant: Extract<Status, { state: 'completed' }>, trigger: RevokeTrigger, now: number): Status {

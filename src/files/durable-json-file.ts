@@ -8,8 +8,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { isInterruptedReplacement, replaceFile } from './replace-file.ts';
-import { isCode } from '../store/lock.ts';
-import { StoreOpenError } from '../store/port.ts';
+import { isCode } from '../shared/error-code.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   constructor(

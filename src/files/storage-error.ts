@@ -2,7 +2,7 @@
  * A file-system refusal at start-up (read-only mount, permissions, full disk), said as what failed, where,
  * and what to do — instead of a bare "EROFS".
  */
-import { StoreOpenError } from '../store/port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 
 const MEANING: Record<string, { what: string; todo: string }> = {
   EROFS: {

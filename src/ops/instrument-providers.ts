@@ -1,6 +1,7 @@
 /**
  * Measures every provider operation at the port: one place for every adapter, so a new provider is
- * measured without code of its own. The outcome is `ok` or the provider error's kind.
+ * measured without code of its own. The outcome is `ok` or the provider error's kind; retries the HTTP layer
+ * makes underneath are counted against the operation they served.
  */
 import {
   ProviderError,
@@ -8,7 +9,8 @@ import {
   type PrincipalRef,
   type Provider,
   type ProviderRegistry,
-} from '../providers/port.ts';
+} from '../workflow/ports.ts';
+import { observeRetries } from '../providers/http/retry-observer.ts';
 import type { BotMetrics } from './metrics.ts';
 
 type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'consistency' | 'close'>;
@@ -28,7 +30,10 @@ function instrument(provider: Provider, metrics: BotMetrics, now: () => number):
       const started = now();
       let outcome = 'ok';
       try {
-        return await call(...args);
+        return await observeRetries(
+          () => metrics.providerRetry({ provider: provider.id, operation }),
+          () => call(...args),
+        );
       } catch (error) {
         outcome = error instanceof ProviderError ? error.kind : 'internal';
         throw error;

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditRecord } from '../domain/audit-event.ts';
-import type { Notice } from '../domain/notice.ts';
+import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import type { Request } from '../domain/request.ts';
 
 /** What the scrape-time gauges read. */
@@ -35,6 +35,7 @@ export class BotMetrics {
   private readonly timeToDecision: Histogram;
   private readonly providerCalls: Counter<'provider' | 'operation' | 'outcome'>;
   private readonly providerLatency: Histogram<'provider' | 'operation'>;
+  private readonly providerRetries: Counter<'provider' | 'operation'>;
   private readonly acks: Histogram<'listener'>;
 
   constructor(source: MetricsSource) {
@@ -71,6 +72,12 @@ export class BotMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.providerRetries = new Counter({
+      name: 'iam_bot_provider_retries_total',
+      help: 'Provider HTTP requests sent again (throttling, server errors, timeouts), by the operation they served.',
+      labelNames: ['provider', 'operation'],
+      registers,
+    });
     this.acks = new Histogram({
       name: 'iam_bot_ack_duration_seconds',
       help: 'From a Slack request reaching the app to its ack, by listener type (Slack gives up after 3 s).',
@@ -95,6 +102,14 @@ export class BotMetrics {
       registers,
       async collect() {
         this.set((await source.pendingNotices()).length);
+      },
+    });
+    new Gauge({
+      name: 'iam_bot_outbox_oldest_age_seconds',
+      help: 'How long the oldest notice not yet delivered has waited since its commit (0 when none).',
+      registers,
+      async collect() {
+        this.set(oldestNoticeAge(await source.pendingNotices(), source.now()) / 1000);
       },
     });
     new Gauge({
@@ -128,6 +143,11 @@ export class BotMetrics {
     this.providerLatency.observe({ provider: call.provider, operation: call.operation }, call.ms / 1000);
   }
 
+  /** The HTTP layer sent a request of this operation again. */
+  providerRetry(call: { provider: string; operation: string }): void {
+    this.providerRetries.inc({ provider: call.provider, operation: call.operation });
+  }
+
   acked(listener: ListenerType, ms: number): void {
     this.acks.observe({ listener }, ms / 1000);
   }
@@ -149,4 +169,14 @@ function oldestOverdueGrant(requests: readonly Request[], now: number): number {
     if (end !== undefined && end < now) lag = Math.max(lag, now - end);
   }
   return lag;
+}
+
+/** Milliseconds the oldest pending notice has waited; one written by an earlier release (no `at`) counts from its request's last change. */
+function oldestNoticeAge(notices: readonly Notice[], now: number): number {
+  let age = 0;
+  for (const notice of notices) {
+    const at = notice.at ?? (isRequestNotice(notice) ? notice.request.updatedAt : undefined);
+    if (at !== undefined) age = Math.max(age, now - at);
+  }
+  return age;
 }

@@ -1,6 +1,6 @@
 /** What every provider adapter is built with, besides its settings. */
 import type { Logger } from '../log.ts';
-import type { BackoffPolicy } from './http/backoff.ts';
+import type { BackoffPolicy } from '../shared/backoff.ts';
 
 export interface ProviderDeps {
   log: Logger;

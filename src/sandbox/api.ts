@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { RunningBot } from '../app.ts';
 import { formatDuration, parseDuration } from '../domain/duration.ts';
 import type { Policy } from '../domain/policy.ts';
+import { IamBotError, type IamBotErrorCode } from '../shared/errors.ts';
 import type { SlackAppClient } from '../simulators/slack/index.ts';
 import type { WhatIf } from '../workflow/what-if.ts';
 import type { SandboxClock } from './clock.ts';
@@ -30,12 +31,17 @@ export interface ApiContext {
   fastForward: FastForward;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+/** The HTTP status the page gets for each refusal. */
+const STATUS = {
+  sandbox_bad_request: 400,
+  sandbox_not_found: 404,
+  sandbox_refused: 409,
+  sandbox_too_large: 413,
+} as const satisfies Partial<Record<IamBotErrorCode, number>>;
+
+export class ApiError extends IamBotError<keyof typeof STATUS> {
+  get status(): number {
+    return STATUS[this.code];
   }
 }
 
@@ -94,7 +100,7 @@ function parse<T>(action: ApiAction, schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success)
     throw new ApiError(
-      400,
+      'sandbox_bad_request',
       `invalid ${action} request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
     );
   return parsed.data;
@@ -112,7 +118,7 @@ const plain = (text: string) => ({ type: 'plain_text', text });
 /** Runs a POSTed action; the simulator's client throws where Slack's own client would refuse (a required input left empty). */
 export async function runAction(ctx: ApiContext, action: ApiAction, body: unknown): Promise<unknown> {
   const known = (id: string) => {
-    if (!ctx.world.slack.workspace.user(id)) throw new ApiError(404, `no user ${id} in the sandbox`);
+    if (!ctx.world.slack.workspace.user(id)) throw new ApiError('sandbox_not_found', `no user ${id} in the sandbox`);
     return id;
   };
   try {
@@ -120,7 +126,7 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
       case 'command': {
         const input = parse('command', schemas.command, body);
         const [command = '/iam', ...rest] = input.text.trim().split(/\s+/);
-        if (command !== '/iam') throw new ApiError(400, 'only /iam commands are known here');
+        if (command !== '/iam') throw new ApiError('sandbox_bad_request', 'only /iam commands are known here');
         const answer = await ctx.client.slashCommand({ user: known(input.user), text: rest.join(' ') });
         return settled(ctx, { status: answer.status });
       }
@@ -192,22 +198,26 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
       case 'whatif': {
         const input = parse('whatif', schemas.whatif, body);
         const explained = await ctx.whatIf(known(input.person), input.item);
-        if (!explained) throw new ApiError(404, `no catalog item ${input.item}`);
+        if (!explained) throw new ApiError('sandbox_not_found', `no catalog item ${input.item}`);
         return explained;
       }
       case 'advance': {
         const input = parse('advance', schemas.advance, body);
         const ms = parseDuration(input.by);
-        if (ms === undefined) throw new ApiError(400, `"${input.by}" is not a duration; write it like 15m, 4h or 1d.`);
+        if (ms === undefined)
+          throw new ApiError('sandbox_bad_request', `"${input.by}" is not a duration; write it like 15m, 4h or 1d.`);
         if (ms > MAX_FAST_FORWARD_MS)
-          throw new ApiError(400, `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`);
+          throw new ApiError(
+            'sandbox_bad_request',
+            `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`,
+          );
         return await ctx.fastForward.by(ms);
       }
     }
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // The simulator refused as Slack's client would (an unknown view, a required input left empty): the person's mistake.
-    throw new ApiError(409, error instanceof Error ? error.message : String(error));
+    throw new ApiError('sandbox_refused', error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -219,7 +229,7 @@ async function settled<T>(ctx: ApiContext, answer: T): Promise<T> {
 /** GET /api/state?user=…: the persona's Slack, the providers, who must act next, the sandbox's time, and the page's fixed facts. */
 export async function readState(ctx: ApiContext, userId: string | null): Promise<unknown> {
   const persona = ctx.personas.find((p) => p.id === userId) ?? ctx.personas[0];
-  if (!persona) throw new ApiError(404, 'the sandbox has no personas');
+  if (!persona) throw new ApiError('sandbox_not_found', 'the sandbox has no personas');
   const names = Object.fromEntries(ctx.personas.map((p) => [p.id, p.realName]));
   return {
     personas: ctx.personas,

@@ -92,6 +92,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       people: new People(config.policy, directory),
       directory,
       describeCall: providerCallDescriber(config.providers),
+      uses: bot.services.store.uses,
+      clock,
     };
     const api: ApiContext = {
       world,

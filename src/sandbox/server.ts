@@ -81,13 +81,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'request body too large');
+    if (size > MAX_BODY_BYTES) throw new ApiError('sandbox_too_large', 'request body too large');
     chunks.push(chunk as Buffer);
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
-    throw new ApiError(400, 'the body is not JSON');
+    throw new ApiError('sandbox_bad_request', 'the body is not JSON');
   }
 }
 

@@ -62,17 +62,15 @@ export function personaState(
       messages: ws.messagesIn(id).map((m) => view(m, true)),
     })),
     dm: { id: dmId, name: slack.identity.botName, messages: ws.dmWith(user).map((m) => view(m, true)) },
-    ephemeral: ws
-      .ephemeralFor(user)
-      .map((m) => ({
-        channel: m.channel,
-        ts: m.ts,
-        author: authorOf(slack.identity.botUserId),
-        text: m.text,
-        blocks: m.blocks ?? [],
-        edited: m.history.length > 0,
-        replies: [],
-      })),
+    ephemeral: ws.ephemeralFor(user).map((m) => ({
+      channel: m.channel,
+      ts: m.ts,
+      author: authorOf(slack.identity.botUserId),
+      text: m.text,
+      blocks: m.blocks ?? [],
+      edited: m.history.length > 0,
+      replies: [],
+    })),
     modal: top ? { id: String(top.view.id), view: top.view, errors: top.errors ?? {} } : null,
     home: home ? { id: String(home.view.id), view: home.view } : null,
     names,

@@ -5,6 +5,7 @@
  * (base64url parts), the request id bound as additional data.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { IamBotError } from './errors.ts';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
@@ -14,14 +15,11 @@ const VERSION = 'v1';
 
 export type SealingErrorCode = 'invalid_sealing_key' | 'unseal_failed';
 
-export class SealingError extends Error {
+export class SealingError extends IamBotError<SealingErrorCode> {
   override name = 'SealingError';
 
-  constructor(
-    message: string,
-    readonly code: SealingErrorCode,
-  ) {
-    super(message);
+  constructor(message: string, code: SealingErrorCode) {
+    super(code, message);
   }
 }
 

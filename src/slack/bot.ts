@@ -19,6 +19,8 @@ export interface SlackAppOptions {
   log: Logger;
   /** Operators' routes (health, readiness, metrics): next to /slack/events, or on PORT in Socket Mode. */
   routes?: CustomRoute[];
+  /** True while the bot stops: HTTP mode refuses Slack's requests (503) while the routes still answer. */
+  draining?: () => boolean;
 }
 
 const TRIGGER_LIFETIME_MS = 3000;
@@ -77,8 +79,22 @@ export function createSlackApp(options: SlackAppOptions): App {
       return true;
     },
   });
-  receiver.requestListener = guardRequests(receiver.requestListener, options.log);
+  const guarded = guardRequests(receiver.requestListener, options.log);
+  receiver.requestListener = (req, res) => {
+    if (options.draining?.() && !isRouteOf(routes, req.url)) {
+      // Slack retries events, and a person sees the command fail and tries again once a replica takes it.
+      res.writeHead(503, { 'retry-after': '5' });
+      res.end();
+      return;
+    }
+    guarded(req, res);
+  };
   return new App({ ...common, receiver });
+}
+
+function isRouteOf(routes: readonly CustomRoute[], url: string | undefined): boolean {
+  const path = new URL(url ?? '/', 'http://localhost').pathname;
+  return routes.some((route) => route.path === path);
 }
 
 export function registerHandlers(app: App, ctx: BotContext): void {

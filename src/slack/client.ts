@@ -1,7 +1,7 @@
 /** The Slack Web API client type the bot uses (Bolt's), and a DM helper every part shares. */
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock, MessageMetadata } from '@slack/types';
-import type { MessageRef } from '../store/port.ts';
+import type { MessageRef } from '../workflow/ports.ts';
 
 export type SlackClient = webApi.WebClient;
 

@@ -4,7 +4,7 @@ import { formatRef } from '../domain/ids.ts';
 import type { RequestKind } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import { explain, itemOf, type BotContext } from './context.ts';
-import { escape, headline, peopleOutcomeLine, stateLabel } from './views/format.ts';
+import { approver, escape, headline, peopleOutcomeLine, stateLabel } from './views/format.ts';
 import { helpText } from './views/help.ts';
 import { waitingList } from './views/waiting.ts';
 import { noticeModal, REQUEST_MODAL_TITLE, requestModal } from './views/modals.ts';
@@ -109,7 +109,7 @@ async function status(ctx: BotContext, user: string, ref: string | undefined): P
   const request = await ctx.service.findFor(user, ref);
   const item = itemOf(ctx, request.itemId);
   const lines = [headline(request, item), stateLabel(request)];
-  if (request.approvals.length > 0) lines.push(`Approvals: ${request.approvals.map((a) => `<@${a.by}>`).join(', ')}`);
+  if (request.approvals.length > 0) lines.push(`Approvals: ${request.approvals.map(approver).join(', ')}`);
   // Messages cut long reasons to fit their blocks; here they are whole (a reply's text takes 40,000 characters).
   if (request.reason) lines.push(`Reason: ${escape(request.reason)}`);
   const outcome = peopleOutcomeLine(request, item);

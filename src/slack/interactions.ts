@@ -34,7 +34,7 @@ import {
   requestModal,
 } from './views/modals.ts';
 import { revealModal } from './views/rotation.ts';
-import { fit, headline, LIMITS } from './views/format.ts';
+import { approver, fit, headline, LIMITS, ruleApproval } from './views/format.ts';
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
 export const BUTTONS = [
@@ -177,7 +177,12 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     await ack(working(form, REQUEST_MODAL_TITLE, 'Submitting your request…'));
     decideAfterAck(ctx, form, REQUEST_MODAL_TITLE, 'submit the request', async () => {
       const request = await ctx.service.submit(command);
-      return `${headline(request, itemOf(ctx, request.itemId))} is submitted. I will message you as it goes.`;
+      const head = headline(request, itemOf(ctx, request.itemId));
+      const rule = ruleApproval(request);
+      if (!rule) return `${head} is submitted. I will message you as it goes.`;
+      return request.status.state === 'pending'
+        ? `${head} is submitted; ${approver(rule)} approved its first stage. I will message you as it goes.`
+        : `${head} is approved by ${approver(rule)}: carrying it out now. I will message you as it goes.`;
     });
   });
 

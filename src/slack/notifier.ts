@@ -19,10 +19,16 @@ import {
 } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { DeliveryError, type AuditLookup, type DeliveryReport, type Notifier } from '../workflow/ports.ts';
+import {
+  DeliveryError,
+  type AuditLookup,
+  type DeliveryReport,
+  type Notifier,
+  type ApprovalRef,
+  type MessageRefStore,
+} from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
-import type { ApprovalRef, MessageRefStore } from '../store/port.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
@@ -78,6 +84,7 @@ export interface HomeRefresh {
 const APPROVER_HOME_EVENTS: ReadonlySet<string> = new Set([
   'request.submitted',
   'request.approval_recorded',
+  'request.auto_approved',
   'request.stage_passed',
   'request.approved',
   'request.denied',
@@ -326,7 +333,9 @@ export class SlackNotifier implements Notifier {
     }
     if (s.state !== 'pending') return;
     if (
-      notice.event === 'request.submitted' ||
+      // A submission whose first stage a rule passed asks the next stage through the rule's notice.
+      (notice.event === 'request.submitted' && s.stage === 0) ||
+      notice.event === 'request.auto_approved' ||
       notice.event === 'request.stage_passed' ||
       notice.event === 'request.escalated'
     ) {

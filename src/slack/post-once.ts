@@ -7,7 +7,7 @@
  */
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import { post, type DmChannels, type SlackClient } from './client.ts';
-import type { MessageRef, MessageRefStore } from '../store/port.ts';
+import type { MessageRef, MessageRefStore } from '../workflow/ports.ts';
 
 /** The metadata event type of a post that carries no metadata of its own. */
 export const POST_EVENT_TYPE = 'iam_bot_post';

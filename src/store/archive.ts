@@ -6,7 +6,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Request, State } from '../domain/request.ts';
 import { LineAppender, openJsonl, readAt, readJsonlLines } from '../files/jsonl-file.ts';
-import { StoreOpenError } from './port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export interface ArchiveEntry {
   id: string;

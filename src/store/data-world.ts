@@ -8,8 +8,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceFile } from '../files/replace-file.ts';
 import { z } from 'zod';
-import { isCode } from './lock.ts';
-import { StoreOpenError } from './port.ts';
+import { isCode } from '../shared/error-code.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export type DataWorld = 'production' | 'sandbox';
 

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuditEntry } from '../audit/entry.ts';
 import { readEntries } from '../audit/export.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { AuditLogStore } from './port.ts';
+import type { AuditLogStore } from '../workflow/ports.ts';
 
 export class FileAuditLog implements AuditLogStore {
   constructor(

@@ -9,7 +9,7 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { StoreOpenError } from './port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 
 /** The part of fs-native-extensions used here (it ships no types). `tryLock` is false while another open file holds it. */
 interface NativeLocks {
@@ -67,8 +67,4 @@ async function readHolder(file: string): Promise<number | undefined> {
   const text = await readFile(file, 'utf8').catch(() => '');
   const pid = Number.parseInt(text.trim(), 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-export function isCode(error: unknown, code: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

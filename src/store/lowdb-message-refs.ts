@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { z } from 'zod';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
-import { StoreOpenError, type MessageRefStore, type RequestRefs } from './port.ts';
+import { type MessageRefStore, type RequestRefs } from '../workflow/ports.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Undelivered } from '../domain/notice.ts';
 
@@ -134,6 +135,12 @@ export class LowdbMessageRefs implements MessageRefStore {
       delete this.db.data.requests[requestId];
       await this.db.write();
     });
+  }
+
+  /** Everything the index holds, for `store copy`: each request's messages, each notice's progress, each post's intent. */
+  async contents(): Promise<Omit<RefsDocument, 'schema'>> {
+    const { requests, deliveries, failures, intents } = this.db.data;
+    return { requests, deliveries, failures, intents };
   }
 
   /** Waits for the writes under way. */

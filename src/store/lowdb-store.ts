@@ -32,7 +32,8 @@ import {
   type SecretStore,
   type Store,
   type SubmissionCounters,
-} from './port.ts';
+  type UseCounters,
+} from '../workflow/ports.ts';
 import {
   inWindow,
   isShowing,
@@ -41,6 +42,7 @@ import {
   secretExpired,
   secretRecord,
   spendSecret,
+  takeInWindow,
   withoutValue,
   type SecretRecord,
 } from './section-rules.ts';
@@ -59,7 +61,7 @@ export interface LowdbStoreOptions {
 }
 
 /** The parts of the live document a write may change; the rest is written as it is. */
-type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'secrets'>> & {
+type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'uses' | 'secrets'>> & {
   open?: ReadonlyMap<string, Request>;
 };
 
@@ -71,10 +73,12 @@ export class LowdbStore implements Store {
   #notices: Notice[];
   #auditHead: AuditHead | undefined;
   #submissions: Record<string, number[]>;
+  #uses: StateDocument['uses'];
   #secrets: SecretRecord[];
 
   readonly leases = new MemoryLeases();
   readonly submissions: SubmissionCounters;
+  readonly uses: UseCounters;
   readonly secrets: SecretStore;
 
   /** What opening repaired, for the operator (logged at start). */
@@ -94,6 +98,7 @@ export class LowdbStore implements Store {
     this.#notices = doc.notices;
     this.#auditHead = doc.auditHead;
     this.#submissions = doc.submissions;
+    this.#uses = doc.uses;
     this.#secrets = doc.secrets;
     this.notes = notes;
     for (const request of doc.open) {
@@ -105,17 +110,35 @@ export class LowdbStore implements Store {
       count: async (person, now, windowMs) => inWindow(this.#submissions[person] ?? [], now, windowMs).length,
       take: (person, now, limit) =>
         this.#serial.run(async () => {
-          const recent = inWindow(this.#submissions[person] ?? [], now, limit.windowMs);
-          if (recent.length >= limit.count) return false;
+          const taken = takeInWindow(this.#submissions[person] ?? [], now, limit);
+          if (!taken) return false;
           const submissions: Record<string, number[]> = {};
           // Everyone's old entries go at each write: the window is the policy's, the same for all.
           for (const [who, times] of Object.entries(this.#submissions)) {
             const kept = inWindow(times, now, limit.windowMs);
             if (kept.length > 0) submissions[who] = kept;
           }
-          submissions[person] = [...recent, now];
+          submissions[person] = taken;
           await this.#write({ submissions });
           this.#submissions = submissions;
+          return true;
+        }),
+    };
+    this.uses = {
+      count: async (key, now, windowMs) => inWindow(this.#uses[key]?.times ?? [], now, windowMs).length,
+      take: (key, now, limit) =>
+        this.#serial.run(async () => {
+          const taken = takeInWindow(this.#uses[key]?.times ?? [], now, limit);
+          if (!taken) return false;
+          // Each key keeps its own window, so every key's old uses can go at each write.
+          const uses: StateDocument['uses'] = {};
+          for (const [other, entry] of Object.entries(this.#uses)) {
+            const kept = inWindow(entry.times, now, entry.windowMs);
+            if (kept.length > 0) uses[other] = { windowMs: entry.windowMs, times: kept };
+          }
+          uses[key] = { windowMs: limit.windowMs, times: taken };
+          await this.#write({ uses });
+          this.#uses = uses;
           return true;
         }),
     };
@@ -290,6 +313,15 @@ export class LowdbStore implements Store {
     });
   }
 
+  /** The submission counters and sealed secrets as stored, for `store copy` (the port reads them one person or request at a time). */
+  async smallSections(): Promise<{
+    submissions: Readonly<Record<string, number[]>>;
+    uses: StateDocument['uses'];
+    secrets: readonly SecretRecord[];
+  }> {
+    return { submissions: this.#submissions, uses: this.#uses, secrets: this.#secrets };
+  }
+
   async close(): Promise<void> {
     await this.#serial.run(async () => {
       await this.#write({});
@@ -352,6 +384,7 @@ export class LowdbStore implements Store {
       outbox: changes.outbox ?? this.#outbox,
       notices: changes.notices ?? this.#notices,
       submissions: changes.submissions ?? this.#submissions,
+      uses: changes.uses ?? this.#uses,
       secrets: changes.secrets ?? this.#secrets,
     };
     if (this.#auditHead) doc.auditHead = this.#auditHead;

@@ -2,7 +2,7 @@
  * Leases for a store one process holds alone (the embedded store, by its directory lock): in memory,
  * since a reopen means the previous holder is gone and its leases with it.
  */
-import type { LeaseStore } from './port.ts';
+import type { LeaseStore } from '../workflow/ports.ts';
 import { mayClaim, mayRenew, type LeaseRecord } from './section-rules.ts';
 
 export class MemoryLeases implements LeaseStore {

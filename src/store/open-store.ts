@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { describeDatabase } from '../shared/database-url.ts';
 import type { DataWorld } from './data-world.ts';
 import { LowdbStore } from './lowdb-store.ts';
-import type { Store } from './port.ts';
+import type { Store } from '../workflow/ports.ts';
 
 export interface OpenStoreOptions {
   dataDir: string;

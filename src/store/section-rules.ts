@@ -3,7 +3,7 @@
  * functions over one stored record, so every implementation decides alike: the embedded store applies
  * them in memory under its write queue, a database inside the transaction that locked the row.
  */
-import type { LendResult, SealedSecret } from './port.ts';
+import type { LendResult, SealedSecret } from '../workflow/ports.ts';
 
 /** A request's secret as kept: the sealed value while it can still be shown, then only what became of it. */
 export interface SecretRecord {
@@ -70,6 +70,16 @@ export function withoutValue(record: SecretRecord): SecretRecord {
 /** The submission times still inside the window ending at `now`. */
 export function inWindow(times: readonly number[], now: number, windowMs: number): number[] {
   return times.filter((t) => now - t < windowMs);
+}
+
+/** A `take` on a window counter: the times to store with one more use at `now`, or undefined when the limit is reached. */
+export function takeInWindow(
+  times: readonly number[],
+  now: number,
+  limit: { count: number; windowMs: number },
+): number[] | undefined {
+  const recent = inWindow(times, now, limit.windowMs);
+  return recent.length >= limit.count ? undefined : [...recent, now];
 }
 
 export interface LeaseRecord {

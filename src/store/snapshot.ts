@@ -9,8 +9,8 @@ import type { Request } from '../domain/request.ts';
 import { readAt, readJsonlLines } from '../files/jsonl-file.ts';
 import { asRecord } from './archive.ts';
 import { readTail } from '../files/tail.ts';
-import { isCode } from './lock.ts';
-import { StoreOpenError } from './port.ts';
+import { isCode } from '../shared/error-code.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
 
 export interface Snapshot {

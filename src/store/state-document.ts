@@ -7,7 +7,7 @@ import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
-import { StoreOpenError } from './port.ts';
+import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { SecretRecord } from './section-rules.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -21,6 +21,8 @@ export interface StateDocument {
   auditHead?: AuditHead;
   /** Person → times of their recent submissions (the rate limit's window). */
   submissions: Record<string, number[]>;
+  /** Allowance key → its window and the times of its recent uses (auto-approval caps, break-glass limits). */
+  uses: Record<string, { windowMs: number; times: number[] }>;
   /** New secrets, sealed (never in clear), and what became of them. */
   secrets: SecretRecord[];
 }
@@ -43,6 +45,7 @@ const documentShape = z.object({
   notices: z.array(z.looseObject({ id: z.string(), event: z.string(), request: requestShape.optional() })).default([]),
   auditHead: z.object({ seq: z.number().int().positive(), hash: z.string(), eventId: z.string() }).optional(),
   submissions: z.record(z.string(), z.array(z.number())).default({}),
+  uses: z.record(z.string(), z.object({ windowMs: z.number(), times: z.array(z.number()) })).default({}),
   secrets: z
     .array(
       z.object({
@@ -58,7 +61,16 @@ const documentShape = z.object({
 });
 
 export function emptyDocument(): StateDocument {
-  return { schema: SCHEMA_VERSION, nextNumber: 1, open: [], outbox: [], notices: [], submissions: {}, secrets: [] };
+  return {
+    schema: SCHEMA_VERSION,
+    nextNumber: 1,
+    open: [],
+    outbox: [],
+    notices: [],
+    submissions: {},
+    uses: {},
+    secrets: [],
+  };
 }
 
 export function parseStateDocument(file: string) {

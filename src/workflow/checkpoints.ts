@@ -4,8 +4,7 @@
  * SEQ — a rewrite that re-hashes the whole chain passes the chain check, but not a head kept elsewhere.
  */
 import type { Logger } from '../log.ts';
-import type { Store } from '../store/port.ts';
-import type { Clock, Notifier } from './ports.ts';
+import type { Store, Clock, Notifier } from './ports.ts';
 import type { Recorder } from './recorder.ts';
 
 export class Checkpointer {

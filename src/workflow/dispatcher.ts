@@ -18,9 +18,8 @@ import {
 } from '../domain/notice.ts';
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
-import { backoffDelay, type BackoffPolicy } from '../providers/http/backoff.ts';
-import type { Store } from '../store/port.ts';
-import { DeliveryError, type Clock, type Notifier } from './ports.ts';
+import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
+import { type Store, DeliveryError, type Clock, type Notifier } from './ports.ts';
 
 /** What the dispatcher needs to report undeliverable parts. */
 export interface ReportDeps {
@@ -198,6 +197,7 @@ export class Dispatcher {
         about: aboutOf(notice),
         undelivered: fresh,
         admins: await this.reports.admins(),
+        at: now,
       });
     }
     await this.store.noticeDone(notice.id, { audit: [record], notices });

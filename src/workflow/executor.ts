@@ -7,14 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { FailureInfo, Outcome, Request, Verification } from '../domain/request.ts';
 import { transition, type RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
+import { hasCode } from '../shared/errors.ts';
 import { withRequestRef } from '../shared/log-context.ts';
-import { ProviderError, type Provider, type ProviderRegistry } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
-import { StoreConflictError } from '../store/port.ts';
+import {
+  ProviderError,
+  type Provider,
+  type ProviderRegistry,
+  type Store,
+  StoreConflictError,
+  type Clock,
+} from './ports.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
-import { backoffDelay } from '../providers/http/backoff.ts';
+import { backoffDelay } from '../shared/backoff.ts';
 import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
-import type { Clock } from './ports.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 
@@ -430,7 +435,10 @@ export class Executor {
   }
 
   async #alertAdmins(request: Request, error: unknown): Promise<void> {
-    const code = (error as { code?: unknown } | null)?.code;
+    // The alert names a file system's or store's code (ENOSPC, store_conflict); an audit log refusal, whose
+    // message is in the log, is told as a storage error.
+    const audit = hasCode(error, 'audit_refused', 'audit_closed', 'audit_append_failed');
+    const code = audit ? undefined : (error as { code?: unknown } | null)?.code;
     const why = typeof code === 'string' ? code : 'a storage error';
     const text = `${request.ref}: the bot cannot record its progress in its data directory (${why}). It keeps retrying and the request waits meanwhile; free disk space or fix the directory's permissions.`;
     try {

@@ -1,8 +1,7 @@
 /** Builds the workflow from its ports. */
 import type { Policy } from '../domain/policy.ts';
 import { DEFAULT_CONFIRM_WITHIN_MS } from '../domain/request.ts';
-import type { ProviderRegistry } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
+import type { ProviderRegistry, Store, AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
 import type { Logger } from '../log.ts';
 import { Checkpointer } from './checkpoints.ts';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.ts';
@@ -10,7 +9,6 @@ import { Executor } from './executor.ts';
 import { observeProviders } from './observed-provider.ts';
 import { Sweeper } from './sweep.ts';
 import { People } from './people.ts';
-import type { AuditSink, Clock, Directory, Notifier, SecretVault } from './ports.ts';
 import { Recorder } from './recorder.ts';
 import { WorkflowService } from './service.ts';
 

@@ -8,9 +8,8 @@
 import type { Outcome, Request, Rotation, Verification } from '../domain/request.ts';
 import type { RequestEvent } from '../domain/transitions.ts';
 import type { Logger } from '../log.ts';
-import { ProviderError, type PrincipalRef, type Provider } from '../providers/port.ts';
+import { ProviderError, type PrincipalRef, type Provider, type Clock } from './ports.ts';
 import { targetOf, withRequestId, type OperationContext } from './operations.ts';
-import type { Clock } from './ports.ts';
 import type { Recorded } from './recorder.ts';
 import { keyState, readBack, UnverifiedEffectError, verifiedDetails, verifiedEffect } from './verify.ts';
 

@@ -4,7 +4,7 @@
  * arguments or the answer, which carry principals' names and, for key creation, the new secret.
  */
 import type { Logger } from '../log.ts';
-import { ProviderError, type Provider, type ProviderRegistry } from '../providers/port.ts';
+import { ProviderError, type Provider, type ProviderRegistry } from './ports.ts';
 
 /** The port's calls that reach the provider (`close` and the descriptive fields are passed through). */
 const CALLS = new Set<string>([

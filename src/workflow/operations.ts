@@ -6,9 +6,7 @@
  */
 import { principalFor, type Policy } from '../domain/policy.ts';
 import type { Outcome, Request } from '../domain/request.ts';
-import type { PrincipalRef, Provider } from '../providers/port.ts';
-import { ProviderError } from '../providers/port.ts';
-import type { Directory, SecretVault } from './ports.ts';
+import { type PrincipalRef, type Provider, ProviderError, type Directory, type SecretVault } from './ports.ts';
 import { alreadyHeld, membership, mfaRemoved, verifiedEffect, type ReadBackDeps } from './verify.ts';
 
 export interface OperationContext {

@@ -45,8 +45,12 @@ export class People {
   }
 
   async mayRequest(item: CatalogItem, person: string, fresh = true): Promise<boolean> {
-    if (!item.requesters) return true;
-    for (const name of item.requesters) {
+    return !item.requesters || this.inAnyOf(item.requesters, person, fresh);
+  }
+
+  /** Whether `person` is in one of the named sets, as a requester (an item's requesters, an auto-approval rule's). */
+  async inAnyOf(sets: readonly string[], person: string, fresh = true): Promise<boolean> {
+    for (const name of sets) {
       // A requester set's `manager` rule has no requester to be relative to; only its people count.
       const set = this.policy.sets[name];
       if (set && (await this.inSet({ ...set, manager: false }, person, person, fresh))) return true;
@@ -126,13 +130,15 @@ export class People {
   /**
    * Why a request by `requester` for `item` could never be approved as things stand, or undefined: each
    * stage's set resolved now, the requester and inactive accounts left out, separation of duties counted.
+   * `fromStage`: the stages before it are already passed (by an auto-approval rule).
    */
-  async whyUnapprovable(item: CatalogItem, requester: string): Promise<string | undefined> {
+  async whyUnapprovable(item: CatalogItem, requester: string, fromStage = 0): Promise<string | undefined> {
+    const left = item.stages.slice(fromStage);
     // A stage with as many active people as all stages need together can never run short: looking no
     // further keeps a large user group from costing one users.info call per member.
-    const enough = item.stages.reduce((sum, stage) => sum + stage.quorum, 0);
+    const enough = left.reduce((sum, stage) => sum + stage.quorum, 0);
     const stages = await Promise.all(
-      item.stages.map(async (stage) => {
+      left.map(async (stage) => {
         const people: string[] = [];
         for (const person of await this.membersFor(stage.set, requester)) {
           if ((await this.directory.isActive?.(person)) ?? true) people.push(person);
@@ -143,8 +149,8 @@ export class People {
     );
     const short = shortfall(stages, !item.sameApproverAcrossStages);
     if (!short) return undefined;
-    const stage = item.stages[short.stage];
-    const name = `stage ${short.stage + 1} (${stage?.set ?? '?'})`;
+    const stage = left[short.stage];
+    const name = `stage ${short.stage + fromStage + 1} (${stage?.set ?? '?'})`;
     if (short.why === 'taken_by_earlier_stages') {
       return `Nobody could approve this request: everyone who could approve ${name} is needed by an earlier stage, and one person approves at most one stage of a request. Ask your IAM admins to fix the policy's approvers.`;
     }

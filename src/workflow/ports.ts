@@ -9,6 +9,7 @@ export interface Clock {
 
 export type { Standing } from '../domain/policy.ts';
 import type { Standing } from '../domain/policy.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -73,13 +74,13 @@ export interface Notifier {
 export type AuditLookup = (eventId: string) => Promise<{ seq: number; hash: string } | undefined>;
 
 /** A delivery that failed. `permanent`: it can never succeed as it is (a bug in the message), so it is dropped. */
-export class DeliveryError extends Error {
+export class DeliveryError extends IamBotError<'delivery_failed' | 'delivery_rejected'> {
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    super(permanent ? 'delivery_rejected' : 'delivery_failed', message);
     this.name = 'DeliveryError';
   }
 }
@@ -113,3 +114,6 @@ export interface SecretVault {
 export type RevealResult =
   | { ok: true; secret: Secret }
   | { ok: false; reason: 'unknown' | 'not_owner' | 'already_revealed' | 'being_shown' | 'expired' };
+
+export * from './ports/provider.ts';
+export * from './ports/store.ts';

@@ -5,12 +5,11 @@
  */
 import type { AuditRecord } from '../domain/audit-event.ts';
 import type { Request } from '../domain/request.ts';
-import type { Store } from '../store/port.ts';
+import type { Store, AuditEventName, AuditSink, Clock, Directory } from './ports.ts';
 import { Serial } from '../shared/serial.ts';
 import type { Logger } from '../log.ts';
 import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import type { AuditEventName, AuditSink, Clock, Directory } from './ports.ts';
 
 /** Audit events about the bot rather than a request. */
 export type SystemEvent = 'policy.loaded';
@@ -61,6 +60,7 @@ export class Recorder {
         event: e.event,
         request: next,
         actor: e.actor,
+        at: time,
         ...(e.approvers ? { approvers: e.approvers } : {}),
       });
     }
@@ -108,7 +108,7 @@ export class Recorder {
     for (const f of findings) {
       const eventId = this.newId();
       audit.push({ eventId, time, actor: 'system', event: f.event, details: { ...f.finding } });
-      notices.push({ id: eventId, actor: 'system', ...f });
+      notices.push({ id: eventId, actor: 'system', at: time, ...f });
     }
     await this.store.record({ audit, notices });
     await this.flushAudit();

@@ -5,8 +5,7 @@
  */
 import { Secret } from '../domain/secret.ts';
 import { seal, unseal } from '../shared/sealing.ts';
-import type { SecretStore } from '../store/port.ts';
-import type { Clock, RevealResult, SecretVault } from './ports.ts';
+import type { SecretStore, Clock, RevealResult, SecretVault } from './ports.ts';
 
 /**
  * How long a showing holds the secret: opening the Slack modal takes a few seconds at most; a replica

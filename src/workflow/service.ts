@@ -10,15 +10,13 @@ import { formatDuration, parseDuration } from '../domain/duration.ts';
 import { SubmissionLimit } from './submission-limit.ts';
 import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
-import { findItem, targetFor, type CatalogItem, type Policy } from '../domain/policy.ts';
+import { findItem, targetFor, type AutoApproveRule, type CatalogItem, type Policy } from '../domain/policy.ts';
+import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
-import type { ProviderRegistry } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
-import { StoreConflictError } from '../store/port.ts';
+import { type ProviderRegistry, type Store, StoreConflictError, type Clock, type SecretVault } from './ports.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
-import type { Clock, SecretVault } from './ports.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';
@@ -36,6 +34,17 @@ export interface SubmitCommand {
 }
 
 const MAX_RACE_RETRIES = 5;
+
+/** Why an auto-approval rule did not pass a request, as the audit log records it. */
+interface RuleVerdictRecord {
+  rule: string;
+  applied: false;
+  why: string;
+}
+
+function capOf(rule: AutoApproveRule): { count: number; windowMs: number } {
+  return { count: rule.cap.uses, windowMs: rule.cap.perMs };
+}
 const MAX_DURATION_TEXT = 32;
 
 export class WorkflowService {
@@ -97,10 +106,19 @@ export class WorkflowService {
     // The store's counters decide, shared by every replica; this process's own count only answers forms at once.
     if (!(await this.store.submissions.take(command.requester, now, this.policy.requests.submissionLimit)))
       throw this.#rateLimited();
+    // The duration a rule judges is the one the request gets: the item's default when none was typed.
+    const effectiveMs = admitted.value.kind === 'group.add' ? admitted.value.durationMs : undefined;
+    const judged = await this.#judgeRules(item, command.requester, effectiveMs, now);
+    let rule = judged.rule;
     // A request nobody could approve would only wait for its expiry: refused before it takes a number.
-    const unapprovable = await this.people.whyUnapprovable(item, command.requester);
-    if (unapprovable)
-      throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
+    // The stages a rule passes need nobody.
+    await this.#refuseUnapprovable(item, command.requester, rule ? 1 : 0);
+    // The cap is taken last, so a refused submission spends no use; a use another replica took first sends the request to people.
+    if (rule && !(await this.store.uses.take(ruleUseKey(item, rule, command.requester), now, capOf(rule)))) {
+      judged.verdicts.push({ rule: rule.name, applied: false, why: 'its cap was reached meanwhile' });
+      rule = undefined;
+      await this.#refuseUnapprovable(item, command.requester, 0);
+    }
     // Only an accepted submission takes a number: a refused form must not leave a gap in the sequence.
     const created = submit({
       ...submission,
@@ -120,7 +138,7 @@ export class WorkflowService {
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
     });
     if (!created.ok) throw new WorkflowFailure(created.error);
-    const request = created.value;
+    let request = created.value;
     this.#limit.record(command.requester, now);
     const details: Record<string, unknown> = {
       item: item.id,
@@ -133,15 +151,38 @@ export class WorkflowService {
       details.group = request.operation.group;
     if (durationMs !== undefined) details.durationMs = durationMs;
     if (command.extends) details.extends = command.extends;
-    try {
-      await this.recorder.commit(null, request, [
-        {
-          event: 'request.submitted',
-          actor: command.requester,
-          details,
-          approvers: await this.people.approversOf(request, 0),
+    // Why no rule applied, when the item has some: the audit log says which condition or cap stopped each.
+    if (!rule && judged.verdicts.length > 0) details.autoApproval = judged.verdicts;
+    const recorded: Recorded[] = [
+      {
+        event: 'request.submitted',
+        actor: command.requester,
+        details,
+        approvers: rule ? [] : await this.people.approversOf(request, 0),
+      },
+    ];
+    if (rule) {
+      // Submitted and passed by the rule in one change: nobody is asked for a stage the rule decided.
+      const passed = transition(request, { type: 'autoApprove', rule: rule.name }, now);
+      if (!passed.ok) throw new WorkflowFailure(passed.error);
+      request = passed.value;
+      const s = request.status;
+      recorded.push({
+        event: 'request.auto_approved',
+        actor: 'system',
+        details: {
+          rule: rule.name,
+          stage: 1,
+          set: request.stages[0]?.set,
+          conditions: describeRule(rule),
+          use: judged.usesBefore + 1,
+          cap: { uses: rule.cap.uses, perMs: rule.cap.perMs },
         },
-      ]);
+        ...(s.state === 'pending' ? { approvers: await this.people.approversOf(request, s.stage) } : {}),
+      });
+    }
+    try {
+      await this.recorder.commit(null, request, recorded);
     } catch (error) {
       // The same form reached another replica, which made its request first: that request is the answer.
       const earlier =
@@ -151,7 +192,39 @@ export class WorkflowService {
       if (earlier) return earlier;
       throw error;
     }
+    if (request.status.state === 'approved') this.executor.kick();
     return request;
+  }
+
+  /**
+   * The first of the item's auto-approval rules whose conditions hold for this request now and whose cap
+   * has uses left for this person, and what stopped each rule before it.
+   */
+  async #judgeRules(
+    item: CatalogItem,
+    requester: string,
+    durationMs: number | undefined,
+    now: number,
+  ): Promise<{ rule?: AutoApproveRule; usesBefore: number; verdicts: RuleVerdictRecord[] }> {
+    const verdicts: RuleVerdictRecord[] = [];
+    for (const rule of item.autoApprove ?? []) {
+      const usesBefore = await this.store.uses.count(ruleUseKey(item, rule, requester), now, rule.cap.perMs);
+      const verdict = judgeRule(rule, {
+        requesterInSets: !rule.requesters || (await this.people.inAnyOf(rule.requesters, requester)),
+        durationMs,
+        now,
+        usesInPeriod: usesBefore,
+      });
+      if (verdict.applies) return { rule, usesBefore, verdicts };
+      verdicts.push({ rule: rule.name, applied: false, why: verdict.why });
+    }
+    return { usesBefore: 0, verdicts };
+  }
+
+  async #refuseUnapprovable(item: CatalogItem, requester: string, fromStage: number): Promise<void> {
+    const unapprovable = await this.people.whyUnapprovable(item, requester, fromStage);
+    if (unapprovable)
+      throw new WorkflowFailure({ ...failure('not_allowed', unapprovable, 'no_possible_approver'), field: 'item' });
   }
 
   /**
@@ -420,7 +493,8 @@ export class WorkflowService {
    * approved it or may decide any of its stages (the escalation set included), and the admins.
    */
   async concernedWith(request: Request): Promise<string[]> {
-    const people = new Set([request.requester, ...request.approvals.map((a) => a.by)]);
+    // A rule's approval names no person.
+    const people = new Set([request.requester, ...request.approvals.filter((a) => !a.rule).map((a) => a.by)]);
     const add = (list: readonly string[]) => list.forEach((person) => people.add(person));
     for (let stage = 0; stage < request.stages.length; stage++) add(await this.people.approversOf(request, stage));
     const escalation = this.#escalationSet(request);

@@ -12,9 +12,7 @@
 import type { Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import type { PrincipalRef, Provider, ProviderRegistry } from '../providers/port.ts';
-import { ProviderError } from '../providers/port.ts';
-import type { Store } from '../store/port.ts';
+import { type PrincipalRef, type Provider, type ProviderRegistry, ProviderError, type Store } from './ports.ts';
 import { removeFrom, targetOf, type OperationContext } from './operations.ts';
 import { UnverifiedEffectError } from './verify.ts';
 import type { Recorder } from './recorder.ts';

@@ -9,8 +9,8 @@
  * reads after EVENTUAL_WAITS_MS, through the executor's injected `wait`, so tests never really sleep.
  */
 import type { Verification } from '../domain/request.ts';
-import type { Consistency, KeyInfo, PrincipalRef, Provider } from '../providers/port.ts';
-import type { Clock } from './ports.ts';
+import type { Consistency, KeyInfo, PrincipalRef, Provider, Clock } from './ports.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type { Verification } from '../domain/request.ts';
 
@@ -38,9 +38,7 @@ export const EVENTUAL_WAITS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000]
 export const EFFECT_ATTEMPTS = 3;
 
 /** The provider acknowledged a change its own reads do not show, after every attempt. */
-export class UnverifiedEffectError extends Error {
-  readonly code = 'unverified';
-
+export class UnverifiedEffectError extends IamBotError<'unverified'> {
   constructor(
     readonly expected: string,
     readonly observed: string,
@@ -48,6 +46,7 @@ export class UnverifiedEffectError extends Error {
   ) {
     const times = attempts === 1 ? 'once' : `${attempts} times`;
     super(
+      'unverified',
       `The provider acknowledged the change (${times}), but reading it back does not show it: expected ${expected}, read ${observed}. Nothing was reported as done.`,
     );
     this.name = 'UnverifiedEffectError';

@@ -11,8 +11,9 @@ import {
   type Policy,
   type RequestKind,
 } from '../domain/policy.ts';
+import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import type { People } from './people.ts';
-import type { Directory } from './ports.ts';
+import type { Clock, Directory, UseCounters } from './ports.ts';
 
 export interface ApproverExplained {
   person: string;
@@ -39,6 +40,29 @@ export interface CallInput {
 
 export type DescribeCall = (input: CallInput) => string[];
 
+/** An auto-approval rule of the item, judged for this person now. */
+export interface RuleExplained {
+  name: string;
+  /** Its conditions and cap, in words. */
+  conditions: string;
+  /** Whether it would pass the first stage now, for a request of the item's default duration (else the rule's longest). */
+  applies: boolean;
+  /** What stops it, when it would not. */
+  why?: string;
+  /** Uses this person has left in the cap's period. */
+  usesLeft: number;
+}
+
+export interface WhatIfDeps {
+  policy: Policy;
+  people: People;
+  directory: Directory;
+  describeCall: DescribeCall;
+  /** The store's counts of rule uses, and the bot's clock: a rule's window and cap are judged as a submission would. */
+  uses: Pick<UseCounters, 'count'>;
+  clock: Clock;
+}
+
 export interface WhatIf {
   person: string;
   item: CatalogItem;
@@ -49,13 +73,11 @@ export interface WhatIf {
   stages: StageExplained[];
   /** The provider calls an approval would make; empty when the principal cannot be resolved. */
   calls: string[];
+  /** The item's auto-approval rules, in order: the first that applies passes stage 1 at once. */
+  autoApproval: RuleExplained[];
 }
 
-export async function explainRequest(
-  deps: { policy: Policy; people: People; directory: Directory; describeCall: DescribeCall },
-  person: string,
-  itemId: string,
-): Promise<WhatIf | undefined> {
+export async function explainRequest(deps: WhatIfDeps, person: string, itemId: string): Promise<WhatIf | undefined> {
   const { policy, people, directory } = deps;
   const item = findItem(policy, itemId);
   if (!item) return undefined;
@@ -81,7 +103,25 @@ export async function explainRequest(
         ...(item.group ? { group: item.group } : {}),
       })
     : [];
-  return { person, item, mayRequest, requestRule, principal, stages, calls };
+  const autoApproval: RuleExplained[] = [];
+  const now = deps.clock.now();
+  for (const rule of item.autoApprove ?? []) {
+    const used = await deps.uses.count(ruleUseKey(item, rule, person), now, rule.cap.perMs);
+    const verdict = judgeRule(rule, {
+      requesterInSets: !rule.requesters || (await people.inAnyOf(rule.requesters, person)),
+      durationMs: item.defaultDurationMs ?? rule.maxDurationMs,
+      now,
+      usesInPeriod: used,
+    });
+    autoApproval.push({
+      name: rule.name,
+      conditions: describeRule(rule),
+      applies: verdict.applies,
+      ...(verdict.applies ? {} : { why: verdict.why }),
+      usesLeft: Math.max(0, rule.cap.uses - used),
+    });
+  }
+  return { person, item, mayRequest, requestRule, principal, stages, calls, autoApproval };
 }
 
 async function explainStage(

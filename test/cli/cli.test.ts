@@ -7,7 +7,7 @@ import { tempDir } from '../support/fixtures.ts';
 import { cli } from '../support/cli.ts';
 import { world } from '../support/services.ts';
 import { startWorld } from '../../src/sandbox/world.ts';
-import { ProviderError } from '../../src/providers/port.ts';
+import { ProviderError } from '../../src/workflow/ports.ts';
 import { exampleEnv, examplePolicy, repoRoot } from '../support/example-policy.ts';
 
 const root = repoRoot;

@@ -106,7 +106,7 @@ describe('policy problems: exact file:line:col: path: message', () => {
   it('an unknown key, at the key, listing the keys that exist', () => {
     expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
       'policy.yml:12:5: catalog[0].maxDuration: required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end',
-      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages',
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages, autoApprove',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
       'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel, checkpointEvery',
@@ -312,6 +312,77 @@ describe('policy problems: cross-references', () => {
   });
 });
 
+describe('policy problems: auto-approval rules', () => {
+  const rule = (...lines: string[]) => [
+    '    autoApprove:',
+    '      - name: on-call',
+    ...lines.map((l) => `        ${l}`),
+  ];
+
+  it('a well-formed rule is accepted and built with its window in minutes', () => {
+    const text = policy(
+      {},
+      rule(
+        'requesters: [leads]',
+        'maxDuration: 2h',
+        'window: { days: [mon, fri], from: "22:00", to: "06:30", timezone: Europe/Paris }',
+        'cap: { uses: 3, per: 1d }',
+      ),
+    );
+    expect(parsePolicy(text, 'policy.yml', ENV).policy.catalog[0]?.autoApprove).toEqual([
+      {
+        name: 'on-call',
+        requesters: ['leads'],
+        maxDurationMs: 7_200_000,
+        window: { days: ['mon', 'fri'], fromMinute: 1320, toMinute: 390, timezone: 'Europe/Paris' },
+        cap: { uses: 3, perMs: 86_400_000 },
+      },
+    ]);
+  });
+
+  it('never on an MFA reset, where a person must attest they verified the requester', () => {
+    expect(
+      problems(policy({ 14: '    kind: mfa.reset', 15: null, 17: null }, rule('cap: { uses: 1, per: 1d }'))),
+    ).toEqual([
+      "policy.yml:19:7: catalog[0].autoApprove: not allowed for mfa.reset: an MFA reset hands over an account, and its approver must attest they verified the requester's identity out of band, which no rule can",
+    ]);
+  });
+
+  it('a group.add rule needs a duration limit within the item’s', () => {
+    expect(problems(policy({}, rule('cap: { uses: 1, per: 1d }')))).toEqual([
+      'policy.yml:19:9: catalog[0].autoApprove[0]: maxDuration is required on a group.add rule: a rule approves timed access up to a limit (e.g. maxDuration: 2h)',
+    ]);
+    expect(problems(policy({}, rule('maxDuration: 9h', 'cap: { uses: 1, per: 1d }')))).toEqual([
+      "policy.yml:20:22: catalog[0].autoApprove[0].maxDuration: 9h is longer than the item's maxDuration 8h",
+    ]);
+  });
+
+  it('an unknown set, time or time zone, a cap of nothing or none, a name used twice: all at once', () => {
+    expect(
+      problems(
+        policy({}, [
+          ...rule('requesters: [oncall]', 'maxDuration: 1h', 'cap: { uses: 1, per: 1d }'),
+          '      - name: nights',
+          '        window: { from: "25:00", to: "06:00", timezone: Mars/Olympus }',
+          '        cap: { uses: 0, per: 1d }',
+          '      - name: weekend',
+          '        maxDuration: 1h',
+          '      - name: on-call',
+          '        maxDuration: 1h',
+          '        cap: { uses: 1, per: 1d }',
+        ]),
+      ),
+    ).toEqual([
+      'policy.yml:20:22: catalog[0].autoApprove[0].requesters[0]: no approver set named "oncall" (sets: leads, boss)',
+      'policy.yml:24:25: catalog[0].autoApprove[1].window.from: expected a time like 09:00 (24-hour clock)',
+      'policy.yml:24:57: catalog[0].autoApprove[1].window.timezone: expected an IANA time zone like Europe/Paris or UTC',
+      'policy.yml:25:22: catalog[0].autoApprove[1].cap.uses: must be at least 1',
+      'policy.yml:26:9: catalog[0].autoApprove[2].cap: required',
+      'policy.yml:28:15: catalog[0].autoApprove[3].name: duplicate rule name; autoApprove[0] is already "on-call"',
+    ]);
+  });
+});
+
 describe('policy problems: all of them at once', () => {
   it('reports every problem, in file order, with structured fields', () => {
     const text = policy(
@@ -336,7 +407,7 @@ describe('policy problems: all of them at once', () => {
       'policy.yml:16:17: catalog[0].approvers[0]: no approver set named "laeds" (sets: leads, boss)',
       'policy.yml:17:18: catalog[0].maxDuration: expected a duration like 8h',
       'policy.yml:18:18: requests.ttl: expected a duration like 8h',
-      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit',
+      'policy.yml:19:1: extra: unknown key; expected one of: providers, identity, directory, approvers, admins, catalog, requests, grants, audit, reviews',
     ]);
     expect(error.problems[2]).toEqual({
       file: 'policy.yml',

@@ -6,7 +6,7 @@
 import { createClient, Errors } from '@scaleway/sdk-client';
 import { Iamv1alpha1 } from '@scaleway/sdk-iam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrincipalRef } from '../../src/providers/port.ts';
+import type { PrincipalRef } from '../../src/workflow/ports.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
 import type { ScalewayCredentials } from '../../src/simulators/scaleway/index.ts';
 import { startRig, type Rig } from '../providers/scaleway/support.ts';

@@ -13,7 +13,7 @@ import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { Request } from '../../src/domain/request.ts';
 import { createLogger } from '../../src/log.ts';
 import { createProviders } from '../../src/providers/registry.ts';
-import { StoreOpenError } from '../../src/store/port.ts';
+import { StoreOpenError } from '../../src/shared/store-open-error.ts';
 import { apiBase } from '../../src/slack/client.ts';
 import { SlackNotifier } from '../../src/slack/notifier.ts';
 import { openStore } from '../../src/store/open-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PROVIDER_MESSAGE, ProviderError } from '../../src/providers/port.ts';
+import { MAX_PROVIDER_MESSAGE, ProviderError } from '../../src/workflow/ports.ts';
 import { scrubDeep, scrubText } from '../../src/domain/scrub.ts';
 import { Secret } from '../../src/domain/secret.ts';
 

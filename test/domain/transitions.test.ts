@@ -20,6 +20,7 @@ const statusIn: Record<State, Status> = {
 
 const events: Record<EventType, RequestEvent> = {
   approve: { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 },
+  autoApprove: { type: 'autoApprove', rule: 'on-call' },
   deny: { type: 'deny', actor: 'U_BOB', eligible: true, reason: 'not needed' },
   cancel: { type: 'cancel', actor: 'U_ALICE', isAdmin: false },
   expire: { type: 'expire' },
@@ -49,6 +50,7 @@ const events: Record<EventType, RequestEvent> = {
 
 // The lifecycle events apply in one state each (where they lead is in `lifecycleIn`); elsewhere they are refused.
 const lifecycleRefused = {
+  autoApprove: '!invalid_state',
   observe: '!invalid_state',
   warn: '!invalid_state',
   remind: '!invalid_state',
@@ -58,7 +60,7 @@ const lifecycleRefused = {
   extend: '!invalid_state',
 } as const;
 const lifecycleIn: Partial<Record<State, Partial<Record<EventType, State>>>> = {
-  pending: { remind: 'pending', escalate: 'pending' },
+  pending: { autoApprove: 'approved', remind: 'pending', escalate: 'pending' },
   completed: { warn: 'completed', release: 'revoking', extend: 'completed' },
   revoking: { revokeFailed: 'revoking' },
   executing: { observe: 'executing' },
@@ -298,6 +300,33 @@ describe('transition rules', () => {
       const optedOut = passedStage1({ ...staged, sameApproverAcrossStages: true });
       const second = transition(optedOut, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 1 }, T0);
       expect(second.ok && second.value.status.state).toBe('approved');
+    });
+  });
+
+  describe('auto-approval: a rule passes the first stage only', () => {
+    const staged: Request = {
+      ...pending,
+      stages: [
+        { set: 'managers', quorum: 1 },
+        { set: 'leads', quorum: 2 },
+      ],
+    };
+
+    it('passes stage 1 whatever its quorum, recorded as the rule, and leaves stage 2 to people', () => {
+      const ruled = transition(staged, { type: 'autoApprove', rule: 'on-call' }, T0 + 5);
+      if (!ruled.ok) throw new Error(ruled.error.message);
+      expect(ruled.value.status).toMatchObject({ state: 'pending', stage: 1, stageSince: T0 + 5 });
+      expect(ruled.value.approvals).toEqual([{ stage: 0, by: 'system', at: T0 + 5, rule: 'on-call' }]);
+      // Never a later stage: a rule cannot pass stage 2, even when asked twice.
+      const again = transition(ruled.value, { type: 'autoApprove', rule: 'on-call' }, T0 + 6);
+      expect(!again.ok && again.error.code).toBe('invalid_state');
+    });
+
+    it('never after a person approved part of the first stage', () => {
+      const twoOfTwo = { ...staged, stages: [{ set: 'leads', quorum: 2 }] };
+      const once = transition(twoOfTwo, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
+      if (!once.ok) throw new Error(once.error.message);
+      expect(transition(once.value, { type: 'autoApprove', rule: 'on-call' }, T0).ok).toBe(false);
     });
   });
 

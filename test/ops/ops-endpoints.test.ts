@@ -2,6 +2,7 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from '../e2e/support.ts';
+import { FakeClock } from '../support/doubles.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -20,6 +21,24 @@ async function get(path: string): Promise<{ status: number; text: string; type: 
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The sum of every series whose name and labels start with `prefix`. */
+function total(text: string, prefix: string): number {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Scrapes until `holds` is true of the text, for at most `ms` (then the last scrape, for the assertions to fail on). */
+async function scrapeUntil(holds: (text: string) => boolean, ms = 10_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { text } = await get('/metrics');
+    if (holds(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('operators\u2019 endpoints', () => {
@@ -59,6 +78,79 @@ describe('operators\u2019 endpoints', () => {
     expect(sample(metrics.text, 'iam_bot_process_resident_memory_bytes')).toBeGreaterThan(0);
     // Nothing secret in what a scraper sees.
     expect(metrics.text).not.toContain(e.world.slack.botToken);
+  });
+
+  it('/metrics counts a provider call retried, and shows the outbox and its oldest notice\u2019s age while Slack is slow', async () => {
+    const clock = new FakeClock(Date.now());
+    e = await startE2E({ clock });
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      duration: '2h',
+      reason: 'on call',
+    });
+    let text = (await get('/metrics')).text;
+    expect(sample(text, 'iam_bot_outbox_depth')).toBe(0);
+    expect(sample(text, 'iam_bot_outbox_oldest_age_seconds')).toBe(0);
+    expect(total(text, 'iam_bot_provider_retries_total{')).toBe(0);
+
+    // JCS answers the approval's first call with a 503 (the HTTP layer sends it again), and Slack's next
+    // calls are slow, so the approval's notices wait in the outbox.
+    e.world.jcs.server.inject({ type: 'status', status: 503 }, 1);
+    e.world.slack.injectFault({ kind: 'delay', ms: 1_000 }, { count: 3 });
+    const clicked = await e.client.clickButton({
+      user: bob.id,
+      message: dmWithButton(e, bob.id, 'iam_approve'),
+      actionId: 'iam_approve',
+    });
+    expect(clicked.status).toBe(200);
+    text = await scrapeUntil((t) => (sample(t, 'iam_bot_outbox_depth') ?? 0) > 0);
+    expect(sample(text, 'iam_bot_outbox_depth')).toBeGreaterThan(0);
+    clock.advance(90_000);
+    text = (await get('/metrics')).text;
+    expect(sample(text, 'iam_bot_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
+
+    await e.bot.idle();
+    text = (await get('/metrics')).text;
+    expect(sample(text, 'iam_bot_outbox_depth')).toBe(0);
+    expect(sample(text, 'iam_bot_outbox_oldest_age_seconds')).toBe(0);
+    expect(total(text, 'iam_bot_provider_retries_total{provider="jcs",')).toBe(1);
+    expect(sample(text, 'iam_bot_open_requests{kind="group.add",state="completed"}')).toBe(1);
+  });
+
+  it('/readyz says draining (503) while a stop lets a step in flight finish; Slack requests are refused meanwhile', async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'jcs-devs',
+      duration: '2h',
+      reason: 'on call',
+    });
+    const calls = e.world.jcs.server.requests.length;
+    // A slow provider: the approval's step is still running when the bot is told to stop.
+    e.world.jcs.server.setLatency(1_500);
+    const clicked = await e.client.clickButton({
+      user: bob.id,
+      message: dmWithButton(e, bob.id, 'iam_approve'),
+      actionId: 'iam_approve',
+    });
+    expect(clicked.status).toBe(200);
+    while (e.world.jcs.server.requests.length === calls) await new Promise((resolve) => setTimeout(resolve, 10));
+    const stopped = e.bot.stop();
+
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(503);
+    const report = JSON.parse(ready.text) as { ready: boolean; checks: Record<string, string> };
+    expect(report.ready).toBe(false);
+    expect(report.checks.draining).toMatch(/stopping/);
+    expect((await get('/healthz')).status).toBe(200);
+    const refused = await e.client.slashCommand({ user: alice.id, text: 'status' });
+    expect(refused.status).toBe(503);
+
+    await stopped;
+    e.world.jcs.server.setLatency(0);
+    // The step in flight finished before the bot stopped.
+    expect(e.world.jcs.state.members('devs')).toContain('alice');
   });
 
   it('/readyz is ready while Slack accepts the token, and not ready (503, saying why) when Slack is unreachable', async () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { HttpClient, type HttpClientOptions } from '../../src/providers/http/http-client.ts';
-import { backoffDelay, parseRetryAfter } from '../../src/providers/http/backoff.ts';
-import { ProviderError } from '../../src/providers/port.ts';
+import { backoffDelay, parseRetryAfter } from '../../src/shared/backoff.ts';
+import { ProviderError } from '../../src/workflow/ports.ts';
 import { SimServer, json } from '../../src/simulators/shared/sim-server.ts';
 
 let sim: SimServer;

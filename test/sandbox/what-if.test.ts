@@ -3,7 +3,7 @@ import { parsePolicy } from '../../src/config/load-policy.ts';
 import { providerCallDescriber } from '../../src/sandbox/provider-calls.ts';
 import { People } from '../../src/workflow/people.ts';
 import { explainRequest } from '../../src/workflow/what-if.ts';
-import { MemoryDirectory } from '../support/doubles.ts';
+import { FakeClock, MemoryDirectory } from '../support/doubles.ts';
 
 const policyText = `
 providers:
@@ -23,9 +23,29 @@ catalog:
   - { id: cf-admins, provider: cf, kind: group.add, group: g1, approvers: [managers, leads], requesters: [engineers], permanent: true }
   - { id: osc-key, provider: osc, kind: key.rotate, approvers: [{ set: leads, quorum: 3 }] }
   - { id: ci-token, provider: cf, kind: key.rotate, principal: tok1, approvers: [leads] }
+  - id: cf-oncall
+    provider: cf
+    kind: group.add
+    group: g2
+    maxDuration: 8h
+    defaultDuration: 1h
+    approvers: [managers, leads]
+    autoApprove:
+      - name: weekend-nights
+        maxDuration: 2h
+        window: { days: [sat, sun], from: "22:00", to: "06:00", timezone: Europe/Paris }
+        cap: { uses: 1, per: 1d }
+      - name: office-hours
+        requesters: [engineers]
+        maxDuration: 2h
+        window: { days: [mon, tue, wed, thu, fri], from: "09:00", to: "18:00", timezone: Europe/Paris }
+        cap: { uses: 2, per: 1d }
 `;
 
-function setup() {
+/** Wednesday 18 November 2026, 10:00 in Paris. */
+const WEDNESDAY_10_PARIS = Date.UTC(2026, 10, 18, 9, 0, 0);
+
+function setup(uses: Record<string, number> = {}) {
   const config = parsePolicy(policyText, 'what-if.yml', { CF_TOKEN: 't', OSC_AK: 'a', OSC_SK: 's' });
   const directory = new MemoryDirectory();
   directory.emails.set('U0ALICE', 'alice@example.com');
@@ -36,11 +56,41 @@ function setup() {
     people: new People(config.policy, directory),
     directory,
     describeCall: providerCallDescriber(config.providers),
+    uses: { count: async (key: string) => uses[key] ?? 0 },
+    clock: new FakeClock(WEDNESDAY_10_PARIS),
   };
   return (person: string, item: string) => explainRequest(deps, person, item);
 }
 
 describe('what if', () => {
+  it('explains which auto-approval rule would pass stage 1 now, and what stops the others', async () => {
+    const w = await setup()('U0ALICE', 'cf-oncall');
+    expect(w?.autoApproval).toEqual([
+      {
+        name: 'weekend-nights',
+        conditions: 'anyone who may request it, up to 2h, Sat, Sun 22:00–06:00 (Europe/Paris), 1 use per person per 1d',
+        applies: false,
+        why: 'it is outside Sat, Sun 22:00–06:00 (Europe/Paris)',
+        usesLeft: 1,
+      },
+      {
+        name: 'office-hours',
+        conditions:
+          'members of engineers, up to 2h, Mon, Tue, Wed, Thu, Fri 09:00–18:00 (Europe/Paris), 2 uses per person per 1d',
+        applies: true,
+        usesLeft: 2,
+      },
+    ]);
+    const bob = await setup()('U0BOB', 'cf-oncall');
+    expect(bob?.autoApproval[1]).toMatchObject({ applies: false, why: 'the requester is not in engineers' });
+    const spent = await setup({ 'rule:cf-oncall:office-hours:U0ALICE': 2 })('U0ALICE', 'cf-oncall');
+    expect(spent?.autoApproval[1]).toMatchObject({
+      applies: false,
+      why: 'its cap is reached: 2 uses per person per 1d',
+      usesLeft: 0,
+    });
+  });
+
   it('resolves each stage to people and says why each is there; the requester never approves their own request', async () => {
     const w = await setup()('U0ALICE', 'cf-admins');
     expect(w?.mayRequest).toBe(true);

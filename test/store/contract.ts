@@ -1,5 +1,5 @@
 /**
- * The Store port's contract (src/store/port.ts), as tests every implementation runs: call
+ * The Store port's contract (src/workflow/ports/store.ts), as tests every implementation runs: call
  * `storeContract(name, factory)` from a test file. The factory gives fresh storage per test; `open` may be
  * called again after `close` to reopen the same storage. Nothing here looks at files or tables: only
  * what the port promises.
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import type { Notice, RequestNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
-import { StoreConflictError, type SealedSecret, type Store } from '../../src/store/port.ts';
+import { StoreConflictError, type SealedSecret, type Store } from '../../src/workflow/ports.ts';
 import { apply, denied, makeRequest, T0 } from '../support/fixtures.ts';
 
 export interface StoreUnderTest {
@@ -331,6 +331,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
     });
 
+    describe('allowance uses', () => {
+      const cap = { count: 2, windowMs: 3_600_000 };
+
+      it('allows `count` uses per key in its own window, each key on its own', async () => {
+        const store = await fresh();
+        const key = 'rule:cf-admins:oncall:U_ALICE';
+        expect(await store.uses.take(key, T0, cap)).toBe(true);
+        expect(await store.uses.take(key, T0 + 60_000, cap)).toBe(true);
+        expect(await store.uses.take(key, T0 + 120_000, cap)).toBe(false);
+        expect(await store.uses.take('rule:cf-admins:oncall:U_BOB', T0 + 120_000, cap)).toBe(true);
+        // Another key's window is a day: its use is still counted when the hour of the first has passed.
+        expect(await store.uses.take('break-glass:cf-admins:U_ALICE', T0, { count: 1, windowMs: 86_400_000 })).toBe(
+          true,
+        );
+        expect(await store.uses.count(key, T0 + 120_000, cap.windowMs)).toBe(2);
+        expect(await store.uses.take(key, T0 + cap.windowMs, cap)).toBe(true);
+        expect(await store.uses.count(key, T0 + cap.windowMs, cap.windowMs)).toBe(2);
+        expect(await store.uses.count('break-glass:cf-admins:U_ALICE', T0 + cap.windowMs, 86_400_000)).toBe(1);
+      });
+
+      it('of concurrent takes, lets only `count` through', async () => {
+        const store = await fresh();
+        const taken = await Promise.all(Array.from({ length: 5 }, () => store.uses.take('k', T0, cap)));
+        expect(taken.filter(Boolean)).toHaveLength(2);
+      });
+    });
+
     describe('sealed secrets', () => {
       const secret: SealedSecret = {
         requestId: 'r1',
@@ -454,6 +481,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.messages.markPart('o1', 'audit-reply');
       await store.messages.intend('o1:requester', T0);
       await store.submissions.take('U_ALICE', T0, { count: 1, windowMs: 60_000 });
+      await store.uses.take('rule:cf-admins:oncall:U_ALICE', T0, { count: 1, windowMs: 86_400_000 });
       await store.secrets.put({ requestId: open.id, owner: 'U_ALICE', sealed: 'sealed', expiresAt: T0 + 60_000 });
       const head = await store.auditHead();
 
@@ -469,6 +497,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await reopened.messages.partsDone('o1')).toEqual(['audit-reply']);
       expect(await reopened.messages.intentOf('o1:requester')).toBe(T0);
       expect(await reopened.submissions.take('U_ALICE', T0 + 1, { count: 1, windowMs: 60_000 })).toBe(false);
+      expect(
+        await reopened.uses.take('rule:cf-admins:oncall:U_ALICE', T0 + 1, { count: 1, windowMs: 86_400_000 }),
+      ).toBe(false);
       expect(await reopened.secrets.lend(open.id, 'U_ALICE', T0 + 1, T0 + 5_000)).toMatchObject({
         ok: true,
         secret: { sealed: 'sealed' },

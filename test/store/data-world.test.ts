@@ -2,7 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
-import { StoreOpenError } from '../../src/store/port.ts';
+import { StoreOpenError } from '../../src/shared/store-open-error.ts';
 import { makeRequest, tempDir } from '../support/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
-import { StoreOpenError } from '../../src/store/port.ts';
+import { StoreOpenError } from '../../src/shared/store-open-error.ts';
 import { tempDir } from '../support/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };

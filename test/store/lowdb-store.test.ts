@@ -3,7 +3,8 @@ import { readFile, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../../src/store/lowdb-store.ts';
-import { StoreConflictError, StoreOpenError } from '../../src/store/port.ts';
+import { StoreConflictError } from '../../src/workflow/ports.ts';
+import { StoreOpenError } from '../../src/shared/store-open-error.ts';
 import { apply, denied, makeRequest, T0, tempDir } from '../support/fixtures.ts';
 
 let dir: { path: string; remove(): Promise<void> };

@@ -18,6 +18,8 @@ const event = (eventId: string, requestId: string): AuditRecord => ({
   event: 'request.submitted',
   details: { n: eventId },
 });
+const LIMIT = { count: 3, windowMs: 3_600_000 };
+const HOUR = 3_600_000;
 const noticeOf = (id: string, request: Request): RequestNotice => ({
   id,
   event: 'request.submitted',
@@ -47,6 +49,22 @@ async function embeddedStore(dataDir: string): Promise<void> {
     notices: [noticeOf('n-last', last)],
   });
   await store.messages.markPart('n-last', 'audit-reply');
+  await store.messages.markFailed('n-last', { part: 'ask:U0GONE', to: { user: 'U0GONE' }, code: 'user_not_found' });
+  await store.messages.intend('n-last:requester', T0 + 5);
+  await store.messages.update(last.id, (refs) => ({
+    ...refs,
+    approvals: [{ channel: 'D_BOB', ts: '2.1', stage: 0, settled: false, user: 'U_BOB' }],
+  }));
+  // Alice submitted twice within the rate limit's window.
+  expect(await store.submissions.take('U_ALICE', T0, LIMIT)).toBe(true);
+  expect(await store.submissions.take('U_ALICE', T0 + 1_000, LIMIT)).toBe(true);
+  // Alice's one use a day of an auto-approval rule is spent.
+  expect(await store.uses.take('rule:cf-admins:on-call:U_ALICE', T0, { count: 1, windowMs: 24 * HOUR })).toBe(true);
+  // A secret waiting for its owner, and one already shown (only that fact is kept).
+  await store.secrets.put({ requestId: last.id, owner: 'U_ALICE', sealed: 'v1.sealed-envelope', expiresAt: T0 + HOUR });
+  await store.secrets.put({ requestId: 'id-1', owner: 'U_0', sealed: 'v1.other-envelope', expiresAt: T0 + HOUR });
+  expect(await store.secrets.lend('id-1', 'U_0', T0, T0 + 60_000)).toMatchObject({ ok: true });
+  await store.secrets.spend('id-1');
   await store.close();
 }
 
@@ -57,14 +75,14 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
     await dir?.remove();
   });
 
-  it('moves every request, the log line for line, the waiting notices and message refs, and verifies the chain', async () => {
+  it('moves every section (requests, the log line for line, notices, the Slack message index, counters, sealed secrets) and verifies the chain', async () => {
     dir = await tempDir();
     await embeddedStore(dir.path);
     const url = await pg.server().createDatabase();
     const result = await cli(['store', 'copy', '--to', url, '--data', dir.path]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(
-      /: 6 requests, 9 audit entries, 1 notices to deliver, chain verified up to seq 9 hash [0-9a-f]{64}\n$/,
+      /: 6 requests, 9 audit entries, 1 notices to deliver, 6 requests' Slack messages, 1 post intents, 1 submitters' counters, 1 allowance counters, 2 sealed secrets, chain verified up to seq 9 hash [0-9a-f]{64}\n$/,
     );
 
     const source = await LowdbStore.open({ dataDir: dir.path });
@@ -79,8 +97,33 @@ describe.skipIf(postgresUnavailable())('iam-bot store copy', () => {
       expect(JSON.parse(copied.at(-1)!)).toMatchObject({ seq: 9, eventId: 'not-yet-logged' });
       expect((await copy.pendingNotices()).map((n) => n.id)).toEqual(['n-last']);
       expect(await copy.messages.partsDone('n-last')).toEqual(['audit-reply']);
+      expect(await copy.messages.failures('n-last')).toEqual(await source.messages.failures('n-last'));
+      expect(await copy.messages.failures('n-last')).toHaveLength(1);
+      expect(await copy.messages.intentOf('n-last:requester')).toBe(T0 + 5);
+      for (const request of await source.list())
+        expect(await copy.messages.get(request.id)).toEqual(await source.messages.get(request.id));
       expect(await copy.messages.get('id-2')).toEqual({ approvals: [], audit: { channel: 'C_AUDIT', ts: '1.1' } });
+      expect(await copy.messages.get('id-6')).toMatchObject({ approvals: [{ user: 'U_BOB', stage: 0 }] });
       expect(await copy.reserveNumber()).toBeGreaterThan(6);
+      // The rate limit goes on counting Alice's two submissions: a third fits, a fourth does not.
+      expect(await copy.submissions.count('U_ALICE', T0 + 2_000, LIMIT.windowMs)).toBe(2);
+      expect(await copy.submissions.take('U_ALICE', T0 + 2_000, LIMIT)).toBe(true);
+      expect(await copy.submissions.take('U_ALICE', T0 + 3_000, LIMIT)).toBe(false);
+      // The rule's cap does not start afresh with the move.
+      expect(await copy.uses.take('rule:cf-admins:on-call:U_ALICE', T0 + HOUR, { count: 1, windowMs: 24 * HOUR })).toBe(
+        false,
+      );
+      // The waiting secret is still there, sealed as it was, for its owner only; the shown one stays shown.
+      expect(await copy.secrets.holds('id-6')).toBe(true);
+      expect(await copy.secrets.lend('id-6', 'U_BOB', T0, T0 + 60_000)).toEqual({ ok: false, reason: 'not_owner' });
+      expect(await copy.secrets.lend('id-6', 'U_ALICE', T0, T0 + 60_000)).toEqual({
+        ok: true,
+        secret: { requestId: 'id-6', owner: 'U_ALICE', sealed: 'v1.sealed-envelope', expiresAt: T0 + HOUR },
+      });
+      expect(await copy.secrets.lend('id-1', 'U_0', T0, T0 + 60_000)).toEqual({
+        ok: false,
+        reason: 'already_revealed',
+      });
     } finally {
       await copy.close();
       await source.close();

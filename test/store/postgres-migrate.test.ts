@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/store/postgres/connection.ts';
 import { LATEST_VERSION, LOCKS, LOCK_NAMESPACE, migrate, schemaVersion } from '../../src/store/postgres/migrate.ts';
 import { MIGRATIONS } from '../../src/store/postgres/migrations/index.ts';
-import { StoreOpenError } from '../../src/store/port.ts';
+import { StoreOpenError } from '../../src/shared/store-open-error.ts';
 import { cli } from '../support/cli.ts';
 import { postgresUnavailable, startPostgres, type TestPostgres } from '../support/postgres.ts';
 

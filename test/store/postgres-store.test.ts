@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLines } from '../../src/audit/verify.ts';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
-import { StoreConflictError } from '../../src/store/port.ts';
+import { StoreConflictError } from '../../src/workflow/ports.ts';
 import { AdvisoryLeader } from '../../src/store/postgres/leader.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.ts';

@@ -1,30 +1,28 @@
 /** In-memory implementations of the workflow's ports, for tests that do not need a provider simulator. */
 import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
-import type {
-  CallResult,
-  Capabilities,
-  Consistency,
-  CreatedKey,
-  GroupRef,
-  KeyInfo,
-  PrincipalRef,
-  Provider,
-} from '../../src/providers/port.ts';
-import { ProviderError } from '../../src/providers/port.ts';
-import type { AuditLogStore } from '../../src/store/port.ts';
-import type {
-  AuditSink,
-  Clock,
-  DeliveryReport,
-  Directory,
-  Notice,
-  Standing,
-  Notifier,
-  RequestNotice,
-  SweepNotice,
-  Undelivered,
-  UndeliveredNotice,
+import {
+  type CallResult,
+  type Capabilities,
+  type Consistency,
+  type CreatedKey,
+  type GroupRef,
+  type KeyInfo,
+  type PrincipalRef,
+  type Provider,
+  ProviderError,
+  type AuditLogStore,
+  type AuditSink,
+  type Clock,
+  type DeliveryReport,
+  type Directory,
+  type Notice,
+  type Standing,
+  type Notifier,
+  type RequestNotice,
+  type SweepNotice,
+  type Undelivered,
+  type UndeliveredNotice,
 } from '../../src/workflow/ports.ts';
 import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';

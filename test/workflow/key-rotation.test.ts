@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { CatalogItem } from '../../src/domain/policy.ts';
-import { ProviderError } from '../../src/providers/port.ts';
+import { ProviderError } from '../../src/workflow/ports.ts';
 import type { Secret } from '../../src/domain/secret.ts';
 import { apply, basePolicy } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';

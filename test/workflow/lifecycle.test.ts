@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/domain/policy.ts';
-import { ProviderError } from '../../src/providers/port.ts';
+import { ProviderError } from '../../src/workflow/ports.ts';
 import { basePolicy, groupItem } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 

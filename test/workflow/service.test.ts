@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { Policy } from '../../src/domain/policy.ts';
-import { ProviderError } from '../../src/providers/port.ts';
+import { ProviderError } from '../../src/workflow/ports.ts';
 import { apply, basePolicy, groupItem } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 

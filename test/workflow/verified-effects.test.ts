@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CatalogItem } from '../../src/domain/policy.ts';
-import type { PrincipalRef } from '../../src/providers/port.ts';
+import type { PrincipalRef } from '../../src/workflow/ports.ts';
 import { EFFECT_ATTEMPTS, EVENTUAL_WAITS_MS } from '../../src/workflow/verify.ts';
 import { basePolicy, groupItem } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';

@@ -9,7 +9,7 @@
  *   old key left to deactivate or delete: both calls succeed without touching anything.
  * - MFA reset does not exist in Cloudflare's API.
  */
-import type { CloudflareSettings } from '../../config/provider-settings.ts';
+import type { CloudflareSettings } from './settings.ts';
 import { Secret } from '../../domain/secret.ts';
 import type { Logger } from '../../log.ts';
 import type { ProviderDeps } from '../deps.ts';
@@ -24,8 +24,9 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
-import { CloudflareApi, type Answer } from './client.ts';
+} from '../../workflow/ports.ts';
+import { callResult, type Answer } from '../answer.ts';
+import { CloudflareApi } from './client.ts';
 import {
   accountMemberSchema,
   groupMemberRefSchema,
@@ -39,9 +40,11 @@ import {
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+
 export class CloudflareProvider implements Provider {
   readonly type = 'cloudflare';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  readonly capabilities = CAPABILITIES;
   /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
   readonly consistency: Consistency = {
     model: 'unknown',
@@ -340,10 +343,4 @@ export class CloudflareProvider implements Provider {
 
 function isKind(error: unknown, kind: ProviderError['kind']): error is ProviderError {
   return error instanceof ProviderError && error.kind === kind;
-}
-
-/** The ray id of the answer that settled the call, whether it succeeded or was an accepted refusal. */
-function callResult(source: { requestId: string | undefined } | ProviderError): CallResult {
-  const id = source instanceof ProviderError ? source.providerRequestId : source.requestId;
-  return id ? { providerRequestId: id } : {};
 }

@@ -4,12 +4,13 @@
  * throttling. It knows no IAM semantics; the adapter does.
  */
 import { z } from 'zod';
-import type { CloudflareSettings } from '../../config/provider-settings.ts';
+import type { CloudflareSettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
-import { parseRetryAfter } from '../http/backoff.ts';
+import { parseRetryAfter } from '../../shared/backoff.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest, type HttpResponse, type Verdict } from '../http/http-client.ts';
-import { ProviderError } from '../port.ts';
+import type { Answer } from '../answer.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { cloudflareError, rayOf } from './errors.ts';
 import { envelopeSchema, type ResultInfo } from './wire.ts';
 
@@ -39,9 +40,8 @@ export interface CloudflareCall {
   action: string;
 }
 
-export interface Answer<T> {
-  result: T;
-  requestId: string | undefined;
+/** An answer with its `result_info`, which paginated lists carry. */
+export interface PagedAnswer<T> extends Answer<T> {
   info: ResultInfo | undefined;
 }
 
@@ -81,7 +81,7 @@ export class CloudflareApi {
     return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
   }
 
-  async call<T>(call: CloudflareCall, schema: z.ZodType<T>): Promise<Answer<T>> {
+  async call<T>(call: CloudflareCall, schema: z.ZodType<T>): Promise<PagedAnswer<T>> {
     const response = await this.#http.send(this.#request(call));
     const requestId = rayOf(response);
     if (response.status < 200 || response.status >= 300) throw cloudflareError(response, call.action);

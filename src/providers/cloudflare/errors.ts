@@ -6,7 +6,7 @@
 import type { ProviderErrorKind } from '../../domain/request.ts';
 import { errorFromResponse, jsonBody, kindForStatus } from '../http/errors.ts';
 import type { HttpResponse } from '../http/http-client.ts';
-import type { ProviderError } from '../port.ts';
+import type { ProviderError } from '../../workflow/ports.ts';
 import { failureSchema, type Problem } from './wire.ts';
 
 /**

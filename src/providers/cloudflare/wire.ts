@@ -3,7 +3,7 @@
  * fields the bot reads, and unknown fields are ignored so new ones Cloudflare adds break nothing.
  */
 import { z } from 'zod';
-import type { GroupRef, KeyInfo, PrincipalRef } from '../port.ts';
+import type { GroupRef, KeyInfo, PrincipalRef } from '../../workflow/ports.ts';
 
 /** `result_info` of a paginated list; some lists leave out fields, so all are optional. */
 export const resultInfoSchema = z.object({

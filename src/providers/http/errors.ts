@@ -1,7 +1,7 @@
 /** The default meaning of an HTTP status, for answers a provider's own error codes do not refine. */
 import type { ProviderErrorKind } from '../../domain/request.ts';
-import { ProviderError } from '../port.ts';
-import { parseRetryAfter } from './backoff.ts';
+import { ProviderError } from '../../workflow/ports.ts';
+import { parseRetryAfter } from '../../shared/backoff.ts';
 import type { HttpResponse } from './http-client.ts';
 
 export function kindForStatus(status: number): ProviderErrorKind {

@@ -9,8 +9,9 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Logger } from '../../log.ts';
-import { ProviderError } from '../port.ts';
-import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, type BackoffPolicy } from './backoff.ts';
+import { ProviderError } from '../../workflow/ports.ts';
+import { DEFAULT_BACKOFF, backoffDelay, parseRetryAfter, type BackoffPolicy } from '../../shared/backoff.ts';
+import { noteRetry } from './retry-observer.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -157,6 +158,7 @@ export class HttpClient {
       { provider: this.options.provider, attempt, delayMs: delay, reason },
       'provider call will be retried',
     );
+    noteRetry();
     await this.#sleep(delay);
   }
 

@@ -4,17 +4,24 @@
  * when an attempt's outcome is uncertain, a key that appeared meanwhile is an orphan whose secret is lost.
  */
 import type { Logger } from '../../log.ts';
-import { ProviderError, type CallResult, type CreatedKey, type KeyInfo, type PrincipalRef } from '../port.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type CreatedKey,
+  type KeyInfo,
+  type PrincipalRef,
+} from '../../workflow/ports.ts';
 import { MAX_KEYS_PER_USER, limitOrForbidden } from './limits.ts';
 import { createdCredentialSchema, listCredentialsSchema } from './schemas.ts';
-import { resultOf, type JcsClient } from './wire-client.ts';
+import { callResult } from '../answer.ts';
+import type { JcsClient } from './wire-client.ts';
 
 /** The first attempt and one more after cleaning up an uncertain one. */
 const CREATE_ATTEMPTS = 2;
 
 export async function listKeys(jcs: JcsClient, principal: PrincipalRef): Promise<KeyInfo[]> {
-  const { data } = await jcs.read('GetUserCredential', { UserName: principal.name }, listCredentialsSchema);
-  return data.credentials.map((credential) => ({ id: credential.blob.access, status: 'active' }));
+  const { result } = await jcs.read('GetUserCredential', { UserName: principal.name }, listCredentialsSchema);
+  return result.credentials.map((credential) => ({ id: credential.blob.access, status: 'active' }));
 }
 
 export async function createKey(jcs: JcsClient, log: Logger, principal: PrincipalRef): Promise<CreatedKey> {
@@ -53,7 +60,7 @@ export async function deleteKey(jcs: JcsClient, principal: PrincipalRef, keyId: 
 }
 
 async function createOnce(jcs: JcsClient, principal: PrincipalRef): Promise<CreatedKey> {
-  const { data, requestId } = await limitOrForbidden(
+  const { result, requestId } = await limitOrForbidden(
     () => jcs.read('CreateCredential', { UserName: principal.name }, createdCredentialSchema, { idempotent: false }),
     async () => {
       const count = (await listKeys(jcs, principal)).length;
@@ -61,11 +68,11 @@ async function createOnce(jcs: JcsClient, principal: PrincipalRef): Promise<Crea
       return `JCS allows at most ${MAX_KEYS_PER_USER} access keys per user, and ${principal.name} already has ${count}: delete one first.`;
     },
   );
-  const created: CreatedKey = { key: { id: data.blob.access, status: 'active' }, secret: data.blob.secret };
+  const created: CreatedKey = { key: { id: result.blob.access, status: 'active' }, secret: result.blob.secret };
   return requestId ? { ...created, providerRequestId: requestId } : created;
 }
 
 async function deleteCredential(jcs: JcsClient, accessKey: string): Promise<CallResult> {
   // 404: already gone (a repeated attempt whose first answer was lost, or a concurrent delete).
-  return resultOf(await jcs.act('DeleteCredential', { AccessKey: accessKey }, { done: [404] }));
+  return callResult(await jcs.act('DeleteCredential', { AccessKey: accessKey }, { done: [404] }));
 }

@@ -2,7 +2,7 @@
  * JCS's limits (WIRE.md §1), and how to tell one apart from a refused permission: JCS answers 403 for
  * both, so after a 403 the adapter counts, and names the limit when the count explains the refusal.
  */
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 
 export const MAX_KEYS_PER_USER = 2;
 export const MAX_USERS_PER_GROUP = 100;

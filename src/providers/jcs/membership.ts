@@ -2,16 +2,17 @@
  * Group membership. JCS names users and groups in its API, so a group is always passed by name. Adding an
  * existing member (409) and removing a non-member (404) succeed: the wanted state holds.
  */
-import type { CallResult, PrincipalRef } from '../port.ts';
+import type { CallResult, PrincipalRef } from '../../workflow/ports.ts';
 import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './limits.ts';
 import { refOf } from './principals.ts';
 import { listGroupsSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';
-import { resultOf, type JcsClient } from './wire-client.ts';
+import { callResult } from '../answer.ts';
+import type { JcsClient } from './wire-client.ts';
 
 /** CheckUserInGroup: 204 when a member, 404 when not (or when the group does not exist). */
 export async function isMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<boolean> {
   const answer = await jcs.act('CheckUserInGroup', { UserName: principal.name, GroupName: group }, { done: [404] });
-  return answer.data.status !== 404;
+  return answer.result.status !== 404;
 }
 
 /**
@@ -27,11 +28,11 @@ export async function addMember(jcs: JcsClient, group: string, principal: Princi
     () => jcs.act('AssignUserToGroup', { UserName: principal.name, GroupName: group }, { done: [409] }),
     () => groupLimitReached(jcs, group, principal),
   );
-  return resultOf(answer);
+  return callResult(answer);
 }
 
 export async function removeMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
-  return resultOf(
+  return callResult(
     await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }),
   );
 }
@@ -42,7 +43,7 @@ export async function removeMember(jcs: JcsClient, group: string, principal: Pri
  * has no group count), the group's members with ListUserInGroup.
  */
 async function groupLimitReached(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<string | undefined> {
-  const groups = (await jcs.read('ListGroupsForUser', { Name: principal.name }, listGroupsSchema)).data.groups.length;
+  const groups = (await jcs.read('ListGroupsForUser', { Name: principal.name }, listGroupsSchema)).result.groups.length;
   if (groups >= MAX_GROUPS_PER_USER) {
     return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
   }
@@ -53,5 +54,5 @@ async function groupLimitReached(jcs: JcsClient, group: string, principal: Princ
 }
 
 async function membersOf(jcs: JcsClient, group: string): Promise<JcsUser[]> {
-  return (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).data.users;
+  return (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).result.users;
 }

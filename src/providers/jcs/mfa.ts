@@ -13,9 +13,10 @@
  * owners: it was detached by an earlier attempt, or it is someone else's, and deleting someone else's
  * device would let whoever holds their password enrol a new one.
  */
-import { ProviderError, type CallResult, type PrincipalRef } from '../port.ts';
+import { ProviderError, type CallResult, type PrincipalRef } from '../../workflow/ports.ts';
 import { listMfaDevicesSchema, type JcsMfaDevice } from './schemas.ts';
-import { resultOf, type Answer, type Done, type JcsClient } from './wire-client.ts';
+import { callResult, type Answer } from '../answer.ts';
+import type { Done, JcsClient } from './wire-client.ts';
 
 /**
  * DeactivateMFADevice on a device that is attached but disabled (locked after three wrong codes) answers
@@ -29,23 +30,23 @@ const DETACHED_OR_LOCKED: readonly Done[] = [NOT_ATTACHED, { status: 400, messag
 export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<CallResult> {
   // `any`: a device disabled after wrong codes is still attached, and is exactly what needs a reset.
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
-  const found = findDevice(listed.data.entities, principal, deviceNameRule);
-  if (typeof found === 'string') return { ...resultOf(listed), note: found };
+  const found = findDevice(listed.result.entities, principal, deviceNameRule);
+  if (typeof found === 'string') return { ...callResult(listed), note: found };
   const { name } = found.device;
   const deactivated = await deactivate(jcs, name, principal);
-  if (deactivated.data.status === NOT_ATTACHED && !found.ownerListed) {
+  if (deactivated.result.status === NOT_ATTACHED && !found.ownerListed) {
     return {
-      ...resultOf(deactivated),
+      ...callResult(deactivated),
       note: `the JCS MFA device ${name} is not attached to ${principal.name} (detached by an earlier attempt, or someone else's), so it was left as it is`,
     };
   }
-  return resultOf(await jcs.act('DeleteVirtualMFADevice', { Name: name }, { done: [404] }));
+  return callResult(await jcs.act('DeleteVirtualMFADevice', { Name: name }, { done: [404] }));
 }
 
 /** Whether the device a reset would remove is still listed: how a reset is read back. */
 export async function mfaEnrolled(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<boolean> {
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
-  return typeof findDevice(listed.data.entities, principal, deviceNameRule) !== 'string';
+  return typeof findDevice(listed.result.entities, principal, deviceNameRule) !== 'string';
 }
 
 /** The user's device, and whether JCS said it is theirs (the list named owners); or why there is none. */

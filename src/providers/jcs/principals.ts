@@ -2,7 +2,7 @@
  * Who a request acts on. JCS users are named; a person is found by name or by the email JCS holds for
  * them (ListUsers returns every user at once: JCS has no list pagination and no email filter).
  */
-import { ProviderError, type PrincipalKind, type PrincipalRef } from '../port.ts';
+import { ProviderError, type PrincipalKind, type PrincipalRef } from '../../workflow/ports.ts';
 import { getUserSchema, listUsersSchema, type JcsUser } from './schemas.ts';
 import type { JcsClient } from './wire-client.ts';
 
@@ -13,9 +13,9 @@ export async function resolvePrincipal(
 ): Promise<PrincipalRef> {
   if (as === 'service') {
     // A service principal is a JCS user named in the catalog.
-    return refOf((await jcs.read('GetUser', { Name: identity }, getUserSchema)).data.user);
+    return refOf((await jcs.read('GetUser', { Name: identity }, getUserSchema)).result.user);
   }
-  const { users } = (await jcs.read('ListUsers', {}, listUsersSchema)).data;
+  const { users } = (await jcs.read('ListUsers', {}, listUsersSchema)).result;
   const named = users.find((user) => user.name === identity);
   if (named) return refOf(named);
   const email = identity.toLowerCase();

@@ -1,5 +1,5 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
-import type { JcsSettings } from '../../config/provider-settings.ts';
+import type { JcsSettings } from './settings.ts';
 import type { Logger } from '../../log.ts';
 import {
   ProviderError,
@@ -12,17 +12,20 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
 import { addMember, isMember, listMembers, removeMember } from './membership.ts';
 import { mfaEnrolled, resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
-import { resultOf, type JcsClient } from './wire-client.ts';
+import { callResult } from '../answer.ts';
+import type { JcsClient } from './wire-client.ts';
+
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
 
 export class JcsProvider implements Provider {
   readonly type = 'jcs';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly capabilities = CAPABILITIES;
   /**
    * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
    * says when a change shows in reads, and no traffic was recorded.
@@ -48,7 +51,7 @@ export class JcsProvider implements Provider {
    * addresses groups by name, so a group's `id` is its name: the value membership calls take.
    */
   async listGroups(search = ''): Promise<GroupRef[]> {
-    const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).data;
+    const { groups } = (await this.jcs.read('ListGroups', {}, listGroupsSchema)).result;
     const wanted = search.toLowerCase();
     return groups
       .filter((group) => group.name.toLowerCase().includes(wanted))
@@ -104,7 +107,7 @@ export class JcsProvider implements Provider {
 
   /** ListGroups: read-only, signed, and usually the smallest list the account has. */
   async probe(): Promise<CallResult> {
-    return resultOf(await this.jcs.read('ListGroups', {}, listGroupsSchema));
+    return callResult(await this.jcs.read('ListGroups', {}, listGroupsSchema));
   }
 
   close(): Promise<void> {

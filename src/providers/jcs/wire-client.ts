@@ -3,11 +3,12 @@
  * answers with zod and turns failed answers into ProviderErrors carrying the provider's request id.
  */
 import type { z } from 'zod';
-import type { JcsSettings } from '../../config/provider-settings.ts';
+import type { JcsSettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { errorFromResponse, jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
-import { ProviderError, type CallResult } from '../port.ts';
+import type { Answer } from '../answer.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { errorSchema } from './schemas.ts';
 import { signedQuery, type JcsParams } from './signing.ts';
 
@@ -19,11 +20,6 @@ const REQUEST_ID_HEADERS = ['x-openstack-request-id', 'x-request-id'];
  * means it was turned away). For a request that is not idempotent they leave the outcome uncertain.
  */
 const AMBIGUOUS_STATUS = new Set([500, 502, 504]);
-
-export interface Answer<T> {
-  data: T;
-  requestId: string | undefined;
-}
 
 /**
  * An error answer that means the wanted state already holds: a status, or a status with the exact
@@ -89,7 +85,7 @@ export class JcsClient {
         requestIdDetails(response),
       );
     }
-    return { data: parsed.data, requestId: requestIdOf(response) };
+    return { result: parsed.data, requestId: requestIdOf(response) };
   }
 
   /** An action answered by a status (204 for JCS's void actions); `done` statuses count as success. */
@@ -98,7 +94,7 @@ export class JcsClient {
     const response = await this.#send(action, params, idempotent);
     if (!ok(response) && !options.done?.some((done) => counts(done, response)))
       throw failure(action, response, idempotent);
-    return { data: { status: response.status }, requestId: requestIdOf(response) };
+    return { result: { status: response.status }, requestId: requestIdOf(response) };
   }
 
   close(): Promise<void> {
@@ -132,11 +128,6 @@ function counts(done: Done, response: HttpResponse): boolean {
 function errorMessageOf(response: HttpResponse): string | undefined {
   const parsed = errorSchema.safeParse(jsonBody(response));
   return parsed.success ? parsed.data.error.message : undefined;
-}
-
-/** What a void action's answer leaves for the audit trail. */
-export function resultOf(answer: Answer<unknown>): CallResult {
-  return answer.requestId ? { providerRequestId: answer.requestId } : {};
 }
 
 /** A failed answer: JCS's own message when the body has one, the kind from the status. */

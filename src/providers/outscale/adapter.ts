@@ -17,16 +17,19 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
-import type { Answer, EimClient } from './eim-client.ts';
+} from '../../workflow/ports.ts';
+import { callResult } from '../answer.ts';
+import type { EimClient } from './eim-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
 
 /** EIM's access key quota per user (documented by Outscale, the same as AWS). */
 export const EIM_ACCESS_KEYS_PER_USER = 2;
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+
 export class OutscaleProvider implements Provider {
   readonly type = 'outscale';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  readonly capabilities = CAPABILITIES;
   /**
    * EIM is AWS IAM compatible (WIRE.md §4), and AWS documents IAM as eventually consistent (a change may
    * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing
@@ -91,7 +94,7 @@ export class OutscaleProvider implements Provider {
       return callResult(await this.eim.addUserToGroup(group, principal.name));
     } catch (error) {
       // EIM answers success for an existing member, as AWS does; should it say EntityAlreadyExists, that is the same.
-      if (error instanceof ProviderError && error.kind === 'already_member') return requestIdOf(error);
+      if (error instanceof ProviderError && error.kind === 'already_member') return callResult(error);
       throw error;
     }
   }
@@ -105,7 +108,7 @@ export class OutscaleProvider implements Provider {
       // resent call) in the group. Only the last is done; the first two throw not_found while reading back.
       if (await this.isMember(group, principal)) throw error;
       await this.eim.getGroup(group);
-      return requestIdOf(error);
+      return callResult(error);
     }
   }
 
@@ -131,7 +134,7 @@ export class OutscaleProvider implements Provider {
       if (!(error instanceof ProviderError) || error.kind !== 'not_found') throw error;
       // The key may be gone already (an earlier attempt whose answer was lost): done, if the user exists.
       if ((await this.listKeys(principal)).some((key) => key.id === keyId)) throw error;
-      return requestIdOf(error);
+      return callResult(error);
     }
   }
 
@@ -187,7 +190,7 @@ export class OutscaleProvider implements Provider {
         throw new ProviderError(
           'limit_exceeded',
           `${this.id}: ${principal.name} already has ${EIM_ACCESS_KEYS_PER_USER} access keys, the most Outscale EIM allows per user (AccessKeysPerUser quota): delete one before creating another.`,
-          requestIdOf(error),
+          callResult(error),
         );
       }
       throw error;
@@ -214,7 +217,7 @@ export class OutscaleProvider implements Provider {
         'unavailable',
         `${cause.message}; whether it left a new key behind is unknown, checking failed: ${reason}`,
         {
-          ...requestIdOf(cause),
+          ...callResult(cause),
           uncertain: true,
         },
       );
@@ -230,12 +233,4 @@ function keyInfo(key: EimKey): KeyInfo {
   const info: KeyInfo = { id: key.AccessKeyId, status: key.Status === 'Active' ? 'active' : 'inactive' };
   if (key.CreateDate) info.createdAt = key.CreateDate;
   return info;
-}
-
-function callResult(answer: Answer<unknown>): CallResult {
-  return answer.requestId === undefined ? {} : { providerRequestId: answer.requestId };
-}
-
-function requestIdOf(error: ProviderError): CallResult {
-  return error.providerRequestId === undefined ? {} : { providerRequestId: error.providerRequestId };
 }

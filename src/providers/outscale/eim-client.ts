@@ -5,11 +5,12 @@
  * ProviderErrors carrying EIM's request id. Users and groups are addressed by name, as EIM does.
  */
 import type { z } from 'zod';
-import type { OutscaleSettings } from '../../config/provider-settings.ts';
+import type { OutscaleSettings } from './settings.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
-import { ProviderError } from '../port.ts';
+import type { Answer } from '../answer.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { readBody, unwrapAnswer } from './decode.ts';
 import { classify, errorFor } from './errors.ts';
 import {
@@ -37,11 +38,6 @@ const PAGE_SIZE = 100;
 type Paging = 'documented' | 'undocumented';
 
 type Params = Record<string, string>;
-
-export interface Answer<T> {
-  result: T;
-  requestId?: string;
-}
 
 export class EimClient {
   readonly #http: HttpClient;
@@ -91,7 +87,7 @@ export class EimClient {
   /** The group itself: fails with not_found when it does not exist. */
   async getGroup(groupName: string): Promise<Answer<EimGroup>> {
     const { result, requestId } = await this.#call('GetGroup', { GroupName: groupName }, groupMembersPage);
-    return withRequestId({ result: result.Group }, requestId);
+    return { result: result.Group, requestId };
   }
 
   addUserToGroup(groupName: string, userName: string): Promise<Answer<unknown>> {
@@ -117,7 +113,7 @@ export class EimClient {
   /** Not idempotent: a lost answer fails as `uncertain` instead of being sent again. */
   async createAccessKey(userName: string): Promise<Answer<z.infer<typeof createdKey>['AccessKey']>> {
     const { result, requestId } = await this.#call('CreateAccessKey', { UserName: userName }, createdKey, false);
-    return withRequestId({ result: result.AccessKey }, requestId);
+    return { result: result.AccessKey, requestId };
   }
 
   updateAccessKey(userName: string, keyId: string, status: EimKeyStatus): Promise<Answer<unknown>> {
@@ -165,7 +161,7 @@ export class EimClient {
         `${this.#provider}: Outscale EIM ${action} gave an answer that could not be read (${where})`,
       );
     }
-    return withRequestId({ result: parsed.data }, requestId);
+    return { result: parsed.data, requestId };
   }
 
   /** Every item of a list, page by page as they are consumed. */
@@ -202,10 +198,6 @@ export class EimClient {
       return value ? out.split(value).join('[credential]') : out;
     }, text);
   }
-}
-
-function withRequestId<T>(answer: Answer<T>, requestId: string | undefined): Answer<T> {
-  return requestId === undefined ? answer : { ...answer, requestId };
 }
 
 /** Form encoding with RFC 3986 escapes, as the AWS SDKs write it (`%20` for a space, `%2A` for `*`). */

@@ -5,8 +5,8 @@
 import type { ProviderErrorKind } from '../../domain/request.ts';
 import { errorFromResponse, kindForStatus } from '../http/errors.ts';
 import { defaultVerdict, type HttpResponse, type Verdict } from '../http/http-client.ts';
-import { parseRetryAfter } from '../http/backoff.ts';
-import type { ProviderError } from '../port.ts';
+import { parseRetryAfter } from '../../shared/backoff.ts';
+import type { ProviderError } from '../../workflow/ports.ts';
 import { errorAnswer, readBody } from './decode.ts';
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded']);

@@ -4,6 +4,7 @@
  * non-member both succeed.
  */
 import type { Logger } from '../../log.ts';
+import { callResult } from '../answer.ts';
 import {
   ProviderError,
   type CallResult,
@@ -15,16 +16,18 @@ import {
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
-} from '../port.ts';
+} from '../../workflow/ports.ts';
 import { Directory } from './directory.ts';
 import { toProviderError, type ScalewayFailure } from './errors.ts';
 import { ApiKeys, keyInfo, type Bearer } from './keys.ts';
 import { groupPageSchema, groupSchema, noContentSchema, userSchema } from './schemas.ts';
-import { callResult, segment, type ScalewayWire } from './wire.ts';
+import { segment, type ScalewayWire } from './wire.ts';
+
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
 
 export class ScalewayProvider implements Provider {
   readonly type = 'scaleway';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly capabilities = CAPABILITIES;
   /**
    * Recorded traffic (scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
    * after `add-member` lists the new member, and a second `remove-member` right after the first answers
@@ -120,7 +123,7 @@ export class ScalewayProvider implements Provider {
     }
     const path = `/users/${segment(principal.id)}`;
     const user = await this.wire.call({ method: 'GET', path }, userSchema, `reading Scaleway user ${principal.name}`);
-    if (!user.value.mfa) {
+    if (!user.result.mfa) {
       this.log.info({ principal: principal.id }, 'MFA reset skipped: the user has no MFA enrolled');
       return callResult(user.requestId);
     }
@@ -140,7 +143,7 @@ export class ScalewayProvider implements Provider {
       userSchema,
       `reading Scaleway user ${principal.name}`,
     );
-    return user.value.mfa;
+    return user.result.mfa;
   }
 
   async probe(): Promise<CallResult> {

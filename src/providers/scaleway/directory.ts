@@ -3,7 +3,8 @@
  * (an id, a name, an email), and remembering whether a principal is a user or an application: the
  * wire needs `user_id` or `application_id`, and the port's PrincipalRef does not say which.
  */
-import { ProviderError, type PrincipalRef } from '../port.ts';
+import { callResult } from '../answer.ts';
+import { ProviderError, type PrincipalRef } from '../../workflow/ports.ts';
 import { toProviderError } from './errors.ts';
 import {
   applicationPageSchema,
@@ -14,7 +15,7 @@ import {
   userSchema,
   type ScalewayGroup,
 } from './schemas.ts';
-import { PAGE_SIZE, callResult, segment, type ScalewayWire } from './wire.ts';
+import { PAGE_SIZE, segment, type ScalewayWire } from './wire.ts';
 
 export type BearerKind = 'user' | 'application';
 
@@ -38,7 +39,7 @@ export class Directory {
           groupSchema,
           `reading Scaleway group ${ref}`,
         )
-      ).value;
+      ).result;
     }
     // The `name` filter only narrows the listing: the exact comparison is ours, whatever matching Scaleway applies.
     for await (const group of this.wire.list(
@@ -70,12 +71,12 @@ export class Directory {
    */
   async user(identity: string): Promise<PrincipalRef> {
     if (isScalewayId(identity)) {
-      const { value } = await this.wire.call(
+      const { result } = await this.wire.call(
         { method: 'GET', path: `/users/${segment(identity)}` },
         userSchema,
         `reading Scaleway user ${identity}`,
       );
-      return this.#remember('user', value.id, value.email);
+      return this.#remember('user', result.id, result.email);
     }
     const wanted = identity.toLowerCase();
     for await (const user of this.wire.list('/users', {}, userPageSchema, `finding Scaleway user ${identity}`)) {
@@ -92,12 +93,12 @@ export class Directory {
   async application(identity: string): Promise<PrincipalRef> {
     if (isScalewayId(identity)) {
       const what = `reading Scaleway application ${identity}`;
-      const { value } = await this.wire.call(
+      const { result } = await this.wire.call(
         { method: 'GET', path: `/applications/${segment(identity)}` },
         applicationSchema,
         what,
       );
-      return this.#remember('application', value.id, value.name);
+      return this.#remember('application', result.id, result.name);
     }
     const found = [];
     for await (const app of this.wire.list(

@@ -4,10 +4,10 @@
  * `quotas_exceeded`, 409 both `transient_state` and `already_exists`).
  */
 import type { ProviderErrorKind } from '../../domain/request.ts';
-import { parseRetryAfter } from '../http/backoff.ts';
+import { parseRetryAfter } from '../../shared/backoff.ts';
 import { kindForStatus, jsonBody } from '../http/errors.ts';
 import { defaultVerdict, type HttpResponse, type Verdict } from '../http/http-client.ts';
-import { ProviderError } from '../port.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { errorBodySchema, type ScalewayErrorBody } from './schemas.ts';
 
 /** A failed answer: its status, Scaleway's error body when it sent one, and the request id. */

@@ -5,7 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import { Secret } from '../../domain/secret.ts';
-import { ProviderError, type CallResult, type CreatedKey, type KeyInfo, type PrincipalRef } from '../port.ts';
+import { callResult } from '../answer.ts';
+import {
+  ProviderError,
+  type CallResult,
+  type CreatedKey,
+  type KeyInfo,
+  type PrincipalRef,
+} from '../../workflow/ports.ts';
 import type { BearerKind } from './directory.ts';
 import { toProviderError } from './errors.ts';
 import {
@@ -15,7 +22,7 @@ import {
   noContentSchema,
   type ScalewayApiKey,
 } from './schemas.ts';
-import { callResult, segment, type ScalewayWire } from './wire.ts';
+import { segment, type ScalewayWire } from './wire.ts';
 
 export interface Bearer {
   kind: BearerKind;
@@ -82,7 +89,7 @@ export class ApiKeys {
       createdApiKeySchema,
     );
     if (result.ok) {
-      const created: CreatedKey = { key: keyInfo(result.value.key), secret: new Secret(result.value.secretKey) };
+      const created: CreatedKey = { key: keyInfo(result.result.key), secret: new Secret(result.result.secretKey) };
       if (result.requestId) created.providerRequestId = result.requestId;
       return created;
     }
@@ -139,7 +146,7 @@ export class ApiKeys {
       throw toProviderError(found.failure, `reading API key ${keyId}`);
     }
     // Never delete a key of someone else, whatever id the caller passed.
-    if (found.value.bearer.id !== principal.id) {
+    if (found.result.bearer.id !== principal.id) {
       throw new ProviderError(
         'invalid_request',
         `API key ${keyId} does not belong to ${principal.name}`,

@@ -4,11 +4,12 @@
  * keep-alive pool) per provider instance.
  */
 import type { z } from 'zod';
-import type { ScalewaySettings } from '../../config/provider-settings.ts';
+import type { ScalewaySettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest } from '../http/http-client.ts';
-import { ProviderError, type CallResult } from '../port.ts';
+import { callResult, type Answer } from '../answer.ts';
+import { ProviderError } from '../../workflow/ports.ts';
 import { classify, failureOf, requestIdOf, toProviderError, type ScalewayFailure } from './errors.ts';
 import type { Page } from './schemas.ts';
 
@@ -29,11 +30,6 @@ export interface WireCall {
    * say so, because resending a key creation would mint a second key.
    */
   idempotent?: boolean;
-}
-
-export interface Answer<T> {
-  value: T;
-  requestId: string | undefined;
 }
 
 export type Attempt<T> = ({ ok: true } & Answer<T>) | { ok: false; failure: ScalewayFailure };
@@ -81,7 +77,7 @@ export class ScalewayWire {
         callResult(requestId),
       );
     }
-    return { ok: true, value: parsed.data, requestId };
+    return { ok: true, result: parsed.data, requestId };
   }
 
   /** Sends one call; a failed answer throws the matching ProviderError. */
@@ -100,14 +96,14 @@ export class ScalewayWire {
   ): AsyncGenerator<T> {
     let seen = 0;
     for (let page = 1; ; page++) {
-      const { value } = await this.call(
+      const { result } = await this.call(
         { method: 'GET', path, query: { ...query, organization_id: this.organizationId, page, page_size: PAGE_SIZE } },
         schema,
         what,
       );
-      yield* value.items;
-      seen += value.items.length;
-      if (value.items.length === 0 || seen >= value.total) return;
+      yield* result.items;
+      seen += result.items.length;
+      if (result.items.length === 0 || seen >= result.total) return;
     }
   }
 
@@ -125,11 +121,6 @@ function queryString(query: Record<string, QueryValue> = {}): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
-}
-
-/** What a successful call tells the audit trail. */
-export function callResult(requestId: string | undefined): CallResult {
-  return requestId ? { providerRequestId: requestId } : {};
 }
 
 /** A path segment built from an id or a name. */

@@ -87,6 +87,7 @@ export interface WhatIf {
   principal: { ok: true; principal: string } | { ok: false; message: string };
   stages: { set: string; quorum: number; approvers: { person: string; via: string }[]; problem?: string }[];
   calls: string[];
+  autoApproval: { name: string; conditions: string; applies: boolean; why?: string; usesLeft: number }[];
 }
 
 export async function getState(user: string): Promise<State> {

@@ -78,6 +78,24 @@ function explanation(w: WhatIf, names: Record<string, string>): HTMLElement {
         ),
       ),
     ),
+    w.autoApproval.length > 0 ? h('h4', {}, 'Auto-approval rules (stage 1 only)') : null,
+    w.autoApproval.length > 0
+      ? h(
+          'ul',
+          { class: 'rules' },
+          ...w.autoApproval.map((r) =>
+            h(
+              'li',
+              { class: r.applies ? 'ok' : '' },
+              h('b', {}, r.name),
+              `: ${r.conditions}. `,
+              r.applies
+                ? `Would approve stage 1 now (${r.usesLeft} use${r.usesLeft === 1 ? '' : 's'} left).`
+                : `Would not apply: ${r.why ?? '?'}.`,
+            ),
+          ),
+        )
+      : null,
     h('h4', {}, 'Provider call once approved'),
     h('ul', { class: 'calls' }, ...w.calls.map((c) => h('li', {}, h('code', {}, c)))),
   );

@@ -4,6 +4,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import {
   approvalEffect,
+  approver,
   describeOperation,
   LIMITS,
   mention,
@@ -34,7 +35,7 @@ export function approvalMessage(
   const approvals = request.approvals.filter((a) => a.stage === stage);
   const progress = stageInfo && stageInfo.quorum > 1 ? ` — ${approvals.length} of ${stageInfo.quorum} approvals` : '';
   const context = [`Stage ${stage + 1} of ${request.stages.length}: *${name(stageInfo?.set ?? '?')}*${progress}`];
-  if (approvals.length > 0) context.push(`approved by ${approvals.map((a) => mention(a.by)).join(', ')}`);
+  if (approvals.length > 0) context.push(`approved by ${approvals.map(approver).join(', ')}`);
   if (request.operation.kind === 'mfa.reset')
     context.push(':warning: verify the requester’s identity out of band before approving');
   return {
@@ -74,7 +75,7 @@ export function approvalMessage(
 /** The same message once the stage is decided or the request left `pending`: no live button remains. */
 export function settledApprovalMessage(request: Request, item: CatalogItem | undefined, stage: number): Message {
   const passed = request.status.state !== 'pending' || request.status.stage > stage;
-  const byThisStage = request.approvals.filter((a) => a.stage === stage).map((a) => mention(a.by));
+  const byThisStage = request.approvals.filter((a) => a.stage === stage).map(approver);
   const lines = [stateLabel(request)];
   if (passed && byThisStage.length > 0) lines.push(`Stage ${stage + 1} approved by ${byThisStage.join(', ')}`);
   // The outcome (a denial reason, an error message) gets the context's remaining room.

@@ -4,6 +4,7 @@ import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import {
+  approver,
   escape,
   LIMITS,
   mention,
@@ -11,6 +12,7 @@ import {
   plainText,
   requestSummary,
   rollsInPlace,
+  ruleApproval,
   slackDate,
   stateLabel,
   targetLine,
@@ -60,8 +62,18 @@ export function auditReply(notice: Notice): string {
   const who = actor === 'system' ? 'iam-bot' : mention(actor);
   const s = request.status;
   switch (notice.event) {
-    case 'request.submitted':
-      return `:inbox_tray: Submitted by ${who}.${request.target ? ` ${targetLine(request)}.` : ''} Waiting for *${request.stages[0]?.set ?? '?'}*${approversLine(notice)}.`;
+    case 'request.submitted': {
+      const submitted = `:inbox_tray: Submitted by ${who}.${request.target ? ` ${targetLine(request)}.` : ''}`;
+      // A rule passed the first stage in the same change: its own reply says what comes next.
+      if (ruleApproval(request)) return submitted;
+      return `${submitted} Waiting for *${request.stages[0]?.set ?? '?'}*${approversLine(notice)}.`;
+    }
+    case 'request.auto_approved': {
+      const rule = ruleApproval(request);
+      const by = `:robot_face: Stage 1 (*${request.stages[0]?.set ?? '?'}*) approved by ${rule ? approver(rule) : 'a rule'}`;
+      if (s.state !== 'pending') return `${by}. Carrying it out.`;
+      return `${by}. Now waiting for *${request.stages[s.stage]?.set ?? '?'}*${approversLine(notice)}.`;
+    }
     case 'request.approval_recorded':
       return `:ballot_box_with_check: Approved by ${who}; more approvals needed.`;
     case 'request.stage_passed':

@@ -1,7 +1,8 @@
 /** Text shared by every Slack view: how a request, a state and a person read. Nothing here holds a secret. */
+import { providerLabel } from '../../config/provider-settings.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
-import type { Request, State } from '../../domain/request.ts';
+import type { Approval, Request, State } from '../../domain/request.ts';
 
 /** Slack's limits (WIRE.md §5). */
 export const LIMITS = {
@@ -60,6 +61,14 @@ export function escape(text: string): string {
 }
 
 export const mention = (user: string): string => `<@${user}>`;
+
+/** Who gave an approval: a person, or "rule *on-call*" for an auto-approval rule. */
+export const approver = (approval: Approval): string =>
+  approval.rule !== undefined ? `rule *${name(approval.rule)}*` : mention(approval.by);
+
+/** The auto-approval rule that passed the request's first stage, if one did. */
+export const ruleApproval = (request: Request): Approval | undefined =>
+  request.approvals.find((a) => a.rule !== undefined);
 
 const STATE_LABEL: Record<State, string> = {
   pending: ':hourglass_flowing_sand: Waiting for approval',
@@ -155,17 +164,9 @@ export function extensionWords(
   return `extend ${whose} access to *${groupName(group, item)}*${groupId}${by}`;
 }
 
-/** Provider types as people call them. */
-const PROVIDER_TYPES: Readonly<Record<string, string>> = {
-  jcs: 'JCS',
-  cloudflare: 'Cloudflare',
-  scaleway: 'Scaleway',
-  outscale: 'Outscale',
-};
-
 /** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
 export function providerName(request: Request, providerType: string | undefined): string {
-  const kind = providerType === undefined ? undefined : PROVIDER_TYPES[providerType];
+  const kind = providerType === undefined ? undefined : providerLabel(providerType);
   return kind === undefined ? name(request.provider) : `${kind} (${name(request.provider)})`;
 }
 
@@ -187,7 +188,7 @@ export function rollsInPlace(request: Request, providerType?: string): boolean {
 function subjectOf(request: Request, item: CatalogItem | undefined, providerType: string | undefined): string {
   const t = request.target;
   const provider =
-    providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
+    providerType === undefined ? name(request.provider) : (providerLabel(providerType) ?? name(request.provider));
   if (!t) return mention(request.requester);
   if (t.rule === 'service')
     return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;

@@ -38,12 +38,10 @@ const MAX_OPTIONS = 100;
  * value is the item's id, which `iam-bot check` keeps within an option value's 150.
  */
 export function catalogOptions(items: readonly CatalogItem[]): PlainTextOption[] {
-  return items
-    .slice(0, MAX_OPTIONS)
-    .map((item) => ({
-      text: { type: 'plain_text', text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) },
-      value: item.id,
-    }));
+  return items.slice(0, MAX_OPTIONS).map((item) => ({
+    text: { type: 'plain_text', text: fit(`${item.title} (${item.provider})`, LIMITS.optionText) },
+    value: item.id,
+  }));
 }
 
 /** The request modal. Choosing a kind updates it (dispatch_action); items load by search (external_select). */

@@ -10,6 +10,8 @@ import {
   name,
   peopleOutcomeLine,
   plainText,
+  approver,
+  ruleApproval,
   stateLabel,
   underHeadline,
 } from './format.ts';
@@ -30,12 +32,23 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
     `${state}\n${peopleOutcomeLine(request, item, LIMITS.sectionText - head.length - state.length - 2) ?? ''}`;
   switch (notice.event) {
     case 'request.submitted':
+      // Passed by a rule in the same change: the rule's news says it all.
+      if (ruleApproval(request)) return undefined;
       if (request.operation.kind === 'group.add' && request.operation.extends !== undefined) {
         return line(
           `You asked to ${extensionWords(request, item, 'your')}. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`,
         );
       }
       return line(`Submitted. Waiting for *${name(request.stages[0]?.set ?? '?')}* to approve.`);
+    case 'request.auto_approved': {
+      const rule = ruleApproval(request);
+      const by = rule ? approver(rule) : 'a rule';
+      return request.status.state === 'pending'
+        ? line(
+            `Stage 1 approved by ${by}. Now waiting for *${name(request.stages[request.status.stage]?.set ?? '?')}* to approve.`,
+          )
+        : line(`Approved by ${by}. Carrying it out now.`);
+    }
     case 'request.stage_passed':
       return line(`${mention(notice.actor)} approved. Now waiting for the next stage.`);
     case 'request.approved':

@@ -9,7 +9,7 @@ import { chainAfter, prepareEvent, type PreparedEvent } from '../../audit/chain.
 import { parseLine, type AuditEntry } from '../../audit/entry.ts';
 import { AuditLogError } from '../../audit/errors.ts';
 import type { AuditHead, AuditRecord } from '../../domain/audit-event.ts';
-import type { AuditLogStore } from '../port.ts';
+import type { AuditLogStore } from '../../workflow/ports.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
 /** Rows read per query when the whole log is read (verification, export): memory stays flat. */
@@ -117,7 +117,8 @@ export async function adoptLines(client: Queryable, lines: AsyncIterable<string>
   };
   for await (const line of lines) {
     const entry = parseLine(line);
-    if (typeof entry === 'string') throw new AuditLogError(`audit entry ${(last?.seq ?? 0) + 1} is ${entry}`);
+    if (typeof entry === 'string')
+      throw new AuditLogError('audit_unreadable', `audit entry ${(last?.seq ?? 0) + 1} is ${entry}`);
     batch.push(entry);
     raw.push(line);
     last = entry;

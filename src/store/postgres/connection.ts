@@ -1,7 +1,7 @@
 /** Connecting to PostgreSQL, and saying where without ever showing the password. */
 import pg from 'pg';
 import { describeDatabase, isDatabaseUrl } from '../../shared/database-url.ts';
-import { StoreOpenError } from '../port.ts';
+import { StoreOpenError } from '../../shared/store-open-error.ts';
 
 export function openPool(url: string, max = 10): pg.Pool {
   if (!isDatabaseUrl(url))

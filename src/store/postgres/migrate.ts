@@ -4,7 +4,7 @@
  * migration commits with its version row, so a crash leaves the schema at a version, never between two.
  */
 import type pg from 'pg';
-import { StoreOpenError } from '../port.ts';
+import { StoreOpenError } from '../../shared/store-open-error.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 
 /** Advisory lock keys: iam-bot's namespace, then one key per purpose. */

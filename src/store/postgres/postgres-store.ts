@@ -10,12 +10,18 @@ import { isRequestNotice, type Notice } from '../../domain/notice.ts';
 import { isClosed, type Request } from '../../domain/request.ts';
 import { scrubDeep } from '../../domain/scrub.ts';
 import { upgradeRequest } from '../../domain/upgrade.ts';
-import { StoreConflictError, type Commit, type ListFilter, type AuditAndNotices, type Store } from '../port.ts';
+import {
+  StoreConflictError,
+  type Commit,
+  type ListFilter,
+  type AuditAndNotices,
+  type Store,
+} from '../../workflow/ports.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';
 import { FORM_LOCK_NAMESPACE, LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
-import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions } from './sections.ts';
+import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions, postgresUses } from './sections.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
 export interface PostgresStoreOptions {
@@ -28,6 +34,7 @@ export class PostgresStore implements Store {
   readonly auditLog: PostgresAuditLog;
   readonly messages: PostgresMessageRefs;
   readonly submissions;
+  readonly uses;
   readonly secrets;
   readonly leases;
   readonly #leader: AdvisoryLeader;
@@ -42,6 +49,7 @@ export class PostgresStore implements Store {
     this.auditLog = new PostgresAuditLog(pool);
     this.messages = new PostgresMessageRefs(pool);
     this.submissions = postgresSubmissions(pool);
+    this.uses = postgresUses(pool);
     this.secrets = postgresSecrets(pool);
     this.leases = postgresLeases(pool);
   }

@@ -13,9 +13,11 @@ import type {
   SealedSecret,
   SecretStore,
   SubmissionCounters,
-} from '../port.ts';
+  UseCounters,
+} from '../../workflow/ports.ts';
 import {
   inWindow,
+  takeInWindow,
   isShowing,
   lendSecret,
   mayClaim,
@@ -135,9 +137,38 @@ export function postgresSubmissions(pool: pg.Pool): SubmissionCounters {
           'SELECT times FROM submissions WHERE person = $1 FOR UPDATE',
           [person],
         );
-        const recent = inWindow((rows[0]?.times ?? []).map(Number), now, limit.windowMs);
-        if (recent.length >= limit.count) return false;
-        await client.query('UPDATE submissions SET times = $2 WHERE person = $1', [person, [...recent, now]]);
+        const taken = takeInWindow((rows[0]?.times ?? []).map(Number), now, limit);
+        if (!taken) return false;
+        await client.query('UPDATE submissions SET times = $2 WHERE person = $1', [person, taken]);
+        return true;
+      });
+    },
+  };
+}
+
+export function postgresUses(pool: pg.Pool): UseCounters {
+  return {
+    async count(key, now, windowMs) {
+      const { rows } = await pool.query<{ times: string[] }>('SELECT times FROM allowance_uses WHERE key = $1', [key]);
+      return inWindow((rows[0]?.times ?? []).map(Number), now, windowMs).length;
+    },
+    take(key, now, limit) {
+      return inTransaction(pool, async (client) => {
+        await client.query(
+          "INSERT INTO allowance_uses (key, window_ms, times) VALUES ($1, $2, '{}') ON CONFLICT (key) DO NOTHING",
+          [key, limit.windowMs],
+        );
+        const { rows } = await client.query<{ times: string[] }>(
+          'SELECT times FROM allowance_uses WHERE key = $1 FOR UPDATE',
+          [key],
+        );
+        const taken = takeInWindow((rows[0]?.times ?? []).map(Number), now, limit);
+        if (!taken) return false;
+        await client.query('UPDATE allowance_uses SET window_ms = $2, times = $3 WHERE key = $1', [
+          key,
+          limit.windowMs,
+          taken,
+        ]);
         return true;
       });
     },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
-import { ProviderError } from '../../../src/providers/port.ts';
+import { ProviderError } from '../../../src/workflow/ports.ts';
 import { calls, rig, type Rig } from './support.ts';
 
 let r: Rig;

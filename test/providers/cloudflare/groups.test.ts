@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/port.ts';
+import { ProviderError } from '../../../src/workflow/ports.ts';
 import { calls, rig, seedMembers, type Rig } from './support.ts';
 
 let r: Rig;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/port.ts';
+import { ProviderError } from '../../../src/workflow/ports.ts';
 import type { SimToken } from '../../../src/simulators/cloudflare/index.ts';
 import { calls, rig, type Rig } from './support.ts';
 

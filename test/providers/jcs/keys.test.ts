@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrincipalRef } from '../../../src/providers/port.ts';
+import type { PrincipalRef } from '../../../src/workflow/ports.ts';
 import { actionsSent, injectAt, rig, type Rig } from './rig.ts';
 
 let r: Rig;

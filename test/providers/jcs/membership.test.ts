@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, type PrincipalRef } from '../../../src/providers/port.ts';
+import { ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
 import { actionsSent, rig, type Rig } from './rig.ts';
 
 let r: Rig;

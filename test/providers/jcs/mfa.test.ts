@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PrincipalRef } from '../../../src/providers/port.ts';
+import type { PrincipalRef } from '../../../src/workflow/ports.ts';
 import { JCS_BUILDS, type JcsBuild } from '../../../src/simulators/jcs/index.ts';
 import { actionsSent, rig, type Rig } from './rig.ts';
 

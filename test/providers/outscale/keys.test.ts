@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
-import type { PrincipalRef } from '../../../src/providers/port.ts';
+import type { PrincipalRef } from '../../../src/workflow/ports.ts';
 import type { Fault } from '../../../src/simulators/shared/sim-server.ts';
 import { failure, seedUser, startRig, type Rig } from './support.ts';
 

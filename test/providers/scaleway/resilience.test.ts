@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RESET_SECONDS } from '../../../src/simulators/scaleway/errors.ts';
-import type { PrincipalRef } from '../../../src/providers/port.ts';
+import type { PrincipalRef } from '../../../src/workflow/ports.ts';
 import { failure, requestsTo, startRig, type Rig } from './support.ts';
 
 let rig: Rig;

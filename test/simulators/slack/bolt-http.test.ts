@@ -337,13 +337,11 @@ describe('what goes over the wire', () => {
       text: 'R1',
       blocks: buttonBlocks('approve', 'R1'),
     });
-    await sim
-      .client({ mode: 'http', url, signingSecret: SIGNING_SECRET })
-      .clickButton({
-        user: ALICE,
-        message: { channel: message.channel as string, ts: message.ts as string },
-        actionId: 'approve',
-      });
+    await sim.client({ mode: 'http', url, signingSecret: SIGNING_SECRET }).clickButton({
+      user: ALICE,
+      message: { channel: message.channel as string, ts: message.ts as string },
+      actionId: 'approve',
+    });
     const form = new URLSearchParams(received[0]?.body);
     expect([...form.keys()]).toEqual(['payload']);
     expect(JSON.parse(form.get('payload') as string)).toMatchObject({

@@ -2,9 +2,10 @@
  * The Provider port: what the workflow needs from a cloud IAM API. Adapters translate their wire
  * protocol to these calls and their errors to `ProviderError` kinds. Secrets come back wrapped in `Secret`.
  */
-import type { ProviderErrorKind } from '../domain/request.ts';
-import type { Secret } from '../domain/secret.ts';
-import { boundText, scrubText } from '../domain/scrub.ts';
+import type { ProviderErrorKind } from '../../domain/request.ts';
+import type { Secret } from '../../domain/secret.ts';
+import { boundText, scrubText } from '../../domain/scrub.ts';
+import { IamBotError } from '../../shared/errors.ts';
 
 export interface Capabilities {
   groupMembership: boolean;
@@ -109,7 +110,7 @@ export interface ProviderErrorDetails {
 export const MAX_PROVIDER_MESSAGE = 500;
 const MAX_PROVIDER_REQUEST_ID = 200;
 
-export class ProviderError extends Error {
+export class ProviderError extends IamBotError<`provider_${ProviderErrorKind}`> {
   readonly providerRequestId: string | undefined;
   readonly retryAfterMs: number | undefined;
   readonly uncertain: boolean;
@@ -121,7 +122,7 @@ export class ProviderError extends Error {
   ) {
     // Where a provider's words enter the system: a body echoing a credential, or megabytes of HTML,
     // stops here (the store, log, audit and Slack writers scrub again as a last line of defence).
-    super(boundText(scrubText(message), MAX_PROVIDER_MESSAGE));
+    super(`provider_${kind}`, boundText(scrubText(message), MAX_PROVIDER_MESSAGE));
     this.name = 'ProviderError';
     this.providerRequestId =
       details.providerRequestId === undefined

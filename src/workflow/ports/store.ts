@@ -11,16 +11,14 @@
  * - `auditLog`: the append-only, hash-chained audit log;
  * - `messages`: where the bot's Slack messages about each request are, and each notice's delivery progress;
  * - `submissions`: the per-person submission rate counters;
+ * - `uses`: uses of an allowance per key and period (an auto-approval rule's cap, break-glass's rate limit);
  * - `secrets`: new secrets, sealed, until revealed once or expired;
  * - `leases`: named work leases with expiry, so one replica at a time does a piece of work.
  */
-import type { AuditEntry } from '../audit/entry.ts';
-import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice, Undelivered } from '../domain/notice.ts';
-import type { Request, State } from '../domain/request.ts';
-
-export type { AuditEntry } from '../audit/entry.ts';
-export type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
+import type { AuditEntry, AuditHead, AuditRecord } from '../../domain/audit-event.ts';
+import type { Notice, Undelivered } from '../../domain/notice.ts';
+import type { Request, State } from '../../domain/request.ts';
+import { IamBotError } from '../../shared/errors.ts';
 
 export interface Commit {
   request: Request;
@@ -92,6 +90,7 @@ export interface Store {
   readonly auditLog: AuditLogStore;
   readonly messages: MessageRefStore;
   readonly submissions: SubmissionCounters;
+  readonly uses: UseCounters;
   readonly secrets: SecretStore;
   readonly leases: LeaseStore;
 
@@ -188,6 +187,19 @@ export interface SubmissionCounters {
   take(person: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
 }
 
+/**
+ * Uses of an allowance in a sliding window, by key (`<what>:<item>:<rule>:<person>`), shared by every
+ * process: an auto-approval rule's cap per person and period, break-glass's rate limit per person.
+ * Unlike the submission counters, each key has its own window (a rule's period), and the counts must
+ * survive a restart and a `store copy`: they limit what passes without a person's decision.
+ */
+export interface UseCounters {
+  /** How many uses of `key` fall in the window ending at `now`. */
+  count(key: string, now: number, windowMs: number): Promise<number>;
+  /** Atomically: when fewer than `limit.count` uses of `key` fall in the window, records one at `now` and answers true. */
+  take(key: string, now: number, limit: { count: number; windowMs: number }): Promise<boolean>;
+}
+
 /** A new secret as stored: sealed (workflow/sealing.ts, AES-256-GCM), never in clear. */
 export interface SealedSecret {
   requestId: string;
@@ -247,43 +259,16 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
-export class StoreConflictError extends Error {
-  readonly code = 'store_conflict';
-
+export class StoreConflictError extends IamBotError<'store_conflict'> {
   constructor(
     readonly requestId: string,
     readonly expected: number | null,
     readonly actual: number | null,
   ) {
     super(
+      'store_conflict',
       `request ${requestId} changed concurrently (expected version ${expected ?? 'none'}, found ${actual ?? 'none'})`,
     );
     this.name = 'StoreConflictError';
-  }
-}
-
-/** Why storage cannot be used, for callers that branch on it. */
-export type StoreOpenCode =
-  /** Another process holds the directory. */
-  | 'in_use'
-  /** A file does not read as iam-bot wrote it. */
-  | 'damaged'
-  /** The directory belongs to the other world (production or sandbox). */
-  | 'wrong_world'
-  /** The audit log no longer reaches the last entry the store recorded. */
-  | 'audit_loss'
-  /** The file system refused (read-only, permissions, full disk). */
-  | 'storage';
-
-/** The storage cannot be used as it is; start-up stops with this message. */
-export class StoreOpenError extends Error {
-  override name = 'StoreOpenError';
-
-  constructor(
-    message: string,
-    readonly code: StoreOpenCode = 'damaged',
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
   }
 }

@@ -12,10 +12,10 @@ describe.skipIf(postgresUnavailable() !== undefined)('several replicas on Postgr
       // npm run test:replicas runs the same at full size (200+ requests, 30 kills).
       const report = await runReplicasTest({
         replicas: 3,
-        requests: 30,
+        requests: 40,
         kills: 5,
         seed: 20261202,
-        killEveryMs: 2_000,
+        killEveryMs: 1_000,
         finishMs: 240_000,
       });
       expect(report.problems).toEqual([]);

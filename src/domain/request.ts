@@ -1,4 +1,4 @@
-/** A request and its states (DESIGN.md §2). Times are epoch milliseconds. */
+/** A request and its states. Times are epoch milliseconds. */
 import type { IdentityRule, RequestKind } from './policy.ts';
 
 export type Operation =

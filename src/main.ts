@@ -1,9 +1,5 @@
 /** The command line: `iam-bot <command> …`. Returns an exit code; never prints a stack trace to a person. */
-import { EXIT, UsageError, processIo, type Io } from './cli/io.ts';
-import { StoreOpenError } from './shared/store-open-error.ts';
-import { AuditLogError } from './audit/audit-log.ts';
-import { PolicyError } from './config/problems.ts';
-import { describeStorageError } from './files/storage-error.ts';
+import { EXIT, processIo, type Io } from './cli/io.ts';
 
 interface Command {
   run: (args: string[], io: Io) => Promise<number>;
@@ -51,25 +47,8 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`iam-bot ${name}: ${(error as Error).message}\n\n${command.help}`);
-      return EXIT.usage;
-    }
-    if (error instanceof StoreOpenError || error instanceof AuditLogError || error instanceof PolicyError) {
-      io.err(`iam-bot ${name}: ${error.message}`);
-      return EXIT.failed;
-    }
-    const storage = describeStorageError(error);
-    if (storage !== undefined) {
-      io.err(`iam-bot ${name}: ${storage}`);
-      return EXIT.failed;
-    }
-    io.err(`iam-bot ${name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT.failed;
+    // Loaded only now: what tells errors apart pulls in the audit log and zod, which --help never needs.
+    const { reportFailure } = await import('./cli/failure.ts');
+    return reportFailure(`iam-bot ${name}`, command.help, error, io);
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }

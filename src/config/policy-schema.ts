@@ -1,11 +1,10 @@
 /**
- * The shape of the policy file (DESIGN.md §3) as zod schemas. The output stays close to what was
+ * The shape of the policy file (README, "The policy file") as zod schemas. The output stays close to what was
  * written (a stage is still a name or `{ set, quorum }`) so later checks can point at the exact node;
  * `build-policy.ts` turns it into the domain `Policy`. Every object is strict: an unknown key is most
  * often a typo, and a silently ignored `quorom: 2` would weaken an approval.
  */
 import { z } from 'zod';
-import { parseDuration } from '../domain/duration.ts';
 import {
   DEFAULT_CHECKPOINT_EVERY_MS,
   DEFAULT_REVIEW_DEADLINE_MS,
@@ -15,31 +14,13 @@ import {
   WEEKDAYS,
 } from '../domain/policy.ts';
 import { isKnownTimezone } from '../domain/auto-approval.ts';
-import { secretRefSchema } from './secret-ref.ts';
+import { providerSchema } from '../providers/registry.ts';
+import { durationSchema, text } from './fields.ts';
 
-export const PROVIDER_TYPES = ['jcs', 'cloudflare', 'scaleway', 'outscale'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-export const DEFAULT_CLOUDFLARE_BASE_URL = 'https://api.cloudflare.com/client/v4';
-export const DEFAULT_SCALEWAY_BASE_URL = 'https://api.scaleway.com';
-export const DEFAULT_OUTSCALE_REGION = 'eu-west-2';
-export const DEFAULT_OUTSCALE_SERVICE = 'eim';
-/** `{region}` is replaced by the provider's region. */
-export const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
-export const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
-/** `{user}` is replaced by the JCS user name: JCS's device list does not say whose a device is. */
-export const DEFAULT_JCS_MFA_DEVICE_NAME = '{user}';
-/** Every provider call has a timeout and bounded retries (DESIGN.md §5), even when the file says nothing. */
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
-export const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
 /** Slack's plain-text inputs cannot take more. */
 export const MAX_REASON_LENGTH_LIMIT = 3_000;
 
-export const DURATION_MESSAGE = 'expected a duration like 8h';
-
 // ---- small field schemas --------------------------------------------------------------------------
-
-const text = z.string().trim().min(1, 'must not be empty');
 
 /** Names people reference elsewhere in the file (providers, sets, catalog ids). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -52,84 +33,12 @@ const slackUsergroupId = z.string().regex(/^S[A-Z0-9]+$/, 'expected a Slack user
 // chat.update (the audit thread, stale buttons) only takes channel ids, not names.
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel id like C0123ABCD');
 
-export const durationSchema = z.string({ error: DURATION_MESSAGE }).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms !== undefined) return ms;
-  ctx.issues.push({ code: 'custom', input: value, message: DURATION_MESSAGE });
-  return z.NEVER;
-});
-
-// A trailing slash would double up when paths are appended.
-const urlSchema = z
-  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
-
 const quorumSchema = z.int().min(1, 'must be at least 1');
 
 // ---- providers ------------------------------------------------------------------------------------
 
-const common = {
-  timeout: durationSchema.default(DEFAULT_PROVIDER_TIMEOUT_MS),
-  maxAttempts: z
-    .int()
-    .min(1, 'must be at least 1')
-    .max(10, 'must be at most 10')
-    .default(DEFAULT_PROVIDER_MAX_ATTEMPTS),
-};
-
-const cloudflareSchema = z.strictObject({
-  type: z.literal('cloudflare'),
-  accountId: text,
-  token: secretRefSchema,
-  baseUrl: urlSchema.default(DEFAULT_CLOUDFLARE_BASE_URL),
-  ...common,
-});
-
-const scalewaySchema = z.strictObject({
-  type: z.literal('scaleway'),
-  organizationId: text,
-  secretKey: secretRefSchema,
-  /** The access key id is an identifier, not a credential: it may be written in the file. */
-  accessKey: text.optional(),
-  baseUrl: urlSchema.default(DEFAULT_SCALEWAY_BASE_URL),
-  ...common,
-});
-
-const outscaleSchema = z.strictObject({
-  type: z.literal('outscale'),
-  // The region becomes part of a host name.
-  region: z
-    .string()
-    .regex(/^[a-z0-9-]+$/, 'expected a region like eu-west-2')
-    .default(DEFAULT_OUTSCALE_REGION),
-  accessKey: secretRefSchema,
-  secretKey: secretRefSchema,
-  service: text.default(DEFAULT_OUTSCALE_SERVICE),
-  /** Absent: derived from the region. */
-  endpoint: urlSchema.optional(),
-  ...common,
-});
-
-// One device per user needs the user in its name; any other `{…}` is a typo that would never match.
-const mfaDeviceNameSchema = text
-  .refine((value) => value.includes('{user}'), "must contain {user}, the JCS user name (e.g. '{user}' or '{user}-mfa')")
-  .refine((value) => !/\{(?!user\})[^}]*\}/.test(value), 'the only placeholder is {user}');
-
-const jcsSchema = z.strictObject({
-  type: z.literal('jcs'),
-  endpoint: urlSchema.default(DEFAULT_JCS_ENDPOINT),
-  accessKey: secretRefSchema,
-  secretKey: secretRefSchema,
-  mfaDeviceName: mfaDeviceNameSchema.default(DEFAULT_JCS_MFA_DEVICE_NAME),
-  ...common,
-});
-
-export const providerSchema = z.discriminatedUnion('type', [
-  jcsSchema,
-  cloudflareSchema,
-  scalewaySchema,
-  outscaleSchema,
-]);
+// Each provider's section is declared by its descriptor (src/providers/<type>/settings.ts); registry.ts lists them.
+export { providerSchema };
 
 // ---- identity and directory -----------------------------------------------------------------------
 
@@ -228,7 +137,7 @@ export const autoApproveRuleSchema = z.strictObject({
 
 /**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
- * refuses an option value over 150 characters (WIRE.md §5): a longer id could never be picked. Names and
+ * refuses an option value over 150 characters (docs/slack.md): a longer id could never be picked. Names and
  * titles are cut for display instead; an id cannot be.
  */
 export const MAX_CATALOG_ID_LENGTH = 150;
@@ -335,7 +244,7 @@ export const policyFileSchema = z.strictObject({
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
-export type ProviderConfig = z.output<typeof providerSchema>;
+export type { ProviderConfig } from '../providers/registry.ts';
 export type IdentityConfig = z.output<typeof identitySchema>;
 export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;

@@ -5,6 +5,7 @@
 import { formatDuration } from '../domain/duration.ts';
 import type { CatalogItem, PeopleSet } from '../domain/policy.ts';
 import type { LoadedConfig } from './load-policy.ts';
+import { descriptorOf } from '../providers/registry.ts';
 import type { ProviderSettings } from './provider-settings.ts';
 
 export function summarize(config: LoadedConfig): string {
@@ -39,16 +40,8 @@ export function summarize(config: LoadedConfig): string {
 
 function providerDetails(settings: ProviderSettings): string {
   const call = `timeout ${formatDuration(settings.timeoutMs)}, ${settings.maxAttempts} attempt(s)`;
-  switch (settings.type) {
-    case 'cloudflare':
-      return `${settings.baseUrl}  account ${settings.accountId}  ${call}`;
-    case 'scaleway':
-      return `${settings.baseUrl}  organization ${settings.organizationId}  ${call}`;
-    case 'outscale':
-      return `${settings.endpoint}  region ${settings.region}, service ${settings.service}  ${call}`;
-    case 'jcs':
-      return `${settings.endpoint}  MFA device ${settings.mfaDeviceName}  ${call}`;
-  }
+  const details = descriptorOf(settings.type)?.summary(settings);
+  return details === undefined ? call : `${details}  ${call}`;
 }
 
 function setRules(set: PeopleSet): string {

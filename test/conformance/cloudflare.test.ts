@@ -7,7 +7,7 @@ import Cloudflare from 'cloudflare';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
-import { createCloudflareProvider } from '../../src/providers/cloudflare/index.ts';
+import { cloudflare } from '../../src/providers/cloudflare/index.ts';
 import type { Provider } from '../../src/workflow/ports.ts';
 import { startCloudflareSimulator, type CloudflareSimulator } from '../../src/simulators/cloudflare/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
@@ -18,7 +18,7 @@ let sdk: Cloudflare;
 
 beforeEach(async () => {
   sim = await startCloudflareSimulator();
-  provider = createCloudflareProvider(
+  provider = cloudflare.create(
     {
       type: 'cloudflare',
       id: 'cf',
@@ -149,7 +149,7 @@ describe('Cloudflare conformance with the official SDK', () => {
     expect((await drain(after.iam.userGroups.list({ account_id: sim.accountId }))).map((g) => g.id)).toEqual([
       group.id,
     ]);
-    const adapter = createCloudflareProvider(
+    const adapter = cloudflare.create(
       {
         type: 'cloudflare',
         id: 'cf-rolled',

@@ -20,7 +20,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
-import { createOutscaleProvider } from '../../src/providers/outscale/index.ts';
+import { outscale } from '../../src/providers/outscale/index.ts';
 import type { PrincipalRef, Provider } from '../../src/workflow/ports.ts';
 import { startOutscaleSimulator, type OutscaleSimulator } from '../../src/simulators/outscale/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
@@ -33,7 +33,7 @@ let alice: PrincipalRef;
 beforeEach(async () => {
   sim = await startOutscaleSimulator();
   sdk = new IAMClient({ region: sim.region, endpoint: sim.url, credentials: sim.credentials, maxAttempts: 1 });
-  adapter = createOutscaleProvider(
+  adapter = outscale.create(
     {
       type: 'outscale',
       id: 'osc-conformance',

@@ -9,7 +9,7 @@
  *   old key left to deactivate or delete: both calls succeed without touching anything.
  * - MFA reset does not exist in Cloudflare's API.
  */
-import type { CloudflareSettings } from '../../config/provider-settings.ts';
+import type { CloudflareSettings } from './settings.ts';
 import { Secret } from '../../domain/secret.ts';
 import type { Logger } from '../../log.ts';
 import type { ProviderDeps } from '../deps.ts';
@@ -40,9 +40,11 @@ import {
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+
 export class CloudflareProvider implements Provider {
   readonly type = 'cloudflare';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  readonly capabilities = CAPABILITIES;
   /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
   readonly consistency: Consistency = {
     model: 'unknown',

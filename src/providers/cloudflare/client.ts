@@ -4,7 +4,7 @@
  * throttling. It knows no IAM semantics; the adapter does.
  */
 import { z } from 'zod';
-import type { CloudflareSettings } from '../../config/provider-settings.ts';
+import type { CloudflareSettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { parseRetryAfter } from '../../shared/backoff.ts';
 import { jsonBody } from '../http/errors.ts';

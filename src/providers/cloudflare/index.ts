@@ -1,9 +1,21 @@
 /** Cloudflare IAM (API v4): user group membership and account API token rolls. */
-import type { CloudflareSettings } from '../../config/provider-settings.ts';
-import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../../workflow/ports.ts';
-import { CloudflareProvider } from './adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { CAPABILITIES, CloudflareProvider } from './adapter.ts';
+import { describeCloudflareCalls } from './calls.ts';
+import {
+  cloudflareConfigSchema,
+  cloudflareSettings,
+  type CloudflareConfig,
+  type CloudflareSettings,
+} from './settings.ts';
 
-export function createCloudflareProvider(settings: CloudflareSettings, deps: ProviderDeps): Provider {
-  return new CloudflareProvider(settings, deps);
-}
+export const cloudflare: ProviderDescriptor<CloudflareConfig, CloudflareSettings> = {
+  type: 'cloudflare',
+  label: 'Cloudflare',
+  configSchema: cloudflareConfigSchema,
+  capabilities: CAPABILITIES,
+  settings: cloudflareSettings,
+  summary: (s) => `${s.baseUrl}  account ${s.accountId}`,
+  create: (settings, deps) => new CloudflareProvider(settings, deps),
+  describeCalls: describeCloudflareCalls,
+};

@@ -1,10 +1,17 @@
-/** JCS (Jio Cloud Services) IAM: signature v2 query API. */
-import type { JcsSettings } from '../../config/provider-settings.ts';
-import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../../workflow/ports.ts';
-import { JcsProvider } from './provider.ts';
+/** JCS (Jio Cloud Services) IAM, signature v2 query API: group membership, key rotation and MFA reset. */
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { describeJcsCalls } from './calls.ts';
+import { CAPABILITIES, JcsProvider } from './provider.ts';
+import { jcsConfigSchema, jcsSettings, type JcsConfig, type JcsSettings } from './settings.ts';
 import { JcsClient } from './wire-client.ts';
 
-export function createJcsProvider(settings: JcsSettings, deps: ProviderDeps): Provider {
-  return new JcsProvider(settings, new JcsClient(settings, deps), deps.log);
-}
+export const jcs: ProviderDescriptor<JcsConfig, JcsSettings> = {
+  type: 'jcs',
+  label: 'JCS',
+  configSchema: jcsConfigSchema,
+  capabilities: CAPABILITIES,
+  settings: jcsSettings,
+  summary: (s) => `${s.endpoint}  MFA device ${s.mfaDeviceName}`,
+  create: (settings, deps) => new JcsProvider(settings, new JcsClient(settings, deps), deps.log),
+  describeCalls: describeJcsCalls,
+};

@@ -1,5 +1,5 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
-import type { JcsSettings } from '../../config/provider-settings.ts';
+import type { JcsSettings } from './settings.ts';
 import type { Logger } from '../../log.ts';
 import {
   ProviderError,
@@ -21,9 +21,11 @@ import { listGroupsSchema } from './schemas.ts';
 import { callResult } from '../answer.ts';
 import type { JcsClient } from './wire-client.ts';
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+
 export class JcsProvider implements Provider {
   readonly type = 'jcs';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly capabilities = CAPABILITIES;
   /**
    * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
    * says when a change shows in reads, and no traffic was recorded.

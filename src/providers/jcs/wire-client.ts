@@ -3,7 +3,7 @@
  * answers with zod and turns failed answers into ProviderErrors carrying the provider's request id.
  */
 import type { z } from 'zod';
-import type { JcsSettings } from '../../config/provider-settings.ts';
+import type { JcsSettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { errorFromResponse, jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';

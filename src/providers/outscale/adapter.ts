@@ -25,9 +25,11 @@ import type { EimKey, EimUser } from './schemas.ts';
 /** EIM's access key quota per user (documented by Outscale, the same as AWS). */
 export const EIM_ACCESS_KEYS_PER_USER = 2;
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+
 export class OutscaleProvider implements Provider {
   readonly type = 'outscale';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
+  readonly capabilities = CAPABILITIES;
   /**
    * EIM is AWS IAM compatible (WIRE.md §4), and AWS documents IAM as eventually consistent (a change may
    * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing

@@ -5,7 +5,7 @@
  * ProviderErrors carrying EIM's request id. Users and groups are addressed by name, as EIM does.
  */
 import type { z } from 'zod';
-import type { OutscaleSettings } from '../../config/provider-settings.ts';
+import type { OutscaleSettings } from './settings.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';

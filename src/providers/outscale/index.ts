@@ -1,12 +1,19 @@
 /** Outscale EIM (AWS IAM compatible): group membership and access key rotation; no MFA API. */
-import type { OutscaleSettings } from '../../config/provider-settings.ts';
-import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../../workflow/ports.ts';
-import { OutscaleProvider } from './adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { CAPABILITIES, OutscaleProvider } from './adapter.ts';
+import { describeOutscaleCalls } from './calls.ts';
 import { EimClient } from './eim-client.ts';
+import { outscaleConfigSchema, outscaleSettings, type OutscaleConfig, type OutscaleSettings } from './settings.ts';
 
 export { EIM_ACCESS_KEYS_PER_USER } from './adapter.ts';
 
-export function createOutscaleProvider(settings: OutscaleSettings, deps: ProviderDeps): Provider {
-  return new OutscaleProvider(settings.id, new EimClient(settings, deps), deps.log);
-}
+export const outscale: ProviderDescriptor<OutscaleConfig, OutscaleSettings> = {
+  type: 'outscale',
+  label: 'Outscale',
+  configSchema: outscaleConfigSchema,
+  capabilities: CAPABILITIES,
+  settings: outscaleSettings,
+  summary: (s) => `${s.endpoint}  region ${s.region}, service ${s.service}`,
+  create: (settings, deps) => new OutscaleProvider(settings.id, new EimClient(settings, deps), deps.log),
+  describeCalls: describeOutscaleCalls,
+};

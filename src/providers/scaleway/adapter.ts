@@ -23,9 +23,11 @@ import { ApiKeys, keyInfo, type Bearer } from './keys.ts';
 import { groupPageSchema, groupSchema, noContentSchema, userSchema } from './schemas.ts';
 import { segment, type ScalewayWire } from './wire.ts';
 
+export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+
 export class ScalewayProvider implements Provider {
   readonly type = 'scaleway';
-  readonly capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly capabilities = CAPABILITIES;
   /**
    * Recorded traffic (scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
    * after `add-member` lists the new member, and a second `remove-member` right after the first answers

@@ -1,11 +1,20 @@
-/** Scaleway IAM v1alpha1 provider: `createScalewayProvider(settings, deps)`. */
-import type { ScalewaySettings } from '../../config/provider-settings.ts';
-import type { ProviderDeps } from '../deps.ts';
-import type { Provider } from '../../workflow/ports.ts';
-import { ScalewayProvider } from './adapter.ts';
+/** Scaleway IAM v1alpha1: group membership, API key rotation (users and applications) and MFA reset. */
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { CAPABILITIES, ScalewayProvider } from './adapter.ts';
+import { describeScalewayCalls } from './calls.ts';
+import { scalewayConfigSchema, scalewaySettings, type ScalewayConfig, type ScalewaySettings } from './settings.ts';
 import { ScalewayWire } from './wire.ts';
 
-export function createScalewayProvider(settings: ScalewaySettings, deps: ProviderDeps): Provider {
-  const log = deps.log.child({ provider: settings.id });
-  return new ScalewayProvider(settings.id, new ScalewayWire(settings, { ...deps, log }), log, settings.accessKey);
-}
+export const scaleway: ProviderDescriptor<ScalewayConfig, ScalewaySettings> = {
+  type: 'scaleway',
+  label: 'Scaleway',
+  configSchema: scalewayConfigSchema,
+  capabilities: CAPABILITIES,
+  settings: scalewaySettings,
+  summary: (s) => `${s.baseUrl}  organization ${s.organizationId}`,
+  create: (settings, deps) => {
+    const log = deps.log.child({ provider: settings.id });
+    return new ScalewayProvider(settings.id, new ScalewayWire(settings, { ...deps, log }), log, settings.accessKey);
+  },
+  describeCalls: describeScalewayCalls,
+};

@@ -4,7 +4,7 @@
  * keep-alive pool) per provider instance.
  */
 import type { z } from 'zod';
-import type { ScalewaySettings } from '../../config/provider-settings.ts';
+import type { ScalewaySettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
 import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpRequest } from '../http/http-client.ts';

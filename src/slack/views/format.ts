@@ -1,9 +1,10 @@
 /** Text shared by every Slack view: how a request, a state and a person read. Nothing here holds a secret. */
+import { providerLabel } from '../../config/provider-settings.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Approval, Request, State } from '../../domain/request.ts';
 
-/** Slack's limits (WIRE.md §5). */
+/** Slack's limits (docs/slack.md). */
 export const LIMITS = {
   sectionText: 3000,
   contextText: 3000,
@@ -102,7 +103,7 @@ export function stateLabel(request: Request): string {
 const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
 
 /**
- * A time as a Slack date token, which each reader sees in their own time zone (WIRE.md §5); the
+ * A time as a Slack date token, which each reader sees in their own time zone (docs/slack.md); the
  * fallback, for clients that cannot render the token, reads "2 Dec 2026, 14:05 UTC" — never raw ISO.
  */
 export function slackDate(ms: number): string {
@@ -163,22 +164,14 @@ export function extensionWords(
   return `extend ${whose} access to *${groupName(group, item)}*${groupId}${by}`;
 }
 
-/** Provider types as people call them. */
-const PROVIDER_TYPES: Readonly<Record<string, string>> = {
-  jcs: 'JCS',
-  cloudflare: 'Cloudflare',
-  scaleway: 'Scaleway',
-  outscale: 'Outscale',
-};
-
 /** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
 export function providerName(request: Request, providerType: string | undefined): string {
-  const kind = providerType === undefined ? undefined : PROVIDER_TYPES[providerType];
+  const kind = providerType === undefined ? undefined : providerLabel(providerType);
   return kind === undefined ? name(request.provider) : `${kind} (${name(request.provider)})`;
 }
 
 /**
- * Whether the rotation rolls a token in place (Cloudflare, WIRE.md §2: the roll returns a new value for
+ * Whether the rotation rolls a token in place (Cloudflare, docs/providers/cloudflare.md: the roll returns a new value for
  * the same token id, and the old value stops working at once) rather than adding a key beside the old one:
  * then nothing is left to retire, and an unrevealed value cannot be undone. Known from the rotation once
  * it has a new key (a roll keeps the key id), else from the provider's type.
@@ -195,7 +188,7 @@ export function rollsInPlace(request: Request, providerType?: string): boolean {
 function subjectOf(request: Request, item: CatalogItem | undefined, providerType: string | undefined): string {
   const t = request.target;
   const provider =
-    providerType === undefined ? name(request.provider) : (PROVIDER_TYPES[providerType] ?? name(request.provider));
+    providerType === undefined ? name(request.provider) : (providerLabel(providerType) ?? name(request.provider));
   if (!t) return mention(request.requester);
   if (t.rule === 'service')
     return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
@@ -269,7 +262,7 @@ const quoted = (text: string): string => escape(text).replace(/\n/g, '\n>');
 
 /**
  * The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit
- * thread. The reason gets whatever room the section has left (WIRE.md §5: a 3000-character reason must
+ * thread. The reason gets whatever room the section has left (docs/slack.md: a 3000-character reason must
  * still fit): the whole reason stays in the audit log and `/iam status`.
  */
 export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {

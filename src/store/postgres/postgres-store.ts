@@ -22,7 +22,7 @@ import {
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';
-import { LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
+import { FORM_LOCK_NAMESPACE, LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
 import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions, postgresUses } from './sections.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
@@ -78,6 +78,7 @@ export class PostgresStore implements Store {
     // Last line of defence: no known secret's value reaches the database, whatever text carried it here.
     const change = scrubDeep(commit);
     return inTransaction(this.pool, async (client) => {
+      await refuseSecondForm(client, change.request, change.expectedVersion);
       await compareAndSet(client, change.request, change.expectedVersion);
       await appendIn(client, change.audit);
       await addNotices(client, change.notices ?? []);
@@ -173,6 +174,25 @@ export class PostgresStore implements Store {
   async #many(sql: string, params: unknown[]): Promise<Request[]> {
     const { rows } = await this.pool.query<{ body: Request }>(sql, params);
     return rows.map((r) => upgradeRequest(r.body));
+  }
+}
+
+/**
+ * One form, one request, whichever replicas it reached: a new request from a form waits for any other
+ * submission of that form to commit (a lock held to the end of the transaction), then is refused with a
+ * StoreConflictError if that one made a request.
+ */
+async function refuseSecondForm(client: Queryable, request: Request, expected: number | null): Promise<void> {
+  if (expected === null && request.submissionKey !== undefined) {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      FORM_LOCK_NAMESPACE,
+      `${request.requester}\n${request.submissionKey}`,
+    ]);
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM requests WHERE requester = $1 AND submission_key = $2 LIMIT 1',
+      [request.requester, request.submissionKey],
+    );
+    if (rows[0]) throw new StoreConflictError(request.id, expected, rows[0].version);
   }
 }
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
-import { createCloudflareProvider } from '../../../src/providers/cloudflare/index.ts';
+import { cloudflare } from '../../../src/providers/cloudflare/index.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
 
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 async function answering(response: SimResponse): Promise<Provider> {
   server = await SimServer.start(() => response, { faultResponse: (status) => json(status, {}) });
-  provider = createCloudflareProvider(
+  provider = cloudflare.create(
     {
       type: 'cloudflare',
       id: 'cf',

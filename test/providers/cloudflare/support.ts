@@ -1,7 +1,7 @@
 /** A Cloudflare simulator and an adapter pointed at it, with captured logs and recorded retry waits. */
 import type { CloudflareSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createCloudflareProvider } from '../../../src/providers/cloudflare/index.ts';
+import { cloudflare } from '../../../src/providers/cloudflare/index.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
 import type { SimRequest } from '../../../src/simulators/shared/sim-server.ts';
 import {
@@ -39,7 +39,7 @@ export async function rig(options: CloudflareSimulatorOptions = {}): Promise<Rig
       baseUrl: sim.url,
       ...overrides,
     };
-    const provider = createCloudflareProvider(settings, {
+    const provider = cloudflare.create(settings, {
       log,
       sleep: async (ms) => {
         waits.push(ms);

@@ -1,7 +1,7 @@
 /** A JCS simulator and an adapter pointed at it, with captured logs and recorded (not slept) retry waits. */
 import type { JcsSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { createJcsProvider } from '../../../src/providers/jcs/index.ts';
+import { jcs } from '../../../src/providers/jcs/index.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
 import { startJcsSimulator, type JcsSimulator, type JcsSimulatorOptions } from '../../../src/simulators/jcs/index.ts';
 import type { Fault, SimServer } from '../../../src/simulators/shared/sim-server.ts';
@@ -33,7 +33,7 @@ export async function rig(options: { sim?: JcsSimulatorOptions; settings?: Parti
     mfaDeviceName: '{user}',
     ...options.settings,
   };
-  const provider = createJcsProvider(settings, {
+  const provider = jcs.create(settings, {
     log,
     sleep: async (ms) => {
       waits.push(ms);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
-import { createJcsProvider } from '../../../src/providers/jcs/index.ts';
+import { jcs } from '../../../src/providers/jcs/index.ts';
 import { ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
 import { SimServer, json } from '../../../src/simulators/shared/sim-server.ts';
 import { actionsSent, injectAt, rig, type Rig } from './rig.ts';
@@ -56,7 +56,7 @@ describe('JCS authentication failures', () => {
     r = await rig();
     const ci = r.sim.state.addUser({ name: 'ci' });
     const created = await r.provider.createKey({ id: ci.id, name: 'ci' });
-    const asCi = createJcsProvider(
+    const asCi = jcs.create(
       { ...r.settings, accessKey: new Secret(created.key.id), secretKey: created.secret },
       { log: createLogger({ level: 'silent' }) },
     );
@@ -111,10 +111,7 @@ describe('JCS error kinds', () => {
       { faultResponse: (status) => json(status, {}) },
     );
     r = await rig({ settings: {} });
-    const provider = createJcsProvider(
-      { ...r.settings, endpoint: impostor.url },
-      { log: createLogger({ level: 'silent' }) },
-    );
+    const provider = jcs.create({ ...r.settings, endpoint: impostor.url }, { log: createLogger({ level: 'silent' }) });
     try {
       const error = await failureOf(provider.createKey({ id: 'u1', name: 'ci' }));
       expect(error).toMatchObject({ kind: 'internal', message: expect.stringContaining('CreateCredential') });
@@ -158,7 +155,7 @@ describe('JCS retries and connections', () => {
 
   it('close() releases the pool: later calls fail', async () => {
     r = await rig();
-    const provider = createJcsProvider(r.settings, { log: createLogger({ level: 'silent' }) });
+    const provider = jcs.create(r.settings, { log: createLogger({ level: 'silent' }) });
     await provider.probe();
     await provider.close();
     await expect(provider.probe()).rejects.toThrow();

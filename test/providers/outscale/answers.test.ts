@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
-import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
+import { outscale } from '../../../src/providers/outscale/index.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
 import { failure } from './support.ts';
@@ -29,7 +29,7 @@ async function answering(answers: Record<string, SimResponse>): Promise<void> {
       faultResponse: (status) => json(status, {}),
     },
   );
-  provider = createOutscaleProvider(
+  provider = outscale.create(
     {
       type: 'outscale',
       id: 'osc-canned',

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import { ProviderError, type PrincipalRef, type Provider } from '../../../src/workflow/ports.ts';
-import { createOutscaleProvider } from '../../../src/providers/outscale/index.ts';
+import { outscale } from '../../../src/providers/outscale/index.ts';
 import {
   startOutscaleSimulator,
   type OutscaleSimulator,
@@ -46,7 +46,7 @@ export async function startRig(
   };
   const opened: Provider[] = [];
   const connect = (overrides: Partial<OutscaleSettings>): Provider => {
-    const provider = createOutscaleProvider(
+    const provider = outscale.create(
       { ...settings, ...overrides },
       {
         log,

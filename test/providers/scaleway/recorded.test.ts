@@ -8,7 +8,7 @@ import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
 import { classify } from '../../../src/providers/scaleway/errors.ts';
-import { createScalewayProvider } from '../../../src/providers/scaleway/index.ts';
+import { scaleway } from '../../../src/providers/scaleway/index.ts';
 import { keyInfo } from '../../../src/providers/scaleway/keys.ts';
 import {
   apiKeyPageSchema,
@@ -148,7 +148,7 @@ describe('the adapter on replayed Scaleway exchanges', () => {
 
   async function adapterOn(interactions: Interaction[]): Promise<Provider> {
     server = await replay(interactions);
-    provider = createScalewayProvider(
+    provider = scaleway.create(
       {
         type: 'scaleway',
         id: 'scw-replay',

@@ -2,7 +2,7 @@
 import type { ScalewaySettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import type { Provider } from '../../../src/workflow/ports.ts';
-import { createScalewayProvider } from '../../../src/providers/scaleway/index.ts';
+import { scaleway } from '../../../src/providers/scaleway/index.ts';
 import {
   startScalewaySimulator,
   type ScalewayCredentials,
@@ -47,7 +47,7 @@ export async function startRig(
     ...overrides,
   });
   const connect = (credentials = sim.credentials, overrides: Partial<ScalewaySettings> = {}): Provider => {
-    const provider = createScalewayProvider(settingsFor(credentials, overrides), {
+    const provider = scaleway.create(settingsFor(credentials, overrides), {
       log,
       sleep: async (ms) => {
         waits.push(ms);

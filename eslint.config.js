@@ -85,7 +85,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'src/main.ts', 'src/cli/**', 'test/support/summary-reporter.ts', 'test/crash/main.ts'],
+    // Type-aware rules: a promise nobody awaits can reject into an unhandled rejection (a crash), a promise
+    // where a void callback is expected is never awaited, and a switch over a union must name every member.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // A `default` is a deliberate catch-all; a switch without one must name every member.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
+    files: [
+      'bench/**',
+      'src/main.ts',
+      'src/cli/**',
+      'test/support/summary-reporter.ts',
+      'test/crash/main.ts',
+      'test/replicas/main.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   ...layering,

@@ -1,5 +1,5 @@
 /**
- * The audit log must never hold a secret (DESIGN.md §2). Appends refuse details that carry a `Secret`
+ * The audit log must never hold a secret. Appends refuse details that carry a `Secret`
  * anywhere, or a key that names a secret value. The rule is deliberately blunt: a false alarm costs a
  * renamed field, a miss costs a leaked credential in an append-only file.
  */

@@ -1,5 +1,5 @@
 /**
- * The shape of the policy file (DESIGN.md §3) as zod schemas. The output stays close to what was
+ * The shape of the policy file (README, "The policy file") as zod schemas. The output stays close to what was
  * written (a stage is still a name or `{ set, quorum }`) so later checks can point at the exact node;
  * `build-policy.ts` turns it into the domain `Policy`. Every object is strict: an unknown key is most
  * often a typo, and a silently ignored `quorom: 2` would weaken an approval.
@@ -137,7 +137,7 @@ export const autoApproveRuleSchema = z.strictObject({
 
 /**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
- * refuses an option value over 150 characters (WIRE.md §5): a longer id could never be picked. Names and
+ * refuses an option value over 150 characters (docs/slack.md): a longer id could never be picked. Names and
  * titles are cut for display instead; an id cannot be.
  */
 export const MAX_CATALOG_ID_LENGTH = 150;

@@ -22,7 +22,12 @@ export type NotAllowedReason =
   /** An MFA reset is approved only with the approver's attestation that they verified the requester's identity. */
   | 'attestation_required'
   /** A submission some stage of which nobody but the requester (or nobody active) could approve. */
-  | 'no_possible_approver';
+  | 'no_possible_approver'
+  /** Break-glass: the item does not allow it, or nobody but the requester could review it. */
+  | 'no_break_glass'
+  /** Nobody reviews their own break-glass access. */
+  | 'self_review'
+  | 'not_a_reviewer';
 
 /** The input a refusal is about, so a form shows it on that field (never guessed from the message). */
 export type ErrorField = 'item' | 'duration' | 'reason';

@@ -1,5 +1,6 @@
 /** What happened to a request, for the people involved: one notice per audit event, delivered in order. */
 import type { Request, Verification } from './request.ts';
+import type { Review } from './review.ts';
 
 /** The events that are about one request and reach its people (and its audit thread) as notices. */
 export const REQUEST_EVENTS = [
@@ -99,10 +100,40 @@ export interface UndeliveredNotice {
   at?: number;
 }
 
-export type Notice = RequestNotice | SweepNotice | UndeliveredNotice;
+/** The events of an access review that reach people: its reviewers, its audit thread, the admins. */
+export const REVIEW_EVENTS = [
+  'review.started',
+  'review.decided',
+  'review.reminded',
+  'review.closed',
+  'review.failed',
+] as const;
+
+export type ReviewEventName = (typeof REVIEW_EVENTS)[number];
+
+/** A notice about one access review. */
+export interface ReviewNotice {
+  id: string;
+  event: ReviewEventName;
+  /** The review as the event left it. */
+  review: Review;
+  actor: string;
+  /** review.decided: the member decided on. */
+  memberId?: string;
+  /** review.reminded: the reviewers with members still to decide; review.closed: the admins told of the undecided. */
+  people?: readonly string[];
+  /** When it was committed (epoch ms). */
+  at?: number;
+}
+
+export type Notice = RequestNotice | SweepNotice | UndeliveredNotice | ReviewNotice;
 
 export function isRequestNotice(notice: Notice): notice is RequestNotice {
   return 'request' in notice;
+}
+
+export function isReviewNotice(notice: Notice): notice is ReviewNotice {
+  return 'review' in notice;
 }
 
 export function isUndeliveredNotice(notice: Notice): notice is UndeliveredNotice {
@@ -114,6 +145,7 @@ export function describeNotice(notice: Notice): string {
   if (isRequestNotice(notice)) return `${notice.request.ref} ${notice.event}`;
   if (isUndeliveredNotice(notice))
     return `${notice.event} ${notice.about.requestRef ?? ''} ${notice.about.event}`.replace(/ +/g, ' ');
+  if (isReviewNotice(notice)) return `${notice.review.ref} ${notice.event}`;
   const { provider, group } = notice.finding;
   return notice.event === 'sweep.incomplete'
     ? `${notice.event} ${provider}/${group}`

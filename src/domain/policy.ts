@@ -49,7 +49,28 @@ export interface CatalogItem {
   escalateTo?: string;
   /** Rules that may pass the first stage without a person (the first whose conditions hold applies). */
   autoApprove?: readonly AutoApproveRule[];
+  /** Emergency access without approval, reviewed after; group access only, never an MFA reset. */
+  breakGlass?: BreakGlassPolicy;
 }
+
+/**
+ * Break-glass: a person who declares an emergency (with a reason) gets the item's access at once, for a
+ * short time, and named reviewers confirm or flag it afterwards; unreviewed by the deadline, or flagged,
+ * it goes to the admins.
+ */
+export interface BreakGlassPolicy {
+  /** The longest access one emergency grants (also what it gets when no duration is given). */
+  maxDurationMs: number;
+  /** The set whose members review each use; never the requester. */
+  reviewers: string;
+  /** How long after the emergency its review is due. */
+  reviewWithinMs: number;
+  /** At most `uses` emergencies per person in any `perMs`. */
+  limit: { uses: number; perMs: number };
+}
+
+/** Break-glass access is short: no item may grant more at once. */
+export const MAX_BREAK_GLASS_MS = 4 * 3_600_000;
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,4 +1,4 @@
-/** A request and its states (DESIGN.md §2). Times are epoch milliseconds. */
+/** A request and its states. Times are epoch milliseconds. */
 import type { IdentityRule, RequestKind } from './policy.ts';
 
 export type Operation =
@@ -154,6 +154,21 @@ export const STATES: readonly State[] = [
   'expired',
 ];
 
+/** Where a break-glass review stands: awaited (reminded, then escalated at its deadline), or done. */
+export type BreakGlassReview =
+  | { state: 'awaiting'; remindedAt?: number; escalatedAt?: number }
+  | { state: 'confirmed'; by: string; at: number }
+  | { state: 'flagged'; by: string; at: number; reason: string };
+
+/** A request carried out at once because its requester declared an emergency, reviewed afterwards. */
+export interface BreakGlass {
+  /** The set whose members review it, copied from the item. */
+  reviewers: string;
+  /** When the review is due; past it, unreviewed, the admins are told. */
+  reviewBy: number;
+  review: BreakGlassReview;
+}
+
 export interface Approval {
   stage: number;
   /** The approver's Slack id; `system` for a rule. */
@@ -186,6 +201,8 @@ export interface Request {
   sameApproverAcrossStages?: boolean;
   approvals: readonly Approval[];
   status: Status;
+  /** Set on an emergency request: granted without approval, reviewed after. */
+  breakGlass?: BreakGlass;
 }
 
 /**
@@ -206,9 +223,11 @@ export function kindOf(request: Request): RequestKind {
 
 /**
  * Closed requests never change again, so the store may archive them. A completed timed grant is still
- * open: it has a revoke ahead of it.
+ * open: it has a revoke ahead of it; so is a break-glass request awaiting its review.
  */
 export function isClosed(request: Request): boolean {
+  // An emergency stays in play until someone reviewed it, whatever became of the access.
+  if (request.breakGlass?.review.state === 'awaiting') return false;
   switch (request.status.state) {
     case 'denied':
     case 'cancelled':

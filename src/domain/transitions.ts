@@ -5,8 +5,9 @@
  */
 import { failure, invalidField, type WorkflowError } from './errors.ts';
 import { formatRef } from './ids.ts';
-import type { CatalogItem, RequestSettings } from './policy.ts';
+import type { BreakGlassPolicy, CatalogItem, RequestSettings } from './policy.ts';
 import type {
+  BreakGlass,
   FailureInfo,
   Operation,
   Outcome,
@@ -56,7 +57,14 @@ export type RequestEvent =
   /** The requester (or an admin) ends a grant early. */
   | { type: 'release'; actor: string; isAdmin: boolean }
   /** An approved extension moves the grant's end. */
-  | { type: 'extend'; by: string; until: number };
+  | { type: 'extend'; by: string; until: number }
+  /** A reviewer confirms a break-glass use was justified, or flags it (with a reason) for the admins. */
+  | { type: 'review'; actor: string; eligible: boolean; verdict: 'confirm' }
+  | { type: 'review'; actor: string; eligible: boolean; verdict: 'flag'; reason: string }
+  /** The reviewers of a break-glass use are reminded… */
+  | { type: 'remindReview' }
+  /** …and, unreviewed at its deadline, the admins are told. */
+  | { type: 'escalateReview' };
 
 export type EventType = RequestEvent['type'];
 
@@ -187,15 +195,67 @@ function groupOf(item: CatalogItem): string {
   return item.group ?? '';
 }
 
+/**
+ * An emergency: the request is approved as it is submitted, with no stage passed, and must be reviewed
+ * by the item's reviewers before `reviewBy`. Its duration defaults to, and is capped by, the item's
+ * break-glass maximum; the reason (the emergency) is required.
+ */
+export function submitBreakGlass(input: SubmitInput): Result<Request, WorkflowError> {
+  const checked = checkBreakGlass(input);
+  if (!checked.ok) return checked;
+  const submitted = submit({ ...input, ...checked.value });
+  if (!submitted.ok) return submitted;
+  const { reviewers, reviewWithinMs } = checked.value.item.breakGlass;
+  return ok({
+    ...submitted.value,
+    status: { state: 'approved', at: input.now },
+    breakGlass: { reviewers, reviewBy: input.now + reviewWithinMs, review: { state: 'awaiting' } },
+  });
+}
+
+/** What an emergency's own input decides: the item allows it, a reason, a duration within its cap. */
+export function checkBreakGlass(
+  input: SubmissionInput,
+): Result<{ item: CatalogItem & { breakGlass: BreakGlassPolicy }; durationMs: number }, WorkflowError> {
+  const { item } = input;
+  const policy = item.breakGlass;
+  if (!policy)
+    return err({
+      ...failure('not_allowed', `${item.title} does not allow break-glass access.`, 'no_break_glass'),
+      field: 'item',
+    });
+  if (input.reason.trim() === '')
+    return err(invalidField('reason', 'Break-glass needs the emergency, in a few words: the reviewers read it.'));
+  const durationMs = input.durationMs ?? policy.maxDurationMs;
+  if (durationMs > policy.maxDurationMs)
+    return err(
+      invalidField(
+        'duration',
+        `Break-glass access to ${item.title} lasts at most ${formatDuration(policy.maxDurationMs)}; ask through the approvers for longer.`,
+      ),
+    );
+  // The item's own rules apply too (its maxDuration, the reason's length); the reason is required whatever the item says.
+  const own = checkSubmission({ ...input, item: { ...item, requireReason: true }, durationMs });
+  if (!own.ok) return own;
+  return ok({ item: { ...item, breakGlass: policy, requireReason: true }, durationMs });
+}
+
 /** Apply one event. Refusals leave the request untouched. */
 export function transition(request: Request, event: RequestEvent, now: number): Result<Request, WorkflowError> {
   const next = nextStatus(request, event, now);
   if (!next.ok) return next;
-  const { status, approvals = request.approvals } = next.value;
-  return ok({ ...request, status, approvals, version: request.version + 1, updatedAt: now });
+  const { status, approvals = request.approvals, breakGlass } = next.value;
+  return ok({
+    ...request,
+    status,
+    approvals,
+    ...(breakGlass ? { breakGlass } : {}),
+    version: request.version + 1,
+    updatedAt: now,
+  });
 }
 
-type Change = { status: Status; approvals?: Request['approvals'] };
+type Change = { status: Status; approvals?: Request['approvals']; breakGlass?: BreakGlass };
 
 function nextStatus(request: Request, event: RequestEvent, now: number): Result<Change, WorkflowError> {
   const s = request.status;
@@ -351,6 +411,21 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
         },
       });
     }
+    case 'review':
+      return review(request, event, now);
+    case 'remindReview': {
+      const bg = request.breakGlass;
+      if (bg?.review.state !== 'awaiting' || bg.review.remindedAt !== undefined)
+        return err(invalidState(request, 'remindReview'));
+      return ok({ status: s, breakGlass: { ...bg, review: { ...bg.review, remindedAt: now } } });
+    }
+    case 'escalateReview': {
+      const bg = request.breakGlass;
+      if (bg?.review.state !== 'awaiting' || bg.review.escalatedAt !== undefined)
+        return err(invalidState(request, 'escalateReview'));
+      if (now < bg.reviewBy) return err(failure('invalid_state', `${request.ref}'s review is not due yet.`));
+      return ok({ status: s, breakGlass: { ...bg, review: { ...bg.review, escalatedAt: now } } });
+    }
     case 'revoke':
       if (s.state !== 'completed' || s.grantExpiresAt === undefined) return err(invalidState(request, 'revoke'));
       if (event.trigger === 'expired' && now < s.grantExpiresAt) {
@@ -358,6 +433,37 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       }
       return ok({ status: revoking(s, event.trigger, now) });
   }
+}
+
+/**
+ * A break-glass review, in whatever state the access is (still running, ended, failed): one reviewer
+ * decides, never the requester, and only once. Late is still welcome: an escalated review can be done.
+ */
+function review(
+  request: Request,
+  event: Extract<RequestEvent, { type: 'review' }>,
+  now: number,
+): Result<Change, WorkflowError> {
+  const bg = request.breakGlass;
+  if (!bg)
+    return err(failure('invalid_state', `${request.ref} is not a break-glass request: there is nothing to review.`));
+  if (bg.review.state !== 'awaiting')
+    return err(failure('already_decided', `${request.ref}'s break-glass use was already ${bg.review.state}.`));
+  if (event.actor === request.requester)
+    return err(failure('not_allowed', 'You cannot review your own break-glass access.', 'self_review'));
+  if (!event.eligible)
+    return err(failure('not_allowed', `You are not in ${bg.reviewers}, who review ${request.ref}.`, 'not_a_reviewer'));
+  if (event.verdict === 'confirm')
+    return ok({
+      status: request.status,
+      breakGlass: { ...bg, review: { state: 'confirmed', by: event.actor, at: now } },
+    });
+  const reason = event.reason.trim();
+  if (reason === '') return err(invalidField('reason', 'Flagging needs a reason: the admins act on it.'));
+  return ok({
+    status: request.status,
+    breakGlass: { ...bg, review: { state: 'flagged', by: event.actor, at: now, reason } },
+  });
 }
 
 /** Reveal moves `reveal` → `confirm`; confirm moves `confirm` → `retire`. Only the requester, who owns the key. */

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { itemOf, type BotContext } from './context.ts';
 import { adminHomeSection } from './views/waiting.ts';
 
-/** Slack's limit of blocks in a Home tab (WIRE.md §5). */
+/** Slack's limit of blocks in a Home tab (docs/slack.md). */
 const HOME_BLOCKS = 100;
 
 export async function adminHomeBlocks(

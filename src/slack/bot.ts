@@ -32,7 +32,7 @@ function apiUrlOf(slack: RuntimeSettings['slack']): { slackApiUrl?: string } {
 /**
  * The client for the calls that spend a trigger_id (views.open). A trigger serves once within 3 s, so
  * such a call is never retried (a retry comes late, or twice) and never waits in the main client's
- * queue, which a 429 on any other method pauses for its whole Retry-After (WIRE.md §5, "The ack path").
+ * queue, which a 429 on any other method pauses for its whole Retry-After (docs/slack.md, "The ack path").
  */
 export function createTriggerClient(options: Pick<SlackAppOptions, 'slack' | 'log'>): webApi.WebClient {
   return new webApi.WebClient(options.slack.botToken.reveal(), {

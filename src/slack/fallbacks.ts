@@ -1,7 +1,7 @@
 /**
  * Whatever reaches the bot that no listener claims — a button from an older release, a form whose
  * callback_id the bot no longer knows, a menu search, a shortcut — is still acknowledged (else Bolt
- * answers 404 after 3 s and Slack shows the person an error, WIRE.md §5) and the person is told,
+ * answers 404 after 3 s and Slack shows the person an error, docs/slack.md) and the person is told,
  * privately, that nothing was done. Registered last, matching only ids the other listeners do not.
  */
 import type { App } from '@slack/bolt';

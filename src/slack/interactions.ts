@@ -3,7 +3,7 @@
  * request modal, and the key owner's Reveal / "I have updated my systems". Every click is decided by
  * the workflow with fresh facts; a refused click gets a private explanation.
  *
- * Ack first (WIRE.md §5, "The ack path"): nothing that waits on Slack, a provider or the disk runs
+ * Ack first (docs/slack.md, "The ack path"): nothing that waits on Slack, a provider or the disk runs
  * before `ack()`. A button acks and acts after. A modal submission is checked from its own input and
  * answered at once — field errors, or a "working on it" view — and decided after; the outcome replaces
  * that view, or reaches the person by DM once the modal is gone.

@@ -10,10 +10,12 @@ import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import {
   describeNotice,
   isRequestNotice,
+  isReviewNotice,
   isUndeliveredNotice,
   type Notice,
   type Recipient,
   type RequestNotice,
+  type ReviewNotice,
   type SweepNotice,
   type UndeliveredNotice,
 } from '../domain/notice.ts';
@@ -29,6 +31,9 @@ import {
 } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
 import { OncePoster } from './post-once.ts';
+import type { ReviewDmRef } from '../workflow/ports.ts';
+import { pendingFor } from '../domain/review.ts';
+import { reviewAuditReply, reviewAuditRoot, reviewMessage, reviewReminder, undecidedReport } from './views/review.ts';
 import { approvalMessage, settledApprovalMessage, type Message } from './views/approval.ts';
 import { auditReply, auditRoot, checkpointMessage } from './views/audit-thread.ts';
 import { checkpointMetadata, replyMetadata, rootMetadata } from './audit-metadata.ts';
@@ -120,6 +125,7 @@ export class SlackNotifier implements Notifier {
     const attempt: Attempt = { notice };
     if (isUndeliveredNotice(notice)) await this.#reportUndelivered(attempt, notice);
     else if (isRequestNotice(notice)) await this.#request(attempt, notice);
+    else if (isReviewNotice(notice)) await this.#review(attempt, notice);
     else await this.#part(attempt, 'sweep', this.#auditChannel(), () => this.#sweepFinding(notice));
     if (attempt.retry !== undefined) throw deliveryError(attempt.retry);
     return { undelivered: await this.refs.failures(notice.id) };
@@ -128,6 +134,92 @@ export class SlackNotifier implements Notifier {
   async settled(notice: Notice): Promise<void> {
     await this.refs.delivered(notice.id);
     if (isRequestNotice(notice) && isClosed(notice.request)) await this.refs.forget(notice.request.id);
+  }
+
+  /**
+   * An access review: its audit thread; at the start one message per reviewer (page 1 of the members
+   * they may decide); each decision and the close update the messages that show the member (the close
+   * takes every button away); the reminder and the admins' report of what nobody decided are DMs.
+   */
+  async #review(attempt: Attempt, notice: ReviewNotice): Promise<void> {
+    const { review } = notice;
+    const item = findItem(this.policy, review.itemId);
+    const audit = this.#auditChannel();
+    await this.#part(attempt, 'audit-reply', audit, () => this.#reviewAuditReply(notice, item));
+    await this.#part(attempt, 'audit-root', audit, async () => {
+      const root = (await this.refs.get(review.id)).audit;
+      if (root) await this.client.chat.update({ channel: root.channel, ts: root.ts, ...reviewAuditRoot(review, item) });
+    });
+    if (notice.event === 'review.started') {
+      for (const reviewer of review.reviewers) {
+        if (pendingFor(review, reviewer).length === 0) continue;
+        await this.#part(attempt, `ask:${reviewer}`, { user: reviewer }, async () => {
+          const posted = await this.#once.dm(
+            `${notice.id}:ask:${reviewer}`,
+            reviewer,
+            reviewMessage(review, item, reviewer, 0),
+          );
+          await this.#saveReviewDm(review.id, { ...posted, user: reviewer, page: 0 });
+        });
+      }
+    }
+    if (notice.event === 'review.decided' || notice.event === 'review.closed') {
+      const deciders = review.members.find((m) => m.id === notice.memberId)?.reviewers;
+      for (const dm of (await this.refs.get(review.id)).reviewDms ?? []) {
+        if (notice.event === 'review.decided' && !deciders?.includes(dm.user)) continue;
+        await this.#part(attempt, `review:${dm.channel}:${dm.ts}`, { user: dm.user }, () =>
+          this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...reviewMessage(review, item, dm.user, dm.page) }),
+        );
+      }
+    }
+    if (notice.event === 'review.reminded')
+      for (const reviewer of notice.people ?? [])
+        await this.#part(attempt, `remind:${reviewer}`, { user: reviewer }, () =>
+          this.#once.dm(`${notice.id}:remind:${reviewer}`, reviewer, reviewReminder(review, item, reviewer)),
+        );
+    if (notice.event === 'review.closed' && review.members.some((m) => !m.decision)) {
+      const report = undecidedReport(review, item);
+      const admins = notice.people ?? [];
+      for (const admin of admins)
+        await this.#part(attempt, `admin:${admin}`, { user: admin }, () =>
+          this.#once.dm(`${notice.id}:admin:${admin}`, admin, report),
+        );
+      if (admins.length === 0 && audit)
+        await this.#part(attempt, 'admins', audit, () => this.#once.post(`${notice.id}:admins`, audit.channel, report));
+    }
+  }
+
+  async #reviewAuditReply(notice: ReviewNotice, item: CatalogItem | undefined): Promise<void> {
+    const channel = this.policy.audit.channel;
+    if (!channel) return;
+    const { review } = notice;
+    let root = (await this.refs.get(review.id)).audit;
+    if (!root) {
+      root = await this.#once.post(`${review.id}:audit-root`, channel, reviewAuditRoot(review, item));
+      const created = root;
+      await this.refs.update(review.id, (r) => ({ ...r, audit: created }));
+    }
+    const text = reviewAuditReply(notice);
+    await this.#once.post(
+      `${notice.id}:audit-reply`,
+      root.channel,
+      { text, metadata: replyMetadata(notice.id, notice.event, text, await this.logged(notice.id)) },
+      root.ts,
+    );
+  }
+
+  /** Records a reviewer's message (and the page it shows), replacing the entry of the same message. */
+  #saveReviewDm(reviewId: string, ref: ReviewDmRef): Promise<void> {
+    return this.refs.update(reviewId, (r) => ({
+      ...r,
+      reviewDms: [...(r.reviewDms ?? []).filter((d) => d.channel !== ref.channel || d.ts !== ref.ts), ref],
+    }));
+  }
+
+  /** A reviewer turned the page of their review message: it shows that page from now on. */
+  async showReviewPage(reviewId: string, ref: ReviewDmRef, message: Message): Promise<void> {
+    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
+    await this.#saveReviewDm(reviewId, ref);
   }
 
   async #request(attempt: Attempt, notice: RequestNotice): Promise<void> {

@@ -27,6 +27,7 @@ const requestRefs = z.object({
   secretDm: ref.optional(),
   /** The holder's DMs with Extend / "I'm done", settled once the access ends. Absent in files of earlier releases. */
   grantDms: z.array(ref).optional(),
+  reviewDms: z.array(ref.extend({ user: z.string(), page: z.number().int().nonnegative() })).optional(),
 });
 const documentSchema = z.object({
   schema: z.literal(1),

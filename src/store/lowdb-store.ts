@@ -12,8 +12,10 @@ import { assertAuditContinuity } from '../audit/continuity.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import type { Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
+import { isReviewOpen, type Review } from '../domain/review.ts';
 import { scrubDeep } from '../domain/scrub.ts';
 import { Archive } from './archive.ts';
+import { byCreation, REVIEW_ARCHIVE, ReviewArchive } from './review-archive.ts';
 import { DurableJsonFile } from '../files/durable-json-file.ts';
 import { storageError } from '../files/storage-error.ts';
 import { prepareDataDir } from './data-dir.ts';
@@ -27,6 +29,7 @@ import {
   type Commit,
   type LendResult,
   type ListFilter,
+  type ReviewStore,
   type AuditAndNotices,
   type SealedSecret,
   type SecretStore,
@@ -61,7 +64,7 @@ export interface LowdbStoreOptions {
 }
 
 /** The parts of the live document a write may change; the rest is written as it is. */
-type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'uses' | 'secrets'>> & {
+type Changes = Partial<Pick<StateDocument, 'outbox' | 'notices' | 'submissions' | 'uses' | 'secrets' | 'reviews'>> & {
   open?: ReadonlyMap<string, Request>;
 };
 
@@ -75,8 +78,10 @@ export class LowdbStore implements Store {
   #submissions: Record<string, number[]>;
   #uses: StateDocument['uses'];
   #secrets: SecretRecord[];
+  #reviews: Review[];
 
   readonly leases = new MemoryLeases();
+  readonly reviews: ReviewStore;
   readonly submissions: SubmissionCounters;
   readonly uses: UseCounters;
   readonly secrets: SecretStore;
@@ -87,6 +92,7 @@ export class LowdbStore implements Store {
   private constructor(
     private readonly db: Low<StateDocument>,
     private readonly archive: Archive,
+    private readonly reviewArchive: ReviewArchive,
     private readonly lock: DirectoryLock,
     readonly auditLog: FileAuditLog,
     readonly messages: LowdbMessageRefs,
@@ -100,6 +106,7 @@ export class LowdbStore implements Store {
     this.#submissions = doc.submissions;
     this.#uses = doc.uses;
     this.#secrets = doc.secrets;
+    this.#reviews = doc.reviews.filter((r) => (reviewArchive.get(r.id)?.version ?? 0) < r.version);
     this.notes = notes;
     for (const request of doc.open) {
       // A closed request still here was committed, then the process stopped before (or after) archiving it.
@@ -143,6 +150,7 @@ export class LowdbStore implements Store {
         }),
     };
     this.secrets = this.#secretStore();
+    this.reviews = this.#reviewStore();
   }
 
   /** Moves the closed requests a crash left in the live document to the archive. */
@@ -151,6 +159,10 @@ export class LowdbStore implements Store {
       if (!isClosed(request)) continue;
       await this.archive.append(request);
       this.#open.delete(request.id);
+    }
+    for (const review of this.#reviews.filter((r) => !isReviewOpen(r))) {
+      await this.reviewArchive.append(review);
+      this.#reviews = this.#reviews.filter((r) => r.id !== review.id);
     }
   }
 
@@ -174,6 +186,8 @@ export class LowdbStore implements Store {
       await db.read();
       const archive = await Archive.open(join(options.dataDir, 'archive.jsonl'));
       opened.push(archive);
+      const reviewArchive = await ReviewArchive.open(join(options.dataDir, REVIEW_ARCHIVE));
+      opened.push(reviewArchive);
       const messages = await LowdbMessageRefs.open(options.dataDir);
       // The audit log only once the lock is held; the store then learns which outbox events already reached it.
       const auditFile = join(options.dataDir, 'audit.jsonl');
@@ -185,11 +199,16 @@ export class LowdbStore implements Store {
           ]
         : [];
       if (options.checkAuditContinuity !== false) await assertAuditContinuity(auditFile, db.data.auditHead);
-      const store = new LowdbStore(db, archive, lock, new FileAuditLog(log, auditFile), messages, db.data, [
-        ...notes,
-        ...archive.notes,
-        ...auditNotes,
-      ]);
+      const store = new LowdbStore(
+        db,
+        archive,
+        reviewArchive,
+        lock,
+        new FileAuditLog(log, auditFile),
+        messages,
+        db.data,
+        [...notes, ...archive.notes, ...reviewArchive.notes, ...auditNotes],
+      );
       await store.#archiveLeftovers();
       const head = log.head();
       if (head && options.checkAuditContinuity !== false) await store.auditWritten(head);
@@ -328,8 +347,45 @@ export class LowdbStore implements Store {
       await this.messages.close();
       await this.auditLog.close();
       await this.archive.close();
+      await this.reviewArchive.close();
       await this.lock.release();
     });
+  }
+
+  #reviewStore(): ReviewStore {
+    const stored = (id: string) => this.#reviews.find((r) => r.id === id) ?? this.reviewArchive.get(id);
+    return {
+      save: (saved) => {
+        const change = scrubDeep(saved);
+        return this.#serial.run(async () => {
+          const { review } = change;
+          const actual = stored(review.id)?.version ?? null;
+          if (actual !== change.expectedVersion)
+            throw new StoreConflictError(review.id, change.expectedVersion, actual);
+          // Like a request: durable in the live document with its audit events and notices, then archived once closed.
+          const reviews = [...this.#reviews.filter((r) => r.id !== review.id), review];
+          const notices = change.notices ?? [];
+          await this.#write({
+            reviews,
+            outbox: [...this.#outbox, ...change.audit],
+            notices: [...this.#notices, ...notices],
+          });
+          this.#reviews = reviews;
+          this.#outbox = [...this.#outbox, ...change.audit];
+          this.#notices = [...this.#notices, ...notices];
+          if (!isReviewOpen(review)) {
+            await this.reviewArchive.append(review);
+            this.#reviews = this.#reviews.filter((r) => r.id !== review.id);
+          }
+        });
+      },
+      get: async (id) => stored(id),
+      open: async () => this.#reviews.filter(isReviewOpen).sort(byCreation),
+      list: async () => {
+        const live = new Set(this.#reviews.map((r) => r.id));
+        return [...this.reviewArchive.all().filter((r) => !live.has(r.id)), ...this.#reviews].sort(byCreation);
+      },
+    };
   }
 
   #secretStore(): SecretStore {
@@ -386,6 +442,7 @@ export class LowdbStore implements Store {
       submissions: changes.submissions ?? this.#submissions,
       uses: changes.uses ?? this.#uses,
       secrets: changes.secrets ?? this.#secrets,
+      reviews: changes.reviews ?? this.#reviews,
     };
     if (this.#auditHead) doc.auditHead = this.#auditHead;
     this.db.data = doc;

@@ -7,6 +7,7 @@ import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
 import { isRequestNotice, type Notice } from '../domain/notice.ts';
 import { upgradeRequest } from '../domain/upgrade.ts';
 import type { Request } from '../domain/request.ts';
+import type { Review } from '../domain/review.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { SecretRecord } from './section-rules.ts';
 
@@ -25,6 +26,8 @@ export interface StateDocument {
   uses: Record<string, { windowMs: number; times: number[] }>;
   /** New secrets, sealed (never in clear), and what became of them. */
   secrets: SecretRecord[];
+  /** Access reviews requested or open (closed ones are in `reviews.jsonl`). */
+  reviews: Review[];
 }
 
 // The envelope is checked strictly; request bodies are the store's own output and are checked for the
@@ -58,6 +61,11 @@ const documentShape = z.object({
       }),
     )
     .default([]),
+  reviews: z
+    .array(
+      z.looseObject({ id: z.string().min(1), version: z.number().int().positive(), members: z.array(z.unknown()) }),
+    )
+    .default([]),
 });
 
 export function emptyDocument(): StateDocument {
@@ -70,6 +78,7 @@ export function emptyDocument(): StateDocument {
     submissions: {},
     uses: {},
     secrets: [],
+    reviews: [],
   };
 }
 

@@ -44,8 +44,12 @@ export interface DispatcherOptions {
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 60_000 };
 
 const OUTBOX_LEASE = 'outbox';
-/** Longer than one delivery with its retries' longest wait (the backoff's cap), so a live holder keeps it. */
-const OUTBOX_LEASE_MS = 120_000;
+/**
+ * Short, and renewed on a timer while the outbox is being delivered: a live holder keeps it through a delivery
+ * of any length (a retry may wait a minute), and one that dies stops every replica's notices for seconds only.
+ */
+const OUTBOX_LEASE_MS = 15_000;
+const OUTBOX_RENEW_EVERY_MS = OUTBOX_LEASE_MS / 3;
 const OUTBOX_LOOK_AGAIN_MS = 1_000;
 
 export class Dispatcher {
@@ -108,15 +112,23 @@ export class Dispatcher {
   }
 
   /**
-   * One replica at a time delivers the outbox (its order matters), holding the outbox lease, renewed at
-   * each notice. Another replica's kick meanwhile looks again shortly; if the holder dies, its lease lapses
+   * One replica at a time delivers the outbox (its order matters), holding the outbox lease, renewed while
+   * it drains. Another replica's kick meanwhile looks again shortly; if the holder dies, its lease lapses
    * and the next kick (at the latest the leader's tick) takes over.
    */
   async #drain(): Promise<void> {
+    const { leases } = this.store;
+    const renewal = setInterval(
+      () =>
+        void leases.renew(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS).catch(() => undefined),
+      OUTBOX_RENEW_EVERY_MS,
+    );
+    renewal.unref();
     try {
       await this.#deliverAll();
     } finally {
-      await this.store.leases.release(OUTBOX_LEASE, this.#worker).catch(() => undefined);
+      clearInterval(renewal);
+      await leases.release(OUTBOX_LEASE, this.#worker).catch(() => undefined);
     }
   }
 

@@ -32,8 +32,11 @@ export interface ExecutorOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** How long a request's step lease lasts without renewal: how soon another replica resumes a dead one's step. */
-const STEP_LEASE_MS = 60_000;
+/**
+ * How long a request's step lease lasts without renewal (a live holder renews it every third of that): how
+ * soon another replica may resume a dead one's step.
+ */
+const STEP_LEASE_MS = 15_000;
 
 export class Executor {
   /** This process, as a lease holder. */

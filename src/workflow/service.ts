@@ -181,7 +181,17 @@ export class WorkflowService {
         ...(s.state === 'pending' ? { approvers: await this.people.approversOf(request, s.stage) } : {}),
       });
     }
-    await this.recorder.commit(null, request, recorded);
+    try {
+      await this.recorder.commit(null, request, recorded);
+    } catch (error) {
+      // The same form reached another replica, which made its request first: that request is the answer.
+      const earlier =
+        error instanceof StoreConflictError && command.submissionKey
+          ? await this.store.findSubmission(command.requester, command.submissionKey)
+          : undefined;
+      if (earlier) return earlier;
+      throw error;
+    }
     if (request.status.state === 'approved') this.executor.kick();
     return request;
   }

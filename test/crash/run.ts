@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dataFiles } from '../../src/app.ts';
 import { verifyAuditLog } from '../../src/audit/index.ts';
-import { AUDIT_CHANNEL, PEOPLE, startWorld, type World } from '../../src/sandbox/world.ts';
+import { startWorld, type World } from '../../src/sandbox/world.ts';
 import { readSnapshot } from '../../src/store/snapshot.ts';
+import { checkOutcome, mulberry32, secretsIn, secretsOf, seedWorld, sleep } from './outcome.ts';
 import { makePlan, type PlanItem } from './plan.ts';
 
 export interface CrashOptions {
@@ -49,7 +50,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
   const dir = await mkdtemp(join(tmpdir(), 'iam-bot-crash-'));
   const volume = options.diskFull ? await SmallVolume.mount(join(dir, 'volume')) : undefined;
   try {
-    seed(world);
+    seedWorld(world);
     const plan = makePlan(options.requests);
     const policyFile = join(dir, 'policy.yml');
     await writeFile(
@@ -242,17 +243,6 @@ async function runOnFullDisk(
   return { kills: 2, lives: 2, refusals, startOnFullDisk: started === true ? 'ran' : 'refused', problems };
 }
 
-/** What the worker's people need: a JCS key and MFA device, and an Outscale key each. */
-function seed(world: World): void {
-  for (const p of Object.values(PEOPLE)) {
-    if (p.id !== PEOPLE.alice.id) {
-      world.jcs.state.addKey(p.name);
-      world.jcs.state.addMfaDevice(p.name, p.name);
-      world.outscale.state.createKey(p.name);
-    }
-  }
-}
-
 interface Life {
   child: ChildProcess;
   /** What the life printed so far, a line each. */
@@ -291,117 +281,18 @@ function startLife(dataDir: string, policyFile: string, planFile: string, env: R
   };
 }
 
-/** Everything the plan should have left behind, exactly once, and nothing it should not. */
+/** Everything the plan should have left behind, exactly once; the audit chain intact; no secret on disk. */
 async function check(world: World, dataDir: string, plan: readonly PlanItem[]): Promise<string[]> {
-  const problems: string[] = [];
   const { requests } = await readSnapshot(dataDir);
-  const byMarker = new Map(requests.map((r) => [r.reason, r]));
-  if (requests.length !== plan.length)
-    problems.push(`${requests.length} requests stored for a plan of ${plan.length}: one was lost or made twice`);
-  for (const item of plan) {
-    const r = byMarker.get(`plan #${item.n}`);
-    if (r?.status.state !== 'completed')
-      problems.push(
-        `plan #${item.n} (${item.itemId} for ${item.requester}) is ${r?.status.state ?? 'missing'}, not completed`,
-      );
-  }
-  // Memberships: the last operation of each lane decides.
-  const last = new Map<string, PlanItem>();
-  for (const item of plan) last.set(item.lane, item);
-  const cfMember = (email: string) =>
-    [...world.cloudflare.state.members.values()].find((m) => m.email === email)?.id ?? '';
-  const scwUser = (email: string) => world.scaleway.state.users.find((u) => u.email === email)?.id ?? '';
-  for (const p of Object.values(PEOPLE)) {
-    const expect = (itemId: string, member: boolean) => {
-      const item = last.get(`${itemId}:${p.name}`);
-      if (!item) return;
-      const should = !item.itemId.endsWith('-leave');
-      if (member !== should)
-        problems.push(
-          `${p.name} is ${member ? '' : 'not '}in ${itemId}, but the last request of that lane was ${item.itemId}`,
-        );
-    };
-    expect(
-      'cf-prod-admins',
-      world.cloudflare.state.groupMembers(world.ids.cloudflareGroup).includes(cfMember(p.email)),
-    );
-    expect(
-      'scw-developers',
-      world.scaleway.state.group(world.ids.scalewayGroup)?.userIds.includes(scwUser(p.email)) ?? false,
-    );
-    expect('osc-ops', world.outscale.state.membersOf('ops').includes(p.name));
-    expect('jcs-devs', world.jcs.state.members('devs').includes(p.name));
-    // Keys: a JCS rotation deletes the old key; an Outscale rotation leaves it inactive beside the new one.
-    const jcsKeys = world.jcs.state.keysOf(p.name).length;
-    if (jcsKeys !== 1)
-      problems.push(`${p.name} has ${jcsKeys} JCS keys, not 1: a rotation was duplicated or left an orphan`);
-    const osc = world.outscale.state.keysOf(p.name).map((k) => k.status);
-    if (osc.filter((s) => s === 'Active').length !== 1 || osc.length !== 2)
-      problems.push(`${p.name} has Outscale keys ${JSON.stringify(osc)}, not one inactive and one active`);
-    if (world.jcs.state.mfaDeviceOf(p.name)) problems.push(`${p.name} still has a JCS MFA device`);
-  }
-  const appKeys = world.scaleway.state.keysOf(world.ids.scalewayApplication).length;
-  if (appKeys !== 1) problems.push(`the Scaleway CI application has ${appKeys} API keys, not 1`);
-  // Each request was carried out once: one completion each in the audit log, whose chain is intact.
-  const verified = await verifyAuditLog(dataFiles(dataDir).audit);
-  if (!verified.ok) problems.push(`the audit log is broken at seq ${verified.seq}: ${verified.problem}`);
   const audit = (await readFile(dataFiles(dataDir).audit, 'utf8'))
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { requestId: string; event: string });
-  const completions = new Map<string, number>();
-  for (const e of audit)
-    if (e.event === 'execution.completed') completions.set(e.requestId, (completions.get(e.requestId) ?? 0) + 1);
-  for (const r of requests)
-    if ((completions.get(r.id) ?? 0) !== 1)
-      problems.push(`${r.ref} was completed ${completions.get(r.id) ?? 0} times in the audit log`);
-  // Every Slack post once: each post carries its key in its metadata, and no key may be on two messages.
-  const channels = [
-    AUDIT_CHANNEL,
-    ...Object.values(PEOPLE).map((p) => world.slack.workspace.dmChannel(p.id) ?? ''),
-  ].filter(Boolean);
-  const keys = new Map<string, number>();
-  let posts = 0;
-  for (const channel of channels) {
-    for (const root of world.slack.workspace.messagesIn(channel)) {
-      for (const message of world.slack.workspace.threadOf(channel, root.ts)) {
-        posts++;
-        const key = (message.metadata?.event_payload as { post_key?: unknown } | undefined)?.post_key;
-        if (typeof key === 'string') keys.set(key, (keys.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  if (posts === 0) problems.push('nothing was posted to Slack: the notices never went out');
-  for (const [key, count] of keys) if (count > 1) problems.push(`the Slack post ${key} was made ${count} times`);
-  // No secret on disk: every key secret and token value the providers hold now.
-  const secrets = [
-    ...Object.values(PEOPLE).flatMap((p) => [
-      ...world.jcs.state.keysOf(p.name).map((k) => k.secret),
-      ...world.outscale.state.keysOf(p.name).map((k) => k.secret),
-    ]),
-    ...world.scaleway.state.keysOf(world.ids.scalewayApplication).map((k) => k.secretKey),
-    ...[...world.cloudflare.state.tokens.values()].map((t) => t.value),
-  ].filter((s) => s && s.length >= 8);
-  for (const file of await readdir(dataDir)) {
-    const text = await readFile(join(dataDir, file), 'utf8');
-    for (const secret of secrets) if (text.includes(secret)) problems.push(`a secret is on disk in ${file}`);
-  }
+  const problems = checkOutcome(world, plan, requests, audit);
+  const verified = await verifyAuditLog(dataFiles(dataDir).audit);
+  if (!verified.ok) problems.push(`the audit log is broken at seq ${verified.seq}: ${verified.problem}`);
+  const files = new Map<string, string>();
+  for (const file of await readdir(dataDir)) files.set(file, await readFile(join(dataDir, file), 'utf8'));
+  problems.push(...secretsIn(files, secretsOf(world)));
   return problems;
-}
-
-/** A wait that does not keep the process alive on its own. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** A small seeded PRNG: the kill schedule of a run can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -19,6 +19,7 @@ import { SlackNotifier } from '../../src/slack/notifier.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { PEOPLE, PLATFORM_GROUP } from '../../src/sandbox/world.ts';
 import type { Directory } from '../../src/workflow/ports.ts';
+import { marker } from './outcome.ts';
 import { LEADS, MANAGERS, type PlanItem } from './plan.ts';
 
 const [dataDir = '', policyFile = '', planFile = ''] = process.argv.slice(2);
@@ -61,7 +62,6 @@ const services: Services = await openServices({
 });
 process.stdout.write('ready\n');
 
-const marker = (item: PlanItem) => `plan #${item.n}`;
 const byMarker = new Map<string, Request>();
 for (const request of await services.store.list()) byMarker.set(request.reason, request);
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { STATES, type Request, type State, type Status } from '../../src/domain/request.ts';
-import { transition, type EventType, type RequestEvent } from '../../src/domain/transitions.ts';
-import { T0, makeRequest } from '../support/fixtures.ts';
+import { DEFAULT_REQUEST_SETTINGS } from '../../src/domain/policy.ts';
+import { STATES, isClosed, type Request, type State, type Status } from '../../src/domain/request.ts';
+import { submitBreakGlass, transition, type EventType, type RequestEvent } from '../../src/domain/transitions.ts';
+import { T0, groupItem, makeRequest } from '../support/fixtures.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 const NOW = T0 + 10 * 86_400_000; // past every TTL and grant end below
 
@@ -46,11 +50,18 @@ const events: Record<EventType, RequestEvent> = {
   },
   release: { type: 'release', actor: 'U_ALICE', isAdmin: false },
   extend: { type: 'extend', by: 'ext-1', until: NOW + 3_600_000 },
+  review: { type: 'review', actor: 'U_BOB', eligible: true, verdict: 'confirm' },
+  remindReview: { type: 'remindReview' },
+  escalateReview: { type: 'escalateReview' },
 };
 
 // The lifecycle events apply in one state each (where they lead is in `lifecycleIn`); elsewhere they are refused.
 const lifecycleRefused = {
   autoApprove: '!invalid_state',
+  // Reviews belong to break-glass requests only (their own tests below).
+  review: '!invalid_state',
+  remindReview: '!invalid_state',
+  escalateReview: '!invalid_state',
   observe: '!invalid_state',
   warn: '!invalid_state',
   remind: '!invalid_state',
@@ -327,6 +338,85 @@ describe('transition rules', () => {
       const once = transition(twoOfTwo, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 }, T0);
       if (!once.ok) throw new Error(once.error.message);
       expect(transition(once.value, { type: 'autoApprove', rule: 'on-call' }, T0).ok).toBe(false);
+    });
+  });
+
+  describe('break-glass: approved at once, reviewed after by someone else', () => {
+    const item = {
+      ...groupItem,
+      breakGlass: { maxDurationMs: HOUR, reviewers: 'security', reviewWithinMs: DAY, limit: { uses: 1, perMs: DAY } },
+    };
+    const input = {
+      id: 'bg-1',
+      number: 7,
+      item,
+      requester: 'U_ALICE',
+      requesterAllowed: true,
+      reason: 'prod down',
+      now: T0,
+      settings: DEFAULT_REQUEST_SETTINGS,
+    };
+    const emergency = () => {
+      const made = submitBreakGlass(input);
+      if (!made.ok) throw new Error(made.error.message);
+      return made.value;
+    };
+
+    it('is approved as submitted, with the break-glass maximum as its duration and a review deadline', () => {
+      expect(emergency()).toMatchObject({
+        status: { state: 'approved', at: T0 },
+        operation: { kind: 'group.add', durationMs: HOUR },
+        approvals: [],
+        breakGlass: { reviewers: 'security', reviewBy: T0 + DAY, review: { state: 'awaiting' } },
+      });
+      expect(isClosed({ ...emergency(), status: { state: 'revoked', at: T0, outcome: { summary: 'x' } } })).toBe(false);
+    });
+
+    it('needs a reason, a duration within its cap, and an item that allows it', () => {
+      const refused = (changes: object) => {
+        const result = submitBreakGlass({ ...input, ...changes });
+        return !result.ok && result.error;
+      };
+      expect(refused({ reason: ' ' })).toMatchObject({ code: 'invalid_input', field: 'reason' });
+      expect(refused({ durationMs: 2 * HOUR })).toMatchObject({ code: 'invalid_input', field: 'duration' });
+      expect(refused({ item: groupItem })).toMatchObject({ reason: 'no_break_glass' });
+    });
+
+    it('is reviewed once, never by the requester nor outside the reviewers; a flag needs a reason', () => {
+      const request = emergency();
+      const by = (actor: string, eligible = true) =>
+        transition(request, { type: 'review', actor, eligible, verdict: 'confirm' }, T0 + 5);
+      expect(!by('U_ALICE').ok && (by('U_ALICE') as { error: { reason: string } }).error.reason).toBe('self_review');
+      const outsider = by('U_EVE', false);
+      expect(!outsider.ok && outsider.error.reason).toBe('not_a_reviewer');
+      const confirmed = by('U_BOB');
+      expect(confirmed.ok && confirmed.value.breakGlass?.review).toEqual({
+        state: 'confirmed',
+        by: 'U_BOB',
+        at: T0 + 5,
+      });
+      if (!confirmed.ok) return;
+      expect(confirmed.value.status).toEqual(request.status);
+      const again = transition(
+        confirmed.value,
+        { type: 'review', actor: 'U_CAROL', eligible: true, verdict: 'confirm' },
+        T0,
+      );
+      expect(!again.ok && again.error.code).toBe('already_decided');
+      const blank = transition(
+        request,
+        { type: 'review', actor: 'U_BOB', eligible: true, verdict: 'flag', reason: '' },
+        T0,
+      );
+      expect(!blank.ok && blank.error.field).toBe('reason');
+    });
+
+    it('escalates an unreviewed use only at its deadline, once', () => {
+      const request = emergency();
+      expect(transition(request, { type: 'escalateReview' }, T0 + DAY - 1).ok).toBe(false);
+      const escalated = transition(request, { type: 'escalateReview' }, T0 + DAY);
+      expect(escalated.ok && escalated.value.breakGlass?.review).toEqual({ state: 'awaiting', escalatedAt: T0 + DAY });
+      if (escalated.ok) expect(transition(escalated.value, { type: 'escalateReview' }, T0 + DAY + 1).ok).toBe(false);
     });
   });
 

@@ -26,7 +26,7 @@ interface Cell {
 /**
  * views.open is spared the 429s: it spends a trigger_id that lives 3 s, so a rate-limited open can never
  * be retried in time (the person is told to try again, see ack-first.test.ts), and its Tier 4 budget
- * (~100 a minute, WIRE.md §5) is far above what people opening forms use. The rate-limited cell adds
+ * (~100 a minute, docs/slack.md) is far above what people opening forms use. The rate-limited cell adds
  * 500 ms to every call: an ack that waited on any of them would be later than 500 ms.
  */
 const CELLS: Cell[] = [

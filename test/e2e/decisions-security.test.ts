@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
+import { METHOD_SCOPES } from '../support/slack-scopes.ts';
 import {
   PEOPLE,
   auditThread,

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { METHOD_SCOPES } from '../../src/slack/scopes.ts';
+import { METHOD_SCOPES } from '../support/slack-scopes.ts';
 
 const root = join(import.meta.dirname, '../..');
 

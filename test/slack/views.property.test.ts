@@ -41,7 +41,7 @@ import { undeliveredMessage } from '../../src/slack/views/undelivered.ts';
 const RUNS = { numRuns: 60 };
 const T0 = Date.UTC(2026, 11, 2, 9, 0, 0);
 
-/** Every limit of WIRE.md §5 a text may meet, and the policy's longest reason. */
+/** Every limit of docs/slack.md a text may meet, and the policy's longest reason. */
 const EDGES = [24, 75, 150, 200, 255, 2000, 3000, 4000];
 
 /** Units a text is made of: letters, mrkdwn's control characters, newlines, emoji (with ZWJ sequences), accents. */

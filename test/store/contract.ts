@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/domain/audit-event.ts';
 import type { Notice, RequestNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
+import { newReview, reviewTransition, type Review, type ReviewEvent } from '../../src/domain/review.ts';
 import { StoreConflictError, type SealedSecret, type Store } from '../../src/workflow/ports.ts';
 import { apply, denied, makeRequest, T0 } from '../support/fixtures.ts';
 
@@ -42,6 +43,31 @@ const sweepNotice = (id: string): Notice => ({
   event: 'sweep.unexplained',
   finding: { provider: 'cf', group: 'admins', member: 'mallory' },
 });
+
+const requestedReview = (id: string, now = T0): Review =>
+  newReview({
+    id,
+    itemId: 'cf-admins',
+    provider: 'cf',
+    group: 'admins',
+    reviewerSet: 'leads',
+    requestedBy: 'U_ERIN',
+    now,
+  });
+
+function reviewed(review: Review, event: ReviewEvent, now = T0 + 1_000): Review {
+  const next = reviewTransition(review, event, now);
+  if (!next.ok) throw new Error(next.error.message);
+  return next.value;
+}
+
+const started = (review: Review): Review =>
+  reviewed(review, {
+    type: 'start',
+    members: [{ id: 'u-bob', name: 'bob', reviewers: ['U_CAROL'] }],
+    reviewers: ['U_CAROL'],
+    deadline: T0 + 86_400_000,
+  });
 
 /** Brings the audit log up to date from the outbox, as the workflow's recorder does. */
 async function flushAudit(store: Store): Promise<void> {
@@ -460,6 +486,87 @@ export function storeContract(name: string, factory: StoreFactory): void {
           ['A', 'B', 'C', 'D'].map((holder) => leases.claim('request:r1', holder, T0, 10_000)),
         );
         expect(claims.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('reviews', () => {
+      it('saves a review with its audit events and notices, compare-and-set on its version', async () => {
+        const store = await fresh();
+        const review = requestedReview('r1');
+        await store.reviews.save({ review, expectedVersion: null, audit: [event('r1-asked')] });
+        const open = started(review);
+        await store.reviews.save({
+          review: open,
+          expectedVersion: 1,
+          audit: [event('r1-started')],
+          notices: [{ id: 'r1-started', event: 'review.started', review: open, actor: 'system' }],
+        });
+        const stale = store.reviews.save({
+          review: reviewed(review, { type: 'fail', problem: 'x' }),
+          expectedVersion: 1,
+          audit: [event('lost')],
+          notices: [{ id: 'lost', event: 'review.failed', review, actor: 'system' }],
+        });
+        await expect(stale).rejects.toBeInstanceOf(StoreConflictError);
+        await expect(stale).rejects.toMatchObject({ code: 'store_conflict', requestId: 'r1' });
+        await expect(store.reviews.save({ review, expectedVersion: null, audit: [] })).rejects.toBeInstanceOf(
+          StoreConflictError,
+        );
+        expect(await store.reviews.get('r1')).toEqual(open);
+        expect(await auditedIds(store)).toEqual(['r1-asked', 'r1-started']);
+        expect(await noticeIds(store)).toEqual(['r1-started']);
+      });
+
+      it('lets exactly one of two concurrent decisions from the same version win', async () => {
+        const store = await fresh();
+        const review = requestedReview('r1');
+        await store.reviews.save({ review, expectedVersion: null, audit: [] });
+        const open = started(review);
+        await store.reviews.save({ review: open, expectedVersion: 1, audit: [] });
+        const decide = (verdict: 'keep' | 'remove') =>
+          store.reviews.save({
+            review: reviewed(open, {
+              type: 'decide',
+              actor: 'U_CAROL',
+              memberId: 'u-bob',
+              verdict,
+              stillReviewer: true,
+              ...(verdict === 'remove' ? { removalId: 'req-x' } : {}),
+            }),
+            expectedVersion: open.version,
+            audit: [event(verdict)],
+          });
+        const results = await Promise.allSettled([decide('keep'), decide('remove')]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect((await store.reviews.get('r1'))?.version).toBe(open.version + 1);
+        expect((await auditedIds(store)).filter((id) => id === 'keep' || id === 'remove')).toHaveLength(1);
+      });
+
+      it('lists open reviews apart from closed ones, oldest first, and keeps both across a reopen', async () => {
+        const store = await fresh();
+        const later = requestedReview('r-later', T0 + 5);
+        const closing = requestedReview('r-closed', T0 + 1);
+        const failing = requestedReview('r-failed', T0 + 2);
+        for (const r of [later, closing, failing])
+          await store.reviews.save({ review: r, expectedVersion: null, audit: [] });
+        const open = started(closing);
+        await store.reviews.save({ review: open, expectedVersion: 1, audit: [] });
+        const closed = reviewed(open, { type: 'close' }, T0 + 86_400_000);
+        await store.reviews.save({ review: closed, expectedVersion: 2, audit: [] });
+        const failed = reviewed(failing, { type: 'fail', problem: 'cannot list' });
+        await store.reviews.save({ review: failed, expectedVersion: 1, audit: [] });
+        const check = async (s: Store) => {
+          expect((await s.reviews.open()).map((r) => r.id)).toEqual(['r-later']);
+          expect((await s.reviews.list()).map((r) => r.id)).toEqual(['r-closed', 'r-failed', 'r-later']);
+          expect(await s.reviews.get('r-closed')).toEqual(closed);
+          expect(await s.reviews.get('nope')).toBeUndefined();
+        };
+        await check(store);
+        await check(await reopen());
+        const again = await reopen();
+        await expect(
+          again.reviews.save({ review: { ...closed, version: closed.version + 1 }, expectedVersion: 2, audit: [] }),
+        ).rejects.toBeInstanceOf(StoreConflictError);
       });
     });
 

@@ -24,7 +24,7 @@ import {
   type Undelivered,
   type UndeliveredNotice,
 } from '../../src/workflow/ports.ts';
-import { isRequestNotice, isUndeliveredNotice } from '../../src/domain/notice.ts';
+import { isRequestNotice, isReviewNotice, isUndeliveredNotice, type ReviewNotice } from '../../src/domain/notice.ts';
 import type { Request } from '../../src/domain/request.ts';
 
 export class FakeClock implements Clock {
@@ -70,6 +70,7 @@ export class RecordingNotifier implements Notifier {
   notices: RequestNotice[] = [];
   /** What the sweep reported. */
   findings: SweepNotice[] = [];
+  reviews: ReviewNotice[] = [];
   /** Reports of parts nobody could receive, as the admins were told. */
   reports: UndeliveredNotice[] = [];
   /** The next deliveries throw these errors, in order. */
@@ -86,6 +87,7 @@ export class RecordingNotifier implements Notifier {
     if (failure) throw failure;
     if (isRequestNotice(notice)) this.notices.push(notice);
     else if (isUndeliveredNotice(notice)) this.reports.push(notice);
+    else if (isReviewNotice(notice)) this.reviews.push(notice);
     else this.findings.push(notice);
     return { undelivered: this.undelivered(notice) };
   }

@@ -180,7 +180,7 @@ export class SlackAppClient {
               string
             >)
           : {};
-        // WIRE.md §5: every key must name an input block of the submitted view, or Slack shows the
+        // docs/slack.md: every key must name an input block of the submitted view, or Slack shows the
         // person a generic failure instead of the field error.
         const inputs = new Set(
           ((top.view.blocks as JsonObject[] | undefined) ?? [])

@@ -1,5 +1,5 @@
 /**
- * Block Kit limits Slack enforces on messages and views (WIRE.md §5, "Block Kit limits", which says
+ * Block Kit limits Slack enforces on messages and views (docs/slack.md, "Block Kit limits", which says
  * they hold for every element type and surface). Problems carry Slack's wording and a JSON pointer
  * ("must be less than 3001 characters [json-pointer:/blocks/0/text/text]") so a rejected call reads
  * like Slack's own answer. Lengths are counted in UTF-16 code units, JavaScript's `length`: never

@@ -55,12 +55,12 @@ export interface SimChannel {
   /** Who may see ephemeral messages here; undefined for a public channel everyone is in. */
   members?: string[];
   /**
-   * Whether the bot user is in the channel. WIRE.md §5: a bot posts in a public channel only as a
+   * Whether the bot user is in the channel. docs/slack.md: a bot posts in a public channel only as a
    * member (or with chat:write.public) and in a private one only when invited; installing an app
    * from its manifest joins it nowhere, so a seeded channel starts without the bot.
    */
   botMember: boolean;
-  /** WIRE.md §5: posting in an archived channel answers `is_archived`. */
+  /** docs/slack.md: posting in an archived channel answers `is_archived`. */
   archived: boolean;
 }
 

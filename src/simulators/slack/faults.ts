@@ -2,7 +2,7 @@
  * Injected Web API faults: the next N calls (of one method, or any) are rate limited (HTTP 429,
  * `Retry-After`, `{ok:false,error:"ratelimited"}`), fail with an HTTP 5xx, are delayed and then
  * served, or lose their connection. Standing conditions last until changed: every call slow, and
- * every Nth call of each method rate limited — a busy day on Slack (WIRE.md §5, "The ack path").
+ * every Nth call of each method rate limited — a busy day on Slack (docs/slack.md, "The ack path").
  */
 export type SlackFault =
   | { kind: 'ratelimited'; retryAfterSeconds?: number }

@@ -1,6 +1,6 @@
 /**
  * Slack's per-method rate limits, enforced unless the simulator is started with `rateLimits: false`.
- * Tiers per WIRE.md §5 and Slack's method pages (https://api.slack.com/docs/rate-limits): Tier 1 ≈
+ * Tiers per docs/slack.md and Slack's method pages (https://api.slack.com/docs/rate-limits): Tier 1 ≈
  * 1/min ("a small amount of burst behavior is tolerated": [guess] 3 at once), Tier 2 ≈ 20/min,
  * Tier 3 ≈ 50/min, Tier 4 ≈ 100/min, each allowing bursts up to the minute's budget;
  * chat.postMessage ≈ 1/s per channel with short bursts. Token buckets on the simulator clock; a

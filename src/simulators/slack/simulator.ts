@@ -39,7 +39,7 @@ export interface SlackSimulatorOptions {
   botScopes?: readonly string[];
   identity?: Partial<SlackIdentity>;
   clock?: Clock;
-  /** Slack's per-method rate limits (WIRE.md §5), enforced unless `false`. */
+  /** Slack's per-method rate limits (docs/slack.md), enforced unless `false`. */
   rateLimits?: boolean | RateLimitOptions;
   /** Ping Socket Mode connections at this interval (off by default). */
   socketPingIntervalMs?: number;

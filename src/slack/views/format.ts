@@ -4,7 +4,7 @@ import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Approval, Request, State } from '../../domain/request.ts';
 
-/** Slack's limits (WIRE.md §5). */
+/** Slack's limits (docs/slack.md). */
 export const LIMITS = {
   sectionText: 3000,
   contextText: 3000,
@@ -103,7 +103,7 @@ export function stateLabel(request: Request): string {
 const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
 
 /**
- * A time as a Slack date token, which each reader sees in their own time zone (WIRE.md §5); the
+ * A time as a Slack date token, which each reader sees in their own time zone (docs/slack.md); the
  * fallback, for clients that cannot render the token, reads "2 Dec 2026, 14:05 UTC" — never raw ISO.
  */
 export function slackDate(ms: number): string {
@@ -171,7 +171,7 @@ export function providerName(request: Request, providerType: string | undefined)
 }
 
 /**
- * Whether the rotation rolls a token in place (Cloudflare, WIRE.md §2: the roll returns a new value for
+ * Whether the rotation rolls a token in place (Cloudflare, docs/providers/cloudflare.md: the roll returns a new value for
  * the same token id, and the old value stops working at once) rather than adding a key beside the old one:
  * then nothing is left to retire, and an unrevealed value cannot be undone. Known from the rotation once
  * it has a new key (a roll keeps the key id), else from the provider's type.
@@ -262,7 +262,7 @@ const quoted = (text: string): string => escape(text).replace(/\n/g, '\n>');
 
 /**
  * The request as approvers and the requester read it; `audit`: with the provider's ids, for the audit
- * thread. The reason gets whatever room the section has left (WIRE.md §5: a 3000-character reason must
+ * thread. The reason gets whatever room the section has left (docs/slack.md: a 3000-character reason must
  * still fit): the whole reason stays in the audit log and `/iam status`.
  */
 export function requestSummary(request: Request, item: CatalogItem | undefined, audit = false): string {

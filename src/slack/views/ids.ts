@@ -11,6 +11,9 @@ export const ACTION = {
   verified: 'iam_verified',
   extend: 'iam_extend',
   release: 'iam_release',
+  reviewKeep: 'iam_review_keep',
+  reviewRemove: 'iam_review_remove',
+  reviewPage: 'iam_review_page',
 } as const;
 
 export const VIEW = {
@@ -46,4 +49,14 @@ export function parseApproveValue(value: string): { requestId: string; stage?: n
   const stage = at < 0 ? '' : value.slice(at + STAGE_MARK.length);
   if (!/^\d{1,3}$/.test(stage)) return { requestId: value };
   return { requestId: value.slice(0, at), stage: Number(stage) };
+}
+
+/** A review button's value: the review id and a number (a member's index in the review, or a page). */
+export function reviewValue(reviewId: string, n: number): string {
+  return `${reviewId}:${n}`;
+}
+
+export function parseReviewValue(value: string): { reviewId: string; n: number } | undefined {
+  const m = /^([A-Za-z0-9-]{1,64}):(\d{1,6})$/.exec(value);
+  return m ? { reviewId: m[1]!, n: Number(m[2]) } : undefined;
 }

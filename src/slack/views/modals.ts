@@ -30,7 +30,7 @@ export interface RequestModalInput {
   maxReasonLength: number;
 }
 
-/** Slack shows at most 100 options in a menu (WIRE.md §5). */
+/** Slack shows at most 100 options in a menu (docs/slack.md). */
 const MAX_OPTIONS = 100;
 
 /**
@@ -170,7 +170,7 @@ export function mfaConfirmModal(request: Request, item: CatalogItem | undefined,
       element: {
         type: 'checkboxes',
         action_id: ACTION.verified,
-        // Slack refuses an option text over 75 characters, checkboxes included (WIRE.md §5): the how goes in the description.
+        // Slack refuses an option text over 75 characters, checkboxes included (docs/slack.md): the how goes in the description.
         options: [
           {
             text: { type: 'mrkdwn', text: `*${MFA_ATTESTATION.statement}*` },

@@ -8,7 +8,7 @@ export function recipientName(to: Recipient): string {
   return 'channel' in to ? `<#${to.channel}>` : `${mention(to.user)} (DM)`;
 }
 
-/** What an admin can do about Slack's answer (codes from WIRE.md §5 and Slack's method pages). */
+/** What an admin can do about Slack's answer (codes from docs/slack.md and Slack's method pages). */
 export function remedy(code: string): string {
   switch (code) {
     case 'not_in_channel':

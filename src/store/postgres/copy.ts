@@ -5,11 +5,12 @@
  * checkpoints posted to Slack before the move still vouch for it. Every section of the embedded store
  * goes: requests and the next number, the audit log and its outbox, the notices to deliver, the Slack
  * message index (message references, delivery progress, post intents), the submission counters and the
- * sealed secrets. Leases are not copied: the embedded store keeps them in the memory of a bot that is stopped.
+ * sealed secrets, and the access reviews. Leases are not copied: the embedded store keeps them in the memory of a bot that is stopped.
  */
 import { verifyAuditLog, verifyLines } from '../../audit/verify.ts';
 import { readEntries } from '../../audit/export.ts';
 import type { AuditHead } from '../../domain/audit-event.ts';
+import { isReviewOpen } from '../../domain/review.ts';
 import type { LowdbStore } from '../lowdb-store.ts';
 import { StoreOpenError } from '../../shared/store-open-error.ts';
 import { adoptLines, appendIn } from './audit-chain.ts';
@@ -45,6 +46,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
   const pendingAudit = await from.pendingAudit();
   const notices = await from.pendingNotices();
   const nextNumber = await from.reserveNumber();
+  const reviews = await from.reviews.list();
   const index = await from.messages.contents();
   const { submissions, uses, secrets } = await from.smallSections();
   const expected: Counts = {
@@ -77,6 +79,11 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, target: str
     for (const request of requests) await compareAndSet(client, request, null);
     await client.query("SELECT setval('request_numbers', $1, false)", [nextNumber]);
     await addNotices(client, notices);
+    for (const review of reviews)
+      await client.query(
+        'INSERT INTO reviews (id, state, closed, version, created_at, body) VALUES ($1, $2, $3, $4, $5, $6)',
+        [review.id, review.status.state, !isReviewOpen(review), review.version, review.createdAt, review],
+      );
     for (const [requestId, refs] of Object.entries(index.requests))
       await client.query('INSERT INTO message_refs (request_id, refs) VALUES ($1, $2)', [requestId, refs]);
     for (const noticeId of new Set([...Object.keys(index.deliveries), ...Object.keys(index.failures)]))

@@ -10,6 +10,8 @@ import { MIGRATIONS, type Migration } from './migrations/index.ts';
 /** Advisory lock keys: iam-bot's namespace, then one key per purpose. */
 export const LOCK_NAMESPACE = 0x1a3b07;
 export const LOCKS = { migrate: 1, leader: 2 } as const;
+/** Transaction locks on one submitted form (requester and form id, hashed) take a namespace of their own: no hash may be a key above. */
+export const FORM_LOCK_NAMESPACE = LOCK_NAMESPACE + 1;
 
 export interface MigrationResult {
   /** The versions this call applied, in order (empty when the schema was current). */

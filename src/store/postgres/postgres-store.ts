@@ -10,17 +10,19 @@ import { isRequestNotice, type Notice } from '../../domain/notice.ts';
 import { isClosed, type Request } from '../../domain/request.ts';
 import { scrubDeep } from '../../domain/scrub.ts';
 import { upgradeRequest } from '../../domain/upgrade.ts';
+import { isReviewOpen, type Review } from '../../domain/review.ts';
 import {
   StoreConflictError,
   type Commit,
   type ListFilter,
   type AuditAndNotices,
+  type ReviewStore,
   type Store,
 } from '../../workflow/ports.ts';
 import { appendIn, PostgresAuditLog } from './audit-chain.ts';
 import { connectionError, openPool } from './connection.ts';
 import { AdvisoryLeader } from './leader.ts';
-import { LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
+import { FORM_LOCK_NAMESPACE, LATEST_VERSION, migrate, schemaVersion, type MigrationResult } from './migrate.ts';
 import { PostgresMessageRefs, postgresLeases, postgresSecrets, postgresSubmissions, postgresUses } from './sections.ts';
 import { inTransaction, type Queryable } from './transaction.ts';
 
@@ -37,6 +39,7 @@ export class PostgresStore implements Store {
   readonly uses;
   readonly secrets;
   readonly leases;
+  readonly reviews: ReviewStore;
   readonly #leader: AdvisoryLeader;
 
   private constructor(
@@ -52,6 +55,7 @@ export class PostgresStore implements Store {
     this.uses = postgresUses(pool);
     this.secrets = postgresSecrets(pool);
     this.leases = postgresLeases(pool);
+    this.reviews = postgresReviews(pool);
   }
 
   /** Connects and migrates; a database that cannot be reached or used is a StoreOpenError naming it (never its password). */
@@ -74,6 +78,7 @@ export class PostgresStore implements Store {
     // Last line of defence: no known secret's value reaches the database, whatever text carried it here.
     const change = scrubDeep(commit);
     return inTransaction(this.pool, async (client) => {
+      await refuseSecondForm(client, change.request, change.expectedVersion);
       await compareAndSet(client, change.request, change.expectedVersion);
       await appendIn(client, change.audit);
       await addNotices(client, change.notices ?? []);
@@ -172,6 +177,25 @@ export class PostgresStore implements Store {
   }
 }
 
+/**
+ * One form, one request, whichever replicas it reached: a new request from a form waits for any other
+ * submission of that form to commit (a lock held to the end of the transaction), then is refused with a
+ * StoreConflictError if that one made a request.
+ */
+async function refuseSecondForm(client: Queryable, request: Request, expected: number | null): Promise<void> {
+  if (expected === null && request.submissionKey !== undefined) {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      FORM_LOCK_NAMESPACE,
+      `${request.requester}\n${request.submissionKey}`,
+    ]);
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM requests WHERE requester = $1 AND submission_key = $2 LIMIT 1',
+      [request.requester, request.submissionKey],
+    );
+    if (rows[0]) throw new StoreConflictError(request.id, expected, rows[0].version);
+  }
+}
+
 /** Writes the request if the stored version is still `expected` (null: the id must be new), else throws StoreConflictError. */
 export async function compareAndSet(client: Queryable, request: Request, expected: number | null): Promise<void> {
   const values = [
@@ -199,6 +223,51 @@ export async function compareAndSet(client: Queryable, request: Request, expecte
   if (written.rowCount === 1) return;
   const { rows } = await client.query<{ version: number }>('SELECT version FROM requests WHERE id = $1', [request.id]);
   throw new StoreConflictError(request.id, expected, rows[0]?.version ?? null);
+}
+
+/** Reviews: a save is one transaction, the review's compare-and-set with its audit entries and notices. */
+function postgresReviews(pool: pg.Pool): ReviewStore {
+  const many = async (sql: string, params: unknown[]) =>
+    (await pool.query<{ body: Review }>(sql, params)).rows.map((r) => r.body);
+  return {
+    save: (saved) => {
+      const change = scrubDeep(saved);
+      return inTransaction(pool, async (client) => {
+        const { review, expectedVersion } = change;
+        const values = [
+          review.id,
+          review.status.state,
+          !isReviewOpen(review),
+          review.version,
+          review.createdAt,
+          review,
+        ];
+        const written =
+          expectedVersion === null
+            ? await client.query(
+                `INSERT INTO reviews (id, state, closed, version, created_at, body) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (id) DO NOTHING`,
+                values,
+              )
+            : await client.query(
+                `UPDATE reviews SET state = $2, closed = $3, version = $4, created_at = $5, body = $6
+                 WHERE id = $1 AND version = $7`,
+                [...values, expectedVersion],
+              );
+        if (written.rowCount !== 1) {
+          const { rows } = await client.query<{ version: number }>('SELECT version FROM reviews WHERE id = $1', [
+            review.id,
+          ]);
+          throw new StoreConflictError(review.id, expectedVersion, rows[0]?.version ?? null);
+        }
+        await appendIn(client, change.audit);
+        await addNotices(client, change.notices ?? []);
+      });
+    },
+    get: async (id) => (await many('SELECT body FROM reviews WHERE id = $1', [id]))[0],
+    open: () => many('SELECT body FROM reviews WHERE NOT closed ORDER BY created_at, id', []),
+    list: () => many('SELECT body FROM reviews ORDER BY created_at, id', []),
+  };
 }
 
 export async function addNotices(client: Queryable, notices: readonly Notice[]): Promise<void> {

@@ -13,11 +13,13 @@
  * - `submissions`: the per-person submission rate counters;
  * - `uses`: uses of an allowance per key and period (an auto-approval rule's cap, break-glass's rate limit);
  * - `secrets`: new secrets, sealed, until revealed once or expired;
- * - `leases`: named work leases with expiry, so one replica at a time does a piece of work.
+ * - `leases`: named work leases with expiry, so one replica at a time does a piece of work;
+ * - `reviews`: access reviews, each written with its audit events and notices like a request's transition.
  */
 import type { AuditEntry, AuditHead, AuditRecord } from '../../domain/audit-event.ts';
 import type { Notice, Undelivered } from '../../domain/notice.ts';
 import type { Request, State } from '../../domain/request.ts';
+import type { Review } from '../../domain/review.ts';
 import { IamBotError } from '../../shared/errors.ts';
 
 export interface Commit {
@@ -93,6 +95,7 @@ export interface Store {
   readonly uses: UseCounters;
   readonly secrets: SecretStore;
   readonly leases: LeaseStore;
+  readonly reviews: ReviewStore;
 
   /**
    * Whether this process runs the periodic work now (the tick, reminders, the sweep, checkpoints): of
@@ -146,6 +149,14 @@ export interface RequestRefs {
   secretDm?: MessageRef;
   /** The holder's DMs with Extend / "I'm done", settled once the access ends. */
   grantDms?: MessageRef[];
+  /** An access review's message to each reviewer (kept under the review's id), and the page it shows. */
+  reviewDms?: ReviewDmRef[];
+}
+
+export interface ReviewDmRef extends MessageRef {
+  user: string;
+  /** 0-based page of the reviewer's members the message shows. */
+  page: number;
 }
 
 /**
@@ -257,6 +268,29 @@ export interface LeaseStore {
   renew(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   /** Gives the lease up, if `holder` holds it. */
   release(name: string, holder: string): Promise<void>;
+}
+
+/** One change of an access review: the review (compare-and-set on its version), its audit events and notices, together. */
+export interface ReviewChange {
+  review: Review;
+  /** The version the change was computed from; `null` for a new review. */
+  expectedVersion: number | null;
+  audit: readonly AuditRecord[];
+  notices?: readonly Notice[];
+}
+
+/**
+ * Access reviews, open and closed. `save` is atomic like `commit`: the review, its audit events (into the
+ * outbox, or chained at once by a database) and its notices, all or nothing; `StoreConflictError` (naming
+ * the review's id) when the stored version is not the expected one, and nothing is written.
+ */
+export interface ReviewStore {
+  save(change: ReviewChange): Promise<void>;
+  get(id: string): Promise<Review | undefined>;
+  /** Reviews requested or open, oldest first. */
+  open(): Promise<Review[]>;
+  /** Every review, oldest first. */
+  list(): Promise<Review[]>;
 }
 
 export class StoreConflictError extends IamBotError<'store_conflict'> {

@@ -102,7 +102,7 @@ describe('view_submission answers and the modal stack', () => {
     expect(titles()).toEqual(['Step 1']);
   });
 
-  it('shows field errors only when every key names an input block of the submitted view (WIRE.md §5)', async () => {
+  it('shows field errors only when every key names an input block of the submitted view (docs/slack.md)', async () => {
     const reason = {
       type: 'input',
       block_id: 'reason',

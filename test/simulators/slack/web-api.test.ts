@@ -214,7 +214,7 @@ describe('messages', () => {
   });
 });
 
-describe('channel membership (WIRE.md §5, posting to channels)', () => {
+describe('channel membership (docs/slack.md, posting to channels)', () => {
   const OPS = 'C0OPS';
 
   it('answers not_in_channel in a public channel the bot was never invited to, until it is', async () => {

@@ -1,5 +1,5 @@
 /**
- * Where the bot may post (WIRE.md §5, "Posting to channels"): in its DMs; in a public channel as a
+ * Where the bot may post (docs/slack.md, "Posting to channels"): in its DMs; in a public channel as a
  * member, or anywhere public with `chat:write.public`; in a private channel only when invited —
  * otherwise the channel does not exist for it. An archived channel refuses every post.
  */

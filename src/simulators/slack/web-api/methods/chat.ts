@@ -76,8 +76,8 @@ function postTarget(call: MethodCall, ctx: SimContext): SimChannel {
 }
 
 /**
- * text/blocks/attachments, checked against Slack's limits; blocks get their block_ids filled. WIRE.md
- * §5: a posted text over 40,000 characters is truncated; chat.update refuses one over 4,000.
+ * text/blocks/attachments, checked against Slack's limits; blocks get their block_ids filled.
+ * docs/slack.md, "Block Kit limits": a posted text over 40,000 characters is truncated; chat.update refuses one over 4,000.
  */
 function readContent(call: MethodCall, ctx: SimContext, longText: 'truncate' | 'refuse'): MessageContent {
   const { params } = call;

@@ -26,7 +26,7 @@ export const open: MethodHandler = (call, ctx) => {
   for (const id of users) {
     const user = directory.user(id);
     if (!user) throw new SlackApiError('user_not_found');
-    // WIRE.md §5: conversations.open with a deactivated user answers user_disabled.
+    // docs/slack.md: conversations.open with a deactivated user answers user_disabled.
     if (user.deleted) throw new SlackApiError('user_disabled');
   }
   const { channel, created } = directory.openConversation(users);

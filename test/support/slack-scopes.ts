@@ -1,6 +1,7 @@
 /**
  * The bot scope each Web API method the bot calls needs (Slack's method documentation). Tests check
  * that every method the app was seen calling is here, and that manifest.yml grants its scope.
+ * A test oracle (the bot never reads it), so it lives with the tests.
  */
 export const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],

@@ -1,0 +1,79 @@
+/**
+ * The replicas test: three `iam-bot start` processes share one PostgreSQL; the plan's people work through
+ * Slack, their requests spread over the replicas in turn, while random replicas are SIGKILLed and started
+ * again. Then everything is checked against what the plan should have produced without any kill.
+ */
+import { checkOutcome, mulberry32, secretsIn, secretsOf, sleep } from '../crash/outcome.ts';
+import { makePlan } from '../crash/plan.ts';
+import { Cluster } from './cluster.ts';
+import { drivePlan } from './people.ts';
+
+export interface ReplicasOptions {
+  replicas: number;
+  requests: number;
+  kills: number;
+  /** Seeds the kill schedule, so a failing run can be replayed. */
+  seed: number;
+  /** Mean time between kills (each restart is waited for: one replica down at a time). */
+  killEveryMs: number;
+  /** The whole plan must be done within this. */
+  finishMs: number;
+}
+
+export interface ReplicasReport {
+  kills: number;
+  requests: number;
+  /** Slack requests a killed replica did not answer, sent again to another. */
+  resent: number;
+  /** Actions a replica acknowledged and lost with its life, done again by the person. */
+  redone: number;
+  problems: string[];
+}
+
+export async function runReplicasTest(options: ReplicasOptions): Promise<ReplicasReport> {
+  const cluster = await Cluster.start({ replicas: options.replicas });
+  try {
+    const plan = makePlan(options.requests);
+    const random = mulberry32(options.seed);
+    let driving = true;
+    const drive = drivePlan(cluster, plan, Date.now() + options.finishMs).finally(() => (driving = false));
+    let kills = 0;
+    while (kills < options.kills) {
+      await Promise.race([drive, sleep(options.killEveryMs * (0.5 + random()))]);
+      if (!driving) break;
+      const up = cluster.replicas.filter((r) => r.up);
+      const victim = up[Math.floor(random() * up.length)]!;
+      await cluster.kill(victim);
+      kills++;
+      await cluster.restart(victim);
+    }
+    const driven = await drive;
+    const problems = [...driven.problems];
+    // The last notices (completions) go out from the outbox; a dead holder's lease must lapse first.
+    const drained = await waitUntil(async () => (await cluster.store.pendingNotices()).length === 0, 180_000);
+    if (!drained) problems.push('notices were still waiting in the outbox 180 s after the plan ended');
+    await cluster.stopAll();
+    const requests = await cluster.store.list();
+    const audit: { requestId?: string | null; event: string }[] = [];
+    for await (const entry of cluster.store.auditLog.read()) audit.push(entry);
+    problems.push(...checkOutcome(cluster.world, plan, requests, audit));
+    const verify = await cluster.cli(['audit', 'verify']);
+    if (verify.code !== 0)
+      problems.push(`iam-bot audit verify on the database failed (${verify.code}): ${verify.output}`);
+    const places = await cluster.logs();
+    places.set('the database (pg_dump)', cluster.dump());
+    problems.push(...secretsIn(places, [...secretsOf(cluster.world), ...cluster.credentials]));
+    return { kills, requests: plan.length, resent: driven.resent, redone: driven.redone, problems };
+  } finally {
+    await cluster.close();
+  }
+}
+
+async function waitUntil(done: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await done()) return true;
+    await sleep(250);
+  }
+  return false;
+}

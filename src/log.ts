@@ -9,7 +9,7 @@ import { currentRequestRef } from './shared/log-context.ts';
 
 export type { Logger };
 
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'token',
   'secret',
   'secretKey',

@@ -17,7 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   store: () => import('./cli/store.ts').then((m) => ({ run: m.store, help: m.storeHelp })),
 };
 
-export const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
+const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
 
 Usage: iam-bot <command> [options]
 

@@ -11,7 +11,7 @@ const SECRET_WORD = /secret|password|passwd|passphrase|token|privatekey|seed|cre
 /** ...unless the key only names or identifies one (`tokenId`, `secretName`), which is safe to log. */
 const IDENTIFIER_SUFFIX = /(id|name)$/;
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[\s_.-]/g, '');
   return SECRET_WORD.test(k) && !IDENTIFIER_SUFFIX.test(k);
 }

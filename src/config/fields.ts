@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
 
 /** Every provider call has a timeout and bounded retries, even when the file says nothing. */
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
-export const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
+const DEFAULT_PROVIDER_TIMEOUT_MS = 10_000;
+const DEFAULT_PROVIDER_MAX_ATTEMPTS = 3;
 
-export const DURATION_MESSAGE = 'expected a duration like 8h';
+const DURATION_MESSAGE = 'expected a duration like 8h';
 
 export const text = z.string().trim().min(1, 'must not be empty');
 

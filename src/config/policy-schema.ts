@@ -42,7 +42,7 @@ export { providerSchema };
 
 // ---- identity and directory -----------------------------------------------------------------------
 
-export const identityRuleSchema = z.enum(['email', 'email-local-part', 'map']);
+const identityRuleSchema = z.enum(['email', 'email-local-part', 'map']);
 
 export const identitySchema = z.strictObject({
   default: identityRuleSchema.default('email'),
@@ -63,7 +63,7 @@ export const identitySchema = z.strictObject({
     .optional(),
 });
 
-export const directorySchema = z.strictObject({
+const directorySchema = z.strictObject({
   /** Slack user → their manager. */
   managers: z.record(slackUserId, slackUserId).default({}),
   /** Slack profile field id holding the manager. */
@@ -140,7 +140,7 @@ export const autoApproveRuleSchema = z.strictObject({
  * refuses an option value over 150 characters (docs/slack.md): a longer id could never be picked. Names and
  * titles are cut for display instead; an id cannot be.
  */
-export const MAX_CATALOG_ID_LENGTH = 150;
+const MAX_CATALOG_ID_LENGTH = 150;
 
 export const catalogItemSchema = z.strictObject({
   id: nameSchema('catalog id').refine((id) => id.length <= MAX_CATALOG_ID_LENGTH, {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { Secret } from '../domain/secret.ts';
 
-export const LITERAL_SECRET_MESSAGE = 'must be an env:NAME reference, never the secret itself';
+const LITERAL_SECRET_MESSAGE = 'must be an env:NAME reference, never the secret itself';
 
 const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 

@@ -76,7 +76,7 @@ export async function* readJsonlLines(file: string, end: number): AsyncGenerator
 }
 
 /** Appends whole lines and makes them durable before returning. */
-export async function appendLines(handle: FileHandle, lines: readonly string[]): Promise<number> {
+async function appendLines(handle: FileHandle, lines: readonly string[]): Promise<number> {
   const data = Buffer.from(lines.map((l) => `${l}\n`).join(''));
   await handle.appendFile(data);
   await handle.sync();

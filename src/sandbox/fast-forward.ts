@@ -8,7 +8,7 @@ import { Serial } from '../shared/serial.ts';
 import type { SandboxClock } from './clock.ts';
 
 /** Fine enough for every deadline the bot keeps (warnings come minutes before an end), coarse enough to jump a week quickly. */
-export const STEP_MS = 60_000;
+const STEP_MS = 60_000;
 export const MAX_FAST_FORWARD_MS = 7 * 86_400_000;
 
 export interface SweepRun {

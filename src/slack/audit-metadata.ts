@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { MessageMetadata } from '@slack/types';
 import { z } from 'zod';
 
-export const METADATA_TYPE = {
+const METADATA_TYPE = {
   reply: 'iam_audit',
   root: 'iam_audit_request',
   checkpoint: 'iam_audit_checkpoint',

@@ -35,7 +35,7 @@ interface ConversationInfo {
   is_private?: boolean;
 }
 
-export async function checkChannel(client: SlackClient, need: ChannelNeed): Promise<ChannelReadiness> {
+async function checkChannel(client: SlackClient, need: ChannelNeed): Promise<ChannelReadiness> {
   let channel: ConversationInfo;
   try {
     channel = ((await client.conversations.info({ channel: need.channel })).channel ?? {}) as ConversationInfo;

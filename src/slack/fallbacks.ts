@@ -16,7 +16,7 @@ const UNKNOWN_FORM =
   'I do not know this form (it may come from an older version of me). Nothing was done: close it and start again from /iam.';
 
 /** Matches any id except these, exactly. */
-export function anyIdBut(ids: readonly string[]): RegExp {
+function anyIdBut(ids: readonly string[]): RegExp {
   const known = ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   return new RegExp(`^(?!(?:${known})$)`);
 }

@@ -10,7 +10,7 @@ import { post, type DmChannels, type SlackClient } from './client.ts';
 import type { MessageRef, MessageRefStore } from '../workflow/ports.ts';
 
 /** The metadata event type of a post that carries no metadata of its own. */
-export const POST_EVENT_TYPE = 'iam_bot_post';
+const POST_EVENT_TYPE = 'iam_bot_post';
 /** The payload field holding a post's key, beside whatever metadata the message carries already. */
 const KEY_FIELD = 'post_key';
 /** How far before the recorded intent the history is read: the bot's clock and Slack's may differ. */

@@ -13,7 +13,7 @@ import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export type DataWorld = 'production' | 'sandbox';
 
-export const WORLD_FILE = 'data-dir.json';
+const WORLD_FILE = 'data-dir.json';
 
 const markerShape = z.object({ world: z.enum(['production', 'sandbox']) });
 

@@ -11,7 +11,7 @@ import type { Review } from '../domain/review.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 import type { SecretRecord } from './section-rules.ts';
 
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 export interface StateDocument {
   schema: typeof SCHEMA_VERSION;

@@ -38,7 +38,7 @@ export const CODES = {
 } as const;
 
 /** A ray id as Cloudflare prints it: 16 hex digits and the data centre. */
-export function rayId(): string {
+function rayId(): string {
   return `${randomBytes(8).toString('hex')}-SIM`;
 }
 

@@ -42,7 +42,7 @@ export interface CloudflareSimulator {
   close(): Promise<void>;
 }
 
-export const CLOUDFLARE_RATE_LIMIT = { requests: 1200, windowMs: 5 * 60_000 };
+const CLOUDFLARE_RATE_LIMIT = { requests: 1200, windowMs: 5 * 60_000 };
 
 export async function startCloudflareSimulator(options: CloudflareSimulatorOptions = {}): Promise<CloudflareSimulator> {
   const now = options.now ?? Date.now;

@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS, EimState, type Credentials, type EimLimits } from './st
 export type { ListBehaviour } from './actions.ts';
 export { EimState, type Credentials, type EimLimits, type SimGroup, type SimKey, type SimUser } from './state.ts';
 
-export const EIM_VERSION = '2010-05-08';
+const EIM_VERSION = '2010-05-08';
 
 export interface OutscaleSimulatorOptions {
   region?: string;

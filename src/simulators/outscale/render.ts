@@ -7,7 +7,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { SimResponse } from '../shared/sim-server.ts';
 import type { EimFault } from './fault.ts';
 
-export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 /** A result element's content: text, nested elements, or a `{ member: [...] }` list. */
 export type XmlValue = string | number | boolean | XmlValue[] | { [name: string]: XmlValue };

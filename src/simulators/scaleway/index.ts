@@ -13,9 +13,9 @@ export type { DuplicateMember } from './api.ts';
 export type { Access, BearerKind, ScalewayState, SimApiKey, SimApplication, SimGroup, SimUser } from './state.ts';
 
 /** Scaleway's IAM FAQ: "Each Organization can have up to 100 API keys." */
-export const DOCUMENTED_API_KEY_QUOTA = 100;
+const DOCUMENTED_API_KEY_QUOTA = 100;
 /** [guess] The page size of a list that names none; Scaleway documents only the 1–100 range. */
-export const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 
 export interface ScalewaySimulatorOptions {
   organizationId?: string;

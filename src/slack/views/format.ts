@@ -23,7 +23,7 @@ export const LIMITS = {
  * shows. Names are bounded so the fixed parts of a block stay far inside its limit and the rest is left
  * to the free text that follows (a reason, a provider's error message).
  */
-export const NAME_DISPLAY = 200;
+const NAME_DISPLAY = 200;
 /** How much of a provider's outcome summary a message shows (before its times become date tokens). */
 const SUMMARY_DISPLAY = 500;
 
@@ -165,7 +165,7 @@ export function extensionWords(
 }
 
 /** "Scaleway (scw-prod)": the kind of provider, and the policy's name for it. */
-export function providerName(request: Request, providerType: string | undefined): string {
+function providerName(request: Request, providerType: string | undefined): string {
   const kind = providerType === undefined ? undefined : providerLabel(providerType);
   return kind === undefined ? name(request.provider) : `${kind} (${name(request.provider)})`;
 }
@@ -226,7 +226,7 @@ export function approvalEffect(request: Request, item: CatalogItem | undefined, 
   }
 }
 
-export function itemTitle(request: Request, item: CatalogItem | undefined): string {
+function itemTitle(request: Request, item: CatalogItem | undefined): string {
   return name(item?.title ?? request.itemId);
 }
 

@@ -7,7 +7,7 @@ import { fit, LIMITS, requestSummary } from './format.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import { ACTION, BLOCK, VIEW, approveValue } from './ids.ts';
 
-export const KIND_LABEL: Record<RequestKind, string> = {
+const KIND_LABEL: Record<RequestKind, string> = {
   'group.add': 'Access to a group',
   'group.remove': 'Leave a group',
   'key.rotate': 'Rotate an access key',
@@ -119,7 +119,7 @@ export function requestModal(input: RequestModalInput): ModalView {
 }
 
 /** What the duration field says will apply: the item's default and cap, or that empty means permanent. */
-export function durationHint(item: CatalogItem | undefined): string {
+function durationHint(item: CatalogItem | undefined): string {
   const like = 'Like 30m, 8h or 2d.';
   if (!item) return `${like} Choose a group to see how long its access lasts.`;
   if (item.maxDurationMs === undefined)
@@ -147,7 +147,7 @@ export function denyModal(request: Request, item: CatalogItem | undefined, maxRe
 }
 
 /** What an MFA approver attests to, as shown in the modal; recorded word for word in the audit log. */
-export const MFA_ATTESTATION = {
+const MFA_ATTESTATION = {
   statement: 'I verified the requester’s identity out of band',
   how: 'By a call or a face-to-face check, not over Slack.',
 } as const;

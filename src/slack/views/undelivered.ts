@@ -4,12 +4,12 @@ import type { Message } from './approval.ts';
 import { escape, fit, LIMITS, mention, plainText } from './format.ts';
 
 /** Where a part was to go, as people read it. */
-export function recipientName(to: Recipient): string {
+function recipientName(to: Recipient): string {
   return 'channel' in to ? `<#${to.channel}>` : `${mention(to.user)} (DM)`;
 }
 
 /** What an admin can do about Slack's answer (codes from docs/slack.md and Slack's method pages). */
-export function remedy(code: string): string {
+function remedy(code: string): string {
   switch (code) {
     case 'not_in_channel':
       return 'the bot is not in that channel: invite it there with `/invite @iam-bot`.';

@@ -8,7 +8,7 @@ import { fit, headline, LIMITS, mention, name, slackDate } from './format.ts';
 const MAX_NAMED = 10;
 
 /** Two lines: the request and who asked; the stage, since when, and who it waits on. */
-export function waitingText(entry: Waiting, item: CatalogItem | undefined): string {
+function waitingText(entry: Waiting, item: CatalogItem | undefined): string {
   const { request } = entry;
   const s = request.status;
   const stage = s.state === 'pending' ? s.stage : 0;

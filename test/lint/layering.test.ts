@@ -3,18 +3,8 @@
  * were the named file, breaks one rule (or keeps to it). `npm test` lints every file, so a change that breaks a
  * rule fails there.
  */
-import { ESLint } from 'eslint';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const eslint = new ESLint({ cwd: root, overrideConfigFile: `${root}/eslint.config.js` });
-
-/** The import-rule messages for `code` linted as if it were the file `path`. */
-async function refusals(path: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(`${code}\nexport const used = x;\n`, { filePath: `${root}/${path}` });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
-}
+import { importRefusals as refusals } from '../support/import-refusals.ts';
 
 describe('layering (eslint no-restricted-imports per folder)', () => {
   it.each([

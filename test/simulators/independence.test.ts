@@ -3,18 +3,8 @@
  * src/slack or src/workflow from any file under src/simulators, at any depth (`npm test` lints every
  * file, so none has such an import).
  */
-import { ESLint } from 'eslint';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const eslint = new ESLint({ cwd: root });
-
-/** The messages of the simulator-independence rule for `code` linted as if it were the file `path`. */
-async function refusals(path: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(`${code}\nexport const used = x;\n`, { filePath: `${root}/${path}` });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
-}
+import { importRefusals as refusals } from '../support/import-refusals.ts';
 
 describe('simulator independence (eslint no-restricted-imports)', () => {
   it('refuses imports of the code under test, whatever the depth of the simulator file', async () => {

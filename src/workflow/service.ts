@@ -11,7 +11,7 @@ import { SubmissionLimit } from './submission-limit.ts';
 import { Serial } from '../shared/serial.ts';
 import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type AutoApproveRule, type CatalogItem, type Policy } from '../domain/policy.ts';
-import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
+import { judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
 import { type ProviderRegistry, type Store, StoreConflictError, type Clock, type SecretVault } from './ports.ts';
@@ -20,6 +20,8 @@ import type { People } from './people.ts';
 import type { Secret } from '../domain/secret.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';
+import { autoApprovedDetails, recordedFor, submittedDetails, type RuleVerdictRecord } from './audit-mapping.ts';
+import { escalationSetOf, runTick } from './tick.ts';
 
 export interface SubmitCommand {
   requester: string;
@@ -34,13 +36,6 @@ export interface SubmitCommand {
 }
 
 const MAX_RACE_RETRIES = 5;
-
-/** Why an auto-approval rule did not pass a request, as the audit log records it. */
-interface RuleVerdictRecord {
-  rule: string;
-  applied: false;
-  why: string;
-}
 
 function capOf(rule: AutoApproveRule): { count: number; windowMs: number } {
   return { count: rule.cap.uses, windowMs: rule.cap.perMs };
@@ -140,19 +135,11 @@ export class WorkflowService {
     if (!created.ok) throw new WorkflowFailure(created.error);
     let request = created.value;
     this.#limit.record(command.requester, now);
-    const details: Record<string, unknown> = {
-      item: item.id,
-      kind: item.kind,
-      provider: item.provider,
-      reason: request.reason,
-    };
-    if (request.target) details.target = request.target;
-    if (request.operation.kind === 'group.add' || request.operation.kind === 'group.remove')
-      details.group = request.operation.group;
-    if (durationMs !== undefined) details.durationMs = durationMs;
-    if (command.extends) details.extends = command.extends;
-    // Why no rule applied, when the item has some: the audit log says which condition or cap stopped each.
-    if (!rule && judged.verdicts.length > 0) details.autoApproval = judged.verdicts;
+    const details = submittedDetails(item, request, {
+      durationMs,
+      extends: command.extends,
+      verdicts: rule ? undefined : judged.verdicts,
+    });
     const recorded: Recorded[] = [
       {
         event: 'request.submitted',
@@ -170,14 +157,7 @@ export class WorkflowService {
       recorded.push({
         event: 'request.auto_approved',
         actor: 'system',
-        details: {
-          rule: rule.name,
-          stage: 1,
-          set: request.stages[0]?.set,
-          conditions: describeRule(rule),
-          use: judged.usesBefore + 1,
-          cap: { uses: rule.cap.uses, perMs: rule.cap.perMs },
-        },
+        details: autoApprovedDetails(rule, request, judged.usesBefore),
         ...(s.state === 'pending' ? { approvers: await this.people.approversOf(request, s.stage) } : {}),
       });
     }
@@ -421,45 +401,16 @@ export class WorkflowService {
     return this.#decide(ref, async () => ({ type: 'confirm', actor }));
   }
 
-  /**
-   * What time does: pending requests past their TTL expire, grants past their end are revoked, new
-   * secrets not revealed in time are abandoned (the new key deleted, the old kept).
-   */
-  async tick(): Promise<void> {
-    const now = this.clock.now();
-    const { remindAfterMs, escalateAfterMs } = this.policy.requests;
-    await this.vault.expire();
-    for (const request of await this.store.openRequests()) {
-      const s = request.status;
-      if (s.state === 'pending') {
-        const waiting = now - (s.stageSince ?? request.createdAt);
-        if (now >= s.expiresAt) await this.#applyQuietly(request, { type: 'expire' });
-        else if (waiting >= escalateAfterMs && s.escalatedTo === undefined && this.#escalationSet(request)) {
-          await this.#applyQuietly(request, { type: 'escalate', set: this.#escalationSet(request) ?? '' });
-        } else if (waiting >= remindAfterMs && s.remindedAt === undefined)
-          await this.#applyQuietly(request, { type: 'remind' });
-      } else if (s.state === 'completed' && s.grantExpiresAt !== undefined) {
-        if (now >= s.grantExpiresAt) await this.#applyQuietly(request, { type: 'revoke', trigger: 'expired' });
-        else if (now >= s.grantExpiresAt - this.policy.grants.warnBeforeMs && s.warnedAt === undefined)
-          await this.#applyQuietly(request, { type: 'warn' });
-      } else if (
-        s.state === 'executing' &&
-        s.rotation?.step === 'reveal' &&
-        now >= s.rotation.revealBy &&
-        !(await this.vault.showing(request.id))
-      ) {
-        await this.#applyQuietly(request, { type: 'abandon', reason: 'expired' });
-      } else if (s.state === 'executing' && s.rotation?.step === 'confirm' && now >= s.rotation.confirmBy) {
-        await this.#applyQuietly(request, { type: 'confirmDeadline' });
-      }
-    }
-    this.executor.kick();
-  }
-
-  /** Who is asked once a stage waited too long: the item's escalation set, else the admins. */
-  #escalationSet(request: Request): string | undefined {
-    const name = findItem(this.policy, request.itemId)?.escalateTo ?? this.policy.admins;
-    return name !== undefined && this.policy.sets[name] ? name : undefined;
+  /** What time does to open requests (see `tick.ts`); the app calls it on a timer. */
+  tick(): Promise<void> {
+    return runTick({
+      policy: this.policy,
+      store: this.store,
+      vault: this.vault,
+      executor: this.executor,
+      clock: this.clock,
+      apply: (request, event) => this.#applyQuietly(request, event),
+    });
   }
 
   async find(ref: string): Promise<Request> {
@@ -497,7 +448,7 @@ export class WorkflowService {
     const people = new Set([request.requester, ...request.approvals.filter((a) => !a.rule).map((a) => a.by)]);
     const add = (list: readonly string[]) => list.forEach((person) => people.add(person));
     for (let stage = 0; stage < request.stages.length; stage++) add(await this.people.approversOf(request, stage));
-    const escalation = this.#escalationSet(request);
+    const escalation = escalationSetOf(this.policy, request);
     if (escalation !== undefined) add(await this.people.membersOf(escalation, request));
     add(await this.people.adminsList());
     return [...people].sort();
@@ -703,61 +654,4 @@ function notFound(ref: string): WorkflowFailure {
 
 function conflict(ref: string): WorkflowError {
   return failure('conflict', `${ref} kept changing while you acted; look at it again and retry.`);
-}
-
-/** The audit events one transition produces. */
-function recordedFor(before: Request, after: Request, event: RequestEvent): Recorded[] {
-  const actor = 'actor' in event ? event.actor : 'system';
-  switch (event.type) {
-    case 'approve': {
-      const stage = before.status.state === 'pending' ? before.status.stage : 0;
-      const details = { stage: stage + 1, set: before.stages[stage]?.set };
-      if (after.status.state === 'approved') return [{ event: 'request.approved', actor, details }];
-      if (after.status.state === 'pending' && after.status.stage !== stage) {
-        return [{ event: 'request.stage_passed', actor, details }];
-      }
-      return [{ event: 'request.approval_recorded', actor, details }];
-    }
-    case 'deny':
-      return [{ event: 'request.denied', actor, details: { reason: event.reason.trim() } }];
-    case 'cancel':
-      return [{ event: 'request.cancelled', actor }];
-    case 'expire':
-      return [{ event: 'request.expired', actor }];
-    case 'retry':
-      return [{ event: 'request.retried', actor }];
-    case 'revoke':
-      return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
-    case 'reveal':
-      return [{ event: 'rotation.revealed', actor, details: { confirmBy: new Date(event.confirmBy).toISOString() } }];
-    case 'confirmDeadline':
-      return [{ event: 'rotation.confirm_deadline', actor }];
-    case 'confirm':
-      return [{ event: 'rotation.confirmed', actor }];
-    case 'abandon':
-      return [{ event: 'rotation.abandoned', actor, details: { reason: event.reason } }];
-    case 'warn':
-      return [{ event: 'grant.expiring', actor }];
-    case 'remind':
-      return [{ event: 'request.reminded', actor }];
-    case 'escalate':
-      return [{ event: 'request.escalated', actor, details: { set: event.set } }];
-    case 'release': {
-      // A release, not the period running out: when it would have ended, and whether the holder chose it.
-      const s = before.status;
-      const scheduledEnd =
-        s.state === 'completed' && s.grantExpiresAt !== undefined
-          ? { scheduledEnd: new Date(s.grantExpiresAt).toISOString() }
-          : {};
-      return [
-        {
-          event: 'grant.released',
-          actor,
-          details: { releasedEarlyBy: actor, byHolder: actor === before.requester, ...scheduledEnd },
-        },
-      ];
-    }
-    default:
-      return [];
-  }
 }

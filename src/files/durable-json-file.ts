@@ -8,7 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { isInterruptedReplacement, replaceFile } from './replace-file.ts';
-import { isCode } from '../shared/error-code.ts';
+import { hasCode } from '../shared/errors.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export class DurableJsonFile<T> implements Adapter<T> {
@@ -24,7 +24,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return null;
+      if (hasCode(error, 'ENOENT')) return null;
       throw error;
     }
     let value: unknown;
@@ -45,7 +45,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     try {
       entries = await readdir(dirname(this.file));
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return;
+      if (hasCode(error, 'ENOENT')) return;
       throw error;
     }
     for (const entry of entries) {

@@ -79,7 +79,15 @@ export class IamBotError<C extends IamBotErrorCode = IamBotErrorCode> extends Er
   }
 }
 
-/** Whether `error` is an IamBotError with one of `codes`. */
-export function hasCode<C extends IamBotErrorCode>(error: unknown, ...codes: C[]): error is IamBotError<C> {
-  return error instanceof IamBotError && (codes as IamBotErrorCode[]).includes(error.code);
+/**
+ * Whether `error` carries one of `codes`: one of ours (only an IamBotError carries those), or the `code` of a
+ * Node.js system error or a library's error (`ENOENT`, `ERR_PARSE_ARGS_…`, a PostgreSQL SQLSTATE), which any
+ * object may carry. The one helper every layer branches on errors with.
+ */
+export function hasCode<C extends IamBotErrorCode>(error: unknown, ...codes: C[]): error is IamBotError<C>;
+export function hasCode(error: unknown, ...codes: string[]): error is { code: string };
+export function hasCode(error: unknown, ...codes: string[]): boolean {
+  if (error instanceof IamBotError) return codes.includes(error.code);
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && !Object.hasOwn(ERROR_CODES, code) && codes.includes(code);
 }

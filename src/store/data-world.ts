@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceFile } from '../files/replace-file.ts';
 import { z } from 'zod';
-import { isCode } from '../shared/error-code.ts';
+import { hasCode } from '../shared/errors.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export type DataWorld = 'production' | 'sandbox';
@@ -44,7 +44,7 @@ async function readMarker(file: string): Promise<DataWorld | undefined> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return undefined;
+    if (hasCode(error, 'ENOENT')) return undefined;
     throw error;
   }
   let value: unknown;

@@ -9,7 +9,7 @@ import type { Request } from '../domain/request.ts';
 import { readAt, readJsonlLines } from '../files/jsonl-file.ts';
 import { asRecord } from './archive.ts';
 import { readTail } from '../files/tail.ts';
-import { isCode } from '../shared/error-code.ts';
+import { hasCode } from '../shared/errors.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 import { emptyDocument, parseStateDocument, type StateDocument } from './state-document.ts';
 
@@ -47,7 +47,7 @@ async function readState(file: string): Promise<StateDocument> {
   try {
     return parseStateDocument(file)(JSON.parse(await readFile(file, 'utf8')));
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return emptyDocument();
+    if (hasCode(error, 'ENOENT')) return emptyDocument();
     if (error instanceof SyntaxError) throw new StoreOpenError(`${file} is not valid JSON (${error.message}).`);
     throw error;
   }
@@ -62,7 +62,7 @@ async function readEnd(file: string): Promise<{ completeEnd: number; lastRecord?
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return { completeEnd: 0 };
+    if (hasCode(error, 'ENOENT')) return { completeEnd: 0 };
     throw error;
   }
   try {

@@ -52,7 +52,7 @@ describe('layering (eslint no-restricted-imports per folder)', () => {
     ['src/store/postgres/postgres-store.ts', "import { x } from '../../workflow/ports.ts';"],
     ['src/store/lowdb-store.ts', "import { x } from '../audit/chain.ts';"],
     ['src/slack/views/format.ts', "import { x } from '../../workflow/ports.ts';"],
-    ['src/files/jsonl-file.ts', "import { x } from '../shared/error-code.ts';"],
+    ['src/files/jsonl-file.ts', "import { x } from '../shared/errors.ts';"],
     ['src/cli/start.ts', "import { x } from '../providers/jcs/index.ts';"],
   ])('%s may %s', async (path, code) => {
     expect(await refusals(path, code)).toEqual([]);

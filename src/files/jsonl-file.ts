@@ -61,6 +61,45 @@ export async function openJsonl(file: string, isRecord: (text: string) => boolea
   }
 }
 
+/** What a reader of one append-only JSON-lines file holds: the open file, its one writer, and what opening repaired. */
+export abstract class JsonlFile {
+  protected readonly handle: FileHandle;
+  protected readonly appender: LineAppender;
+  /** What opening repaired (a record's lost newline, a torn line moved aside). */
+  readonly notes: readonly string[];
+
+  protected constructor({ handle, size, notes }: OpenedJsonl) {
+    this.handle = handle;
+    this.appender = new LineAppender(handle, size);
+    this.notes = notes;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/**
+ * Opens a JSON-lines file (as `openJsonl`), makes its reader with `make` and feeds it every line in order;
+ * the file is closed again if any of that throws (a damaged line), so a refused open leaks no handle.
+ */
+export async function loadJsonl<T>(
+  file: string,
+  isRecord: (text: string) => boolean,
+  make: (opened: OpenedJsonl) => T,
+  load: (reader: T, line: JsonlLine) => void,
+): Promise<T> {
+  const opened = await openJsonl(file, isRecord);
+  try {
+    const reader = make(opened);
+    for await (const line of readJsonlLines(file, opened.size)) load(reader, line);
+    return reader;
+  } catch (error) {
+    await opened.handle.close();
+    throw error;
+  }
+}
+
 /** Every complete line up to `end`, with its byte offset. */
 export async function* readJsonlLines(file: string, end: number): AsyncGenerator<JsonlLine> {
   if (end === 0) return;

@@ -3,9 +3,8 @@
  * the cost of every write independent of history. An in-memory index (id, number, requester, state)
  * serves look-ups; the record itself is read from disk on demand.
  */
-import type { FileHandle } from 'node:fs/promises';
 import type { Request, State } from '../domain/request.ts';
-import { LineAppender, openJsonl, readAt, readJsonlLines } from '../files/jsonl-file.ts';
+import { JsonlFile, loadJsonl, readAt } from '../files/jsonl-file.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export interface ArchiveEntry {
@@ -18,35 +17,19 @@ export interface ArchiveEntry {
   length: number;
 }
 
-export class Archive {
+export class Archive extends JsonlFile {
   readonly #byId = new Map<string, ArchiveEntry>();
   readonly #byNumber = new Map<number, ArchiveEntry>();
   /** `requester submissionKey` → entry: a form submitted again long after its request closed is still known. */
   readonly #bySubmission = new Map<string, ArchiveEntry>();
 
-  readonly #appender: LineAppender;
-
-  private constructor(
-    private readonly handle: FileHandle,
-    size: number,
-    /** What opening repaired (a record's lost newline, a torn line moved aside). */
-    readonly notes: readonly string[],
-  ) {
-    this.#appender = new LineAppender(handle, size);
-  }
-
-  static async open(file: string): Promise<Archive> {
-    const { handle, size, notes } = await openJsonl(file, (text) => asRecord(text) !== undefined);
-    const archive = new Archive(handle, size, notes);
-    try {
-      for await (const line of readJsonlLines(file, size)) {
-        archive.#index(parseRecord(file, line.line, line.text), line.offset, line.length);
-      }
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return archive;
+  static open(file: string): Promise<Archive> {
+    return loadJsonl(
+      file,
+      (text) => asRecord(text) !== undefined,
+      (opened) => new Archive(opened),
+      (archive, line) => archive.#index(parseRecord(file, line.line, line.text), line.offset, line.length),
+    );
   }
 
   entry(id: string): ArchiveEntry | undefined {
@@ -73,16 +56,12 @@ export class Archive {
 
   async append(request: Request): Promise<void> {
     const text = JSON.stringify(request);
-    const offset = await this.#appender.append([text]);
+    const offset = await this.appender.append([text]);
     this.#index(request, offset, Buffer.byteLength(text));
   }
 
   async read(entry: ArchiveEntry): Promise<Request> {
     return JSON.parse(await readAt(this.handle, entry.offset, entry.length)) as Request;
-  }
-
-  close(): Promise<void> {
-    return this.handle.close();
   }
 
   #index(request: Request, offset: number, length: number): void {

@@ -4,42 +4,29 @@
  * changes again. They are read whole at open: a review is small (a line per member), and closed ones are
  * read only for reports.
  */
-import type { FileHandle } from 'node:fs/promises';
 import type { Review } from '../domain/review.ts';
-import { LineAppender, openJsonl, readJsonlLines } from '../files/jsonl-file.ts';
+import { JsonlFile, loadJsonl } from '../files/jsonl-file.ts';
 import { StoreOpenError } from '../shared/store-open-error.ts';
 
 export const REVIEW_ARCHIVE = 'reviews.jsonl';
 
-export class ReviewArchive {
+export class ReviewArchive extends JsonlFile {
   readonly #byId = new Map<string, Review>();
-  readonly #appender: LineAppender;
 
-  private constructor(
-    private readonly handle: FileHandle,
-    size: number,
-    readonly notes: readonly string[],
-  ) {
-    this.#appender = new LineAppender(handle, size);
-  }
-
-  static async open(file: string): Promise<ReviewArchive> {
-    const { handle, size, notes } = await openJsonl(file, (text) => asReview(text) !== undefined);
-    const archive = new ReviewArchive(handle, size, notes);
-    try {
-      for await (const line of readJsonlLines(file, size)) {
+  static open(file: string): Promise<ReviewArchive> {
+    return loadJsonl(
+      file,
+      (text) => asReview(text) !== undefined,
+      (opened) => new ReviewArchive(opened),
+      (archive, line) => {
         const review = asReview(line.text);
         if (!review)
           throw new StoreOpenError(
             `${file}:${line.line}: not a review record. The file is damaged; iam-bot will not change it: restore it from a backup.`,
           );
         archive.#byId.set(review.id, review);
-      }
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return archive;
+      },
+    );
   }
 
   get(id: string): Review | undefined {
@@ -51,12 +38,8 @@ export class ReviewArchive {
   }
 
   async append(review: Review): Promise<void> {
-    await this.#appender.append([JSON.stringify(review)]);
+    await this.appender.append([JSON.stringify(review)]);
     this.#byId.set(review.id, review);
-  }
-
-  close(): Promise<void> {
-    return this.handle.close();
   }
 }
 

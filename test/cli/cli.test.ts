@@ -305,5 +305,5 @@ describe('the iam-bot executable', () => {
     const npmStart = spawnSync('npm', ['start', '--silent', '--', '--help'], { cwd: root, encoding: 'utf8' });
     expect(npmStart.status).toBe(0);
     expect(npmStart.stdout).toContain('Usage: iam-bot start');
-  });
+  }, 120_000); // four processes, one of them npm (which rebuilds dist/ when a source is newer): minutes on a busy machine
 });

@@ -20,6 +20,7 @@ import type {
 } from './request.ts';
 import { err, ok, type Result } from './result.ts';
 import { formatDuration } from './duration.ts';
+import { inTable, type TableEvent } from './state-table.ts';
 
 export type RequestEvent =
   /** `stage`: the stage the click was shown for; it counts for that stage or for nothing. */
@@ -245,14 +246,22 @@ export function transition(request: Request, event: RequestEvent, now: number): 
   const next = nextStatus(request, event, now);
   if (!next.ok) return next;
   const { status, approvals = request.approvals, breakGlass } = next.value;
-  return ok({
+  const after: Request = {
     ...request,
     status,
     approvals,
     ...(breakGlass ? { breakGlass } : {}),
     version: request.version + 1,
     updatedAt: now,
-  });
+  };
+  // The rules above decide; the table (state-table.ts) bounds where they may lead.
+  if (!inTable(request, tableEvent(event), after)) return err(invalidState(request, event.type));
+  return ok(after);
+}
+
+/** The event's name in the state table: a review is told apart by its verdict. */
+function tableEvent(event: RequestEvent): TableEvent {
+  return event.type === 'review' ? `review.${event.verdict}` : event.type;
 }
 
 type Change = { status: Status; approvals?: Request['approvals']; breakGlass?: BreakGlass };

@@ -84,6 +84,13 @@ function buildItem(config: CatalogItemConfig): CatalogItem {
   if (config.channel !== undefined) item.channel = config.channel;
   if (config.sameApproverAcrossStages) item.sameApproverAcrossStages = true;
   if (config.autoApprove) item.autoApprove = config.autoApprove.map(buildRule);
+  if (config.breakGlass)
+    item.breakGlass = {
+      maxDurationMs: config.breakGlass.maxDuration,
+      reviewers: config.breakGlass.reviewers,
+      reviewWithinMs: config.breakGlass.reviewWithin,
+      limit: { uses: config.breakGlass.rateLimit.uses, perMs: config.breakGlass.rateLimit.per },
+    };
   return item;
 }
 

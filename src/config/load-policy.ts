@@ -8,6 +8,7 @@ import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkReferences } from './policy-checks.ts';
 import { checkReviews } from './review-checks.ts';
+import { checkBreakGlass } from './break-glass-checks.ts';
 import { checkFeasibility } from './policy-feasibility.ts';
 import { slackRefsOf, type SlackRefKind } from './slack-refs.ts';
 import { partsOf, salvageParts } from './policy-parts.ts';
@@ -92,7 +93,9 @@ export function parsePolicy(
   const warnOnly = options.missingEnv === 'warn';
   const envFindings = providers.findings.filter((finding) => !reported.has(formatPath(finding.path)));
   findings.push(
-    ...[...checkReferences(parts), ...checkReviews(parts)].filter((finding) => !reported.has(formatPath(finding.path))),
+    ...[...checkReferences(parts), ...checkBreakGlass(parts), ...checkReviews(parts)].filter(
+      (finding) => !reported.has(formatPath(finding.path)),
+    ),
   );
   if (!warnOnly) findings.push(...envFindings);
   // Whether stages can be approved is judged on the whole, well-formed policy only.

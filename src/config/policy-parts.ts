@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   approverSetSchema,
   autoApproveRuleSchema,
+  breakGlassSchema,
   catalogItemSchema,
   identitySchema,
   providerSchema,
@@ -14,6 +15,7 @@ import {
   stageSchema,
   type ApproverSetConfig,
   type AutoApproveRuleConfig,
+  type BreakGlassConfig,
   type CatalogItemConfig,
   type IdentityConfig,
   type PolicyFile,
@@ -22,12 +24,16 @@ import {
   type StageConfig,
 } from './policy-schema.ts';
 
-/** A catalog item with only its well-formed fields; a stage or rule that is not well formed is undefined. */
+/**
+ * A catalog item with only its well-formed fields; a stage or rule that is not well formed is undefined;
+ * break-glass keeps its well-formed fields.
+ */
 export type LooseCatalogItem = {
-  [K in Exclude<keyof CatalogItemConfig, 'approvers' | 'autoApprove'>]?: CatalogItemConfig[K];
+  [K in Exclude<keyof CatalogItemConfig, 'approvers' | 'autoApprove' | 'breakGlass'>]?: CatalogItemConfig[K];
 } & {
   approvers?: readonly (StageConfig | undefined)[];
   autoApprove?: readonly (AutoApproveRuleConfig | undefined)[];
+  breakGlass?: Partial<BreakGlassConfig>;
 };
 
 export interface PolicyParts {
@@ -85,6 +91,15 @@ function looseItem(value: unknown): LooseCatalogItem | undefined {
   }
   if (item.autoApprove === undefined && Array.isArray(raw.autoApprove)) {
     item.autoApprove = (raw.autoApprove as unknown[]).map((rule) => valid(autoApproveRuleSchema, rule));
+  }
+  const breakGlass = asRecord(raw.breakGlass);
+  if (item.breakGlass === undefined && breakGlass) {
+    const fields: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(breakGlassSchema.shape)) {
+      const field = valid(schema, breakGlass[key]);
+      if (field !== undefined) fields[key] = field;
+    }
+    item.breakGlass = fields;
   }
   // Each field was produced by the schema of that same key.
   return item as LooseCatalogItem;

@@ -10,9 +10,11 @@ import {
   DEFAULT_REVIEW_DEADLINE_MS,
   DEFAULT_GRANT_SETTINGS,
   DEFAULT_REQUEST_SETTINGS,
+  MAX_BREAK_GLASS_MS,
   REQUEST_KINDS,
   WEEKDAYS,
 } from '../domain/policy.ts';
+import { formatDuration } from '../domain/duration.ts';
 import { isKnownTimezone } from '../domain/auto-approval.ts';
 import { providerSchema } from '../providers/registry.ts';
 import { durationSchema, text } from './fields.ts';
@@ -136,6 +138,19 @@ export const autoApproveRuleSchema = z.strictObject({
 });
 
 /**
+ * Break-glass: emergency access without approval, reviewed afterwards. Every field is required: a short
+ * cap, who reviews, by when, and how often one person may use it (README, "Break-glass").
+ */
+export const breakGlassSchema = z.strictObject({
+  maxDuration: durationSchema.refine((ms) => ms <= MAX_BREAK_GLASS_MS, {
+    error: `must be at most ${formatDuration(MAX_BREAK_GLASS_MS)}: break-glass access is short; ask through the approvers for longer`,
+  }),
+  reviewers: setNameSchema,
+  reviewWithin: durationSchema,
+  rateLimit: z.strictObject({ uses: z.int().min(1, 'must be at least 1'), per: durationSchema }),
+});
+
+/**
  * The request modal offers each catalog item as a Slack option whose value is the item's id, and Slack
  * refuses an option value over 150 characters (docs/slack.md): a longer id could never be picked. Names and
  * titles are cut for display instead; an id cannot be.
@@ -173,6 +188,8 @@ export const catalogItemSchema = z.strictObject({
   sameApproverAcrossStages: z.boolean().default(false),
   /** Rules that may pass the first stage at once; the first whose conditions hold and cap allows applies. */
   autoApprove: z.array(autoApproveRuleSchema).min(1, 'name at least one rule, or leave autoApprove out').optional(),
+  /** Emergency access at once, reviewed after (group.add only). */
+  breakGlass: breakGlassSchema.optional(),
 });
 
 // ---- the file -------------------------------------------------------------------------------------
@@ -250,4 +267,5 @@ export type ApproverSetConfig = z.output<typeof approverSetSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
 export type CatalogItemConfig = z.output<typeof catalogItemSchema>;
 export type AutoApproveRuleConfig = z.output<typeof autoApproveRuleSchema>;
+export type BreakGlassConfig = z.output<typeof breakGlassSchema>;
 export type ReviewConfig = z.output<typeof reviewSchema>;

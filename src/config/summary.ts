@@ -64,6 +64,10 @@ function itemDetails(item: CatalogItem): string {
   if (item.requesters) parts.push(`requesters: ${item.requesters.join(', ')}`);
   if (item.channel) parts.push(`approvals in ${item.channel}`);
   if (item.autoApprove) parts.push(`auto-approve: ${item.autoApprove.map((r) => r.name).join(', ')} (stage 1)`);
+  if (item.breakGlass)
+    parts.push(
+      `break-glass: up to ${formatDuration(item.breakGlass.maxDurationMs)}, reviewed by ${item.breakGlass.reviewers} within ${formatDuration(item.breakGlass.reviewWithinMs)}`,
+    );
   return parts.join('; ');
 }
 

@@ -220,7 +220,8 @@ export function checkBreakGlass(
 ): Result<{ item: CatalogItem & { breakGlass: BreakGlassPolicy }; durationMs: number }, WorkflowError> {
   const { item } = input;
   const policy = item.breakGlass;
-  if (!policy)
+  // Group access only, whatever a policy built by hand says: never an MFA reset nor a new key.
+  if (!policy || item.kind !== 'group.add')
     return err({
       ...failure('not_allowed', `${item.title} does not allow break-glass access.`, 'no_break_glass'),
       field: 'item',

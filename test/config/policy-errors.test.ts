@@ -106,7 +106,7 @@ describe('policy problems: exact file:line:col: path: message', () => {
   it('an unknown key, at the key, listing the keys that exist', () => {
     expect(problems(policy({ 17: '    maxDurations: 8h' }))).toEqual([
       'policy.yml:12:5: catalog[0].maxDuration: required for group.add unless the item says permanent: true; add maxDuration (e.g. maxDuration: 8h) to time-bound the access, or permanent: true to keep access with no end',
-      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages, autoApprove',
+      'policy.yml:17:5: catalog[0].maxDurations: unknown key; expected one of: id, title, provider, kind, group, principal, approvers, quorum, maxDuration, permanent, defaultDuration, requireReason, requesters, channel, escalateTo, sameApproverAcrossStages, autoApprove, breakGlass',
     ]);
     expect(problems(policy({}, ['audit: { channel: C0AUDIT, chanel: C0X }']))).toEqual([
       'policy.yml:18:28: audit.chanel: unknown key; expected one of: channel, checkpointEvery',
@@ -379,6 +379,70 @@ describe('policy problems: auto-approval rules', () => {
       'policy.yml:25:22: catalog[0].autoApprove[1].cap.uses: must be at least 1',
       'policy.yml:26:9: catalog[0].autoApprove[2].cap: required',
       'policy.yml:28:15: catalog[0].autoApprove[3].name: duplicate rule name; autoApprove[0] is already "on-call"',
+    ]);
+  });
+});
+
+describe('policy problems: break-glass', () => {
+  const breakGlass = (...lines: string[]) => ['    breakGlass:', ...lines.map((l) => `      ${l}`)];
+  const WELL_FORMED = ['maxDuration: 1h', 'reviewers: leads', 'reviewWithin: 1d', 'rateLimit: { uses: 2, per: 7d }'];
+
+  it('a well-formed break-glass is accepted and built in milliseconds', () => {
+    expect(
+      parsePolicy(policy({}, breakGlass(...WELL_FORMED)), 'policy.yml', ENV).policy.catalog[0]?.breakGlass,
+    ).toEqual({
+      maxDurationMs: 3_600_000,
+      reviewers: 'leads',
+      reviewWithinMs: 86_400_000,
+      limit: { uses: 2, perMs: 604_800_000 },
+    });
+  });
+
+  it('group access only: never an MFA reset, a key rotation or a removal', () => {
+    expect(problems(policy({ 14: '    kind: mfa.reset', 15: null, 17: null }, breakGlass(...WELL_FORMED)))).toEqual([
+      "policy.yml:19:7: catalog[0].breakGlass: not allowed for mfa.reset: an MFA reset hands over an account, and its approver must attest they verified the requester's identity first; break-glass is for group access only",
+    ]);
+    expect(
+      problems(
+        policy({ 14: '    kind: key.rotate', 15: '    principal: deploy-token', 17: null }, breakGlass(...WELL_FORMED)),
+      ),
+    ).toEqual([
+      'policy.yml:19:7: catalog[0].breakGlass: not allowed for key.rotate: a new credential is never handed out without a decision; break-glass is for group access only',
+    ]);
+    expect(problems(policy({ 14: '    kind: group.remove', 17: null }, breakGlass(...WELL_FORMED)))).toEqual([
+      'policy.yml:19:7: catalog[0].breakGlass: not allowed for group.remove: break-glass grants access for a short time (group.add only)',
+    ]);
+  });
+
+  it('a short cap within the item’s, reviewers the policy knows, every field, all at once', () => {
+    expect(
+      problems(
+        policy(
+          { 17: '    maxDuration: 2h' },
+          breakGlass('maxDuration: 3h', 'reviewers: oncall', 'reviewWithin: soon', 'rateLimit: { uses: 0 }'),
+        ),
+      ),
+    ).toEqual([
+      "policy.yml:19:20: catalog[0].breakGlass.maxDuration: 3h is longer than the item's maxDuration 2h",
+      'policy.yml:20:18: catalog[0].breakGlass.reviewers: no approver set named "oncall" (sets: leads, boss)',
+      'policy.yml:21:21: catalog[0].breakGlass.reviewWithin: expected a duration like 8h',
+      'policy.yml:22:18: catalog[0].breakGlass.rateLimit.per: expected a duration like 8h',
+      'policy.yml:22:26: catalog[0].breakGlass.rateLimit.uses: must be at least 1',
+    ]);
+    expect(
+      problems(
+        policy(
+          {},
+          breakGlass('maxDuration: 5h', 'reviewers: leads', 'reviewWithin: 1d', 'rateLimit: { uses: 1, per: 1d }'),
+        ),
+      ),
+    ).toEqual([
+      'policy.yml:19:20: catalog[0].breakGlass.maxDuration: must be at most 4h: break-glass access is short; ask through the approvers for longer',
+    ]);
+    expect(problems(policy({}, breakGlass('maxDuration: 1h')))).toEqual([
+      'policy.yml:19:7: catalog[0].breakGlass.reviewers: required',
+      'policy.yml:19:7: catalog[0].breakGlass.reviewWithin: expected a duration like 8h',
+      'policy.yml:19:7: catalog[0].breakGlass.rateLimit: required',
     ]);
   });
 });

@@ -35,6 +35,13 @@ export const REQUEST_EVENTS = [
   'revoke.escalated',
   // A change the provider acknowledged but its reads do not show, after every attempt: the admins are told.
   'effect.unverified',
+  // Break-glass: carried out at once without approval (the admins and the audit channel are told), then
+  // reviewed: its reviewers reminded, its review confirmed or flagged, or escalated to the admins unreviewed.
+  'request.break_glass',
+  'break_glass.reminded',
+  'break_glass.confirmed',
+  'break_glass.flagged',
+  'break_glass.escalated',
 ] as const;
 
 export type EventName = (typeof REQUEST_EVENTS)[number];
@@ -51,6 +58,8 @@ export interface RequestNotice {
   at?: number;
   /** For `request.submitted`, `request.stage_passed`, `request.reminded`, `request.escalated`, `revoke.escalated` and `effect.unverified`: who must act now. */
   approvers?: readonly string[];
+  /** For `request.break_glass`, `break_glass.flagged` and `break_glass.escalated`: the admins, told loudly. */
+  admins?: readonly string[];
 }
 
 /** What the reconciliation sweep found in a provider group, for the audit channel. */

@@ -44,6 +44,8 @@ export const BUTTONS = [
   ACTION.extend,
   ACTION.reveal,
   ACTION.rotationDone,
+  ACTION.breakGlassConfirm,
+  ACTION.breakGlassFlag,
 ] as const;
 export const HANDLED_SELECTS = [ACTION.kind, ACTION.item] as const;
 export const HANDLED_OPTIONS = [ACTION.item] as const;
@@ -246,7 +248,7 @@ type ModalAnswer =
  * A refusal shown on its field. Slack accepts an `errors` key only for an input block of the submitted
  * view; a refusal whose field is not there (a form submitted before it grew) goes on the first input.
  */
-function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswer {
+export function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswer {
   const inputs = form.view.blocks
     .filter((b) => b.type === 'input' && b.block_id !== undefined)
     .map((b) => b.block_id as string);
@@ -257,18 +259,18 @@ function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswe
   return { response_action: 'errors', errors: { [block]: error.message } };
 }
 
-function working(form: ViewSubmissionBody, title: string, text: string): ModalAnswer {
+export function working(form: ViewSubmissionBody, title: string, text: string): ModalAnswer {
   return { response_action: 'update', view: noticeModal(titleOf(form, title), text) };
 }
 
-function unreadable(title: string): ModalAnswer {
+export function unreadable(title: string): ModalAnswer {
   return {
     response_action: 'update',
     view: noticeModal(title, 'Slack sent something I could not read, so nothing was done. Please start again.'),
   };
 }
 
-function titleOf(form: ViewSubmissionBody, fallback: string): string {
+export function titleOf(form: ViewSubmissionBody, fallback: string): string {
   return form.view.title?.text ?? fallback;
 }
 
@@ -276,7 +278,7 @@ function titleOf(form: ViewSubmissionBody, fallback: string): string {
  * The decision after the ack: its outcome (or refusal) replaces the "working" view; when that view is
  * gone (closed), the person hears by DM instead — an outcome is never only logged.
  */
-function decideAfterAck(
+export function decideAfterAck(
   ctx: BotContext,
   form: ViewSubmissionBody,
   title: string,
@@ -304,7 +306,7 @@ function decideAfterAck(
 }
 
 /** A button whose value is a request id: ack at once, act in the background, explain a refusal privately. */
-function onButton(
+export function onButton(
   app: App,
   ctx: BotContext,
   actionId: string,
@@ -334,7 +336,7 @@ function onButton(
 }
 
 /** A click on a button that no longer means anything: the refusal, thrown to be told privately; nothing opens. */
-async function refuseIfStale(stale: Promise<WorkflowError | undefined>): Promise<void> {
+export async function refuseIfStale(stale: Promise<WorkflowError | undefined>): Promise<void> {
   const refused = await stale;
   if (refused) throw new WorkflowFailure(refused);
 }

@@ -49,6 +49,7 @@ import {
 import { stateLabel } from './views/format.ts';
 import { sweepText } from './views/sweep.ts';
 import { undeliveredMessage } from './views/undelivered.ts';
+import { breakGlassAlert, breakGlassReviewMessage } from './views/break-glass.ts';
 
 /**
  * Slack errors a retry may cure. The token errors are here too: they are not about a recipient but
@@ -239,6 +240,7 @@ export class SlackNotifier implements Notifier {
       await this.#part(attempt, 'expiring', requester, () => this.#expiring(notice.id, request, item));
     if (notice.event === 'revoke.escalated' || notice.event === 'effect.unverified')
       await this.#tellAdmins(attempt, notice, item);
+    if (request.breakGlass) await this.#breakGlass(attempt, notice, item);
     await this.#part(attempt, 'rotation', requester, () => this.#rotationDm(notice, item));
     await this.#grantDms(attempt, notice, item);
     await this.#refreshHomes(attempt, notice);
@@ -551,6 +553,51 @@ export class SlackNotifier implements Notifier {
       await this.#part(attempt, `admin:${admin}`, { user: admin }, () =>
         this.#once.dm(`${notice.id}:admin:${admin}`, admin, message),
       );
+  }
+
+  /**
+   * Break-glass: the emergency, a flag and a review not done in time are told loudly to the admins (DM)
+   * and in the audit channel (a message of its own, beside the thread); the reviewers get Confirm / Flag
+   * (again with the reminder), and every such message loses its buttons once the use is reviewed.
+   */
+  async #breakGlass(attempt: Attempt, notice: RequestNotice, item: CatalogItem | undefined): Promise<void> {
+    const { request } = notice;
+    const { event } = notice;
+    if (event === 'request.break_glass' || event === 'break_glass.flagged' || event === 'break_glass.escalated') {
+      const alert = breakGlassAlert(notice, item);
+      const audit = this.#auditChannel();
+      if (audit)
+        await this.#part(attempt, 'break-glass:audit', audit, () =>
+          this.#once.post(`${notice.id}:break-glass:audit`, audit.channel, alert),
+        );
+      for (const admin of notice.admins ?? [])
+        await this.#part(attempt, `admin:${admin}`, { user: admin }, () =>
+          this.#once.dm(`${notice.id}:admin:${admin}`, admin, alert),
+        );
+    }
+    if (event === 'request.break_glass' || event === 'break_glass.reminded') {
+      for (const reviewer of notice.approvers ?? [])
+        await this.#part(attempt, `review:${reviewer}`, { user: reviewer }, async () => {
+          const posted = await this.#once.dm(
+            `${notice.id}:review:${reviewer}`,
+            reviewer,
+            breakGlassReviewMessage(request, item),
+          );
+          await this.refs.update(request.id, (r) => ({
+            ...r,
+            breakGlassDms: [
+              ...(r.breakGlassDms ?? []).filter((d) => d.channel !== posted.channel || d.ts !== posted.ts),
+              { ...posted, user: reviewer },
+            ],
+          }));
+        });
+    }
+    if (event === 'break_glass.confirmed' || event === 'break_glass.flagged') {
+      for (const dm of (await this.refs.get(request.id)).breakGlassDms ?? [])
+        await this.#part(attempt, `review-dm:${dm.channel}:${dm.ts}`, { user: dm.user }, () =>
+          this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...breakGlassReviewMessage(request, item) }),
+        );
+    }
   }
 
   async #secretReady(noticeId: string, request: Request, item: CatalogItem | undefined): Promise<void> {

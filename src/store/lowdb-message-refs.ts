@@ -28,6 +28,7 @@ const requestRefs = z.object({
   /** The holder's DMs with Extend / "I'm done", settled once the access ends. Absent in files of earlier releases. */
   grantDms: z.array(ref).optional(),
   reviewDms: z.array(ref.extend({ user: z.string(), page: z.number().int().nonnegative() })).optional(),
+  breakGlassDms: z.array(ref.extend({ user: z.string() })).optional(),
 });
 const documentSchema = z.object({
   schema: z.literal(1),

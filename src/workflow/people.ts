@@ -87,6 +87,11 @@ export class People {
     );
   }
 
+  /** false for a deactivated or unknown account; true when the directory cannot tell. */
+  async isActive(person: string): Promise<boolean> {
+    return (await this.directory.isActive?.(person)) ?? true;
+  }
+
   async isAdmin(person: string): Promise<boolean> {
     return this.policy.admins !== undefined && this.inSet(this.policy.sets[this.policy.admins], person, person);
   }

@@ -19,6 +19,8 @@ export interface Recorded {
   actor: string;
   details?: Record<string, unknown>;
   approvers?: readonly string[];
+  /** The admins to tell (break-glass). */
+  admins?: readonly string[];
 }
 
 export class Recorder {
@@ -62,6 +64,7 @@ export class Recorder {
         actor: e.actor,
         at: time,
         ...(e.approvers ? { approvers: e.approvers } : {}),
+        ...(e.admins ? { admins: e.admins } : {}),
       });
     }
     await this.store.commit({ request: next, expectedVersion: previous?.version ?? null, audit: records, notices });

@@ -13,7 +13,15 @@ import { parseRef } from '../domain/ids.ts';
 import { findItem, targetFor, type AutoApproveRule, type CatalogItem, type Policy } from '../domain/policy.ts';
 import { judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import { isClosed, type Request } from '../domain/request.ts';
-import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
+import {
+  admit,
+  checkBreakGlass,
+  checkSubmission,
+  submit,
+  transition,
+  type RequestEvent,
+} from '../domain/transitions.ts';
+import { BreakGlassDesk, type Verdict } from './break-glass.ts';
 import { type ProviderRegistry, type Store, StoreConflictError, type Clock, type SecretVault } from './ports.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
@@ -33,6 +41,8 @@ export interface SubmitCommand {
   submissionKey?: string;
   /** An extension: the id of the active grant whose end it moves. */
   extends?: string;
+  /** An emergency: carried out at once, reviewed after (the item must allow it; see break-glass.ts). */
+  breakGlass?: boolean;
 }
 
 const MAX_RACE_RETRIES = 5;
@@ -45,6 +55,7 @@ const MAX_DURATION_TEXT = 32;
 export class WorkflowService {
   readonly #limit: SubmissionLimit;
   readonly #submissions = new Serial();
+  readonly #breakGlass: BreakGlassDesk;
 
   constructor(
     private readonly policy: Policy,
@@ -60,6 +71,7 @@ export class WorkflowService {
     private readonly confirmWithinMs: number,
   ) {
     this.#limit = new SubmissionLimit(policy.requests.submissionLimit);
+    this.#breakGlass = new BreakGlassDesk(policy, store, people, recorder, executor, clock, newId);
   }
 
   /** Submissions run one at a time: the double-submission and rate checks must see each other's results. */
@@ -88,6 +100,34 @@ export class WorkflowService {
         );
     if (requesterAllowed && !target.ok)
       throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
+    if (command.breakGlass) {
+      const request = await this.#breakGlass.submit(
+        {
+          item,
+          requester: command.requester,
+          requesterAllowed,
+          reason: command.reason,
+          settings: this.policy.requests,
+          ...(durationMs !== undefined ? { durationMs } : {}),
+          ...(target.ok
+            ? {
+                target: {
+                  principal: target.principal,
+                  rule: target.rule,
+                  ...(target.email ? { email: target.email } : {}),
+                },
+              }
+            : {}),
+          ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
+        },
+        async () => {
+          if (!(await this.store.submissions.take(command.requester, now, this.policy.requests.submissionLimit)))
+            throw this.#rateLimited();
+        },
+      );
+      this.#limit.record(command.requester, now);
+      return request;
+    }
     const submission = {
       item,
       requesterAllowed,
@@ -245,7 +285,8 @@ export class WorkflowService {
         );
       }
     }
-    const checked = checkSubmission({
+    const check = command.breakGlass ? checkBreakGlass : checkSubmission;
+    const checked = check({
       item,
       reason: command.reason,
       settings: this.policy.requests,
@@ -396,14 +437,24 @@ export class WorkflowService {
     return tried.ok ? undefined : tried.error;
   }
 
+  /** A reviewer confirms or flags a break-glass use (re-checked here: a reviewer now, not its requester, once). */
+  reviewBreakGlass(actor: string, ref: string, verdict: Verdict): Promise<Request> {
+    return this.#breakGlass.review(actor, () => this.find(ref), verdict);
+  }
+
+  /** Why a Confirm or Flag click would change nothing now, or undefined: told before the Flag modal opens. */
+  async staleBreakGlassReview(actor: string, ref: string): Promise<WorkflowError | undefined> {
+    return this.#breakGlass.staleReview(actor, await this.find(ref));
+  }
+
   /** The owner says their systems use the new key: the old keys are retired. */
   confirmRotation(actor: string, ref: string): Promise<Request> {
     return this.#decide(ref, async () => ({ type: 'confirm', actor }));
   }
 
   /** What time does to open requests (see `tick.ts`); the app calls it on a timer. */
-  tick(): Promise<void> {
-    return runTick({
+  async tick(): Promise<void> {
+    await runTick({
       policy: this.policy,
       store: this.store,
       vault: this.vault,
@@ -411,6 +462,8 @@ export class WorkflowService {
       clock: this.clock,
       apply: (request, event) => this.#applyQuietly(request, event),
     });
+    // Break-glass reviews: reminded before their deadline, escalated at it (break-glass.ts).
+    await this.#breakGlass.tick();
   }
 
   async find(ref: string): Promise<Request> {
@@ -433,6 +486,8 @@ export class WorkflowService {
 
   async #maySee(request: Request, person: string): Promise<boolean> {
     if (request.requester === person || request.approvals.some((a) => a.by === person)) return true;
+    const reviewers = request.breakGlass && this.policy.sets[request.breakGlass.reviewers];
+    if (reviewers && (await this.people.inSet(reviewers, person, request.requester, false))) return true;
     for (let stage = 0; stage < request.stages.length; stage++) {
       if (await this.people.mayApproveStage(request, stage, person, false)) return true;
     }

@@ -3,6 +3,7 @@ import type { CatalogItem } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
+import { breakGlassAuditReply } from './break-glass.ts';
 import {
   approver,
   escape,
@@ -130,6 +131,12 @@ export function auditReply(notice: Notice): string {
       return `:hourglass_flowing_sand: Extended until ${s.state === 'completed' && s.grantExpiresAt !== undefined ? slackDate(s.grantExpiresAt) : '?'} by ${who}'s approved request.`;
     case 'revoke.escalated':
       return `:rotating_light: Removing the access keeps failing (${s.state === 'revoking' ? (s.lastError?.kind ?? '?') : '?'}); the admins were told${approversLine(notice)}. Still retrying.`;
+    case 'request.break_glass':
+    case 'break_glass.reminded':
+    case 'break_glass.confirmed':
+    case 'break_glass.flagged':
+    case 'break_glass.escalated':
+      return breakGlassAuditReply({ ...notice, event: notice.event });
     case 'effect.unverified':
       return `:rotating_light: ${escape(request.provider)} acknowledged the change, but reading it back does not show it: not done. ${(notice.approvers ?? []).length > 0 ? `The admins were told${approversLine(notice)}.` : 'The policy names no admins to tell: check the provider.'}`;
   }

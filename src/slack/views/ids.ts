@@ -14,6 +14,8 @@ export const ACTION = {
   reviewKeep: 'iam_review_keep',
   reviewRemove: 'iam_review_remove',
   reviewPage: 'iam_review_page',
+  breakGlassConfirm: 'iam_break_glass_confirm',
+  breakGlassFlag: 'iam_break_glass_flag',
 } as const;
 
 export const VIEW = {
@@ -22,6 +24,7 @@ export const VIEW = {
   mfaConfirm: 'iam_mfa_confirm',
   reveal: 'iam_reveal_secret',
   extend: 'iam_extend_grant',
+  breakGlassFlag: 'iam_break_glass_flag_reason',
 } as const;
 
 /** block_id of each input in the request modal (action_id is the ACTION of the same name). */

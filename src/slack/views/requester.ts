@@ -16,6 +16,7 @@ import {
   underHeadline,
 } from './format.ts';
 import { grantedMessage } from './grant.ts';
+import { breakGlassRequesterLine } from './break-glass.ts';
 import { rotationNews } from './rotation.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
@@ -76,6 +77,13 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return notice.actor === request.requester
         ? line('Releasing your access now, as you asked.')
         : line(`${mention(notice.actor)} ended your access early: removing it now.`);
+    case 'request.break_glass':
+    case 'break_glass.confirmed':
+    case 'break_glass.flagged':
+    case 'break_glass.escalated': {
+      const text = breakGlassRequesterLine({ ...notice, event: notice.event });
+      return text === undefined ? undefined : line(text);
+    }
     case 'revoke.started':
       return request.status.state === 'revoking' && request.status.trigger === 'released'
         ? line('Releasing your access now, as you asked.')

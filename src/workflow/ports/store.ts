@@ -151,6 +151,8 @@ export interface RequestRefs {
   grantDms?: MessageRef[];
   /** An access review's message to each reviewer (kept under the review's id), and the page it shows. */
   reviewDms?: ReviewDmRef[];
+  /** A break-glass use's Confirm / Flag message to each reviewer, settled once it is reviewed. */
+  breakGlassDms?: (MessageRef & { user: string })[];
 }
 
 export interface ReviewDmRef extends MessageRef {

@@ -181,6 +181,11 @@ catalog:
     approvers: [{ set: platform-leads, quorum: 2 }]
     maxDuration: 4h
     defaultDuration: 1h
+    breakGlass:
+      maxDuration: 1h
+      reviewers: managers
+      reviewWithin: 4h
+      rateLimit: { uses: 2, per: 7d }
   - id: jcs-devs
     title: JCS developers
     provider: jcs

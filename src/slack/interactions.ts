@@ -34,6 +34,7 @@ import {
   requestModal,
 } from './views/modals.ts';
 import { revealModal } from './views/rotation.ts';
+import { emergencyOf } from './emergency-form.ts';
 import { approver, fit, headline, LIMITS, ruleApproval } from './views/format.ts';
 
 /** The action ids this module listens to; anything else goes to the fallbacks. */
@@ -167,19 +168,26 @@ export function registerInteractions(app: App, ctx: BotContext): void {
     if (!itemId)
       return ack(fieldErrors(form, { code: 'invalid_input', field: 'item', message: 'Choose what you need.' }));
     const duration = inputOf(form, BLOCK.duration, ACTION.duration)?.value ?? undefined;
+    const emergency = emergencyOf(form, inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '');
+    if ('error' in emergency)
+      return ack({ response_action: 'errors', errors: { [BLOCK.emergency]: emergency.error.message } });
     const command = {
       requester: form.user.id,
       itemId,
-      reason: inputOf(form, BLOCK.reason, ACTION.reason)?.value ?? '',
+      reason: emergency.reason,
       submissionKey: form.view.id,
       ...(duration ? { duration } : {}),
+      ...(emergency.breakGlass ? { breakGlass: true } : {}),
     };
     const refused = ctx.service.check(command);
-    if (refused) return ack(fieldErrors(form, refused));
+    // An emergency's reason is what the emergency is.
+    if (refused) return ack(fieldErrors(form, refused, emergency.breakGlass ? { reason: BLOCK.emergency } : {}));
     await ack(working(form, REQUEST_MODAL_TITLE, 'Submitting your request…'));
     decideAfterAck(ctx, form, REQUEST_MODAL_TITLE, 'submit the request', async () => {
       const request = await ctx.service.submit(command);
       const head = headline(request, itemOf(ctx, request.itemId));
+      if (request.breakGlass)
+        return `${head} is granted at once as an emergency (break-glass): carrying it out now. *${request.breakGlass.reviewers}* will review it, and the admins were told.`;
       const rule = ruleApproval(request);
       if (!rule) return `${head} is submitted. I will message you as it goes.`;
       return request.status.state === 'pending'
@@ -248,11 +256,15 @@ type ModalAnswer =
  * A refusal shown on its field. Slack accepts an `errors` key only for an input block of the submitted
  * view; a refusal whose field is not there (a form submitted before it grew) goes on the first input.
  */
-export function fieldErrors(form: ViewSubmissionBody, error: WorkflowError): ModalAnswer {
+export function fieldErrors(
+  form: ViewSubmissionBody,
+  error: WorkflowError,
+  blocks: Partial<Record<ErrorField, string>> = {},
+): ModalAnswer {
   const inputs = form.view.blocks
     .filter((b) => b.type === 'input' && b.block_id !== undefined)
     .map((b) => b.block_id as string);
-  const wanted = error.field ? FIELD_BLOCK[error.field] : undefined;
+  const wanted = error.field ? (blocks[error.field] ?? FIELD_BLOCK[error.field]) : undefined;
   const block = wanted && inputs.includes(wanted) ? wanted : inputs[0];
   if (block === undefined)
     return { response_action: 'update', view: noticeModal(titleOf(form, 'iam-bot'), error.message) };

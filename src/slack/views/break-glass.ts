@@ -99,7 +99,8 @@ export function breakGlassAlert(notice: Notice, item: CatalogItem | undefined): 
         : `:rotating_light: *Break-glass:* ${mention(request.requester)} ${took(request)}.`;
   const text = `${head}\n${requestSummary(request, item, true)}\n${reviewLine(request)}`;
   return {
-    text: `${request.ref}: ${plainText(head)}`,
+    // Not "REQ-0042: …": `audit verify --slack` reads a channel message so written as a request's thread root.
+    text: `${plainText(head)} (${request.ref})`,
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: fit(text, LIMITS.sectionText) } }],
   };
 }

@@ -16,6 +16,8 @@ export const ACTION = {
   reviewPage: 'iam_review_page',
   breakGlassConfirm: 'iam_break_glass_confirm',
   breakGlassFlag: 'iam_break_glass_flag',
+  breakGlass: 'iam_break_glass',
+  emergency: 'iam_emergency',
 } as const;
 
 export const VIEW = {
@@ -34,6 +36,8 @@ export const BLOCK = {
   duration: 'duration',
   reason: 'reason',
   verified: 'verified',
+  breakGlass: 'break_glass',
+  emergency: 'emergency',
 } as const;
 
 const STAGE_MARK = ':stage:';

@@ -1,6 +1,6 @@
 /** The modals: make a request, give a denial reason, confirm an MFA approver checked identity. */
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { RequestKind } from '../../domain/policy.ts';
+import type { BreakGlassPolicy, RequestKind } from '../../domain/policy.ts';
 import type { Request } from '../../domain/request.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { fit, LIMITS, requestSummary } from './format.ts';
@@ -92,6 +92,8 @@ export function requestModal(input: RequestModalInput): ModalView {
           ...(fallback !== undefined ? { initial_value: formatDuration(fallback) } : {}),
         },
       });
+      // Only an item that allows it offers the emergency, with its own reason.
+      if (item?.breakGlass) blocks.push(...emergencyInputs(item.breakGlass, input.maxReasonLength));
     }
     blocks.push({
       type: 'input',
@@ -117,6 +119,46 @@ export function requestModal(input: RequestModalInput): ModalView {
     blocks,
   };
 }
+
+/** The checkbox that declares an emergency, and what the emergency is: the reviewers and the admins read it. */
+function emergencyInputs(policy: BreakGlassPolicy, maxReasonLength: number): KnownBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: BLOCK.breakGlass,
+      optional: true,
+      label: { type: 'plain_text', text: 'Emergency?' },
+      element: {
+        type: 'checkboxes',
+        action_id: ACTION.breakGlass,
+        options: [
+          {
+            text: { type: 'mrkdwn', text: '*Emergency (break-glass)*' },
+            description: {
+              type: 'plain_text',
+              text: fit(
+                `At once, up to ${formatDuration(policy.maxDurationMs)}, no approval; reviewed after, admins told.`,
+                LIMITS.optionDescription,
+              ),
+            },
+            value: BREAK_GLASS_VALUE,
+          },
+        ],
+      },
+    },
+    {
+      type: 'input',
+      block_id: BLOCK.emergency,
+      optional: true,
+      label: { type: 'plain_text', text: 'What is the emergency?' },
+      hint: { type: 'plain_text', text: 'Required with Emergency: its reviewers and the admins read it.' },
+      element: { type: 'plain_text_input', action_id: ACTION.emergency, multiline: true, max_length: maxReasonLength },
+    },
+  ];
+}
+
+/** The emergency checkbox's value. */
+export const BREAK_GLASS_VALUE = 'break-glass';
 
 /** What the duration field says will apply: the item's default and cap, or that empty means permanent. */
 function durationHint(item: CatalogItem | undefined): string {

@@ -229,7 +229,7 @@ export class SlackNotifier implements Notifier {
     await this.#part(attempt, 'audit-reply', audit, () => this.#auditReply(notice, item));
     await this.#part(attempt, 'audit-root', audit, () => this.#auditRoot(notice, item));
     await this.#approvals(attempt, notice, item);
-    const dm = requesterUpdate(notice, item);
+    const dm = requesterUpdate(notice, item, this.policy.providers[request.provider]);
     const requester = { user: request.requester };
     if (dm)
       await this.#part(attempt, 'requester', requester, () => this.#holderDm(`${notice.id}:requester`, request, dm));
@@ -377,7 +377,7 @@ export class SlackNotifier implements Notifier {
       const created = root;
       await this.refs.update(request.id, (r) => ({ ...r, audit: created }));
     }
-    const text = auditReply(notice);
+    const text = auditReply(notice, this.policy.providers[request.provider]);
     await this.#once.post(
       `${notice.id}:audit-reply`,
       root.channel,
@@ -559,7 +559,7 @@ export class SlackNotifier implements Notifier {
     const ref = await this.#once.dm(
       `${noticeId}:reveal`,
       request.requester,
-      secretReadyMessage(request, item, s.rotation.revealBy),
+      secretReadyMessage(request, item, s.rotation.revealBy, this.policy.providers[request.provider]),
     );
     await this.refs.update(request.id, (r) => ({ ...r, secretDm: ref }));
   }
@@ -569,7 +569,7 @@ export class SlackNotifier implements Notifier {
     const { request } = notice;
     if (request.operation.kind !== 'key.rotate') return;
     const dm = (await this.refs.get(request.id)).secretDm;
-    const message = dm && ownerKeyMessage(notice.event, request, item);
+    const message = dm && ownerKeyMessage(notice.event, request, item, this.policy.providers[request.provider]);
     if (dm && message) await this.client.chat.update({ channel: dm.channel, ts: dm.ts, ...message });
   }
 }

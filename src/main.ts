@@ -47,7 +47,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
   try {
     return await command.run(args, io);
   } catch (error) {
-    // Loaded only now: what tells errors apart pulls in the audit log and zod, which --help never needs.
+    // Loaded only now (--help never needs it): the exit code comes from the error's code, by cli/failure.ts's table.
     const { reportFailure } = await import('./cli/failure.ts');
     return reportFailure(`iam-bot ${name}`, command.help, error, io);
   }

@@ -1,7 +1,7 @@
 /**
- * Delivers the store's notice outbox, in order, one notice at a time. A failed delivery is retried with
- * backoff (honouring the notifier's retry-after) until it succeeds: a slow or failing Slack delays
- * notices but loses none, and they keep their order. A part of a notice that can never be delivered
+ * Delivers the store's notice outbox, one notice at a time per process, each request's (or review's)
+ * notices in order. A failed delivery is retried with backoff (honouring the notifier's retry-after) until it
+ * succeeds: a slow or failing Slack delays notices but loses none, and they keep their order. A part of a notice that can never be delivered
  * (the bot is not in the channel, the person is deactivated) is recorded in the audit log and reported
  * to the admins, in the same store write that takes the notice out of the outbox. A notice the notifier
  * says can never be delivered at all is dropped, and that is audited too.
@@ -11,6 +11,7 @@ import type { AuditRecord } from '../domain/audit-event.ts';
 import {
   describeNotice,
   isRequestNotice,
+  isReviewNotice,
   isUndeliveredNotice,
   type Notice,
   type Undelivered,
@@ -43,10 +44,18 @@ export interface DispatcherOptions {
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 60_000 };
 
-const OUTBOX_LEASE = 'outbox';
 /**
- * Short, and renewed on a timer while the outbox is being delivered: a live holder keeps it through a delivery
- * of any length (a retry may wait a minute), and one that dies stops every replica's notices for seconds only.
+ * The outbox is ordered per subject: a request's notices (its approval messages, its audit thread, its DMs)
+ * must reach Slack in the order they were committed, but two requests' notices need no order between them.
+ * So a lease is per subject, not one for the whole outbox: replicas deliver different requests' notices side by
+ * side, and one that dies holds up only the subject it was delivering.
+ */
+const subjectOf = (notice: Notice): string =>
+  isRequestNotice(notice) ? notice.request.id : isReviewNotice(notice) ? notice.review.id : notice.id;
+const outboxLease = (subject: string) => `outbox:${subject}`;
+/**
+ * Short, and renewed on a timer while a subject's notices are being delivered: a live holder keeps it through a
+ * delivery of any length (a retry may wait a minute), and one that dies holds that subject up for seconds only.
  */
 const OUTBOX_LEASE_MS = 15_000;
 const OUTBOX_RENEW_EVERY_MS = OUTBOX_LEASE_MS / 3;
@@ -112,38 +121,56 @@ export class Dispatcher {
   }
 
   /**
-   * One replica at a time delivers the outbox (its order matters), holding the outbox lease, renewed while
-   * it drains. Another replica's kick meanwhile looks again shortly; if the holder dies, its lease lapses
-   * and the next kick (at the latest the leader's tick) takes over.
+   * Delivers the outbox, the oldest notice of a subject no other replica is delivering first, holding that
+   * subject's lease (renewed while it delivers). When every waiting subject is another replica's, this one
+   * looks again shortly: if a holder dies, its lease lapses and the next look (at the latest the leader's
+   * tick) takes its subject over.
    */
   async #drain(): Promise<void> {
+    for (;;) {
+      if (this.#stopping) return;
+      const waiting = oldestPerSubject(await this.store.pendingNotices());
+      if (waiting.length === 0) return;
+      let took = false;
+      for (const subject of waiting) {
+        if (this.#stopping) return;
+        if (await this.#holding(subject, () => this.#deliverSubject(subject))) {
+          took = true;
+          break;
+        }
+      }
+      if (!took) {
+        setTimeout(() => this.kick(), OUTBOX_LOOK_AGAIN_MS).unref();
+        return;
+      }
+    }
+  }
+
+  /** Runs `work` holding `subject`'s lease, renewed meanwhile; false when another replica holds it. */
+  async #holding(subject: string, work: () => Promise<void>): Promise<boolean> {
     const { leases } = this.store;
+    const name = outboxLease(subject);
+    if (!(await leases.claim(name, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS))) return false;
     const renewal = setInterval(
-      () =>
-        void leases.renew(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS).catch(() => undefined),
+      () => void leases.renew(name, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS).catch(() => undefined),
       OUTBOX_RENEW_EVERY_MS,
     );
     renewal.unref();
     try {
-      await this.#deliverAll();
+      await work();
     } finally {
       clearInterval(renewal);
-      await leases.release(OUTBOX_LEASE, this.#worker).catch(() => undefined);
+      await leases.release(name, this.#worker).catch(() => undefined);
     }
+    return true;
   }
 
-  async #holdOutbox(): Promise<boolean> {
-    if (await this.store.leases.claim(OUTBOX_LEASE, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS))
-      return true;
-    setTimeout(() => this.kick(), OUTBOX_LOOK_AGAIN_MS).unref();
-    return false;
-  }
-
-  async #deliverAll(): Promise<void> {
+  /** Delivers `subject`'s notices in order, read again under its lease (another replica may have delivered some). */
+  async #deliverSubject(subject: string): Promise<void> {
     let failures = 0;
     for (;;) {
-      if (this.#stopping || !(await this.#holdOutbox())) return;
-      const notice = (await this.store.pendingNotices())[0];
+      if (this.#stopping) return;
+      const notice = (await this.store.pendingNotices()).find((n) => subjectOf(n) === subject);
       if (!notice) return;
       try {
         const { undelivered } = await inContextOf(notice, () => this.notifier.deliver(notice));
@@ -216,6 +243,11 @@ export class Dispatcher {
       details: { ...aboutOf(notice), ...details },
     };
   }
+}
+
+/** The subjects with notices waiting, in the order of each one's oldest. */
+function oldestPerSubject(notices: readonly Notice[]): string[] {
+  return [...new Set(notices.map(subjectOf))];
 }
 
 function aboutOf(notice: Notice): UndeliveredNotice['about'] {

@@ -19,7 +19,8 @@ import {
 } from './ports.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
 import { backoffDelay } from '../shared/backoff.ts';
-import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
+import { execute, type OperationContext } from './operations.ts';
+import { endGrant, grantAccess, type GrantDeps } from './grants.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 
@@ -45,6 +46,7 @@ export class Executor {
   /** Reads of the store that are looking for work to start. */
   readonly #scans = new Set<Promise<void>>();
   readonly #rotation: RotationDeps;
+  readonly #grants: GrantDeps;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +71,7 @@ export class Executor {
         else await this.#fail(request, 'execute', result.failure, result.verified);
       },
     };
+    this.#grants = { ctx, store, clock, apply: (request, event, recorded) => this.#apply(request, event, recorded) };
   }
 
   /** Starts whatever is ready: approved requests, grants being revoked, rotations a person moved on. */
@@ -190,126 +193,16 @@ export class Executor {
       { event: 'execution.started', actor: 'system', details: resuming ? { resumed: true } : {} },
     ]);
     if (started.operation.kind === 'key.rotate') return this.#rotate(started);
-    return this.#guarded(started, 'execute', async (provider) => {
-      const op = started.operation;
-      if (op.kind === 'group.add' && op.extends !== undefined) return this.#extend(started, op.extends, provider);
-      const hooks: ExecuteHooks = {
-        recordMemberBefore: async (memberBefore) => {
-          await this.#apply(started, { type: 'observe', memberBefore }, []);
-        },
-      };
-      if (started.status.state === 'executing' && started.status.memberBefore !== undefined)
-        hooks.memberBefore = started.status.memberBefore;
-      const outcome = await execute(started, provider, this.ctx, hooks);
-      // Joining a group an overlapping grant of the bot's already gave: the membership is still the bot's doing.
-      if (outcome.membershipAdded === false && (await this.#overlapping(started)).some((g) => managed(g)))
-        return { ...outcome, membershipAdded: true };
-      return outcome;
-    });
+    return this.#guarded(started, 'execute', (provider) =>
+      started.operation.kind === 'group.add'
+        ? grantAccess(started, provider, this.#grants)
+        : execute(started, provider, this.ctx),
+    );
   }
 
-  /**
-   * Ends a grant. The membership stays while another grant of the same group to the same person
-   * justifies it (a permanent one, another timed one still running, one being carried out), and a
-   * membership the person had before the bot's grants is left as found.
-   */
+  /** Ends a grant (grants.ts says when the membership stays). */
   #revoke(request: Request): Promise<void> {
-    return this.#guarded(request, 'revoke', async (provider) => {
-      const other = await this.#justifiedElsewhere(request);
-      if (other) {
-        const s = other.status;
-        const until =
-          s.state !== 'completed'
-            ? 'being carried out'
-            : s.grantExpiresAt === undefined
-              ? 'with no end'
-              : `until ${new Date(s.grantExpiresAt).toISOString()}`;
-        return { summary: `membership kept: ${other.ref} also grants it (${until})` };
-      }
-      if (request.status.state === 'revoking' && request.status.leaveAsFound) {
-        return { summary: 'membership left as found: it was there before this grant', membershipAdded: false };
-      }
-      return revoke(request, provider, this.ctx);
-    });
-  }
-
-  /** An approved extension: the member is (still) in the group, and the grant's end moves. */
-  async #extend(extension: Request, grantId: string, provider: Provider): Promise<Outcome> {
-    const grant = await this.store.get(grantId);
-    const op = extension.operation;
-    const gs = grant?.status;
-    if (
-      !grant ||
-      gs?.state !== 'completed' ||
-      gs.grantExpiresAt === undefined ||
-      op.kind !== 'group.add' ||
-      op.durationMs === undefined
-    ) {
-      throw new ProviderError('invalid_request', `The grant this extends has already ended: request access anew.`);
-    }
-    await execute({ ...extension, operation: { kind: 'group.add', group: op.group } }, provider, this.ctx);
-    const until = Math.max(gs.grantExpiresAt, this.clock.now()) + op.durationMs;
-    const extended = await this.#apply(grant, { type: 'extend', by: extension.id, until }, [
-      {
-        event: 'grant.extended',
-        actor: extension.requester,
-        details: { by: extension.ref, until: new Date(until).toISOString() },
-      },
-    ]);
-    const end = extended.status.state === 'completed' ? extended.status.grantExpiresAt : until;
-    return { summary: `extended ${grant.ref} until ${new Date(end ?? until).toISOString()}` };
-  }
-
-  /**
-   * Another grant of the same group to the same person that still justifies the membership: active or
-   * being carried out (open), or permanent (closed, so in the archive) and not undone by a later removal.
-   */
-  async #justifiedElsewhere(request: Request): Promise<Request | undefined> {
-    const op = request.operation;
-    if (op.kind !== 'group.add') return undefined;
-    const same = (r: Request) =>
-      r.id !== request.id &&
-      r.provider === request.provider &&
-      'group' in r.operation &&
-      r.operation.group === op.group;
-    const mine = (await this.store.list({ requester: request.requester })).filter(same);
-    let permanent: { grant: Request; at: number } | undefined;
-    let removedAt = -Infinity;
-    for (const r of mine) {
-      const s = r.status;
-      // An access review's removal acts on the member it listed, not on the reviewer who asked for it.
-      if (r.operation.kind === 'group.remove' && s.state === 'completed' && r.target?.rule !== 'listed')
-        removedAt = Math.max(removedAt, s.at);
-      if (r.operation.kind !== 'group.add' || r.operation.extends !== undefined) continue;
-      if (
-        s.state === 'approved' ||
-        s.state === 'executing' ||
-        (s.state === 'completed' && s.grantExpiresAt !== undefined)
-      )
-        return r;
-      if (s.state === 'completed') permanent = { grant: r, at: s.at };
-    }
-    // A permanent grant justifies the membership unless it was removed on request afterwards.
-    return permanent && permanent.at > removedAt ? permanent.grant : undefined;
-  }
-
-  /** Other active grants of the same group to the same person. */
-  async #overlapping(request: Request): Promise<Request[]> {
-    const op = request.operation;
-    if (op.kind !== 'group.add') return [];
-    return (await this.store.openRequests()).filter((r) => {
-      const o = r.operation;
-      const s = r.status;
-      return (
-        r.id !== request.id &&
-        r.requester === request.requester &&
-        r.provider === request.provider &&
-        o.kind === 'group.add' &&
-        o.group === op.group &&
-        s.state === 'completed' &&
-        s.grantExpiresAt !== undefined
-      );
-    });
+    return this.#guarded(request, 'revoke', (provider) => endGrant(request, provider, this.#grants));
   }
 
   #rotate(request: Request): Promise<void> {
@@ -459,11 +352,6 @@ function sleep(ms: number): Promise<void> {
 
 const REVOKE_ESCALATION = 5;
 const REVOKE_BACKOFF = { baseMs: 60_000, capMs: 3_600_000 };
-
-/** Whether an active grant's membership is the bot's doing. */
-function managed(grant: Request): boolean {
-  return grant.status.state === 'completed' && grant.status.outcome.membershipAdded !== false;
-}
 
 function failureOf(error: unknown): FailureInfo {
   if (error instanceof ProviderError) {

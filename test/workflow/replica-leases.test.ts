@@ -3,7 +3,12 @@
  * renews it), and one that dies (no more renewals) lets another replica take over within seconds. A holder
  * that died while delivering the outbox used to stop every replica's Slack notices for two minutes.
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isRequestNotice } from '../../src/domain/notice.ts';
+import { createLogger } from '../../src/log.ts';
+import { Dispatcher } from '../../src/workflow/dispatcher.ts';
+import { RecordingNotifier } from '../support/doubles.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -40,17 +45,69 @@ describe('leases between replicas', () => {
       await slow;
       return deliver(notice);
     };
-    await submit();
+    const request = await submit();
     await delivering;
     pass(300_000, 'alive');
-    expect(await another('outbox')).toBe(false);
+    expect(await another(`outbox:${request.id}`)).toBe(false);
     pass(15_000, 'dead');
-    expect(await another('outbox')).toBe(true);
+    expect(await another(`outbox:${request.id}`)).toBe(true);
     // The test's own end: the outbox back to this process, which delivers the rest.
-    await h.store.leases.release('outbox', 'another-replica');
+    await h.store.leases.release(`outbox:${request.id}`, 'another-replica');
     finish();
     await h.settle();
     expect(h.notifier.events('REQ-0001')).toEqual(['request.submitted']);
+  });
+
+  it("the outbox is leased per request: while one replica is held up delivering a request's notice, another replica delivers other requests' notices", async () => {
+    h = await createHarness();
+    // This process's delivery of REQ-0001's first notice hangs (Slack slow to answer, say).
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    let started!: () => void;
+    const delivering = new Promise<void>((resolve) => (started = resolve));
+    const deliver = h.notifier.deliver.bind(h.notifier);
+    h.notifier.deliver = async (notice) => {
+      if (isRequestNotice(notice) && notice.request.ref === 'REQ-0001') {
+        started();
+        await slow;
+      }
+      return deliver(notice);
+    };
+    await submit();
+    await delivering;
+    const second = await submit();
+    await h.service.approve('U_BOB', second.ref);
+    // Another replica sharing the store, with its own Slack.
+    const elsewhere = new RecordingNotifier();
+    const replica = new Dispatcher(h.store, elsewhere, createLogger({ level: 'silent' }), {
+      clock: h.clock,
+      newId: randomUUID,
+      admins: async () => [],
+      flushAudit: async () => undefined,
+    });
+    try {
+      await vi.waitFor(
+        async () => {
+          replica.kick();
+          await replica.settle();
+          expect(elsewhere.events('REQ-0002')).toContain('execution.completed');
+        },
+        { interval: 20 },
+      );
+      // REQ-0002's notices, in order; none of REQ-0001's, which this process is still delivering.
+      expect(elsewhere.events()).toEqual([
+        'request.submitted',
+        'request.approved',
+        'execution.started',
+        'execution.completed',
+      ]);
+    } finally {
+      await replica.stop();
+    }
+    finish();
+    await h.settle();
+    expect(h.notifier.events('REQ-0001')).toEqual(['request.submitted']);
+    expect(h.notifier.events('REQ-0002')).toEqual([]);
   });
 
   it("a request's provider step: a holder keeps it through a call of any length, and one that died lets another replica resume it after 15 s", async () => {

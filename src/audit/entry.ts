@@ -12,7 +12,8 @@ export type { AuditEntry, AuditHead } from '../domain/audit-event.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-const FIELDS = [
+/** An entry's fields in the order a line holds them (and an export's CSV columns). */
+export const AUDIT_FIELDS = [
   'seq',
   'time',
   'eventId',
@@ -48,7 +49,7 @@ export function hashEntry(body: Omit<AuditEntry, 'hash'>): string {
 
 /** The line for an entry, without the newline. */
 export function formatLine(entry: AuditEntry): string {
-  return `{${FIELDS.map((f) => `"${f}":${canonicalize(entry[f])}`).join(',')}}`;
+  return `{${AUDIT_FIELDS.map((f) => `"${f}":${canonicalize(entry[f])}`).join(',')}}`;
 }
 
 /**

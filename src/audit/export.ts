@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import canonicalize from 'canonicalize';
 import { stringify } from 'csv-stringify';
-import type { AuditEntry } from './entry.ts';
+import { AUDIT_FIELDS, type AuditEntry } from './entry.ts';
 import { AuditLogError } from './errors.ts';
 
 export interface ExportOptions {
@@ -26,19 +26,6 @@ export interface ExportOptions {
 }
 
 const DEFAULT_POLL_MS = 500;
-
-const CSV_COLUMNS = [
-  'seq',
-  'time',
-  'eventId',
-  'requestId',
-  'requestRef',
-  'actor',
-  'event',
-  'details',
-  'prevHash',
-  'hash',
-] as const satisfies readonly (keyof AuditEntry)[];
 
 /** The audit log kept elsewhere than in a file (a database table): its lines, exactly as stored. */
 export interface StoredAuditLines {
@@ -81,7 +68,8 @@ export async function exportAudit(
     const rows = async function* () {
       for await (const { entry } of selected()) yield { ...entry, details: canonicalize(entry.details) };
     };
-    await pipeline(Readable.from(rows()), stringify({ header: true, columns: [...CSV_COLUMNS] }), out, { end: false });
+    // A row has the columns a line has, in the same order: the one list in entry.ts.
+    await pipeline(Readable.from(rows()), stringify({ header: true, columns: [...AUDIT_FIELDS] }), out, { end: false });
   }
   return count;
 }

@@ -5,6 +5,9 @@
  */
 import {
   ProviderError,
+  type GroupMembership,
+  type KeyRotation,
+  type MfaReset,
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
@@ -13,7 +16,21 @@ import {
 import { observeRetries } from '../providers/http/retry-observer.ts';
 import type { BotMetrics } from './metrics.ts';
 
-type Operation = Exclude<keyof Provider, 'id' | 'type' | 'capabilities' | 'consistency' | 'close'>;
+/** The port's calls that reach the provider, the optional interfaces' included. */
+type Operation =
+  | 'resolvePrincipal'
+  | 'probe'
+  | keyof GroupMembership
+  | 'listKeys'
+  | 'createKey'
+  | 'deactivateKey'
+  | 'deleteKey'
+  | keyof MfaReset;
+
+type Measure = <A extends unknown[], R>(
+  operation: Operation,
+  call: (...args: A) => Promise<R>,
+) => (...args: A) => Promise<R>;
 
 export function instrumentProviders(
   registry: ProviderRegistry,
@@ -24,9 +41,9 @@ export function instrumentProviders(
 }
 
 function instrument(provider: Provider, metrics: BotMetrics, now: () => number): Provider {
-  const measure =
-    <A extends unknown[], R>(operation: Operation, call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+  const measure: Measure =
+    (operation, call) =>
+    async (...args) => {
       const started = now();
       let outcome = 'ok';
       try {
@@ -41,31 +58,53 @@ function instrument(provider: Provider, metrics: BotMetrics, now: () => number):
         metrics.providerCall({ provider: provider.id, operation, outcome, ms: now() - started });
       }
     };
-  // Every call goes to the adapter itself (its private fields need it as `this`).
+  const { groups, keys, mfa } = provider;
+  // Every call goes to the adapter itself (its private fields need it as `this`); a capability the
+  // provider lacks stays absent.
   return {
     id: provider.id,
     type: provider.type,
-    capabilities: provider.capabilities,
     consistency: provider.consistency,
-    listGroups: measure('listGroups', (search?: string) => provider.listGroups(search)),
     resolvePrincipal: measure('resolvePrincipal', (identity: string, as?: PrincipalKind) =>
       provider.resolvePrincipal(identity, as),
     ),
-    isMember: measure('isMember', (group: string, principal: PrincipalRef) => provider.isMember(group, principal)),
-    listMembers: measure('listMembers', (group: string) => provider.listMembers(group)),
-    addMember: measure('addMember', (group: string, principal: PrincipalRef) => provider.addMember(group, principal)),
-    removeMember: measure('removeMember', (group: string, principal: PrincipalRef) =>
-      provider.removeMember(group, principal),
-    ),
-    listKeys: measure('listKeys', (principal: PrincipalRef) => provider.listKeys(principal)),
-    createKey: measure('createKey', (principal: PrincipalRef) => provider.createKey(principal)),
-    deactivateKey: measure('deactivateKey', (principal: PrincipalRef, keyId: string) =>
-      provider.deactivateKey(principal, keyId),
-    ),
-    deleteKey: measure('deleteKey', (principal: PrincipalRef, keyId: string) => provider.deleteKey(principal, keyId)),
-    resetMfa: measure('resetMfa', (principal: PrincipalRef) => provider.resetMfa(principal)),
-    mfaEnrolled: measure('mfaEnrolled', (principal: PrincipalRef) => provider.mfaEnrolled(principal)),
     probe: measure('probe', () => provider.probe()),
     close: () => provider.close(),
+    ...(groups && { groups: instrumentGroups(groups, measure) }),
+    ...(keys && { keys: instrumentKeys(keys, measure) }),
+    ...(mfa && { mfa: instrumentMfa(mfa, measure) }),
+  };
+}
+
+function instrumentGroups(groups: GroupMembership, measure: Measure): GroupMembership {
+  return {
+    listGroups: measure('listGroups', (search?: string) => groups.listGroups(search)),
+    isMember: measure('isMember', (group: string, principal: PrincipalRef) => groups.isMember(group, principal)),
+    listMembers: measure('listMembers', (group: string) => groups.listMembers(group)),
+    addMember: measure('addMember', (group: string, principal: PrincipalRef) => groups.addMember(group, principal)),
+    removeMember: measure('removeMember', (group: string, principal: PrincipalRef) =>
+      groups.removeMember(group, principal),
+    ),
+  };
+}
+
+function instrumentKeys(keys: KeyRotation, measure: Measure): KeyRotation {
+  const listKeys = measure('listKeys', (principal: PrincipalRef) => keys.listKeys(principal));
+  const createKey = measure('createKey', (principal: PrincipalRef) => keys.createKey(principal));
+  if (keys.style === 'roll') return { style: 'roll', listKeys, createKey };
+  const deactivate = keys.deactivateKey?.bind(keys);
+  return {
+    style: 'create',
+    listKeys,
+    createKey,
+    deleteKey: measure('deleteKey', (principal: PrincipalRef, keyId: string) => keys.deleteKey(principal, keyId)),
+    ...(deactivate && { deactivateKey: measure('deactivateKey', deactivate) }),
+  };
+}
+
+function instrumentMfa(mfa: MfaReset, measure: Measure): MfaReset {
+  return {
+    resetMfa: measure('resetMfa', (principal: PrincipalRef) => mfa.resetMfa(principal)),
+    mfaEnrolled: measure('mfaEnrolled', (principal: PrincipalRef) => mfa.mfaEnrolled(principal)),
   };
 }

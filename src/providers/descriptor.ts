@@ -33,12 +33,14 @@ export type SecretOf = (field: string, ref: EnvRef) => Secret | undefined;
 export interface ProviderDescriptor<
   Config extends CommonConfig = CommonConfig,
   Settings extends CommonSettings & { type: Config['type'] } = CommonSettings & { type: string },
+  Adapter extends Provider = Provider,
 > {
   readonly type: Config['type'];
   /** How people call it: Slack messages, the sandbox, the README's capability table. */
   readonly label: string;
   /** Its section of the policy file: a strict object whose `type` is the literal above. */
   readonly configSchema: z.ZodType<Config, unknown>;
+  /** The port's optional interfaces its adapters have (the README capability test checks they agree). */
   readonly capabilities: Capabilities;
   /**
    * What the adapter is built with: the section with every `env:` reference resolved and every default
@@ -47,7 +49,7 @@ export interface ProviderDescriptor<
   settings(config: Config, common: CommonSettings, secret: SecretOf): Settings | undefined;
   /** What `check` prints for it: where it connects and how, never a credential. */
   summary(settings: Settings): string;
-  create(settings: Settings, deps: ProviderDeps): Provider;
+  create(settings: Settings, deps: ProviderDeps): Adapter;
   /**
    * The calls an approved request makes, as text for the sandbox's what-if view (a description of what
    * the adapter sends, never executed). `settings` is absent when its credentials are not set.

@@ -15,8 +15,8 @@ import { scaleway } from './scaleway/index.ts';
 export const PROVIDERS = [jcs, cloudflare, scaleway, outscale] as const;
 
 type Listed = (typeof PROVIDERS)[number];
-type ConfigOf<D> = D extends ProviderDescriptor<infer Config, infer _> ? Config : never;
-type SettingsOf<D> = D extends ProviderDescriptor<infer _, infer Settings> ? Settings : never;
+type ConfigOf<D> = D extends ProviderDescriptor<infer Config, infer _S, infer _A> ? Config : never;
+type SettingsOf<D> = D extends ProviderDescriptor<infer _C, infer Settings, infer _A> ? Settings : never;
 
 /** A provider section of the policy file, as its provider's schema outputs it. */
 export type ProviderConfig = ConfigOf<Listed>;

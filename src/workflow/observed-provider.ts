@@ -4,12 +4,13 @@
  * arguments or the answer, which carry principals' names and, for key creation, the new secret.
  */
 import type { Logger } from '../log.ts';
-import { ProviderError, type Provider, type ProviderRegistry } from './ports.ts';
+import { ProviderError, type ProviderRegistry } from './ports.ts';
 
 /** The port's calls that reach the provider (`close` and the descriptive fields are passed through). */
 const CALLS = new Set<string>([
-  'listGroups',
   'resolvePrincipal',
+  'probe',
+  'listGroups',
   'isMember',
   'listMembers',
   'addMember',
@@ -20,22 +21,27 @@ const CALLS = new Set<string>([
   'deleteKey',
   'resetMfa',
   'mfaEnrolled',
-  'probe',
 ]);
 
+/** The port's optional interfaces, whose calls are logged as the provider's own. */
+const CAPABILITIES = new Set<string>(['groups', 'keys', 'mfa']);
+
 export function observeProviders(providers: ProviderRegistry, log: Logger): ProviderRegistry {
-  return new Map([...providers].map(([id, provider]) => [id, observed(provider, log)]));
+  return new Map([...providers].map(([id, provider]) => [id, observed(provider, provider.id, log)]));
 }
 
-function observed(provider: Provider, log: Logger): Provider {
-  return new Proxy(provider, {
+function observed<T extends object>(target: T, providerId: string, log: Logger): T {
+  return new Proxy(target, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof property !== 'string' || !CALLS.has(property) || typeof value !== 'function') return value;
+      if (typeof property !== 'string') return value;
+      if (CAPABILITIES.has(property) && typeof value === 'object' && value !== null)
+        return observed(value, providerId, log);
+      if (!CALLS.has(property) || typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const started = performance.now();
         const facts = () => ({
-          provider: target.id,
+          provider: providerId,
           operation: property,
           durationMs: Math.round(performance.now() - started),
         });

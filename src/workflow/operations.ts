@@ -6,7 +6,14 @@
  */
 import { principalFor, type Policy } from '../domain/policy.ts';
 import type { Outcome, Request } from '../domain/request.ts';
-import { type PrincipalRef, type Provider, ProviderError, type Directory, type SecretVault } from './ports.ts';
+import {
+  capability,
+  type PrincipalRef,
+  type Provider,
+  ProviderError,
+  type Directory,
+  type SecretVault,
+} from './ports.ts';
 import { alreadyHeld, membership, mfaRemoved, verifiedEffect, type ReadBackDeps } from './verify.ts';
 
 export interface OperationContext {
@@ -60,12 +67,13 @@ export async function execute(
   const who = await targetOf(request, provider, ctx);
   switch (op.kind) {
     case 'group.add': {
+      const groups = capability(provider, 'groups');
       let before = hooks.memberBefore;
       if (before === undefined) {
-        before = await provider.isMember(op.group, who);
+        before = await groups.isMember(op.group, who);
         await hooks.recordMemberBefore?.(before);
       }
-      const wanted = membership(provider, op.group, who, true);
+      const wanted = membership(groups, op.group, who, true);
       if (before)
         return {
           summary: `${who.name} was already in ${op.group}`,
@@ -74,7 +82,7 @@ export async function execute(
         };
       // Adding an existing member succeeds: a resumed step whose lost attempt did add them ends here too.
       const { result, verification } = await verifiedEffect(
-        () => provider.addMember(op.group, who),
+        () => groups.addMember(op.group, who),
         wanted,
         provider,
         ctx.readBack,
@@ -87,9 +95,10 @@ export async function execute(
     case 'group.remove':
       return removeFrom(op.group, who, provider, ctx);
     case 'mfa.reset': {
+      const mfa = capability(provider, 'mfa');
       const { result, verification } = await verifiedEffect(
-        () => provider.resetMfa(who),
-        mfaRemoved(provider, who),
+        () => mfa.resetMfa(who),
+        mfaRemoved(mfa, who),
         provider,
         ctx.readBack,
       );
@@ -115,14 +124,15 @@ export async function removeFrom(
   provider: Provider,
   ctx: Pick<OperationContext, 'readBack'>,
 ): Promise<Outcome> {
-  const wanted = membership(provider, group, who, false);
-  if (!(await provider.isMember(group, who)))
+  const groups = capability(provider, 'groups');
+  const wanted = membership(groups, group, who, false);
+  if (!(await groups.isMember(group, who)))
     return {
       summary: `${who.name} was not in ${group}`,
       verified: [alreadyHeld(wanted.expected, 'not a member', ctx.readBack)],
     };
   const { result, verification } = await verifiedEffect(
-    () => provider.removeMember(group, who),
+    () => groups.removeMember(group, who),
     wanted,
     provider,
     ctx.readBack,

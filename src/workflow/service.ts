@@ -14,7 +14,15 @@ import { findItem, targetFor, type AutoApproveRule, type CatalogItem, type Polic
 import { judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { admit, checkSubmission, submit, transition, type RequestEvent } from '../domain/transitions.ts';
-import { type ProviderRegistry, type Store, StoreConflictError, type Clock, type SecretVault } from './ports.ts';
+import {
+  CAPABILITY_OF_KIND,
+  type Provider,
+  type ProviderRegistry,
+  type Store,
+  StoreConflictError,
+  type Clock,
+  type SecretVault,
+} from './ports.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
 import type { Secret } from '../domain/secret.ts';
@@ -230,7 +238,7 @@ export class WorkflowService {
         field: 'item',
       });
     const provider = this.providers.get(item.provider);
-    if (provider && !supports(provider.capabilities, item.kind)) {
+    if (provider && !supports(provider, item.kind)) {
       throw new WorkflowFailure(invalidField('item', `${item.title}: ${item.provider} does not support ${item.kind}.`));
     }
     let durationMs: number | undefined;
@@ -494,7 +502,7 @@ export class WorkflowService {
     const items: CatalogItem[] = [];
     for (const item of this.policy.catalog) {
       const provider = this.providers.get(item.provider);
-      if (provider && supports(provider.capabilities, item.kind) && (await this.people.mayRequest(item, person, false)))
+      if (provider && supports(provider, item.kind) && (await this.people.mayRequest(item, person, false)))
         items.push(item);
     }
     return items;
@@ -504,11 +512,7 @@ export class WorkflowService {
   requestableItemsAsKnown(person: string): CatalogItem[] {
     return this.policy.catalog.filter((item) => {
       const provider = this.providers.get(item.provider);
-      return (
-        provider !== undefined &&
-        supports(provider.capabilities, item.kind) &&
-        this.people.mayRequestAsKnown(item, person)
-      );
+      return provider !== undefined && supports(provider, item.kind) && this.people.mayRequestAsKnown(item, person);
     });
   }
 
@@ -626,13 +630,9 @@ export class WorkflowService {
   }
 }
 
-function supports(
-  capabilities: { groupMembership: boolean; keyRotation: boolean; mfaReset: boolean },
-  kind: Request['operation']['kind'],
-): boolean {
-  if (kind === 'key.rotate') return capabilities.keyRotation;
-  if (kind === 'mfa.reset') return capabilities.mfaReset;
-  return capabilities.groupMembership;
+/** Whether the provider has the capability the kind needs (an optional interface of the port). */
+function supports(provider: Provider, kind: Request['operation']['kind']): boolean {
+  return provider[CAPABILITY_OF_KIND[kind]] !== undefined;
 }
 
 /** Why `actor` may not extend `grant`: only its requester, and only while the timed access is active. */

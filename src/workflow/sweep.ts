@@ -12,7 +12,14 @@
 import type { Policy } from '../domain/policy.ts';
 import type { Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
-import { type PrincipalRef, type Provider, type ProviderRegistry, ProviderError, type Store } from './ports.ts';
+import {
+  capability,
+  type PrincipalRef,
+  type Provider,
+  type ProviderRegistry,
+  ProviderError,
+  type Store,
+} from './ports.ts';
 import { removeFrom, targetOf, type OperationContext } from './operations.ts';
 import { UnverifiedEffectError } from './verify.ts';
 import type { Recorder } from './recorder.ts';
@@ -45,7 +52,7 @@ export class Sweeper {
     const incomplete = new Map<string, { groups: string[]; problem: string }>();
     for (const [providerId, group] of this.#grantManagedGroups()) {
       const provider = this.providers.get(providerId);
-      if (!provider?.capabilities.groupMembership) continue;
+      if (!provider?.groups) continue;
       let findings: Finding[];
       try {
         findings = await this.#sweepGroup(provider, group);
@@ -82,7 +89,7 @@ export class Sweeper {
 
   async #sweepGroup(provider: Provider, group: string): Promise<Finding[]> {
     const principals = new Map<string, Promise<PrincipalRef>>();
-    const members = await provider.listMembers(group);
+    const members = await capability(provider, 'groups').listMembers(group);
     let view = await this.#grantView(provider, group, principals);
     const acts: { member: PrincipalRef; grant?: Request }[] = [];
     const findings: Finding[] = [];

@@ -9,7 +9,16 @@
  * reads after EVENTUAL_WAITS_MS, through the executor's injected `wait`, so tests never really sleep.
  */
 import type { Verification } from '../domain/request.ts';
-import type { Consistency, KeyInfo, PrincipalRef, Provider, Clock } from './ports.ts';
+import type {
+  Consistency,
+  GroupMembership,
+  KeyInfo,
+  KeyRotation,
+  MfaReset,
+  PrincipalRef,
+  Provider,
+  Clock,
+} from './ports.ts';
 import { IamBotError } from '../shared/errors.ts';
 
 export type { Verification } from '../domain/request.ts';
@@ -100,11 +109,11 @@ export function alreadyHeld(expected: string, observed: string, deps: ReadBackDe
   return { expected, observed, at: new Date(deps.clock.now()).toISOString(), reads: 1 };
 }
 
-export function membership(provider: Provider, group: string, who: PrincipalRef, wanted: boolean): PostCondition {
+export function membership(groups: GroupMembership, group: string, who: PrincipalRef, wanted: boolean): PostCondition {
   return {
     expected: `${who.name} ${wanted ? 'is' : 'is not'} a member of ${group}`,
     read: async () => {
-      const member = await provider.isMember(group, who);
+      const member = await groups.isMember(group, who);
       return { holds: member === wanted, observed: member ? 'a member' : 'not a member' };
     },
   };
@@ -112,7 +121,7 @@ export function membership(provider: Provider, group: string, who: PrincipalRef,
 
 /** `inactive`: deactivated or gone; `absent`: gone; `active`: listed and active. */
 export function keyState(
-  provider: Provider,
+  keys: KeyRotation,
   who: PrincipalRef,
   keyId: string,
   wanted: 'active' | 'inactive' | 'absent',
@@ -126,7 +135,7 @@ export function keyState(
   return {
     expected,
     read: async () => {
-      const key: KeyInfo | undefined = (await provider.listKeys(who)).find((k) => k.id === keyId);
+      const key: KeyInfo | undefined = (await keys.listKeys(who)).find((k) => k.id === keyId);
       const observed = key ? `key ${keyId} ${key.status}` : `key ${keyId} not listed`;
       const holds =
         wanted === 'absent' ? !key : wanted === 'inactive' ? key?.status !== 'active' : key?.status === 'active';
@@ -135,11 +144,11 @@ export function keyState(
   };
 }
 
-export function mfaRemoved(provider: Provider, who: PrincipalRef): PostCondition {
+export function mfaRemoved(mfa: MfaReset, who: PrincipalRef): PostCondition {
   return {
     expected: `${who.name} has no MFA device`,
     read: async () => {
-      const enrolled = await provider.mfaEnrolled(who);
+      const enrolled = await mfa.mfaEnrolled(who);
       return { holds: !enrolled, observed: enrolled ? 'an MFA device is still there' : 'no MFA device' };
     },
   };

@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
 import { cloudflare } from '../../src/providers/cloudflare/index.ts';
-import type { Provider } from '../../src/workflow/ports.ts';
 import { startCloudflareSimulator, type CloudflareSimulator } from '../../src/simulators/cloudflare/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof cloudflare.create>;
 
 let sim: CloudflareSimulator;
 let provider: Provider;

@@ -21,9 +21,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.ts';
 import { createLogger } from '../../src/log.ts';
 import { outscale } from '../../src/providers/outscale/index.ts';
-import type { PrincipalRef, Provider } from '../../src/workflow/ports.ts';
+import type { PrincipalRef } from '../../src/workflow/ports.ts';
 import { startOutscaleSimulator, type OutscaleSimulator } from '../../src/simulators/outscale/index.ts';
 import type { SimRequest } from '../../src/simulators/shared/sim-server.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof outscale.create>;
 
 let sim: OutscaleSimulator;
 let sdk: IAMClient;

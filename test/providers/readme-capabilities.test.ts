@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/load-policy.ts';
 import { createLogger } from '../../src/log.ts';
 import { closeProviders, createProviders, descriptorOf, PROVIDERS } from '../../src/providers/registry.ts';
+import { capabilitiesOf } from '../../src/workflow/ports.ts';
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 
@@ -17,7 +18,7 @@ describe("the README's capability table", () => {
       ]),
     );
     for (const { label, capabilities: c } of PROVIDERS) {
-      expect(rows.get(label), label).toEqual([c.groupMembership, c.keyRotation, c.mfaReset].map(yesNo));
+      expect(rows.get(label), label).toEqual([c.groups, c.keys !== false, c.mfa].map(yesNo));
     }
   });
 
@@ -38,7 +39,7 @@ describe("the README's capability table", () => {
     try {
       expect(providers.size).toBe(PROVIDERS.length);
       for (const provider of providers.values())
-        expect(provider.capabilities, provider.type).toEqual(descriptorOf(provider.type)?.capabilities);
+        expect(capabilitiesOf(provider), provider.type).toEqual(descriptorOf(provider.type)?.capabilities);
     } finally {
       await closeProviders(providers);
     }

@@ -33,7 +33,7 @@ describe.skipIf(postgresUnavailable())('secrets and PostgreSQL', () => {
     const store = await PostgresStore.open({ url });
     const provider = new MemoryProvider('cf');
     provider.addUser('alice@example.com');
-    provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+    provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
     const directory = new MemoryDirectory();
     directory.emails.set('U_ALICE', 'alice@example.com');
     const clock = new FakeClock(T0);

@@ -3,11 +3,13 @@ import type { AuditHead, AuditRecord } from '../../src/domain/audit-event.ts';
 import { Secret } from '../../src/domain/secret.ts';
 import {
   type CallResult,
-  type Capabilities,
   type Consistency,
   type CreatedKey,
+  type CreatedKeys,
+  type GroupMembership,
   type GroupRef,
   type KeyInfo,
+  type MfaReset,
   type PrincipalRef,
   type Provider,
   ProviderError,
@@ -117,9 +119,12 @@ export class MemoryAuditSink implements AuditSink {
 }
 
 /** A provider in memory: users by email, groups with members, keys; calls counted; faults on demand. */
-export class MemoryProvider implements Provider {
+export class MemoryProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'memory';
-  capabilities: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
+  readonly groups: GroupMembership = this;
+  readonly mfa: MfaReset = this;
+  /** false: keys cannot be deactivated here, only deleted (as on JCS and Scaleway). */
+  deactivates = true;
   consistency: Consistency = { model: 'read-your-writes', source: 'an in-memory double' };
   members = new Map<string, Set<string>>();
   /** Principal ids with an MFA device, which a reset removes. */
@@ -127,7 +132,8 @@ export class MemoryProvider implements Provider {
   /** The next N calls of these names answer as if done and change nothing (a provider losing writes). */
   lost = new Map<string, number>();
   users = new Map<string, PrincipalRef>();
-  keys = new Map<string, KeyInfo[]>();
+  /** Each principal's keys. */
+  accessKeys = new Map<string, KeyInfo[]>();
   mfaResets: string[] = [];
   calls: string[] = [];
   /** The next calls of these names throw this error. */
@@ -160,6 +166,16 @@ export class MemoryProvider implements Provider {
     const lost = this.lost.get(name) ?? 0;
     if (lost > 0) this.lost.set(name, lost - 1);
     return lost === 0;
+  }
+
+  get keys(): CreatedKeys {
+    return {
+      style: 'create',
+      listKeys: (principal) => this.listKeys(principal),
+      createKey: (principal) => this.createKey(principal),
+      deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
+      ...(this.deactivates && { deactivateKey: (principal, keyId) => this.deactivateKey(principal, keyId) }),
+    };
   }
 
   async listGroups(search = ''): Promise<GroupRef[]> {
@@ -207,24 +223,24 @@ export class MemoryProvider implements Provider {
   }
   async listKeys(principal: PrincipalRef): Promise<KeyInfo[]> {
     await this.#call('listKeys');
-    return this.keys.get(principal.id) ?? [];
+    return this.accessKeys.get(principal.id) ?? [];
   }
   async createKey(principal: PrincipalRef): Promise<CreatedKey> {
     const done = await this.#call('createKey');
     const key: KeyInfo = { id: `key-${++this.#keySeq}`, status: 'active' };
-    if (done) this.keys.set(principal.id, [...(this.keys.get(principal.id) ?? []), key]);
+    if (done) this.accessKeys.set(principal.id, [...(this.accessKeys.get(principal.id) ?? []), key]);
     return { key, secret: new Secret(`SECRET-${principal.id}-${key.id}-do-not-leak`) };
   }
   async deactivateKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
     if (!(await this.#call('deactivateKey'))) return {};
-    for (const key of this.keys.get(principal.id) ?? []) if (key.id === keyId) key.status = 'inactive';
+    for (const key of this.accessKeys.get(principal.id) ?? []) if (key.id === keyId) key.status = 'inactive';
     return {};
   }
   async deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {
     if (!(await this.#call('deleteKey'))) return {};
-    this.keys.set(
+    this.accessKeys.set(
       principal.id,
-      (this.keys.get(principal.id) ?? []).filter((k) => k.id !== keyId),
+      (this.accessKeys.get(principal.id) ?? []).filter((k) => k.id !== keyId),
     );
     return {};
   }

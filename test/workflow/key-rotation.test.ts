@@ -24,7 +24,7 @@ afterEach(() => h?.close());
 
 async function approvedRotation(): Promise<string> {
   h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-  h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+  h.provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
   const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
   await h.service.approve('U_BOB', request.ref);
   await h.settle();
@@ -42,7 +42,7 @@ async function reveal(person: string, ref: string) {
 }
 
 const stateOf = async (ref: string) => (await h.service.find(ref)).status;
-const keyIds = () => (h.provider.keys.get(ALICE) ?? []).map((k) => `${k.id}:${k.status}`);
+const keyIds = () => (h.provider.accessKeys.get(ALICE) ?? []).map((k) => `${k.id}:${k.status}`);
 
 async function refusal(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -85,7 +85,7 @@ describe('key rotation', () => {
 
   it('deletes the old key where the provider cannot deactivate it', async () => {
     const ref = await approvedRotation();
-    h.provider.faults.set('deactivateKey', new ProviderError('unsupported', 'keys cannot be disabled here'));
+    h.provider.deactivates = false;
     await reveal('U_ALICE', ref);
     await h.service.confirmRotation('U_ALICE', ref);
     await h.settle();
@@ -114,7 +114,7 @@ describe('key rotation', () => {
 
   it('after a crash while creating, removes the orphan key of the lost attempt and creates once', async () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+    h.provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
     const request = await h.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
     const approved = apply(request, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
     const started = apply(approved, { type: 'start' });
@@ -126,7 +126,7 @@ describe('key rotation', () => {
     ] as const) {
       await h.store.commit({ request: after, expectedVersion: before.version, audit: [] });
     }
-    h.provider.keys.get(ALICE)?.push({ id: 'orphan', status: 'active' }); // created, answer lost
+    h.provider.accessKeys.get(ALICE)?.push({ id: 'orphan', status: 'active' }); // created, answer lost
     h = await h.restart();
     h.executor.recover();
     await h.settle();
@@ -167,7 +167,7 @@ describe('key rotation', () => {
 describe('a second rotation', () => {
   it('deletes the key the first rotation deactivated, so a two-key limit does not block it', async () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    h.provider.keys.set(ALICE, [
+    h.provider.accessKeys.set(ALICE, [
       { id: 'retired', status: 'inactive' },
       { id: 'current', status: 'active' },
     ]);

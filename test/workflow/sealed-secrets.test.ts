@@ -37,7 +37,7 @@ afterEach(async () => {
 async function waitingForReveal(sealingKey: Buffer | null = KEY): Promise<{ harness: Harness; ref: string }> {
   const harness = await createHarness({ ...basePolicy, catalog: [keyItem] }, sealingKey ? { sealingKey } : {});
   h = harness;
-  harness.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+  harness.provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
   const request = await harness.service.submit({ requester: 'U_ALICE', itemId: 'cf-key', reason: '' });
   await harness.service.approve('U_BOB', request.ref);
   await harness.settle();

@@ -148,7 +148,7 @@ describe('verified effects', () => {
 
   it('a key the provider says it created but does not list is never offered to its owner', async () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+    h.provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
     h.provider.lost.set('createKey', 1);
     const ref = await approved('cf-key');
     expect(await stateOf(ref)).toMatchObject({ state: 'failed', error: { kind: 'unverified' } });
@@ -158,7 +158,7 @@ describe('verified effects', () => {
 
   it('an old key whose deactivation does not show fails the rotation at the retire step, and a retry resumes there', async () => {
     h = await createHarness({ ...basePolicy, catalog: [keyItem] });
-    h.provider.keys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
+    h.provider.accessKeys.set(ALICE, [{ id: 'old-key', status: 'active' }]);
     const ref = await approved('cf-key');
     expect(record(ref, 'rotation.key_created')?.details).toMatchObject({
       verified: true,
@@ -173,7 +173,7 @@ describe('verified effects', () => {
       error: { kind: 'unverified' },
       rotation: { step: 'retire' },
     });
-    expect(h.provider.keys.get(ALICE)?.find((k) => k.id === 'old-key')?.status).toBe('active');
+    expect(h.provider.accessKeys.get(ALICE)?.find((k) => k.id === 'old-key')?.status).toBe('active');
     await h.service.retry('U_ADMIN', ref);
     await h.settle();
     expect(await stateOf(ref)).toMatchObject({ state: 'completed' });

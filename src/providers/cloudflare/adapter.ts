@@ -5,9 +5,9 @@
  *   membership ids, not user ids.
  * - Groups are named by their user group id.
  * - "Keys" are account-owned API tokens: the catalog item names the token, `listKeys` shows it and
- *   `createKey` rolls it (same id, new value). A roll kills the old value at once, so there is no
- *   old key left to deactivate or delete: both calls succeed without touching anything.
- * - MFA reset does not exist in Cloudflare's API.
+ *   `createKey` rolls it (same id, new value; key style `roll`). A roll kills the old value at once, so
+ *   there is no old key left to deactivate or delete, and the adapter has no call for either.
+ * - MFA reset does not exist in Cloudflare's API: the adapter has no `mfa`.
  */
 import type { CloudflareSettings } from './settings.ts';
 import { Secret } from '../../domain/secret.ts';
@@ -16,14 +16,15 @@ import type { ProviderDeps } from '../deps.ts';
 import {
   ProviderError,
   type CallResult,
-  type Capabilities,
   type Consistency,
   type CreatedKey,
+  type GroupMembership,
   type GroupRef,
   type KeyInfo,
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
+  type RolledKeys,
 } from '../../workflow/ports.ts';
 import { callResult, type Answer } from '../answer.ts';
 import { CloudflareApi } from './client.ts';
@@ -40,11 +41,14 @@ import {
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 
-export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
-
-export class CloudflareProvider implements Provider {
+export class CloudflareProvider implements Provider, GroupMembership {
   readonly type = 'cloudflare';
-  readonly capabilities = CAPABILITIES;
+  readonly groups: GroupMembership = this;
+  readonly keys: RolledKeys = {
+    style: 'roll',
+    listKeys: (principal) => this.listKeys(principal),
+    createKey: (principal) => this.createKey(principal),
+  };
   /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
   readonly consistency: Consistency = {
     model: 'unknown',
@@ -162,30 +166,6 @@ export class CloudflareProvider implements Provider {
     const created: CreatedKey = { key: { id: principal.id, status: 'active' }, secret: new Secret(answer.result) };
     if (answer.requestId) created.providerRequestId = answer.requestId;
     return created;
-  }
-
-  /** The roll already invalidated the old value; there is nothing left to deactivate. */
-  async deactivateKey(_principal: PrincipalRef, _keyId: string): Promise<CallResult> {
-    return {};
-  }
-
-  /**
-   * There is no old key to delete: the key id is the token's, and deleting the token would end the
-   * rotation with no credential at all.
-   */
-  async deleteKey(_principal: PrincipalRef, _keyId: string): Promise<CallResult> {
-    return {};
-  }
-
-  async resetMfa(_principal: PrincipalRef): Promise<CallResult> {
-    throw new ProviderError(
-      'unsupported',
-      "Cloudflare has no API to reset another member's two-factor authentication.",
-    );
-  }
-
-  async mfaEnrolled(_principal: PrincipalRef): Promise<boolean> {
-    throw new ProviderError('unsupported', "Cloudflare has no API to read another member's two-factor authentication.");
   }
 
   async probe(): Promise<CallResult> {

@@ -1,15 +1,15 @@
 /** JCS (Jio Cloud Services) IAM, signature v2 query API: group membership, key rotation and MFA reset. */
 import type { ProviderDescriptor } from '../descriptor.ts';
 import { describeJcsCalls } from './calls.ts';
-import { CAPABILITIES, JcsProvider } from './provider.ts';
+import { JcsProvider } from './provider.ts';
 import { jcsConfigSchema, jcsSettings, type JcsConfig, type JcsSettings } from './settings.ts';
 import { JcsClient } from './wire-client.ts';
 
-export const jcs: ProviderDescriptor<JcsConfig, JcsSettings> = {
+export const jcs: ProviderDescriptor<JcsConfig, JcsSettings, JcsProvider> = {
   type: 'jcs',
   label: 'JCS',
   configSchema: jcsConfigSchema,
-  capabilities: CAPABILITIES,
+  capabilities: { groups: true, keys: 'create', mfa: true },
   settings: jcsSettings,
   summary: (s) => `${s.endpoint}  MFA device ${s.mfaDeviceName}`,
   create: (settings, deps) => new JcsProvider(settings, new JcsClient(settings, deps), deps.log),

@@ -1,17 +1,18 @@
 /** The JCS adapter to the Provider port: each operation delegates to the module that knows its wire steps. */
 import type { JcsSettings } from './settings.ts';
 import type { Logger } from '../../log.ts';
-import {
-  ProviderError,
-  type CallResult,
-  type Capabilities,
-  type Consistency,
-  type CreatedKey,
-  type GroupRef,
-  type KeyInfo,
-  type PrincipalKind,
-  type PrincipalRef,
-  type Provider,
+import type {
+  CallResult,
+  Consistency,
+  CreatedKey,
+  CreatedKeys,
+  GroupMembership,
+  GroupRef,
+  KeyInfo,
+  MfaReset,
+  PrincipalKind,
+  PrincipalRef,
+  Provider,
 } from '../../workflow/ports.ts';
 import { createKey, deleteKey, listKeys } from './keys.ts';
 import { addMember, isMember, listMembers, removeMember } from './membership.ts';
@@ -21,11 +22,17 @@ import { listGroupsSchema } from './schemas.ts';
 import { callResult } from '../answer.ts';
 import type { JcsClient } from './wire-client.ts';
 
-export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
-
-export class JcsProvider implements Provider {
+export class JcsProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'jcs';
-  readonly capabilities = CAPABILITIES;
+  readonly groups: GroupMembership = this;
+  /** JCS access keys have no status: they cannot be deactivated, only deleted. */
+  readonly keys: CreatedKeys = {
+    style: 'create',
+    listKeys: (principal) => this.listKeys(principal),
+    createKey: (principal) => this.createKey(principal),
+    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
+  };
+  readonly mfa: MfaReset = this;
   /**
    * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
    * says when a change shows in reads, and no traffic was recorded.
@@ -84,13 +91,6 @@ export class JcsProvider implements Provider {
 
   createKey(principal: PrincipalRef): Promise<CreatedKey> {
     return createKey(this.jcs, this.log.child({ provider: this.id }), principal);
-  }
-
-  async deactivateKey(): Promise<CallResult> {
-    throw new ProviderError(
-      'unsupported',
-      'JCS access keys cannot be deactivated, only deleted: JCS has no key status.',
-    );
   }
 
   deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {

@@ -9,9 +9,10 @@ import type { Logger } from '../../log.ts';
 import {
   ProviderError,
   type CallResult,
-  type Capabilities,
   type Consistency,
   type CreatedKey,
+  type CreatedKeys,
+  type GroupMembership,
   type GroupRef,
   type KeyInfo,
   type PrincipalKind,
@@ -25,11 +26,18 @@ import type { EimKey, EimUser } from './schemas.ts';
 /** EIM's access key quota per user (documented by Outscale, the same as AWS). */
 export const EIM_ACCESS_KEYS_PER_USER = 2;
 
-export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: false };
-
-export class OutscaleProvider implements Provider {
+/** EIM has no API for MFA devices: the adapter has no `mfa`. */
+export class OutscaleProvider implements Provider, GroupMembership {
   readonly type = 'outscale';
-  readonly capabilities = CAPABILITIES;
+  readonly groups: GroupMembership = this;
+  /** EIM keys can be deactivated (a way back) before they are deleted. */
+  readonly keys: CreatedKeys = {
+    style: 'create',
+    listKeys: (principal) => this.listKeys(principal),
+    createKey: (principal) => this.createKey(principal),
+    deactivateKey: (principal, keyId) => this.deactivateKey(principal, keyId),
+    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
+  };
   /**
    * EIM is AWS IAM compatible (WIRE.md §4), and AWS documents IAM as eventually consistent (a change may
    * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing
@@ -136,17 +144,6 @@ export class OutscaleProvider implements Provider {
       if ((await this.listKeys(principal)).some((key) => key.id === keyId)) throw error;
       return callResult(error);
     }
-  }
-
-  async resetMfa(): Promise<CallResult> {
-    throw new ProviderError(
-      'unsupported',
-      `${this.id}: Outscale EIM has no API for MFA devices, so the bot cannot reset MFA on Outscale.`,
-    );
-  }
-
-  async mfaEnrolled(): Promise<boolean> {
-    throw new ProviderError('unsupported', `${this.id}: Outscale EIM has no API for MFA devices.`);
   }
 
   async probe(): Promise<CallResult> {

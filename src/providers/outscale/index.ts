@@ -1,17 +1,17 @@
 /** Outscale EIM (AWS IAM compatible): group membership and access key rotation; no MFA API. */
 import type { ProviderDescriptor } from '../descriptor.ts';
-import { CAPABILITIES, OutscaleProvider } from './adapter.ts';
+import { OutscaleProvider } from './adapter.ts';
 import { describeOutscaleCalls } from './calls.ts';
 import { EimClient } from './eim-client.ts';
 import { outscaleConfigSchema, outscaleSettings, type OutscaleConfig, type OutscaleSettings } from './settings.ts';
 
 export { EIM_ACCESS_KEYS_PER_USER } from './adapter.ts';
 
-export const outscale: ProviderDescriptor<OutscaleConfig, OutscaleSettings> = {
+export const outscale: ProviderDescriptor<OutscaleConfig, OutscaleSettings, OutscaleProvider> = {
   type: 'outscale',
   label: 'Outscale',
   configSchema: outscaleConfigSchema,
-  capabilities: CAPABILITIES,
+  capabilities: { groups: true, keys: 'create', mfa: false },
   settings: outscaleSettings,
   summary: (s) => `${s.endpoint}  region ${s.region}, service ${s.service}`,
   create: (settings, deps) => new OutscaleProvider(settings.id, new EimClient(settings, deps), deps.log),

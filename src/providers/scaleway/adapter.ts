@@ -8,11 +8,13 @@ import { callResult } from '../answer.ts';
 import {
   ProviderError,
   type CallResult,
-  type Capabilities,
   type Consistency,
   type CreatedKey,
+  type CreatedKeys,
+  type GroupMembership,
   type GroupRef,
   type KeyInfo,
+  type MfaReset,
   type PrincipalKind,
   type PrincipalRef,
   type Provider,
@@ -23,11 +25,17 @@ import { ApiKeys, keyInfo, type Bearer } from './keys.ts';
 import { groupPageSchema, groupSchema, noContentSchema, userSchema } from './schemas.ts';
 import { segment, type ScalewayWire } from './wire.ts';
 
-export const CAPABILITIES: Capabilities = { groupMembership: true, keyRotation: true, mfaReset: true };
-
-export class ScalewayProvider implements Provider {
+export class ScalewayProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'scaleway';
-  readonly capabilities = CAPABILITIES;
+  readonly groups: GroupMembership = this;
+  /** Scaleway API keys cannot be disabled, only deleted: the old key is deleted once the new one is confirmed. */
+  readonly keys: CreatedKeys = {
+    style: 'create',
+    listKeys: (principal) => this.listKeys(principal),
+    createKey: (principal) => this.createKey(principal),
+    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
+  };
+  readonly mfa: MfaReset = this;
   /**
    * Recorded traffic (scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
    * after `add-member` lists the new member, and a second `remove-member` right after the first answers
@@ -98,15 +106,6 @@ export class ScalewayProvider implements Provider {
 
   async createKey(principal: PrincipalRef): Promise<CreatedKey> {
     return this.#keys.create(await this.#bearer(principal));
-  }
-
-  deactivateKey(_principal: PrincipalRef, _keyId: string): Promise<CallResult> {
-    return Promise.reject(
-      new ProviderError(
-        'unsupported',
-        'Scaleway API keys cannot be disabled, only deleted; the old key is deleted once the new one is confirmed.',
-      ),
-    );
   }
 
   deleteKey(principal: PrincipalRef, keyId: string): Promise<CallResult> {

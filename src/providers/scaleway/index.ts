@@ -1,15 +1,15 @@
 /** Scaleway IAM v1alpha1: group membership, API key rotation (users and applications) and MFA reset. */
 import type { ProviderDescriptor } from '../descriptor.ts';
-import { CAPABILITIES, ScalewayProvider } from './adapter.ts';
+import { ScalewayProvider } from './adapter.ts';
 import { describeScalewayCalls } from './calls.ts';
 import { scalewayConfigSchema, scalewaySettings, type ScalewayConfig, type ScalewaySettings } from './settings.ts';
 import { ScalewayWire } from './wire.ts';
 
-export const scaleway: ProviderDescriptor<ScalewayConfig, ScalewaySettings> = {
+export const scaleway: ProviderDescriptor<ScalewayConfig, ScalewaySettings, ScalewayProvider> = {
   type: 'scaleway',
   label: 'Scaleway',
   configSchema: scalewayConfigSchema,
-  capabilities: CAPABILITIES,
+  capabilities: { groups: true, keys: 'create', mfa: true },
   settings: scalewaySettings,
   summary: (s) => `${s.baseUrl}  organization ${s.organizationId}`,
   create: (settings, deps) => {

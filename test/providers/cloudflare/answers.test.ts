@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import { cloudflare } from '../../../src/providers/cloudflare/index.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof cloudflare.create>;
 
 let server: SimServer;
 let provider: Provider;

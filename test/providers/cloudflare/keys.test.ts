@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/workflow/ports.ts';
+import { capabilitiesOf, ProviderError } from '../../../src/workflow/ports.ts';
 import type { SimToken } from '../../../src/simulators/cloudflare/index.ts';
 import { calls, rig, type Rig } from './support.ts';
 
@@ -94,12 +94,12 @@ describe('Cloudflare token rotation', () => {
     expect(ci.rolls).toBe(1);
   });
 
-  it('leaves the token alone when asked to deactivate or delete the old key', async () => {
-    const created = await r.provider.createKey(principal());
-    const before = r.sim.server.requests.length;
-    await expect(r.provider.deactivateKey(principal(), ci.id)).resolves.toEqual({});
-    await expect(r.provider.deleteKey(principal(), ci.id)).resolves.toEqual({});
-    expect(r.sim.server.requests).toHaveLength(before);
+  it('rolls in place: no call exists to deactivate or delete the old key, and the token keeps its id', async () => {
+    const created = await r.provider.keys.createKey(principal());
+    expect(r.provider.keys.style).toBe('roll');
+    expect(r.provider.keys).not.toHaveProperty('deactivateKey');
+    expect(r.provider.keys).not.toHaveProperty('deleteKey');
+    expect(created.key.id).toBe(ci.id);
     expect(r.sim.state.tokens.get(ci.id)?.value).toBe(created.secret.reveal());
   });
 
@@ -120,12 +120,9 @@ describe('Cloudflare token rotation', () => {
     });
   });
 
-  it('declares MFA reset unsupported, with a plain reason and no call', async () => {
-    expect(r.provider.capabilities).toEqual({ groupMembership: true, keyRotation: true, mfaReset: false });
-    await expect(r.provider.resetMfa(principal())).rejects.toMatchObject({
-      kind: 'unsupported',
-      message: "Cloudflare has no API to reset another member's two-factor authentication.",
-    });
+  it('has no MFA reset: the adapter lacks the capability, and makes no call', () => {
+    expect(capabilitiesOf(r.provider)).toEqual({ groups: true, keys: 'roll', mfa: false });
+    expect(r.provider).not.toHaveProperty('mfa');
     expect(r.sim.server.requests).toHaveLength(0);
   });
 });

@@ -2,7 +2,6 @@
 import type { CloudflareSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import { cloudflare } from '../../../src/providers/cloudflare/index.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import type { SimRequest } from '../../../src/simulators/shared/sim-server.ts';
 import {
   startCloudflareSimulator,
@@ -10,6 +9,9 @@ import {
   type CloudflareSimulatorOptions,
 } from '../../../src/simulators/cloudflare/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof cloudflare.create>;
 
 export interface Rig {
   sim: CloudflareSimulator;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
+import { capabilitiesOf, ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
 import { actionsSent, rig, type Rig } from './rig.ts';
 
 let r: Rig;
@@ -15,11 +15,8 @@ function alice(): PrincipalRef {
 
 describe('JCS groups and principals', () => {
   it('declares group membership, key rotation and MFA reset', () => {
-    expect(r.provider).toMatchObject({
-      type: 'jcs',
-      id: 'jcs-test',
-      capabilities: { groupMembership: true, keyRotation: true, mfaReset: true },
-    });
+    expect(r.provider).toMatchObject({ type: 'jcs', id: 'jcs-test' });
+    expect(capabilitiesOf(r.provider)).toEqual({ groups: true, keys: 'create', mfa: true });
   });
 
   it('lists groups by case-insensitive substring; a group is known by its name, which membership calls take', async () => {

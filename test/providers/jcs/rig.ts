@@ -2,10 +2,12 @@
 import type { JcsSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
 import { jcs } from '../../../src/providers/jcs/index.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import { startJcsSimulator, type JcsSimulator, type JcsSimulatorOptions } from '../../../src/simulators/jcs/index.ts';
 import type { Fault, SimServer } from '../../../src/simulators/shared/sim-server.ts';
 import { captureLog } from '../../support/capture-log.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof jcs.create>;
 
 export interface Rig {
   sim: JcsSimulator;

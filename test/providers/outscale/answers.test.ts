@@ -6,9 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
 import { outscale } from '../../../src/providers/outscale/index.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import { SimServer, json, type SimResponse } from '../../../src/simulators/shared/sim-server.ts';
 import { failure } from './support.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof outscale.create>;
 
 const ACCESS_KEY = 'AKCANNED000000000001';
 const SECRET_KEY = 'canned-secret-key-0000000000000000000000';

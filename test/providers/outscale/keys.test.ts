@@ -122,11 +122,9 @@ describe('Outscale access keys', () => {
     expect(error.message).toContain('user with name gone');
   });
 
-  it('MFA reset is unsupported, saying why', async () => {
+  it('has no MFA reset: the adapter lacks the capability, and makes no call', async () => {
     await start();
-    const error = await failure(rig.provider.resetMfa(ci));
-    expect(error.kind).toBe('unsupported');
-    expect(error.message).toContain('no API for MFA');
+    expect(rig.provider).not.toHaveProperty('mfa');
     expect(rig.sim.server.requests).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../../../src/workflow/ports.ts';
 import { failure, LIST_SERVERS, pagingSent, seedUser, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
@@ -9,7 +10,7 @@ afterEach(async () => {
 describe('Outscale groups and principals', () => {
   it('declares group membership and key rotation, not MFA reset', async () => {
     rig = await startRig();
-    expect(rig.provider.capabilities).toEqual({ groupMembership: true, keyRotation: true, mfaReset: false });
+    expect(capabilitiesOf(rig.provider)).toEqual({ groups: true, keys: 'create', mfa: false });
     expect(rig.provider.type).toBe('outscale');
   });
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { OutscaleSettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import { ProviderError, type PrincipalRef, type Provider } from '../../../src/workflow/ports.ts';
+import { ProviderError, type PrincipalRef } from '../../../src/workflow/ports.ts';
 import { outscale } from '../../../src/providers/outscale/index.ts';
 import {
   startOutscaleSimulator,
@@ -10,6 +10,9 @@ import {
   type OutscaleSimulatorOptions,
 } from '../../../src/simulators/outscale/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof outscale.create>;
 
 export interface Rig {
   sim: OutscaleSimulator;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/workflow/ports.ts';
+import { capabilitiesOf, ProviderError } from '../../../src/workflow/ports.ts';
 import { failure, requestsTo, startRig, type Rig } from './support.ts';
 
 let rig: Rig;
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe('Scaleway adapter: groups and principals', () => {
   it('declares every capability', () => {
-    expect(rig.provider.capabilities).toEqual({ groupMembership: true, keyRotation: true, mfaReset: true });
+    expect(capabilitiesOf(rig.provider)).toEqual({ groups: true, keys: 'create', mfa: true });
     expect(rig.provider.type).toBe('scaleway');
   });
 
@@ -249,8 +249,8 @@ describe('Scaleway adapter: API keys', () => {
   it('cannot deactivate a key: Scaleway only deletes them', async () => {
     const app = rig.sim.state.addApplication({ name: 'ci' });
     const key = rig.sim.state.addApiKey({ bearer: { kind: 'application', id: app.id } });
-    const error = await failure(rig.provider.deactivateKey({ id: app.id, name: 'ci' }, key.accessKey));
-    expect(error).toMatchObject({ kind: 'unsupported', message: expect.stringContaining('cannot be disabled') });
+    expect(rig.provider.keys).toMatchObject({ style: 'create' });
+    expect(rig.provider.keys.deactivateKey).toBeUndefined();
     expect(rig.sim.state.apiKey(key.accessKey)).toBeDefined();
   });
 

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Secret } from '../../../src/domain/secret.ts';
 import { createLogger } from '../../../src/log.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import { classify } from '../../../src/providers/scaleway/errors.ts';
 import { scaleway } from '../../../src/providers/scaleway/index.ts';
 import { keyInfo } from '../../../src/providers/scaleway/keys.ts';
@@ -23,6 +22,9 @@ import {
 } from '../../../src/providers/scaleway/schemas.ts';
 import type { SimServer } from '../../../src/simulators/shared/sim-server.ts';
 import { allCassettes, interaction, replay, type Interaction } from './cassettes.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof scaleway.create>;
 
 const ORGANIZATION = '105bdce1-64c0-48ab-899d-868455867ecf';
 const OWNER = 'ef29ce05-3f2b-4fa0-a259-d76110850d57';

@@ -1,7 +1,6 @@
 /** A Scaleway simulator and an adapter pointed at it, with captured logs and recorded retry waits. */
 import type { ScalewaySettings } from '../../../src/config/provider-settings.ts';
 import { Secret } from '../../../src/domain/secret.ts';
-import type { Provider } from '../../../src/workflow/ports.ts';
 import { scaleway } from '../../../src/providers/scaleway/index.ts';
 import {
   startScalewaySimulator,
@@ -10,6 +9,9 @@ import {
   type ScalewaySimulatorOptions,
 } from '../../../src/simulators/scaleway/index.ts';
 import { captureLog } from '../../support/capture-log.ts';
+
+/** The adapter the descriptor builds, with every call it has. */
+type Provider = ReturnType<typeof scaleway.create>;
 
 export interface Rig {
   sim: ScalewaySimulator;

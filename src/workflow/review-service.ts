@@ -230,9 +230,8 @@ export class ReviewService {
       if (!reviewPolicy) throw new Problem(`the policy no longer reviews ${review.itemId}`);
       const provider = this.deps.providers.get(review.provider);
       if (!provider) throw new Problem(`provider ${review.provider} is not configured`);
-      if (!provider.capabilities.groupMembership)
-        throw new Problem(`${review.provider} cannot list group members (${provider.type})`);
-      const listed = await provider.listMembers(review.group);
+      if (!provider.groups) throw new Problem(`${review.provider} cannot list group members (${provider.type})`);
+      const listed = await provider.groups.listMembers(review.group);
       const reviewers = await this.#reviewersOf(reviewPolicy.reviewers);
       if (reviewers.length === 0) throw new Problem(`the set ${reviewPolicy.reviewers} has no active member to review`);
       const accounts = new Map<string, string | undefined>();

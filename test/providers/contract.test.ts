@@ -32,6 +32,8 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
   'provider contract: $type',
   ({ type, descriptor }) => {
     const harness = HARNESSES[type];
+    /** The provider's request id, in its own form. */
+    const requestId = expect.stringMatching(harness.requestId);
     let w: World;
     let provider: Provider;
     beforeEach(async () => {
@@ -49,14 +51,17 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
       });
 
       it('probe proves the credentials with one read, and answers with the provider’s request id', async () => {
-        expect(await provider.probe()).toEqual({ providerRequestId: expect.any(String) });
+        expect(await provider.probe()).toEqual({ providerRequestId: requestId });
         expect(w.server.requests).toHaveLength(1);
       });
 
-      it('resolves a person to the same principal every time; an unknown person is not_found', async () => {
-        const alice = await provider.resolvePrincipal(w.person('alice'));
+      it('resolves a person to the same principal every time, whatever the case of the identity; an unknown person is not_found', async () => {
+        const identity = w.person('alice');
+        const alice = await provider.resolvePrincipal(identity);
         w.person('bob');
         expect(alice).toEqual({ id: expect.any(String), name: expect.any(String) });
+        expect(await provider.resolvePrincipal(identity.toUpperCase())).toEqual(alice);
+        expect(await provider.resolvePrincipal(identity)).toEqual(alice);
         expect(await provider.resolvePrincipal(w.person('carol'))).not.toEqual(alice);
         expect(await provider.resolvePrincipal(w.person('dan'))).not.toEqual(alice);
         expect((await failure(provider.resolvePrincipal('nobody@example.com'))).kind).toBe('not_found');
@@ -89,6 +94,16 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         expect(members.map((m) => m.id)).not.toContain(bob.id);
       });
 
+      it('lists a service principal in a group as resolvePrincipal names a service', async (context) => {
+        if (!w.seedServiceMember) context.skip();
+        const devs = w.group('devs');
+        const alice = await provider.resolvePrincipal(w.person('alice'));
+        const ci = await provider.resolvePrincipal(w.service('ci'), 'service');
+        w.seedMember(devs, 'alice');
+        w.seedServiceMember?.(devs, 'ci');
+        expect(byId(await groupsOf(provider).listMembers(devs))).toEqual(byId([alice, ci]));
+      });
+
       it('an empty group has no members', async () => {
         expect(await groupsOf(provider).listMembers(w.group('empty'))).toEqual([]);
       });
@@ -100,7 +115,7 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         const alice = await provider.resolvePrincipal(w.person('alice'));
         const groups = groupsOf(provider);
         expect(await groups.isMember(devs, alice)).toBe(false);
-        expect(await groups.addMember(devs, alice)).toEqual({ providerRequestId: expect.any(String) });
+        expect(await groups.addMember(devs, alice)).toEqual({ providerRequestId: requestId });
         expect(await groups.isMember(devs, alice)).toBe(true);
         expect(await groups.listMembers(devs)).toEqual([alice]);
         expect(w.membersInSim(devs)).toHaveLength(1);
@@ -122,7 +137,7 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         w.seedMember(devs, 'alice');
         const groups = groupsOf(provider);
         expect(await groups.isMember(devs, alice)).toBe(true);
-        expect(await groups.removeMember(devs, alice)).toEqual({ providerRequestId: expect.any(String) });
+        expect(await groups.removeMember(devs, alice)).toEqual({ providerRequestId: requestId });
         expect(await groups.isMember(devs, alice)).toBe(false);
         expect(await groups.listMembers(devs)).toEqual([]);
         expect(w.membersInSim(devs)).toEqual([]);
@@ -158,12 +173,13 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         const alice = await provider.resolvePrincipal(w.person('alice'));
         const groups = groupsOf(provider);
         const looksEmpty = harness.unknownGroupLooksEmpty ?? {};
-        expect(await failure(groups.listMembers(w.missingGroup))).toMatchObject({ kind: 'not_found' });
-        expect(await failure(groups.addMember(w.missingGroup, alice))).toMatchObject({ kind: 'not_found' });
+        const notFound = { kind: 'not_found', providerRequestId: requestId };
+        expect(await failure(groups.listMembers(w.missingGroup))).toMatchObject(notFound);
+        expect(await failure(groups.addMember(w.missingGroup, alice))).toMatchObject(notFound);
         if (looksEmpty.isMember) expect(await groups.isMember(w.missingGroup, alice)).toBe(false);
-        else expect(await failure(groups.isMember(w.missingGroup, alice))).toMatchObject({ kind: 'not_found' });
+        else expect(await failure(groups.isMember(w.missingGroup, alice))).toMatchObject(notFound);
         if (looksEmpty.removeMember) await expect(groups.removeMember(w.missingGroup, alice)).resolves.toBeDefined();
-        else expect(await failure(groups.removeMember(w.missingGroup, alice))).toMatchObject({ kind: 'not_found' });
+        else expect(await failure(groups.removeMember(w.missingGroup, alice))).toMatchObject(notFound);
       });
 
       it('adding a principal the account does not have is not_found, and changes nothing', async () => {
@@ -175,7 +191,10 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
       });
 
       it('credentials the provider does not accept are unauthorized, and not retried', async () => {
-        expect(await failure(w.withBadCredentials().probe())).toMatchObject({ kind: 'unauthorized' });
+        expect(await failure(w.withBadCredentials().probe())).toMatchObject({
+          kind: 'unauthorized',
+          providerRequestId: requestId,
+        });
         expect(w.server.requests).toHaveLength(1);
       });
 
@@ -186,8 +205,9 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         w.seedMember(devs, 'bob');
         const reader = groupsOf(w.withoutWriteAccess());
         expect(await reader.isMember(devs, alice)).toBe(false);
-        expect(await failure(reader.addMember(devs, alice))).toMatchObject({ kind: 'forbidden' });
-        expect(await failure(reader.removeMember(devs, bob))).toMatchObject({ kind: 'forbidden' });
+        const forbidden = { kind: 'forbidden', providerRequestId: requestId };
+        expect(await failure(reader.addMember(devs, alice))).toMatchObject(forbidden);
+        expect(await failure(reader.removeMember(devs, bob))).toMatchObject(forbidden);
         expect(w.membersInSim(devs)).toHaveLength(1);
         expect(await groupsOf(provider).isMember(devs, bob)).toBe(true);
       });
@@ -207,9 +227,11 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         expect(await failure(groupsOf(provider).listGroups())).toMatchObject({
           kind: 'rate_limited',
           retryAfterMs: 7_000,
-          providerRequestId: expect.any(String),
+          providerRequestId: requestId,
         });
         expect(w.server.requests).toHaveLength(MAX_ATTEMPTS);
+        expect(w.waits).toHaveLength(MAX_ATTEMPTS - 1);
+        for (const wait of w.waits) expect(wait).toBeGreaterThanOrEqual(7_000);
       });
 
       it.skipIf(!harness.nativeThrottle)(
@@ -227,12 +249,15 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
       );
 
       it('retries a server error on a read; one that outlasts the attempts is unavailable', async () => {
-        w.server.inject({ type: 'status', status: 503 });
+        w.server.inject({ type: 'status', status: 503 }, MAX_ATTEMPTS - 1);
         await expect(groupsOf(provider).listGroups()).resolves.toEqual([]);
-        expect(w.server.requests).toHaveLength(2);
+        expect(w.server.requests).toHaveLength(MAX_ATTEMPTS);
         w.server.inject({ type: 'status', status: 503 }, MAX_ATTEMPTS);
-        expect(await failure(groupsOf(provider).listGroups())).toMatchObject({ kind: 'unavailable' });
-        expect(w.server.requests).toHaveLength(2 + MAX_ATTEMPTS);
+        expect(await failure(groupsOf(provider).listGroups())).toMatchObject({
+          kind: 'unavailable',
+          providerRequestId: requestId,
+        });
+        expect(w.server.requests).toHaveLength(2 * MAX_ATTEMPTS);
       });
 
       it('keeps connections alive: 200 sequential calls use a handful of connections', async () => {
@@ -273,7 +298,7 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
       it('a new key is listed active, and its secret comes back once, wrapped', async () => {
         const ci = await provider.resolvePrincipal(w.service('ci'), 'service');
         const created = await keysOf(provider).createKey(ci);
-        expect(created.providerRequestId).toEqual(expect.any(String));
+        expect(created.providerRequestId).toEqual(requestId);
         expect(w.keysInSim('ci')).toContain(created.key.id);
         expect(await keysOf(provider).listKeys(ci)).toContainEqual(
           expect.objectContaining({ id: created.key.id, status: 'active' }),

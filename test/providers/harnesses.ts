@@ -55,6 +55,8 @@ export interface World {
   /** The credentials the adapters hold, as text: what must never reach a log or an error. */
   credentials: string[];
 
+  /** Makes a seeded service principal a member, where service principals can be (not Cloudflare's tokens). */
+  seedServiceMember?(group: string, service: string): void;
   /** Seeds the service principal a key rotation names; returns the identity `resolvePrincipal(…, 'service')` takes. */
   service(name: string): string;
   /** Seeds a key for a seeded service principal (create-style providers), returning its id. */
@@ -73,6 +75,8 @@ export interface World {
 export interface Harness {
   /** A fresh simulator and its adapter. */
   start(): Promise<World>;
+  /** The form of the provider's request ids (what its support asks for), as its simulator makes them. */
+  requestId: RegExp;
   /** The provider's own throttling answer where it differs from a plain 429 with Retry-After (the fault to inject). */
   nativeThrottle?: { name: string; fault: Fault };
   /**
@@ -115,6 +119,7 @@ const jcs: Harness = {
   // CheckUserInGroup and RemoveUserFromGroup answer one 404 for a non-member and for an unknown group
   // (src/providers/jcs/membership.ts).
   unknownGroupLooksEmpty: { isMember: true, removeMember: true },
+  requestId: /^req-[0-9a-f-]{36}$/,
   start: async (): Promise<World> => {
     const sim = await startJcsSimulator();
     const { build, waits, logs, closeAll } = adapters();
@@ -148,6 +153,7 @@ const jcs: Harness = {
         return build(settings);
       },
       service: (name) => sim.state.addUser({ name }).name,
+      seedServiceMember: (group, service) => sim.state.addMember(group, service),
       seedKey: (service) => sim.state.addKey(service).access,
       keysInSim: (service) =>
         sim.state
@@ -165,6 +171,8 @@ const jcs: Harness = {
 };
 
 const cloudflare: Harness = {
+  // A cf-ray id.
+  requestId: /^[0-9a-f]{16}-SIM$/,
   start: async (): Promise<World> => {
     const sim = await startCloudflareSimulator();
     const { build, waits, logs, closeAll } = adapters();
@@ -212,6 +220,7 @@ const cloudflare: Harness = {
 };
 
 const scaleway: Harness = {
+  requestId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   start: async (): Promise<World> => {
     const sim = await startScalewaySimulator();
     const { build, waits, logs, closeAll } = adapters();
@@ -255,6 +264,7 @@ const scaleway: Harness = {
         apps.set(name, sim.state.addApplication({ name }).id);
         return name;
       },
+      seedServiceMember: (id, service) => void group(id).applicationIds.push(lookup(apps, service)),
       seedKey: (service) =>
         sim.state.addApiKey({ bearer: { kind: 'application', id: lookup(apps, service) } }).accessKey,
       keysInSim: (service) =>
@@ -283,6 +293,7 @@ const scaleway: Harness = {
 const outscale: Harness = {
   // Membership is read from the user's groups (ListGroupsForUser), which never names the group asked about.
   unknownGroupLooksEmpty: { isMember: true },
+  requestId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   start: async (): Promise<World> => {
     const sim = await startOutscaleSimulator();
     const { build, waits, logs, closeAll } = adapters();
@@ -318,6 +329,7 @@ const outscale: Harness = {
         return build({ ...settings, accessKey: new Secret(key.id), secretKey: new Secret(key.secret) });
       },
       service: (name) => sim.state.addUser(name).name,
+      seedServiceMember: (group, service) => sim.state.addMember(group, service),
       seedKey: (service) => sim.state.createKey(service).id,
       keysInSim: (service) =>
         sim.state

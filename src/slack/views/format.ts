@@ -188,6 +188,7 @@ function subjectOf(request: Request, item: CatalogItem | undefined, providerType
   if (!t) return mention(request.requester);
   if (t.rule === 'service')
     return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
+  if (t.rule === 'listed') return `${provider} principal \`${name(t.principal)}\``;
   return `${t.email !== undefined ? name(t.email) : mention(request.requester)} (${provider} principal \`${name(t.principal)}\`)`;
 }
 
@@ -238,9 +239,11 @@ export function targetLine(request: Request): string | undefined {
   const from =
     t.rule === 'service'
       ? 'a service principal'
-      : t.rule === 'map'
-        ? "from the policy's identity map"
-        : `from Slack email ${name(t.email ?? '?')}`;
+      : t.rule === 'listed'
+        ? "as the group's member list names it, decided in an access review"
+        : t.rule === 'map'
+          ? "from the policy's identity map"
+          : `from Slack email ${name(t.email ?? '?')}`;
   return `Acts on ${name(request.provider)} account *${name(t.principal)}* (${from})`;
 }
 

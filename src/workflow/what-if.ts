@@ -12,6 +12,9 @@ import {
   type RequestKind,
 } from '../domain/policy.ts';
 import { describeRule, judgeRule, ruleUseKey } from '../domain/auto-approval.ts';
+import { formatDuration } from '../domain/duration.ts';
+import type { BreakGlassPolicy } from '../domain/policy.ts';
+import { breakGlassUseKey } from './break-glass.ts';
 import type { People } from './people.ts';
 import type { Clock, Directory, UseCounters } from './ports.ts';
 
@@ -53,6 +56,18 @@ export interface RuleExplained {
   usesLeft: number;
 }
 
+/** The item's break-glass, for this person now: its terms, who would review it, and whether it would be refused. */
+export interface BreakGlassExplained {
+  /** "up to 1h at once, reviewed by managers within 4h, 2 uses per person per 7d" */
+  terms: string;
+  /** Who would review it (never the person). */
+  reviewers: ApproverExplained[];
+  /** Uses this person has left in the limit's period. */
+  usesLeft: number;
+  /** Why an emergency would be refused now, when it would. */
+  problem?: string;
+}
+
 export interface WhatIfDeps {
   policy: Policy;
   people: People;
@@ -75,6 +90,8 @@ export interface WhatIf {
   calls: string[];
   /** The item's auto-approval rules, in order: the first that applies passes stage 1 at once. */
   autoApproval: RuleExplained[];
+  /** Set when the item allows break-glass. */
+  breakGlass?: BreakGlassExplained;
 }
 
 export async function explainRequest(deps: WhatIfDeps, person: string, itemId: string): Promise<WhatIf | undefined> {
@@ -121,7 +138,42 @@ export async function explainRequest(deps: WhatIfDeps, person: string, itemId: s
       usesLeft: Math.max(0, rule.cap.uses - used),
     });
   }
-  return { person, item, mayRequest, requestRule, principal, stages, calls, autoApproval };
+  const breakGlass = item.breakGlass && (await explainBreakGlass(deps, item, item.breakGlass, person));
+  return {
+    person,
+    item,
+    mayRequest,
+    requestRule,
+    principal,
+    stages,
+    calls,
+    autoApproval,
+    ...(breakGlass && { breakGlass }),
+  };
+}
+
+async function explainBreakGlass(
+  deps: WhatIfDeps,
+  item: CatalogItem,
+  policy: BreakGlassPolicy,
+  person: string,
+): Promise<BreakGlassExplained> {
+  const { uses, perMs } = policy.limit;
+  const used = await deps.uses.count(breakGlassUseKey(item, person), deps.clock.now(), perMs);
+  const usesLeft = Math.max(0, uses - used);
+  const { approvers } = await explainStage(deps, policy.reviewers, 1, person);
+  const problem =
+    approvers.length === 0
+      ? `Nobody but ${person} could review it: an emergency would be refused.`
+      : usesLeft === 0
+        ? `Its limit is reached (${uses} per ${formatDuration(perMs)}): an emergency would be refused.`
+        : undefined;
+  return {
+    terms: `up to ${formatDuration(policy.maxDurationMs)} at once, reviewed by ${policy.reviewers} within ${formatDuration(policy.reviewWithinMs)}, ${uses} use${uses === 1 ? '' : 's'} per person per ${formatDuration(perMs)}`,
+    reviewers: approvers,
+    usesLeft,
+    ...(problem ? { problem } : {}),
+  };
 }
 
 async function explainStage(

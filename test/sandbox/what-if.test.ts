@@ -40,6 +40,7 @@ catalog:
         maxDuration: 2h
         window: { days: [mon, tue, wed, thu, fri], from: "09:00", to: "18:00", timezone: Europe/Paris }
         cap: { uses: 2, per: 1d }
+    breakGlass: { maxDuration: 1h, reviewers: managers, reviewWithin: 4h, rateLimit: { uses: 2, per: 7d } }
 `;
 
 /** Wednesday 18 November 2026, 10:00 in Paris. */
@@ -89,6 +90,26 @@ describe('what if', () => {
       why: 'its cap is reached: 2 uses per person per 1d',
       usesLeft: 0,
     });
+  });
+
+  it('explains break-glass: its terms, who would review it, the uses left, and when it would be refused', async () => {
+    const terms = 'up to 1h at once, reviewed by managers within 4h, 2 uses per person per 7d';
+    expect((await setup()('U0ALICE', 'cf-oncall'))?.breakGlass).toEqual({
+      terms,
+      reviewers: [{ person: 'U0BOB', via: "the requester's manager" }],
+      usesLeft: 2,
+    });
+    expect((await setup({ 'break-glass:cf-oncall:U0ALICE': 2 })('U0ALICE', 'cf-oncall'))?.breakGlass).toEqual({
+      terms,
+      reviewers: [{ person: 'U0BOB', via: "the requester's manager" }],
+      usesLeft: 0,
+      problem: 'Its limit is reached (2 per 7d): an emergency would be refused.',
+    });
+    // Nobody is Dave's manager: nobody could review his emergency.
+    expect((await setup()('U0DAVE', 'cf-oncall'))?.breakGlass?.problem).toBe(
+      'Nobody but U0DAVE could review it: an emergency would be refused.',
+    );
+    expect((await setup()('U0ALICE', 'cf-admins'))?.breakGlass).toBeUndefined();
   });
 
   it('resolves each stage to people and says why each is there; the requester never approves their own request', async () => {

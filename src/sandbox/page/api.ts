@@ -88,6 +88,7 @@ export interface WhatIf {
   stages: { set: string; quorum: number; approvers: { person: string; via: string }[]; problem?: string }[];
   calls: string[];
   autoApproval: { name: string; conditions: string; applies: boolean; why?: string; usesLeft: number }[];
+  breakGlass?: { terms: string; reviewers: { person: string; via: string }[]; usesLeft: number; problem?: string };
 }
 
 export async function getState(user: string): Promise<State> {

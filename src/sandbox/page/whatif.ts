@@ -96,6 +96,19 @@ function explanation(w: WhatIf, names: Record<string, string>): HTMLElement {
           ),
         )
       : null,
+    w.breakGlass ? h('h4', {}, 'Break-glass (emergency: at once, reviewed after)') : null,
+    w.breakGlass
+      ? h(
+          'p',
+          { class: 'break-glass' },
+          `${w.breakGlass.terms}. Reviewers: `,
+          w.breakGlass.reviewers.map((a) => `${name(a.person)} (${a.via})`).join(', ') || 'nobody',
+          '. ',
+          w.breakGlass.problem
+            ? h('span', { class: 'error' }, w.breakGlass.problem)
+            : `${w.breakGlass.usesLeft} use${w.breakGlass.usesLeft === 1 ? '' : 's'} left.`,
+        )
+      : null,
     h('h4', {}, 'Provider call once approved'),
     h('ul', { class: 'calls' }, ...w.calls.map((c) => h('li', {}, h('code', {}, c)))),
   );

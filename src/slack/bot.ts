@@ -6,6 +6,7 @@ import { App, HTTPReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import type { RuntimeSettings } from '../config/runtime.ts';
 import type { Logger } from '../log.ts';
 import { registerAppHome } from './app-home.ts';
+import { registerBreakGlass } from './break-glass.ts';
 import { guardRequests } from './request-guard.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { apiBase } from './client.ts';
@@ -13,7 +14,6 @@ import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { registerFallbacks } from './fallbacks.ts';
 import { registerInteractions } from './interactions.ts';
-import { registerBreakGlass } from './break-glass.ts';
 
 export interface SlackAppOptions {
   slack: RuntimeSettings['slack'];
@@ -101,8 +101,8 @@ function isRouteOf(routes: readonly CustomRoute[], url: string | undefined): boo
 export function registerHandlers(app: App, ctx: BotContext): void {
   registerCommands(app, ctx);
   registerInteractions(app, ctx);
-  registerBreakGlass(app, ctx);
   registerAppHome(app, ctx);
+  registerBreakGlass(app, ctx);
   // Last: whatever no listener above claims is still acknowledged, and the person told why nothing happened.
   registerFallbacks(app, ctx);
   app.error(async (error) => {

@@ -252,6 +252,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     dms: new DmChannels(app.client),
     tasks,
     log,
+    reviews: services.reviews,
+    showReviewPage: (reviewId, ref, message) => notifier.showReviewPage(reviewId, ref, message),
   });
   let port: number | undefined;
   let host: string | undefined;

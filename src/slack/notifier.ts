@@ -30,6 +30,7 @@ import {
   type MessageRefStore,
 } from '../workflow/ports.ts';
 import { DmChannels, post, type SlackClient } from './client.ts';
+import { describeSlackError, platformError, rateLimitedFor } from './errors.ts';
 import { OncePoster } from './post-once.ts';
 import type { ReviewDmRef } from '../workflow/ports.ts';
 import { pendingFor } from '../domain/review.ts';
@@ -574,23 +575,17 @@ export class SlackNotifier implements Notifier {
   }
 }
 
-function slackErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: { error?: string } } | null;
-  return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
-}
-
 /** Slack's error code when the error means the recipient cannot be reached as things stand. */
 function permanentCode(error: unknown): string | undefined {
-  const code = slackErrorCode(error);
+  const code = platformError(error);
   return code !== undefined && !TRANSIENT_SLACK_ERRORS.has(code) ? code : undefined;
 }
 
 /** A retryable Slack error as the dispatcher understands it: retry, after how long. */
 function deliveryError(error: unknown): DeliveryError {
-  const e = error as { code?: string; retryAfter?: number; message?: string } | null;
-  if (e?.code === 'slack_webapi_rate_limited_error')
-    return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
-  const code = slackErrorCode(error);
+  const retryAfter = rateLimitedFor(error);
+  if (retryAfter !== undefined) return new DeliveryError('Slack rate limited the bot', false, retryAfter * 1000);
+  const code = platformError(error);
   if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, false);
-  return new DeliveryError(e?.message ?? String(error), false);
+  return new DeliveryError(describeSlackError(error), false);
 }

@@ -8,6 +8,7 @@ import type { RequestKind } from '../domain/policy.ts';
 import type { LooseCatalogItem, PolicyParts } from './policy-parts.ts';
 import type { ApproverSetConfig } from './policy-schema.ts';
 import type { Finding, PathSegment } from './problems.ts';
+import { keyStyleOf, providerLabel } from './provider-settings.ts';
 
 export function checkReferences(parts: PolicyParts): Finding[] {
   const providerIds = Object.keys(parts.providers);
@@ -39,11 +40,17 @@ export function checkReferences(parts: PolicyParts): Finding[] {
     }
     findings.push(...kindFindings(item, at));
     const providerType = item.provider === undefined ? undefined : parts.providers[item.provider]?.type;
-    if (providerType === 'cloudflare' && item.kind === 'key.rotate' && item.principal === undefined) {
-      // Cloudflare rolls account-owned tokens; a person's own user tokens need that person's credentials.
+    if (
+      providerType !== undefined &&
+      keyStyleOf(providerType) === 'roll' &&
+      item.kind === 'key.rotate' &&
+      item.principal === undefined
+    ) {
+      // A roll names the token it rolls (Cloudflare rolls account-owned tokens; a person's own user tokens
+      // need that person's credentials: docs/providers/cloudflare.md).
       findings.push({
         path: at('kind'),
-        message: 'key.rotate on Cloudflare needs a principal: the id or name of the account API token to roll',
+        message: `key.rotate on ${providerLabel(providerType) ?? providerType} needs a principal: the id or name of the account API token to roll`,
       });
     }
 

@@ -5,6 +5,7 @@
  */
 import type { Secret } from '../domain/secret.ts';
 import { descriptorOf, type ProviderConfig, type ProviderSettings } from '../providers/registry.ts';
+import type { KeyStyle } from '../workflow/ports.ts';
 import type { Finding } from './problems.ts';
 import { resolveEnvRef, type EnvRef } from './secret-ref.ts';
 
@@ -17,6 +18,11 @@ export type { ScalewaySettings } from '../providers/scaleway/settings.ts';
 /** A provider type as people call it ("Scaleway"); undefined for a type no provider folder declares. */
 export function providerLabel(type: string): string | undefined {
   return descriptorOf(type)?.label;
+}
+
+/** How a provider type rotates keys, as its descriptor declares; false where it cannot, undefined for an unknown type. */
+export function keyStyleOf(type: string): KeyStyle | false | undefined {
+  return descriptorOf(type)?.capabilities.keys;
 }
 
 export interface ResolvedProviders {

@@ -211,8 +211,13 @@ export interface Request {
  */
 export interface RequestTarget {
   principal: string;
-  /** `service`: the catalog item names a service principal (a key rotation of a CI key). */
-  rule: IdentityRule | 'service';
+  /**
+   * `service`: the catalog item names a service principal (a key rotation of a CI key). `listed`: a member
+   * the provider listed in the group (an access review's removal): acted on by `id`, as listed.
+   */
+  rule: IdentityRule | 'service' | 'listed';
+  /** `listed`: the provider's id of the principal, as the group's member list gave it. */
+  id?: string;
   /** The requester's Slack email it was derived from (email rules). */
   email?: string;
 }

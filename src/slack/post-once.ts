@@ -16,7 +16,7 @@ const KEY_FIELD = 'post_key';
 /** How far before the recorded intent the history is read: the bot's clock and Slack's may differ. */
 const CLOCK_MARGIN_S = 300;
 
-type Message = { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata };
+export type Message = { text: string; blocks?: KnownBlock[]; metadata?: MessageMetadata };
 
 export class OncePoster {
   constructor(

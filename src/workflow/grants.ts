@@ -98,7 +98,9 @@ async function justifiedElsewhere(request: Request, store: Store): Promise<Reque
   let removedAt = -Infinity;
   for (const r of mine) {
     const s = r.status;
-    if (r.operation.kind === 'group.remove' && s.state === 'completed') removedAt = Math.max(removedAt, s.at);
+    // An access review's removal acts on the member it listed, not on the reviewer who asked for it.
+    if (r.operation.kind === 'group.remove' && s.state === 'completed' && r.target?.rule !== 'listed')
+      removedAt = Math.max(removedAt, s.at);
     if (r.operation.kind !== 'group.add' || r.operation.extends !== undefined) continue;
     if (
       s.state === 'approved' ||

@@ -10,6 +10,7 @@ import { observeProviders } from './observed-provider.ts';
 import { Sweeper } from './sweep.ts';
 import { People } from './people.ts';
 import { Recorder } from './recorder.ts';
+import { ReviewService, type ReviewRequests } from './review-service.ts';
 import { WorkflowService } from './service.ts';
 
 export interface WorkflowDeps {
@@ -32,6 +33,8 @@ export interface WorkflowDeps {
   sleep?: (ms: number) => Promise<void>;
   /** False: record decisions only; provider steps and notices wait for a process that runs them. */
   active?: boolean;
+  /** Where the command line leaves access reviews it asks for (the embedded store's data directory). */
+  reviewRequests?: ReviewRequests;
 }
 
 export interface Workflow {
@@ -42,6 +45,7 @@ export interface Workflow {
   sweeper: Sweeper;
   people: People;
   checkpoints: Checkpointer;
+  reviews: ReviewService;
 }
 
 export function createWorkflow(deps: WorkflowDeps): Workflow {
@@ -104,5 +108,19 @@ export function createWorkflow(deps: WorkflowDeps): Workflow {
   );
   const sweeper = new Sweeper(deps.policy, deps.store, providers, ctx, recorder, deps.log);
   const checkpoints = new Checkpointer(deps.store, recorder, deps.notifier, deps.clock, deps.newId, deps.log);
-  return { service, executor, recorder, dispatcher, people, sweeper, checkpoints };
+  const reviews = new ReviewService({
+    policy: deps.policy,
+    store: deps.store,
+    providers,
+    people,
+    directory: deps.directory,
+    recorder,
+    dispatcher,
+    executor,
+    clock: deps.clock,
+    newId: deps.newId,
+    log: deps.log,
+    ...(deps.reviewRequests ? { requests: deps.reviewRequests } : {}),
+  });
+  return { service, executor, recorder, dispatcher, people, sweeper, checkpoints, reviews };
 }

@@ -31,6 +31,9 @@ export async function targetOf(request: Request, provider: Provider, ctx: Operat
   if (request.operation.kind === 'key.rotate' && request.operation.principal) {
     return provider.resolvePrincipal(request.operation.principal, 'service');
   }
+  // A member as the provider listed it (an access review's removal): acted on as listed, never re-derived.
+  if (request.target?.rule === 'listed' && request.target.id !== undefined)
+    return { id: request.target.id, name: request.target.principal };
   // The account the approvers saw; only a request stored before targets were recorded derives it now.
   if (request.target) return provider.resolvePrincipal(request.target.principal);
   const identity = principalFor(

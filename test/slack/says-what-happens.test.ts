@@ -100,15 +100,15 @@ describe('a Cloudflare roll', () => {
 
   it('says the old value stopped working at the roll, in the Reveal DM, after the reveal, and at the end', () => {
     const reveal = rolled({ step: 'reveal', ...keys, revealBy: T0 + HOUR });
-    expect(text(secretReadyMessage(reveal, tokenItem, T0 + HOUR))).toContain(
+    expect(text(secretReadyMessage(reveal, tokenItem, T0 + HOUR, 'cloudflare'))).toContain(
       'its old value stopped working at the roll',
     );
-    expect(text(secretReadyMessage(reveal, tokenItem, T0 + HOUR))).not.toContain('old key kept');
+    expect(text(secretReadyMessage(reveal, tokenItem, T0 + HOUR, 'cloudflare'))).not.toContain('old key kept');
     const confirm = rolled({ step: 'confirm', ...keys, confirmBy: T0 + HOUR });
-    expect(text(revealedMessage(confirm, tokenItem))).toContain(
+    expect(text(revealedMessage(confirm, tokenItem, 'cloudflare'))).toContain(
       'The old value stopped working at the roll, so nothing is left to retire',
     );
-    expect(text(revealedMessage(confirm, tokenItem))).not.toContain('old key is retired');
+    expect(text(revealedMessage(confirm, tokenItem, 'cloudflare'))).not.toContain('old key is retired');
     const done: Request = {
       ...confirm,
       status: {
@@ -123,27 +123,31 @@ describe('a Cloudflare roll', () => {
     expect(rotationEndText(done)).toBe(
       'Rotation complete. The old value stopped working at the roll; nothing is left to retire.',
     );
-    expect(text(requesterUpdate(notice(done, 'execution.completed'), tokenItem))).toContain(
+    expect(text(requesterUpdate(notice(done, 'execution.completed'), tokenItem, 'cloudflare'))).toContain(
       'nothing is left to retire',
     );
   });
 
   it('never speaks of retiring or keeping an old key in the audit thread or the owner’s DMs', () => {
     const retire = rolled({ step: 'retire', ...keys, trigger: 'confirmed' });
-    expect(auditReply(notice(retire, 'rotation.confirmed', 'U_ALICE'))).toContain('nothing is left to retire');
+    expect(auditReply(notice(retire, 'rotation.confirmed', 'U_ALICE'), 'cloudflare')).toContain(
+      'nothing is left to retire',
+    );
     const deadline = rolled({ step: 'retire', ...keys, trigger: 'deadline' });
-    expect(auditReply(notice(deadline, 'rotation.confirm_deadline'))).toContain('nothing is left to retire');
-    expect(text(requesterUpdate(notice(deadline, 'rotation.confirm_deadline'), tokenItem))).toContain(
+    expect(auditReply(notice(deadline, 'rotation.confirm_deadline'), 'cloudflare')).toContain(
+      'nothing is left to retire',
+    );
+    expect(text(requesterUpdate(notice(deadline, 'rotation.confirm_deadline'), tokenItem, 'cloudflare'))).toContain(
       'nothing is left to retire',
     );
     const lost = rolled({ step: 'rollback', ...keys, reason: 'expired' });
-    expect(auditReply(notice(lost, 'rotation.abandoned'))).toContain('stopped working at the roll');
-    expect(text(requesterUpdate(notice(lost, 'rotation.abandoned'), tokenItem))).toContain(
+    expect(auditReply(notice(lost, 'rotation.abandoned'), 'cloudflare')).toContain('stopped working at the roll');
+    expect(text(requesterUpdate(notice(lost, 'rotation.abandoned'), tokenItem, 'cloudflare'))).toContain(
       'stopped working at the roll',
     );
     for (const message of [
-      auditReply(notice(lost, 'rotation.abandoned')),
-      text(requesterUpdate(notice(lost, 'rotation.abandoned'), tokenItem)),
+      auditReply(notice(lost, 'rotation.abandoned'), 'cloudflare'),
+      text(requesterUpdate(notice(lost, 'rotation.abandoned'), tokenItem, 'cloudflare')),
     ]) {
       expect(message).not.toMatch(/old key (kept|is retired)|keeping the old key/);
     }

@@ -56,8 +56,11 @@ export function checkpointMessage(head: { seq: number; hash: string }): Message 
 
 const SEPARATOR = ' · ';
 
-/** One line per event, naming who acted and, for provider results, the provider's request id. */
-export function auditReply(notice: Notice): string {
+/**
+ * One line per event, naming who acted and, for provider results, the provider's request id. `providerType`:
+ * the policy's type of the request's provider (how its keys rotate).
+ */
+export function auditReply(notice: Notice, providerType?: string): string {
   const { request, actor } = notice;
   const who = actor === 'system' ? 'iam-bot' : mention(actor);
   const s = request.status;
@@ -101,21 +104,21 @@ export function auditReply(notice: Notice): string {
     case 'grant.released':
       return `:unlock: Released early by ${who}, before the end of the period: removing the membership.`;
     case 'rotation.key_created':
-      if (rollsInPlace(request))
+      if (rollsInPlace(request, providerType))
         return `:key: Token ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} rolled: its old value stopped working at the roll. Waiting for ${mention(request.requester)} to reveal the new value.`;
       return `:key: New key ${s.state === 'executing' && s.rotation?.step === 'reveal' ? escape(s.rotation.newKeyId) : ''} created; waiting for ${mention(request.requester)} to reveal it.`;
     case 'rotation.revealed':
-      return `:eyes: The new key was revealed to ${who}. ${confirmDeadline(request)}`;
+      return `:eyes: The new key was revealed to ${who}. ${confirmDeadline(request, providerType)}`;
     case 'rotation.confirm_deadline':
-      if (rollsInPlace(request))
+      if (rollsInPlace(request, providerType))
         return `:alarm_clock: ${mention(request.requester)} did not confirm the new value is in use by the deadline; closing the request (the old value stopped working at the roll: nothing is left to retire).`;
       return `:alarm_clock: ${mention(request.requester)} did not confirm the new key is in use by the deadline; retiring the old key as announced.`;
     case 'rotation.confirmed':
-      if (rollsInPlace(request))
+      if (rollsInPlace(request, providerType))
         return `:white_check_mark: ${who} confirmed the new value is in use. The old value stopped working at the roll: nothing is left to retire.`;
       return `:white_check_mark: ${who} confirmed the new key is in use; retiring the old key.`;
     case 'rotation.abandoned':
-      if (rollsInPlace(request))
+      if (rollsInPlace(request, providerType))
         return ':wastebasket: The rolled value was not revealed in time and cannot be shown again; the old value stopped working at the roll, so there is nothing to keep.';
       return ':wastebasket: The new key was not revealed in time; deleting it and keeping the old key.';
     case 'rotation.inactive_keys_deleted':
@@ -136,11 +139,11 @@ export function auditReply(notice: Notice): string {
 }
 
 /** The confirmation deadline and what happens at it, as the owner was told. */
-export function confirmDeadline(request: Request): string {
+export function confirmDeadline(request: Request, providerType?: string): string {
   const s = request.status;
   const by =
     s.state === 'executing' && s.rotation?.step === 'confirm' ? slackDate(s.rotation.confirmBy) : 'the deadline';
-  const then = rollsInPlace(request)
+  const then = rollsInPlace(request, providerType)
     ? 'the request is closed anyway (the old value stopped working at the roll: nothing is left to retire)'
     : 'the old key is retired anyway';
   return `Waiting for ${mention(request.requester)} to confirm it is in use, until ${by}; then ${then}.`;

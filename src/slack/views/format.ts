@@ -1,5 +1,5 @@
 /** Text shared by every Slack view: how a request, a state and a person read. Nothing here holds a secret. */
-import { providerLabel } from '../../config/provider-settings.ts';
+import { keyStyleOf, providerLabel } from '../../config/provider-settings.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import type { CatalogItem } from '../../domain/policy.ts';
 import type { Approval, Request, State } from '../../domain/request.ts';
@@ -171,17 +171,13 @@ function providerName(request: Request, providerType: string | undefined): strin
 }
 
 /**
- * Whether the rotation rolls a token in place (Cloudflare, docs/providers/cloudflare.md: the roll returns a new value for
- * the same token id, and the old value stops working at once) rather than adding a key beside the old one:
- * then nothing is left to retire, and an unrevealed value cannot be undone. Known from the rotation once
- * it has a new key (a roll keeps the key id), else from the provider's type.
+ * Whether the rotation rolls a token in place (key style `roll`, as Cloudflare's descriptor declares,
+ * docs/providers/cloudflare.md: the roll returns a new value for the same token id, and the old value stops
+ * working at once) rather than adding a key beside the old one: then nothing is left to retire, and an
+ * unrevealed value cannot be undone. `providerType` is the policy's type of the request's provider.
  */
-export function rollsInPlace(request: Request, providerType?: string): boolean {
-  if (request.operation.kind !== 'key.rotate') return false;
-  const s = request.status;
-  const rotation = s.state === 'executing' || s.state === 'failed' ? s.rotation : undefined;
-  if (rotation && 'newKeyId' in rotation) return rotation.oldKeyIds.includes(rotation.newKeyId);
-  return providerType === 'cloudflare';
+export function rollsInPlace(request: Request, providerType: string | undefined): boolean {
+  return request.operation.kind === 'key.rotate' && providerType !== undefined && keyStyleOf(providerType) === 'roll';
 }
 
 /** Who a request acts on, as approvers check it: their Slack email (or the service) and the provider's principal. */
@@ -192,6 +188,7 @@ function subjectOf(request: Request, item: CatalogItem | undefined, providerType
   if (!t) return mention(request.requester);
   if (t.rule === 'service')
     return `*${name(item?.title ?? t.principal)}* (${provider} principal \`${name(t.principal)}\`)`;
+  if (t.rule === 'listed') return `${provider} principal \`${name(t.principal)}\``;
   return `${t.email !== undefined ? name(t.email) : mention(request.requester)} (${provider} principal \`${name(t.principal)}\`)`;
 }
 
@@ -242,9 +239,11 @@ export function targetLine(request: Request): string | undefined {
   const from =
     t.rule === 'service'
       ? 'a service principal'
-      : t.rule === 'map'
-        ? "from the policy's identity map"
-        : `from Slack email ${name(t.email ?? '?')}`;
+      : t.rule === 'listed'
+        ? "as the group's member list names it, decided in an access review"
+        : t.rule === 'map'
+          ? "from the policy's identity map"
+          : `from Slack email ${name(t.email ?? '?')}`;
   return `Acts on ${name(request.provider)} account *${name(t.principal)}* (${from})`;
 }
 

@@ -19,7 +19,11 @@ import { grantedMessage } from './grant.ts';
 import { rotationNews } from './rotation.ts';
 
 /** The DM for an event, or undefined for events the requester need not hear about. */
-export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): Message | undefined {
+export function requesterUpdate(
+  notice: Notice,
+  item: CatalogItem | undefined,
+  providerType?: string,
+): Message | undefined {
   const { request } = notice;
   const head = headline(request, item);
   const line = (text: string): Message => ({
@@ -69,7 +73,7 @@ export function requesterUpdate(notice: Notice, item: CatalogItem | undefined): 
       return line('Expired: nobody decided in time. Ask again if you still need it.');
     case 'rotation.confirm_deadline':
     case 'rotation.abandoned':
-      return line(rotationNews(notice.event, request));
+      return line(rotationNews(notice.event, request, providerType));
     case 'grant.extended':
       return line(`${state} — your extension was approved.`);
     case 'grant.released':

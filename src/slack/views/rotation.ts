@@ -17,8 +17,13 @@ import {
 } from './format.ts';
 import { ACTION, VIEW } from './ids.ts';
 
-export function secretReadyMessage(request: Request, item: CatalogItem | undefined, revealBy: number): Message {
-  const text = rollsInPlace(request)
+export function secretReadyMessage(
+  request: Request,
+  item: CatalogItem | undefined,
+  revealBy: number,
+  providerType?: string,
+): Message {
+  const text = rollsInPlace(request, providerType)
     ? `${headline(request, item)}\nYour token was rolled: its old value stopped working at the roll. You can reveal the new value *once*, before ${slackDate(revealBy)}; after that it cannot be shown again, and only a new rotation gives you a working value.`
     : `${headline(request, item)}\nYour new key is ready. You can reveal it *once*, before ${slackDate(revealBy)}; after that it is deleted and your old key kept.`;
   return {
@@ -42,10 +47,10 @@ export function secretReadyMessage(request: Request, item: CatalogItem | undefin
   };
 }
 
-export function revealedMessage(request: Request, item: CatalogItem | undefined): Message {
+export function revealedMessage(request: Request, item: CatalogItem | undefined, providerType?: string): Message {
   const s = request.status;
   const confirmBy = s.state === 'executing' && s.rotation?.step === 'confirm' ? s.rotation.confirmBy : undefined;
-  const rolled = rollsInPlace(request);
+  const rolled = rollsInPlace(request, providerType);
   const deadline =
     confirmBy === undefined
       ? ''
@@ -80,8 +85,12 @@ export function revealedMessage(request: Request, item: CatalogItem | undefined)
 }
 
 /** What the owner hears when a rotation moves on without them (their own DM, and the Reveal DM's last words). */
-export function rotationNews(event: 'rotation.confirm_deadline' | 'rotation.abandoned', request: Request): string {
-  const rolled = rollsInPlace(request);
+export function rotationNews(
+  event: 'rotation.confirm_deadline' | 'rotation.abandoned',
+  request: Request,
+  providerType?: string,
+): string {
+  const rolled = rollsInPlace(request, providerType);
   if (event === 'rotation.confirm_deadline') {
     return rolled
       ? 'You did not confirm the new value is in use by the deadline: the request is closed now. The old value stopped working at the roll; nothing is left to retire.'
@@ -96,21 +105,26 @@ export function rotationNews(event: 'rotation.confirm_deadline' | 'rotation.aban
  * The Reveal DM as the rotation moves on, or undefined when this event leaves it as it is: Reveal goes
  * once revealed or no longer revealable, "I have updated my systems" once confirmed or past its deadline.
  */
-export function ownerKeyMessage(event: string, request: Request, item: CatalogItem | undefined): Message | undefined {
+export function ownerKeyMessage(
+  event: string,
+  request: Request,
+  item: CatalogItem | undefined,
+  providerType?: string,
+): Message | undefined {
   switch (event) {
     case 'rotation.revealed':
-      return revealedMessage(request, item);
+      return revealedMessage(request, item, providerType);
     case 'rotation.confirmed':
       return rotationSettledMessage(
         request,
         item,
-        rollsInPlace(request)
+        rollsInPlace(request, providerType)
           ? 'Thanks. The old value stopped working at the roll, so nothing is left to retire: closing the request.'
           : 'Thanks. Retiring your old key now; you will hear when it is done.',
       );
     case 'rotation.confirm_deadline':
     case 'rotation.abandoned':
-      return rotationSettledMessage(request, item, rotationNews(event, request));
+      return rotationSettledMessage(request, item, rotationNews(event, request, providerType));
     case 'execution.completed':
     case 'execution.failed':
       return rotationSettledMessage(request, item, rotationEndText(request));

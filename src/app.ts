@@ -32,6 +32,7 @@ import {
 } from './workflow/ports.ts';
 import type { DataWorld } from './store/data-world.ts';
 import { openStore } from './store/open-store.ts';
+import { ReviewRequestFolder } from './store/review-requests.ts';
 import { createWorkflow, type Workflow } from './workflow/index.ts';
 import { MemorySecretVault } from './workflow/secret-vault.ts';
 import { SealedSecretVault } from './workflow/sealed-vault.ts';
@@ -108,6 +109,10 @@ export async function openServices(options: ServicesOptions): Promise<Services> 
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.active === false ? { active: false } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    // On the embedded store the command line cannot open the store while the bot runs: it leaves asks in a folder.
+    ...(options.databaseUrl === undefined && options.active !== false
+      ? { reviewRequests: new ReviewRequestFolder(options.dataDir) }
+      : {}),
   });
   await workflow.recorder.flushAudit();
   workflow.executor.recover();
@@ -223,6 +228,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const services = await openServices({
     policy,
     dataDir: options.dataDir,
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
     store,
     providers,
     notifier,
@@ -246,6 +252,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     dms: new DmChannels(app.client),
     tasks,
     log,
+    reviews: services.reviews,
+    showReviewPage: (reviewId, ref, message) => notifier.showReviewPage(reviewId, ref, message),
   });
   let port: number | undefined;
   let host: string | undefined;
@@ -278,6 +286,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
   const tick = leading('tick', async () => {
     await services.service.tick();
+    await services.reviews.tick();
     if (store.leads) {
       services.executor.recover();
       services.dispatcher.kick();

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sandbox: () => import('./cli/sandbox.ts').then((m) => ({ run: m.sandbox, help: m.sandboxHelp })),
   db: () => import('./cli/db.ts').then((m) => ({ run: m.db, help: m.dbHelp })),
   store: () => import('./cli/store.ts').then((m) => ({ run: m.store, help: m.storeHelp })),
+  review: () => import('./cli/review.ts').then((m) => ({ run: m.review, help: m.reviewHelp })),
 };
 
 const mainHelp = `iam-bot — IAM requests, approved in Slack, carried out on JCS, Cloudflare, Scaleway and Outscale.
@@ -29,6 +30,7 @@ Commands:
   requests list         list requests
   db migrate            bring the PostgreSQL schema (DATABASE_URL) up to this release
   store copy --to URL   move the embedded store into an empty PostgreSQL database
+  review start|report   ask for an access review of a group; report what it decided
 
 Run iam-bot <command> --help for a command's options.`;
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { RunningBot } from '../app.ts';
 import { formatDuration, parseDuration } from '../domain/duration.ts';
+import { WorkflowFailure } from '../domain/errors.ts';
 import type { Policy } from '../domain/policy.ts';
 import { IamBotError, type IamBotErrorCode } from '../shared/errors.ts';
 import type { SlackAppClient } from '../simulators/slack/index.ts';
@@ -88,6 +89,8 @@ const schemas = {
   home: z.object({ user }),
   whatif: z.object({ person: user, item: z.string().min(1) }),
   advance: z.object({ by: z.string().max(20) }),
+  /** An access review (what `iam-bot review start` asks for): the item, or the policy's first reviewed one. */
+  review: z.object({ user, item: z.string().min(1).max(200).optional() }),
 };
 
 export type ApiAction = keyof typeof schemas;
@@ -212,6 +215,23 @@ export async function runAction(ctx: ApiContext, action: ApiAction, body: unknow
             `fast-forward at most ${formatDuration(MAX_FAST_FORWARD_MS)} at a time.`,
           );
         return await ctx.fastForward.by(ms);
+      }
+      case 'review': {
+        const input = parse('review', schemas.review, body);
+        const item = input.item ?? ctx.policy.reviews?.[0]?.itemId;
+        if (item === undefined)
+          throw new ApiError('sandbox_not_found', 'the policy reviews no group: add a reviews: section to it');
+        const { reviews } = ctx.bot.services;
+        let asked;
+        try {
+          asked = await reviews.request(item, known(input.user));
+        } catch (error) {
+          if (error instanceof WorkflowFailure) throw new ApiError('sandbox_refused', error.message);
+          throw error;
+        }
+        // Started at once, as the running bot's next tick would.
+        await reviews.tick();
+        return settled(ctx, { review: asked.ref });
       }
     }
   } catch (error) {

@@ -42,6 +42,7 @@ export class FastForward {
       for (let left = ms; left > 0; left -= STEP_MS) {
         this.clock.advance(Math.min(STEP_MS, left));
         await this.bot.services.service.tick();
+        await this.bot.services.reviews.tick();
         if (this.clock.now() - this.#lastSweep >= this.sweepEveryMs) {
           this.#lastSweep = this.clock.now();
           // The revokes that fell due in this step finish first: the sweep then sees what they left.

@@ -244,6 +244,11 @@ catalog:
     provider: scw
     kind: mfa.reset
     approvers: [platform-leads]
+reviews:
+  - item: osc-ops
+    reviewers: platform-leads
+    deadline: 7d
+    remindAfter: 3d
 audit:
   channel: ${AUDIT_CHANNEL}
 `;

@@ -13,6 +13,7 @@ import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
 import { registerFallbacks } from './fallbacks.ts';
 import { registerInteractions } from './interactions.ts';
+import { registerReviewButtons } from './review-buttons.ts';
 
 export interface SlackAppOptions {
   slack: RuntimeSettings['slack'];
@@ -100,6 +101,7 @@ function isRouteOf(routes: readonly CustomRoute[], url: string | undefined): boo
 export function registerHandlers(app: App, ctx: BotContext): void {
   registerCommands(app, ctx);
   registerInteractions(app, ctx);
+  registerReviewButtons(app, ctx);
   registerAppHome(app, ctx);
   // Last: whatever no listener above claims is still acknowledged, and the person told why nothing happened.
   registerFallbacks(app, ctx);

@@ -6,6 +6,9 @@ import { findItem, type CatalogItem, type Policy } from '../domain/policy.ts';
 import type { Logger } from '../log.ts';
 import type { Tasks } from '../shared/tasks.ts';
 import type { WorkflowService } from '../workflow/service.ts';
+import type { ReviewService } from '../workflow/review-service.ts';
+import type { ReviewDmRef } from '../workflow/ports.ts';
+import type { Message } from './views/approval.ts';
 import type { DmChannels, SlackClient } from './client.ts';
 
 export interface BotContext {
@@ -17,6 +20,10 @@ export interface BotContext {
   dms: DmChannels;
   tasks: Tasks;
   log: Logger;
+  /** Access reviews: the Keep / Remove buttons decide through it (absent: the buttons say nothing was done). */
+  reviews?: ReviewService;
+  /** Shows another page of a reviewer's review message (the notifier keeps which page each message shows). */
+  showReviewPage?: (reviewId: string, ref: ReviewDmRef, message: Message) => Promise<void>;
 }
 
 export function itemOf(ctx: Pick<BotContext, 'policy'>, id: string): CatalogItem | undefined {

@@ -7,6 +7,7 @@
 import type { App } from '@slack/bolt';
 import { tellPrivately, type BotContext } from './context.ts';
 import { BUTTONS, HANDLED_OPTIONS, HANDLED_SELECTS } from './interactions.ts';
+import { REVIEW_BUTTONS } from './review-buttons.ts';
 import { VIEW } from './views/ids.ts';
 import { noticeModal } from './views/modals.ts';
 
@@ -24,7 +25,7 @@ function anyIdBut(ids: readonly string[]): RegExp {
 export function registerFallbacks(app: App, ctx: BotContext): void {
   const views = anyIdBut(Object.values(VIEW));
 
-  app.action({ action_id: anyIdBut([...BUTTONS, ...HANDLED_SELECTS]) }, async ({ ack, body }) => {
+  app.action({ action_id: anyIdBut([...BUTTONS, ...REVIEW_BUTTONS, ...HANDLED_SELECTS]) }, async ({ ack, body }) => {
     await ack();
     tellPrivately(ctx, body, NOTHING_DONE);
   });

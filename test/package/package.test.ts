@@ -90,7 +90,7 @@ describe('the compiled package', () => {
         `${dev} installed`,
       ).not.toBe(0);
     }
-  });
+  }, 120_000); // seven processes run one after another: well over the 20 s default on a busy machine
 
   it('start loads no simulator and no sandbox code', () => {
     const graph = [...moduleGraph(join(installed, 'dist/cli/start.js'))].map((file) => file.slice(installed.length));

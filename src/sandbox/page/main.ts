@@ -283,6 +283,7 @@ function start(): void {
   document
     .querySelectorAll<HTMLButtonElement>('[data-ff]')
     .forEach((button) => button.addEventListener('click', () => void fastForward(button.dataset.ff ?? '')));
+  $('review-start').addEventListener('click', () => void run('review', {}));
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const input = $('composer-text') as HTMLInputElement;

@@ -29,27 +29,6 @@ describe('Outscale listMembers', () => {
     });
   }
 
-  it('names each member as resolvePrincipal does: EIM user id and user name', async () => {
-    rig = await startRig();
-    rig.sim.state.addGroup('devs');
-    for (const name of ['alice', 'bob', 'ci-deployer']) rig.sim.state.addUser(name);
-    rig.sim.state.addMember('devs', 'alice');
-    rig.sim.state.addMember('devs', 'ci-deployer');
-
-    const members = await rig.provider.listMembers('devs');
-    expect(members).toEqual([
-      await rig.provider.resolvePrincipal('alice'),
-      await rig.provider.resolvePrincipal('ci-deployer', 'service'),
-    ]);
-    expect(members.map((m) => m.id)).not.toContain((await rig.provider.resolvePrincipal('bob')).id);
-  });
-
-  it('answers an empty group with no members', async () => {
-    rig = await startRig();
-    rig.sim.state.addGroup('empty');
-    expect(await rig.provider.listMembers('empty')).toEqual([]);
-  });
-
   it('reports an unknown group as not_found, with the request id', async () => {
     rig = await startRig();
     const error = await failure(rig.provider.listMembers('ghosts'));

@@ -32,32 +32,9 @@ describe('Outscale requests on the wire', () => {
     await expect(rig.provider.probe()).resolves.toMatchObject({ providerRequestId: expect.stringMatching(REQUEST_ID) });
     expect(rig.actions()).toEqual(['ListUsers']);
   });
-
-  it('200 sequential calls use a handful of connections', async () => {
-    rig = await startRig();
-    for (let i = 0; i < 200; i++) await rig.provider.probe();
-    expect(rig.sim.server.requests).toHaveLength(200);
-    expect(rig.sim.server.connections).toBeLessThanOrEqual(4);
-  });
 });
 
 describe('Outscale retries', () => {
-  it('retries a 429, waiting as long as Retry-After says', async () => {
-    rig = await startRig();
-    rig.sim.server.inject({ type: 'status', status: 429, retryAfterSeconds: 2 }, 2);
-    await rig.provider.probe();
-    expect(rig.actions()).toEqual(['ListUsers', 'ListUsers', 'ListUsers']);
-    expect(rig.waits).toHaveLength(2);
-    for (const wait of rig.waits) expect(wait).toBeGreaterThanOrEqual(2_000);
-  });
-
-  it('retries a 503 ServiceUnavailable on a read', async () => {
-    rig = await startRig();
-    rig.sim.server.inject({ type: 'status', status: 503 }, 2);
-    await expect(rig.provider.listGroups()).resolves.toEqual([]);
-    expect(rig.actions()).toHaveLength(3);
-  });
-
   it('retries the RequestLimitExceeded code as throttling', async () => {
     rig = await startRig({ sim: { throttleCode: 'RequestLimitExceeded' } });
     rig.sim.server.inject({ type: 'status', status: 400 }, 1);
@@ -75,13 +52,6 @@ describe('Outscale retries', () => {
       providerRequestId: expect.stringMatching(REQUEST_ID),
     });
     expect(error.message).toContain('Throttling: Rate exceeded');
-  });
-
-  it('when the service stays unavailable, fails as unavailable with the request id', async () => {
-    rig = await startRig();
-    rig.sim.server.inject({ type: 'status', status: 503 }, 3);
-    const error = await failure(rig.provider.probe());
-    expect(error).toMatchObject({ kind: 'unavailable', providerRequestId: expect.stringMatching(REQUEST_ID) });
   });
 
   it('a dropped connection on a read is retried', async () => {

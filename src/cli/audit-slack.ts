@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts';
 import { compareThreads, readAuditThreads, type LoggedEvent } from '../slack/audit-thread-check.ts';
 import { boltLogger } from '../slack/bolt-logger.ts';
 import { apiBase } from '../slack/client.ts';
+import { describeSlackError } from '../slack/errors.ts';
 import { EXIT, type Io } from './io.ts';
 
 const REQUEST_EVENT_NAMES = new Set<string>(REQUEST_EVENTS);
@@ -39,8 +40,7 @@ export async function verifySlack(
     const auth = await client.auth.test();
     threads = await readAuditThreads(client, channel, auth.bot_id);
   } catch (error) {
-    const e = error as { data?: { error?: string }; message?: string };
-    io.err(`cannot read ${channel}'s threads: ${e.data?.error ?? e.message ?? String(error)}`);
+    io.err(`cannot read ${channel}'s threads: ${describeSlackError(error)}`);
     return EXIT.failed;
   }
   const expected = (e: LoggedEvent) =>

@@ -9,6 +9,7 @@ import { createLogger } from '../log.ts';
 import { boltLogger } from '../slack/bolt-logger.ts';
 import { channelsOf, checkChannels } from '../slack/channel-readiness.ts';
 import { apiBase, type SlackClient } from '../slack/client.ts';
+import { describeSlackError, platformError } from '../slack/errors.ts';
 import type { Io } from './io.ts';
 
 /** What Slack says of one id: it exists, exists but cannot act (a deactivated user, a disabled group), or not. */
@@ -33,7 +34,7 @@ export async function probeSlack(
     const auth = await client.auth.test();
     io.out(`  ok   ${'token'.padEnd(14)} the bot @${auth.user ?? '?'} in ${auth.team ?? '?'}`);
   } catch (error) {
-    io.out(`  FAIL ${'token'.padEnd(14)} ${slackError(error)}: check SLACK_BOT_TOKEN (and SLACK_API_URL)`);
+    io.out(`  FAIL ${'token'.padEnd(14)} ${describeSlackError(error)}: check SLACK_BOT_TOKEN (and SLACK_API_URL)`);
     return false;
   }
   const named = (kind: LocatedSlackRef['kind'], id?: string) =>
@@ -92,13 +93,12 @@ async function userVerdict(client: SlackClient, id: string): Promise<Verdict> {
       };
     return { ok: true };
   } catch (error) {
-    const code = slackError(error);
-    if (code === 'user_not_found')
+    if (platformError(error) === 'user_not_found')
       return {
         ok: false,
         problem: `no Slack user ${id} in this workspace (user_not_found): fix the id (profile → ⋮ → Copy member ID) or remove it`,
       };
-    return { ok: false, problem: `could not ask Slack about ${id}: ${code}` };
+    return { ok: false, problem: `could not ask Slack about ${id}: ${describeSlackError(error)}` };
   }
 }
 
@@ -110,11 +110,10 @@ async function usergroupVerdicts(client: SlackClient, refs: readonly LocatedSlac
   try {
     groups = ((await client.usergroups.list({ include_disabled: true })).usergroups ?? []) as typeof groups;
   } catch (error) {
-    const code = slackError(error);
     const problem =
-      code === 'missing_scope'
+      platformError(error) === 'missing_scope'
         ? 'the app lacks usergroups:read to list user groups: reinstall it from manifest.yml'
-        : `could not list user groups: ${code}`;
+        : `could not list user groups: ${describeSlackError(error)}`;
     return new Map([...ids].map((id) => [id, { ok: false, problem }]));
   }
   const byId = new Map(groups.map((group) => [group.id, group]));
@@ -134,9 +133,4 @@ async function usergroupVerdicts(client: SlackClient, refs: readonly LocatedSlac
       return [id, { ok: true }];
     }),
   );
-}
-
-function slackError(error: unknown): string {
-  const e = error as { data?: { error?: string }; message?: string } | null;
-  return e?.data?.error ?? e?.message ?? String(error);
 }

@@ -5,6 +5,7 @@
  * from the internet; these are for the cluster.
  */
 import type { CustomRoute } from '@slack/bolt';
+import { platformError } from '../slack/errors.ts';
 import type { BotMetrics } from './metrics.ts';
 
 /** One readiness condition: undefined when it holds, else what is wrong, in a few words. */
@@ -94,9 +95,8 @@ export function cachedCheck(
   };
 }
 
+/** Slack's `error` string, else the error's own code (`ECONNREFUSED`, the Slack client's request error…). */
 function describe(error: unknown): string {
-  const code =
-    (error as { data?: { error?: unknown }; code?: unknown } | null)?.data?.error ??
-    (error as { code?: unknown } | null)?.code;
+  const code = platformError(error) ?? (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'failed';
 }

@@ -7,6 +7,7 @@
  */
 import type { Policy } from '../domain/policy.ts';
 import type { SlackClient } from './client.ts';
+import { describeSlackError, platformError } from './errors.ts';
 
 /** A channel the policy posts in, and what for. */
 export interface ChannelNeed {
@@ -55,15 +56,14 @@ export function checkChannels(client: SlackClient, needs: readonly ChannelNeed[]
 }
 
 function problemOf(error: unknown): string {
-  const e = error as { code?: string; data?: { error?: string }; message?: string } | null;
-  const code = e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
+  const code = platformError(error);
   switch (code) {
     case 'channel_not_found':
       return `no such channel for the bot: it does not exist, or it is private and the bot was not invited — ${INVITE}, or fix the channel id in the policy.`;
     case 'missing_scope':
       return 'the app lacks channels:read / groups:read to look at channels: reinstall it from manifest.yml.';
     case undefined:
-      return `could not ask Slack: ${e?.message ?? String(error)}`;
+      return `could not ask Slack: ${describeSlackError(error)}`;
     default:
       return `Slack answered ${code}.`;
   }

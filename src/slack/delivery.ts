@@ -18,6 +18,7 @@ import {
   type RequestRefs,
   type ReviewDmRef,
 } from '../workflow/ports.ts';
+import { describeSlackError, platformError, rateLimitedFor } from './errors.ts';
 import type { Message as PostMessage, OncePoster } from './post-once.ts';
 
 /**
@@ -197,23 +198,17 @@ export class PostedMessages {
   }
 }
 
-function slackErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; data?: { error?: string } } | null;
-  return e?.code === 'slack_webapi_platform_error' ? e.data?.error : undefined;
-}
-
 /** Slack's error code when the error means the recipient cannot be reached as things stand. */
 export function permanentCode(error: unknown): string | undefined {
-  const code = slackErrorCode(error);
+  const code = platformError(error);
   return code !== undefined && !TRANSIENT_SLACK_ERRORS.has(code) ? code : undefined;
 }
 
 /** A retryable Slack error as the dispatcher understands it: retry, after how long. */
 function deliveryError(error: unknown): DeliveryError {
-  const e = error as { code?: string; retryAfter?: number; message?: string } | null;
-  if (e?.code === 'slack_webapi_rate_limited_error')
-    return new DeliveryError('Slack rate limited the bot', false, (e.retryAfter ?? 1) * 1000);
-  const code = slackErrorCode(error);
+  const retryAfter = rateLimitedFor(error);
+  if (retryAfter !== undefined) return new DeliveryError('Slack rate limited the bot', false, retryAfter * 1000);
+  const code = platformError(error);
   if (code !== undefined) return new DeliveryError(`Slack answered ${code}`, false);
-  return new DeliveryError(e?.message ?? String(error), false);
+  return new DeliveryError(describeSlackError(error), false);
 }

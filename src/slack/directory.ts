@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Clock, Directory, Standing } from '../workflow/ports.ts';
 import type { SlackClient } from './client.ts';
+import { platformError } from './errors.ts';
 
 const CACHE_MS = 60_000;
 const USER_ID = /\b([UW][A-Z0-9]{2,})\b/;
@@ -70,7 +71,7 @@ export class SlackDirectory implements Directory {
     try {
       return (await this.#info(user)).deleted !== true;
     } catch (error) {
-      if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return false;
+      if (platformError(error) === 'user_not_found') return false;
       throw error;
     }
   }

@@ -10,7 +10,7 @@ describe('simulator independence (eslint no-restricted-imports)', () => {
   it('refuses imports of the code under test, whatever the depth of the simulator file', async () => {
     const forbidden: [string, string][] = [
       ['src/simulators/jcs/auth.ts', "import { x } from '../../providers/jcs/signing.ts';"],
-      ['src/simulators/cloudflare/state.ts', "import type { x } from '../../providers/cloudflare/wire.ts';"],
+      ['src/simulators/cloudflare/state.ts', "import type { x } from '../../providers/cloudflare/schemas.ts';"],
       ['src/simulators/outscale/actions.ts', "import { x } from '../../workflow/service.ts';"],
       ['src/simulators/scaleway/api.ts', "export { x } from '../../slack/views/request-modal.ts';"],
       ['src/simulators/slack/web-api/methods/chat.ts', "import { x } from '../../../../slack/notifier.ts';"],

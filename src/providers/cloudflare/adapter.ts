@@ -27,7 +27,7 @@ import {
   type RolledKeys,
 } from '../../workflow/ports.ts';
 import { callResult, type Answer } from '../answer.ts';
-import { CloudflareApi } from './client.ts';
+import { CloudflareWireClient } from './wire-client.ts';
 import {
   accountMemberSchema,
   groupMemberRefSchema,
@@ -36,7 +36,7 @@ import {
   tokenSchema,
   userGroupSchema,
   type TokenInfo,
-} from './wire.ts';
+} from './schemas.ts';
 
 /** Cloudflare ids are 32 lower-case hex digits. */
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
@@ -55,12 +55,12 @@ export class CloudflareProvider implements Provider, GroupMembership {
     source: 'not stated in WIRE.md §2 or provider-docs/cloudflare-iam*.txt',
   };
   readonly id: string;
-  readonly #api: CloudflareApi;
+  readonly #api: CloudflareWireClient;
   readonly #log: Logger;
 
   constructor(settings: CloudflareSettings, deps: ProviderDeps) {
     this.id = settings.id;
-    this.#api = new CloudflareApi(settings, deps);
+    this.#api = new CloudflareWireClient(settings, deps);
     this.#log = deps.log;
   }
 

@@ -7,7 +7,7 @@ import type { ProviderErrorKind } from '../../domain/request.ts';
 import { errorFromResponse, jsonBody, kindForStatus } from '../http/errors.ts';
 import type { HttpResponse } from '../http/http-client.ts';
 import type { ProviderError } from '../../workflow/ports.ts';
-import { failureSchema, type Problem } from './wire.ts';
+import { failureSchema, type Problem } from './schemas.ts';
 
 /**
  * 9106 missing auth headers, 6003 invalid request headers (with 6111: malformed Authorization),

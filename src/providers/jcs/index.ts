@@ -1,9 +1,9 @@
 /** JCS (Jio Cloud Services) IAM, signature v2 query API: group membership, key rotation and MFA reset. */
 import type { ProviderDescriptor } from '../descriptor.ts';
 import { describeJcsCalls } from './calls.ts';
-import { JcsProvider } from './provider.ts';
+import { JcsProvider } from './adapter.ts';
 import { jcsConfigSchema, jcsSettings, type JcsConfig, type JcsSettings } from './settings.ts';
-import { JcsClient } from './wire-client.ts';
+import { JcsWireClient } from './wire-client.ts';
 
 export const jcs: ProviderDescriptor<JcsConfig, JcsSettings, JcsProvider> = {
   type: 'jcs',
@@ -12,6 +12,6 @@ export const jcs: ProviderDescriptor<JcsConfig, JcsSettings, JcsProvider> = {
   capabilities: { groups: true, keys: 'create', mfa: true },
   settings: jcsSettings,
   summary: (s) => `${s.endpoint}  MFA device ${s.mfaDeviceName}`,
-  create: (settings, deps) => new JcsProvider(settings, new JcsClient(settings, deps), deps.log),
+  create: (settings, deps) => new JcsProvider(settings, new JcsWireClient(settings, deps), deps.log),
   describeCalls: describeJcsCalls,
 };

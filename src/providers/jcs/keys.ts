@@ -14,17 +14,17 @@ import {
 import { MAX_KEYS_PER_USER, limitOrForbidden } from './limits.ts';
 import { createdCredentialSchema, listCredentialsSchema } from './schemas.ts';
 import { callResult } from '../answer.ts';
-import type { JcsClient } from './wire-client.ts';
+import type { JcsWireClient } from './wire-client.ts';
 
 /** The first attempt and one more after cleaning up an uncertain one. */
 const CREATE_ATTEMPTS = 2;
 
-export async function listKeys(jcs: JcsClient, principal: PrincipalRef): Promise<KeyInfo[]> {
+export async function listKeys(jcs: JcsWireClient, principal: PrincipalRef): Promise<KeyInfo[]> {
   const { result } = await jcs.read('GetUserCredential', { UserName: principal.name }, listCredentialsSchema);
   return result.credentials.map((credential) => ({ id: credential.blob.access, status: 'active' }));
 }
 
-export async function createKey(jcs: JcsClient, log: Logger, principal: PrincipalRef): Promise<CreatedKey> {
+export async function createKey(jcs: JcsWireClient, log: Logger, principal: PrincipalRef): Promise<CreatedKey> {
   const before = new Set((await listKeys(jcs, principal)).map((key) => key.id));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -51,7 +51,7 @@ export async function createKey(jcs: JcsClient, log: Logger, principal: Principa
 }
 
 /** Deletes one of the principal's keys; a key id that is not theirs is refused, never deleted. */
-export async function deleteKey(jcs: JcsClient, principal: PrincipalRef, keyId: string): Promise<CallResult> {
+export async function deleteKey(jcs: JcsWireClient, principal: PrincipalRef, keyId: string): Promise<CallResult> {
   // DeleteCredential takes no user name: without this check a wrong principal would cost someone else a key.
   const keys = await listKeys(jcs, principal);
   if (!keys.some((key) => key.id === keyId))
@@ -59,7 +59,7 @@ export async function deleteKey(jcs: JcsClient, principal: PrincipalRef, keyId: 
   return deleteCredential(jcs, keyId);
 }
 
-async function createOnce(jcs: JcsClient, principal: PrincipalRef): Promise<CreatedKey> {
+async function createOnce(jcs: JcsWireClient, principal: PrincipalRef): Promise<CreatedKey> {
   const { result, requestId } = await limitOrForbidden(
     () => jcs.read('CreateCredential', { UserName: principal.name }, createdCredentialSchema, { idempotent: false }),
     async () => {
@@ -72,7 +72,7 @@ async function createOnce(jcs: JcsClient, principal: PrincipalRef): Promise<Crea
   return requestId ? { ...created, providerRequestId: requestId } : created;
 }
 
-async function deleteCredential(jcs: JcsClient, accessKey: string): Promise<CallResult> {
+async function deleteCredential(jcs: JcsWireClient, accessKey: string): Promise<CallResult> {
   // 404: already gone (a repeated attempt whose first answer was lost, or a concurrent delete).
   return callResult(await jcs.act('DeleteCredential', { AccessKey: accessKey }, { done: [404] }));
 }

@@ -7,10 +7,10 @@ import { MAX_GROUPS_PER_USER, MAX_USERS_PER_GROUP, limitOrForbidden } from './li
 import { refOf } from './principals.ts';
 import { listGroupsSchema, listUserInGroupSchema, type JcsUser } from './schemas.ts';
 import { callResult } from '../answer.ts';
-import type { JcsClient } from './wire-client.ts';
+import type { JcsWireClient } from './wire-client.ts';
 
 /** CheckUserInGroup: 204 when a member, 404 when not (or when the group does not exist). */
-export async function isMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<boolean> {
+export async function isMember(jcs: JcsWireClient, group: string, principal: PrincipalRef): Promise<boolean> {
   const answer = await jcs.act('CheckUserInGroup', { UserName: principal.name, GroupName: group }, { done: [404] });
   return answer.result.status !== 404;
 }
@@ -19,11 +19,11 @@ export async function isMember(jcs: JcsClient, group: string, principal: Princip
  * ListUserInGroup `Name`: every member at once (JCS has no pagination; a group holds at most 100 users),
  * each as `resolvePrincipal` names a user. An unknown group answers 404: not_found.
  */
-export async function listMembers(jcs: JcsClient, group: string): Promise<PrincipalRef[]> {
+export async function listMembers(jcs: JcsWireClient, group: string): Promise<PrincipalRef[]> {
   return (await membersOf(jcs, group)).map(refOf);
 }
 
-export async function addMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
+export async function addMember(jcs: JcsWireClient, group: string, principal: PrincipalRef): Promise<CallResult> {
   const answer = await limitOrForbidden(
     () => jcs.act('AssignUserToGroup', { UserName: principal.name, GroupName: group }, { done: [409] }),
     () => groupLimitReached(jcs, group, principal),
@@ -31,7 +31,7 @@ export async function addMember(jcs: JcsClient, group: string, principal: Princi
   return callResult(answer);
 }
 
-export async function removeMember(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<CallResult> {
+export async function removeMember(jcs: JcsWireClient, group: string, principal: PrincipalRef): Promise<CallResult> {
   return callResult(
     await jcs.act('RemoveUserFromGroup', { UserName: principal.name, GroupName: group }, { done: [404] }),
   );
@@ -42,7 +42,11 @@ export async function removeMember(jcs: JcsClient, group: string, principal: Pri
  * (WIRE.md §1), so the refusal is explained by counting: the user's groups with ListGroupsForUser (GetUser
  * has no group count), the group's members with ListUserInGroup.
  */
-async function groupLimitReached(jcs: JcsClient, group: string, principal: PrincipalRef): Promise<string | undefined> {
+async function groupLimitReached(
+  jcs: JcsWireClient,
+  group: string,
+  principal: PrincipalRef,
+): Promise<string | undefined> {
   const groups = (await jcs.read('ListGroupsForUser', { Name: principal.name }, listGroupsSchema)).result.groups.length;
   if (groups >= MAX_GROUPS_PER_USER) {
     return `JCS allows a user in at most ${MAX_GROUPS_PER_USER} groups, and ${principal.name} is already in ${groups}.`;
@@ -53,6 +57,6 @@ async function groupLimitReached(jcs: JcsClient, group: string, principal: Princ
   return undefined;
 }
 
-async function membersOf(jcs: JcsClient, group: string): Promise<JcsUser[]> {
+async function membersOf(jcs: JcsWireClient, group: string): Promise<JcsUser[]> {
   return (await jcs.read('ListUserInGroup', { Name: group }, listUserInGroupSchema)).result.users;
 }

@@ -16,7 +16,7 @@
 import { ProviderError, type CallResult, type PrincipalRef } from '../../workflow/ports.ts';
 import { listMfaDevicesSchema, type JcsMfaDevice } from './schemas.ts';
 import { callResult, type Answer } from '../answer.ts';
-import type { Done, JcsClient } from './wire-client.ts';
+import type { Done, JcsWireClient } from './wire-client.ts';
 
 /**
  * DeactivateMFADevice on a device that is attached but disabled (locked after three wrong codes) answers
@@ -27,7 +27,11 @@ import type { Done, JcsClient } from './wire-client.ts';
 const NOT_ATTACHED = 404;
 const DETACHED_OR_LOCKED: readonly Done[] = [NOT_ATTACHED, { status: 400, message: 'mfa device is not enabled' }];
 
-export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<CallResult> {
+export async function resetMfa(
+  jcs: JcsWireClient,
+  principal: PrincipalRef,
+  deviceNameRule: string,
+): Promise<CallResult> {
   // `any`: a device disabled after wrong codes is still attached, and is exactly what needs a reset.
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
   const found = findDevice(listed.result.entities, principal, deviceNameRule);
@@ -44,7 +48,11 @@ export async function resetMfa(jcs: JcsClient, principal: PrincipalRef, deviceNa
 }
 
 /** Whether the device a reset would remove is still listed: how a reset is read back. */
-export async function mfaEnrolled(jcs: JcsClient, principal: PrincipalRef, deviceNameRule: string): Promise<boolean> {
+export async function mfaEnrolled(
+  jcs: JcsWireClient,
+  principal: PrincipalRef,
+  deviceNameRule: string,
+): Promise<boolean> {
   const listed = await jcs.read('ListVirtualMFADevices', { AssignmentStatus: 'any' }, listMfaDevicesSchema);
   return typeof findDevice(listed.result.entities, principal, deviceNameRule) !== 'string';
 }
@@ -72,7 +80,7 @@ function findDevice(
  * and if that is refused too, the first refusal is the one reported.
  */
 async function deactivate(
-  jcs: JcsClient,
+  jcs: JcsWireClient,
   deviceName: string,
   principal: PrincipalRef,
 ): Promise<Answer<{ status: number }>> {

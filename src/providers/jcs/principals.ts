@@ -4,10 +4,10 @@
  */
 import { ProviderError, type PrincipalKind, type PrincipalRef } from '../../workflow/ports.ts';
 import { getUserSchema, listUsersSchema, type JcsUser } from './schemas.ts';
-import type { JcsClient } from './wire-client.ts';
+import type { JcsWireClient } from './wire-client.ts';
 
 export async function resolvePrincipal(
-  jcs: JcsClient,
+  jcs: JcsWireClient,
   identity: string,
   as: PrincipalKind = 'user',
 ): Promise<PrincipalRef> {

@@ -1,25 +1,16 @@
 /**
  * The JCS wire: signs each action into the query string, sends it through the shared HttpClient, parses
- * answers with zod and turns failed answers into ProviderErrors carrying the provider's request id.
+ * answers with zod and turns failed answers into ProviderErrors (errors.ts) carrying the provider's request id.
  */
 import type { z } from 'zod';
 import type { JcsSettings } from './settings.ts';
 import type { ProviderDeps } from '../deps.ts';
-import { errorFromResponse, jsonBody } from '../http/errors.ts';
+import { jsonBody } from '../http/errors.ts';
 import { HttpClient, type HttpResponse } from '../http/http-client.ts';
 import type { Answer } from '../answer.ts';
 import { ProviderError } from '../../workflow/ports.ts';
-import { errorSchema } from './schemas.ts';
+import { errorMessageOf, failure, requestIdDetails, requestIdOf } from './errors.ts';
 import { signedQuery, type JcsParams } from './signing.ts';
-
-/** [guess] JCS documents no request id; its Keystone lineage sends `x-openstack-request-id`. */
-const REQUEST_ID_HEADERS = ['x-openstack-request-id', 'x-request-id'];
-
-/**
- * Answers a gateway or the server gives when it lost track of a request it may have carried out (503
- * means it was turned away). For a request that is not idempotent they leave the outcome uncertain.
- */
-const AMBIGUOUS_STATUS = new Set([500, 502, 504]);
 
 /**
  * An error answer that means the wanted state already holds: a status, or a status with the exact
@@ -35,16 +26,7 @@ export interface ActOptions {
   done?: readonly Done[];
 }
 
-/**
- * JCS answers 401 and 403 with generic messages that never say why (WIRE.md §1 "Exact shapes"), so the
- * error says what each can mean.
- */
-const HINTS: Readonly<Record<number, string>> = {
-  401: 'the access key is unknown or the secret key does not match it',
-  403: "a permission the credentials lack, a JCS limit, or a clock more than 5 minutes behind JCS's",
-};
-
-export class JcsClient {
+export class JcsWireClient {
   readonly #http: HttpClient;
   readonly #credentials: () => { accessKey: string; secretKey: string };
 
@@ -123,37 +105,4 @@ function ok(response: HttpResponse): boolean {
 function counts(done: Done, response: HttpResponse): boolean {
   if (typeof done === 'number') return response.status === done;
   return response.status === done.status && errorMessageOf(response) === done.message;
-}
-
-function errorMessageOf(response: HttpResponse): string | undefined {
-  const parsed = errorSchema.safeParse(jsonBody(response));
-  return parsed.success ? parsed.data.error.message : undefined;
-}
-
-/** A failed answer: JCS's own message when the body has one, the kind from the status. */
-function failure(action: string, response: HttpResponse, idempotent: boolean): ProviderError {
-  const detail = errorMessageOf(response) ?? `HTTP ${response.status}`;
-  const hint = HINTS[response.status];
-  const error = errorFromResponse(response, `JCS ${action} failed: ${detail}${hint ? ` (${hint})` : ''}`, {
-    providerRequestId: requestIdOf(response),
-  });
-  if (idempotent || !AMBIGUOUS_STATUS.has(response.status)) return error;
-  return new ProviderError(error.kind, `${error.message} (it may have been carried out)`, {
-    ...requestIdDetails(response),
-    uncertain: true,
-  });
-}
-
-function requestIdOf(response: HttpResponse): string | undefined {
-  for (const name of REQUEST_ID_HEADERS) {
-    const value = response.headers[name];
-    const id = Array.isArray(value) ? value[0] : value;
-    if (id) return id;
-  }
-  return undefined;
-}
-
-function requestIdDetails(response: HttpResponse): { providerRequestId?: string } {
-  const providerRequestId = requestIdOf(response);
-  return providerRequestId ? { providerRequestId } : {};
 }

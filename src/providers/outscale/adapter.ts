@@ -20,7 +20,7 @@ import {
   type Provider,
 } from '../../workflow/ports.ts';
 import { callResult } from '../answer.ts';
-import type { EimClient } from './eim-client.ts';
+import type { OutscaleWireClient } from './wire-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
 
 /** EIM's access key quota per user (documented by Outscale, the same as AWS). */
@@ -51,7 +51,7 @@ export class OutscaleProvider implements Provider, GroupMembership {
 
   constructor(
     readonly id: string,
-    private readonly eim: EimClient,
+    private readonly eim: OutscaleWireClient,
     private readonly log: Logger,
   ) {}
 

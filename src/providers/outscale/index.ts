@@ -2,7 +2,7 @@
 import type { ProviderDescriptor } from '../descriptor.ts';
 import { OutscaleProvider } from './adapter.ts';
 import { describeOutscaleCalls } from './calls.ts';
-import { EimClient } from './eim-client.ts';
+import { OutscaleWireClient } from './wire-client.ts';
 import { outscaleConfigSchema, outscaleSettings, type OutscaleConfig, type OutscaleSettings } from './settings.ts';
 
 export { EIM_ACCESS_KEYS_PER_USER } from './adapter.ts';
@@ -14,6 +14,6 @@ export const outscale: ProviderDescriptor<OutscaleConfig, OutscaleSettings, Outs
   capabilities: { groups: true, keys: 'create', mfa: false },
   settings: outscaleSettings,
   summary: (s) => `${s.endpoint}  region ${s.region}, service ${s.service}`,
-  create: (settings, deps) => new OutscaleProvider(settings.id, new EimClient(settings, deps), deps.log),
+  create: (settings, deps) => new OutscaleProvider(settings.id, new OutscaleWireClient(settings, deps), deps.log),
   describeCalls: describeOutscaleCalls,
 };

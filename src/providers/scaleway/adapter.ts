@@ -23,7 +23,7 @@ import { Directory } from './directory.ts';
 import { toProviderError, type ScalewayFailure } from './errors.ts';
 import { ApiKeys, keyInfo, type Bearer } from './keys.ts';
 import { groupPageSchema, groupSchema, noContentSchema, userSchema } from './schemas.ts';
-import { segment, type ScalewayWire } from './wire.ts';
+import { segment, type ScalewayWireClient } from './wire-client.ts';
 
 export class ScalewayProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'scaleway';
@@ -50,7 +50,7 @@ export class ScalewayProvider implements Provider, GroupMembership, MfaReset {
 
   constructor(
     readonly id: string,
-    private readonly wire: ScalewayWire,
+    private readonly wire: ScalewayWireClient,
     private readonly log: Logger,
     ownAccessKey?: string,
   ) {

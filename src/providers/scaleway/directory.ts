@@ -15,7 +15,7 @@ import {
   userSchema,
   type ScalewayGroup,
 } from './schemas.ts';
-import { PAGE_SIZE, segment, type ScalewayWire } from './wire.ts';
+import { PAGE_SIZE, segment, type ScalewayWireClient } from './wire-client.ts';
 
 export type BearerKind = 'user' | 'application';
 
@@ -28,7 +28,7 @@ export function isScalewayId(value: string): boolean {
 export class Directory {
   readonly #kinds = new Map<string, BearerKind>();
 
-  constructor(private readonly wire: ScalewayWire) {}
+  constructor(private readonly wire: ScalewayWireClient) {}
 
   /** A group by id, or by its exact name. */
   async group(ref: string): Promise<ScalewayGroup> {

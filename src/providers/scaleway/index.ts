@@ -3,7 +3,7 @@ import type { ProviderDescriptor } from '../descriptor.ts';
 import { ScalewayProvider } from './adapter.ts';
 import { describeScalewayCalls } from './calls.ts';
 import { scalewayConfigSchema, scalewaySettings, type ScalewayConfig, type ScalewaySettings } from './settings.ts';
-import { ScalewayWire } from './wire.ts';
+import { ScalewayWireClient } from './wire-client.ts';
 
 export const scaleway: ProviderDescriptor<ScalewayConfig, ScalewaySettings, ScalewayProvider> = {
   type: 'scaleway',
@@ -14,7 +14,12 @@ export const scaleway: ProviderDescriptor<ScalewayConfig, ScalewaySettings, Scal
   summary: (s) => `${s.baseUrl}  organization ${s.organizationId}`,
   create: (settings, deps) => {
     const log = deps.log.child({ provider: settings.id });
-    return new ScalewayProvider(settings.id, new ScalewayWire(settings, { ...deps, log }), log, settings.accessKey);
+    return new ScalewayProvider(
+      settings.id,
+      new ScalewayWireClient(settings, { ...deps, log }),
+      log,
+      settings.accessKey,
+    );
   },
   describeCalls: describeScalewayCalls,
 };

@@ -22,7 +22,7 @@ import {
   noContentSchema,
   type ScalewayApiKey,
 } from './schemas.ts';
-import { segment, type ScalewayWire } from './wire.ts';
+import { segment, type ScalewayWireClient } from './wire-client.ts';
 
 export interface Bearer {
   kind: BearerKind;
@@ -34,7 +34,7 @@ const KEY_DESCRIPTION_PREFIX = 'iam-bot rotation';
 
 export class ApiKeys {
   constructor(
-    private readonly wire: ScalewayWire,
+    private readonly wire: ScalewayWireClient,
     private readonly log: Logger,
     /** The access key iam-bot authenticates with, when configured. */
     private readonly ownAccessKey: string | undefined,

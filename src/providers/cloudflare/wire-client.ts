@@ -12,7 +12,7 @@ import { HttpClient, type HttpRequest, type HttpResponse, type Verdict } from '.
 import type { Answer } from '../answer.ts';
 import { ProviderError } from '../../workflow/ports.ts';
 import { cloudflareError, rayOf } from './errors.ts';
-import { envelopeSchema, type ResultInfo } from './wire.ts';
+import { envelopeSchema, type ResultInfo } from './schemas.ts';
 
 /**
  * The largest page each list accepts, so pages are few against the 1200-requests-per-5-minutes budget.
@@ -30,7 +30,7 @@ export type ListKind = keyof typeof PAGE_SIZE;
 
 export interface CloudflareCall {
   method: HttpRequest['method'];
-  /** Below `/accounts/{account}`, already encoded (see `CloudflareApi.path`). */
+  /** Below `/accounts/{account}`, already encoded (see `CloudflareWireClient.path`). */
   path: string;
   query?: Record<string, string | number>;
   /** Sent as JSON. */
@@ -56,7 +56,7 @@ export function cloudflareVerdict(response: HttpResponse): Verdict {
   return afterMs === undefined ? verdict : { ...verdict, afterMs };
 }
 
-export class CloudflareApi {
+export class CloudflareWireClient {
   readonly #http: HttpClient;
   readonly #accountPath: string;
 

@@ -34,7 +34,7 @@ export interface WireCall {
 
 export type Attempt<T> = ({ ok: true } & Answer<T>) | { ok: false; failure: ScalewayFailure };
 
-export class ScalewayWire {
+export class ScalewayWireClient {
   readonly #http: HttpClient;
   readonly organizationId: string;
 

@@ -25,7 +25,7 @@ import {
   type EimKeyStatus,
   type EimUser,
 } from './schemas.ts';
-import { sigV4 } from './signer.ts';
+import { sigV4 } from './signing.ts';
 
 const VERSION = '2010-05-08';
 /** EIM's documented default page size, so no request depends on a larger maximum being accepted. */
@@ -39,7 +39,7 @@ type Paging = 'documented' | 'undocumented';
 
 type Params = Record<string, string>;
 
-export class EimClient {
+export class OutscaleWireClient {
   readonly #http: HttpClient;
   readonly #provider: string;
   readonly #credentials: readonly Secret[];

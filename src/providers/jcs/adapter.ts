@@ -20,7 +20,7 @@ import { mfaEnrolled, resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
 import { callResult } from '../answer.ts';
-import type { JcsClient } from './wire-client.ts';
+import type { JcsWireClient } from './wire-client.ts';
 
 export class JcsProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'jcs';
@@ -46,7 +46,7 @@ export class JcsProvider implements Provider, GroupMembership, MfaReset {
 
   constructor(
     settings: Pick<JcsSettings, 'id' | 'mfaDeviceName'>,
-    private readonly jcs: JcsClient,
+    private readonly jcs: JcsWireClient,
     private readonly log: Logger,
   ) {
     this.id = settings.id;

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,12 +110,21 @@ export class Cluster {
     return texts;
   }
 
+  /** The embedded data directories (`--data`) the replicas were given and wrote, though DATABASE_URL was set: none should be. */
+  dataDirsWritten(): string[] {
+    return this.replicas.map((r) => this.dataDir(r.index)).filter((dir) => existsSync(dir));
+  }
+
+  dataDir(index: number): string {
+    return join(this.dir, `data-${index}`);
+  }
+
   url(replica: Replica): string {
     return `http://127.0.0.1:${replica.port}/slack/events`;
   }
 
   async #startReplica(replica: Replica): Promise<void> {
-    const child = spawn(process.execPath, [BIN, 'start', '--data', join(this.dir, `data-${replica.index}`)], {
+    const child = spawn(process.execPath, [BIN, 'start', '--data', this.dataDir(replica.index)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(replica.port) },
     });
@@ -189,6 +198,12 @@ export class Cluster {
     for (const log of this.#logs) log.end();
     await this.world.close();
     await this.postgres.stop();
+    // REPLICAS_KEEP_LOGS=DIR keeps the replicas' logs (every life's) there, to look into a failed run.
+    const keep = process.env.REPLICAS_KEEP_LOGS;
+    if (keep) {
+      await mkdir(keep, { recursive: true });
+      for (const r of this.replicas) await cp(this.logFile(r.index), join(keep, `replica-${r.index}.log`));
+    }
     await rm(this.dir, { recursive: true, force: true });
   }
 }

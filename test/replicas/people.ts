@@ -17,6 +17,8 @@ import { LEADS, MANAGERS, type PlanItem } from '../crash/plan.ts';
 import { SIGNING_SECRET, type Cluster, type Replica } from './cluster.ts';
 
 export interface DriveReport {
+  /** The items driven, in plan order: the plan, and what `more` added. */
+  plan: PlanItem[];
   /** Slack requests a replica failed to answer, sent again to another. */
   resent: number;
   /** Actions a replica acknowledged, then lost with its life, done again by the person. */
@@ -139,8 +141,22 @@ class Hands {
   }
 }
 
+/**
+ * Keeps the people working past the plan: a lane done with its part of the plan goes on with its next items of
+ * `reserve` (a longer plan, makePlan's rounds beyond, so the lanes stay consistent) for as long as `wanted` says.
+ */
+export interface MoreWork {
+  reserve: readonly PlanItem[];
+  wanted: () => boolean;
+}
+
 /** Runs the plan through Slack until every request is final (or `deadline`, in ms since the epoch, passes). */
-export async function drivePlan(cluster: Cluster, plan: readonly PlanItem[], deadline: number): Promise<DriveReport> {
+export async function drivePlan(
+  cluster: Cluster,
+  plan: readonly PlanItem[],
+  deadline: number,
+  more?: MoreWork,
+): Promise<DriveReport> {
   const front = new Front(cluster);
   const board = new Board(cluster);
   const hands = new Hands();
@@ -338,16 +354,26 @@ export async function drivePlan(cluster: Cluster, plan: readonly PlanItem[], dea
 
   const lanes = new Map<string, PlanItem[]>();
   for (const item of plan) lanes.set(item.lane, [...(lanes.get(item.lane) ?? []), item]);
+  const planned = new Set(plan.map((item) => item.n));
+  const spare = new Map<string, PlanItem[]>();
+  for (const item of more?.reserve ?? [])
+    if (!planned.has(item.n) && lanes.has(item.lane)) spare.set(item.lane, [...(spare.get(item.lane) ?? []), item]);
+  const driven = [...plan];
   const watching = board.run();
   try {
     await Promise.all(
-      [...lanes.values()].map(async (items) => {
+      [...lanes].map(async ([lane, items]) => {
         for (const item of items) await runItem(item);
+        for (const item of spare.get(lane) ?? []) {
+          if (!more?.wanted() || Date.now() >= deadline) break;
+          driven.push(item);
+          await runItem(item);
+        }
       }),
     );
   } finally {
     board.stop();
     await watching;
   }
-  return { resent: front.resent, redone, problems };
+  return { plan: driven.sort((a, b) => a.n - b.n), resent: front.resent, redone, problems };
 }

@@ -14,10 +14,15 @@ export interface ReplicasOptions {
   kills: number;
   /** Seeds the kill schedule, so a failing run can be replayed. */
   seed: number;
-  /** Mean time between kills (each restart is waited for: one replica down at a time). */
+  /**
+   * Mean time between kills (each restart is waited for: one replica down at a time). Should the plan be done
+   * before the kills are, the people go on with more requests (the plan's next rounds) until they are.
+   */
   killEveryMs: number;
   /** The whole plan must be done within this. */
   finishMs: number;
+  /** Told every 15 s how far the run is (the full-size run prints it). */
+  progress?: (line: string) => void;
 }
 
 export interface ReplicasReport {
@@ -33,11 +38,24 @@ export interface ReplicasReport {
 export async function runReplicasTest(options: ReplicasOptions): Promise<ReplicasReport> {
   const cluster = await Cluster.start({ replicas: options.replicas });
   try {
-    const plan = makePlan(options.requests);
     const random = mulberry32(options.seed);
     let driving = true;
-    const drive = drivePlan(cluster, plan, Date.now() + options.finishMs).finally(() => (driving = false));
     let kills = 0;
+    const more = { reserve: makePlan(options.requests * 10), wanted: () => kills < options.kills };
+    const drive = drivePlan(cluster, makePlan(options.requests), Date.now() + options.finishMs, more).finally(
+      () => (driving = false),
+    );
+    const started = Date.now();
+    const report = async () => {
+      const requests = await cluster.store.list();
+      const completed = requests.filter((r) => r.status.state === 'completed').length;
+      const waiting = (await cluster.store.pendingNotices()).length;
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      options.progress?.(
+        `${seconds} s: ${kills} kills, ${completed}/${requests.length} requests completed, ${waiting} notices waiting`,
+      );
+    };
+    const reporting = options.progress ? setInterval(() => void report().catch(() => undefined), 15_000) : undefined;
     while (kills < options.kills) {
       await Promise.race([drive, sleep(options.killEveryMs * (0.5 + random()))]);
       if (!driving) break;
@@ -47,12 +65,17 @@ export async function runReplicasTest(options: ReplicasOptions): Promise<Replica
       kills++;
       await cluster.restart(victim);
     }
-    const driven = await drive;
+    const driven = await drive.finally(() => clearInterval(reporting));
+    const { plan } = driven;
     const problems = [...driven.problems];
+    if (kills < options.kills) problems.push(`only ${kills} kills of the ${options.kills} asked for`);
     // The last notices (completions) go out from the outbox; a dead holder's lease must lapse first.
     const drained = await waitUntil(async () => (await cluster.store.pendingNotices()).length === 0, 180_000);
     if (!drained) problems.push('notices were still waiting in the outbox 180 s after the plan ended');
     await cluster.stopAll();
+    // With DATABASE_URL the store is the database: `iam-bot start` must not create or write its --data directory.
+    for (const dir of cluster.dataDirsWritten())
+      problems.push(`a replica wrote the embedded data directory ${dir} though DATABASE_URL was set`);
     const requests = await cluster.store.list();
     const audit: { requestId?: string | null; event: string }[] = [];
     for await (const entry of cluster.store.auditLog.read()) audit.push(entry);

@@ -96,16 +96,27 @@ class Board {
 
   constructor(private readonly cluster: Cluster) {}
 
+  /** When the last read that went through began. */
+  #readAt = 0;
+
   async run(): Promise<void> {
     while (!this.#stopped) {
+      const at = Date.now();
       try {
         for (const r of await this.cluster.store.list()) this.#byMarker.set(r.reason, r);
+        this.#readAt = at;
       } catch {
         // A refused read is tried again at the next moment.
       }
       for (const wake of this.#waiters.splice(0)) wake();
       await sleep(150);
     }
+  }
+
+  /** Until the board shows the database as it is now, not as it was a moment ago (one read begun from now on). */
+  async fresh(): Promise<void> {
+    const now = Date.now();
+    await this.until(() => this.#readAt >= now, 60_000);
   }
 
   stop(): void {
@@ -250,6 +261,13 @@ export async function drivePlan(
       }
       const refused = () => !/Submitting your request|is submitted/.test(modalText(user));
       const outcome = await board.until(() => board.get(item) !== undefined || Front.gone(sent) || refused(), 60_000);
+      // The replica that took the form died: it may have made the request just before, unseen by the last read.
+      // Only a read begun after its death (and after the database finished what it had sent) says nothing came
+      // of it; filling the form in again on a stale read made a second request.
+      if (!board.get(item) && Front.gone(sent)) {
+        await sleep(1_000);
+        await board.fresh();
+      }
       if (board.get(item)) return;
       if (!outcome) problems.push(`${marker(item)}: a submission a live replica took made no request in 60 s`);
       else if (refused())
@@ -260,7 +278,10 @@ export async function drivePlan(
   const approve = async (item: PlanItem, request: Request, stage: number) => {
     const set = request.stages[stage]?.set;
     const done = request.approvals.map((a) => a.by);
-    const candidates = set === 'managers' ? [MANAGERS[request.requester] ?? ''] : LEADS;
+    // The two platform leads take turns (by plan number): every MFA reset needs a lead, who attests in a modal,
+    // one at a time; with one lead for all of them the last resets waited minutes in that lead's queue.
+    const leads = item.n % 2 === 0 ? LEADS : [...LEADS].reverse();
+    const candidates = set === 'managers' ? [MANAGERS[request.requester] ?? ''] : leads;
     const approver = candidates.find((c) => c !== request.requester && !done.includes(c));
     if (!approver) {
       problems.push(`${request.ref}: nobody left to approve stage ${stage}`);

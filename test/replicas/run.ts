@@ -80,6 +80,15 @@ export async function runReplicasTest(options: ReplicasOptions): Promise<Replica
     const audit: { requestId?: string | null; event: string }[] = [];
     for await (const entry of cluster.store.auditLog.read()) audit.push(entry);
     problems.push(...checkOutcome(cluster.world, plan, requests, audit));
+    // Two requests of one plan item: from one form (the bot's one-form-one-request failed) or from two (the
+    // person filled the form in again while the first had made its request).
+    const byReason = new Map<string, typeof requests>();
+    for (const r of requests) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r]);
+    for (const [reason, twins] of byReason)
+      if (twins.length > 1)
+        problems.push(
+          `${reason} made ${twins.map((r) => `${r.ref} (${r.status.state}, form ${r.submissionKey ?? 'none'})`).join(' and ')}`,
+        );
     const verify = await cluster.cli(['audit', 'verify']);
     if (verify.code !== 0)
       problems.push(`iam-bot audit verify on the database failed (${verify.code}): ${verify.output}`);

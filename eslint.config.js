@@ -50,6 +50,9 @@ const LAYERS = {
   },
 };
 
+/** Error and the other built-in error constructors, as an esquery regular expression. */
+const BUILT_IN_ERROR = '/^(Aggregate|Eval|Range|Reference|Syntax|Type|URI)?Error$/';
+
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `dir/` matches the folder, anything else that exact file. */
 const allowed = (may) =>
@@ -106,6 +109,26 @@ export default tseslint.config(
       'test/replicas/main.ts',
     ],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // One error base: every error iam-bot throws is an IamBotError with a stable code (src/shared/errors.ts),
+    // and every error class extends it. The simulators are independent witnesses and keep their own errors.
+    // test/lint/errors.test.ts proves each refusal.
+    files: ['src/**/*.ts'],
+    ignores: ['src/simulators/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['NewExpression', 'CallExpression'].map((node) => ({
+          selector: `${node}[callee.name=${BUILT_IN_ERROR}]`,
+          message: 'Throw an IamBotError with a code from ERROR_CODES (src/shared/errors.ts), not a plain Error.',
+        })),
+        ...['ClassDeclaration', 'ClassExpression'].map((node) => ({
+          selector: `${node}[superClass.name=${BUILT_IN_ERROR}]`,
+          message: 'An error class extends IamBotError (src/shared/errors.ts) or one of its subclasses, not Error.',
+        })),
+      ],
+    },
   },
   ...layering,
 );

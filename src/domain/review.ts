@@ -10,6 +10,7 @@
  */
 import { failure, type WorkflowError } from './errors.ts';
 import { err, ok, type Result } from './result.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type Verdict = 'keep' | 'remove';
 
@@ -144,7 +145,7 @@ export function reviewTransition(review: Review, event: ReviewEvent, now: number
           ),
         );
       if (event.verdict === 'remove' && event.removalId === undefined)
-        throw new Error('a removal needs the id of the request that carries it out');
+        throw new IamBotError('internal', 'a removal needs the id of the request that carries it out');
       const decided: ReviewMember = {
         ...member,
         decision: { verdict: event.verdict, by: event.actor, at: now },

@@ -3,6 +3,7 @@
  * entries costs a few reads, not a scan.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { IamBotError } from '../shared/errors.ts';
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -39,6 +40,7 @@ async function lastNewlineBefore(fh: FileHandle, end: number): Promise<number> {
 async function readRange(fh: FileHandle, start: number, end: number): Promise<Buffer> {
   const buf = Buffer.alloc(end - start);
   const { bytesRead } = await fh.read(buf, 0, buf.length, start);
-  if (bytesRead !== buf.length) throw new Error(`short read at byte ${start}: the file changed while being opened`);
+  if (bytesRead !== buf.length)
+    throw new IamBotError('file_changed', `short read at byte ${start}: the file changed while being opened`);
   return buf;
 }

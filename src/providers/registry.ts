@@ -11,6 +11,7 @@ import { jcs } from './jcs/index.ts';
 import { outscale } from './outscale/index.ts';
 import type { Provider } from '../workflow/ports.ts';
 import { scaleway } from './scaleway/index.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export const PROVIDERS = [jcs, cloudflare, scaleway, outscale] as const;
 
@@ -39,7 +40,7 @@ export function descriptorOf(type: string): AnyDescriptor | undefined {
 
 export function createProvider(settings: ProviderSettings, deps: ProviderDeps): Provider {
   const descriptor = descriptorOf(settings.type);
-  if (!descriptor) throw new Error(`no provider of type ${settings.type}`);
+  if (!descriptor) throw new IamBotError('internal', `no provider of type ${settings.type}`);
   return descriptor.create(settings, deps);
 }
 

@@ -3,6 +3,8 @@
  * running from source (tests, development) calls it at start. esbuild is a dev dependency: a built package
  * never loads this module.
  */
+import { IamBotError } from '../shared/errors.ts';
+
 export async function bundlePage(entry: string): Promise<string> {
   const { build } = await import('esbuild');
   const bundle = await build({
@@ -14,6 +16,6 @@ export async function bundlePage(entry: string): Promise<string> {
     logLevel: 'silent',
   });
   const js = bundle.outputFiles[0]?.text;
-  if (js === undefined) throw new Error('esbuild produced no page script');
+  if (js === undefined) throw new IamBotError('internal', 'esbuild produced no page script');
   return js;
 }

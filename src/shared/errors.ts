@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   sandbox_not_found: 'no such persona or catalog item in the sandbox',
   sandbox_refused: "the simulated Slack client refused, as Slack's client would",
   sandbox_too_large: 'the request body is too large',
+  sandbox_failed: "the page's call to the sandbox server failed; the message is the server's answer",
   // Files.
   file_changed: 'a file changed while being read',
   // A broken invariant: a bug in iam-bot, never a person's mistake.
@@ -67,6 +68,7 @@ export const ERROR_CODES = {
 
 export type IamBotErrorCode = keyof typeof ERROR_CODES;
 
+// eslint-disable-next-line no-restricted-syntax -- the one class that extends Error: every other extends this one.
 export class IamBotError<C extends IamBotErrorCode = IamBotErrorCode> extends Error {
   override name = 'IamBotError';
 

@@ -2,6 +2,7 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import type { MessageRef } from '../workflow/ports.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export type SlackClient = webApi.WebClient;
 
@@ -21,7 +22,7 @@ export class DmChannels {
     if (known) return known;
     const opened = await this.client.conversations.open({ users: user });
     const channel = opened.channel?.id;
-    if (!channel) throw new Error(`conversations.open gave no channel for ${user}`);
+    if (!channel) throw new IamBotError('slack_bad_answer', `conversations.open gave no channel for ${user}`);
     this.#channels.set(user, channel);
     return channel;
   }
@@ -38,6 +39,7 @@ export async function post(
   threadTs?: string,
 ): Promise<MessageRef> {
   const posted = await client.chat.postMessage({ channel, ...message, ...(threadTs ? { thread_ts: threadTs } : {}) });
-  if (!posted.ts || !posted.channel) throw new Error(`chat.postMessage to ${channel} gave no ts`);
+  if (!posted.ts || !posted.channel)
+    throw new IamBotError('slack_bad_answer', `chat.postMessage to ${channel} gave no ts`);
   return { channel: posted.channel, ts: posted.ts };
 }

@@ -20,6 +20,7 @@ import {
 import type { Request } from '../domain/request.ts';
 import type { Logger } from '../log.ts';
 import {
+  DeliveryError,
   type AuditLookup,
   type DeliveryReport,
   type Notifier,
@@ -205,7 +206,7 @@ export class SlackNotifier implements Notifier {
     if (!this.homes) return;
     const homes = this.homes();
     if (!homes) {
-      attempt.retryLater(new Error('the App Home cannot be built before the workflow is open'));
+      attempt.retryLater(new DeliveryError('the App Home cannot be built before the workflow is open', false));
       return;
     }
     let users: readonly string[];

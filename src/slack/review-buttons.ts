@@ -12,6 +12,7 @@ import { explain, tell, tellPrivately, type BotContext } from './context.ts';
 import { blockActionBody, type BlockActionBody } from './payloads.ts';
 import { ACTION, parseReviewValue } from './views/ids.ts';
 import { pageCount, reviewMessage } from './views/review.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 /** The page buttons' action ids: one per button of the pager (Previous, Next). */
 const PAGE_ACTIONS = [`${ACTION.reviewPage}:0`, `${ACTION.reviewPage}:1`] as const;
@@ -38,7 +39,7 @@ export function registerReviewButtons(app: App, ctx: BotContext): void {
   for (const [actionId, verdict] of verdicts) {
     onReviewButton(app, ctx, actionId, async (click) => {
       const reviews = ctx.reviews;
-      if (!reviews) throw new Error('access reviews are not wired');
+      if (!reviews) throw new IamBotError('internal', 'access reviews are not wired');
       await reviews.decide(click.user, click.reviewId, click.n, verdict);
     });
   }
@@ -46,7 +47,8 @@ export function registerReviewButtons(app: App, ctx: BotContext): void {
     onReviewButton(app, ctx, actionId, async (click) => {
       const reviews = ctx.reviews;
       const ts = click.body.message?.ts;
-      if (!reviews || !ctx.showReviewPage || !click.channel || !ts) throw new Error('review pages are not wired');
+      if (!reviews || !ctx.showReviewPage || !click.channel || !ts)
+        throw new IamBotError('internal', 'review pages are not wired');
       const review = await reviews.get(click.reviewId);
       // Only a reviewer's own message has pages: anyone else is told, and nothing moves.
       if (!review.reviewers.includes(click.user)) {

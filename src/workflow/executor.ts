@@ -23,6 +23,7 @@ import { execute, type OperationContext } from './operations.ts';
 import { endGrant, grantAccess, type GrantDeps } from './grants.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 type Step = 'execute' | 'revoke';
 
@@ -299,7 +300,7 @@ export class Executor {
 
   async #apply(request: Request, event: RequestEvent, recorded: readonly Recorded[]): Promise<Request> {
     const next = transition(request, event, this.clock.now());
-    if (!next.ok) throw new Error(`executor: ${next.error.message}`);
+    if (!next.ok) throw new IamBotError('internal', `executor: ${next.error.message}`);
     await this.#durably(request, () => this.recorder.commit(request, next.value, recorded));
     return next.value;
   }

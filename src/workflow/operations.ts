@@ -15,6 +15,7 @@ import {
   type SecretVault,
 } from './ports.ts';
 import { alreadyHeld, membership, mfaRemoved, verifiedEffect, type ReadBackDeps } from './verify.ts';
+import { IamBotError } from '../shared/errors.ts';
 
 export interface OperationContext {
   policy: Policy;
@@ -63,7 +64,7 @@ export async function execute(
   hooks: ExecuteHooks = {},
 ): Promise<Outcome> {
   const op = request.operation;
-  if (op.kind === 'key.rotate') throw new Error('key rotation runs in steps, not through execute()');
+  if (op.kind === 'key.rotate') throw new IamBotError('internal', 'key rotation runs in steps, not through execute()');
   const who = await targetOf(request, provider, ctx);
   switch (op.kind) {
     case 'group.add': {

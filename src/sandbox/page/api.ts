@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { IamBotError } from '../../shared/errors.ts';
 /** The sandbox server's JSON API, as the page calls it. */
 export interface Persona {
   id: string;
@@ -93,7 +94,7 @@ export interface WhatIf {
 
 export async function getState(user: string): Promise<State> {
   const response = await fetch(`/api/state?user=${encodeURIComponent(user)}`);
-  if (!response.ok) throw new Error(await response.text());
+  if (!response.ok) throw new IamBotError('sandbox_failed', await response.text());
   return (await response.json()) as State;
 }
 
@@ -105,6 +106,6 @@ export async function act<T = Record<string, unknown>>(action: string, body: Rec
     body: JSON.stringify(body),
   });
   const answer = (await response.json()) as T & { error?: string };
-  if (!response.ok) throw new Error(answer.error ?? `${action} failed (${response.status})`);
+  if (!response.ok) throw new IamBotError('sandbox_failed', answer.error ?? `${action} failed (${response.status})`);
   return answer;
 }

@@ -49,10 +49,10 @@ export class CloudflareProvider implements Provider, GroupMembership {
     listKeys: (principal) => this.listKeys(principal),
     createKey: (principal) => this.createKey(principal),
   };
-  /** Neither WIRE.md §2 nor Cloudflare's IAM docs (provider-docs/cloudflare-iam*.txt) say when a change shows in reads. */
+  /** Cloudflare's IAM docs do not say when a change shows in reads (docs/providers/cloudflare.md, Consistency). */
   readonly consistency: Consistency = {
     model: 'unknown',
-    source: 'not stated in WIRE.md §2 or provider-docs/cloudflare-iam*.txt',
+    source: "not stated in Cloudflare's IAM docs (docs/providers/cloudflare.md)",
   };
   readonly id: string;
   readonly #api: CloudflareWireClient;

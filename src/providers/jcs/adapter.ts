@@ -34,12 +34,12 @@ export class JcsProvider implements Provider, GroupMembership, MfaReset {
   };
   readonly mfa: MfaReset = this;
   /**
-   * The server is a Keystone fork (WIRE.md §1), but nothing JCS publishes (provider-docs/jcs-iam-python-sdk.txt)
+   * The server is a Keystone fork (docs/providers/jcs.md), but nothing JCS publishes (its IAM SDK docs)
    * says when a change shows in reads, and no traffic was recorded.
    */
   readonly consistency: Consistency = {
     model: 'unknown',
-    source: 'not stated in WIRE.md §1 or provider-docs/jcs-iam-python-sdk.txt',
+    source: "not stated in JCS's IAM SDK docs (docs/providers/jcs.md)",
   };
   readonly id: string;
   readonly #mfaDeviceName: string;

@@ -17,7 +17,7 @@ const REQUEST_ID_HEADERS = ['x-openstack-request-id', 'x-request-id'];
 const AMBIGUOUS_STATUS = new Set([500, 502, 504]);
 
 /**
- * JCS answers 401 and 403 with generic messages that never say why (WIRE.md §1 "Exact shapes"), so the
+ * JCS answers 401 and 403 with generic messages that never say why (docs/providers/jcs.md, Exact shapes), so the
  * error says what each can mean.
  */
 const HINTS: Readonly<Record<number, string>> = {

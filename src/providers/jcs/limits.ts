@@ -1,5 +1,5 @@
 /**
- * JCS's limits (WIRE.md §1), and how to tell one apart from a refused permission: JCS answers 403 for
+ * JCS's limits (docs/providers/jcs.md), and how to tell one apart from a refused permission: JCS answers 403 for
  * both, so after a 403 the adapter counts, and names the limit when the count explains the refusal.
  */
 import { ProviderError } from '../../workflow/ports.ts';

@@ -39,7 +39,7 @@ export async function removeMember(jcs: JcsWireClient, group: string, principal:
 
 /**
  * JCS refuses a full group or a user in too many groups with the same generic 403 as a missing permission
- * (WIRE.md §1), so the refusal is explained by counting: the user's groups with ListGroupsForUser (GetUser
+ * (docs/providers/jcs.md, Exact shapes), so the refusal is explained by counting: the user's groups with ListGroupsForUser (GetUser
  * has no group count), the group's members with ListUserInGroup.
  */
 async function groupLimitReached(

@@ -3,7 +3,7 @@
  * sign-in.
  *
  * Finding it: ListVirtualMFADevices answers `{"entities":[{id, name, created_at}]}` and does not say whose
- * a device is (WIRE.md §1 "Exact shapes"), so the user's device is the one the provider's `mfaDeviceName`
+ * a device is (docs/providers/jcs.md, Exact shapes), so the user's device is the one the provider's `mfaDeviceName`
  * rule names. [guess] a later build adds `user_id`: when the list carries owners, the owner decides.
  *
  * A user without a device is already where a reset leads (also a reset run again after a crash that came
@@ -20,7 +20,7 @@ import type { Done, JcsWireClient } from './wire-client.ts';
 
 /**
  * DeactivateMFADevice on a device that is attached but disabled (locked after three wrong codes) answers
- * 400 with this exact message (WIRE.md §1 "Exact shapes"; JCS has no error code finer than the status, so
+ * 400 with this exact message (docs/providers/jcs.md, Exact shapes; JCS has no error code finer than the status, so
  * the documented message is matched exactly). DeleteVirtualMFADevice deletes such a device while attached.
  * 404: not attached to this user (see above).
  */
@@ -75,7 +75,7 @@ function findDevice(
 }
 
 /**
- * With the SDK's parameter name first. [guess] (WIRE.md §1) an older server build read `MfaName`
+ * With the SDK's parameter name first. [guess] (docs/providers/jcs.md, Exact shapes) an older server build read `MfaName`
  * instead: when the SDK's name is refused as a bad request, the same call is sent once with `MfaName`,
  * and if that is refused too, the first refusal is the one reported.
  */

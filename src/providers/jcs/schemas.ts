@@ -1,5 +1,5 @@
 /**
- * The JCS answers this adapter reads, as zod schemas (WIRE.md §1 "Exact shapes", from the server source).
+ * The JCS answers this adapter reads, as zod schemas (docs/providers/jcs.md, Exact shapes, from the server source).
  * Only the fields the adapter uses are kept: ListUsers carries a `password` field that must never travel
  * further. A shape that differs fails parsing loudly rather than reading as "nothing there".
  */

@@ -1,5 +1,5 @@
 /**
- * JCS signature version 2 (WIRE.md §1): every parameter travels in the query string of a `GET /`, and the
+ * JCS signature version 2 (docs/providers/jcs.md, Exact shapes): every parameter travels in the query string of a `GET /`, and the
  * signature is an HMAC-SHA256 over the method, the host as sent, the path `/` and the canonical query.
  * Pure functions, shared by the wire client (to sign) and the simulator (to verify as the server does).
  */

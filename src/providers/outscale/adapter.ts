@@ -39,14 +39,15 @@ export class OutscaleProvider implements Provider, GroupMembership {
     deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
   };
   /**
-   * EIM is AWS IAM compatible (WIRE.md §4), and AWS documents IAM as eventually consistent (a change may
-   * take seconds to show in reads); Outscale's EIM reference (provider-docs/outscale-eim.txt) says nothing
-   * either way, so EIM is read back as AWS IAM would be.
+   * EIM is AWS IAM compatible, and AWS documents IAM as eventually consistent (a change may take seconds to
+   * show in reads: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency);
+   * Outscale's EIM reference says nothing either way, so EIM is read back as AWS IAM would be
+   * (docs/providers/outscale.md, Consistency).
    */
   readonly consistency: Consistency = {
     model: 'eventual',
     source:
-      'WIRE.md §4 (AWS IAM compatible; AWS IAM is eventually consistent); provider-docs/outscale-eim.txt is silent',
+      "AWS IAM compatible, and AWS IAM is eventually consistent; Outscale's EIM reference is silent (docs/providers/outscale.md)",
   };
 
   constructor(

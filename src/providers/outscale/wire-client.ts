@@ -33,7 +33,7 @@ const PAGE_SIZE = 100;
 
 /**
  * Whether an action's reference documents `Marker`/`MaxItems`: only `ListAccessKeys` among those used here
- * (WIRE.md §4). The others get no paging parameter unless an answer hands back a `Marker` to follow.
+ * (docs/providers/outscale.md). The others get no paging parameter unless an answer hands back a `Marker` to follow.
  */
 type Paging = 'documented' | 'undocumented';
 

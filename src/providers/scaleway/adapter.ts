@@ -37,13 +37,13 @@ export class ScalewayProvider implements Provider, GroupMembership, MfaReset {
   };
   readonly mfa: MfaReset = this;
   /**
-   * Recorded traffic (scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
+   * Recorded traffic (test/fixtures/scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right
    * after `add-member` lists the new member, and a second `remove-member` right after the first answers
    * 404 `not_found`: the membership is already gone. (Keys and MFA were not recorded this way.)
    */
   readonly consistency: Consistency = {
     model: 'read-your-writes',
-    source: 'scaleway-recorded/group-membership-basic.cassette.yaml',
+    source: 'test/fixtures/scaleway-recorded/group-membership-basic.cassette.yaml',
   };
   readonly #directory: Directory;
   readonly #keys: ApiKeys;

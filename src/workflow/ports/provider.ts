@@ -66,7 +66,7 @@ export interface Consistency {
    * says, so it is treated as eventual.
    */
   model: 'read-your-writes' | 'eventual' | 'unknown';
-  /** Where the fact comes from (WIRE.md, the provider's docs, recorded traffic). */
+  /** Where the fact comes from (the provider's docs/providers/<type>.md, its public docs, recorded traffic). */
   source: string;
 }
 

@@ -216,12 +216,17 @@ describe.each(PROVIDERS.map((descriptor) => ({ type: descriptor.type, descriptor
         else expect(await failure(groups.removeMember(w.missingGroup, alice))).toMatchObject(notFound);
       });
 
-      it('adding a principal the account does not have is not_found, and changes nothing', async () => {
+      it('a principal the account does not have: adding is not_found and changes nothing; where the wire cannot tell it from a non-member, it reads as one', async () => {
         const devs = w.group('devs');
-        expect(await failure(groupsOf(provider).addMember(devs, w.missingPrincipal))).toMatchObject({
-          kind: 'not_found',
-        });
+        const groups = groupsOf(provider);
+        const looksAbsent = harness.unknownPrincipalLooksAbsent ?? {};
+        expect(await failure(groups.addMember(devs, w.missingPrincipal))).toMatchObject({ kind: 'not_found' });
         expect(w.membersInSim(devs)).toEqual([]);
+        if (looksAbsent.isMember) expect(await groups.isMember(devs, w.missingPrincipal)).toBe(false);
+        else expect(await failure(groups.isMember(devs, w.missingPrincipal))).toMatchObject({ kind: 'not_found' });
+        if (looksAbsent.removeMember)
+          await expect(groups.removeMember(devs, w.missingPrincipal)).resolves.toBeDefined();
+        else expect(await failure(groups.removeMember(devs, w.missingPrincipal))).toMatchObject({ kind: 'not_found' });
       });
 
       it('credentials that may read but not write are forbidden on writes, and nothing changes', async () => {

@@ -84,6 +84,8 @@ export interface Harness {
    * tell the two apart: `isMember` false, `removeMember` done. Elsewhere (the default) both are `not_found`.
    */
   unknownGroupLooksEmpty?: { isMember?: true; removeMember?: true };
+  /** The same for a principal the account does not have (adding one is `not_found` everywhere). */
+  unknownPrincipalLooksAbsent?: { isMember?: true; removeMember?: true };
 }
 
 /** Adapters built by the registry with the suite's logger and recorded (not slept) waits. */
@@ -119,6 +121,7 @@ const jcs: Harness = {
   // CheckUserInGroup and RemoveUserFromGroup answer one 404 for a non-member and for an unknown group
   // (src/providers/jcs/membership.ts).
   unknownGroupLooksEmpty: { isMember: true, removeMember: true },
+  unknownPrincipalLooksAbsent: { isMember: true, removeMember: true },
   requestId: /^req-[0-9a-f-]{36}$/,
   start: async (): Promise<World> => {
     const sim = await startJcsSimulator();
@@ -171,6 +174,8 @@ const jcs: Harness = {
 };
 
 const cloudflare: Harness = {
+  // A group's member list is read for isMember, and a DELETE's 404 is read back from the group alone.
+  unknownPrincipalLooksAbsent: { isMember: true, removeMember: true },
   // A cf-ray id.
   requestId: /^[0-9a-f]{16}-SIM$/,
   start: async (): Promise<World> => {
@@ -220,6 +225,8 @@ const cloudflare: Harness = {
 };
 
 const scaleway: Harness = {
+  // isMember reads the group's member ids; removing first asks whether the id is a user or an application.
+  unknownPrincipalLooksAbsent: { isMember: true },
   requestId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
   start: async (): Promise<World> => {
     const sim = await startScalewaySimulator();

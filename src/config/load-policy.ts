@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { getSystemErrorMap } from 'node:util';
 import type { Policy } from '../domain/policy.ts';
 import { buildPolicy } from './build-policy.ts';
 import { checkReferences } from './policy-checks.ts';
@@ -134,10 +135,13 @@ function locate(findings: readonly Finding[], source: YamlSource, file: string):
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** `ENOENT: no such file or directory, open 'x'` → `no such file or directory (ENOENT)`. */
+/**
+ * `no such file or directory (ENOENT)`: the system's description of the error's errno, looked up by number
+ * (node:util getSystemErrorMap), not read out of the message.
+ */
 function osReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const code = (error as NodeJS.ErrnoException).code;
-  const match = /^[A-Z]+: ([^,]+)/.exec(error.message);
-  return code && match?.[1] ? `${match[1]} (${code})` : error.message;
+  const { code, errno } = error as NodeJS.ErrnoException;
+  const description = errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1];
+  return code && description ? `${description} (${code})` : error.message;
 }

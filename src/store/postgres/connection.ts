@@ -40,6 +40,8 @@ export function connectionError(error: unknown, url: string): unknown {
       { cause: error },
     );
   }
+  // The one failure read from its message: pg-pool's connect timeout is a bare Error with no code
+  // (https://github.com/brianc/node-postgres/blob/master/packages/pg-pool/index.js, connectionTimeoutMillis).
   if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
     return new StoreOpenError(
       `cannot reach the database at ${describeDatabase(url)} (no answer within 10 s)`,

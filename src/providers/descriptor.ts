@@ -21,7 +21,7 @@ export interface CommonSettings {
 }
 
 /** The `type` and the fields every provider section of the policy file has (config/fields.ts). */
-export interface CommonConfig {
+interface CommonConfig {
   type: string;
   timeout: number;
   maxAttempts: number;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { GroupRef, KeyInfo, PrincipalRef } from '../../workflow/ports.ts';
 
 /** `result_info` of a paginated list; some lists leave out fields, so all are optional. */
-export const resultInfoSchema = z.object({
+const resultInfoSchema = z.object({
   page: z.number().optional(),
   per_page: z.number().optional(),
   count: z.number().optional(),

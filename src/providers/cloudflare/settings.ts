@@ -5,7 +5,7 @@ import { secretRefSchema } from '../../config/secret-ref.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { CommonSettings, SecretOf } from '../descriptor.ts';
 
-export const DEFAULT_CLOUDFLARE_BASE_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_CLOUDFLARE_BASE_URL = 'https://api.cloudflare.com/client/v4';
 
 export const cloudflareConfigSchema = z.strictObject({
   type: z.literal('cloudflare'),

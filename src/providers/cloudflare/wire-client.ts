@@ -26,9 +26,9 @@ export const PAGE_SIZE = {
   userGroupMembers: 500,
 } as const;
 
-export type ListKind = keyof typeof PAGE_SIZE;
+type ListKind = keyof typeof PAGE_SIZE;
 
-export interface CloudflareCall {
+interface CloudflareCall {
   method: HttpRequest['method'];
   /** Below `/accounts/{account}`, already encoded (see `CloudflareWireClient.path`). */
   path: string;
@@ -41,7 +41,7 @@ export interface CloudflareCall {
 }
 
 /** An answer with its `result_info`, which paginated lists carry. */
-export interface PagedAnswer<T> extends Answer<T> {
+interface PagedAnswer<T> extends Answer<T> {
   info: ResultInfo | undefined;
 }
 
@@ -49,7 +49,7 @@ export interface PagedAnswer<T> extends Answer<T> {
  * Cloudflare limits by answering 429 with `retry-after` (the request was not carried out), and its
  * edge answers 5xx of its own (520–527) besides the usual 500–504: all are worth another attempt.
  */
-export function cloudflareVerdict(response: HttpResponse): Verdict {
+function cloudflareVerdict(response: HttpResponse): Verdict {
   if (response.status !== 429 && response.status < 500) return { retry: false };
   const afterMs = parseRetryAfter(response.headers['retry-after']);
   const verdict: Verdict = { retry: true, reason: `HTTP ${response.status}`, unprocessed: response.status === 429 };

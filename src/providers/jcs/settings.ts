@@ -5,9 +5,9 @@ import { secretRefSchema } from '../../config/secret-ref.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { CommonSettings, SecretOf } from '../descriptor.ts';
 
-export const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
+const DEFAULT_JCS_ENDPOINT = 'https://iam.ind-west-1.jiocloudservices.com';
 /** `{user}` is replaced by the JCS user name: JCS's device list does not say whose a device is. */
-export const DEFAULT_JCS_MFA_DEVICE_NAME = '{user}';
+const DEFAULT_JCS_MFA_DEVICE_NAME = '{user}';
 
 // One device per user needs the user in its name; any other `{…}` is a typo that would never match.
 const mfaDeviceNameSchema = text

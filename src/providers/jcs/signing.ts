@@ -7,10 +7,10 @@ import { createHmac } from 'node:crypto';
 
 export type JcsParams = Readonly<Record<string, string>>;
 
-export const SIGNATURE_VERSION = '2';
-export const SIGNATURE_METHOD = 'HmacSHA256';
+const SIGNATURE_VERSION = '2';
+const SIGNATURE_METHOD = 'HmacSHA256';
 /** Signed, never checked by the server. */
-export const API_VERSION = '2016-09-15';
+const API_VERSION = '2016-09-15';
 
 /** RFC 3986: unreserved characters stay literal, every other UTF-8 byte becomes `%XX` (space is `%20`). */
 export function encodeRfc3986(text: string): string {

@@ -19,7 +19,7 @@ import { signedQuery, type JcsParams } from './signing.ts';
  */
 export type Done = number | { status: number; message: string };
 
-export interface ActOptions {
+interface ActOptions {
   /** Creating a key must not be sent twice blindly; everything else JCS does is safe to repeat. */
   idempotent?: boolean;
   /** Error answers that count as success (409 "already a member" when adding). */

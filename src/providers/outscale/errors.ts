@@ -42,7 +42,7 @@ interface EimError {
 }
 
 /** The code, message and request id of an error answer, as far as it can be read. */
-export function readError(response: HttpResponse): EimError {
+function readError(response: HttpResponse): EimError {
   const parsed = errorAnswer.safeParse(readBody(response.body));
   const header = response.headers['x-amzn-requestid'];
   const fromHeader = typeof header === 'string' && header !== '' ? header : undefined;

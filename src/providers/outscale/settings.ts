@@ -5,10 +5,10 @@ import { secretRefSchema } from '../../config/secret-ref.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { CommonSettings, SecretOf } from '../descriptor.ts';
 
-export const DEFAULT_OUTSCALE_REGION = 'eu-west-2';
-export const DEFAULT_OUTSCALE_SERVICE = 'eim';
+const DEFAULT_OUTSCALE_REGION = 'eu-west-2';
+const DEFAULT_OUTSCALE_SERVICE = 'eim';
 /** `{region}` is replaced by the provider's region. */
-export const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
+const DEFAULT_OUTSCALE_ENDPOINT = 'https://eim.{region}.outscale.com';
 
 export const outscaleConfigSchema = z.strictObject({
   type: z.literal('outscale'),

@@ -7,7 +7,7 @@ import aws4 from 'aws4';
 import type { Secret } from '../../domain/secret.ts';
 import type { HttpRequest } from '../http/http-client.ts';
 
-export interface SigningSettings {
+interface SigningSettings {
   accessKey: Secret;
   secretKey: Secret;
   region: string;

@@ -21,7 +21,7 @@ export type BearerKind = 'user' | 'application';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isScalewayId(value: string): boolean {
+function isScalewayId(value: string): boolean {
   return UUID.test(value);
 }
 

@@ -10,10 +10,10 @@ const count = z.number().int().nonnegative();
 export const userSchema = z
   .object({ id: z.string(), email: z.string(), username: z.string().default(''), mfa: z.boolean() })
   .transform((u) => ({ id: u.id, email: u.email, username: u.username, mfa: u.mfa }));
-export type ScalewayUser = z.output<typeof userSchema>;
+type ScalewayUser = z.output<typeof userSchema>;
 
 export const applicationSchema = z.object({ id: z.string(), name: z.string() });
-export type ScalewayApplication = z.output<typeof applicationSchema>;
+type ScalewayApplication = z.output<typeof applicationSchema>;
 
 export const groupSchema = z
   .object({

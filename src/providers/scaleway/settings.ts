@@ -5,7 +5,7 @@ import { secretRefSchema } from '../../config/secret-ref.ts';
 import type { Secret } from '../../domain/secret.ts';
 import type { CommonSettings, SecretOf } from '../descriptor.ts';
 
-export const DEFAULT_SCALEWAY_BASE_URL = 'https://api.scaleway.com';
+const DEFAULT_SCALEWAY_BASE_URL = 'https://api.scaleway.com';
 
 export const scalewayConfigSchema = z.strictObject({
   type: z.literal('scaleway'),

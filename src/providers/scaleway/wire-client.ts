@@ -17,9 +17,9 @@ export const API_PREFIX = '/iam/v1alpha1';
 /** The largest page Scaleway serves: fewer round trips when paging through users or keys. */
 export const PAGE_SIZE = 100;
 
-export type QueryValue = string | number | boolean | readonly string[] | undefined;
+type QueryValue = string | number | boolean | readonly string[] | undefined;
 
-export interface WireCall {
+interface WireCall {
   method: HttpRequest['method'];
   /** Below `/iam/v1alpha1`, without query. */
   path: string;

@@ -176,7 +176,7 @@ const DESCRIBED: Record<keyof Capabilities, string> = {
 
 export type PrincipalKind = 'user' | 'service';
 
-export interface ProviderErrorDetails {
+interface ProviderErrorDetails {
   providerRequestId?: string;
   retryAfterMs?: number;
   /** The call may or may not have taken effect (a timeout on a request that is not idempotent). */

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   invalid_state: 'the request is not in a state that allows this',
   conflict: 'someone else changed the request at the same time',
   rate_limited: 'too many submissions',
+  review_not_started: 'an access review cannot start; the message says why, for the admins',
   // Providers (ProviderError: `provider_` and its kind).
   provider_not_found: 'the provider has no such user, group or key',
   provider_already_member: 'the user is a member already',

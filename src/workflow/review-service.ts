@@ -30,6 +30,7 @@ import {
   type Verdict,
 } from '../domain/review.ts';
 import type { Logger } from '../log.ts';
+import { IamBotError } from '../shared/errors.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Executor } from './executor.ts';
 import type { People } from './people.ts';
@@ -60,7 +61,7 @@ export interface ReviewRequests {
   done(id: string): Promise<void>;
 }
 
-export interface ReviewDeps {
+interface ReviewDeps {
   policy: Policy;
   store: Store;
   providers: ProviderRegistry;
@@ -77,7 +78,7 @@ export interface ReviewDeps {
 }
 
 /** What a decision did. */
-export interface Decided {
+interface Decided {
   review: Review;
   member: ReviewMember;
 }
@@ -460,7 +461,11 @@ export class ReviewService {
 }
 
 /** Why a review could not start, for people: its own words, a provider's kind and message. */
-class Problem extends Error {}
+class Problem extends IamBotError<'review_not_started'> {
+  constructor(message: string) {
+    super('review_not_started', message);
+  }
+}
 
 function problemOf(error: unknown): string {
   if (error instanceof Problem) return error.message;

@@ -6,7 +6,7 @@
 import { formatDuration } from './duration.ts';
 import { WEEKDAYS, type AutoApproveRule, type CatalogItem, type TimeWindow, type Weekday } from './policy.ts';
 
-export interface RuleFacts {
+interface RuleFacts {
   /** Whether the requester is in one of the rule's requester sets (true when it names none). */
   requesterInSets: boolean;
   /** The request's duration once the item's default applied; undefined: access with no end, or not group access. */
@@ -16,7 +16,7 @@ export interface RuleFacts {
   usesInPeriod: number;
 }
 
-export type RuleVerdict = { applies: true } | { applies: false; why: string };
+type RuleVerdict = { applies: true } | { applies: false; why: string };
 
 export function judgeRule(rule: AutoApproveRule, facts: RuleFacts): RuleVerdict {
   const conditions = judgeConditions(rule, facts);
@@ -30,7 +30,7 @@ export function judgeRule(rule: AutoApproveRule, facts: RuleFacts): RuleVerdict 
 }
 
 /** The rule's conditions on the request itself (who, how long, when), its cap aside. */
-export function judgeConditions(rule: AutoApproveRule, facts: Omit<RuleFacts, 'usesInPeriod'>): RuleVerdict {
+function judgeConditions(rule: AutoApproveRule, facts: Omit<RuleFacts, 'usesInPeriod'>): RuleVerdict {
   if (!facts.requesterInSets)
     return { applies: false, why: `the requester is not in ${rule.requesters?.join(' or ') ?? 'its sets'}` };
   if (rule.maxDurationMs !== undefined) {
@@ -60,7 +60,7 @@ export function describeRule(rule: AutoApproveRule): string {
   return parts.join(', ');
 }
 
-export function describeWindow(window: TimeWindow): string {
+function describeWindow(window: TimeWindow): string {
   const days =
     window.days.length === WEEKDAYS.length ? 'every day' : window.days.map((d) => d[0]?.toUpperCase() + d.slice(1));
   const hours =
@@ -69,7 +69,7 @@ export function describeWindow(window: TimeWindow): string {
 }
 
 /** Whether `now` falls in the window, read in the window's time zone. */
-export function inTimeWindow(window: TimeWindow, now: number): boolean {
+function inTimeWindow(window: TimeWindow, now: number): boolean {
   const { day, minute } = localTime(window.timezone, now);
   const { fromMinute: from, toMinute: to } = window;
   if (from === to) return window.days.includes(day);

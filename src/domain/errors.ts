@@ -8,7 +8,7 @@ export type ErrorCode =
   'not_found' | 'not_allowed' | 'already_decided' | 'invalid_input' | 'invalid_state' | 'conflict' | 'rate_limited';
 
 /** Finer reasons for `not_allowed`, so a UI can explain without parsing messages. */
-export type NotAllowedReason =
+type NotAllowedReason =
   | 'self_approval'
   | 'not_an_approver'
   | 'already_approved'

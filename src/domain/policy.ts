@@ -116,7 +116,7 @@ export interface RequestSettings {
   escalateAfterMs: number;
 }
 
-export interface GrantSettings {
+interface GrantSettings {
   /** How long before a timed grant ends its holder is warned. */
   warnBeforeMs: number;
   /** How often groups with timed grants are reconciled against the provider. */
@@ -159,7 +159,7 @@ export interface ReviewPolicy {
 
 export const DEFAULT_REVIEW_DEADLINE_MS = 7 * 24 * 3_600_000;
 
-export interface AuditSettings {
+interface AuditSettings {
   /** The Slack channel of audit threads and checkpoints. */
   channel?: string;
   /** How often the chain head is posted to the audit channel as a checkpoint (default DEFAULT_CHECKPOINT_EVERY_MS). */
@@ -203,7 +203,7 @@ export function findItem(policy: Policy, id: string): CatalogItem | undefined {
 /** How a Slack user is named on a provider. */
 export type IdentityRule = 'email' | 'email-local-part' | 'map';
 
-export interface IdentityPolicy {
+interface IdentityPolicy {
   default: IdentityRule;
   /** Provider instance id → rule, overriding the default. */
   providers: Readonly<Record<string, IdentityRule>>;

@@ -155,7 +155,7 @@ export const STATES: readonly State[] = [
 ];
 
 /** Where a break-glass review stands: awaited (reminded, then escalated at its deadline), or done. */
-export type BreakGlassReview =
+type BreakGlassReview =
   | { state: 'awaiting'; remindedAt?: number; escalatedAt?: number }
   | { state: 'confirmed'; by: string; at: number }
   | { state: 'flagged'; by: string; at: number; reason: string };

@@ -6,7 +6,7 @@
  * JSON string escapes, and base64 (standard and URL-safe, at any byte alignment inside a longer blob).
  */
 
-export const SCRUBBED = '[redacted]';
+const SCRUBBED = '[redacted]';
 
 /** Shorter values are not secrets worth the false matches (and a real credential is never this short). */
 const MIN_SECRET_LENGTH = 8;

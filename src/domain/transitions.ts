@@ -88,7 +88,7 @@ export interface SubmitInput {
 }
 
 /** What a submission's own input decides (no directory facts): the reason, the duration, the operation. */
-export type SubmissionInput = Pick<SubmitInput, 'item' | 'reason' | 'durationMs' | 'extends' | 'settings'>;
+type SubmissionInput = Pick<SubmitInput, 'item' | 'reason' | 'durationMs' | 'extends' | 'settings'>;
 
 export function checkSubmission(input: SubmissionInput): Result<Operation, WorkflowError> {
   const { item } = input;

@@ -6,7 +6,7 @@
  */
 
 /** Every code, with what it means: the one place they are listed. */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   // The command line.
   usage: 'a command was called wrongly: printed with its usage, exit code 2',
   // The policy file.

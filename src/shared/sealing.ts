@@ -13,7 +13,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION = 'v1';
 
-export type SealingErrorCode = 'invalid_sealing_key' | 'unseal_failed';
+type SealingErrorCode = 'invalid_sealing_key' | 'unseal_failed';
 
 export class SealingError extends IamBotError<SealingErrorCode> {
   override name = 'SealingError';

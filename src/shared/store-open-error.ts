@@ -5,7 +5,7 @@
 import { IamBotError } from './errors.ts';
 
 /** Why storage cannot be used, for callers that branch on it. */
-export type StoreOpenCode =
+type StoreOpenCode =
   /** Another process holds the directory. */
   | 'in_use'
   /** A file does not read as iam-bot wrote it. */

@@ -29,7 +29,7 @@ export function breakGlassUseKey(item: CatalogItem, person: string): string {
 }
 
 /** When the reviewers are reminded: halfway from the emergency to its review deadline. */
-export function reviewReminderAt(request: Request): number | undefined {
+function reviewReminderAt(request: Request): number | undefined {
   const bg = request.breakGlass;
   return bg ? bg.reviewBy - Math.floor((bg.reviewBy - request.createdAt) / 2) : undefined;
 }
@@ -37,7 +37,7 @@ export function reviewReminderAt(request: Request): number | undefined {
 export type Verdict = { verdict: 'confirm' } | { verdict: 'flag'; reason: string };
 
 /** What the service resolved for a submission before it knew it was an emergency. */
-export type EmergencyInput = Omit<SubmitInput, 'id' | 'number' | 'now'>;
+type EmergencyInput = Omit<SubmitInput, 'id' | 'number' | 'now'>;
 
 export class BreakGlassDesk {
   constructor(

@@ -23,7 +23,7 @@ import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
 import { type Store, DeliveryError, type Clock, type Notifier } from './ports.ts';
 
 /** What the dispatcher needs to report undeliverable parts. */
-export interface ReportDeps {
+interface ReportDeps {
   clock: Clock;
   newId: () => string;
   /** The policy's admins, who are told. */

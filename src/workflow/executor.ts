@@ -27,7 +27,7 @@ import { IamBotError } from '../shared/errors.ts';
 
 type Step = 'execute' | 'revoke';
 
-export interface ExecutorOptions {
+interface ExecutorOptions {
   /** Tells the admins directly (not through the store) that the bot cannot record its progress. */
   alert?: (text: string) => Promise<void>;
   /** Waits between attempts to record a step (tests make it instant). */

@@ -13,7 +13,7 @@ import { Recorder } from './recorder.ts';
 import { ReviewService, type ReviewRequests } from './review-service.ts';
 import { WorkflowService } from './service.ts';
 
-export interface WorkflowDeps {
+interface WorkflowDeps {
   policy: Policy;
   store: Store;
   audit: AuditSink;

@@ -12,7 +12,7 @@ import type { RequestNotice, SweepFinding, SweepNotice } from '../domain/notice.
 import type { Dispatcher } from './dispatcher.ts';
 
 /** Audit events about the bot rather than a request. */
-export type SystemEvent = 'policy.loaded';
+type SystemEvent = 'policy.loaded';
 
 export interface Recorded {
   event: AuditEventName;

@@ -6,7 +6,7 @@
 import type { Request } from '../domain/request.ts';
 import { reviewCounts, undecided, type Review } from '../domain/review.ts';
 
-export interface MemberReport {
+interface MemberReport {
   id: string;
   name: string;
   decision: 'keep' | 'remove' | 'undecided';

@@ -39,7 +39,7 @@ import { byLongestWait, waitingOf, type Waiting } from './waiting.ts';
 import { autoApprovedDetails, recordedFor, submittedDetails, type RuleVerdictRecord } from './audit-mapping.ts';
 import { escalationSetOf, runTick } from './tick.ts';
 
-export interface SubmitCommand {
+interface SubmitCommand {
   requester: string;
   itemId: string;
   reason: string;

@@ -24,7 +24,7 @@ import { removeFrom, targetOf, type OperationContext } from './operations.ts';
 import { UnverifiedEffectError } from './verify.ts';
 import type { Recorder } from './recorder.ts';
 
-export interface SweepResult {
+interface SweepResult {
   removed: number;
   unexplained: number;
 }

@@ -10,7 +10,7 @@ import type { RequestEvent } from '../domain/transitions.ts';
 import type { Clock, SecretVault, Store } from './ports.ts';
 import type { Executor } from './executor.ts';
 
-export interface TickDeps {
+interface TickDeps {
   policy: Policy;
   store: Store;
   vault: SecretVault;

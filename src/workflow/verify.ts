@@ -24,7 +24,7 @@ import { IamBotError } from '../shared/errors.ts';
 export type { Verification } from '../domain/request.ts';
 
 /** A post-condition: what must hold after the change, and how to read it from the provider. */
-export interface PostCondition {
+interface PostCondition {
   /** For people and the audit log: "alice is a member of devs". */
   expected: string;
   read: () => Promise<{ holds: boolean; observed: string }>;

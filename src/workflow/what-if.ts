@@ -18,13 +18,13 @@ import { breakGlassUseKey } from './break-glass.ts';
 import type { People } from './people.ts';
 import type { Clock, Directory, UseCounters } from './ports.ts';
 
-export interface ApproverExplained {
+interface ApproverExplained {
   person: string;
   /** Why they are in the stage's set: listed by id, the requester's manager, or a member of a user group. */
   via: string;
 }
 
-export interface StageExplained {
+interface StageExplained {
   set: string;
   quorum: number;
   approvers: ApproverExplained[];
@@ -44,7 +44,7 @@ export interface CallInput {
 export type DescribeCall = (input: CallInput) => string[];
 
 /** An auto-approval rule of the item, judged for this person now. */
-export interface RuleExplained {
+interface RuleExplained {
   name: string;
   /** Its conditions and cap, in words. */
   conditions: string;
@@ -57,7 +57,7 @@ export interface RuleExplained {
 }
 
 /** The item's break-glass, for this person now: its terms, who would review it, and whether it would be refused. */
-export interface BreakGlassExplained {
+interface BreakGlassExplained {
   /** "up to 1h at once, reviewed by managers within 4h, 2 uses per person per 7d" */
   terms: string;
   /** Who would review it (never the person). */
@@ -68,7 +68,7 @@ export interface BreakGlassExplained {
   problem?: string;
 }
 
-export interface WhatIfDeps {
+interface WhatIfDeps {
   policy: Policy;
   people: People;
   directory: Directory;

@@ -273,7 +273,7 @@ export interface LeaseStore {
 }
 
 /** One change of an access review: the review (compare-and-set on its version), its audit events and notices, together. */
-export interface ReviewChange {
+interface ReviewChange {
   review: Review;
   /** The version the change was computed from; `null` for a new review. */
   expectedVersion: number | null;

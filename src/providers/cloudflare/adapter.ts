@@ -26,6 +26,7 @@ import {
   type Provider,
   type RolledKeys,
 } from '../../workflow/ports.ts';
+import { rolledKeys } from '../capabilities.ts';
 import { callResult, type Answer } from '../answer.ts';
 import { CloudflareWireClient } from './wire-client.ts';
 import {
@@ -44,11 +45,7 @@ const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 export class CloudflareProvider implements Provider, GroupMembership {
   readonly type = 'cloudflare';
   readonly groups: GroupMembership = this;
-  readonly keys: RolledKeys = {
-    style: 'roll',
-    listKeys: (principal) => this.listKeys(principal),
-    createKey: (principal) => this.createKey(principal),
-  };
+  readonly keys: RolledKeys = rolledKeys(this);
   /** Cloudflare's IAM docs do not say when a change shows in reads (docs/providers/cloudflare.md, Consistency). */
   readonly consistency: Consistency = {
     model: 'unknown',

@@ -19,6 +19,7 @@ import { addMember, isMember, listMembers, removeMember } from './membership.ts'
 import { mfaEnrolled, resetMfa } from './mfa.ts';
 import { resolvePrincipal } from './principals.ts';
 import { listGroupsSchema } from './schemas.ts';
+import { createdKeys } from '../capabilities.ts';
 import { callResult } from '../answer.ts';
 import type { JcsWireClient } from './wire-client.ts';
 
@@ -26,12 +27,7 @@ export class JcsProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'jcs';
   readonly groups: GroupMembership = this;
   /** JCS access keys have no status: they cannot be deactivated, only deleted. */
-  readonly keys: CreatedKeys = {
-    style: 'create',
-    listKeys: (principal) => this.listKeys(principal),
-    createKey: (principal) => this.createKey(principal),
-    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
-  };
+  readonly keys: CreatedKeys = createdKeys(this);
   readonly mfa: MfaReset = this;
   /**
    * The server is a Keystone fork (docs/providers/jcs.md), but nothing JCS publishes (its IAM SDK docs)

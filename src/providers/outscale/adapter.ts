@@ -19,6 +19,7 @@ import {
   type PrincipalRef,
   type Provider,
 } from '../../workflow/ports.ts';
+import { createdKeys } from '../capabilities.ts';
 import { callResult } from '../answer.ts';
 import type { OutscaleWireClient } from './wire-client.ts';
 import type { EimKey, EimUser } from './schemas.ts';
@@ -31,13 +32,7 @@ export class OutscaleProvider implements Provider, GroupMembership {
   readonly type = 'outscale';
   readonly groups: GroupMembership = this;
   /** EIM keys can be deactivated (a way back) before they are deleted. */
-  readonly keys: CreatedKeys = {
-    style: 'create',
-    listKeys: (principal) => this.listKeys(principal),
-    createKey: (principal) => this.createKey(principal),
-    deactivateKey: (principal, keyId) => this.deactivateKey(principal, keyId),
-    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
-  };
+  readonly keys: CreatedKeys = createdKeys(this);
   /**
    * EIM is AWS IAM compatible, and AWS documents IAM as eventually consistent (a change may take seconds to
    * show in reads: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency);

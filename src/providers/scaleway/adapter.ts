@@ -4,6 +4,7 @@
  * non-member both succeed.
  */
 import type { Logger } from '../../log.ts';
+import { createdKeys } from '../capabilities.ts';
 import { callResult } from '../answer.ts';
 import {
   ProviderError,
@@ -29,12 +30,7 @@ export class ScalewayProvider implements Provider, GroupMembership, MfaReset {
   readonly type = 'scaleway';
   readonly groups: GroupMembership = this;
   /** Scaleway API keys cannot be disabled, only deleted: the old key is deleted once the new one is confirmed. */
-  readonly keys: CreatedKeys = {
-    style: 'create',
-    listKeys: (principal) => this.listKeys(principal),
-    createKey: (principal) => this.createKey(principal),
-    deleteKey: (principal, keyId) => this.deleteKey(principal, keyId),
-  };
+  readonly keys: CreatedKeys = createdKeys(this);
   readonly mfa: MfaReset = this;
   /**
    * Recorded traffic (test/fixtures/scaleway-recorded/group-membership-basic.cassette.yaml): a GET of the group right

@@ -1,5 +1,5 @@
 /**
- * No official JCS SDK exists for Node, so conformance is checked against the wire facts of WIRE.md §1:
+ * No official JCS SDK exists for Node, so conformance is checked against the wire facts of docs/providers/jcs.md:
  * the signature vectors, reproduced both by the adapter's signing and by the simulator's own (written
  * apart, so one cannot hide the other's mistake); a simulator that verifies signatures the way the
  * server does (host with and without its port, tampered queries refused, the Timestamp checked first);
@@ -69,12 +69,12 @@ const GENERIC_403 = {
 const vectorQuery = (sig: string) => `${canonicalQuery(VECTOR.params)}&Signature=${encodeRfc3986(sig)}`;
 
 describe('JCS conformance', () => {
-  it('the signing module reproduces both WIRE.md vectors', () => {
+  it('the signing module reproduces both docs/providers/jcs.md vectors', () => {
     expect(signature(VECTOR.secretKey, VECTOR.hostWithPort, VECTOR.params)).toBe(VECTOR.signatureWithPort);
     expect(signature(VECTOR.secretKey, VECTOR.host, VECTOR.params)).toBe(VECTOR.signatureWithoutPort);
   });
 
-  it('the simulator’s own signature code reproduces both WIRE.md vectors, and encodes as RFC 3986 says', () => {
+  it('the simulator’s own signature code reproduces both docs/providers/jcs.md vectors, and encodes as RFC 3986 says', () => {
     expect(expectedSignature(VECTOR.secretKey, VECTOR.hostWithPort, VECTOR.params)).toBe(VECTOR.signatureWithPort);
     expect(expectedSignature(VECTOR.secretKey, VECTOR.host, VECTOR.params)).toBe(VECTOR.signatureWithoutPort);
     // Reserved characters, spaces and non-ASCII: the two implementations must agree byte for byte.
@@ -186,7 +186,7 @@ describe('JCS conformance', () => {
   });
 });
 
-describe('JCS simulator answers in the shapes of the server source (WIRE.md §1 "Exact shapes")', () => {
+describe('JCS simulator answers in the shapes of the server source (docs/providers/jcs.md, "Exact shapes")', () => {
   async function seeded(options: JcsSimulatorOptions = {}) {
     await start(options);
     const alice = sim.state.addUser({ name: 'alice', email: 'alice@example.com' });

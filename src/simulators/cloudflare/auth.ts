@@ -7,13 +7,14 @@ import { CODES, fail, rateLimited } from './envelope.ts';
 import type { CloudflareState, SimToken } from './state.ts';
 
 // Cloudflare rejects a header that is not `Bearer` + a token of its alphabet before looking the token up.
-// No length: legacy values have 40 characters, scannable ones (`cfat_…`) 53 (WIRE.md §2, "Token formats").
+// No length: legacy values have 40 characters, scannable ones (`cfat_…`) 53
+// (docs/providers/cloudflare.md, "What the simulator plays").
 const BEARER = /^Bearer ([A-Za-z0-9_-]+)$/;
 
 export type Authentication = { token: SimToken } | { refusal: SimResponse };
 
 /**
- * What a token Cloudflare does not know gets (WIRE.md §2, from public reports): 401 code 10000
+ * What a token Cloudflare does not know gets (docs/providers/cloudflare.md, from public reports): 401 code 10000
  * "Authentication error", or on some `/accounts` routes 403 code 9109 "Invalid access token".
  */
 export type UnknownToken = 'authentication_error' | 'invalid_access_token';

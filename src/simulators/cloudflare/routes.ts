@@ -11,12 +11,12 @@ import { accountMemberView, groupMemberView, membersOf, tokenView, userGroupView
 const ID = /^[0-9a-f]{32}$/;
 
 /**
- * [guess] What adding a member already in the group gets (WIRE.md §2: the code is undocumented):
+ * [guess] What adding a member already in the group gets (the code is undocumented: docs/providers/cloudflare.md):
  * 409 `conflict`, 400 `bad_request` (both with the assumed code 1004), or `accept`ed as a no-op.
  */
 export type DuplicateMember = 'conflict' | 'bad_request' | 'accept';
 
-/** The answers WIRE.md leaves open, each played as asked. */
+/** The answers Cloudflare's docs leave open (docs/providers/cloudflare.md), each played as asked. */
 export interface Behaviour {
   duplicateMember: DuplicateMember;
   unknownToken: UnknownToken;

@@ -1,7 +1,7 @@
 /**
- * The JCS actions the bot uses, answered in the shapes of the server source (WIRE.md §1 "Responses" and
+ * The JCS actions the bot uses, answered in the shapes of the server source (docs/providers/jcs.md, "Exact shapes" and
  * "Exact shapes"): JSON bodies, 204 with an empty body for void actions, every list whole (JCS has no
- * pagination). Where WIRE.md marks a behaviour [guess], `build` chooses which one is played.
+ * pagination). Where docs/providers/jcs.md marks a behaviour [guess], `build` chooses which one is played.
  */
 import { json, type SimResponse } from '../shared/sim-server.ts';
 import type { JcsBuild } from './builds.ts';

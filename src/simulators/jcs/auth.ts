@@ -1,6 +1,7 @@
 /**
- * Request authentication as the JCS server does it, written from WIRE.md §1 ("Signing", "Server checks",
- * "Exact shapes … Order of checks") and not from the adapter's signing code, so the two can disagree when
+ * Request authentication as the JCS server does it, written from docs/providers/jcs.md (the signature
+ * version 2 item of "Exact shapes", and "What the simulator plays": the server checks in order) and not from
+ * the adapter's signing code, so the two can disagree when
  * one of them is wrong:
  * - a wrong SignatureMethod or SignatureVersion answers 400;
  * - the Timestamp is checked before the signature: older than 300 s answers 403 even when the request is
@@ -30,7 +31,7 @@ export function authenticate(
   if (params.SignatureMethod !== 'HmacSHA256' || params.SignatureVersion !== '2') {
     throw new JcsSimError(400, 'SignatureMethod must be HmacSHA256 and SignatureVersion 2');
   }
-  // A missing or malformed Timestamp: WIRE.md does not say; the simulator refuses it as a bad request.
+  // A missing or malformed Timestamp: nothing says (docs/providers/jcs.md); the simulator refuses it as a bad request.
   const at = parseTimestamp(params.Timestamp);
   if (at === undefined) throw new JcsSimError(400, 'Timestamp must be YYYY-MM-DDTHH:MM:SSZ');
   if (now - at > MAX_AGE_MS) throw new JcsSimError(403, FORBIDDEN);
@@ -47,7 +48,7 @@ export function authenticate(
   return accessKey;
 }
 
-/** WIRE.md §1 "Signing", steps 1–5. */
+/** Signature version 2 (docs/providers/jcs.md, "Exact shapes"). */
 export function expectedSignature(secretKey: string, host: string, params: Params): string {
   const query = Object.keys(params)
     .filter((name) => name !== 'Signature')

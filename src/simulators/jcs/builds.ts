@@ -1,5 +1,5 @@
 /**
- * The server behaviours WIRE.md §1 marks [guess], as options: the simulator can play each plausible
+ * The server behaviours docs/providers/jcs.md marks [guess], as options: the simulator can play each plausible
  * build, and tests run the adapter against every one of them (JCS_BUILDS).
  */
 export interface JcsBuild {
@@ -14,7 +14,7 @@ export interface JcsBuild {
    */
   deactivateDeviceParam: 'VirtualMFADeviceName' | 'MfaName';
   /**
-   * [guess] (the simulator's own; WIRE.md names no request id): JCS's Keystone lineage names each request
+   * [guess] (the simulator's own; docs/providers/jcs.md names no request id): JCS's Keystone lineage names each request
    * in `x-openstack-request-id`. False plays a server that sends none.
    */
   requestIds: boolean;

@@ -10,6 +10,6 @@ export class JcsSimError extends Error {
   }
 }
 
-/** WIRE.md §1 "Exact shapes": 401 and 403 bodies carry these generic messages, never the reason. */
+/** docs/providers/jcs.md, "Exact shapes": 401 and 403 bodies carry these generic messages, never the reason. */
 export const UNAUTHENTICATED = 'The request you have made requires authentication.';
 export const FORBIDDEN = 'You are not authorized to perform the requested action.';

@@ -1,7 +1,8 @@
 /**
  * A faithful local JCS IAM endpoint on SimServer: signature v2 checked as the server checks it, JCS's
  * actions, formats, status codes and limits, and an account whose state tests seed and read. Strict by
- * default: it answers in the shapes of the server source (WIRE.md §1); `build` plays the [guess]es.
+ * default: it answers in the shapes of the server source (docs/providers/jcs.md, "Exact shapes");
+ * `build` plays the [guess]es.
  */
 import { randomUUID } from 'node:crypto';
 import { SimServer, json, type SimRequest, type SimResponse } from '../shared/sim-server.ts';
@@ -21,7 +22,7 @@ export interface JcsSimulatorOptions {
   accessKey?: string;
   secretKey?: string;
   port?: number;
-  /** Which of WIRE.md's [guess]ed behaviours to play; the server source's by default. */
+  /** Which of the [guess]ed behaviours (docs/providers/jcs.md) to play; the server source's by default. */
   build?: Partial<JcsBuild>;
 }
 
@@ -60,7 +61,7 @@ export async function startJcsSimulator(options: JcsSimulatorOptions = {}): Prom
     accessKey === credentials.accessKey ? credentials.secretKey : state.keyByAccess(accessKey)?.secret;
 
   const handle = (request: SimRequest): SimResponse => {
-    // WIRE.md §1: GET, and a POST with the same query string is accepted too.
+    // docs/providers/jcs.md, "What the simulator plays": GET, and a POST with the same query string is accepted too.
     if (request.method !== 'GET' && request.method !== 'POST')
       throw new JcsSimError(405, 'Only GET and POST are supported');
     if (request.path !== '/') throw new JcsSimError(404, `No resource at ${request.path}`);
@@ -69,7 +70,7 @@ export async function startJcsSimulator(options: JcsSimulatorOptions = {}): Prom
     const action = params.Action;
     // Own keys only: `Action=toString` is an unknown action, not Object.prototype.toString.
     const handler = action !== undefined && Object.hasOwn(handlers, action) ? handlers[action] : undefined;
-    // WIRE.md §1 "Exact shapes": an unknown Action is a 400 whose title is `Not Found`.
+    // docs/providers/jcs.md, "What the simulator plays": an unknown Action is a 400 whose title is `Not Found`.
     if (!handler) throw new JcsSimError(400, `Could not find action: ${action ?? ''}`, 'Not Found');
     if (state.isDenied(action ?? '')) throw new JcsSimError(403, FORBIDDEN);
     const owner = state.keyByAccess(accessKey);

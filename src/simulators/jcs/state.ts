@@ -11,8 +11,8 @@ import { FORBIDDEN, JcsSimError } from './errors.ts';
 export { JcsSimError } from './errors.ts';
 
 /**
- * WIRE.md §1 "Limits": at most 2 credentials per user (a third → 403), 100 users per group, 20 groups per
- * user (→ 403). Each refusal is the generic 403 (WIRE.md §1 "Exact shapes": 403 bodies carry no details).
+ * Limits (docs/providers/jcs.md, "Exact shapes"): at most 2 credentials per user (a third → 403), 100 users
+ * per group, 20 groups per user (→ 403). Each refusal is the generic 403: 403 bodies carry no details.
  */
 export const LIMITS = { credentialsPerUser: 2, usersPerGroup: 100, groupsPerUser: 20 } as const;
 
@@ -112,7 +112,7 @@ export class JcsState {
     const user = this.user(userName);
     if (this.keysOf(user.name).length >= LIMITS.credentialsPerUser) throw new JcsSimError(403, FORBIDDEN);
     const access = hexId();
-    // WIRE.md §1 "Exact shapes": a credential's id is the lowercase hex SHA-256 of its access key.
+    // docs/providers/jcs.md, "Exact shapes": a credential's id is the lowercase hex SHA-256 of its access key.
     const key: SimKey = {
       id: createHash('sha256').update(access).digest('hex'),
       access,
@@ -150,9 +150,9 @@ export class JcsState {
   }
 
   /**
-   * DeactivateMFADevice: detaches the device from the user. WIRE.md §1 "Exact shapes": a device attached but
-   * disabled (locked after three wrong codes) answers 400 `mfa device is not enabled`. A device that is not
-   * attached to this user: WIRE.md does not say; the simulator answers 404.
+   * DeactivateMFADevice: detaches the device from the user. docs/providers/jcs.md, "Exact shapes": a device
+   * attached but disabled (locked after three wrong codes) answers 400 `mfa device is not enabled`. A device
+   * that is not attached to this user: nothing says; the simulator answers 404.
    */
   deactivateMfaDevice(deviceName: string, userName: string): void {
     const device = this.mfaDevice(deviceName);
@@ -164,7 +164,7 @@ export class JcsState {
     device.enabled = false;
   }
 
-  /** DeleteVirtualMFADevice: WIRE.md §1 "Exact shapes": deletes the device even while it is attached. */
+  /** DeleteVirtualMFADevice: docs/providers/jcs.md, "Exact shapes": deletes the device even while it is attached. */
   deleteMfaDevice(deviceName: string): void {
     this.mfaDevice(deviceName);
     if (this.lostWrites.take('delete-mfa-device')) return;

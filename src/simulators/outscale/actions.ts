@@ -5,7 +5,7 @@
  * Each action takes exactly the parameters the EIM reference (provider-docs/outscale-eim.txt, "Request
  * Parameters") lists for it. Only `ListAccessKeys` documents paging (`Marker`, `MaxItems` "by default,
  * 100"); `ListUsers`, `ListGroups`, `GetGroup` and `ListGroupsForUser` document none and their answers
- * show no `IsTruncated`/`Marker` (WIRE.md §4), so they answer whole lists. What EIM answers to an
+ * show no `IsTruncated`/`Marker` (docs/providers/outscale.md), so they answer whole lists. What EIM answers to an
  * undocumented parameter is not published: by default it is refused, the strict reading; `ignore` plays
  * the lenient alternative, and `pageUndocumentedLists` an AWS-compatible server that pages those lists anyway.
  */

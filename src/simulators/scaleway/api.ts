@@ -22,7 +22,7 @@ import type { Access, BearerKind, ScalewayState, SimApiKey } from './state.ts';
 export const API_PREFIX = '/iam/v1alpha1';
 
 /**
- * [guess] What a second add of the same member gets (WIRE.md §3): refused with 409 `already_exists`, or
+ * [guess] What a second add of the same member gets (docs/providers/scaleway.md): refused with 409 `already_exists`, or
  * accepted as a no-op answering the Group. No recording shows which.
  */
 export type DuplicateMember = 'refuse' | 'accept';

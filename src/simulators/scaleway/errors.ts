@@ -34,7 +34,7 @@ export function transientState(resource: string, resourceId: string): SimRespons
 }
 
 /**
- * [guess] A second add of the same member, if Scaleway refuses it (WIRE.md §3): `resource` empty as in the
+ * [guess] A second add of the same member, if Scaleway refuses it (docs/providers/scaleway.md): `resource` empty as in the
  * recorded 404 for removing a non-member; the SDK needs `help_message` to type it as AlreadyExistsError.
  */
 export function alreadyExists(resourceId: string): SimResponse {

@@ -78,7 +78,7 @@ describe('Cloudflare authentication', () => {
     expect(r.sim.server.requests[0]?.headers.authorization).toBe(`Bearer ${r.sim.credentials.token}`);
   });
 
-  // WIRE.md §2: an unknown token answers 401 code 10000, or on some /accounts routes 403 code 9109.
+  // docs/providers/cloudflare.md: an unknown token answers 401 code 10000, or on some /accounts routes 403 code 9109.
   for (const [unknownToken, wording] of [
     ['authentication_error', 'Authentication error (code 10000)'],
     ['invalid_access_token', 'Invalid access token (code 9109)'],

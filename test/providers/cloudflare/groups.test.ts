@@ -56,7 +56,8 @@ describe('Cloudflare user groups', () => {
     expect(result.providerRequestId).toMatch(/^[0-9a-f]{16}-SIM$/);
   });
 
-  // WIRE.md §2 [guess]: Cloudflare's answer to a duplicate add is undocumented; the simulator plays each.
+  // [guess] Cloudflare's answer to a duplicate add is undocumented (docs/providers/cloudflare.md): the
+  // simulator plays each.
   for (const duplicateMember of ['conflict', 'bad_request', 'accept'] as const) {
     it(`treats adding an existing member as success, without a second membership (duplicate add: ${duplicateMember})`, async () => {
       await r.close();

@@ -102,7 +102,8 @@ describe('JCS group membership', () => {
     });
   });
 
-  // JCS's GetUser has no group_count (WIRE.md §1 "Exact shapes"): the user's groups are counted with ListGroupsForUser.
+  // JCS's GetUser has no group_count (docs/providers/jcs.md, "Exact shapes"): the user's groups are counted
+  // with ListGroupsForUser.
   it('names the limit of 20 groups per user', async () => {
     const user = alice();
     for (let i = 0; i < 21; i++) r.sim.state.addGroup(`g-${i}`);

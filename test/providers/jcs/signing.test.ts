@@ -10,11 +10,11 @@ import {
 import { VECTOR } from './vector.ts';
 
 describe('JCS signature v2', () => {
-  it('reproduces the WIRE.md vector for a host with a port', () => {
+  it('reproduces the docs/providers/jcs.md vector for a host with a port', () => {
     expect(signature(VECTOR.secretKey, VECTOR.hostWithPort, VECTOR.params)).toBe(VECTOR.signatureWithPort);
   });
 
-  it('reproduces the WIRE.md vector for the same host without the port', () => {
+  it('reproduces the docs/providers/jcs.md vector for the same host without the port', () => {
     expect(signature(VECTOR.secretKey, VECTOR.host, VECTOR.params)).toBe(VECTOR.signatureWithoutPort);
   });
 

@@ -1,4 +1,4 @@
-/** The worked signature vector of WIRE.md §1. */
+/** The worked signature vector of docs/providers/jcs.md ("What the simulator plays"). */
 export const VECTOR = {
   accessKey: '0123456789abcdef0123456789abcdef',
   secretKey: 'fedcba9876543210fedcba9876543210',

@@ -18,7 +18,7 @@ function seedAlice(): PrincipalRef {
 const failureOf = (promise: Promise<unknown>) => promise.catch((error: unknown) => error);
 
 describe('JCS authentication failures', () => {
-  // JCS's 401 and 403 bodies never say why (WIRE.md §1): the error says what each can mean.
+  // JCS's 401 and 403 bodies never say why (docs/providers/jcs.md): the error says what each can mean.
   it('a wrong secret key is unauthorized (bad signature, 401), with the request id and what to check', async () => {
     r = await rig({ settings: { secretKey: new Secret('0'.repeat(32)) } });
     const error = await failureOf(r.provider.probe());
@@ -47,7 +47,7 @@ describe('JCS authentication failures', () => {
     expect(r.sim.server.requests).toHaveLength(1);
   });
 
-  it('works with a server that sends no request id ([guess]: WIRE.md names none)', async () => {
+  it('works with a server that sends no request id ([guess]: docs/providers/jcs.md names none)', async () => {
     r = await rig({ sim: { build: { requestIds: false } } });
     expect(await r.provider.probe()).toEqual({});
   });

@@ -96,7 +96,7 @@ export async function failure(promise: Promise<unknown>): Promise<ProviderError>
 /**
  * The servers a multi-page list test runs against: EIM as its reference documents it (ListUsers, ListGroups,
  * GetGroup and ListGroupsForUser answer whole lists and refuse paging parameters), and an AWS-compatible
- * server that pages those lists anyway, 100 at a time (WIRE.md §4: follow `Marker` when an answer has one).
+ * server that pages those lists anyway, 100 at a time (docs/providers/outscale.md: follow `Marker` when an answer has one).
  */
 export const LIST_SERVERS = [
   { server: 'as documented, whole lists', lists: {}, pages: (_items: number) => 1 },

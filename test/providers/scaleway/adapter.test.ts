@@ -85,7 +85,7 @@ describe('Scaleway adapter: groups and principals', () => {
     expect(await rig.provider.isMember('admins', bob)).toBe(false);
   });
 
-  // WIRE.md §3 [guess]: a duplicate add may be refused (409 already_exists) or accepted; done either way.
+  // docs/providers/scaleway.md [guess]: a duplicate add may be refused (409 already_exists) or accepted; done either way.
   for (const duplicateMember of ['refuse', 'accept'] as const) {
     it(`treats adding an existing member and removing a non-member as done (duplicate add: ${duplicateMember})`, async () => {
       await rig.close();

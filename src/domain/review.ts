@@ -26,7 +26,7 @@ export interface ReviewMember {
   removal?: { requestId: string };
 }
 
-export type ReviewStatus =
+type ReviewStatus =
   /** Asked for (from the command line, or due by the policy's schedule): the bot lists the group and starts it. */
   | { state: 'requested' }
   | { state: 'open'; startedAt: number; deadline: number; remindedAt?: number }
@@ -179,7 +179,7 @@ export function pendingFor(review: Review, reviewer: string): ReviewMember[] {
   return review.members.filter((m) => m.decision === undefined && m.reviewers.includes(reviewer));
 }
 
-export interface ReviewCounts {
+interface ReviewCounts {
   members: number;
   kept: number;
   removed: number;

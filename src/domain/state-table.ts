@@ -15,7 +15,7 @@
  */
 import type { Request, Rotation, State } from './request.ts';
 
-export type RotationStep = Rotation['step'];
+type RotationStep = Rotation['step'];
 
 export const PHASES = [
   'new',

@@ -9,7 +9,8 @@ import type { Request } from '../../domain/request.ts';
 import type { RequestNotice as Notice } from '../../workflow/ports.ts';
 import type { Message } from './approval.ts';
 import { escape, fit, LIMITS, mention, name, plainText, requestSummary, slackDate } from './format.ts';
-import { ACTION, BLOCK, VIEW } from './ids.ts';
+import { ACTION, VIEW } from './ids.ts';
+import { reasonModal } from './modals.ts';
 
 export type BreakGlassEvent =
   | 'request.break_glass'
@@ -145,23 +146,13 @@ export function breakGlassRequesterLine(notice: Notice & { event: BreakGlassEven
 
 /** Flag asks why: the admins act on it. */
 export function flagModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW.breakGlassFlag,
-    title: { type: 'plain_text', text: fit(`Flag ${request.ref}`, LIMITS.modalTitle) },
-    submit: { type: 'plain_text', text: 'Flag' },
-    close: { type: 'plain_text', text: 'Back' },
-    private_metadata: request.id,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: requestSummary(request, item) } },
-      {
-        type: 'input',
-        block_id: BLOCK.reason,
-        label: { type: 'plain_text', text: 'Why flag it? (the admins act on it)' },
-        element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
-      },
-    ],
-  };
+  return reasonModal(
+    request,
+    item,
+    VIEW.breakGlassFlag,
+    { title: `Flag ${request.ref}`, submit: 'Flag', label: 'Why flag it? (the admins act on it)' },
+    maxReasonLength,
+  );
 }
 
 function people(list: readonly string[] | undefined): string {

@@ -173,19 +173,29 @@ function durationHint(item: CatalogItem | undefined): string {
 }
 
 export function denyModal(request: Request, item: CatalogItem | undefined, maxReasonLength: number): ModalView {
-  return decisionModal(
+  return reasonModal(
     request,
     item,
-    request.id,
     VIEW.deny,
-    { title: `Deny ${request.ref}`, submit: 'Deny' },
-    {
-      type: 'input',
-      block_id: BLOCK.reason,
-      label: { type: 'plain_text', text: 'Reason (the requester sees it)' },
-      element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
-    },
+    { title: `Deny ${request.ref}`, submit: 'Deny', label: 'Reason (the requester sees it)' },
+    maxReasonLength,
   );
+}
+
+/** A modal deciding one request (its id in private_metadata) that asks only a reason, as denying does. */
+export function reasonModal(
+  request: Request,
+  item: CatalogItem | undefined,
+  callbackId: string,
+  labels: { title: string; submit: string; label: string },
+  maxReasonLength: number,
+): ModalView {
+  return decisionModal(request, item, request.id, callbackId, labels, {
+    type: 'input',
+    block_id: BLOCK.reason,
+    label: { type: 'plain_text', text: labels.label },
+    element: { type: 'plain_text_input', action_id: ACTION.reason, multiline: true, max_length: maxReasonLength },
+  });
 }
 
 /** What an MFA approver attests to, as shown in the modal; recorded word for word in the audit log. */

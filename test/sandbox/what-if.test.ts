@@ -143,3 +143,19 @@ describe('what if', () => {
     expect(await explain('U0BOB', 'nope')).toBeUndefined();
   });
 });
+
+describe('the calls of a kind the provider lacks', () => {
+  it('are said to be unsupported, from the descriptor’s capabilities', () => {
+    const describe = providerCallDescriber({});
+    for (const [providerType, label] of [
+      ['cloudflare', 'Cloudflare'],
+      ['outscale', 'Outscale'],
+    ])
+      expect(describe({ providerId: 'p', providerType, kind: 'mfa.reset', principal: 'alice' })).toEqual([
+        `${label}: MFA reset is not supported`,
+      ]);
+    expect(describe({ providerId: 'p', providerType: 'jcs', kind: 'mfa.reset', principal: 'alice' })).not.toContain(
+      'JCS: MFA reset is not supported',
+    );
+  });
+});

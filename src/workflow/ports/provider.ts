@@ -164,11 +164,12 @@ export const CAPABILITY_OF_KIND = {
 export function capability<C extends keyof Capabilities>(provider: Provider, name: C): NonNullable<Provider[C]> {
   const found = provider[name];
   if (found === undefined)
-    throw new ProviderError('unsupported', `${provider.id} (${provider.type}) has no ${DESCRIBED[name]}.`);
+    throw new ProviderError('unsupported', `${provider.id} (${provider.type}) has no ${CAPABILITY_NAMES[name]}.`);
   return found as NonNullable<Provider[C]>;
 }
 
-const DESCRIBED: Record<keyof Capabilities, string> = {
+/** What each capability is called in messages. */
+export const CAPABILITY_NAMES: Record<keyof Capabilities, string> = {
   groups: 'group membership',
   keys: 'key rotation',
   mfa: 'MFA reset',

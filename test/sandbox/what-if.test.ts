@@ -150,7 +150,7 @@ describe('the calls of a kind the provider lacks', () => {
     for (const [providerType, label] of [
       ['cloudflare', 'Cloudflare'],
       ['outscale', 'Outscale'],
-    ])
+    ] as const)
       expect(describe({ providerId: 'p', providerType, kind: 'mfa.reset', principal: 'alice' })).toEqual([
         `${label}: MFA reset is not supported`,
       ]);

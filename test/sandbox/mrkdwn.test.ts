@@ -1,5 +1,8 @@
 /** The sandbox page's mrkdwn: emoji, date tokens and quotes as Slack's client shows them. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emojify } from '../../src/sandbox/page/emoji.ts';
 import { mrkdwnToHtml } from '../../src/sandbox/page/mrkdwn.ts';
 import { formatSlackDate } from '../../src/sandbox/page/slack-date.ts';
 
@@ -55,5 +58,25 @@ describe('mrkdwn', () => {
     expect(mrkdwnToHtml('Reason:\n&gt;Ship the <b>hotfix</b>', ctx)).toBe(
       'Reason:<br><span class="quote">Ship the &lt;b&gt;hotfix&lt;/b&gt;</span>',
     );
+  });
+});
+
+describe('emoji the bot writes', () => {
+  it('are all shown as emoji by the page, as Slack shows them (none left as :name:)', async () => {
+    const src = join(import.meta.dirname, '../../src');
+    const files = (await readdir(src, { recursive: true })).filter(
+      // ids.ts's `:stage:` marks a button value, not an emoji.
+      (f) => f.endsWith('.ts') && /^(slack|workflow)\//.test(f) && !f.endsWith('views/ids.ts'),
+    );
+    const names = new Set<string>();
+    for (const file of files) {
+      // Code, not comments: an emoji name is written inside a string.
+      const code = (await readFile(join(src, file), 'utf8'))
+        .split('\n')
+        .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line));
+      for (const line of code) for (const [, name] of line.matchAll(/['`"][^'`"]*?:([a-z_]+):/g)) names.add(name!);
+    }
+    expect(names.size).toBeGreaterThan(10);
+    expect([...names].filter((name) => emojify(`:${name}:`) === `:${name}:`)).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ const EMOJI: Record<string, string> = {
   page_facing_up: '📄',
   information_source: 'ℹ️',
   question: '❓',
+  grey_question: '❔',
   exclamation: '❗',
   bust_in_silhouette: '👤',
   busts_in_silhouette: '👥',
@@ -55,6 +56,8 @@ const EMOJI: Record<string, string> = {
   large_yellow_circle: '🟡',
   stop_sign: '🛑',
   sparkles: '✨',
+  triangular_flag_on_post: '🚩',
+  robot_face: '🤖',
 };
 
 /** `:name:` as its emoji, where Slack knows the name; anything else untouched. */

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 import { PEOPLE } from '../../src/sandbox/world.ts';
 import { captureLog } from '../support/capture-log.ts';
+import { postSandbox } from '../support/sandbox-api.ts';
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -12,14 +13,7 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function post(action: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`http://127.0.0.1:${sandbox?.port}/api/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const post = (action: string, body: unknown) => postSandbox(sandbox?.port, action, body);
 
 type State = {
   slack: {

@@ -108,6 +108,15 @@ export class WorkflowService {
         );
     if (requesterAllowed && !target.ok)
       throw new WorkflowFailure(failure('not_allowed', target.message, 'no_provider_account'));
+    const fixedTarget = target.ok
+      ? {
+          target: {
+            principal: target.principal,
+            rule: target.rule,
+            ...(target.email ? { email: target.email } : {}),
+          },
+        }
+      : {};
     if (command.breakGlass) {
       const request = await this.#breakGlass.submit(
         {
@@ -117,15 +126,7 @@ export class WorkflowService {
           reason: command.reason,
           settings: this.policy.requests,
           ...(durationMs !== undefined ? { durationMs } : {}),
-          ...(target.ok
-            ? {
-                target: {
-                  principal: target.principal,
-                  rule: target.rule,
-                  ...(target.email ? { email: target.email } : {}),
-                },
-              }
-            : {}),
+          ...fixedTarget,
           ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
         },
         async () => {
@@ -168,15 +169,7 @@ export class WorkflowService {
       id: this.newId(),
       number: await this.store.reserveNumber(),
       requester: command.requester,
-      ...(target.ok
-        ? {
-            target: {
-              principal: target.principal,
-              rule: target.rule,
-              ...(target.email ? { email: target.email } : {}),
-            },
-          }
-        : {}),
+      ...fixedTarget,
       now,
       ...(command.submissionKey ? { submissionKey: command.submissionKey } : {}),
     });

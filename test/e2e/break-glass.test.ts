@@ -6,7 +6,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.ts';
-import { PEOPLE, auditThread, click, dmWithButton, modalText, startE2E, type E2E } from './support.ts';
+import {
+  PEOPLE,
+  auditThread,
+  click,
+  dmWithButton,
+  modalText,
+  openRequestModal,
+  startE2E,
+  type E2E,
+} from './support.ts';
 
 let e: E2E;
 afterEach(() => e?.close());
@@ -16,22 +25,7 @@ type Block = { block_id?: string; type?: string };
 
 /** /iam, the kind, then the item chosen (which rebuilds the modal); the open modal's id and blocks. */
 async function chooseItem(user: string, itemId: string): Promise<{ viewId: string; blocks: Block[] }> {
-  await e.client.slashCommand({ user, text: '' });
-  await e.bot.idle();
-  const viewId = String(e.world.slack.workspace.openView(user)?.view.id);
-  await e.client.blockAction({
-    user,
-    view: viewId,
-    actions: [
-      {
-        type: 'static_select',
-        action_id: 'iam_kind',
-        block_id: 'kind',
-        selected_option: { text: { type: 'plain_text', text: 'group.add' }, value: 'group.add' },
-      },
-    ],
-  });
-  await e.bot.idle();
+  const viewId = await openRequestModal(e, user, 'group.add');
   const suggestion = await e.client.blockSuggestion({ user, view: viewId, actionId: 'iam_item', value: '' });
   const option = suggestion.options.find((o) => o.value === itemId);
   await e.client.blockAction({

@@ -79,12 +79,8 @@ export async function startE2E(
   };
 }
 
-/** Opens /iam, picks the kind and the catalog item through the external select, fills and submits. */
-export async function requestThroughModal(
-  e: E2E,
-  user: string,
-  input: { kind: string; itemId: string; duration?: string; reason?: string; beforeSubmit?: () => void },
-): Promise<{ outcome: string; shown: string; acked: AppResponse; errors?: Record<string, string> }> {
+/** Opens /iam as `user` and picks the kind; answers the modal's view id once the bot has updated it. */
+export async function openRequestModal(e: E2E, user: string, kind: string): Promise<string> {
   const command = await e.client.slashCommand({ user, text: '' });
   if (command.status !== 200) throw new Error(`/iam answered ${command.status}`);
   await e.bot.idle();
@@ -102,11 +98,21 @@ export async function requestThroughModal(
         type: 'static_select',
         action_id: 'iam_kind',
         block_id: 'kind',
-        selected_option: { text: { type: 'plain_text', text: input.kind }, value: input.kind },
+        selected_option: { text: { type: 'plain_text', text: kind }, value: kind },
       },
     ],
   });
   await e.bot.idle();
+  return viewId;
+}
+
+/** Opens /iam, picks the kind and the catalog item through the external select, fills and submits. */
+export async function requestThroughModal(
+  e: E2E,
+  user: string,
+  input: { kind: string; itemId: string; duration?: string; reason?: string; beforeSubmit?: () => void },
+): Promise<{ outcome: string; shown: string; acked: AppResponse; errors?: Record<string, string> }> {
+  const viewId = await openRequestModal(e, user, input.kind);
   const suggestion = await e.client.blockSuggestion({ user, view: viewId, actionId: 'iam_item', value: '' });
   const option = suggestion.options.find((o) => o.value === input.itemId);
   if (!option)

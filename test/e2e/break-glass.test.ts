@@ -109,4 +109,19 @@ describe('break-glass through Slack', () => {
     expect(verified.stdout).toMatch(/2 threads, \d+ replies, each matching its log entry/);
     expect(verified.code).toBe(0);
   });
+
+  it('under production conditions (Slack slow, a 429 on every other call, the bot not in the audit channel) is still carried out at once, and the admins still hear of it and of the channel', async () => {
+    e = await startE2E();
+    e.world.slack.workspace.removeBot('C0AUDIT');
+    e.world.slack.setConditions({ latencyMs: 300, rateLimitEvery: 2, retryAfterSeconds: 1, spare: ['views.open'] });
+    const reason = 'x'.repeat(500);
+    expect(await emergency(reason)).toMatch(/REQ-0001\* · .* granted at once as an emergency/);
+    expect(e.world.outscale.state.membersOf('ops')).toContain('alice');
+    expect(dmText(erin.id)).toMatch(/Break-glass/);
+    expect(dmText(erin.id)).toContain('/invite @iam-bot');
+    expect(e.world.slack.workspace.messagesIn('C0AUDIT')).toEqual([]);
+    expect(dmWithButton(e, bob.id, 'iam_break_glass_flag')).toBeDefined();
+    expect(e.world.slack.calls.some((c) => c.error === 'ratelimited')).toBe(true);
+    expect(await e.bot.services.store.pendingNotices()).toEqual([]);
+  }, 120_000); // every Slack call 300 ms late and half of them waiting out a 429's second
 });

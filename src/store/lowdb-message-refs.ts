@@ -2,7 +2,7 @@
  * The embedded store's Slack message references (see `MessageRefStore`), in `slack.json` beside the
  * store, written atomically; a request's entry is dropped once it is closed and its last updates are
  * out, so the file holds only open requests. One process holds the directory, so the document in
- * memory is the stored one.
+ * memory is the stored one: a change is adopted only once it is written.
  */
 import { join } from 'node:path';
 import { Low } from 'lowdb';
@@ -52,8 +52,17 @@ type RefsDocument = z.infer<typeof documentSchema>;
 
 export class LowdbMessageRefs implements MessageRefStore {
   readonly #serial = new Serial();
+  /**
+   * The document as it is on disk. A change is written first and adopted only once the write succeeded: a
+   * write that failed (a full disk) must not leave in memory what the disk does not hold. Were an intent to
+   * post kept in memory only, this process would look for the post in Slack, not find it and post; a restart
+   * would then find no intent and post again.
+   */
+  #doc: RefsDocument;
 
-  private constructor(private readonly db: Low<RefsDocument>) {}
+  private constructor(private readonly db: Low<RefsDocument>) {
+    this.#doc = db.data;
+  }
 
   static async open(dataDir: string): Promise<LowdbMessageRefs> {
     const file = join(dataDir, 'slack.json');
@@ -77,71 +86,68 @@ export class LowdbMessageRefs implements MessageRefStore {
   }
 
   #get(requestId: string): RequestRefs {
-    return this.db.data.requests[requestId] ?? { approvals: [] };
+    return this.#doc.requests[requestId] ?? { approvals: [] };
   }
 
   update(requestId: string, change: (refs: RequestRefs) => RequestRefs): Promise<void> {
-    return this.#serial.run(async () => {
-      this.db.data.requests[requestId] = change(this.#get(requestId));
-      await this.db.write();
-    });
+    return this.#change((doc) => ({
+      ...doc,
+      requests: { ...doc.requests, [requestId]: change(doc.requests[requestId] ?? { approvals: [] }) },
+    }));
   }
 
   async partsDone(noticeId: string): Promise<readonly string[]> {
-    return this.db.data.deliveries[noticeId] ?? [];
+    return this.#doc.deliveries[noticeId] ?? [];
   }
 
   markPart(noticeId: string, part: string): Promise<void> {
-    return this.#serial.run(async () => {
-      this.db.data.deliveries[noticeId] = [...(this.db.data.deliveries[noticeId] ?? []), part];
-      await this.db.write();
-    });
+    return this.#change((doc) => ({
+      ...doc,
+      deliveries: { ...doc.deliveries, [noticeId]: [...(doc.deliveries[noticeId] ?? []), part] },
+    }));
   }
 
   async failures(noticeId: string): Promise<readonly Undelivered[]> {
-    return this.db.data.failures[noticeId] ?? [];
+    return this.#doc.failures[noticeId] ?? [];
   }
 
   markFailed(noticeId: string, failure: Undelivered): Promise<void> {
-    return this.#serial.run(async () => {
-      this.db.data.failures[noticeId] = [...(this.db.data.failures[noticeId] ?? []), failure];
-      await this.db.write();
-    });
+    return this.#change((doc) => ({
+      ...doc,
+      failures: { ...doc.failures, [noticeId]: [...(doc.failures[noticeId] ?? []), failure] },
+    }));
   }
 
   async intentOf(key: string): Promise<number | undefined> {
-    return this.db.data.intents[key];
+    return this.#doc.intents[key];
   }
 
   intend(key: string, at: number): Promise<void> {
-    return this.#serial.run(async () => {
-      this.db.data.intents[key] = at;
-      await this.db.write();
-    });
+    return this.#change((doc) => ({ ...doc, intents: { ...doc.intents, [key]: at } }));
   }
 
   delivered(noticeId: string): Promise<void> {
-    return this.#serial.run(async () => {
-      const intents = this.#dropIntents(noticeId);
-      if (!(noticeId in this.db.data.deliveries) && !(noticeId in this.db.data.failures) && !intents) return;
-      delete this.db.data.deliveries[noticeId];
-      delete this.db.data.failures[noticeId];
-      await this.db.write();
+    return this.#change((doc) => {
+      const intents = withoutIntentsOf(doc.intents, noticeId);
+      if (!(noticeId in doc.deliveries) && !(noticeId in doc.failures) && intents === doc.intents) return doc;
+      const { [noticeId]: _parts, ...deliveries } = doc.deliveries;
+      const { [noticeId]: _failed, ...failures } = doc.failures;
+      return { ...doc, deliveries, failures, intents };
     });
   }
 
   forget(requestId: string): Promise<void> {
-    return this.#serial.run(async () => {
-      const intents = this.#dropIntents(requestId);
-      if (!(requestId in this.db.data.requests) && !intents) return;
-      delete this.db.data.requests[requestId];
-      await this.db.write();
+    return this.#change((doc) => {
+      const intents = withoutIntentsOf(doc.intents, requestId);
+      if (!(requestId in doc.requests) && intents === doc.intents) return doc;
+      const { [requestId]: _refs, ...requests } = doc.requests;
+      return { ...doc, requests, intents };
     });
   }
 
   /** Everything the index holds, for `store copy`: each request's messages, each notice's progress, each post's intent. */
   async contents(): Promise<Omit<RefsDocument, 'schema'>> {
-    const { requests, deliveries, failures, intents } = this.db.data;
+    const { requests, deliveries, failures, intents } = this.#doc;
     return { requests, deliveries, failures, intents };
   }
 
@@ -150,10 +156,20 @@ export class LowdbMessageRefs implements MessageRefStore {
     return this.#serial.run(async () => undefined);
   }
 
-  /** Drops the intents of keys `<owner>:…`; whether there were any. */
-  #dropIntents(owner: string): boolean {
-    const keys = Object.keys(this.db.data.intents).filter((k) => k.startsWith(`${owner}:`));
-    for (const key of keys) delete this.db.data.intents[key];
-    return keys.length > 0;
+  /** Writes the document `next` makes of the stored one (nothing when it returns it unchanged), then adopts it. */
+  #change(next: (doc: RefsDocument) => RefsDocument): Promise<void> {
+    return this.#serial.run(async () => {
+      const changed = next(this.#doc);
+      if (changed === this.#doc) return;
+      this.db.data = changed;
+      await this.db.write();
+      this.#doc = changed;
+    });
   }
+}
+
+/** `intents` without the keys `<owner>:…`; the same object when there are none. */
+function withoutIntentsOf(intents: RefsDocument['intents'], owner: string): RefsDocument['intents'] {
+  const kept = Object.entries(intents).filter(([key]) => !key.startsWith(`${owner}:`));
+  return kept.length === Object.keys(intents).length ? intents : Object.fromEntries(kept);
 }

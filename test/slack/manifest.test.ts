@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BOT_SCOPES } from '../../src/simulators/slack/web-api/registry.ts';
 import { METHOD_SCOPES } from '../support/slack-scopes.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -27,6 +28,11 @@ describe('manifest.yml', () => {
     const m = (await manifest()) as { oauth_config: { scopes: { bot: string[] } } };
     const needed = new Set(['commands', ...Object.values(METHOD_SCOPES).flat()]);
     expect(new Set(m.oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it("gives the simulated bot token exactly the scopes an install from the manifest has, so tests see production's grants", async () => {
+    const m = (await manifest()) as { oauth_config: { scopes: { bot: string[] } } };
+    expect(new Set(DEFAULT_BOT_SCOPES)).toEqual(new Set(m.oauth_config.scopes.bot));
   });
 
   it('points the slash command, interactivity, options and events at the one Bolt endpoint', async () => {

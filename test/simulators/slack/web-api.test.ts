@@ -7,6 +7,7 @@ import {
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackSimulator } from '../../../src/simulators/slack/index.ts';
+import { DEFAULT_BOT_SCOPES } from '../../../src/simulators/slack/web-api/registry.ts';
 import { ALICE, AUDIT, BOB, buttonBlocks, CAROL, PLATFORM, seededSimulator, webClient } from './support.ts';
 
 let sim: SlackSimulator;
@@ -19,6 +20,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await sim.close();
 });
+
+/** A bot that, beyond what the manifest grants, may join public channels by itself (channels:join). */
+async function joiningBot(): Promise<void> {
+  await sim.close();
+  sim = await seededSimulator({ botScopes: [...DEFAULT_BOT_SCOPES, 'channels:join'] });
+  client = webClient(sim);
+}
 
 /** The Slack error code a call was refused with. */
 async function refusal(call: Promise<unknown>): Promise<string> {
@@ -239,6 +247,7 @@ describe('channel membership (docs/slack.md, posting to channels)', () => {
   });
 
   it('hides a private channel from a bot that was not invited, and answers is_archived in an archived one', async () => {
+    await joiningBot();
     sim.workspace.addChannel('C0SECRET', 'secret', { private: true });
     expect(await refusal(client.chat.postMessage({ channel: 'C0SECRET', text: 'x' }))).toBe('channel_not_found');
     expect(await refusal(client.conversations.join({ channel: 'C0SECRET' }))).toBe('channel_not_found');
@@ -252,6 +261,7 @@ describe('channel membership (docs/slack.md, posting to channels)', () => {
   });
 
   it('joins a public channel with conversations.join and reports membership in conversations.info', async () => {
+    await joiningBot();
     sim.workspace.addChannel(OPS, 'ops');
     expect((await client.conversations.info({ channel: OPS })).channel).toMatchObject({
       id: OPS,

@@ -30,8 +30,11 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
 };
 
 /**
- * What a bot token holds unless the simulator is told otherwise: every scope the methods above need.
- * Not chat:write.public, which changes where the bot may post: a test grants it explicitly.
+ * What a bot token holds unless the simulator is told otherwise: what real Slack grants an app installed from
+ * manifest.yml, no more and no less (test/slack/manifest.test.ts keeps the two equal). A scope the bot lacks
+ * in production must be missing here too, and one it has must not be: im:history, which a DM's crash-retried
+ * post needs, was once missing here (a lookup refused, an approver never asked), and im:read, mpim:read and
+ * channels:join, which no install has, were granted. Not chat:write.public either: a test grants it explicitly.
  */
 export const DEFAULT_BOT_SCOPES: readonly string[] = [
   'commands',
@@ -41,11 +44,9 @@ export const DEFAULT_BOT_SCOPES: readonly string[] = [
   'users:read.email',
   'users.profile:read',
   'usergroups:read',
-  'channels:join',
   'channels:read',
   'groups:read',
-  'im:read',
-  'mpim:read',
   'channels:history',
   'groups:history',
+  'im:history',
 ];

@@ -134,7 +134,7 @@ export class Dispatcher {
       let took = false;
       for (const subject of waiting) {
         if (this.#stopping) return;
-        if (await this.#holding(subject, () => this.#deliverSubject(subject))) {
+        if (await this.#holding(subject, (held) => this.#deliverSubject(subject, held))) {
           took = true;
           break;
         }
@@ -146,18 +146,32 @@ export class Dispatcher {
     }
   }
 
-  /** Runs `work` holding `subject`'s lease, renewed meanwhile; false when another replica holds it. */
-  async #holding(subject: string, work: () => Promise<void>): Promise<boolean> {
+  /**
+   * Runs `work` holding `subject`'s lease, renewed meanwhile; false when another replica holds it. `work` is
+   * told whether the lease is still this process's: a renewal refused (another replica took the subject) or
+   * none that succeeded for a whole lease term (the store unreachable) means it may no longer be.
+   */
+  async #holding(subject: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
     const { leases } = this.store;
+    const { clock } = this.reports;
     const name = outboxLease(subject);
-    if (!(await leases.claim(name, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS))) return false;
-    const renewal = setInterval(
-      () => void leases.renew(name, this.#worker, this.reports.clock.now(), OUTBOX_LEASE_MS).catch(() => undefined),
-      OUTBOX_RENEW_EVERY_MS,
-    );
+    const claimedAt = clock.now();
+    if (!(await leases.claim(name, this.#worker, claimedAt, OUTBOX_LEASE_MS))) return false;
+    let heldUntil = claimedAt + OUTBOX_LEASE_MS;
+    let lost = false;
+    const renewal = setInterval(() => {
+      const at = clock.now();
+      void leases.renew(name, this.#worker, at, OUTBOX_LEASE_MS).then(
+        (renewed) => {
+          if (renewed) heldUntil = at + OUTBOX_LEASE_MS;
+          else lost = true;
+        },
+        () => undefined,
+      );
+    }, OUTBOX_RENEW_EVERY_MS);
     renewal.unref();
     try {
-      await work();
+      await work(() => !lost && clock.now() < heldUntil);
     } finally {
       clearInterval(renewal);
       await leases.release(name, this.#worker).catch(() => undefined);
@@ -165,11 +179,14 @@ export class Dispatcher {
     return true;
   }
 
-  /** Delivers `subject`'s notices in order, read again under its lease (another replica may have delivered some). */
-  async #deliverSubject(subject: string): Promise<void> {
+  /**
+   * Delivers `subject`'s notices in order, each read again under its lease (another replica may have delivered
+   * some), while the lease is still this process's: once it may not be, the next notice is left to its holder.
+   */
+  async #deliverSubject(subject: string, held: () => boolean): Promise<void> {
     let failures = 0;
     for (;;) {
-      if (this.#stopping) return;
+      if (this.#stopping || !held()) return;
       const notice = (await this.store.pendingNotices()).find((n) => subjectOf(n) === subject);
       if (!notice) return;
       try {

@@ -58,6 +58,53 @@ describe('leases between replicas', () => {
     expect(h.notifier.events('REQ-0001')).toEqual(['request.submitted']);
   });
 
+  it("the outbox: a holder that could not renew its lease for a whole term delivers no more of the subject's notices, which another replica took over", async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    h = await createHarness();
+    let finish!: () => void;
+    const slow = new Promise<void>((resolve) => (finish = resolve));
+    let started!: () => void;
+    const delivering = new Promise<void>((resolve) => (started = resolve));
+    const deliver = h.notifier.deliver.bind(h.notifier);
+    let first = true;
+    h.notifier.deliver = async (notice) => {
+      if (first) {
+        first = false;
+        started();
+        await slow;
+      }
+      return deliver(notice);
+    };
+    const request = await submit();
+    await delivering;
+    await h.service.approve('U_BOB', request.ref);
+    // The store stops answering this process's renewals (a network partition, a long pause) while it delivers.
+    const { renew } = h.store.leases;
+    h.store.leases.renew = () => Promise.reject(new Error('connection terminated'));
+    pass(20_000, 'alive');
+    expect(await another(`outbox:${request.id}`)).toBe(true);
+    finish();
+    await h.settle();
+    // The next notices are the new holder's: this process leaves them in the outbox.
+    expect(h.notifier.events('REQ-0001')).toEqual(['request.submitted']);
+    expect((await h.store.pendingNotices()).map((n) => n.event)).toEqual([
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
+    // The test's own end: the other replica goes away, and this process delivers the rest in order.
+    h.store.leases.renew = renew;
+    await h.store.leases.release(`outbox:${request.id}`, 'another-replica');
+    h.dispatcher.kick();
+    await h.settle();
+    expect(h.notifier.events('REQ-0001')).toEqual([
+      'request.submitted',
+      'request.approved',
+      'execution.started',
+      'execution.completed',
+    ]);
+  });
+
   it("the outbox is leased per request: while one replica is held up delivering a request's notice, another replica delivers other requests' notices", async () => {
     h = await createHarness();
     // This process's delivery of REQ-0001's first notice hangs (Slack slow to answer, say).

@@ -14,6 +14,7 @@ import { closeProviders, createProviders } from './providers/registry.ts';
 import { Tasks } from './shared/tasks.ts';
 import { createSlackApp, createTriggerClient, registerHandlers } from './slack/bot.ts';
 import { channelsOf, checkChannels } from './slack/channel-readiness.ts';
+import { describeMissingScopes, missingScopes } from './slack/scopes.ts';
 import { DmChannels, type SlackClient } from './slack/client.ts';
 import { SlackDirectory } from './slack/directory.ts';
 import { SlackNotifier, type HomeRefresh } from './slack/notifier.ts';
@@ -276,7 +277,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     throw error;
   }
   // In the background: a slow or rate-limiting Slack must not hold up the start.
-  tasks.run('channel readiness', () => reportChannelReadiness(app.client, policy, log));
+  tasks.run('Slack readiness', () => reportSlackReadiness(app.client, policy, log));
   const tickMs = options.tickMs ?? 30_000;
   // Periodic work runs where the store says this process leads (always, on the embedded store). The
   // leader also starts steps and deliveries that a replica which died left behind.
@@ -360,10 +361,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 }
 
 /**
- * Says at start whether the bot can post in the audit channel and each approval channel, and what to
- * do if not. Start-up goes on either way: notices still reach everyone else, and each miss is reported.
+ * Says at start whether the token holds every scope the bot needs and whether the bot can post in the audit
+ * channel and each approval channel, and what to do if not. Start-up goes on either way: what works still
+ * does, and each miss is reported.
  */
-async function reportChannelReadiness(client: SlackClient, policy: Policy, log: Logger): Promise<void> {
+async function reportSlackReadiness(client: SlackClient, policy: Policy, log: Logger): Promise<void> {
+  const missing = missingScopes((await client.auth.test()).response_metadata?.scopes);
+  if (missing && missing.length > 0)
+    log.error({ missingScopes: missing.map((m) => m.scope) }, `Slack: ${describeMissingScopes(missing)}`);
   for (const r of await checkChannels(client, channelsOf(policy))) {
     if (r.ok) log.info({ channel: r.channel, purpose: r.purpose }, `the bot can post in ${r.name}`);
     else

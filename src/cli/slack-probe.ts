@@ -10,6 +10,7 @@ import { boltLogger } from '../slack/bolt-logger.ts';
 import { channelsOf, checkChannels } from '../slack/channel-readiness.ts';
 import { apiBase, type SlackClient } from '../slack/client.ts';
 import { describeSlackError, platformError } from '../slack/errors.ts';
+import { describeMissingScopes, missingScopes } from '../slack/scopes.ts';
 import type { Io } from './io.ts';
 
 /** What Slack says of one id: it exists, exists but cannot act (a deactivated user, a disabled group), or not. */
@@ -30,13 +31,18 @@ export async function probeSlack(
     ...(apiUrl ? { slackApiUrl: apiBase(apiUrl) } : {}),
   });
   io.out('\nSlack (read-only: auth.test, conversations.info, users.info, usergroups.list):');
+  let auth: Awaited<ReturnType<SlackClient['auth']['test']>>;
   try {
-    const auth = await client.auth.test();
+    auth = await client.auth.test();
     io.out(`  ok   ${'token'.padEnd(14)} the bot @${auth.user ?? '?'} in ${auth.team ?? '?'}`);
   } catch (error) {
     io.out(`  FAIL ${'token'.padEnd(14)} ${describeSlackError(error)}: check SLACK_BOT_TOKEN (and SLACK_API_URL)`);
     return false;
   }
+  const missing = missingScopes(auth.response_metadata?.scopes);
+  if (missing === undefined) io.out(`  ??   ${'scopes'.padEnd(14)} Slack did not say which scopes the token holds`);
+  else if (missing.length === 0) io.out(`  ok   ${'scopes'.padEnd(14)} every scope manifest.yml asks for`);
+  else io.out(`  FAIL ${'scopes'.padEnd(14)} ${describeMissingScopes(missing)}`);
   const named = (kind: LocatedSlackRef['kind'], id?: string) =>
     config.slackRefs.filter((ref) => ref.kind === kind && (id === undefined || ref.id === id));
   const results = await checkChannels(client, channelsOf(config.policy));
@@ -51,7 +57,7 @@ export async function probeSlack(
   }
   const users = report(io, 'users', named('user'), await verdicts(named('user'), (id) => userVerdict(client, id)));
   const groups = report(io, 'user groups', named('usergroup'), await usergroupVerdicts(client, named('usergroup')));
-  return results.every((r) => r.ok) && users && groups;
+  return (missing === undefined || missing.length === 0) && results.every((r) => r.ok) && users && groups;
 }
 
 /** One line when all is well; otherwise one per place the file names a problem id. True unless one is missing. */

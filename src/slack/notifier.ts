@@ -88,7 +88,7 @@ export class SlackNotifier implements Notifier {
     private readonly homes?: () => HomeRefresh | undefined,
   ) {
     this.#dms = new DmChannels(client);
-    this.#once = new OncePoster(client, refs, this.#dms);
+    this.#once = new OncePoster(client, refs, this.#dms, log);
     this.#posted = new PostedMessages(refs, this.#once);
   }
 

@@ -3,11 +3,15 @@
  * carries its own key in message metadata (https://api.slack.com/metadata/using) and the intent to post
  * it is recorded before the call. A key recorded but never marked done means the process may have died
  * after Slack took the message: the conversation (or the thread) is read back with
- * `include_all_metadata` and a message with the key is adopted instead of posting it again.
+ * `include_all_metadata` and a message with the key is adopted instead of posting it again. A token without
+ * the scope to read that conversation (an app installed from an earlier manifest) cannot look: then the post
+ * is made again, at worst twice, rather than never.
  */
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import { post, type DmChannels, type SlackClient } from './client.ts';
+import type { Logger } from '../log.ts';
 import type { MessageRef, MessageRefStore } from '../workflow/ports.ts';
+import { platformError } from './errors.ts';
 
 /** The metadata event type of a post that carries no metadata of its own. */
 const POST_EVENT_TYPE = 'iam_bot_post';
@@ -23,6 +27,7 @@ export class OncePoster {
     private readonly client: SlackClient,
     private readonly refs: MessageRefStore,
     private readonly dms: DmChannels,
+    private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -31,7 +36,15 @@ export class OncePoster {
     const intended = await this.refs.intentOf(key);
     if (intended === undefined) await this.refs.intend(key, this.now());
     else {
-      const found = await this.#find(key, channel, intended, threadTs);
+      const found = await this.#find(key, channel, intended, threadTs).catch((error: unknown) => {
+        if (platformError(error) !== 'missing_scope') throw error;
+        const needed = (error as { data?: { needed?: unknown } }).data?.needed;
+        this.log.error(
+          { post: key, channel, needed },
+          'cannot look for a post an earlier attempt may have made (the app lacks a scope: reinstall it from manifest.yml); posting it again',
+        );
+        return undefined;
+      });
       if (found) return found;
     }
     const metadata: MessageMetadata = message.metadata

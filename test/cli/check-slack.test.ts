@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../src/sandbox/world.ts';
+import { DEFAULT_BOT_SCOPES } from '../../src/simulators/slack/web-api/registry.ts';
 import { cli } from '../support/cli.ts';
 import { tempDir } from '../support/fixtures.ts';
 
@@ -51,6 +52,17 @@ describe('iam-bot check with SLACK_BOT_TOKEN', () => {
     );
     expect(result.stdout).toMatch(
       /FAIL C0APPROVE +approvals of jcs-devs: no such channel for the bot: it does not exist, or it is private and the bot was not invited/,
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it('names a scope the token lacks (an app installed from an earlier manifest) and what it is for, and fails', async () => {
+    world.slack.workspace.addChannel('C0APPROVE', 'iam-approvals', { botMember: true });
+    expect((await check()).stdout).toMatch(/ok +scopes +every scope manifest.yml asks for/);
+    world.slack.reinstall(DEFAULT_BOT_SCOPES.filter((scope) => scope !== 'im:history'));
+    const result = await check();
+    expect(result.stdout).toMatch(
+      /FAIL scopes +the app lacks im:history \(finding a DM sent just before a crash instead of sending it twice\): reinstall it from manifest.yml/,
     );
     expect(result.code).toBe(1);
   });

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_BOT_SCOPES } from '../../src/simulators/slack/web-api/registry.ts';
 import { PEOPLE, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 let e: E2E;
@@ -96,12 +97,22 @@ describe('notices reach every recipient they can', () => {
     ]);
   });
 
+  it('at start, says in the log which scope the token lacks, what it is for and what to do', async () => {
+    e = await startE2E({ slackScopes: DEFAULT_BOT_SCOPES.filter((scope) => scope !== 'im:history') });
+    await e.bot.idle();
+    expect(e.logs()).toContain(
+      'Slack: the app lacks im:history (finding a DM sent just before a crash instead of sending it twice): reinstall it from manifest.yml',
+    );
+  });
+
   it('at start, says in the log which channel the bot cannot post in and what to do', async () => {
     e = await startE2E({
       policy: (text) => text.replace('    group: devs\n', '    group: devs\n    channel: C0MISSING\n'),
     });
     await e.bot.idle();
     expect(e.logs()).toContain('cannot post in C0MISSING (approvals of jcs-devs): no such channel for the bot');
+    // The token holds what manifest.yml asks for: no scope is reported missing.
+    expect(e.logs()).not.toContain('the app lacks');
     expect(e.logs()).toContain('/invite @iam-bot');
     expect(e.logs()).toContain('the bot can post in #iam-audit');
   });

@@ -28,10 +28,13 @@ export async function startE2E(
     clock?: Clock;
     policy?: (text: string) => string;
     sleep?: (ms: number) => Promise<void>;
+    /** The bot token's scopes, when not those manifest.yml asks for (an app installed from an earlier one). */
+    slackScopes?: readonly string[];
   } = {},
 ): Promise<E2E> {
   const mode = options.mode ?? 'http';
   const world = await startWorld();
+  if (options.slackScopes) world.slack.reinstall(options.slackScopes);
   const dir = await tempDir();
   const { log, text: logText } = captureLog();
   const config = parsePolicy(

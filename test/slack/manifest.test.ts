@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { BOT_SCOPES } from '../../src/slack/scopes.ts';
 import { DEFAULT_BOT_SCOPES } from '../../src/simulators/slack/web-api/registry.ts';
 import { METHOD_SCOPES } from '../support/slack-scopes.ts';
 
@@ -28,6 +29,11 @@ describe('manifest.yml', () => {
     const m = (await manifest()) as { oauth_config: { scopes: { bot: string[] } } };
     const needed = new Set(['commands', ...Object.values(METHOD_SCOPES).flat()]);
     expect(new Set(m.oauth_config.scopes.bot)).toEqual(needed);
+  });
+
+  it('asks for the scopes the bot checks its token for at start and in iam-bot check', async () => {
+    const m = (await manifest()) as { oauth_config: { scopes: { bot: string[] } } };
+    expect(new Set(Object.keys(BOT_SCOPES))).toEqual(new Set(m.oauth_config.scopes.bot));
   });
 
   it("gives the simulated bot token exactly the scopes an install from the manifest has, so tests see production's grants", async () => {

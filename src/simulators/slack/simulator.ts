@@ -162,6 +162,14 @@ export class SlackSimulator {
     this.faults.clear();
   }
 
+  /**
+   * A workspace admin installs the app again with these bot scopes (from another release's manifest, say):
+   * the token stays the same and holds exactly these from the next call on.
+   */
+  reinstall(botScopes: readonly string[]): void {
+    this.webApi.reinstall(botScopes);
+  }
+
   /** Standing conditions for every Web API call from now on (latency, periodic 429s); `{}` ends them. */
   setConditions(conditions: NetworkConditions): void {
     this.conditions.set(conditions);

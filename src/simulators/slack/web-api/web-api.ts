@@ -52,10 +52,20 @@ export class WebApi {
   readonly calls: RecordedCall[] = [];
   readonly #listeners = new Set<(call: RecordedCall) => void>();
 
+  /** The bot token's scopes: those it was installed with, until the app is installed again. */
+  #botScopes: readonly string[];
+
   constructor(
     private readonly ctx: SimContext,
     private readonly options: WebApiOptions,
-  ) {}
+  ) {
+    this.#botScopes = options.botScopes;
+  }
+
+  /** The app installed again with `scopes`: the bot token keeps its value and holds these from now on. */
+  reinstall(scopes: readonly string[]): void {
+    this.#botScopes = scopes;
+  }
 
   /** Calls `listener` with every call recorded from now on; returns the unsubscribe function. */
   onCall(listener: (call: RecordedCall) => void): () => void {
@@ -113,7 +123,7 @@ export class WebApi {
     const kind = token === this.options.botToken ? 'bot' : token === this.options.appToken ? 'app' : undefined;
     if (kind === undefined) return finish(refusal('invalid_auth'));
     if (kind !== spec.token) return finish(refusal('not_allowed_token_type'));
-    const scopes = kind === 'bot' ? this.options.botScopes : ['connections:write'];
+    const scopes = kind === 'bot' ? this.#botScopes : ['connections:write'];
     const scopeHeaders = { 'x-oauth-scopes': scopes.join(','), 'x-accepted-oauth-scopes': spec.scope ?? '' };
     if (spec.scope !== undefined && !scopes.includes(spec.scope)) {
       return finish({

@@ -145,6 +145,14 @@ export function isReviewNotice(notice: Notice): notice is ReviewNotice {
   return 'review' in notice;
 }
 
+/**
+ * What a notice is about, for the outbox's order and leases: its request's id, its review's id, or else its own id.
+ * A subject's notices are delivered in commit order; two subjects' need no order between them.
+ */
+export function noticeSubject(notice: Notice): string {
+  return isRequestNotice(notice) ? notice.request.id : isReviewNotice(notice) ? notice.review.id : notice.id;
+}
+
 export function isUndeliveredNotice(notice: Notice): notice is UndeliveredNotice {
   return notice.event === 'notice.undelivered';
 }

@@ -10,7 +10,7 @@ import { Low } from 'lowdb';
 import { AuditLog } from '../audit/audit-log.ts';
 import { assertAuditContinuity } from '../audit/continuity.ts';
 import type { AuditHead, AuditRecord } from '../domain/audit-event.ts';
-import type { Notice } from '../domain/notice.ts';
+import { noticeSubject, type Notice } from '../domain/notice.ts';
 import { isClosed, type Request } from '../domain/request.ts';
 import { isReviewOpen, type Review } from '../domain/review.ts';
 import { scrubDeep } from '../domain/scrub.ts';
@@ -318,6 +318,14 @@ export class LowdbStore implements Store {
 
   async pendingNotices(): Promise<readonly Notice[]> {
     return this.#notices;
+  }
+
+  async noticeSubjects(): Promise<readonly string[]> {
+    return [...new Set(this.#notices.map(noticeSubject))];
+  }
+
+  async pendingNoticesOf(subject: string): Promise<readonly Notice[]> {
+    return this.#notices.filter((n) => noticeSubject(n) === subject);
   }
 
   noticeDone(id: string, followUp: AuditAndNotices = { audit: [], notices: [] }): Promise<void> {

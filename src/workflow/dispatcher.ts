@@ -11,7 +11,6 @@ import type { AuditRecord } from '../domain/audit-event.ts';
 import {
   describeNotice,
   isRequestNotice,
-  isReviewNotice,
   isUndeliveredNotice,
   type Notice,
   type Undelivered,
@@ -50,8 +49,6 @@ const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 60_000 };
  * So a lease is per subject, not one for the whole outbox: replicas deliver different requests' notices side by
  * side, and one that dies holds up only the subject it was delivering.
  */
-const subjectOf = (notice: Notice): string =>
-  isRequestNotice(notice) ? notice.request.id : isReviewNotice(notice) ? notice.review.id : notice.id;
 const outboxLease = (subject: string) => `outbox:${subject}`;
 /**
  * Short, and renewed on a timer while a subject's notices are being delivered: a live holder keeps it through a
@@ -129,7 +126,8 @@ export class Dispatcher {
   async #drain(): Promise<void> {
     for (;;) {
       if (this.#stopping) return;
-      const waiting = oldestPerSubject(await this.store.pendingNotices());
+      // The subjects only, not their notices: a subject another replica holds is not read at all.
+      const waiting = await this.store.noticeSubjects();
       if (waiting.length === 0) return;
       let took = false;
       for (const subject of waiting) {
@@ -180,21 +178,33 @@ export class Dispatcher {
   }
 
   /**
-   * Delivers `subject`'s notices in order, each read again under its lease (another replica may have delivered
-   * some), while the lease is still this process's: once it may not be, the next notice is left to its holder.
+   * Delivers `subject`'s notices in order, read under its lease (another replica may have delivered some before
+   * it was taken), once per batch: a notice committed meanwhile is in the next read, when the batch is done.
+   * Only while the lease is still this process's: once it may not be, the next notice is left to its holder.
    */
   async #deliverSubject(subject: string, held: () => boolean): Promise<void> {
+    for (;;) {
+      const batch = await this.store.pendingNoticesOf(subject);
+      if (batch.length === 0) return;
+      for (const notice of batch) {
+        if (this.#stopping || !held()) return;
+        await this.#deliverNotice(notice, held);
+      }
+    }
+  }
+
+  /** Delivers one notice, retrying until it is delivered or dropped for good (or the dispatcher stops, or the lease may be lost). */
+  async #deliverNotice(notice: Notice, held: () => boolean): Promise<void> {
     let failures = 0;
     for (;;) {
       if (this.#stopping || !held()) return;
-      const notice = (await this.store.pendingNotices()).find((n) => subjectOf(n) === subject);
-      if (!notice) return;
       try {
         const { undelivered } = await inContextOf(notice, () => this.notifier.deliver(notice));
         failures = 0;
         if (undelivered.length === 0) await this.store.noticeDone(notice.id);
         else await this.#reportUndelivered(notice, undelivered);
         await this.notifier.settled?.(notice);
+        return;
       } catch (error) {
         if (error instanceof DeliveryError && error.permanent) {
           this.log.error({ err: error, ...logFields(notice) }, 'dropping a notice that can never be delivered');
@@ -204,7 +214,7 @@ export class Dispatcher {
           });
           await this.notifier.settled?.(notice);
           await this.reports.flushAudit();
-          continue;
+          return;
         }
         failures++;
         const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
@@ -260,11 +270,6 @@ export class Dispatcher {
       details: { ...aboutOf(notice), ...details },
     };
   }
-}
-
-/** The subjects with notices waiting, in the order of each one's oldest. */
-function oldestPerSubject(notices: readonly Notice[]): string[] {
-  return [...new Set(notices.map(subjectOf))];
 }
 
 function aboutOf(notice: Notice): UndeliveredNotice['about'] {

@@ -249,6 +249,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.noticeDone('f1');
         expect(await store.pendingNotices()).toEqual([]);
       });
+
+      it("lists the subjects with notices waiting, each once in the order of its oldest, and reads one subject's notices in commit order", async () => {
+        const store = await fresh();
+        const first = makeRequest(await store.reserveNumber());
+        const second = makeRequest(await store.reserveNumber());
+        await store.commit({ request: first, expectedVersion: null, audit: [], notices: [noticeOf('a1', first)] });
+        await store.record({ audit: [], notices: [sweepNotice('s1')] });
+        await store.commit({ request: second, expectedVersion: null, audit: [], notices: [noticeOf('b1', second)] });
+        const approved = apply(first, { type: 'approve', actor: 'U_BOB', eligible: true, stage: 0 });
+        await store.commit({
+          request: approved,
+          expectedVersion: first.version,
+          audit: [],
+          notices: [noticeOf('a2', approved)],
+        });
+        expect(await store.noticeSubjects()).toEqual([first.id, 's1', second.id]);
+        expect(await store.pendingNoticesOf(first.id)).toEqual([noticeOf('a1', first), noticeOf('a2', approved)]);
+        expect((await store.pendingNoticesOf('s1')).map((n) => n.id)).toEqual(['s1']);
+        expect(await store.pendingNoticesOf('nobody')).toEqual([]);
+        await store.noticeDone('a1');
+        await store.noticeDone('s1');
+        expect(await store.noticeSubjects()).toEqual([second.id, first.id]);
+        expect((await store.pendingNoticesOf(first.id)).map((n) => n.id)).toEqual(['a2']);
+      });
     });
 
     describe('audit log', () => {

@@ -136,6 +136,22 @@ export class PostgresStore implements Store {
     return rows.map((r) => upgradeNotice(r.body));
   }
 
+  /** From the notices' generated `subject` column (migration 0004): no body is read. */
+  async noticeSubjects(): Promise<readonly string[]> {
+    const { rows } = await this.pool.query<{ subject: string }>(
+      'SELECT subject FROM notices GROUP BY subject ORDER BY min(position)',
+    );
+    return rows.map((r) => r.subject);
+  }
+
+  async pendingNoticesOf(subject: string): Promise<readonly Notice[]> {
+    const { rows } = await this.pool.query<{ body: Notice }>(
+      'SELECT body FROM notices WHERE subject = $1 ORDER BY position',
+      [subject],
+    );
+    return rows.map((r) => upgradeNotice(r.body));
+  }
+
   noticeDone(id: string, followUp: AuditAndNotices = { audit: [], notices: [] }): Promise<void> {
     const change = scrubDeep(followUp);
     return inTransaction(this.pool, async (client) => {

@@ -81,6 +81,13 @@ export interface Store {
   /** Notices committed but not yet delivered, in commit order. */
   pendingNotices(): Promise<readonly Notice[]>;
   /**
+   * The subjects (`noticeSubject`) with notices waiting, each once, in the order of each one's oldest: ids
+   * only, so a replica looking for work does not read every waiting notice.
+   */
+  noticeSubjects(): Promise<readonly string[]>;
+  /** The notices waiting about `subject` (`noticeSubject`), in commit order. */
+  pendingNoticesOf(subject: string): Promise<readonly Notice[]>;
+  /**
    * A notice was delivered (or dropped for good): it leaves the outbox — atomically with `followUp`, the
    * audit events and notices its delivery led to (parts nobody could receive), which join the outboxes at
    * their end. A notice no longer pending is ignored, follow-up included (it was done already).

@@ -2,6 +2,7 @@
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-allowance-uses.ts';
 import * as m0003 from './0003-reviews.ts';
+import * as m0004 from './0004-notice-subjects.ts';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRequestNotice } from '../../src/domain/notice.ts';
+import { isRequestNotice, type Notice } from '../../src/domain/notice.ts';
 import { createLogger } from '../../src/log.ts';
 import { Dispatcher } from '../../src/workflow/dispatcher.ts';
 import { RecordingNotifier } from '../support/doubles.ts';
@@ -31,20 +31,36 @@ function pass(ms: number, holder: 'alive' | 'dead'): void {
 /** Whether another replica could take the lease now. */
 const another = (name: string) => h.store.leases.claim(name, 'another-replica', h.clock.now(), 15_000);
 
+/**
+ * The notifier's delivery of the first notice `which` matches hangs (Slack slow to answer, say) until `finish()`;
+ * `delivering` resolves once it has started.
+ */
+function hangDelivery(which: (notice: Notice) => boolean = () => true): {
+  delivering: Promise<void>;
+  finish: () => void;
+} {
+  let finish!: () => void;
+  const slow = new Promise<void>((resolve) => (finish = resolve));
+  let started!: () => void;
+  const delivering = new Promise<void>((resolve) => (started = resolve));
+  const deliver = h.notifier.deliver.bind(h.notifier);
+  let hung = false;
+  h.notifier.deliver = async (notice) => {
+    if (!hung && which(notice)) {
+      hung = true;
+      started();
+      await slow;
+    }
+    return deliver(notice);
+  };
+  return { delivering, finish };
+}
+
 describe('leases between replicas', () => {
   it('the outbox: a holder keeps it through a delivery of any length, and one that died lets another replica deliver after 15 s', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     h = await createHarness();
-    let finish!: () => void;
-    const slow = new Promise<void>((resolve) => (finish = resolve));
-    let started!: () => void;
-    const delivering = new Promise<void>((resolve) => (started = resolve));
-    const deliver = h.notifier.deliver.bind(h.notifier);
-    h.notifier.deliver = async (notice) => {
-      started();
-      await slow;
-      return deliver(notice);
-    };
+    const { delivering, finish } = hangDelivery();
     const request = await submit();
     await delivering;
     pass(300_000, 'alive');
@@ -61,20 +77,7 @@ describe('leases between replicas', () => {
   it("the outbox: a holder that could not renew its lease for a whole term delivers no more of the subject's notices, which another replica took over", async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     h = await createHarness();
-    let finish!: () => void;
-    const slow = new Promise<void>((resolve) => (finish = resolve));
-    let started!: () => void;
-    const delivering = new Promise<void>((resolve) => (started = resolve));
-    const deliver = h.notifier.deliver.bind(h.notifier);
-    let first = true;
-    h.notifier.deliver = async (notice) => {
-      if (first) {
-        first = false;
-        started();
-        await slow;
-      }
-      return deliver(notice);
-    };
+    const { delivering, finish } = hangDelivery();
     const request = await submit();
     await delivering;
     await h.service.approve('U_BOB', request.ref);
@@ -107,19 +110,10 @@ describe('leases between replicas', () => {
 
   it("the outbox is leased per request: while one replica is held up delivering a request's notice, another replica delivers other requests' notices", async () => {
     h = await createHarness();
-    // This process's delivery of REQ-0001's first notice hangs (Slack slow to answer, say).
-    let finish!: () => void;
-    const slow = new Promise<void>((resolve) => (finish = resolve));
-    let started!: () => void;
-    const delivering = new Promise<void>((resolve) => (started = resolve));
-    const deliver = h.notifier.deliver.bind(h.notifier);
-    h.notifier.deliver = async (notice) => {
-      if (isRequestNotice(notice) && notice.request.ref === 'REQ-0001') {
-        started();
-        await slow;
-      }
-      return deliver(notice);
-    };
+    // This process's delivery of REQ-0001's first notice hangs.
+    const { delivering, finish } = hangDelivery(
+      (notice) => isRequestNotice(notice) && notice.request.ref === 'REQ-0001',
+    );
     await submit();
     await delivering;
     const second = await submit();

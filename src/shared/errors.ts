@@ -18,6 +18,7 @@ const ERROR_CODES = {
   audit_loss: 'the audit log no longer reaches the last entry the store recorded',
   storage: 'the file system or the database refused (read-only, permissions, full disk, unreachable)',
   store_conflict: 'a request changed concurrently: its stored version is not the one the write expected',
+  lease_lost: 'this process may no longer hold the lease on the work (another replica may have taken it over)',
   // The audit log (AuditLogError, AuditContinuityError).
   truncated: 'the audit log ends before the last entry the store recorded',
   diverged: 'the audit log holds other entries than the ones the store recorded',

@@ -19,6 +19,7 @@ import {
 import type { Logger } from '../log.ts';
 import { withRequestRef } from '../shared/log-context.ts';
 import { backoffDelay, type BackoffPolicy } from '../shared/backoff.ts';
+import { underLease } from './leased-work.ts';
 import { type Store, DeliveryError, type Clock, type Notifier } from './ports.ts';
 
 /** What the dispatcher needs to report undeliverable parts. */
@@ -55,7 +56,6 @@ const outboxLease = (subject: string) => `outbox:${subject}`;
  * delivery of any length (a retry may wait a minute), and one that dies holds that subject up for seconds only.
  */
 const OUTBOX_LEASE_MS = 15_000;
-const OUTBOX_RENEW_EVERY_MS = OUTBOX_LEASE_MS / 3;
 const OUTBOX_LOOK_AGAIN_MS = 1_000;
 
 export class Dispatcher {
@@ -132,7 +132,10 @@ export class Dispatcher {
       let took = false;
       for (const subject of waiting) {
         if (this.#stopping) return;
-        if (await this.#holding(subject, (held) => this.#deliverSubject(subject, held))) {
+        const lease = { name: outboxLease(subject), holder: this.#worker, ttlMs: OUTBOX_LEASE_MS };
+        if (
+          await underLease(this.store.leases, this.reports.clock, lease, (held) => this.#deliverSubject(subject, held))
+        ) {
           took = true;
           break;
         }
@@ -142,39 +145,6 @@ export class Dispatcher {
         return;
       }
     }
-  }
-
-  /**
-   * Runs `work` holding `subject`'s lease, renewed meanwhile; false when another replica holds it. `work` is
-   * told whether the lease is still this process's: a renewal refused (another replica took the subject) or
-   * none that succeeded for a whole lease term (the store unreachable) means it may no longer be.
-   */
-  async #holding(subject: string, work: (held: () => boolean) => Promise<void>): Promise<boolean> {
-    const { leases } = this.store;
-    const { clock } = this.reports;
-    const name = outboxLease(subject);
-    const claimedAt = clock.now();
-    if (!(await leases.claim(name, this.#worker, claimedAt, OUTBOX_LEASE_MS))) return false;
-    let heldUntil = claimedAt + OUTBOX_LEASE_MS;
-    let lost = false;
-    const renewal = setInterval(() => {
-      const at = clock.now();
-      void leases.renew(name, this.#worker, at, OUTBOX_LEASE_MS).then(
-        (renewed) => {
-          if (renewed) heldUntil = at + OUTBOX_LEASE_MS;
-          else lost = true;
-        },
-        () => undefined,
-      );
-    }, OUTBOX_RENEW_EVERY_MS);
-    renewal.unref();
-    try {
-      await work(() => !lost && clock.now() < heldUntil);
-    } finally {
-      clearInterval(renewal);
-      await leases.release(name, this.#worker).catch(() => undefined);
-    }
-    return true;
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   type Clock,
 } from './ports.ts';
 import { advanceRotation, type RotationDeps } from './key-rotation.ts';
+import { underLease } from './leased-work.ts';
 import { backoffDelay } from '../shared/backoff.ts';
 import { execute, type OperationContext } from './operations.ts';
 import { endGrant, grantAccess, type GrantDeps } from './grants.ts';
@@ -44,6 +45,8 @@ export class Executor {
   /** This process, as a lease holder. */
   readonly #worker = randomUUID();
   readonly #running = new Map<string, Promise<void>>();
+  /** Request id → whether this process may still hold its lease, while it works on the request. */
+  readonly #held = new Map<string, () => boolean>();
   /** Reads of the store that are looking for work to start. */
   readonly #scans = new Set<Promise<void>>();
   readonly #rotation: RotationDeps;
@@ -125,10 +128,10 @@ export class Executor {
 
   #launch(id: string, resuming: boolean): void {
     if (this.#running.has(id)) return;
-    let conflicted = false;
+    let again = false;
     const run = this.#leased(id, () => this.#run(id, resuming))
       .catch(async (error: unknown) => {
-        if (error instanceof StoreConflictError) conflicted = true;
+        if (error instanceof StoreConflictError || hasCode(error, 'lease_lost')) again = true;
         else
           this.log.error(
             { err: error, requestId: id, request: (await this.store.get(id).catch(() => undefined))?.ref },
@@ -137,8 +140,9 @@ export class Executor {
       })
       .finally(() => {
         this.#running.delete(id);
-        // The request changed under this step: it ended, so carry on from the request as it now is.
-        if (conflicted) this.#launch(id, true);
+        // The request changed under this step, or its lease may have lapsed: it ended, so carry on from the
+        // request as it now is, unless another replica holds the request now (the claim says).
+        if (again) this.#launch(id, true);
       });
     this.#running.set(id, run);
   }
@@ -149,20 +153,15 @@ export class Executor {
    * next tick resumes the step (recover). Not claimed: another replica is on it.
    */
   async #leased(id: string, work: () => Promise<void>): Promise<void> {
-    const name = `request:${id}`;
-    const { leases } = this.store;
-    if (!(await leases.claim(name, this.#worker, this.clock.now(), STEP_LEASE_MS))) return;
-    const renewal = setInterval(
-      () => void leases.renew(name, this.#worker, this.clock.now(), STEP_LEASE_MS).catch(() => undefined),
-      STEP_LEASE_MS / 3,
-    );
-    renewal.unref();
-    try {
-      await work();
-    } finally {
-      clearInterval(renewal);
-      await leases.release(name, this.#worker).catch(() => undefined);
-    }
+    const lease = { name: `request:${id}`, holder: this.#worker, ttlMs: STEP_LEASE_MS };
+    await underLease(this.store.leases, this.clock, lease, async (held) => {
+      this.#held.set(id, held);
+      try {
+        await work();
+      } finally {
+        this.#held.delete(id);
+      }
+    });
   }
 
   async #run(id: string, resuming: boolean): Promise<void> {
@@ -223,6 +222,10 @@ export class Executor {
       });
       return;
     }
+    // A lease this process may have lost (no renewal for a whole term) may be another replica's now: the step
+    // is not begun here, lest the provider be called twice; #launch claims the request again.
+    if (this.#held.get(request.id)?.() === false)
+      throw new IamBotError('lease_lost', `${request.ref}: the lease may have passed to another replica`);
     try {
       const outcome = await body(provider);
       // Recorded against the latest version: the step may have recorded progress of its own.

@@ -81,9 +81,15 @@ describe('leases between replicas', () => {
     const request = await submit();
     await delivering;
     await h.service.approve('U_BOB', request.ref);
-    // The store stops answering this process's renewals (a network partition, a long pause) while it delivers.
-    const { renew } = h.store.leases;
-    h.store.leases.renew = () => Promise.reject(new Error('connection terminated'));
+    await h.executor.settle();
+    // The store stops answering this process's renewals of the outbox lease (a network partition, a long pause)
+    // while it delivers.
+    const { leases } = h.store;
+    const { renew } = leases;
+    leases.renew = (name, ...rest) =>
+      name.startsWith('outbox:')
+        ? Promise.reject(new Error('connection terminated'))
+        : renew.call(leases, name, ...rest);
     pass(20_000, 'alive');
     expect(await another(`outbox:${request.id}`)).toBe(true);
     finish();
@@ -167,5 +173,58 @@ describe('leases between replicas', () => {
     answer();
     await h.settle();
     expect((await h.store.get(request.id))?.status.state).toBe('completed');
+  });
+
+  /**
+   * The request is approved, and the executor's write that starts its step hangs while the store stops answering
+   * this process's renewals for 20 s (a partition, a long pause); `takenOver`: another replica then takes the
+   * request's lease. Then the write goes through.
+   */
+  async function stepOutlivesItsLease(takenOver: boolean) {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    h = await createHarness();
+    const request = await submit();
+    let resume!: () => void;
+    const hung = new Promise<void>((resolve) => (resume = resolve));
+    let writing!: () => void;
+    const started = new Promise<void>((resolve) => (writing = resolve));
+    const commit = h.store.commit.bind(h.store);
+    h.store.commit = async (change) => {
+      if (change.request.status.state === 'executing' && change.expectedVersion !== null) {
+        writing();
+        await hung;
+      }
+      return commit(change);
+    };
+    await h.service.approve('U_BOB', request.ref);
+    await started;
+    const { leases } = h.store;
+    const { renew } = leases;
+    leases.renew = () => Promise.reject(new Error('connection terminated'));
+    pass(20_000, 'alive');
+    if (takenOver) expect(await another(`request:${request.id}`)).toBe(true);
+    leases.renew = renew;
+    h.store.commit = commit;
+    resume();
+    await h.settle();
+    return request;
+  }
+
+  it("a request's provider step: a holder that could not renew its lease for a whole term does not call the provider; the replica that took the request over does, once", async () => {
+    const request = await stepOutlivesItsLease(true);
+    expect(h.provider.calls).toEqual([]);
+    expect((await h.store.get(request.id))?.status.state).toBe('executing');
+    // The other replica goes away before doing it; this process, recovering, carries the step out once.
+    await h.store.leases.release(`request:${request.id}`, 'another-replica');
+    h.executor.recover();
+    await h.settle();
+    expect((await h.store.get(request.id))?.status.state).toBe('completed');
+    expect(h.provider.calls.filter((c) => c === 'addMember')).toHaveLength(1);
+  });
+
+  it("a request's provider step: when nobody took the lapsed lease over (one process, paused), the holder claims it again and carries the step out at once", async () => {
+    const request = await stepOutlivesItsLease(false);
+    expect((await h.store.get(request.id))?.status.state).toBe('completed');
+    expect(h.provider.calls.filter((c) => c === 'addMember')).toHaveLength(1);
   });
 });

@@ -38,6 +38,32 @@ describe.skipIf(postgresUnavailable())('PostgreSQL migrations', () => {
     expect(await schemaVersion(db)).toBe(LATEST_VERSION);
   });
 
+  it("a database of the previous release with notices waiting: migration 4 gives each its subject (its request's, its review's, or its own id)", async () => {
+    const db = pool(await server.createDatabase());
+    await migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 3),
+    );
+    // Bodies as the previous release wrote them; only the fields the subject is made of matter here.
+    for (const [id, body] of [
+      ['n1', { id: 'n1', event: 'request.submitted', request: { id: 'r1', ref: 'REQ-0001' } }],
+      ['n2', { id: 'n2', event: 'review.started', review: { id: 'rv1' } }],
+      ['s1', { id: 's1', event: 'sweep.found' }],
+      ['n3', { id: 'n3', event: 'request.approved', request: { id: 'r1', ref: 'REQ-0001' } }],
+    ] as const)
+      await db.query('INSERT INTO notices (id, body) VALUES ($1, $2)', [id, body]);
+    expect((await migrate(db)).applied).toEqual(MIGRATIONS.filter((m) => m.version > 3).map((m) => m.version));
+    const { rows } = await db.query<{ id: string; subject: string }>(
+      'SELECT id, subject FROM notices ORDER BY position',
+    );
+    expect(rows).toEqual([
+      { id: 'n1', subject: 'r1' },
+      { id: 'n2', subject: 'rv1' },
+      { id: 's1', subject: 's1' },
+      { id: 'n3', subject: 'r1' },
+    ]);
+  });
+
   it('two migrators at once: one applies, the other waits its turn and finds the schema current', async () => {
     const url = await server.createDatabase();
     const holder = pool(url);

@@ -103,6 +103,8 @@ export type Status =
       escalated?: boolean;
       /** The membership was there before the grant: ending the grant leaves it as found. */
       leaveAsFound?: boolean;
+      /** Trigger `removed`: the ref of the access review's removal request that took the member out. */
+      removedBy?: string;
     }
   | { state: 'revoked'; at: number; outcome: Outcome }
   | {
@@ -136,7 +138,11 @@ export type Rotation =
   | { step: 'confirm'; oldKeyIds: readonly string[]; newKeyId: string; confirmBy: number }
   | { step: 'retire'; oldKeyIds: readonly string[]; newKeyId: string; trigger?: 'confirmed' | 'deadline' }
   | { step: 'rollback'; oldKeyIds: readonly string[]; newKeyId: string; reason: 'expired' | 'lost' };
-export type RevokeTrigger = 'expired' | 'released';
+/**
+ * Why a grant ends: its period ran out, its holder (or an admin) released it early, or an access review
+ * removed the member from the group, which ends every timed grant of that group to them.
+ */
+export type RevokeTrigger = 'expired' | 'released' | 'removed';
 
 /** How long a key owner has, by default, to confirm a revealed key is in use before the old keys go anyway. */
 export const DEFAULT_CONFIRM_WITHIN_MS = 24 * 3_600_000;

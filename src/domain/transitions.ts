@@ -34,7 +34,8 @@ export type RequestEvent =
   | { type: 'succeed'; outcome: Outcome }
   | { type: 'fail'; error: FailureInfo }
   | { type: 'retry'; actor: string; isAdmin: boolean }
-  | { type: 'revoke'; trigger: RevokeTrigger }
+  /** `removal`: with trigger `removed`, the ref of the access review's removal request. */
+  | { type: 'revoke'; trigger: RevokeTrigger; removal?: string }
   /** The executor records a key rotation step (create → reveal, retire, rollback). */
   | { type: 'progress'; rotation: Rotation }
   /** The executor recorded whether the person was a member before it added them. */
@@ -441,7 +442,7 @@ function nextStatus(request: Request, event: RequestEvent, now: number): Result<
       if (event.trigger === 'expired' && now < s.grantExpiresAt) {
         return err(failure('invalid_state', `${request.ref}'s access does not end yet.`));
       }
-      return ok({ status: revoking(s, event.trigger, now) });
+      return ok({ status: revoking(s, event.trigger, now, event.removal) });
   }
 }
 
@@ -582,8 +583,15 @@ function passStage(
   return { status: { state: 'approved', at: now }, approvals };
 }
 
-function revoking(grant: Extract<Status, { state: 'completed' }>, trigger: RevokeTrigger, now: number): Status {
+function revoking(
+  grant: Extract<Status, { state: 'completed' }>,
+  trigger: RevokeTrigger,
+  now: number,
+  removal?: string,
+): Status {
   const status: Status = { state: 'revoking', at: now, trigger, attempt: 1 };
+  // An access review's removal took the member out already, whatever was there before this grant.
+  if (trigger === 'removed') return removal === undefined ? status : { ...status, removedBy: removal };
   return grant.outcome.membershipAdded === false ? { ...status, leaveAsFound: true } : status;
 }
 

@@ -21,7 +21,7 @@ import { advanceRotation, type RotationDeps } from './key-rotation.ts';
 import { underLease } from './leased-work.ts';
 import { backoffDelay } from '../shared/backoff.ts';
 import { execute, type OperationContext } from './operations.ts';
-import { endGrant, grantAccess, type GrantDeps } from './grants.ts';
+import { endGrant, grantAccess, grantsEndedBy, type GrantDeps } from './grants.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 import { IamBotError } from '../shared/errors.ts';
@@ -193,11 +193,33 @@ export class Executor {
       { event: 'execution.started', actor: 'system', details: resuming ? { resumed: true } : {} },
     ]);
     if (started.operation.kind === 'key.rotate') return this.#rotate(started);
-    return this.#guarded(started, 'execute', (provider) =>
+    await this.#guarded(started, 'execute', (provider) =>
       started.operation.kind === 'group.add'
         ? grantAccess(started, provider, this.#grants)
         : execute(started, provider, this.ctx),
     );
+    if (started.operation.kind === 'group.remove') await this.#endGrantsRemovedBy(started.id);
+  }
+
+  /**
+   * An access review's removal, once completed, ends the member's timed grants of that group: they no longer
+   * show as running, their Extend buttons go, and each is closed through the usual revoke (which finds the
+   * member gone). A grant that changed meanwhile is left as it now is.
+   */
+  async #endGrantsRemovedBy(removalId: string): Promise<void> {
+    const removal = await this.store.get(removalId);
+    const provider = removal && this.providers.get(removal.provider);
+    if (!removal || !provider || removal.status.state !== 'completed') return;
+    const grants = await grantsEndedBy(removal, provider, this.store);
+    for (const grant of grants) {
+      const event = { type: 'revoke', trigger: 'removed', removal: removal.ref } as const;
+      await this.#apply(grant, event, [
+        { event: 'revoke.started', actor: 'system', details: { trigger: 'removed', removal: removal.ref } },
+      ]).catch((error: unknown) => {
+        if (!(error instanceof StoreConflictError)) throw error;
+      });
+    }
+    if (grants.length > 0) this.kick();
   }
 
   /** Ends a grant (grants.ts says when the membership stays). */

@@ -37,9 +37,13 @@ export async function grantAccess(started: Request, provider: Provider, deps: Gr
 /**
  * Ends a grant. The membership stays while another grant of the same group to the same person
  * justifies it (a permanent one, another timed one still running, one being carried out), and a
- * membership the person had before the bot's grants is left as found.
+ * membership the person had before the bot's grants is left as found, unless an access review removed it.
  */
 export async function endGrant(request: Request, provider: Provider, deps: GrantDeps): Promise<Outcome> {
+  // An access review decided the member goes: no other grant keeps them, and the removal is made sure of
+  // (removing a non-member succeeds, and the read-back shows them gone).
+  if (request.status.state === 'revoking' && request.status.trigger === 'removed')
+    return revoke(request, provider, deps.ctx);
   const other = await justifiedElsewhere(request, deps.store);
   if (other) {
     const s = other.status;
@@ -55,6 +59,31 @@ export async function endGrant(request: Request, provider: Provider, deps: Grant
     return { summary: 'membership left as found: it was there before this grant', membershipAdded: false };
   }
   return revoke(request, provider, deps.ctx);
+}
+
+/**
+ * The timed grants an access review's completed removal ends: still running, of the same provider and group, to
+ * the member the review listed (compared by the provider's id for the principal, as a sweep compares).
+ */
+export async function grantsEndedBy(removal: Request, provider: Provider, store: Store): Promise<Request[]> {
+  const op = removal.operation;
+  const member = removal.target?.rule === 'listed' ? removal.target.id : undefined;
+  if (op.kind !== 'group.remove' || member === undefined) return [];
+  const ended: Request[] = [];
+  for (const grant of await store.openRequests()) {
+    const s = grant.status;
+    const running = s.state === 'completed' && s.grantExpiresAt !== undefined;
+    const same =
+      grant.provider === removal.provider && 'group' in grant.operation && grant.operation.group === op.group;
+    if (!running || !same || grant.operation.kind !== 'group.add' || !grant.target) continue;
+    // A grant whose principal the provider cannot resolve now (gone, or the provider down) is left to end at its time.
+    const principal = await provider.resolvePrincipal(grant.target.principal).catch((error: unknown) => {
+      if (error instanceof ProviderError) return undefined;
+      throw error;
+    });
+    if (principal?.id === member) ended.push(grant);
+  }
+  return ended;
 }
 
 /** An approved extension: the member is (still) in the group, and the grant's end moves. */

@@ -563,8 +563,12 @@ const weighted: [number, Cmd][] = [
   [
     1,
     fc
-      .constantFrom('expired', 'released')
-      .map((trigger) => cmd(`revoke ${trigger}`, () => ({ type: 'revoke', trigger }))),
+      .constantFrom('expired', 'released', 'removed')
+      .map((trigger) =>
+        cmd(`revoke ${trigger}`, () =>
+          trigger === 'removed' ? { type: 'revoke', trigger, removal: 'REQ-0099' } : { type: 'revoke', trigger },
+        ),
+      ),
   ],
   [
     1,

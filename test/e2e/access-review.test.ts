@@ -10,11 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Review } from '../../src/domain/review.ts';
 import { cli } from '../support/cli.ts';
 import { FakeClock } from '../support/doubles.ts';
-import { PEOPLE, startE2E, type E2E } from './support.ts';
+import { PEOPLE, auditThread, click, dmWithButton, requestThroughModal, startE2E, type E2E } from './support.ts';
 
 // The sandbox world's policy reviews osc-ops (its Outscale group `ops`) by the platform leads: 7d, reminded after 3d.
 const DAY = 24 * 3_600_000;
-const { carol, dave, erin } = PEOPLE;
+const { alice, carol, dave, erin } = PEOPLE;
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -156,4 +156,49 @@ describe('access review through Slack', () => {
     expect(rows.filter((r) => r.includes(',remove,'))).toHaveLength(2);
     expect(rows.filter((r) => r.includes(',undecided,'))).toHaveLength(116);
   }, 120_000);
+
+  it("removing a member ends their timed grant of the group: the holder's Extend and I'm done go and they are told why", async () => {
+    e = await startE2E();
+    await requestThroughModal(e, alice.id, {
+      kind: 'group.add',
+      itemId: 'osc-ops',
+      duration: '4h',
+      reason: 'incident',
+    });
+    await click(e, carol.id, dmWithButton(e, carol.id, 'iam_approve'), 'iam_approve');
+    await click(e, dave.id, dmWithButton(e, dave.id, 'iam_approve'), 'iam_approve');
+    expect(e.world.outscale.state.membersOf('ops')).toContain('alice');
+    const grantDm = dmWithButton(e, alice.id, 'iam_release');
+
+    const policy = join(e.dataDir, 'policy.yml');
+    await writeFile(policy, e.world.policy);
+    const asked = await cli(
+      ['review', 'start', '--item', 'osc-ops', '--actor', erin.id, '--config', policy, '--data', e.dataDir],
+      e.world.env,
+    );
+    expect(asked.code).toBe(0);
+    await e.bot.services.reviews.tick();
+    await e.bot.idle();
+    const [review] = (await e.bot.services.store.reviews.list()) as [Review];
+    const dm = reviewDm(e, carol.id);
+    const clicked = await e.client.clickButton({
+      user: carol.id,
+      message: { channel: dm.channel, ts: dm.ts },
+      actionId: 'iam_review_remove',
+      blockId: `decide:${review.members.findIndex((m) => m.name === 'alice')}`,
+    });
+    expect(clicked.status).toBe(200);
+    await e.bot.idle();
+
+    expect(e.world.outscale.state.membersOf('ops')).not.toContain('alice');
+    const grant = await e.bot.services.service.find('REQ-0001');
+    expect(grant.status.state).toBe('revoked');
+    const updated = e.world.slack.workspace.message(grantDm.channel, grantDm.ts);
+    expect(blocksOf(updated ?? {})).not.toContain('iam_release');
+    expect(blocksOf(updated ?? {})).not.toContain('iam_extend');
+    const told = e.world.slack.workspace.dmWith(alice.id).map((m) => m.text ?? '');
+    expect(told.some((t) => t.includes('An access review removed you from the group (REQ-0002)'))).toBe(true);
+    const thread = auditThread(e, 'REQ-0001').replies.join('\n');
+    expect(thread).toContain('an access review removed the member from the group (REQ-0002)');
+  }, 60_000);
 });

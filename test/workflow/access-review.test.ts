@@ -116,6 +116,41 @@ describe('access reviews', () => {
     expect(members()).toContain('id-m6');
   });
 
+  it("a removal ends the member's timed grant of the group at once: no longer running, closed through its revoke, the holder told", async () => {
+    h = await start();
+    const grant = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'incident',
+      duration: '8h',
+    });
+    await h.service.approve('U_BOB', grant.ref);
+    await h.settle();
+    expect((await h.store.get(grant.id))?.status.state).toBe('completed');
+    const alice = [...(h.provider.members.get('admins') ?? [])].find((id) => !id.startsWith('id-'));
+    expect(alice).toBeDefined();
+    const review = await started();
+    await h.reviews.decide('U_CAROL', review.id, indexOf(review, alice!), 'remove');
+    // Another member's removal touches no grant of Alice's.
+    await h.reviews.decide('U_CAROL', review.id, indexOf(review, 'id-m1'), 'remove');
+    await h.settle();
+
+    const removal = (await h.store.list()).find((r) => r.operation.kind === 'group.remove' && r.target?.id === alice);
+    expect(removal?.status.state).toBe('completed');
+    const ended = await h.store.get(grant.id);
+    expect(ended?.status.state).toBe('revoked');
+    expect(members()).not.toContain(alice);
+    const started_ = h.audit.records.filter((r) => r.requestId === grant.id && r.event === 'revoke.started');
+    expect(started_.map((r) => r.details)).toEqual([{ trigger: 'removed', removal: removal?.ref }]);
+    expect(h.notifier.events(grant.ref)).toEqual(expect.arrayContaining(['revoke.started', 'revoke.completed']));
+    // Nothing is added back, and the grant's end, hours later, changes nothing.
+    h.clock.advance(9 * HOUR);
+    await h.service.tick();
+    await h.settle();
+    expect(members()).not.toContain(alice);
+    expect(h.audit.records.filter((r) => r.requestId === grant.id && r.event === 'revoke.started')).toHaveLength(1);
+  });
+
   it('only the reviewers decide, once per member, never on their own membership; a refused click changes nothing', async () => {
     h = await start();
     const review = await started();

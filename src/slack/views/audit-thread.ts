@@ -17,6 +17,7 @@ import {
   slackDate,
   stateLabel,
   targetLine,
+  removedBy,
 } from './format.ts';
 
 /** The thread's root; `latestSeq`, when known, is the audit log entry of the request's latest event. */
@@ -101,7 +102,9 @@ export function auditReply(notice: Notice, providerType?: string): string {
     case 'revoke.failed':
       return `:x: ${outcomeLine(request) ?? 'Failed.'}`;
     case 'revoke.started':
-      return ':lock: Access period over: removing the membership.';
+      return s.state === 'revoking' && s.trigger === 'removed'
+        ? `:lock: Ended early: an access review removed the member from the group${removedBy(request)}.`
+        : ':lock: Access period over: removing the membership.';
     case 'grant.released':
       return `:unlock: Released early by ${who}, before the end of the period: removing the membership.`;
     case 'rotation.key_created':

@@ -100,6 +100,12 @@ export function stateLabel(request: Request): string {
   return STATE_LABEL[s.state];
 }
 
+/** For a grant an access review ended: " (REQ-0042)", the removal request that took the member out; else "". */
+export function removedBy(request: Request): string {
+  const s = request.status;
+  return s.state === 'revoking' && s.removedBy !== undefined ? ` (${escape(s.removedBy)})` : '';
+}
+
 const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
 
 /**

@@ -14,6 +14,7 @@ import {
   ruleApproval,
   stateLabel,
   underHeadline,
+  removedBy,
 } from './format.ts';
 import { grantedMessage } from './grant.ts';
 import { breakGlassRequesterLine } from './break-glass.ts';
@@ -88,10 +89,13 @@ export function requesterUpdate(
       const text = breakGlassRequesterLine({ ...notice, event: notice.event });
       return text === undefined ? undefined : line(text);
     }
-    case 'revoke.started':
-      return request.status.state === 'revoking' && request.status.trigger === 'released'
-        ? line('Releasing your access now, as you asked.')
-        : line('Your access period is over: removing it now.');
+    case 'revoke.started': {
+      const trigger = request.status.state === 'revoking' ? request.status.trigger : undefined;
+      if (trigger === 'released') return line('Releasing your access now, as you asked.');
+      if (trigger === 'removed')
+        return line(`An access review removed you from the group${removedBy(request)}: your access has ended.`);
+      return line('Your access period is over: removing it now.');
+    }
     default:
       return undefined;
   }

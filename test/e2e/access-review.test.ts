@@ -32,6 +32,22 @@ function reviewDm(world: E2E, user: string) {
   return dm;
 }
 
+/** Erin asks for a review of osc-ops with `iam-bot review start` while the bot runs; the bot's tick starts it. */
+async function startReview(world: E2E): Promise<{ asked: { stdout: string }; review: Review }> {
+  const policy = join(world.dataDir, 'policy.yml');
+  await writeFile(policy, world.world.policy);
+  const asked = await cli(
+    ['review', 'start', '--item', 'osc-ops', '--actor', erin.id, '--config', policy, '--data', world.dataDir],
+    world.world.env,
+  );
+  expect(asked.stderr).toBe('');
+  expect(asked.code).toBe(0);
+  await world.bot.services.reviews.tick();
+  await world.bot.idle();
+  const [review] = (await world.bot.services.store.reviews.list()) as [Review];
+  return { asked, review };
+}
+
 const blocksOf = (m: { blocks?: unknown }) => JSON.stringify(m.blocks ?? []);
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
@@ -48,17 +64,7 @@ describe('access review through Slack', () => {
     e.world.outscale.state.addMember('ops', 'carol');
     e.world.outscale.state.addMember('ops', 'dave');
 
-    const policy = join(e.dataDir, 'policy.yml');
-    await writeFile(policy, e.world.policy);
-    const asked = await cli(
-      ['review', 'start', '--item', 'osc-ops', '--actor', erin.id, '--config', policy, '--data', e.dataDir],
-      e.world.env,
-    );
-    expect(asked.stderr).toBe('');
-    expect(asked.code).toBe(0);
-    await e.bot.services.reviews.tick();
-    await e.bot.idle();
-    const [review] = (await e.bot.services.store.reviews.list()) as [Review];
+    const { asked, review } = await startReview(e);
     expect(asked.stdout).toContain(review.ref);
     expect(review.status.state).toBe('open');
     expect(review.members).toHaveLength(120);
@@ -170,16 +176,7 @@ describe('access review through Slack', () => {
     expect(e.world.outscale.state.membersOf('ops')).toContain('alice');
     const grantDm = dmWithButton(e, alice.id, 'iam_release');
 
-    const policy = join(e.dataDir, 'policy.yml');
-    await writeFile(policy, e.world.policy);
-    const asked = await cli(
-      ['review', 'start', '--item', 'osc-ops', '--actor', erin.id, '--config', policy, '--data', e.dataDir],
-      e.world.env,
-    );
-    expect(asked.code).toBe(0);
-    await e.bot.services.reviews.tick();
-    await e.bot.idle();
-    const [review] = (await e.bot.services.store.reviews.list()) as [Review];
+    const { review } = await startReview(e);
     const dm = reviewDm(e, carol.id);
     const clicked = await e.client.clickButton({
       user: carol.id,

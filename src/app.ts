@@ -366,7 +366,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
  * does, and each miss is reported.
  */
 async function reportSlackReadiness(client: SlackClient, policy: Policy, log: Logger): Promise<void> {
-  const missing = missingScopes((await client.auth.test()).response_metadata?.scopes);
+  // An auth.test that fails here (Bolt's own at start passed) leaves the scopes unknown; the channels are still looked at.
+  const scopes = await client.auth.test().then(
+    (auth) => auth.response_metadata?.scopes,
+    () => undefined,
+  );
+  const missing = missingScopes(scopes);
   if (missing && missing.length > 0)
     log.error({ missingScopes: missing.map((m) => m.scope) }, `Slack: ${describeMissingScopes(missing)}`);
   for (const r of await checkChannels(client, channelsOf(policy))) {

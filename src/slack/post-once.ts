@@ -5,7 +5,7 @@
  * after Slack took the message: the conversation (or the thread) is read back with
  * `include_all_metadata` and a message with the key is adopted instead of posting it again. A token without
  * the scope to read that conversation (an app installed from an earlier manifest) cannot look: then the post
- * is made again, at worst twice, rather than never.
+ * is made again, so it may show more than once, rather than never.
  */
 import type { KnownBlock, MessageMetadata } from '@slack/types';
 import { post, type DmChannels, type SlackClient } from './client.ts';

@@ -21,7 +21,7 @@ import { advanceRotation, type RotationDeps } from './key-rotation.ts';
 import { underLease } from './leased-work.ts';
 import { backoffDelay } from '../shared/backoff.ts';
 import { execute, type OperationContext } from './operations.ts';
-import { endGrant, grantAccess, grantsEndedBy, type GrantDeps } from './grants.ts';
+import { endedBy, endGrant, grantAccess, runningGrantsOf, type GrantDeps } from './grants.ts';
 import type { Recorded, Recorder } from './recorder.ts';
 import { UnverifiedEffectError, verifiedDetails } from './verify.ts';
 import { IamBotError } from '../shared/errors.ts';
@@ -40,6 +40,9 @@ interface ExecutorOptions {
  * soon another replica may resume a dead one's step.
  */
 const STEP_LEASE_MS = 15_000;
+
+/** Attempts at ending a grant whose member an access review removed, before the admins are told. */
+const END_GRANT_ATTEMPTS = 3;
 
 export class Executor {
   /** This process, as a lease holder. */
@@ -204,22 +207,52 @@ export class Executor {
   /**
    * An access review's removal, once completed, ends the member's timed grants of that group: they no longer
    * show as running, their Extend buttons go, and each is closed through the usual revoke (which finds the
-   * member gone). A grant that changed meanwhile is left as it now is.
+   * member gone).
    */
   async #endGrantsRemovedBy(removalId: string): Promise<void> {
     const removal = await this.store.get(removalId);
     const provider = removal && this.providers.get(removal.provider);
     if (!removal || !provider || removal.status.state !== 'completed') return;
-    const grants = await grantsEndedBy(removal, provider, this.store);
-    for (const grant of grants) {
-      const event = { type: 'revoke', trigger: 'removed', removal: removal.ref } as const;
-      await this.#apply(grant, event, [
-        { event: 'revoke.started', actor: 'system', details: { trigger: 'removed', removal: removal.ref } },
-      ]).catch((error: unknown) => {
-        if (!(error instanceof StoreConflictError)) throw error;
-      });
+    let ended = 0;
+    for (const grant of await runningGrantsOf(removal, this.store))
+      if (await this.#endIfRemoved(removal, grant.id, provider)) ended++;
+    if (ended > 0) this.kick();
+  }
+
+  /**
+   * Ends one grant the removal took the member out of, read again at each attempt (a grant the tick warned or
+   * extended meanwhile is still ended). A provider that cannot say who the grant's principal is, after a few
+   * tries, leaves the grant to end at its time, and the admins are told.
+   */
+  async #endIfRemoved(removal: Request, grantId: string, provider: Provider): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const grant = await this.store.get(grantId);
+      try {
+        if (!grant || !(await endedBy(removal, grant, provider, this.ctx))) return false;
+        const event = { type: 'revoke', trigger: 'removed', removal: removal.ref } as const;
+        await this.#apply(grant, event, [
+          { event: 'revoke.started', actor: 'system', details: { trigger: 'removed', removal: removal.ref } },
+        ]);
+        return true;
+      } catch (error) {
+        if (attempt < END_GRANT_ATTEMPTS) {
+          if (!(error instanceof StoreConflictError))
+            await (this.options.sleep ?? sleep)(backoffDelay(attempt, END_GRANT_BACKOFF));
+          continue;
+        }
+        const ref = grant?.ref ?? grantId;
+        this.log.error(
+          { err: error, request: ref, removal: removal.ref },
+          'could not end a grant whose member an access review removed',
+        );
+        const why = error instanceof IamBotError ? error.code : 'an unexpected error';
+        await this.#tellAdmins(
+          ref,
+          `${ref}: an access review removed its member (${removal.ref}), but the grant could not be ended (${why}). It runs until its end unless its holder or an admin ends it early.`,
+        );
+        return false;
+      }
     }
-    if (grants.length > 0) this.kick();
   }
 
   /** Ends a grant (grants.ts says when the membership stays). */
@@ -361,11 +394,18 @@ export class Executor {
     const audit = hasCode(error, 'audit_refused', 'audit_closed', 'audit_append_failed');
     const code = audit ? undefined : (error as { code?: unknown } | null)?.code;
     const why = typeof code === 'string' ? code : 'a storage error';
-    const text = `${request.ref}: the bot cannot record its progress in its data directory (${why}). It keeps retrying and the request waits meanwhile; free disk space or fix the directory's permissions.`;
+    await this.#tellAdmins(
+      request.ref,
+      `${request.ref}: the bot cannot record its progress in its data directory (${why}). It keeps retrying and the request waits meanwhile; free disk space or fix the directory's permissions.`,
+    );
+  }
+
+  /** Tells the admins directly (not through the store's outbox); a failure to is logged. */
+  async #tellAdmins(ref: string, text: string): Promise<void> {
     try {
       await this.options.alert?.(text);
     } catch (alertError) {
-      this.log.error({ err: alertError, request: request.ref }, 'could not alert the admins');
+      this.log.error({ err: alertError, request: ref }, 'could not alert the admins');
     }
   }
 }
@@ -378,6 +418,8 @@ function sleep(ms: number): Promise<void> {
 
 const REVOKE_ESCALATION = 5;
 const REVOKE_BACKOFF = { baseMs: 60_000, capMs: 3_600_000 };
+/** Between attempts at ending a grant an access review's removal ended: the provider's answer, soon. */
+const END_GRANT_BACKOFF = { baseMs: 2_000, capMs: 10_000 };
 
 function failureOf(error: unknown): FailureInfo {
   if (error instanceof ProviderError) {

@@ -6,7 +6,7 @@
  */
 import type { Outcome, Request } from '../domain/request.ts';
 import { type Provider, ProviderError, type Clock, type Store } from './ports.ts';
-import { execute, revoke, type ExecuteHooks, type OperationContext } from './operations.ts';
+import { execute, revoke, targetOf, type ExecuteHooks, type OperationContext } from './operations.ts';
 import type { Apply } from './key-rotation.ts';
 
 export interface GrantDeps {
@@ -40,10 +40,13 @@ export async function grantAccess(started: Request, provider: Provider, deps: Gr
  * membership the person had before the bot's grants is left as found, unless an access review removed it.
  */
 export async function endGrant(request: Request, provider: Provider, deps: GrantDeps): Promise<Outcome> {
-  // An access review decided the member goes: no other grant keeps them, and the removal is made sure of
-  // (removing a non-member succeeds, and the read-back shows them gone).
-  if (request.status.state === 'revoking' && request.status.trigger === 'removed')
+  // An access review decided the member goes: the grants of then do not keep them, and the removal is made
+  // sure of (removing a non-member succeeds, and the read-back shows them gone); access granted again since is kept.
+  if (request.status.state === 'revoking' && request.status.trigger === 'removed') {
+    const again = await grantedAgain(request, deps.store, request.status.at);
+    if (again) return { summary: `membership kept: ${again.ref} granted it again after the access review` };
     return revoke(request, provider, deps.ctx);
+  }
   const other = await justifiedElsewhere(request, deps.store);
   if (other) {
     const s = other.status;
@@ -61,29 +64,61 @@ export async function endGrant(request: Request, provider: Provider, deps: Grant
   return revoke(request, provider, deps.ctx);
 }
 
-/**
- * The timed grants an access review's completed removal ends: still running, of the same provider and group, to
- * the member the review listed (compared by the provider's id for the principal, as a sweep compares).
- */
-export async function grantsEndedBy(removal: Request, provider: Provider, store: Store): Promise<Request[]> {
+/** The running timed grants of an access review removal's provider and group: those `endedBy` decides on. */
+export async function runningGrantsOf(removal: Request, store: Store): Promise<Request[]> {
   const op = removal.operation;
+  if (op.kind !== 'group.remove' || removal.target?.rule !== 'listed') return [];
+  return (await store.openRequests()).filter((grant) => running(grant) && sameGroup(grant, removal));
+}
+
+/**
+ * Whether a completed access review removal ends `grant`: a running timed grant of the same provider and group
+ * to the member the review listed, compared by the provider's id for the principal (as a sweep compares).
+ * Throws when the provider cannot resolve the grant's principal just now.
+ */
+export async function endedBy(
+  removal: Request,
+  grant: Request,
+  provider: Provider,
+  ctx: OperationContext,
+): Promise<boolean> {
   const member = removal.target?.rule === 'listed' ? removal.target.id : undefined;
-  if (op.kind !== 'group.remove' || member === undefined) return [];
-  const ended: Request[] = [];
-  for (const grant of await store.openRequests()) {
-    const s = grant.status;
-    const running = s.state === 'completed' && s.grantExpiresAt !== undefined;
-    const same =
-      grant.provider === removal.provider && 'group' in grant.operation && grant.operation.group === op.group;
-    if (!running || !same || grant.operation.kind !== 'group.add' || !grant.target) continue;
-    // A grant whose principal the provider cannot resolve now (gone, or the provider down) is left to end at its time.
-    const principal = await provider.resolvePrincipal(grant.target.principal).catch((error: unknown) => {
-      if (error instanceof ProviderError) return undefined;
-      throw error;
-    });
-    if (principal?.id === member) ended.push(grant);
-  }
-  return ended;
+  if (member === undefined || !running(grant) || !sameGroup(grant, removal)) return false;
+  return (await targetOf(grant, provider, ctx)).id === member;
+}
+
+/** A timed grant (not an extension) whose access is running. */
+function running(grant: Request): boolean {
+  const s = grant.status;
+  const op = grant.operation;
+  return (
+    op.kind === 'group.add' && op.extends === undefined && s.state === 'completed' && s.grantExpiresAt !== undefined
+  );
+}
+
+const sameGroup = (a: Request, b: Request) =>
+  a.provider === b.provider &&
+  'group' in a.operation &&
+  'group' in b.operation &&
+  a.operation.group === b.operation.group;
+
+/**
+ * A grant of the same group to the same person made since `since` (the moment an access review's removal
+ * ended this one): approved or being carried out now, or completed since. The review decided on the
+ * membership as it was; access granted again afterwards is not undone by this grant's revoke, retried later.
+ */
+async function grantedAgain(request: Request, store: Store, since: number): Promise<Request | undefined> {
+  const again = (r: Request) => {
+    const s = r.status;
+    return (
+      r.id !== request.id &&
+      r.operation.kind === 'group.add' &&
+      r.operation.extends === undefined &&
+      sameGroup(r, request) &&
+      (s.state === 'approved' || s.state === 'executing' || (s.state === 'completed' && s.at > since))
+    );
+  };
+  return (await store.list({ requester: request.requester })).find(again);
 }
 
 /** An approved extension: the member is (still) in the group, and the grant's end moves. */

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowFailure } from '../../src/domain/errors.ts';
 import type { Policy } from '../../src/domain/policy.ts';
 import { ProviderError } from '../../src/workflow/ports.ts';
-import { basePolicy, T0 } from '../support/fixtures.ts';
+import { apply, basePolicy, T0 } from '../support/fixtures.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
@@ -131,8 +131,6 @@ describe('access reviews', () => {
     expect(alice).toBeDefined();
     const review = await started();
     await h.reviews.decide('U_CAROL', review.id, indexOf(review, alice!), 'remove');
-    // Another member's removal touches no grant of Alice's.
-    await h.reviews.decide('U_CAROL', review.id, indexOf(review, 'id-m1'), 'remove');
     await h.settle();
 
     const removal = (await h.store.list()).find((r) => r.operation.kind === 'group.remove' && r.target?.id === alice);
@@ -149,6 +147,66 @@ describe('access reviews', () => {
     await h.settle();
     expect(members()).not.toContain(alice);
     expect(h.audit.records.filter((r) => r.requestId === grant.id && r.event === 'revoke.started')).toHaveLength(1);
+  });
+
+  it("a removal ends only the removed member's grants of that group: another group's, and another person's of the same group, run on", async () => {
+    const ops = { ...policy.catalog[0]!, id: 'cf-ops', title: 'Cloudflare ops', group: 'ops' };
+    h = await start({ ...policy, catalog: [...policy.catalog, ops] });
+    h.directory.emails.set('U_DAVE', 'dave@example.com');
+    const dave = h.provider.addUser('dave@example.com', 'id-dave').id;
+    const grant = (requester: string, itemId: string) =>
+      h.service.submit({ requester, itemId, reason: 'incident', duration: '8h' }).then(async (r) => {
+        await h.service.approve('U_BOB', r.ref);
+        return r;
+      });
+    const alicesAdmins = await grant('U_ALICE', 'cf-admins');
+    const alicesOps = await grant('U_ALICE', 'cf-ops');
+    const davesAdmins = await grant('U_DAVE', 'cf-admins');
+    await h.settle();
+    const alice = [...(h.provider.members.get('ops') ?? [])][0]!;
+    const review = await started();
+    await h.reviews.decide('U_CAROL', review.id, indexOf(review, alice), 'remove');
+    await h.settle();
+    const state = async (r: { id: string }) => (await h.store.get(r.id))?.status.state;
+    expect(await state(alicesAdmins)).toBe('revoked');
+    expect(await state(alicesOps)).toBe('completed');
+    expect(await state(davesAdmins)).toBe('completed');
+    expect(members()).toContain(dave);
+    expect(h.provider.members.get('ops')).toContain(alice);
+  });
+
+  it('the revoke of a grant a review ended, run late (a provider that was down), keeps access granted again meanwhile', async () => {
+    h = await start();
+    const first = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'incident',
+      duration: '8h',
+    });
+    await h.service.approve('U_BOB', first.ref);
+    await h.settle();
+    const alice = [...(h.provider.members.get('admins') ?? [])].find((id) => !id.startsWith('id-'))!;
+    // A review's removal ended the grant, and took Alice out; the grant's own revoke has not run yet.
+    const granted = (await h.store.get(first.id))!;
+    const ended = apply(granted, { type: 'revoke', trigger: 'removed', removal: 'REQ-0099' }, h.clock.now());
+    await h.store.commit({ request: ended, expectedVersion: granted.version, audit: [], notices: [] });
+    h.provider.members.get('admins')?.delete(alice);
+    h.clock.advance(HOUR);
+    // Alice asks again and is granted; the old grant's revoke, run only now, must not take that away.
+    const again = await h.service.submit({
+      requester: 'U_ALICE',
+      itemId: 'cf-admins',
+      reason: 'back on call',
+      duration: '2h',
+    });
+    await h.service.approve('U_CAROL', again.ref);
+    await h.settle();
+    expect((await h.store.get(again.id))?.status.state).toBe('completed');
+    const closed = await h.store.get(first.id);
+    expect(closed?.status.state === 'revoked' && closed.status.outcome.summary).toBe(
+      `membership kept: ${again.ref} granted it again after the access review`,
+    );
+    expect(members()).toContain(alice);
   });
 
   it('only the reviewers decide, once per member, never on their own membership; a refused click changes nothing', async () => {

@@ -30,7 +30,10 @@ function toast(text: string): void {
   setTimeout(() => (box.hidden = true), 6000);
 }
 
-/** Runs an action, shows a refusal as a toast, and refreshes the view. */
+/**
+ * Runs an action, shows a refusal as a toast, and refreshes the view. The busy sign stays until the view shows
+ * what the action did: gone, it means the page is current (a reader, or a test, may rely on it).
+ */
 async function run(action: string, body: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
   $('busy').hidden = false;
   try {
@@ -39,8 +42,8 @@ async function run(action: string, body: Record<string, unknown>): Promise<Recor
     toast((error as Error).message);
     return undefined;
   } finally {
-    $('busy').hidden = true;
     await refresh();
+    $('busy').hidden = true;
   }
 }
 

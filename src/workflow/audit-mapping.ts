@@ -81,16 +81,7 @@ export function recordedFor(before: Request, after: Request, event: RequestEvent
     case 'retry':
       return [{ event: 'request.retried', actor }];
     case 'revoke':
-      return [
-        {
-          event: 'revoke.started',
-          actor,
-          details:
-            event.removal === undefined
-              ? { trigger: event.trigger }
-              : { trigger: event.trigger, removal: event.removal },
-        },
-      ];
+      return [{ event: 'revoke.started', actor, details: { trigger: event.trigger } }];
     case 'reveal':
       return [{ event: 'rotation.revealed', actor, details: { confirmBy: new Date(event.confirmBy).toISOString() } }];
     case 'confirmDeadline':

@@ -106,6 +106,11 @@ export function removedBy(request: Request): string {
   return s.state === 'revoking' && s.removedBy !== undefined ? ` (${escape(s.removedBy)})` : '';
 }
 
+/** What the holder of a grant an access review ended is told. */
+export function reviewRemovedYou(request: Request): string {
+  return `An access review removed you from the group${removedBy(request)}: your access has ended.`;
+}
+
 const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' });
 
 /**

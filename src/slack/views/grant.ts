@@ -13,7 +13,7 @@ import {
   stateLabel,
   underHeadline,
   withFree,
-  removedBy,
+  reviewRemovedYou,
 } from './format.ts';
 import { ACTION } from './ids.ts';
 
@@ -66,7 +66,7 @@ export function grantEndedMessage(request: Request, item: CatalogItem | undefine
       ? s.trigger === 'released'
         ? 'Released early: removing your access now. There is nothing left to extend or end.'
         : s.trigger === 'removed'
-          ? `An access review removed you from the group${removedBy(request)}: your access has ended. There is nothing left to extend or end.`
+          ? `${reviewRemovedYou(request)} There is nothing left to extend or end.`
           : 'Your access period is over: removing it now. There is nothing left to extend or end.'
       : [stateLabel(request), outcome].filter(Boolean).join('\n');
   return {

@@ -14,7 +14,7 @@ import {
   ruleApproval,
   stateLabel,
   underHeadline,
-  removedBy,
+  reviewRemovedYou,
 } from './format.ts';
 import { grantedMessage } from './grant.ts';
 import { breakGlassRequesterLine } from './break-glass.ts';
@@ -92,8 +92,7 @@ export function requesterUpdate(
     case 'revoke.started': {
       const trigger = request.status.state === 'revoking' ? request.status.trigger : undefined;
       if (trigger === 'released') return line('Releasing your access now, as you asked.');
-      if (trigger === 'removed')
-        return line(`An access review removed you from the group${removedBy(request)}: your access has ended.`);
+      if (trigger === 'removed') return line(reviewRemovedYou(request));
       return line('Your access period is over: removing it now.');
     }
     default:

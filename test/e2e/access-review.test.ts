@@ -163,7 +163,7 @@ describe('access review through Slack', () => {
     expect(rows.filter((r) => r.includes(',undecided,'))).toHaveLength(116);
   }, 120_000);
 
-  it("removing a member ends their timed grant of the group: the holder's Extend and I'm done go and they are told why", async () => {
+  it("removing a member ends their timed grant of the group: the holder's Extend and I'm done go and they are told why (Slack 300 ms late, a 429 on every other call)", async () => {
     e = await startE2E();
     await requestThroughModal(e, alice.id, {
       kind: 'group.add',
@@ -178,6 +178,8 @@ describe('access review through Slack', () => {
 
     const { review } = await startReview(e);
     const dm = reviewDm(e, carol.id);
+    // From the decision on, production conditions: every Slack call late, every other one rate limited.
+    e.world.slack.setConditions({ latencyMs: 300, rateLimitEvery: 2, retryAfterSeconds: 1 });
     const clicked = await e.client.clickButton({
       user: carol.id,
       message: { channel: dm.channel, ts: dm.ts },
@@ -197,5 +199,5 @@ describe('access review through Slack', () => {
     expect(told.some((t) => t.includes('An access review removed you from the group (REQ-0002)'))).toBe(true);
     const thread = auditThread(e, 'REQ-0001').replies.join('\n');
     expect(thread).toContain('an access review removed the member from the group (REQ-0002)');
-  }, 60_000);
+  }, 240_000);
 });
